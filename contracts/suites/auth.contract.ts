@@ -1,0 +1,207 @@
+import { describe, expect } from 'vitest';
+import { contract, setupContract } from '../harness.js';
+import { Control } from '../control.js';
+
+const c = setupContract(import.meta.url);
+
+function expectError(res: { status: number; body: { result?: unknown; error?: { code: number; text: string } } }, status: number, code: number) {
+  expect(res.status).toBe(status);
+  expect(res.body.result).toBe(false);
+  expect(res.body.error?.code).toBe(code);
+  expect(typeof res.body.error?.text).toBe('string');
+}
+
+describe('wire format', () => {
+  contract.unverified('an unknown route answers 404 with code 9992 in the error envelope', async () => {
+    const res = await c.api().get('/current/no/such/route/');
+    expectError(res, 404, 9992);
+  });
+
+  contract.unverified('every response carries the rate-limit headers', async () => {
+    const { api } = await c.signedIn();
+    for (const res of [await api.get('/current/user/auth/check/'), await api.get('/current/nope/')]) {
+      const avail = Number(res.headers.get('x-ve-limit-avail'));
+      const max = Number(res.headers.get('x-ve-limit-max'));
+      const expires = Number(res.headers.get('x-ve-limit-expires'));
+      expect(Number.isInteger(avail) && avail >= 0).toBe(true);
+      expect(max).toBeGreaterThanOrEqual(avail);
+      expect(expires).toBeGreaterThan(1_600_000_000);
+    }
+  });
+
+  contract.unverified('a path without the trailing slash is the same route', async () => {
+    const { api, persona } = await c.signedIn();
+    const res = await api.get('/current/user/auth/check');
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBe(persona.userId);
+  });
+
+  contract.unverified('a known path under the wrong method answers 405 in the envelope', async () => {
+    const res = await c.api().request('PATCH', '/current/user/auth/check/');
+    expect(res.status).toBe(405);
+    expect(res.body.result).toBe(false);
+  });
+
+  contract.unverified('invalid sign-up fields answer 400/1605 naming each field', async () => {
+    const res = await c.api().post('/current/user/', { email_address: 'not-an-email', password: 'short' });
+    expectError(res, 400, 1605);
+    const names = (res.body.error as { params: { name: string; kind: string }[] }).params.map((p) => `${p.name}:${p.kind}`).sort();
+    expect(names).toEqual(['email_address:invalid', 'password:invalid', 'tos_agree:missing']);
+  });
+
+  contract.emulatorOnly('every response names the emulator version', async () => {
+    const res = await c.api().get('/current/nope/');
+    expect(res.headers.get('x-fastio-emulator')).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  contract.emulatorOnly('a guide path answers 404/9992 with a hint naming the real route', async () => {
+    const { api } = await c.signedIn();
+    const res = await api.post('/current/org/', { domain: 'acme', name: 'Acme' });
+    expectError(res, 404, 9992);
+    expect((res.body.error as { hint?: string }).hint).toContain('/current/org/create/');
+  });
+});
+
+describe('sign-in and tokens', () => {
+  contract.unverified('Basic sign-in returns a JWT that works on auth/check', async () => {
+    const p = await c.persona();
+    const res = await c.api().get('/current/user/auth/', { basic: { email: p.email, password: p.password } });
+    expect(res.status).toBe(200);
+    expect(res.body.expires_in).toBe(3600);
+    expect(res.body['2factor']).toBe(false);
+    const token = res.body.auth_token as string;
+    expect(token.split('.')).toHaveLength(3);
+    const check = await c.api().get('/current/user/auth/check/', { token });
+    expect(check.status).toBe(200);
+    expect(check.body.id).toBe(p.userId);
+  });
+
+  contract.unverified('a wrong password answers 401 in the envelope', async () => {
+    const p = await c.persona();
+    const res = await c.api().get('/current/user/auth/', { basic: { email: p.email, password: `${p.password}x` } });
+    expect(res.status).toBe(401);
+    expect(res.body.result).toBe(false);
+  });
+
+  contract.unverified('no token, a malformed token and a tampered JWT answer 401', async () => {
+    const p = await c.persona();
+    const [head, payload, sig] = p.token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const forged = `${head}.${Buffer.from(JSON.stringify({ ...claims, sub: '1234567890123456789' })).toString('base64url')}.${sig}`;
+    const flipped = `${head}.${payload}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`;
+    for (const token of [null, 'garbage', forged, flipped]) {
+      const res = await c.api().get('/current/user/auth/check/', { token });
+      expect(res.status, String(token)).toBe(401);
+      expect(res.body.result).toBe(false);
+    }
+  });
+
+  contract.unverified('an alg:none token is refused', async () => {
+    const p = await c.persona();
+    const payload = p.token.split('.')[1];
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
+    const res = await c.api().get('/current/user/auth/check/', { token: none });
+    expect(res.status).toBe(401);
+  });
+
+  contract.unverified('the user details name the caller', async () => {
+    const { api, persona } = await c.signedIn({ accountType: 'agent' });
+    const res = await api.get('/current/user/details/');
+    expect(res.status).toBe(200);
+    const user = res.body.user as Record<string, unknown>;
+    expect(user.id).toBe(persona.userId);
+    expect(user.email_address).toBe(persona.email);
+    expect(user.account_type).toBe('agent');
+    expect(user.id).toMatch(/^[1-9]\d{18}$/);
+  });
+
+  contract.unverified('sign-out ends the JWT; the next request is refused', async () => {
+    const p = await c.persona();
+    const api = c.target.client(p.token);
+    expect((await api.post('/current/user/auth/sign-out/')).status).toBe(200);
+    expect((await api.get('/current/user/auth/check/')).status).toBe(401);
+  });
+
+  contract.emulatorOnly('a JWT expires after 3600 s on the emulator clock', async () => {
+    const p = await c.persona();
+    const api = c.target.client(p.token);
+    const control = new Control(c.api());
+    await control.advanceClock(3599);
+    expect((await api.get('/current/user/auth/check/')).status).toBe(200);
+    await control.advanceClock(2);
+    const res = await api.get('/current/user/auth/check/');
+    expectError(res, 401, 1650);
+    // The API key is not a session: it still works.
+    expect((await c.api().get('/current/user/auth/check/', { token: p.apiKey })).status).toBe(200);
+  });
+});
+
+describe('API keys', () => {
+  contract.unverified('a created key authenticates, is listed, and fails on the very next request once revoked', async () => {
+    const { api, persona } = await c.signedIn();
+    const created = await api.post('/current/user/auth/key/', { memo: 'ci key' });
+    expect(created.status).toBe(200);
+    const key = created.body.api_key as string;
+    expect(typeof key).toBe('string');
+    const asKey = c.target.client(key);
+    expect((await asKey.get('/current/user/auth/check/')).body.id).toBe(persona.userId);
+
+    const list = await api.get('/current/user/auth/keys/');
+    const keys = list.body.api_keys as { id: string; memo: string }[];
+    expect(list.body.results).toBe(keys.length);
+    const mine = keys.find((k) => k.memo === 'ci key');
+    expect(mine).toBeDefined();
+    expect(JSON.stringify(list.body)).not.toContain(key);
+
+    expect((await api.delete(`/current/user/auth/key/${mine!.id}/`)).status).toBe(200);
+    const after = await asKey.get('/current/user/auth/check/');
+    expect(after.status).toBe(401);
+    expect(after.body.result).toBe(false);
+  });
+
+  contract.unverified("another user's key id cannot be revoked", async () => {
+    const a = await c.signedIn();
+    const b = await c.signedIn();
+    const created = await a.api.post('/current/user/auth/key/', { memo: 'mine' });
+    const res = await b.api.delete(`/current/user/auth/key/${created.body.id as string}/`);
+    expect(res.status).toBe(404);
+    expect((await c.target.client(created.body.api_key as string).get('/current/user/auth/check/')).status).toBe(200);
+  });
+});
+
+describe('email verification', () => {
+  contract.emulatorOnly('an unverified user gets 403/10587 until the mailbox code is validated', async () => {
+    const p = await c.persona({ verified: false });
+    const api = c.target.client(p.token);
+    expectError(await api.get('/current/user/auth/check/'), 403, 10587);
+    expectError(await api.get('/current/user/details/'), 403, 10587);
+
+    expect((await api.post('/current/user/email/validate/', { email: p.email })).status).toBe(200);
+    const [msg] = await new Control(c.api()).mailbox(p.email);
+    expect(msg?.kind).toBe('email_verification');
+    expect(msg?.code).toMatch(/^\d{6}$/);
+
+    const wrong = await api.post('/current/user/email/validate/', { email: p.email, email_token: msg!.code === '000000' ? '111111' : '000000' });
+    expectError(wrong, 400, 1605);
+    expect((await api.get('/current/user/auth/check/')).status).toBe(403);
+
+    const ok = await api.post('/current/user/email/validate/', { email: p.email, email_token: msg!.code! });
+    expect(ok.status).toBe(200);
+    const check = await api.get('/current/user/auth/check/');
+    expect(check.status).toBe(200);
+    expect(check.body.id).toBe(p.userId);
+  });
+
+  contract.emulatorOnly('sign-up creates an unverified account that can sign in', async () => {
+    const email = `${c.unique('signup')}@example.test`;
+    const res = await c.api().post('/current/user/', { email_address: email, password: 'correct horse battery', tos_agree: true, agent: true });
+    expect(res.status).toBe(200);
+    expect(res.body.id).toMatch(/^[1-9]\d{18}$/);
+    expect(res.body.account_type).toBe('agent');
+    const again = await c.api().post('/current/user/', { email_address: email.toUpperCase(), password: 'correct horse battery', tos_agree: true });
+    expectError(again, 409, 1660);
+    const signIn = await c.api().get('/current/user/auth/', { basic: { email, password: 'correct horse battery' } });
+    expect(signIn.status).toBe(200);
+    expectError(await c.api().get('/current/user/auth/check/', { token: signIn.body.auth_token as string }), 403, 10587);
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * A Target is where contract suites run: a base URL, a fetch, personas, and what it can do.
+ *
+ * - `inprocess`: an emulator instance inside the test process, driven without sockets
+ *   (light-my-request injects requests into the express app).
+ * - `http`: the CLI started as a child process on port 0, over real HTTP.
+ * - `live`: the real API (opt-in, credentials required; see contracts/live.ts).
+ *
+ * Suites import only from `contracts/` and the package's public API, never emulator internals.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fromPackageRoot } from '../emulator/index.js';
+import { ApiClient, type FetchLike, type RequestObserver } from './client.js';
+
+export type TargetKind = 'inprocess' | 'http' | 'live';
+
+export interface Persona {
+  userId: string;
+  email: string;
+  password: string;
+  accountType: 'agent' | 'human';
+  apiKey: string;
+  /** a JWT from sign-in */
+  token: string;
+}
+
+export interface PersonaOptions {
+  accountType?: 'agent' | 'human';
+  verified?: boolean;
+  email?: string;
+  password?: string;
+}
+
+export interface Target {
+  kind: TargetKind;
+  baseUrl: string;
+  fetch: FetchLike;
+  /** `/_emulator/*` is there (never on live) */
+  canControl: boolean;
+  /** A signed-in persona. On emulator targets it is made through the control plane. */
+  persona(opts?: PersonaOptions): Promise<Persona>;
+  /** A client for this target, optionally with a token. */
+  client(token?: string): ApiClient;
+  close(): Promise<void>;
+}
+
+export interface TargetHooks {
+  observer?: RequestObserver;
+  /** emulator flags for this file's emulator (ignored by the live target) */
+  emulatorFlags?: { rateLimit?: string };
+}
+
+export function targetKindFromEnv(env: NodeJS.ProcessEnv = process.env): TargetKind {
+  const k = env.FASTIO_TARGET ?? 'inprocess';
+  if (k !== 'inprocess' && k !== 'http' && k !== 'live') throw new Error(`FASTIO_TARGET must be inprocess, http or live (got "${k}")`);
+  return k;
+}
+
+abstract class EmulatorTarget implements Target {
+  abstract kind: TargetKind;
+  readonly canControl = true;
+
+  constructor(
+    readonly baseUrl: string,
+    readonly fetch: FetchLike,
+    private readonly hooks: TargetHooks,
+  ) {}
+
+  client(token?: string): ApiClient {
+    return new ApiClient(this.baseUrl, this.fetch, token, this.hooks.observer);
+  }
+
+  async persona(opts: PersonaOptions = {}): Promise<Persona> {
+    const form: Record<string, string> = {};
+    if (opts.accountType) form.account_type = opts.accountType;
+    if (opts.verified !== undefined) form.verified = String(opts.verified);
+    if (opts.email) form.email = opts.email;
+    if (opts.password) form.password = opts.password;
+    // Personas are set-up, not behaviour under test: made without the observer.
+    const res = await new ApiClient(this.baseUrl, this.fetch).post('/_emulator/users/', form);
+    if (res.status !== 200) throw new Error(`cannot create a persona: ${res.status} ${res.text}`);
+    const b = res.body as Record<string, string>;
+    return {
+      userId: b.user_id!,
+      email: b.email_address!,
+      password: b.password!,
+      accountType: b.account_type as Persona['accountType'],
+      apiKey: b.api_key!,
+      token: b.auth_token!,
+    };
+  }
+
+  abstract close(): Promise<void>;
+}
+
+/** An emulator in this process, reached without sockets. */
+class InProcessTarget extends EmulatorTarget {
+  readonly kind = 'inprocess' as const;
+
+  constructor(
+    fetchFn: FetchLike,
+    hooks: TargetHooks,
+    private readonly shutdown: () => Promise<void>,
+  ) {
+    super('http://emulator.local', fetchFn, hooks);
+  }
+
+  close(): Promise<void> {
+    return this.shutdown();
+  }
+}
+
+async function createInProcessTarget(hooks: TargetHooks): Promise<Target> {
+  const { buildEmulator, createApp } = await import('../emulator/index.js');
+  const { inject } = await import('light-my-request');
+  const { parseRateLimit } = await import('../emulator/index.js');
+  const { emulator, journal, routes, persistence } = await buildEmulator({
+    port: 0,
+    ...(hooks.emulatorFlags?.rateLimit ? { rateLimit: parseRateLimit(hooks.emulatorFlags.rateLimit) } : {}),
+  });
+  const app = createApp({ emulator, journal, routes });
+  const fetchFn: FetchLike = async (url, init) => {
+    const u = new URL(url);
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((v, k) => (headers[k] = v));
+    let payload: string | Buffer | undefined;
+    if (typeof init.body === 'string') payload = init.body;
+    else if (init.body instanceof Uint8Array) payload = Buffer.from(init.body);
+    else if (init.body instanceof FormData) {
+      const r = new Request('http://x/', { method: 'POST', body: init.body });
+      headers['content-type'] = r.headers.get('content-type')!;
+      payload = Buffer.from(await r.arrayBuffer());
+    }
+    const res = await inject(app as never, {
+      method: (init.method ?? 'GET') as 'GET',
+      url: u.pathname + u.search,
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+      remoteAddress: '127.0.0.1',
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+    const out = new Headers();
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (v === undefined) continue;
+      if (Array.isArray(v)) v.forEach((x) => out.append(k, String(x)));
+      else out.set(k, String(v));
+    }
+    return new Response(res.rawPayload.length > 0 ? res.rawPayload : null, { status: res.statusCode, headers: out });
+  };
+  return new InProcessTarget(fetchFn, hooks, async () => {
+    await persistence?.close();
+  });
+}
+
+/** The CLI as a child process on port 0, over real HTTP. */
+class HttpTarget extends EmulatorTarget {
+  readonly kind = 'http' as const;
+
+  constructor(
+    baseUrl: string,
+    hooks: TargetHooks,
+    private readonly child: ChildProcess,
+  ) {
+    super(baseUrl, (url, init) => fetch(url, init), hooks);
+  }
+
+  close(): Promise<void> {
+    return stopChild(this.child);
+  }
+}
+
+/** The compiled CLI (`npm test` builds it first). */
+export function cliPath(): string {
+  return fromPackageRoot('dist', 'cli.mjs');
+}
+
+/** Start the CLI and wait for the line naming its URL. */
+export async function spawnEmulator(
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+  const child = spawn(process.execPath, [cliPath(), 'start', '--port', '0', '--log-level', 'warn', ...args], {
+    env: { ...env, FASTIO_EMULATOR_PORT: undefined },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the emulator did not start within 15 s: ${stderr}`)), 15_000);
+    lines.on('line', (line) => {
+      const m = /listening on (http:\/\/\S+)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the emulator exited with ${code} before listening: ${stderr}`));
+    });
+  });
+  // Keep draining stdout so the child never blocks on a full pipe.
+  child.stdout!.resume();
+  return { url, child, stderr: () => stderr };
+}
+
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+async function createHttpTarget(hooks: TargetHooks): Promise<Target> {
+  const args = hooks.emulatorFlags?.rateLimit ? ['--rate-limit', hooks.emulatorFlags.rateLimit] : [];
+  const { url, child } = await spawnEmulator(args);
+  return new HttpTarget(url, hooks, child);
+}
+
+export async function createTarget(kind: TargetKind = targetKindFromEnv(), hooks: TargetHooks = {}): Promise<Target> {
+  switch (kind) {
+    case 'inprocess':
+      return createInProcessTarget(hooks);
+    case 'http':
+      return createHttpTarget(hooks);
+    case 'live':
+      throw new Error('The live target is not available yet in this version of the harness.');
+  }
+}

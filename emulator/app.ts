@@ -1,0 +1,311 @@
+/**
+ * The request pipeline, built in one place. `createApp` returns an express app without listening,
+ * so tests can drive it in process and the CLI can serve it over HTTP.
+ *
+ * Stages, in order (one function each below):
+ *  1. identify      request id, `x-fastio-emulator` header, the request context, the journal entry
+ *  2. match         the route table: unknown path -> 404/9992 (with a hint for the guide's paths),
+ *                   known path under another method -> 405
+ *  3. control guard `/_emulator/*` only from loopback, or with the control token when one is set
+ *  4. rate limit    per-credential budget on the emulator clock; `x-ve-limit-*` on every response
+ *  5. body          form-encoded, JSON or multipart; too large -> 413, malformed -> 400
+ *  6. auth          Basic for sign-in, Bearer (JWT or API key) elsewhere; unverified email -> 403
+ *  7. input         path, query and body schemas -> typed input, or 400/1605 with `params[]`
+ *  8. handler       the area's service; its result is rendered as `{"result": true, ...}`
+ *  9. errors        one middleware renders every failure in the live envelope
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Emulator } from './emulator.js';
+import { ApiError, Errors } from './http/errors.js';
+import type { Caller, RequestContext } from './http/context.js';
+import { guideHint } from './http/guide-paths.js';
+import { FixedWindowLimiter, type LimitState } from './http/rate-limit.js';
+import { RawResponse, Router, type AnyRoute, type UploadedFile } from './http/route.js';
+import { parseInput } from './http/schema.js';
+import { VERSION } from './version.js';
+import type { RequestJournal } from './control/journal.js';
+
+export interface AppDeps {
+  emulator: Emulator;
+  routes: readonly AnyRoute[];
+  journal: RequestJournal;
+}
+
+const EMULATOR_HEADER = 'x-fastio-emulator';
+const CONTROL_PREFIX = '/_emulator/';
+const STATE_IMPORT_LIMIT_BYTES = 512 * 1024 * 1024;
+
+class Context implements RequestContext {
+  caller: Caller | undefined = undefined;
+  orgId: string | undefined = undefined;
+  private controller: AbortController | undefined;
+
+  constructor(
+    readonly requestId: string,
+    readonly method: string,
+    readonly path: string,
+    readonly ip: string,
+    readonly authorization: string | undefined,
+    readonly log: RequestContext['log'],
+    private readonly clockNow: () => number,
+    private readonly res: ServerResponse,
+  ) {}
+
+  now(): number {
+    return this.clockNow();
+  }
+
+  /** Created on first use: most handlers never wait, so most requests never pay for it. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = new AbortController();
+      this.controller = controller;
+      this.res.once('close', () => {
+        if (!this.res.writableFinished) controller.abort();
+      });
+    }
+    return this.controller.signal;
+  }
+}
+
+function isLoopback(addr: string | undefined): boolean {
+  return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1' || (addr?.startsWith('127.') ?? false);
+}
+
+/** Run a connect-style middleware as a promise. */
+function runMiddleware(mw: (req: Request, res: Response, next: (err?: unknown) => void) => void, req: Request, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => mw(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  code?: string;
+}
+
+/** Map body-parser and multer failures to the live envelope (4xx, never 5xx). */
+function bodyError(err: unknown, limit: number): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as BodyParserError & Error;
+  if (e.type === 'entity.too.large' || e.code === 'LIMIT_FILE_SIZE' || e.code === 'LIMIT_FIELD_VALUE') return Errors.payloadTooLarge(limit);
+  if (e.type === 'entity.parse.failed') return Errors.badRequest('The request body is not valid JSON.');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
+    return Errors.badRequest(`The request body encoding is not supported: ${e.message}`);
+  if (e.type === 'request.aborted' || e.type === 'request.size.invalid') return Errors.badRequest('The request body was incomplete.');
+  if (typeof e.code === 'string' && e.code.startsWith('LIMIT_')) return Errors.badRequest(`The multipart body exceeds a limit: ${e.message}`);
+  return Errors.badRequest(`The request body could not be parsed: ${e.message ?? 'malformed'}`);
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const { emulator, journal } = deps;
+  const { config } = emulator;
+  const router = new Router();
+  for (const r of deps.routes) router.add(r);
+
+  const limiter = new FixedWindowLimiter(config.rateLimit.max, config.rateLimit.windowSeconds * 1000);
+  const jsonTypes = ['application/json', 'application/*+json'];
+  const jsonParser = express.json({ limit: config.bodyLimitBytes, strict: true, type: jsonTypes });
+  // State imports through the control plane are whole exports: they get a larger allowance.
+  const controlJsonParser = express.json({ limit: STATE_IMPORT_LIMIT_BYTES, strict: true, type: jsonTypes });
+  const formParser = express.urlencoded({ limit: config.bodyLimitBytes, extended: false, parameterLimit: 1000 });
+  // multer is loaded on the first multipart request, so start-up does not pay for it.
+  let multipartParser: Promise<express.RequestHandler> | undefined;
+  const multipart = () =>
+    (multipartParser ??= import('multer').then(({ default: multer }) =>
+      multer({
+        storage: multer.memoryStorage(),
+        limits: { fileSize: config.uploadLimitBytes, fieldSize: config.bodyLimitBytes, files: 10, fields: 200, parts: 220 },
+      }).any(),
+    ));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+
+  // 1. identify
+  function identify(req: Request, res: Response): Context {
+    const requestId = randomUUID();
+    res.setHeader(EMULATOR_HEADER, VERSION);
+    res.setHeader('x-request-id', requestId);
+    const path = req.path;
+    const ctx = new Context(
+      requestId,
+      req.method,
+      path,
+      req.socket.remoteAddress ?? '',
+      req.headers.authorization,
+      emulator.log,
+      () => emulator.clock.now(),
+      res,
+    );
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+      journal.record({
+        method: req.method,
+        path,
+        status: res.statusCode,
+        latencyMs,
+        userId: ctx.caller?.user.id ?? null,
+        orgId: ctx.orgId ?? null,
+        requestId,
+        time: emulator.clock.now(),
+      });
+      emulator.log.info(
+        { reqId: requestId, method: req.method, path, status: res.statusCode, ms: Math.round(latencyMs * 100) / 100, user: ctx.caller?.user.id },
+        'request',
+      );
+    });
+    return ctx;
+  }
+
+  // 3. control guard
+  function guardControl(req: Request): void {
+    const token = config.controlToken;
+    if (token) {
+      const given =
+        req.headers['x-emulator-control-token'] ?? (req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined);
+      if (given !== token) throw Errors.unauthenticated('The control plane requires the control token (x-emulator-control-token header or Bearer).');
+      return;
+    }
+    if (!isLoopback(req.socket.remoteAddress))
+      throw Errors.accessDenied('The control plane answers only on loopback unless the emulator is started with --control-token.');
+  }
+
+  // 4. rate limit
+  function rateLimit(req: Request, res: Response, route: AnyRoute | undefined): LimitState {
+    const key = req.headers.authorization ?? `ip:${req.socket.remoteAddress ?? ''}`;
+    const now = emulator.clock.now();
+    // The control plane is never limited (a test harness must always be able to reset), but it
+    // shows the same headers.
+    const state = route?.area === 'control' ? limiter.peek(key, now) : limiter.hit(key, now);
+    res.setHeader('x-ve-limit-avail', String(state.avail));
+    res.setHeader('x-ve-limit-max', String(state.max));
+    res.setHeader('x-ve-limit-expires', String(state.expires));
+    if (state.limited && route?.area !== 'control') throw Errors.rateLimited(Math.max(1, state.expires - Math.floor(now / 1000)));
+    return state;
+  }
+
+  // 5. body
+  async function parseBody(req: Request, res: Response, route: AnyRoute): Promise<UploadedFile[]> {
+    if (req.method === 'GET' || req.method === 'HEAD') return [];
+    const type = req.headers['content-type'] ?? '';
+    try {
+      if (type.startsWith('multipart/form-data')) {
+        const declared = Number(req.headers['content-length'] ?? 0);
+        if (declared > config.uploadLimitBytes + 64 * 1024) throw Errors.payloadTooLarge(config.uploadLimitBytes);
+        await runMiddleware(await multipart(), req, res);
+        const files = ((req as Request & { files?: Express.Multer.File[] }).files ?? []).map((f) => ({
+          field: f.fieldname,
+          name: f.originalname,
+          mimetype: f.mimetype,
+          size: f.size,
+          data: f.buffer,
+        }));
+        if (files.length > 0 && !route.files) throw Errors.badRequest('This route does not accept file uploads.');
+        return files;
+      }
+      if (type.includes('json')) await runMiddleware(route.area === 'control' ? controlJsonParser : jsonParser, req, res);
+      else if (type.startsWith('application/x-www-form-urlencoded')) await runMiddleware(formParser, req, res);
+    } catch (err) {
+      throw bodyError(err, type.startsWith('multipart/') ? config.uploadLimitBytes : config.bodyLimitBytes);
+    }
+    return [];
+  }
+
+  // 6. auth
+  async function authenticate(req: Request, ctx: Context, route: AnyRoute): Promise<void> {
+    if (route.auth === 'none' || route.auth === 'basic') return;
+    const header = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) throw Errors.unauthenticated();
+    ctx.caller = await emulator.users.authenticate(m[1]!);
+    // PARITY: an unverified email answers 403/10587 on most routes, /user/auth/check/ included
+    // (the official client's tests pair 10587 with HTTP 403).
+    if (route.auth === 'bearer' && !ctx.caller.user.emailVerified) throw Errors.emailNotVerified();
+  }
+
+  // 8. handler, and rendering
+  function render(res: Response, result: unknown): void {
+    if (result instanceof RawResponse) {
+      res.status(result.status);
+      res.setHeader('content-type', result.contentType);
+      for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
+      res.end(result.body);
+      return;
+    }
+    const body = JSON.stringify(result === undefined ? { result: true } : { result: true, ...(result as object) });
+    res.statusCode = 200;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(body);
+  }
+
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    const ctx = identify(req, res);
+    (res.locals as { ctx?: Context }).ctx = ctx;
+    try {
+      // 2. match
+      const match = router.match(req.method, req.path);
+      if (match.kind === 'bad-path') {
+        rateLimit(req, res, undefined);
+        throw Errors.badRequest('The request path is not valid (bad percent-encoding).');
+      }
+      if (match.kind === 'none') {
+        rateLimit(req, res, undefined);
+        throw Errors.unknownRoute(req.method, req.path, guideHint(req.method, req.path));
+      }
+      if (match.kind === 'method') {
+        rateLimit(req, res, undefined);
+        const err = Errors.methodNotAllowed(req.method, req.path, match.allowed);
+        const hint = guideHint(req.method, req.path);
+        throw hint ? new ApiError(err.status, err.code, `${err.message} ${hint}`, { headers: err.headers ?? {} }) : err;
+      }
+      const { route, params } = match;
+      if (route.area === 'control') guardControl(req);
+      rateLimit(req, res, route);
+      const files = await parseBody(req, res, route);
+      await authenticate(req, ctx, route);
+      // 7. input
+      const input = {
+        params: route.params ? parseInput(route.params(), params) : params,
+        query: route.query ? parseInput(route.query(), req.query) : {},
+        body: route.body ? parseInput(route.body(), req.body ?? {}) : {},
+        files,
+      };
+      const result = await route.handler(ctx, input, emulator as never);
+      if (!res.headersSent) render(res, result);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // 9. errors
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    let apiError: ApiError;
+    if (err instanceof ApiError) apiError = err;
+    else {
+      const e = err as BodyParserError;
+      if (e && typeof e === 'object' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) apiError = bodyError(err, config.bodyLimitBytes);
+      else {
+        emulator.log.error({ err, method: req.method, path: req.path }, 'unexpected error');
+        apiError = Errors.internal();
+      }
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    apiError.resource ??= `${req.method} ${req.path}`;
+    res.statusCode = apiError.status;
+    if (apiError.headers) for (const [k, v] of Object.entries(apiError.headers)) res.setHeader(k, v);
+    if (!res.getHeader(EMULATOR_HEADER)) res.setHeader(EMULATOR_HEADER, VERSION);
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify({ result: false, error: apiError.toBody() }));
+  });
+
+  return app;
+}
+
+export { CONTROL_PREFIX };

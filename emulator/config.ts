@@ -1,0 +1,98 @@
+/**
+ * One place that decides the emulator's settings: flags over environment over defaults, returned
+ * frozen. Nothing else reads `process.env`.
+ */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type LogFormat = 'pretty' | 'json';
+
+export interface EmulatorConfig {
+  host: string;
+  port: number;
+  /** persist state to this JSON file (lowdb) */
+  dataFile: string | undefined;
+  /** load this state or scenario file at start */
+  seedFile: string | undefined;
+  /** replace the plan catalog */
+  plansFile: string | undefined;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** PARITY: CHOICE. Per-token request budget: `max` requests per `windowSeconds`. */
+  rateLimit: { max: number; windowSeconds: number };
+  /** JSON and form bodies larger than this answer 413. */
+  bodyLimitBytes: number;
+  /** multipart bodies (uploads) larger than this answer 413. */
+  uploadLimitBytes: number;
+  /** how long writes are coalesced before a flush to `dataFile` */
+  flushDelayMs: number;
+  /** delay between the steps of ingestion (pending -> in_progress -> ready) */
+  ingestDelayMs: number;
+  /** seed for ids and fault probabilities; unset = cryptographic randomness */
+  randomSeed: string | undefined;
+  /** when set, the control plane requires `Authorization: Bearer <token>` (and may listen beyond loopback) */
+  controlToken: string | undefined;
+  /** POST every audit event to this URL (emulator-only webhook) */
+  forwardEventsTo: string | undefined;
+  forwardSecret: string | undefined;
+}
+
+export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
+  host: '127.0.0.1',
+  port: 3278,
+  dataFile: undefined,
+  seedFile: undefined,
+  plansFile: undefined,
+  logLevel: 'info',
+  logFormat: 'json',
+  rateLimit: Object.freeze({ max: 100_000, windowSeconds: 60 }),
+  bodyLimitBytes: 1024 * 1024,
+  uploadLimitBytes: 8 * 1024 * 1024,
+  flushDelayMs: 100,
+  ingestDelayMs: 50,
+  randomSeed: undefined,
+  controlToken: undefined,
+  forwardEventsTo: undefined,
+  forwardSecret: undefined,
+});
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export class ConfigError extends Error {}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${v}"`);
+  return n;
+}
+
+/** Parse `MAX/SECONDS` (for example `600/60`) or `off`. */
+export function parseRateLimit(s: string): { max: number; windowSeconds: number } {
+  if (s === 'off') return { max: Number.MAX_SAFE_INTEGER, windowSeconds: 60 };
+  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new ConfigError(`rate limit must look like MAX/SECONDS (e.g. 600/60) or "off", got "${s}"`);
+  return { max: Number(m[1]), windowSeconds: Number(m[2]) };
+}
+
+export function loadConfig(flags: Partial<EmulatorConfig> = {}, env: NodeJS.ProcessEnv = {}): Readonly<EmulatorConfig> {
+  const fromEnv: Partial<EmulatorConfig> = {};
+  const port = envNumber(env, 'FASTIO_EMULATOR_PORT');
+  if (port !== undefined) fromEnv.port = port;
+  if (env.FASTIO_EMULATOR_HOST) fromEnv.host = env.FASTIO_EMULATOR_HOST;
+  if (env.FASTIO_EMULATOR_DATA) fromEnv.dataFile = env.FASTIO_EMULATOR_DATA;
+  if (env.FASTIO_EMULATOR_LOG_LEVEL) fromEnv.logLevel = env.FASTIO_EMULATOR_LOG_LEVEL as LogLevel;
+  if (env.FASTIO_EMULATOR_RATE_LIMIT) fromEnv.rateLimit = parseRateLimit(env.FASTIO_EMULATOR_RATE_LIMIT);
+  if (env.FASTIO_EMULATOR_CONTROL_TOKEN) fromEnv.controlToken = env.FASTIO_EMULATOR_CONTROL_TOKEN;
+
+  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as Partial<EmulatorConfig>;
+  const config: EmulatorConfig = { ...DEFAULTS, ...fromEnv, ...defined };
+
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535)
+    throw new ConfigError(`port must be an integer from 0 to 65535, got ${config.port}`);
+  if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);
+  if (config.logFormat !== 'pretty' && config.logFormat !== 'json') throw new ConfigError(`log format must be pretty or json, got "${config.logFormat}"`);
+  for (const k of ['bodyLimitBytes', 'uploadLimitBytes', 'flushDelayMs', 'ingestDelayMs'] as const) {
+    if (!Number.isFinite(config[k]) || config[k] < 0) throw new ConfigError(`${k} must be a non-negative number`);
+  }
+  return Object.freeze({ ...config, rateLimit: Object.freeze({ ...config.rateLimit }) });
+}

@@ -1,0 +1,258 @@
+import { z } from 'zod';
+import { defineRoute } from '../http/define.js';
+import { Errors } from '../http/errors.js';
+import { parseTime } from '../http/format.js';
+import { formBool, formInt, formNumber, lazy, text } from '../http/schema.js';
+import type { AnyRoute } from '../http/route.js';
+import { VERSION } from '../version.js';
+import type { RequestJournal } from './journal.js';
+
+const stateImportBody = lazy(() => z.record(z.string(), z.unknown()));
+
+const personaBody = lazy(() =>
+  z.object({
+    email: z.string().trim().toLowerCase().pipe(z.email('This value is not a valid email address.')).optional(),
+    password: z.string().min(8).max(256).optional(),
+    account_type: z.enum(['agent', 'human']).optional(),
+    verified: formBool().optional(),
+    first_name: text({ max: 100 }).optional(),
+    last_name: text({ max: 100 }).optional(),
+  }),
+);
+
+const mailboxQuery = lazy(() => z.object({ to: z.string().trim().max(320).optional() }));
+
+const clockSetBody = lazy(() => z.object({ now: z.string().trim().min(1).max(64) }));
+
+const clockAdvanceBody = lazy(() => z.object({ seconds: formNumber({ min: 0, max: 10 * 365 * 86400 }) }));
+
+const journalQuery = lazy(() =>
+  z.object({
+    method: z.string().max(10).optional(),
+    path: z.string().max(500).optional(),
+    status: formInt({ min: 100, max: 599 }).optional(),
+    user_id: z.string().max(40).optional(),
+    org_id: z.string().max(40).optional(),
+    since: formInt({ min: 0 }).optional(),
+    include_control: formBool().optional(),
+    limit: formInt({ min: 1, max: 1000 }).optional(),
+  }),
+);
+
+const emulatorOnly = { status: 'implemented', source: 'emulator control plane (no live counterpart)' } as const;
+
+export interface ControlDeps {
+  journal: RequestJournal;
+  /** the route table, for `GET /_emulator/routes` */
+  routes: () => readonly AnyRoute[];
+  /** persistence status, when `--data` is set */
+  persistence: () => { status: 'ok' | 'degraded'; lastError: string | null; file: string } | undefined;
+}
+
+/** The emulator-only control plane under `/_emulator/`. */
+export function controlRoutes(deps: ControlDeps): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/_emulator/health',
+      area: 'control',
+      summary: 'Liveness, version and persistence status',
+      auth: 'none',
+      emulatorOnly: true,
+      parity: emulatorOnly,
+      handler: () => {
+        const p = deps.persistence();
+        return {
+          status: p?.status === 'degraded' ? 'degraded' : 'ok',
+          version: VERSION,
+          ...(p ? { persistence: p } : {}),
+        };
+      },
+    }),
+
+    defineRoute({
+      method: 'POST',
+      path: '/_emulator/reset',
+      area: 'control',
+      summary: 'Empty the state: users, orgs, everything',
+      auth: 'none',
+      emulatorOnly: true,
+      parity: emulatorOnly,
+      handler: (_ctx, _i, emu) => {
+        emu.reset();
+        deps.journal.clear();
+      },
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/_emulator/state',
+      area: 'control',
+      summary: 'Export the whole state as JSON',
+      auth: 'none',
+      emulatorOnly: true,
+      parity: emulatorOnly,
+      handler: (_ctx, _i, emu) => ({ state: emu.exportState() }),
+    }),
+
+    defineRoute({
+      method: 'PUT',
+      path: '/_emulator/state',
+      area: 'control',
+      summary: 'Import a state (the body is an export, or {"state": export})',
+      auth: 'none',
+      emulatorOnly: true,
+      body: stateImportBody,
+      parity: emulatorOnly,
+      handler: (_ctx, { body }, emu) => {
+        const doc = 'state' in body && body.state && typeof body.state === 'object' ? body.state : body;
+        try {
+          emu.importState(doc, 'the imported state');
+        } catch (e) {
+          throw Errors.badRequest((e as Error).message);
+        }
+      },
+    }),
+
+    defineRoute({
+      method: 'POST',
+      path: '/_emulator/users/',
+      area: 'control',
+      summary: 'Create a ready persona: verified user, API key and JWT',
+      auth: 'none',
+      emulatorOnly: true,
+      body: personaBody,
+      parity: emulatorOnly,
+      handler: async (_ctx, { body }, emu) => {
+        const tag = emu.ids.secret(8).toLowerCase();
+        const email = body.email ?? `persona-${tag}@personas.emulator.test`;
+        const password = body.password ?? `pw-${emu.ids.secret(16)}`;
+        const user = await emu.users.signUp({
+          email,
+          password,
+          accountType: body.account_type ?? 'agent',
+          firstName: body.first_name ?? 'Persona',
+          lastName: body.last_name ?? tag,
+        });
+        if (body.verified ?? true) emu.users.markVerified(user.id);
+        const { secret } = emu.users.createApiKey(user, { memo: 'emulator persona' });
+        const { token } = await emu.users.issueToken(user.id);
+        return { user_id: user.id, email_address: user.email, password, account_type: user.accountType, api_key: secret, auth_token: token };
+      },
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/_emulator/mailbox/',
+      area: 'control',
+      summary: "Messages the emulator 'sent' (verification codes, invitations), newest first",
+      auth: 'none',
+      emulatorOnly: true,
+      query: mailboxQuery,
+      parity: emulatorOnly,
+      handler: (_ctx, { query }, emu) => ({
+        messages: emu.mailer.list(query.to).map((m) => ({
+          id: m.id,
+          to: m.to,
+          subject: m.subject,
+          kind: m.kind,
+          code: m.code,
+          body: m.body,
+          created: new Date(m.created).toISOString(),
+        })),
+      }),
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/_emulator/clock',
+      area: 'control',
+      summary: 'The emulator clock',
+      auth: 'none',
+      emulatorOnly: true,
+      parity: emulatorOnly,
+      handler: (_ctx, _i, emu) => ({ now: emu.clock.nowIso(), offset_ms: emu.clock.offset }),
+    }),
+
+    defineRoute({
+      method: 'POST',
+      path: '/_emulator/clock',
+      area: 'control',
+      summary: 'Set the clock to a later time (never backwards)',
+      auth: 'none',
+      emulatorOnly: true,
+      body: clockSetBody,
+      parity: emulatorOnly,
+      handler: (_ctx, { body }, emu) => {
+        const ms = parseTime(body.now);
+        if (ms === undefined) throw Errors.invalidField('now', 'Expected an ISO 8601 time.', 'string');
+        emu.clock.set(ms);
+        return { now: emu.clock.nowIso() };
+      },
+    }),
+
+    defineRoute({
+      method: 'POST',
+      path: '/_emulator/clock/advance',
+      area: 'control',
+      summary: 'Move the clock forward by `seconds`',
+      auth: 'none',
+      emulatorOnly: true,
+      body: clockAdvanceBody,
+      parity: emulatorOnly,
+      handler: (_ctx, { body }, emu) => {
+        emu.clock.advance(body.seconds);
+        return { now: emu.clock.nowIso() };
+      },
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/_emulator/requests',
+      area: 'control',
+      summary: 'The request journal: last requests with status, latency, caller and org',
+      auth: 'none',
+      emulatorOnly: true,
+      query: journalQuery,
+      parity: emulatorOnly,
+      handler: (_ctx, { query }) => ({
+        requests: deps.journal
+          .list({
+            method: query.method,
+            path: query.path,
+            status: query.status,
+            userId: query.user_id,
+            orgId: query.org_id,
+            since: query.since,
+            includeControl: query.include_control,
+            limit: query.limit,
+          })
+          .map((e) => ({ ...e, time: new Date(e.time).toISOString() })),
+      }),
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/_emulator/routes',
+      area: 'control',
+      summary: 'The route table with parity status',
+      auth: 'none',
+      emulatorOnly: true,
+      parity: emulatorOnly,
+      handler: () => ({
+        routes: deps.routes().map((r) => ({
+          method: r.method,
+          path: r.path,
+          area: r.area,
+          summary: r.summary,
+          auth: r.auth,
+          emulator_only: r.emulatorOnly,
+          status: r.parity.status,
+          choices: r.parity.choices ?? [],
+          divergences: r.parity.divergences ?? [],
+          source: r.parity.source ?? null,
+        })),
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,216 @@
+/**
+ * Routes are data: method, path, schemas, auth and parity status in one record. The same table
+ * drives dispatch, 405 answers, the parity report, the OpenAPI document and the contract-coverage
+ * check, so no list of routes or fields is written twice.
+ */
+import type { z } from 'zod';
+import type { RequestContext } from './context.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+export type Area = 'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control';
+
+/**
+ * - `none`: no credentials needed (sign-up, health).
+ * - `basic`: HTTP Basic email:password (sign-in).
+ * - `bearer`: a JWT or API key of a verified user.
+ * - `bearer-unverified`: a JWT or API key; an unverified email is allowed (email validation).
+ */
+export type AuthMode = 'none' | 'basic' | 'bearer' | 'bearer-unverified';
+
+export type ParityStatus = 'implemented' | 'partial' | 'not-implemented';
+
+export interface RouteParity {
+  status: ParityStatus;
+  /** What the emulator decides on its own until a live recording proves otherwise. */
+  choices?: string[];
+  /** Known departures from the live API, per JSON path where possible. */
+  divergences?: { path: string; reason: string }[];
+  /** Where the behaviour is documented. */
+  source?: string;
+}
+
+export interface UploadedFile {
+  field: string;
+  name: string;
+  mimetype: string;
+  size: number;
+  data: Buffer;
+}
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  files: UploadedFile[];
+}
+
+/** A non-JSON answer (downloads, the dashboard). */
+export class RawResponse {
+  constructor(
+    readonly body: Buffer | string,
+    readonly contentType: string,
+    readonly status = 200,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export type HandlerResult = Record<string, unknown> | RawResponse | void;
+
+type Schema = z.ZodType;
+type Thunk = () => z.ZodType;
+type Out<T> = T extends () => infer S ? (S extends z.ZodType ? z.output<S> : never) : Record<string, never>;
+/**
+ * Schemas are given as memoised thunks (see `lazy` in schema.ts): building a few hundred zod
+ * schemas costs tens of milliseconds, which start-up should not pay for routes nobody calls.
+ */
+export type SchemaThunk<S extends Schema> = () => S;
+
+export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefined, B extends Thunk | undefined, D> {
+  method: HttpMethod;
+  /** Express-style path with `:name` parameters and a trailing slash. */
+  path: string;
+  area: Area;
+  summary: string;
+  auth?: AuthMode;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Accept multipart file parts on this route (the pipeline parses multipart on every route for fields). */
+  files?: boolean;
+  /** Emulator-only (control plane): skipped by the live target and left out of the live parity score. */
+  emulatorOnly?: boolean;
+  parity: RouteParity;
+  handler: (ctx: RequestContext, input: RouteInput<Out<P>, Out<Q>, Out<B>>, deps: D) => HandlerResult | Promise<HandlerResult>;
+}
+
+/** A route with its types erased, as the router stores it. */
+export interface AnyRoute {
+  method: HttpMethod;
+  path: string;
+  area: Area;
+  summary: string;
+  auth: AuthMode;
+  params?: SchemaThunk<Schema>;
+  query?: SchemaThunk<Schema>;
+  body?: SchemaThunk<Schema>;
+  files: boolean;
+  emulatorOnly: boolean;
+  parity: RouteParity;
+  handler: (ctx: RequestContext, input: RouteInput<unknown, unknown, unknown>, deps: never) => HandlerResult | Promise<HandlerResult>;
+}
+
+/**
+ * Define a route whose handler receives `deps` (the emulator instance's services). The type
+ * parameters flow from the schemas into the handler's input.
+ */
+export function routeFactory<D>() {
+  return function defineRoute<P extends Thunk | undefined = undefined, Q extends Thunk | undefined = undefined, B extends Thunk | undefined = undefined>(
+    spec: RouteSpec<P, Q, B, D>,
+  ): AnyRoute {
+    return {
+      ...spec,
+      auth: spec.auth ?? 'bearer',
+      files: spec.files ?? false,
+      emulatorOnly: spec.emulatorOnly ?? false,
+    } as unknown as AnyRoute;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+interface TrieNode {
+  statics: Map<string, TrieNode>;
+  param: { name: string; node: TrieNode } | undefined;
+  routes: Map<HttpMethod, AnyRoute>;
+}
+
+function newNode(): TrieNode {
+  return { statics: new Map(), param: undefined, routes: new Map() };
+}
+
+export type MatchResult =
+  { kind: 'route'; route: AnyRoute; params: Record<string, string> } | { kind: 'method'; allowed: HttpMethod[] } | { kind: 'none' } | { kind: 'bad-path' };
+
+export function splitPath(path: string): string[] {
+  return path.split('/').filter((s) => s.length > 0);
+}
+
+/**
+ * A segment trie. Static segments win over parameters (`/org/create/` before `/org/:org_id/`),
+ * with backtracking, and a path that exists under another method answers 405 rather than 404.
+ * Trailing slashes are optional (PARITY: CHOICE, the live API documents paths with `/`).
+ */
+export class Router {
+  private readonly root = newNode();
+  readonly routes: AnyRoute[] = [];
+
+  add(route: AnyRoute): void {
+    let node = this.root;
+    for (const seg of splitPath(route.path)) {
+      if (seg.startsWith(':')) {
+        const name = seg.slice(1);
+        if (!node.param) node.param = { name, node: newNode() };
+        else if (node.param.name !== name) {
+          throw new Error(`route ${route.method} ${route.path}: parameter :${name} conflicts with :${node.param.name}`);
+        }
+        node = node.param.node;
+      } else {
+        let next = node.statics.get(seg);
+        if (!next) node.statics.set(seg, (next = newNode()));
+        node = next;
+      }
+    }
+    if (node.routes.has(route.method)) throw new Error(`duplicate route ${route.method} ${route.path}`);
+    node.routes.set(route.method, route);
+    this.routes.push(route);
+  }
+
+  match(method: string, path: string): MatchResult {
+    let segments: string[];
+    try {
+      segments = splitPath(path).map((s) => decodeURIComponent(s));
+    } catch {
+      return { kind: 'bad-path' };
+    }
+    const params: Record<string, string> = {};
+    let allowed: HttpMethod[] | undefined;
+    const found = this.walk(this.root, segments, 0, params, method as HttpMethod, (node) => {
+      if (!allowed) allowed = [...node.routes.keys()];
+    });
+    if (found) return { kind: 'route', route: found, params };
+    if (allowed && allowed.length > 0) return { kind: 'method', allowed };
+    return { kind: 'none' };
+  }
+
+  private walk(
+    node: TrieNode,
+    segs: string[],
+    i: number,
+    params: Record<string, string>,
+    method: HttpMethod,
+    onPathOnly: (node: TrieNode) => void,
+  ): AnyRoute | undefined {
+    if (i === segs.length) {
+      const r = node.routes.get(method) ?? (method === ('HEAD' as HttpMethod) ? node.routes.get('GET') : undefined);
+      if (r) return r;
+      if (node.routes.size > 0) onPathOnly(node);
+      return undefined;
+    }
+    const seg = segs[i]!;
+    const stat = node.statics.get(seg);
+    if (stat) {
+      const r = this.walk(stat, segs, i + 1, params, method, onPathOnly);
+      if (r) return r;
+    }
+    if (node.param) {
+      const r = this.walk(node.param.node, segs, i + 1, params, method, onPathOnly);
+      if (r) {
+        params[node.param.name] = seg;
+        return r;
+      }
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,8 @@
+import type { AnyRoute } from './http/route.js';
+import { controlRoutes, type ControlDeps } from './control/routes.js';
+import { userRoutes } from './users/routes.js';
+
+/** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
+export function allRoutes(control: ControlDeps): AnyRoute[] {
+  return [...userRoutes, ...controlRoutes(control)];
+}

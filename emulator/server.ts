@@ -1,0 +1,108 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import { loadConfig, type EmulatorConfig } from './config.js';
+import { RequestJournal } from './control/journal.js';
+import { Emulator } from './emulator.js';
+import { createLogger, silentLogger } from './logger.js';
+import { allRoutes } from './routes.js';
+import { Persistence, readStateFile } from './store/persistence.js';
+import type { AnyRoute } from './http/route.js';
+
+export interface StartOptions extends Partial<EmulatorConfig> {
+  /** a logger; by default the programmatic API is silent and the CLI logs */
+  logger?: Logger;
+  /** read FASTIO_EMULATOR_* variables (the CLI does; the programmatic API does not by default) */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningEmulator {
+  /** `http://host:port` */
+  url: string;
+  port: number;
+  host: string;
+  emulator: Emulator;
+  server: Server;
+  routes: readonly AnyRoute[];
+  /** Stop listening, close connections, flush state to `--data`. */
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+/** Build an emulator instance with its state loaded (seed, then data file) and persistence attached. */
+export async function buildEmulator(
+  options: StartOptions = {},
+): Promise<{ emulator: Emulator; persistence: Persistence | undefined; journal: RequestJournal; routes: AnyRoute[] }> {
+  const { logger, env, ...flags } = options;
+  const config = loadConfig(flags, env ?? {});
+  const log = logger ?? (env ? await createLogger(config.logLevel, config.logFormat) : silentLogger());
+  const emulator = new Emulator(config, log);
+  const journal = new RequestJournal();
+
+  let persistence: Persistence | undefined;
+  if (config.dataFile) {
+    persistence = new Persistence(
+      config.dataFile,
+      () => emulator.stateDocument(),
+      config.flushDelayMs,
+      (err) => log.error({ err: err.message, file: config.dataFile }, 'cannot write the state file; serving from memory (health reports degraded)'),
+    );
+  }
+
+  try {
+    const saved = persistence ? await persistence.read() : null;
+    if (saved) emulator.importState(saved, config.dataFile);
+    else if (config.seedFile) emulator.importState(await readStateFile(config.seedFile), config.seedFile);
+  } catch (e) {
+    throw new StartupError((e as Error).message);
+  }
+  if (persistence) {
+    const p = persistence;
+    emulator.onChange(() => p.markDirty());
+    // A seed loaded into a new data file is written at once.
+    if (config.seedFile) p.markDirty();
+  }
+
+  const routes = allRoutes({ journal, routes: () => routes, persistence: () => persistence?.status() });
+  return { emulator, persistence, journal, routes };
+}
+
+/** Start an emulator listening on `host:port` (port 0 picks a free port). */
+export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
+  const { emulator, persistence, journal, routes } = await buildEmulator(options);
+  const app = createApp({ emulator, routes, journal });
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(emulator.config.port, emulator.config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = emulator.config.host;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    port: address.port,
+    host,
+    emulator,
+    server,
+    routes,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await persistence?.close();
+        emulator.log.flush?.();
+      })()),
+  };
+}

@@ -1,0 +1,98 @@
+import type { RandomSource } from './random.js';
+
+/**
+ * Id formats, as the live API issues them.
+ * PARITY: users, orgs, workspaces and shares have 19-digit numeric ids; storage nodes, uploads,
+ * transfer handles and AI objects have opaque ids of 29 lower-case base-36 characters whose first
+ * character names the type (MediaFire/fastio_cli src/opaque_id.rs). Display forms may carry a
+ * hyphen every five characters; `normalizeOpaqueId` strips them.
+ */
+export const OpaqueType = {
+  node: '2',
+  version: '3',
+  upload: '5',
+  share: '6',
+  asset: '8',
+  aiJob: '9',
+  general: 'a',
+  aiTransaction: 'b',
+  metadata: 'c',
+  aiAgentKey: 'd',
+  orgTransfer: 'e',
+  chunkManifest: 'f',
+} as const;
+export type OpaqueType = (typeof OpaqueType)[keyof typeof OpaqueType];
+
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+export const PROFILE_ID_PATTERN = /^[1-9]\d{18}$/;
+export const OPAQUE_ID_PATTERN = /^[0-9a-z]{29,30}$/;
+
+export function isProfileId(s: string): boolean {
+  return PROFILE_ID_PATTERN.test(s);
+}
+
+export function normalizeOpaqueId(s: string): string {
+  return s.replace(/-/g, '').toLowerCase();
+}
+
+export function isOpaqueId(s: string, type?: OpaqueType): boolean {
+  const raw = normalizeOpaqueId(s);
+  return OPAQUE_ID_PATTERN.test(raw) && (type === undefined || raw.startsWith(type));
+}
+
+/**
+ * Issues ids. Profile ids (63 bits) are tracked so one is never handed out twice in an instance;
+ * opaque ids and secrets are long enough that tracking them would only cost memory.
+ */
+export class IdGenerator {
+  private readonly issued = new Set<string>();
+
+  constructor(private readonly random: RandomSource) {}
+
+  /** Remember ids that already exist (after loading a state file) so they are never issued again. */
+  reserve(id: string): void {
+    this.issued.add(id);
+  }
+
+  profileId(): string {
+    for (;;) {
+      const bytes = this.random.bytes(19);
+      let id = String(1 + (bytes[0]! % 9));
+      for (let i = 1; i < 19; i++) id += String(bytes[i]! % 10);
+      if (this.claim(id)) return id;
+    }
+  }
+
+  /** 28 base-36 characters carry 144 bits: collisions are not a practical concern. */
+  opaqueId(type: OpaqueType): string {
+    return type + this.chars(28, BASE36);
+  }
+
+  /** A random secret of `length` characters from [0-9A-Za-z] (API keys, transfer tokens). */
+  secret(length: number): string {
+    return this.chars(length, BASE62);
+  }
+
+  /** A numeric one-time code (email verification). */
+  numericCode(digits: number): string {
+    const bytes = this.random.bytes(digits);
+    let s = '';
+    for (let i = 0; i < digits; i++) s += String(bytes[i]! % 10);
+    return s;
+  }
+
+  private chars(n: number, alphabet: string): string {
+    const bytes = this.random.bytes(n);
+    let s = '';
+    for (let i = 0; i < n; i++) s += alphabet[bytes[i]! % alphabet.length];
+    return s;
+  }
+
+  private claim(id: string): boolean {
+    if (this.issued.has(id)) return false;
+    this.issued.add(id);
+    return true;
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * The emulator's records. Times are epoch milliseconds on the emulator clock; the wire format
+ * renders them (see `http/format.ts`). Every record has a string `id`.
+ */
+
+export type AccountType = 'agent' | 'human';
+
+export interface User {
+  id: string;
+  email: string;
+  /** Lower-cased email: the unique key. */
+  emailKey: string;
+  /** `scrypt$<salt b64>$<hash b64>` */
+  passwordHash: string;
+  firstName: string;
+  lastName: string;
+  accountType: AccountType;
+  emailVerified: boolean;
+  created: number;
+  updated: number;
+}
+
+export interface ApiKey {
+  id: string;
+  userId: string;
+  /** sha256 of the key, hex: the key itself is shown once at creation, like the live API. */
+  keyHash: string;
+  /** The last characters, for listing. */
+  keyTail: string;
+  memo: string;
+  scopes: string | null;
+  agentName: string | null;
+  expires: number | null;
+  created: number;
+}
+
+/** A signed-in session (one JWT). Sign-out revokes it. */
+export interface Session {
+  id: string;
+  userId: string;
+  created: number;
+  expires: number;
+  revoked: boolean;
+}
+
+export interface EmailCode {
+  /** the lower-cased email */
+  id: string;
+  userId: string;
+  code: string;
+  expires: number;
+  attempts: number;
+}
+
+export interface MailboxMessage {
+  id: string;
+  to: string;
+  toKey: string;
+  subject: string;
+  kind: 'email_verification' | 'org_invitation' | 'workspace_invitation' | 'transfer' | 'notice';
+  code: string | null;
+  body: string;
+  created: number;
+}
+
+export type OrgRole = 'owner' | 'admin' | 'member';
+export type WorkspaceRole = 'owner' | 'admin' | 'member' | 'guest';
+export type MemberStatus = 'active' | 'pending';
+
+export interface Org {
+  id: string;
+  domain: string;
+  name: string;
+  description: string | null;
+  industry: string | null;
+  billingEmail: string | null;
+  ownerId: string;
+  /** plan id from the plan catalog */
+  plan: string;
+  /** start of the current 30-day billing period anchor (the period repeats every 30 days from it) */
+  periodAnchor: number;
+  permMemberManage: string;
+  created: number;
+  updated: number;
+  closed: number | null;
+  /** extra fields set through update that the emulator stores but does not interpret */
+  extra: Record<string, unknown>;
+}
+
+export interface Invite {
+  id: string;
+  created: number;
+  expires: number;
+}
+
+export interface OrgMember {
+  /** `${orgId}:${userId}` or `${orgId}:invite:${inviteId}` for a pending invitation */
+  id: string;
+  orgId: string;
+  userId: string | null;
+  /** lower-cased email for pending invitations */
+  inviteEmail: string | null;
+  role: OrgRole;
+  status: MemberStatus;
+  invite: Invite | null;
+  invitedBy: string | null;
+  created: number;
+  updated: number;
+}
+
+export interface Workspace {
+  id: string;
+  orgId: string;
+  folderName: string;
+  name: string;
+  description: string | null;
+  permJoin: string;
+  permMemberManage: string;
+  intelligence: boolean;
+  archived: boolean;
+  createdBy: string;
+  created: number;
+  updated: number;
+  /** deleted workspaces are kept (ids are never reused) but invisible */
+  deleted: number | null;
+  extra: Record<string, unknown>;
+}
+
+export interface WorkspaceMember {
+  /** `${workspaceId}:${userId}` or `${workspaceId}:invite:${inviteId}` */
+  id: string;
+  workspaceId: string;
+  orgId: string;
+  userId: string | null;
+  inviteEmail: string | null;
+  role: WorkspaceRole;
+  status: MemberStatus;
+  invite: Invite | null;
+  invitedBy: string | null;
+  created: number;
+  updated: number;
+}
+
+export interface TransferToken {
+  /** opaque id, type `e` */
+  id: string;
+  orgId: string;
+  token: string;
+  createdBy: string;
+  created: number;
+  expires: number;
+  claimed: number | null;
+  claimedBy: string | null;
+}
+
+export type AiState = 'disabled' | 'pending' | 'in_progress' | 'ready' | 'failed';
+
+export interface StorageNode {
+  /** opaque id, type `2` */
+  id: string;
+  workspaceId: string;
+  orgId: string;
+  /** `root` or a folder node id */
+  parentId: string;
+  type: 'file' | 'folder' | 'note';
+  name: string;
+  size: number;
+  mimetype: string | null;
+  /** opaque id, type `3`; changes with each new version */
+  versionId: string | null;
+  /** id of the blob holding the bytes */
+  blobId: string | null;
+  ai: { state: AiState; reason: string | null; pages: number | null; updated: number };
+  createdBy: string;
+  created: number;
+  updated: number;
+  /** moved to trash */
+  trashed: number | null;
+}
+
+export interface Blob {
+  id: string;
+  /** base64 of the content */
+  data: string;
+  size: number;
+  sha256: string;
+}
+
+export type UploadStatus = 'ready' | 'uploading' | 'assembling' | 'complete' | 'storing' | 'stored' | 'assembly_failed' | 'store_failed';
+
+export interface Upload {
+  /** opaque id, type `5` */
+  id: string;
+  userId: string;
+  workspaceId: string;
+  orgId: string;
+  folderId: string;
+  name: string;
+  size: number;
+  status: UploadStatus;
+  /** chunk order -> blob id */
+  chunks: Record<string, { blobId: string; size: number }>;
+  newFileId: string | null;
+  error: string | null;
+  created: number;
+  updated: number;
+}
+
+export interface Chat {
+  /** opaque id, type `9` */
+  id: string;
+  workspaceId: string;
+  orgId: string;
+  userId: string;
+  type: 'chat' | 'chat_with_files';
+  personality: 'concise' | 'detailed';
+  name: string;
+  filesScope: string | null;
+  foldersScope: string | null;
+  created: number;
+  updated: number;
+  deleted: number | null;
+}
+
+export interface Citation {
+  nodeId: string;
+  versionId: string | null;
+  passageId: string;
+  page: number | null;
+  snippet: string;
+}
+
+export interface ChatMessage {
+  id: string;
+  chatId: string;
+  workspaceId: string;
+  userId: string;
+  question: string;
+  state: 'ready' | 'in_progress' | 'complete' | 'errored';
+  responseText: string | null;
+  citations: Citation[];
+  tokens: number;
+  credits: number;
+  created: number;
+  updated: number;
+}
+
+export interface AuditEvent {
+  id: string;
+  event: string;
+  category: string;
+  subcategory: string;
+  orgId: string | null;
+  workspaceId: string | null;
+  shareId: string | null;
+  /** the user the event is about (defaults to the calling user) */
+  userId: string | null;
+  callingUserId: string | null;
+  objectId: string | null;
+  data: Record<string, unknown>;
+  acknowledged: boolean;
+  created: number;
+}
+
+export type LedgerKind = 'storage' | 'bandwidth' | 'ai_tokens' | 'ingestion' | 'video' | 'audio' | 'images' | 'conversions';
+
+export interface LedgerEntry {
+  id: string;
+  orgId: string;
+  workspaceId: string | null;
+  shareId: string | null;
+  kind: LedgerKind;
+  /** the metered quantity: bytes, tokens, pages, seconds, items */
+  units: number;
+  credits: number;
+  objectId: string | null;
+  userId: string | null;
+  created: number;
+}

@@ -1,0 +1,188 @@
+import { defineRoute } from '../http/define.js';
+import { callerOf } from '../http/context.js';
+import { Errors } from '../http/errors.js';
+import { apiKeyCreateBody, apiKeyParams, emailValidateBody, signUpBody } from './schema.js';
+import { apiKeyJson, userJson } from './format.js';
+
+const AUTH_SOURCE = 'MediaFire/fastio_cli src/api/auth.rs; agent guide v1.29 "Getting Started"';
+
+function parseBasic(header: string | undefined): { email: string; password: string } {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!m) throw Errors.unauthenticated('Sign in with HTTP Basic credentials (email:password).');
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  if (i <= 0) throw Errors.unauthenticated('Sign in with HTTP Basic credentials (email:password).');
+  return { email: decoded.slice(0, i), password: decoded.slice(i + 1) };
+}
+
+export const userRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/current/user/',
+    area: 'auth',
+    summary: 'Sign up (agent accounts with agent=true)',
+    auth: 'none',
+    body: signUpBody,
+    parity: {
+      status: 'implemented',
+      source: AUTH_SOURCE,
+      choices: ['response fields (id, email_address, account_type, email_verified)', 'passwords of 8-256 characters', 'a duplicate email answers 409/1660'],
+    },
+    handler: async (_ctx, { body }, emu) => {
+      const user = await emu.users.signUp({
+        email: body.email_address,
+        password: body.password,
+        firstName: body.first_name,
+        lastName: body.last_name,
+        accountType: body.agent ? 'agent' : 'human',
+      });
+      return { id: user.id, email_address: user.email, account_type: user.accountType, email_verified: false };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/user/auth/',
+    area: 'auth',
+    summary: 'Sign in with HTTP Basic credentials; returns a JWT',
+    auth: 'basic',
+    parity: { status: 'implemented', source: AUTH_SOURCE, choices: ['10 failed sign-ins per email in 5 minutes answer 429'] },
+    // The raw Authorization header is needed here; the pipeline leaves Basic to this handler.
+    handler: async (ctx, _input, emu) => {
+      const { email, password } = parseBasic(ctx.authorization);
+      const { token, expiresIn } = await emu.users.signIn(email, password);
+      return { auth_token: token, expires_in: expiresIn, '2factor': false };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/user/auth/check/',
+    area: 'auth',
+    summary: 'Check the token; returns the user id',
+    parity: { status: 'implemented', source: AUTH_SOURCE },
+    handler: (ctx) => ({ id: callerOf(ctx).user.id }),
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/user/details/',
+    area: 'auth',
+    summary: "The caller's profile",
+    parity: { status: 'implemented', source: 'API notes "Auth and users"', choices: ['profile under the key `user`'] },
+    handler: (ctx) => ({ user: userJson(callerOf(ctx).user) }),
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/user/me/details/',
+    area: 'auth',
+    summary: "The caller's profile (the official client's path)",
+    parity: { status: 'implemented', source: 'MediaFire/fastio_cli src/api/user.rs', choices: ['profile under the key `user`'] },
+    handler: (ctx) => ({ user: userJson(callerOf(ctx).user) }),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/user/email/validate/',
+    area: 'auth',
+    summary: 'Send an email verification code, or check one (email_token)',
+    auth: 'bearer-unverified',
+    body: emailValidateBody,
+    parity: {
+      status: 'implemented',
+      source: 'agent guide v1.29 "Getting Started" step 3',
+      choices: ['codes are 6 digits, valid 24 h, 5 tries', "the email must be the caller's own", 'response field `verified`'],
+    },
+    handler: (ctx, { body }, emu) => {
+      const user = callerOf(ctx).user;
+      if (body.email !== user.emailKey) throw Errors.invalidField('email', "The email address is not this account's address.");
+      if (body.email_token === undefined) {
+        if (user.emailVerified) return { verified: true, sent: false };
+        emu.users.sendVerificationCode(user);
+        return { verified: false, sent: true };
+      }
+      if (user.emailVerified) return { verified: true };
+      emu.users.verifyEmail(user, body.email_token);
+      return { verified: true };
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/user/auth/key/',
+    area: 'auth',
+    summary: 'Create an API key',
+    body: apiKeyCreateBody,
+    parity: { status: 'implemented', source: AUTH_SOURCE, choices: ['key format: 48 characters [0-9A-Za-z]', 'response carries `id` besides `api_key`'] },
+    handler: (ctx, { body }, emu) => {
+      const { key, secret } = emu.users.createApiKey(callerOf(ctx).user, {
+        memo: body.memo,
+        scopes: body.scopes,
+        agentName: body.agent_name,
+        expires: body.expires,
+      });
+      return { api_key: secret, id: key.id };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/user/auth/keys/',
+    area: 'auth',
+    summary: "List the caller's API keys",
+    parity: { status: 'implemented', source: AUTH_SOURCE, choices: ['fields of each key'] },
+    handler: (ctx, _i, emu) => {
+      const keys = emu.users.listApiKeys(callerOf(ctx).user).map(apiKeyJson);
+      return { results: keys.length, api_keys: keys };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/user/auth/key/:key_id/',
+    area: 'auth',
+    summary: 'One API key',
+    params: apiKeyParams,
+    parity: { status: 'implemented', source: AUTH_SOURCE, choices: ['key fields at the top level'] },
+    handler: (ctx, { params }, emu) => apiKeyJson(emu.users.ownKey(callerOf(ctx).user, params.key_id)),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/user/auth/key/:key_id/',
+    area: 'auth',
+    summary: 'Update an API key (memo, scopes, agent_name, expires; empty expires clears it)',
+    params: apiKeyParams,
+    body: apiKeyCreateBody,
+    parity: { status: 'implemented', source: AUTH_SOURCE },
+    handler: (ctx, { params, body }, emu) =>
+      apiKeyJson(
+        emu.users.updateApiKey(callerOf(ctx).user, params.key_id, { memo: body.memo, scopes: body.scopes, agentName: body.agent_name, expires: body.expires }),
+      ),
+  }),
+
+  defineRoute({
+    method: 'DELETE',
+    path: '/current/user/auth/key/:key_id/',
+    area: 'auth',
+    summary: 'Revoke an API key (refused from the next request on)',
+    params: apiKeyParams,
+    parity: { status: 'implemented', source: AUTH_SOURCE },
+    handler: (ctx, { params }, emu) => {
+      emu.users.revokeApiKey(callerOf(ctx).user, params.key_id);
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/user/auth/sign-out/',
+    area: 'auth',
+    summary: 'Sign out: the JWT stops working',
+    auth: 'bearer-unverified',
+    parity: { status: 'implemented', source: AUTH_SOURCE, choices: ['signing out with an API key is accepted and revokes nothing'] },
+    handler: (ctx, _i, emu) => {
+      emu.users.signOut(callerOf(ctx));
+    },
+  }),
+];

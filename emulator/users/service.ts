@@ -1,0 +1,232 @@
+import type { Clock } from '../store/clock.js';
+import type { Db } from '../store/db.js';
+import type { IdGenerator } from '../store/ids.js';
+import type { AccountType, ApiKey, User } from '../store/model.js';
+import { Errors, assert } from '../http/errors.js';
+import { parseTime } from '../http/format.js';
+import type { Caller } from '../http/context.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { JWT_LIFETIME_SECONDS, JwtSigner, looksLikeJwt, sha256Hex } from './tokens.js';
+import type { Mailer } from './mailer.js';
+
+/** PARITY: CHOICE. Verification codes: 6 digits, valid 24 hours, 5 wrong tries before a new one is needed. */
+const EMAIL_CODE_DIGITS = 6;
+const EMAIL_CODE_LIFETIME_MS = 24 * 3600 * 1000;
+const EMAIL_CODE_MAX_ATTEMPTS = 5;
+/** PARITY: CHOICE. Sign-in failures allowed per email in a window before 429. */
+const SIGN_IN_FAILURES_MAX = 10;
+const SIGN_IN_FAILURE_WINDOW_MS = 5 * 60 * 1000;
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  accountType: AccountType;
+}
+
+export interface AuthListener {
+  /** A user's email became verified (pending invitations for that address become active). */
+  emailVerified?(user: User): void;
+}
+
+/**
+ * Users, credentials and sessions: sign-up, sign-in, verification codes, API keys, and the
+ * resolution of a bearer token to a caller.
+ */
+export class UserService {
+  private readonly jwt: JwtSigner;
+  /** sign-in failures per email: timestamps in the window. Ephemeral by design. */
+  private readonly signInFailures = new Map<string, number[]>();
+  private readonly listeners: AuthListener[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly mailer: Mailer,
+    jwtSecret: string,
+  ) {
+    this.jwt = new JwtSigner(jwtSecret);
+  }
+
+  addListener(l: AuthListener): void {
+    this.listeners.push(l);
+  }
+
+  async signUp(input: SignUpInput): Promise<User> {
+    const emailKey = input.email.toLowerCase();
+    assert(!this.db.users.findOne('email', emailKey), () => Errors.conflict('An account with this email address already exists.'));
+    const passwordHash = await hashPassword(input.password);
+    // Checked again after the await: two sign-ups for one address may race.
+    assert(!this.db.users.findOne('email', emailKey), () => Errors.conflict('An account with this email address already exists.'));
+    const now = this.clock.now();
+    const user = this.db.users.insert({
+      id: this.ids.profileId(),
+      email: input.email,
+      emailKey,
+      passwordHash,
+      firstName: input.firstName ?? '',
+      lastName: input.lastName ?? '',
+      accountType: input.accountType,
+      emailVerified: false,
+      created: now,
+      updated: now,
+    });
+    return user;
+  }
+
+  /** Mark a user verified without a code (control-plane personas and fixtures). */
+  markVerified(userId: string): User {
+    const user = this.db.users.update(userId, { emailVerified: true, updated: this.clock.now() });
+    for (const l of this.listeners) l.emailVerified?.(user);
+    return user;
+  }
+
+  /** Email + password -> a new session and its JWT. */
+  async signIn(email: string, password: string): Promise<{ user: User; token: string; expiresIn: number }> {
+    const key = email.toLowerCase();
+    const now = this.clock.now();
+    const failures = (this.signInFailures.get(key) ?? []).filter((t) => t > now - SIGN_IN_FAILURE_WINDOW_MS);
+    if (failures.length >= SIGN_IN_FAILURES_MAX) {
+      throw Errors.rateLimited(Math.ceil((failures[0]! + SIGN_IN_FAILURE_WINDOW_MS - now) / 1000));
+    }
+    const user = this.db.users.findOne('email', key);
+    const ok = user ? await verifyPassword(password, user.passwordHash) : false;
+    if (!user || !ok) {
+      failures.push(now);
+      this.signInFailures.set(key, failures);
+      throw Errors.unauthenticated('The email address or password is incorrect.');
+    }
+    this.signInFailures.delete(key);
+    return { user, ...(await this.issueToken(user.id)) };
+  }
+
+  async issueToken(userId: string): Promise<{ token: string; expiresIn: number }> {
+    const now = this.clock.now();
+    const session = this.db.sessions.insert({
+      id: this.ids.opaqueId('a'),
+      userId,
+      created: now,
+      expires: now + JWT_LIFETIME_SECONDS * 1000,
+      revoked: false,
+    });
+    return { token: await this.jwt.sign(userId, session.id, now), expiresIn: JWT_LIFETIME_SECONDS };
+  }
+
+  signOut(caller: Caller): void {
+    if (caller.credential.kind === 'jwt') {
+      this.db.sessions.update(caller.credential.sessionId, { revoked: true });
+    }
+  }
+
+  /**
+   * A bearer token -> the caller, or a 401. JWTs are checked for signature, session revocation
+   * and expiry on the emulator clock; API keys for revocation and their own expiry.
+   */
+  async authenticate(token: string): Promise<Caller> {
+    if (!token) throw Errors.unauthenticated();
+    const now = this.clock.now();
+    if (looksLikeJwt(token)) {
+      const claims = await this.jwt.verify(token);
+      if (!claims) throw Errors.unauthenticated('The token is invalid.');
+      if (claims.expires <= now) throw Errors.unauthenticated('The token has expired. Sign in again.');
+      const session = this.db.sessions.get(claims.sessionId);
+      if (!session || session.revoked || session.userId !== claims.userId) throw Errors.unauthenticated('The token has been revoked. Sign in again.');
+      const user = this.db.users.get(claims.userId);
+      if (!user) throw Errors.unauthenticated('The token is invalid.');
+      return { user, credential: { kind: 'jwt', sessionId: session.id, expires: claims.expires } };
+    }
+    const key = this.db.apiKeys.findOne('hash', sha256Hex(token));
+    if (!key) throw Errors.unauthenticated('The API key is invalid or has been revoked.');
+    if (key.expires !== null && key.expires <= now) throw Errors.unauthenticated('The API key has expired.');
+    const user = this.db.users.get(key.userId);
+    if (!user) throw Errors.unauthenticated('The API key is invalid or has been revoked.');
+    return { user, credential: { kind: 'api_key', keyId: key.id } };
+  }
+
+  /** Send a fresh verification code to the user's mailbox. */
+  sendVerificationCode(user: User): void {
+    const code = this.ids.numericCode(EMAIL_CODE_DIGITS);
+    const row = { id: user.emailKey, userId: user.id, code, expires: this.clock.now() + EMAIL_CODE_LIFETIME_MS, attempts: 0 };
+    if (this.db.emailCodes.has(row.id)) this.db.emailCodes.update(row.id, row);
+    else this.db.emailCodes.insert(row);
+    this.mailer.send({
+      to: user.email,
+      subject: 'Verify your email address',
+      kind: 'email_verification',
+      code,
+      body: `Your verification code is ${code}. It expires in 24 hours.`,
+    });
+  }
+
+  /** Check a verification code; on success the user is verified. */
+  verifyEmail(user: User, code: string): User {
+    const row = this.db.emailCodes.get(user.emailKey);
+    const now = this.clock.now();
+    if (!row || row.expires <= now || row.attempts >= EMAIL_CODE_MAX_ATTEMPTS) {
+      throw Errors.invalidField('email_token', 'The verification code has expired or was never sent. Request a new one.');
+    }
+    if (row.code !== code.trim()) {
+      this.db.emailCodes.update(row.id, { attempts: row.attempts + 1 });
+      throw Errors.invalidField('email_token', 'The verification code is not correct.');
+    }
+    this.db.emailCodes.delete(row.id);
+    return this.markVerified(user.id);
+  }
+
+  createApiKey(
+    user: User,
+    input: { memo?: string | undefined; scopes?: string | undefined; agentName?: string | undefined; expires?: string | undefined },
+  ): { key: ApiKey; secret: string } {
+    const secret = this.ids.secret(48);
+    const key = this.db.apiKeys.insert({
+      id: this.ids.opaqueId('d'),
+      userId: user.id,
+      keyHash: sha256Hex(secret),
+      keyTail: secret.slice(-4),
+      memo: input.memo ?? '',
+      scopes: input.scopes ?? null,
+      agentName: input.agentName ?? null,
+      expires: this.parseExpiry(input.expires),
+      created: this.clock.now(),
+    });
+    return { key, secret };
+  }
+
+  updateApiKey(
+    user: User,
+    keyId: string,
+    input: { memo?: string | undefined; scopes?: string | undefined; agentName?: string | undefined; expires?: string | undefined },
+  ): ApiKey {
+    const key = this.ownKey(user, keyId);
+    const patch: Partial<ApiKey> = {};
+    if (input.memo !== undefined) patch.memo = input.memo;
+    if (input.scopes !== undefined) patch.scopes = input.scopes;
+    if (input.agentName !== undefined) patch.agentName = input.agentName;
+    if (input.expires !== undefined) patch.expires = input.expires === '' ? null : this.parseExpiry(input.expires);
+    return this.db.apiKeys.update(key.id, patch);
+  }
+
+  listApiKeys(user: User): ApiKey[] {
+    return this.db.apiKeys.find('user', user.id);
+  }
+
+  ownKey(user: User, keyId: string): ApiKey {
+    const key = this.db.apiKeys.get(keyId);
+    if (!key || key.userId !== user.id) throw Errors.notFound('API key');
+    return key;
+  }
+
+  revokeApiKey(user: User, keyId: string): void {
+    this.db.apiKeys.delete(this.ownKey(user, keyId).id);
+  }
+
+  private parseExpiry(expires: string | undefined): number | null {
+    if (expires === undefined || expires === '') return null;
+    const ms = parseTime(expires);
+    if (ms === undefined) throw Errors.invalidField('expires', 'Expected an ISO 8601 time or epoch seconds.', 'string');
+    if (ms <= this.clock.now()) throw Errors.invalidField('expires', 'The expiry must be in the future.', 'string');
+    return ms;
+  }
+}

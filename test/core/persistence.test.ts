@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Persistence, readStateFile, StateFileError, type StateDocument } from '../../emulator/store/persistence.js';
+
+function doc(rows: unknown[]): StateDocument {
+  return { format: 'fastio-emulator-state', version: 1, savedAt: 'now', clockOffsetMs: 42, tables: { things: rows, empty: [] } };
+}
+
+describe('Persistence', () => {
+  it('coalesces writes and produces a file that reads back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-p-'));
+    const file = join(dir, 'state.json');
+    let rows: unknown[] = [{ id: '1', v: 'a' }];
+    const p = new Persistence(file, () => doc(rows), 20);
+    expect(await p.read()).toBeNull();
+    p.markDirty();
+    rows = [...rows, { id: '2', v: 'b"quoted"\n' }];
+    p.markDirty();
+    await p.close();
+    expect(p.status()).toMatchObject({ status: 'ok', flushes: 1, dirty: false });
+    const back = await readStateFile(file);
+    expect(back.tables.things).toEqual(rows);
+    expect(back.tables.empty).toEqual([]);
+    expect(back.clockOffsetMs).toBe(42);
+  });
+
+  it('serialises large tables in slices and still writes valid JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-p-'));
+    const file = join(dir, 'state.json');
+    const rows = Array.from({ length: 10_000 }, (_, i) => ({ id: String(i), n: i }));
+    const p = new Persistence(file, () => doc(rows), 0);
+    p.markDirty();
+    await p.close();
+    const back = await readStateFile(file);
+    expect(back.tables.things).toHaveLength(10_000);
+    expect((back.tables.things as { n: number }[])[9999]!.n).toBe(9999);
+  });
+
+  it('refuses a truncated file, a foreign file and a newer version, naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-p-'));
+    const cases: [string, string, RegExp][] = [
+      ['truncated.json', '{"format":"fastio-emulator-state","version":1,"tables":{"x":[', /corrupt or truncated/],
+      ['foreign.json', '{"hello":"world"}', /not an emulator state file/],
+      ['newer.json', '{"format":"fastio-emulator-state","version":99,"tables":{}}', /newer emulator/],
+    ];
+    for (const [name, content, msg] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, content);
+      const p = new Persistence(file, () => doc([]), 0);
+      const err = await p.read().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(StateFileError);
+      expect((err as Error).message).toMatch(msg);
+      expect((err as Error).message).toContain(file);
+      expect(readFileSync(file, 'utf8')).toBe(content);
+    }
+  });
+
+  it('reports degraded when the file cannot be written, and recovers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-p-'));
+    const errors: string[] = [];
+    const p = new Persistence(
+      join(dir, 'no-such-dir', 'state.json'),
+      () => doc([{ id: '1' }]),
+      0,
+      (e) => errors.push(e.message),
+    );
+    p.markDirty();
+    await p.flush();
+    expect(p.status().status).toBe('degraded');
+    expect(p.status().lastError).toMatch(/ENOENT/);
+    expect(errors).toHaveLength(1);
+    await p.close().catch(() => undefined);
+  });
+});

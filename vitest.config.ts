@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One set of contract files, several targets (vitest projects): the emulator in process and the
+ * CLI over real HTTP. The live target has its own config (vitest.live.config.ts), run only on request.
+ */
+export default defineConfig({
+  test: {
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    projects: [
+      { test: { name: 'unit', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'contracts:inprocess', include: ['contracts/suites/**/*.contract.ts'], env: { FASTIO_TARGET: 'inprocess' } } },
+      { test: { name: 'contracts:http', include: ['contracts/suites/**/*.contract.ts'], env: { FASTIO_TARGET: 'http' } } },
+    ],
+  },
+});
