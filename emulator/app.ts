@@ -10,7 +10,9 @@
  *  4. rate limit    per-credential budget on the emulator clock; `x-ve-limit-*` on every response
  *  5. body          form-encoded, JSON or multipart; too large -> 413, malformed -> 400
  *  6. auth          Basic for sign-in, Bearer (JWT or API key) elsewhere; unverified email -> 403
- *  7. input         path, query and body schemas -> typed input, or 400/1605 with `params[]`
+ *  7. input         path, query and body schemas -> typed input, or 400/1605 with `params[]`;
+ *                   then access: the org or workspace the route names, resolved and checked against
+ *                   the permission table (404/1609, 401/10545, 403/1680)
  *  8. handler       the area's service; its result is rendered as `{"result": true, ...}`
  *  9. errors        one middleware renders every failure in the live envelope
  */
@@ -268,11 +270,16 @@ export function createApp(deps: AppDeps): express.Express {
       const files = await parseBody(req, res, route);
       await authenticate(req, ctx, route);
       // 7. input
+      const parsedParams = route.params ? parseInput(route.params(), params) : params;
+      // 7b. access: the org or workspace named in the path, checked against the permission table
+      const scope = route.access ? emulator.access.authorize(ctx.caller!, route.access, parsedParams as Record<string, unknown>) : undefined;
+      if (scope) ctx.orgId = scope.org.id;
       const input = {
-        params: route.params ? parseInput(route.params(), params) : params,
+        params: parsedParams,
         query: route.query ? parseInput(route.query(), req.query) : {},
         body: route.body ? parseInput(route.body(), req.body ?? {}) : {},
         files,
+        scope,
       };
       const result = await route.handler(ctx, input, emulator as never);
       if (!res.headersSent) render(res, result);

@@ -11,6 +11,12 @@ import { checkStateHeader, type StateDocument } from './store/persistence.js';
 import { cryptoRandom, seededRandom, type RandomSource } from './store/random.js';
 import { Mailer } from './users/mailer.js';
 import { UserService } from './users/service.js';
+import { CreditLedger } from './billing/ledger.js';
+import { Access } from './tenancy/access.js';
+import { OrgService } from './orgs/service.js';
+import { WorkspaceService } from './workspaces/service.js';
+import { MemberService } from './members/service.js';
+import { TransferService } from './transfer/service.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
 const EPHEMERAL_TABLES = new Set(['sessions']);
@@ -28,6 +34,12 @@ export class Emulator {
   readonly mailer: Mailer;
   readonly users: UserService;
   readonly audit: AuditLog;
+  readonly access: Access;
+  readonly ledger: CreditLedger;
+  readonly orgs: OrgService;
+  readonly workspaces: WorkspaceService;
+  readonly members: MemberService;
+  readonly transfer: TransferService;
   /** Called after every write; persistence hooks in here. */
   private changeHook: () => void = () => {};
 
@@ -42,9 +54,18 @@ export class Emulator {
     this.plans = options.plans ?? PlanCatalog.load(config.plansFile ?? defaultPlansFile());
     const now = () => this.clock.now();
     this.mailer = new Mailer(this.db, this.ids, now);
-    // A JWT secret of this instance only: tokens from another instance (or an earlier run) fail.
-    this.users = new UserService(this.db, this.clock, this.ids, this.mailer, randomBytes(32).toString('base64url'));
     this.audit = new AuditLog(this.db, this.ids, now, (err) => this.log.error({ err }, 'audit listener failed'));
+    // A JWT secret of this instance only: tokens from another instance (or an earlier run) fail.
+    this.users = new UserService(this.db, this.clock, this.ids, this.mailer, this.audit, randomBytes(32).toString('base64url'));
+    this.access = new Access(this.db);
+    this.ledger = new CreditLedger(this.db, this.ids, this.plans, now);
+    const tenancy = { db: this.db, ids: this.ids, now, audit: this.audit, access: this.access, plans: this.plans };
+    this.orgs = new OrgService({ ...tenancy, ledger: this.ledger });
+    this.workspaces = new WorkspaceService(tenancy);
+    this.members = new MemberService({ ...tenancy, mailer: this.mailer });
+    this.transfer = new TransferService({ db: this.db, ids: this.ids, now, audit: this.audit, members: this.members, orgs: this.orgs });
+    // An address that verifies accepts the invitations waiting for it.
+    this.users.addListener({ emailVerified: (user) => this.members.activateInvitations(user) });
     this.db.onChange(() => this.changeHook());
   }
 
@@ -87,11 +108,13 @@ export class Emulator {
       for (const row of rows as { id: string }[]) if (isProfileId(row.id)) this.ids.reserve(row.id);
     }
     this.clock.restoreOffset(file.clockOffsetMs ?? 0);
+    this.ledger.invalidate();
     this.changeHook();
   }
 
   /** Empty state: users, orgs, everything. The clock keeps its time (it never runs backwards). */
   reset(): void {
     this.db.clear();
+    this.ledger.invalidate();
   }
 }

@@ -1,8 +1,12 @@
 import type { AnyRoute } from './http/route.js';
 import { controlRoutes, type ControlDeps } from './control/routes.js';
 import { userRoutes } from './users/routes.js';
+import { orgRoutes } from './orgs/routes.js';
+import { workspaceRoutes } from './workspaces/routes.js';
+import { memberRoutes } from './members/routes.js';
+import { transferRoutes } from './transfer/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
 export function allRoutes(control: ControlDeps): AnyRoute[] {
-  return [...userRoutes, ...controlRoutes(control)];
+  return [...userRoutes, ...orgRoutes, ...workspaceRoutes, ...memberRoutes, ...transferRoutes, ...controlRoutes(control)];
 }

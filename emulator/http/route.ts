@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { RequestContext } from './context.js';
+import type { AccessSpec, OrgScope, ScopeFor, WorkspaceScope } from '../tenancy/access.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -38,11 +39,13 @@ export interface UploadedFile {
   data: Buffer;
 }
 
-export interface RouteInput<P, Q, B> {
+export interface RouteInput<P, Q, B, S = OrgScope | WorkspaceScope | undefined> {
   params: P;
   query: Q;
   body: B;
   files: UploadedFile[];
+  /** the org or workspace the route's `access` resolved, with the caller's role */
+  scope: S;
 }
 
 /** A non-JSON answer (downloads, the dashboard). */
@@ -66,7 +69,7 @@ type Out<T> = T extends () => infer S ? (S extends z.ZodType ? z.output<S> : nev
  */
 export type SchemaThunk<S extends Schema> = () => S;
 
-export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefined, B extends Thunk | undefined, D> {
+export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefined, B extends Thunk | undefined, A extends AccessSpec | undefined, D> {
   method: HttpMethod;
   /** Express-style path with `:name` parameters and a trailing slash. */
   path: string;
@@ -76,12 +79,17 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * The tenant object this route acts on and the action it performs: the pipeline resolves it
+   * and checks the permission table before the handler runs (see tenancy/access.ts).
+   */
+  access?: A;
   /** Accept multipart file parts on this route (the pipeline parses multipart on every route for fields). */
   files?: boolean;
   /** Emulator-only (control plane): skipped by the live target and left out of the live parity score. */
   emulatorOnly?: boolean;
   parity: RouteParity;
-  handler: (ctx: RequestContext, input: RouteInput<Out<P>, Out<Q>, Out<B>>, deps: D) => HandlerResult | Promise<HandlerResult>;
+  handler: (ctx: RequestContext, input: RouteInput<Out<P>, Out<Q>, Out<B>, ScopeFor<A>>, deps: D) => HandlerResult | Promise<HandlerResult>;
 }
 
 /** A route with its types erased, as the router stores it. */
@@ -94,6 +102,7 @@ export interface AnyRoute {
   params?: SchemaThunk<Schema>;
   query?: SchemaThunk<Schema>;
   body?: SchemaThunk<Schema>;
+  access?: AccessSpec;
   files: boolean;
   emulatorOnly: boolean;
   parity: RouteParity;
@@ -105,9 +114,12 @@ export interface AnyRoute {
  * parameters flow from the schemas into the handler's input.
  */
 export function routeFactory<D>() {
-  return function defineRoute<P extends Thunk | undefined = undefined, Q extends Thunk | undefined = undefined, B extends Thunk | undefined = undefined>(
-    spec: RouteSpec<P, Q, B, D>,
-  ): AnyRoute {
+  return function defineRoute<
+    P extends Thunk | undefined = undefined,
+    Q extends Thunk | undefined = undefined,
+    B extends Thunk | undefined = undefined,
+    const A extends AccessSpec | undefined = undefined,
+  >(spec: RouteSpec<P, Q, B, A, D>): AnyRoute {
     return {
       ...spec,
       auth: spec.auth ?? 'bearer',

@@ -45,7 +45,7 @@ export class Db {
   readonly emailCodes = new Table<EmailCode>('emailCodes', {}, this.changed);
   readonly mailbox = new Table<MailboxMessage>('mailbox', { indexes: { to: (m) => m.toKey } }, this.changed);
 
-  readonly orgs = new Table<Org>('orgs', { indexes: { owner: (o) => o.ownerId }, unique: { domain: (o) => (o.closed ? undefined : o.domain) } }, this.changed);
+  readonly orgs = new Table<Org>('orgs', { unique: { domain: (o) => (o.closed ? undefined : o.domain) } }, this.changed);
   readonly orgMembers = new Table<OrgMember>(
     'orgMembers',
     { indexes: { org: (m) => m.orgId, user: (m) => m.userId, email: (m) => m.inviteEmail } },

@@ -74,7 +74,6 @@ export interface Org {
   description: string | null;
   industry: string | null;
   billingEmail: string | null;
-  ownerId: string;
   /** plan id from the plan catalog */
   plan: string;
   /** start of the current 30-day billing period anchor (the period repeats every 30 days from it) */

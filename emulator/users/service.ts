@@ -8,6 +8,7 @@ import type { Caller } from '../http/context.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { JWT_LIFETIME_SECONDS, JwtSigner, looksLikeJwt, sha256Hex } from './tokens.js';
 import type { Mailer } from './mailer.js';
+import type { AuditLog } from '../events/audit.js';
 
 /** PARITY: CHOICE. Verification codes: 6 digits, valid 24 hours, 5 wrong tries before a new one is needed. */
 const EMAIL_CODE_DIGITS = 6;
@@ -45,6 +46,7 @@ export class UserService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly mailer: Mailer,
+    private readonly audit: AuditLog,
     jwtSecret: string,
   ) {
     this.jwt = new JwtSigner(jwtSecret);
@@ -73,12 +75,22 @@ export class UserService {
       created: now,
       updated: now,
     });
+    this.audit.record({
+      event: 'user_created',
+      category: 'user',
+      subcategory: 'lifecycle',
+      userId: user.id,
+      callingUserId: user.id,
+      objectId: user.id,
+      data: { account_type: user.accountType },
+    });
     return user;
   }
 
   /** Mark a user verified without a code (control-plane personas and fixtures). */
   markVerified(userId: string): User {
     const user = this.db.users.update(userId, { emailVerified: true, updated: this.clock.now() });
+    this.audit.record({ event: 'user_email_verified', category: 'user', subcategory: 'authentication', userId, callingUserId: userId, objectId: userId });
     for (const l of this.listeners) l.emailVerified?.(user);
     return user;
   }
@@ -117,6 +129,14 @@ export class UserService {
   signOut(caller: Caller): void {
     if (caller.credential.kind === 'jwt') {
       this.db.sessions.update(caller.credential.sessionId, { revoked: true });
+      this.audit.record({
+        event: 'user_signed_out',
+        category: 'user',
+        subcategory: 'authentication',
+        userId: caller.user.id,
+        callingUserId: caller.user.id,
+        objectId: caller.user.id,
+      });
     }
   }
 
@@ -191,6 +211,15 @@ export class UserService {
       expires: this.parseExpiry(input.expires),
       created: this.clock.now(),
     });
+    this.audit.record({
+      event: 'api_key_created',
+      category: 'user',
+      subcategory: 'security',
+      userId: user.id,
+      callingUserId: user.id,
+      objectId: key.id,
+      data: { memo: key.memo },
+    });
     return { key, secret };
   }
 
@@ -205,7 +234,17 @@ export class UserService {
     if (input.scopes !== undefined) patch.scopes = input.scopes;
     if (input.agentName !== undefined) patch.agentName = input.agentName;
     if (input.expires !== undefined) patch.expires = input.expires === '' ? null : this.parseExpiry(input.expires);
-    return this.db.apiKeys.update(key.id, patch);
+    const updated = this.db.apiKeys.update(key.id, patch);
+    this.audit.record({
+      event: 'api_key_updated',
+      category: 'user',
+      subcategory: 'security',
+      userId: user.id,
+      callingUserId: user.id,
+      objectId: key.id,
+      data: { fields: Object.keys(patch) },
+    });
+    return updated;
   }
 
   listApiKeys(user: User): ApiKey[] {
@@ -219,7 +258,9 @@ export class UserService {
   }
 
   revokeApiKey(user: User, keyId: string): void {
-    this.db.apiKeys.delete(this.ownKey(user, keyId).id);
+    const key = this.ownKey(user, keyId);
+    this.db.apiKeys.delete(key.id);
+    this.audit.record({ event: 'api_key_deleted', category: 'user', subcategory: 'security', userId: user.id, callingUserId: user.id, objectId: key.id });
   }
 
   private parseExpiry(expires: string | undefined): number | null {

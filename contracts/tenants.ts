@@ -1,0 +1,73 @@
+/**
+ * Tenancy set-up for contract tests: an org per tenant, workspaces, members. Every org made here
+ * is closed when the test ends, so a live run leaves nothing behind.
+ */
+import { onTestFinished } from 'vitest';
+import type { ApiClient, ApiResponse } from './client.js';
+
+export interface OrgInfo {
+  id: string;
+  domain: string;
+  name: string;
+  plan: string;
+}
+
+export interface WorkspaceInfo {
+  id: string;
+  org_id: string;
+  folder_name: string;
+  name: string;
+  intelligence: boolean;
+}
+
+export class SetupError extends Error {
+  constructor(what: string, res: ApiResponse) {
+    super(`${what} failed: HTTP ${res.status} ${res.text}`);
+  }
+}
+
+let seq = 0;
+
+/** A domain unique to this run: lower-case, 2-63 characters. */
+export function uniqueDomain(prefix = 't'): string {
+  return `${prefix}-${process.pid.toString(36)}-${Date.now().toString(36)}-${(seq++).toString(36)}`.slice(0, 63);
+}
+
+export async function createOrg(api: ApiClient, fields: Record<string, string> = {}): Promise<OrgInfo> {
+  const domain = fields.domain ?? uniqueDomain();
+  const res = await api.post('/current/org/create/', { name: `Tenant ${domain}`.slice(0, 100), ...fields, domain });
+  if (res.status !== 200) throw new SetupError('org create', res);
+  const org = res.body.org as OrgInfo;
+  onTestFinished(async () => {
+    // Close as the creator; if ownership moved, the test closed it (or the new owner may).
+    await api.post(`/current/org/${org.id}/close/`, { confirm: org.domain });
+  });
+  return org;
+}
+
+export const WORKSPACE_DEFAULTS = {
+  perm_join: 'Member or above',
+  perm_member_manage: 'Admin or above',
+};
+
+export async function createWorkspace(api: ApiClient, orgId: string, fields: Record<string, string | boolean> = {}): Promise<WorkspaceInfo> {
+  const folder = (fields.folder_name as string | undefined) ?? uniqueDomain('ws');
+  const res = await api.post(`/current/org/${orgId}/create/workspace/`, {
+    name: `Workspace ${folder}`.slice(0, 100),
+    ...WORKSPACE_DEFAULTS,
+    ...fields,
+    folder_name: folder,
+  });
+  if (res.status !== 200) throw new SetupError('workspace create', res);
+  return res.body.workspace as WorkspaceInfo;
+}
+
+export async function addOrgMember(api: ApiClient, orgId: string, who: string, permissions: 'admin' | 'member'): Promise<void> {
+  const res = await api.post(`/current/org/${orgId}/members/${encodeURIComponent(who)}/`, { permissions });
+  if (res.status !== 200) throw new SetupError('org member add', res);
+}
+
+export async function addWorkspaceMember(api: ApiClient, workspaceId: string, who: string, permissions: 'admin' | 'member' | 'guest'): Promise<void> {
+  const res = await api.post(`/current/workspace/${workspaceId}/members/${encodeURIComponent(who)}/`, { permissions });
+  if (res.status !== 200) throw new SetupError('workspace member add', res);
+}

@@ -1,0 +1,142 @@
+/**
+ * The credit ledger: one append-only record of every charge, and the single source of every usage
+ * figure. Nothing else keeps a counter; the per-period sums below are an index over the ledger,
+ * rebuilt from it whenever the state is replaced.
+ *
+ * PARITY: credits reset every 30 days from the org's period start; a credit-consuming call that
+ * would pass the limit answers 402/1696 naming used and limit, and is not recorded; unlimited plans
+ * never refuse (API notes, "Credits and plans"; agent guide "Agent Plan").
+ */
+import { Errors } from '../http/errors.js';
+import type { Db } from '../store/db.js';
+import type { IdGenerator } from '../store/ids.js';
+import type { LedgerEntry, LedgerKind, Org } from '../store/model.js';
+import type { PlanCatalog } from './plans.js';
+
+export const PERIOD_MS = 30 * 24 * 3600 * 1000;
+
+/** PARITY: credit costs from the April-2026 catalog (API notes). */
+export const CREDIT_COSTS = {
+  /** per GiB held (pro-rated over the period: CHOICE) */
+  storagePerGib: 100,
+  /** per 10^9 bytes downloaded */
+  bandwidthPerGb: 212,
+  /** per 100 AI tokens */
+  aiTokensPer100: 1,
+  /** per document page ingested */
+  ingestionPerPage: 10,
+  videoPerSecond: 5,
+  audioPerSecond: 0.5,
+  imageEach: 5,
+  conversionEach: 25,
+} as const;
+
+export interface Period {
+  start: number;
+  end: number;
+}
+
+export interface ChargeInput {
+  kind: LedgerKind;
+  units: number;
+  credits: number;
+  workspaceId?: string | null;
+  shareId?: string | null;
+  objectId?: string | null;
+  userId?: string | null;
+}
+
+export type ChargeListener = (entry: LedgerEntry, usedAfter: number, limit: number | null) => void;
+
+export class CreditLedger {
+  /** `${orgId}:${periodStart}` -> credits charged in that period (derived from the ledger) */
+  private readonly sums = new Map<string, number>();
+  private readonly listeners: ChargeListener[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly ids: IdGenerator,
+    private readonly plans: PlanCatalog,
+    private readonly now: () => number,
+  ) {}
+
+  onCharge(listener: ChargeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The 30-day period containing `at`, counted from the org's anchor. */
+  period(org: Org, at = this.now()): Period {
+    const n = Math.max(0, Math.floor((at - org.periodAnchor) / PERIOD_MS));
+    const start = org.periodAnchor + n * PERIOD_MS;
+    return { start, end: start + PERIOD_MS };
+  }
+
+  /** Credits per period for the org's plan; null = unlimited. */
+  limit(org: Org): number | null {
+    return this.plans.get(org.plan)?.credits_per_period ?? null;
+  }
+
+  used(org: Org, at = this.now()): number {
+    const { start } = this.period(org, at);
+    const key = `${org.id}:${start}`;
+    let sum = this.sums.get(key);
+    if (sum === undefined) {
+      sum = 0;
+      const end = start + PERIOD_MS;
+      for (const e of this.db.ledger.find('org', org.id)) if (e.created >= start && e.created < end) sum += e.credits;
+      this.sums.set(key, sum);
+    }
+    return sum;
+  }
+
+  remaining(org: Org): number | null {
+    const limit = this.limit(org);
+    return limit === null ? null : Math.max(0, limit - this.used(org));
+  }
+
+  /** `subscriber` in org details: false once the period's credits are spent. */
+  isSubscriber(org: Org): boolean {
+    const limit = this.limit(org);
+    return limit === null || this.used(org) < limit;
+  }
+
+  canAfford(org: Org, credits: number): boolean {
+    const limit = this.limit(org);
+    return limit === null || this.used(org) + credits <= limit;
+  }
+
+  /** Record a charge, or refuse it with 402/1696 when it would pass the limit (nothing recorded). */
+  charge(org: Org, input: ChargeInput): LedgerEntry {
+    if (!Number.isFinite(input.credits) || input.credits < 0) throw new Error(`invalid charge of ${input.credits} credits`);
+    const limit = this.limit(org);
+    const used = this.used(org);
+    if (limit !== null && used + input.credits > limit) throw Errors.creditLimit(used, limit);
+    const entry = this.db.ledger.insert({
+      id: this.ids.opaqueId('b'),
+      orgId: org.id,
+      workspaceId: input.workspaceId ?? null,
+      shareId: input.shareId ?? null,
+      kind: input.kind,
+      units: input.units,
+      credits: input.credits,
+      objectId: input.objectId ?? null,
+      userId: input.userId ?? null,
+      created: this.now(),
+    });
+    const key = `${org.id}:${this.period(org, entry.created).start}`;
+    const after = used + input.credits;
+    this.sums.set(key, after);
+    for (const l of this.listeners) l(entry, after, limit);
+    return entry;
+  }
+
+  /** Entries of one org in a time range, oldest first. */
+  entries(orgId: string, from = -Infinity, to = Infinity): LedgerEntry[] {
+    return this.db.ledger.find('org', orgId).filter((e) => e.created >= from && e.created < to);
+  }
+
+  /** Forget the derived sums (after the state is replaced or reset). */
+  invalidate(): void {
+    this.sums.clear();
+  }
+}

@@ -1,0 +1,488 @@
+import { Errors, assert } from '../http/errors.js';
+import type { AuditLog } from '../events/audit.js';
+import type { PlanCatalog } from '../billing/plans.js';
+import type { Db } from '../store/db.js';
+import { isProfileId, type IdGenerator } from '../store/ids.js';
+import type { Invite, OrgMember, OrgRole, User, WorkspaceMember, WorkspaceRole } from '../store/model.js';
+import type { Mailer } from '../users/mailer.js';
+import { orgMemberKey, workspaceMemberKey, type Access, type OrgScope, type WorkspaceScope } from '../tenancy/access.js';
+import { WORKSPACE_RANK, orgRank } from '../tenancy/permissions.js';
+
+/** PARITY: CHOICE. Invitations to addresses without an account stay valid 30 days. */
+const INVITE_LIFETIME_MS = 30 * 24 * 3600 * 1000;
+
+export interface MemberDeps {
+  db: Db;
+  ids: IdGenerator;
+  now: () => number;
+  audit: AuditLog;
+  access: Access;
+  plans: PlanCatalog;
+  mailer: Mailer;
+}
+
+/** Who a member route names: a user (by id or email) or, failing that, an address to invite. */
+type Target = { user: User } | { email: string };
+
+/**
+ * Org and workspace membership: add by user id or email (an address without an account becomes a
+ * pending invitation), list, update, remove, leave, join, and ownership transfer. The one-owner
+ * rule holds everywhere: the owner role moves only by transfer, and the owner cannot leave or be
+ * removed.
+ */
+export class MemberService {
+  constructor(private readonly d: MemberDeps) {}
+
+  private target(ref: string): Target {
+    if (isProfileId(ref)) {
+      const user = this.d.db.users.get(ref);
+      if (!user) throw Errors.notFound('user');
+      return { user };
+    }
+    const email = ref.trim().toLowerCase();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw Errors.invalidField('email_or_user_id', 'Expected a 19-digit user id or an email address.');
+    const user = this.d.db.users.findOne('email', email);
+    return user ? { user } : { email };
+  }
+
+  private newInvite(): Invite {
+    const now = this.d.now();
+    return { id: this.d.ids.opaqueId('a'), created: now, expires: now + INVITE_LIFETIME_MS };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Org members
+
+  orgMembers(orgId: string): OrgMember[] {
+    return this.d.db.orgMembers.find('org', orgId);
+  }
+
+  addOrgMember(caller: User, scope: OrgScope, ref: string, role: OrgRole): OrgMember {
+    const { org } = scope;
+    // Nobody grants a role above their own (PARITY: CHOICE).
+    assert(scope.role && orgRank(role) <= orgRank(scope.role), () => Errors.accessDenied(`Your role cannot grant the ${role} role.`));
+    const target = this.target(ref);
+    const now = this.d.now();
+    let row: OrgMember;
+    if ('user' in target) {
+      assert(!this.d.db.orgMembers.get(orgMemberKey(org.id, target.user.id)), () => Errors.conflict('This user is already a member of the organization.'));
+      row = this.d.db.orgMembers.insert({
+        id: orgMemberKey(org.id, target.user.id),
+        orgId: org.id,
+        userId: target.user.id,
+        inviteEmail: null,
+        role,
+        status: 'active',
+        invite: null,
+        invitedBy: caller.id,
+        created: now,
+        updated: now,
+      });
+    } else {
+      const pending = this.orgMembers(org.id).some((m) => m.status === 'pending' && m.inviteEmail === target.email);
+      assert(!pending, () => Errors.conflict('An invitation to this address is already pending.'));
+      const invite = this.newInvite();
+      row = this.d.db.orgMembers.insert({
+        id: `${org.id}:invite:${invite.id}`,
+        orgId: org.id,
+        userId: null,
+        inviteEmail: target.email,
+        role,
+        status: 'pending',
+        invite,
+        invitedBy: caller.id,
+        created: now,
+        updated: now,
+      });
+      this.d.mailer.send({
+        to: target.email,
+        subject: `You are invited to join ${org.name} on Fast.io`,
+        kind: 'org_invitation',
+        code: invite.id,
+        body: `${caller.email} invited you to the organization ${org.name} as ${role}. Sign up with this address to accept.`,
+      });
+    }
+    this.d.audit.record({
+      event: 'added_member_to_org',
+      category: row.status === 'pending' ? 'invitation' : 'org',
+      subcategory: row.status === 'pending' ? 'invitations' : 'members',
+      orgId: org.id,
+      userId: row.userId,
+      callingUserId: caller.id,
+      objectId: row.userId ?? row.invite?.id ?? null,
+      data: { permissions: role, status: row.status },
+    });
+    return row;
+  }
+
+  /** An active org member (by user id) or a pending invitation (by invite id). */
+  orgMember(orgId: string, ref: string): OrgMember {
+    const row = isProfileId(ref) ? this.d.db.orgMembers.get(orgMemberKey(orgId, ref)) : this.d.db.orgMembers.get(`${orgId}:invite:${ref}`);
+    if (!row) throw Errors.notFound('member');
+    return row;
+  }
+
+  updateOrgMember(caller: User, scope: OrgScope, ref: string, role: OrgRole): OrgMember {
+    const row = this.orgMember(scope.org.id, ref);
+    assert(row.role !== 'owner', () => Errors.accessDenied("The owner's role changes only by transferring ownership."));
+    assert(scope.role && orgRank(row.role) <= orgRank(scope.role) && orgRank(role) <= orgRank(scope.role), () =>
+      Errors.accessDenied('Your role cannot change this member to that role.'),
+    );
+    const updated = this.d.db.orgMembers.update(row.id, { role, updated: this.d.now() });
+    this.d.audit.record({
+      event: 'membership_updated',
+      category: 'org',
+      subcategory: 'members',
+      orgId: scope.org.id,
+      userId: row.userId,
+      callingUserId: caller.id,
+      objectId: row.userId ?? row.invite?.id ?? null,
+      data: { from: row.role, to: role },
+    });
+    return updated;
+  }
+
+  removeOrgMember(caller: User, scope: OrgScope, ref: string): void {
+    const row = this.orgMember(scope.org.id, ref);
+    assert(row.role !== 'owner', () => Errors.accessDenied('The owner cannot be removed; transfer ownership first.'));
+    assert(scope.role && orgRank(row.role) <= orgRank(scope.role), () => Errors.accessDenied('Your role cannot remove this member.'));
+    this.d.db.orgMembers.delete(row.id);
+    this.d.audit.record({
+      event: 'removed_member_from_org',
+      category: row.status === 'pending' ? 'invitation' : 'org',
+      subcategory: row.status === 'pending' ? 'invitations' : 'members',
+      orgId: scope.org.id,
+      userId: row.userId,
+      callingUserId: caller.id,
+      objectId: row.userId ?? row.invite?.id ?? null,
+    });
+  }
+
+  leaveOrg(caller: User, scope: OrgScope): void {
+    this.d.db.orgMembers.delete(orgMemberKey(scope.org.id, caller.id));
+    this.d.audit.record({
+      event: 'removed_member_from_org',
+      category: 'org',
+      subcategory: 'members',
+      orgId: scope.org.id,
+      userId: caller.id,
+      callingUserId: caller.id,
+      objectId: caller.id,
+      data: { left: true },
+    });
+  }
+
+  /** The owner hands the org to another active member; the old owner stays as admin. */
+  transferOrgOwnership(caller: User, scope: OrgScope, ref: string): void {
+    assert(isProfileId(ref), () => Errors.invalidField('user_id', 'Expected a 19-digit user id.'));
+    assert(ref !== caller.id, () => Errors.invalidField('user_id', 'You already own this organization.'));
+    const row = this.orgMember(scope.org.id, ref);
+    assert(row.status === 'active', () => Errors.invalidField('user_id', 'Ownership can only go to an active member.'));
+    this.setOrgOwner(scope.org.id, row.userId!, caller.id);
+    this.d.audit.record({
+      event: 'org_ownership_transferred',
+      category: 'org',
+      subcategory: 'members',
+      orgId: scope.org.id,
+      userId: row.userId,
+      callingUserId: caller.id,
+      objectId: scope.org.id,
+    });
+  }
+
+  /** Make `newOwnerId` the org's one owner; the previous owner (if any) becomes admin. */
+  setOrgOwner(orgId: string, newOwnerId: string, previousOwnerId: string | undefined): void {
+    const now = this.d.now();
+    if (previousOwnerId && previousOwnerId !== newOwnerId) {
+      const prev = this.d.db.orgMembers.get(orgMemberKey(orgId, previousOwnerId));
+      if (prev) this.d.db.orgMembers.update(prev.id, { role: 'admin', updated: now });
+    }
+    const key = orgMemberKey(orgId, newOwnerId);
+    if (this.d.db.orgMembers.has(key)) this.d.db.orgMembers.update(key, { role: 'owner', status: 'active', updated: now });
+    else {
+      this.d.db.orgMembers.insert({
+        id: key,
+        orgId,
+        userId: newOwnerId,
+        inviteEmail: null,
+        role: 'owner',
+        status: 'active',
+        invite: null,
+        invitedBy: null,
+        created: now,
+        updated: now,
+      });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Workspace members
+
+  workspaceMembers(workspaceId: string): WorkspaceMember[] {
+    return this.d.db.workspaceMembers.find('workspace', workspaceId);
+  }
+
+  private assertMemberLimit(scope: WorkspaceScope): void {
+    const plan = this.d.plans.require(scope.org.plan);
+    const limit = plan.members_per_workspace;
+    if (limit !== null && this.workspaceMembers(scope.workspace.id).length >= limit) {
+      throw Errors.planLimit(`members per workspace (${plan.id} plan)`, limit);
+    }
+  }
+
+  addWorkspaceMember(caller: User, scope: WorkspaceScope, ref: string, role: WorkspaceRole): WorkspaceMember {
+    const { workspace: ws } = scope;
+    assert(WORKSPACE_RANK[role] <= WORKSPACE_RANK[scope.role], () => Errors.accessDenied(`Your role cannot grant the ${role} role.`));
+    const target = this.target(ref);
+    const now = this.d.now();
+    let row: WorkspaceMember;
+    if ('user' in target) {
+      assert(!this.d.db.workspaceMembers.get(workspaceMemberKey(ws.id, target.user.id)), () =>
+        Errors.conflict('This user is already a member of the workspace.'),
+      );
+      this.assertMemberLimit(scope);
+      row = this.d.db.workspaceMembers.insert({
+        id: workspaceMemberKey(ws.id, target.user.id),
+        workspaceId: ws.id,
+        orgId: ws.orgId,
+        userId: target.user.id,
+        inviteEmail: null,
+        role,
+        status: 'active',
+        invite: null,
+        invitedBy: caller.id,
+        created: now,
+        updated: now,
+      });
+    } else {
+      const pending = this.workspaceMembers(ws.id).some((m) => m.status === 'pending' && m.inviteEmail === target.email);
+      assert(!pending, () => Errors.conflict('An invitation to this address is already pending.'));
+      this.assertMemberLimit(scope);
+      const invite = this.newInvite();
+      row = this.d.db.workspaceMembers.insert({
+        id: `${ws.id}:invite:${invite.id}`,
+        workspaceId: ws.id,
+        orgId: ws.orgId,
+        userId: null,
+        inviteEmail: target.email,
+        role,
+        status: 'pending',
+        invite,
+        invitedBy: caller.id,
+        created: now,
+        updated: now,
+      });
+      this.d.mailer.send({
+        to: target.email,
+        subject: `You are invited to the workspace ${ws.name} on Fast.io`,
+        kind: 'workspace_invitation',
+        code: invite.id,
+        body: `${caller.email} invited you to the workspace ${ws.name} as ${role}. Sign up with this address to accept.`,
+      });
+    }
+    this.d.audit.record({
+      event: 'added_member_to_workspace',
+      category: row.status === 'pending' ? 'invitation' : 'workspace',
+      subcategory: row.status === 'pending' ? 'invitations' : 'members',
+      orgId: ws.orgId,
+      workspaceId: ws.id,
+      userId: row.userId,
+      callingUserId: caller.id,
+      objectId: row.userId ?? row.invite?.id ?? null,
+      data: { permissions: role, status: row.status },
+    });
+    return row;
+  }
+
+  workspaceMember(workspaceId: string, ref: string): WorkspaceMember {
+    const row = isProfileId(ref)
+      ? this.d.db.workspaceMembers.get(workspaceMemberKey(workspaceId, ref))
+      : this.d.db.workspaceMembers.get(`${workspaceId}:invite:${ref}`);
+    if (!row) throw Errors.notFound('member');
+    return row;
+  }
+
+  updateWorkspaceMember(caller: User, scope: WorkspaceScope, ref: string, role: WorkspaceRole): WorkspaceMember {
+    const row = this.workspaceMember(scope.workspace.id, ref);
+    assert(row.role !== 'owner', () => Errors.accessDenied("The owner's role changes only by transferring ownership."));
+    assert(WORKSPACE_RANK[row.role] <= WORKSPACE_RANK[scope.role] && WORKSPACE_RANK[role] <= WORKSPACE_RANK[scope.role], () =>
+      Errors.accessDenied('Your role cannot change this member to that role.'),
+    );
+    const updated = this.d.db.workspaceMembers.update(row.id, { role, updated: this.d.now() });
+    this.d.audit.record({
+      event: 'membership_updated',
+      category: 'workspace',
+      subcategory: 'members',
+      orgId: scope.org.id,
+      workspaceId: scope.workspace.id,
+      userId: row.userId,
+      callingUserId: caller.id,
+      objectId: row.userId ?? row.invite?.id ?? null,
+      data: { from: row.role, to: role },
+    });
+    return updated;
+  }
+
+  removeWorkspaceMember(caller: User, scope: WorkspaceScope, ref: string): void {
+    const row = this.workspaceMember(scope.workspace.id, ref);
+    assert(row.role !== 'owner', () => Errors.accessDenied('The workspace owner cannot be removed; transfer ownership first.'));
+    assert(WORKSPACE_RANK[row.role] <= WORKSPACE_RANK[scope.role], () => Errors.accessDenied('Your role cannot remove this member.'));
+    this.d.db.workspaceMembers.delete(row.id);
+    this.d.audit.record({
+      event: 'removed_member_from_workspace',
+      category: row.status === 'pending' ? 'invitation' : 'workspace',
+      subcategory: row.status === 'pending' ? 'invitations' : 'members',
+      orgId: scope.org.id,
+      workspaceId: scope.workspace.id,
+      userId: row.userId,
+      callingUserId: caller.id,
+      objectId: row.userId ?? row.invite?.id ?? null,
+    });
+  }
+
+  leaveWorkspace(caller: User, scope: WorkspaceScope): void {
+    const key = workspaceMemberKey(scope.workspace.id, caller.id);
+    // A role carried from the org is not a membership one can leave.
+    assert(this.d.db.workspaceMembers.has(key), () =>
+      Errors.invalidField('workspace_id', 'You are not an explicit member of this workspace; your access comes from your org role.'),
+    );
+    this.d.db.workspaceMembers.delete(key);
+    this.d.audit.record({
+      event: 'removed_member_from_workspace',
+      category: 'workspace',
+      subcategory: 'members',
+      orgId: scope.org.id,
+      workspaceId: scope.workspace.id,
+      userId: caller.id,
+      callingUserId: caller.id,
+      objectId: caller.id,
+      data: { left: true },
+    });
+  }
+
+  /** Self-join under the workspace's `perm_join` (the access check has already allowed it). */
+  joinWorkspace(caller: User, scope: WorkspaceScope): WorkspaceMember {
+    const key = workspaceMemberKey(scope.workspace.id, caller.id);
+    assert(!this.d.db.workspaceMembers.has(key), () => Errors.conflict('You are already a member of this workspace.'));
+    this.assertMemberLimit(scope);
+    const now = this.d.now();
+    const row = this.d.db.workspaceMembers.insert({
+      id: key,
+      workspaceId: scope.workspace.id,
+      orgId: scope.org.id,
+      userId: caller.id,
+      inviteEmail: null,
+      role: 'member',
+      status: 'active',
+      invite: null,
+      invitedBy: null,
+      created: now,
+      updated: now,
+    });
+    this.d.audit.record({
+      event: 'added_member_to_workspace',
+      category: 'workspace',
+      subcategory: 'members',
+      orgId: scope.org.id,
+      workspaceId: scope.workspace.id,
+      userId: caller.id,
+      callingUserId: caller.id,
+      objectId: caller.id,
+      data: { permissions: 'member', joined: true },
+    });
+    return row;
+  }
+
+  transferWorkspaceOwnership(caller: User, scope: WorkspaceScope, ref: string): void {
+    assert(isProfileId(ref), () => Errors.invalidField('user_id', 'Expected a 19-digit user id.'));
+    const row = this.workspaceMember(scope.workspace.id, ref);
+    assert(row.status === 'active' && row.userId !== caller.id, () => Errors.invalidField('user_id', 'Ownership can only go to another active member.'));
+    this.setWorkspaceOwner(scope.workspace.id, scope.org.id, row.userId!);
+    this.d.audit.record({
+      event: 'workspace_ownership_transferred',
+      category: 'workspace',
+      subcategory: 'members',
+      orgId: scope.org.id,
+      workspaceId: scope.workspace.id,
+      userId: row.userId,
+      callingUserId: caller.id,
+      objectId: scope.workspace.id,
+    });
+  }
+
+  /** Make `newOwnerId` the workspace's one owner; every other owner row becomes admin. */
+  setWorkspaceOwner(workspaceId: string, orgId: string, newOwnerId: string): void {
+    const now = this.d.now();
+    for (const m of this.workspaceMembers(workspaceId)) {
+      if (m.role === 'owner' && m.userId !== newOwnerId) this.d.db.workspaceMembers.update(m.id, { role: 'admin', updated: now });
+    }
+    const key = workspaceMemberKey(workspaceId, newOwnerId);
+    if (this.d.db.workspaceMembers.has(key)) this.d.db.workspaceMembers.update(key, { role: 'owner', status: 'active', updated: now });
+    else {
+      this.d.db.workspaceMembers.insert({
+        id: key,
+        workspaceId,
+        orgId,
+        userId: newOwnerId,
+        inviteEmail: null,
+        role: 'owner',
+        status: 'active',
+        invite: null,
+        invitedBy: null,
+        created: now,
+        updated: now,
+      });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Invitations
+
+  /**
+   * A verified address accepts its pending invitations: each becomes an active membership
+   * (unless the user is already a member, or the invitation has expired).
+   */
+  activateInvitations(user: User): void {
+    const now = this.d.now();
+    for (const row of this.d.db.orgMembers.find('email', user.emailKey)) {
+      if (row.status !== 'pending') continue;
+      this.d.db.orgMembers.delete(row.id);
+      if ((row.invite && row.invite.expires <= now) || this.d.db.orgMembers.has(orgMemberKey(row.orgId, user.id))) continue;
+      this.d.db.orgMembers.insert({ ...row, id: orgMemberKey(row.orgId, user.id), userId: user.id, inviteEmail: null, status: 'active', updated: now });
+      this.d.audit.record({
+        event: 'invitation_accepted',
+        category: 'invitation',
+        subcategory: 'invitations',
+        orgId: row.orgId,
+        userId: user.id,
+        callingUserId: user.id,
+        objectId: row.invite?.id ?? null,
+        data: { permissions: row.role },
+      });
+    }
+    for (const row of this.d.db.workspaceMembers.find('email', user.emailKey)) {
+      if (row.status !== 'pending') continue;
+      this.d.db.workspaceMembers.delete(row.id);
+      if ((row.invite && row.invite.expires <= now) || this.d.db.workspaceMembers.has(workspaceMemberKey(row.workspaceId, user.id))) continue;
+      this.d.db.workspaceMembers.insert({
+        ...row,
+        id: workspaceMemberKey(row.workspaceId, user.id),
+        userId: user.id,
+        inviteEmail: null,
+        status: 'active',
+        updated: now,
+      });
+      this.d.audit.record({
+        event: 'invitation_accepted',
+        category: 'invitation',
+        subcategory: 'invitations',
+        orgId: row.orgId,
+        workspaceId: row.workspaceId,
+        userId: user.id,
+        callingUserId: user.id,
+        objectId: row.invite?.id ?? null,
+        data: { permissions: row.role },
+      });
+    }
+  }
+}

@@ -1,0 +1,189 @@
+import { defineRoute } from '../http/define.js';
+import { callerOf } from '../http/context.js';
+import { Errors } from '../http/errors.js';
+import { paginate } from '../http/schema.js';
+import { workspaceCreateBody } from '../workspaces/schema.js';
+import { workspaceJson } from '../workspaces/format.js';
+import { domainCheckParams, listQuery, orgCloseBody, orgCreateBody, orgParams, orgUpdateBody } from './schema.js';
+import { externalOrgJson, orgJson } from './format.js';
+
+const SOURCE = 'API notes "Organizations"; docs.fast.io/orgs.html; official client src/api/org.rs';
+
+export const orgRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/current/org/create/',
+    area: 'orgs',
+    summary: 'Create an org (one per tenant); the caller becomes its owner',
+    body: orgCreateBody,
+    parity: {
+      status: 'implemented',
+      source: SOURCE,
+      choices: [
+        'answers the org under `org`',
+        'billing_plan accepted; agents default to the agent plan, humans to free',
+        'reserved domain list',
+        'name defaults to the domain',
+      ],
+    },
+    handler: (ctx, { body }, emu) => {
+      const user = callerOf(ctx).user;
+      const org = emu.orgs.create(user, {
+        domain: body.domain,
+        name: body.name,
+        description: body.description,
+        industry: body.industry,
+        billingEmail: body.billing_email,
+        billingPlan: body.billing_plan,
+      });
+      ctx.orgId = org.id;
+      return { org: orgJson(org, { subscriber: emu.ledger.isSubscriber(org), role: 'owner', ownerId: user.id }) };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/org/:org_id/details/',
+    area: 'orgs',
+    summary: 'Org details, with `subscriber` and `plan` (by id or domain)',
+    params: orgParams,
+    access: { org: 'org_id', action: 'org.details' },
+    parity: { status: 'implemented', source: SOURCE, choices: ['answers under `org`', 'external (workspace-only) users get 403/1680'] },
+    handler: (_ctx, { scope }, emu) => ({
+      org: orgJson(scope.org, { subscriber: emu.ledger.isSubscriber(scope.org), role: scope.role, ownerId: emu.orgs.ownerOf(scope.org.id) }),
+    }),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/org/:org_id/update/',
+    area: 'orgs',
+    summary: 'Update org settings (owner and admins)',
+    params: orgParams,
+    body: orgUpdateBody,
+    access: { org: 'org_id', action: 'org.update' },
+    parity: {
+      status: 'implemented',
+      source: SOURCE,
+      choices: ['only the owner changes perm_member_manage', 'branding and social fields are stored, not interpreted'],
+    },
+    handler: (ctx, { body, scope }, emu) => {
+      const org = emu.orgs.update(callerOf(ctx).user, scope, body as Record<string, string | undefined>);
+      return { org: orgJson(org, { subscriber: emu.ledger.isSubscriber(org), role: scope.role, ownerId: emu.orgs.ownerOf(org.id) }) };
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/org/:org_id/close/',
+    area: 'orgs',
+    summary: 'Close an org (owner only; confirm = domain or id)',
+    params: orgParams,
+    body: orgCloseBody,
+    access: { org: 'org_id', action: 'org.close' },
+    parity: { status: 'implemented', source: SOURCE, choices: ["closing deletes the org's workspaces and frees its domain"] },
+    handler: (ctx, { body, scope }, emu) => {
+      emu.orgs.close(callerOf(ctx).user, scope, body.confirm);
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/orgs/list/',
+    area: 'orgs',
+    summary: 'Orgs the caller is a member of (member: true)',
+    query: listQuery,
+    parity: { status: 'implemented', source: 'agent guide v1.29 "Internal vs External Orgs", "Pagination"' },
+    handler: (ctx, { query }, emu) => {
+      const user = callerOf(ctx).user;
+      const all = emu.orgs.memberOrgs(user);
+      const { page, pagination } = paginate(all, query.limit, query.offset);
+      return {
+        orgs: page.map(({ org, role }) => orgJson(org, { subscriber: emu.ledger.isSubscriber(org), role, ownerId: emu.orgs.ownerOf(org.id) })),
+        pagination,
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/orgs/list/external/',
+    area: 'orgs',
+    summary: 'Orgs reached only through workspace membership (member: false)',
+    query: listQuery,
+    parity: { status: 'implemented', source: 'agent guide v1.29 "Internal vs External Orgs"', choices: ['external orgs show id, domain, name'] },
+    handler: (ctx, { query }, emu) => {
+      const { page, pagination } = paginate(emu.orgs.externalOrgs(callerOf(ctx).user), query.limit, query.offset);
+      return { orgs: page.map(externalOrgJson), pagination };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/orgs/check/domain/:domain/',
+    area: 'orgs',
+    summary: 'Is a domain available?',
+    params: domainCheckParams,
+    parity: {
+      status: 'implemented',
+      source: SOURCE,
+      choices: ['answers `available` and, when false, `reason` (taken, reserved); an invalid domain is 400/1605'],
+    },
+    handler: (_ctx, { params }, emu) => {
+      const check = emu.orgs.checkDomain(params.domain);
+      if (!check.available && check.reason === 'invalid') throw Errors.invalidField('domain', 'This value is not a valid domain.');
+      return check.available ? { available: true } : { available: false, reason: check.reason };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/org/:org_id/list/workspaces/',
+    area: 'workspaces',
+    summary: "An org's workspaces the caller may see",
+    params: orgParams,
+    query: listQuery,
+    access: { org: 'org_id', action: 'org.workspaces.list' },
+    parity: {
+      status: 'implemented',
+      source: 'API notes "Organizations"',
+      choices: ['owners and admins see every workspace; members see theirs and those they may join'],
+    },
+    handler: (ctx, { query, scope }, emu) => {
+      const user = callerOf(ctx).user;
+      const { page, pagination } = paginate(emu.workspaces.visibleInOrg(user, scope), query.limit, query.offset);
+      return { workspaces: page.map((w) => workspaceJson(w, emu.access.workspaceRoleOf(w, user.id))), pagination };
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/org/:org_id/create/workspace/',
+    area: 'workspaces',
+    summary: 'Create a workspace (folder_name, name, perm_join, perm_member_manage; intelligence)',
+    params: orgParams,
+    body: workspaceCreateBody,
+    access: { org: 'org_id', action: 'org.workspaces.create' },
+    parity: {
+      status: 'implemented',
+      source: 'agent guide v1.29 "Getting Started" step 5; official client src/api/workspace.rs',
+      choices: [
+        'answers under `workspace`',
+        'intelligence optional, default false',
+        'folder_name pattern ^[a-z0-9][a-z0-9-]{1,62}$',
+        'org members (not admins) get 403/1680',
+      ],
+    },
+    handler: (ctx, { body, scope }, emu) => {
+      const ws = emu.workspaces.create(callerOf(ctx).user, scope, {
+        folderName: body.folder_name,
+        name: body.name,
+        permJoin: body.perm_join,
+        permMemberManage: body.perm_member_manage,
+        intelligence: body.intelligence ?? false,
+        description: body.description,
+      });
+      return { workspace: workspaceJson(ws, 'owner') };
+    },
+  }),
+];

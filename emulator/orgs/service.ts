@@ -1,0 +1,190 @@
+import { Errors, assert } from '../http/errors.js';
+import type { AuditLog } from '../events/audit.js';
+import type { CreditLedger } from '../billing/ledger.js';
+import type { PlanCatalog } from '../billing/plans.js';
+import type { Db } from '../store/db.js';
+import type { IdGenerator } from '../store/ids.js';
+import type { Org, OrgRole, User } from '../store/model.js';
+import { orgMemberKey, type Access, type OrgScope } from '../tenancy/access.js';
+import { DOMAIN_PATTERN, ORG_EXTRA_FIELDS, RESERVED_DOMAINS } from './schema.js';
+
+export interface OrgDeps {
+  db: Db;
+  ids: IdGenerator;
+  now: () => number;
+  audit: AuditLog;
+  access: Access;
+  plans: PlanCatalog;
+  ledger: CreditLedger;
+}
+
+export interface CreateOrgInput {
+  domain: string;
+  name?: string | undefined;
+  description?: string | undefined;
+  industry?: string | undefined;
+  billingEmail?: string | undefined;
+  billingPlan?: string | undefined;
+}
+
+export type DomainAvailability = { available: true } | { available: false; reason: 'taken' | 'reserved' | 'invalid' };
+
+export class OrgService {
+  constructor(private readonly d: OrgDeps) {}
+
+  checkDomain(domain: string): DomainAvailability {
+    const d = domain.toLowerCase();
+    if (d.length < 2 || d.length > 63 || !DOMAIN_PATTERN.test(d)) return { available: false, reason: 'invalid' };
+    if (RESERVED_DOMAINS.has(d)) return { available: false, reason: 'reserved' };
+    if (this.d.db.orgs.findOne('domain', d)) return { available: false, reason: 'taken' };
+    return { available: true };
+  }
+
+  private assertDomainFree(domain: string): void {
+    const check = this.checkDomain(domain);
+    if (check.available) return;
+    if (check.reason === 'taken') throw Errors.conflict(`The domain "${domain}" is already in use.`);
+    if (check.reason === 'reserved') throw Errors.invalidField('domain', `The domain "${domain}" is reserved.`);
+    throw Errors.invalidField('domain', 'This value is not a valid domain.');
+  }
+
+  /** Pick the plan for a new org. PARITY: CHOICE `billing_plan` is accepted; agents default to `agent`, humans to `free`. */
+  private planFor(user: User, requested: string | undefined): string {
+    const id = requested ?? (user.accountType === 'agent' ? 'agent' : 'free');
+    const plan = this.d.plans.get(id);
+    if (!plan) throw Errors.invalidField('billing_plan', `Unknown plan "${id}". See GET /current/org/billing/plan/list/.`);
+    if (!plan.account_types.includes(user.accountType)) {
+      throw Errors.invalidField('billing_plan', `The ${plan.id} plan is not available to ${user.accountType} accounts.`);
+    }
+    return plan.id;
+  }
+
+  create(user: User, input: CreateOrgInput): Org {
+    this.assertDomainFree(input.domain);
+    const plan = this.planFor(user, input.billingPlan);
+    const now = this.d.now();
+    const org = this.d.db.orgs.insert({
+      id: this.d.ids.profileId(),
+      domain: input.domain,
+      name: input.name ?? input.domain,
+      description: input.description ?? null,
+      industry: input.industry ?? null,
+      billingEmail: input.billingEmail ?? user.email,
+      plan,
+      periodAnchor: now,
+      permMemberManage: 'Member or above',
+      created: now,
+      updated: now,
+      closed: null,
+      extra: {},
+    });
+    this.d.db.orgMembers.insert({
+      id: orgMemberKey(org.id, user.id),
+      orgId: org.id,
+      userId: user.id,
+      inviteEmail: null,
+      role: 'owner',
+      status: 'active',
+      invite: null,
+      invitedBy: null,
+      created: now,
+      updated: now,
+    });
+    this.d.audit.record({
+      event: 'org_created',
+      category: 'org',
+      subcategory: 'lifecycle',
+      orgId: org.id,
+      callingUserId: user.id,
+      objectId: org.id,
+      data: { domain: org.domain, name: org.name, plan },
+    });
+    return org;
+  }
+
+  ownerOf(orgId: string): string | undefined {
+    return this.d.db.orgMembers.find('org', orgId).find((m) => m.role === 'owner' && m.status === 'active')?.userId ?? undefined;
+  }
+
+  update(user: User, scope: OrgScope, input: Record<string, string | undefined>): Org {
+    const { org } = scope;
+    const patch: Partial<Org> = {};
+    const changed: string[] = [];
+    if (input.domain !== undefined && input.domain !== org.domain) {
+      this.assertDomainFree(input.domain);
+      patch.domain = input.domain;
+    }
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.description !== undefined) patch.description = input.description === 'null' ? null : input.description;
+    if (input.industry !== undefined) patch.industry = input.industry === 'null' ? null : input.industry;
+    if (input.billing_email !== undefined) patch.billingEmail = input.billing_email;
+    if (input.perm_member_manage !== undefined) {
+      // Only the owner may tighten or loosen who manages members (it decides the admins' own powers).
+      assert(scope.role === 'owner', () => Errors.accessDenied('Only the owner can change perm_member_manage.'));
+      patch.permMemberManage = input.perm_member_manage;
+    }
+    const extra = { ...org.extra };
+    for (const f of ORG_EXTRA_FIELDS) {
+      const v = input[f];
+      if (v === undefined) continue;
+      if (v === 'null') delete extra[f];
+      else extra[f] = v;
+      changed.push(f);
+    }
+    changed.push(...Object.keys(patch));
+    if (changed.length === 0) throw Errors.badRequest('Nothing to update: send at least one field.');
+    const updated = this.d.db.orgs.update(org.id, { ...patch, extra, updated: this.d.now() });
+    this.d.audit.record({
+      event: 'org_updated',
+      category: 'org',
+      subcategory: 'settings',
+      orgId: org.id,
+      callingUserId: user.id,
+      objectId: org.id,
+      data: { fields: changed },
+    });
+    return updated;
+  }
+
+  /** Close an org: its workspaces go with it and its domain is free again. */
+  close(user: User, scope: OrgScope, confirm: string): void {
+    const { org } = scope;
+    if (confirm !== org.domain && confirm !== org.id) throw Errors.invalidField('confirm', "confirm must equal the org's domain or id.");
+    const now = this.d.now();
+    for (const ws of this.d.db.workspaces.find('org', org.id)) if (!ws.deleted) this.d.db.workspaces.update(ws.id, { deleted: now, updated: now });
+    this.d.db.orgs.update(org.id, { closed: now, updated: now });
+    this.d.audit.record({
+      event: 'org_closed',
+      category: 'org',
+      subcategory: 'lifecycle',
+      orgId: org.id,
+      callingUserId: user.id,
+      objectId: org.id,
+      data: { domain: org.domain },
+    });
+  }
+
+  /** Orgs the user is an active member of (`member: true`). */
+  memberOrgs(user: User): { org: Org; role: OrgRole }[] {
+    const out: { org: Org; role: OrgRole }[] = [];
+    for (const m of this.d.db.orgMembers.find('user', user.id)) {
+      if (m.status !== 'active') continue;
+      const org = this.d.db.orgs.get(m.orgId);
+      if (org && !org.closed) out.push({ org, role: m.role });
+    }
+    return out;
+  }
+
+  /** Orgs reached only through workspace membership (`member: false`). */
+  externalOrgs(user: User): Org[] {
+    const out = new Map<string, Org>();
+    for (const m of this.d.db.workspaceMembers.find('user', user.id)) {
+      if (m.status !== 'active' || out.has(m.orgId)) continue;
+      if (this.d.access.orgRoleOf(m.orgId, user.id)) continue;
+      const ws = this.d.db.workspaces.get(m.workspaceId);
+      const org = this.d.db.orgs.get(m.orgId);
+      if (ws && !ws.deleted && org && !org.closed) out.set(org.id, org);
+    }
+    return [...out.values()];
+  }
+}

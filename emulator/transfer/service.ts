@@ -1,0 +1,114 @@
+import { Errors, assert } from '../http/errors.js';
+import type { AuditLog } from '../events/audit.js';
+import type { Db } from '../store/db.js';
+import type { IdGenerator } from '../store/ids.js';
+import type { Org, TransferToken, User } from '../store/model.js';
+import type { OrgScope } from '../tenancy/access.js';
+import type { MemberService } from '../members/service.js';
+import type { OrgService } from '../orgs/service.js';
+
+/**
+ * PARITY: ownership transfer from the agent guide v1.29 ("Ownership Transfer") and the API notes:
+ * tokens are 64 characters, valid 72 hours, at most 5 active per org, created only by agent
+ * accounts; a human claims: they become owner of the org and its workspaces, the agent stays as
+ * admin, and the org moves to the human `free` plan.
+ */
+export const TRANSFER_TOKEN_LENGTH = 64;
+export const TRANSFER_TOKEN_LIFETIME_MS = 72 * 3600 * 1000;
+export const MAX_ACTIVE_TRANSFER_TOKENS = 5;
+export const CLAIM_PLAN = 'free';
+
+export interface TransferDeps {
+  db: Db;
+  ids: IdGenerator;
+  now: () => number;
+  audit: AuditLog;
+  members: MemberService;
+  orgs: OrgService;
+}
+
+export class TransferService {
+  constructor(private readonly d: TransferDeps) {}
+
+  isActive(t: TransferToken, now = this.d.now()): boolean {
+    return t.claimed === null && t.expires > now;
+  }
+
+  tokensOf(orgId: string): TransferToken[] {
+    return this.d.db.transferTokens.find('org', orgId);
+  }
+
+  create(caller: User, scope: OrgScope): TransferToken {
+    assert(caller.accountType === 'agent', () => Errors.accessDenied('Only agent accounts can create transfer tokens.'));
+    const now = this.d.now();
+    const active = this.tokensOf(scope.org.id).filter((t) => this.isActive(t, now)).length;
+    if (active >= MAX_ACTIVE_TRANSFER_TOKENS) throw Errors.planLimit('active transfer tokens per organization', MAX_ACTIVE_TRANSFER_TOKENS);
+    const token = this.d.db.transferTokens.insert({
+      id: this.d.ids.opaqueId('e'),
+      orgId: scope.org.id,
+      token: this.d.ids.secret(TRANSFER_TOKEN_LENGTH),
+      createdBy: caller.id,
+      created: now,
+      expires: now + TRANSFER_TOKEN_LIFETIME_MS,
+      claimed: null,
+      claimedBy: null,
+    });
+    this.d.audit.record({
+      event: 'org_transfer_token_created',
+      category: 'org',
+      subcategory: 'transfer',
+      orgId: scope.org.id,
+      callingUserId: caller.id,
+      objectId: token.id,
+    });
+    return token;
+  }
+
+  delete(caller: User, scope: OrgScope, tokenId: string): void {
+    const token = this.d.db.transferTokens.get(tokenId.replace(/-/g, '').toLowerCase());
+    if (!token || token.orgId !== scope.org.id) throw Errors.notFound('transfer token');
+    this.d.db.transferTokens.delete(token.id);
+    this.d.audit.record({
+      event: 'org_transfer_token_deleted',
+      category: 'org',
+      subcategory: 'transfer',
+      orgId: scope.org.id,
+      callingUserId: caller.id,
+      objectId: token.id,
+    });
+  }
+
+  /** A human claims an org with a token. */
+  claim(caller: User, tokenValue: string): Org {
+    const token = this.d.db.transferTokens.findOne('token', tokenValue);
+    const now = this.d.now();
+    if (!token) throw Errors.notFound('transfer token');
+    if (token.claimed !== null) throw Errors.invalidField('token', 'This transfer token has already been claimed.');
+    if (token.expires <= now) throw Errors.invalidField('token', 'This transfer token has expired. Ask for a new one.');
+    assert(caller.accountType === 'human', () => Errors.accessDenied('Only human accounts can claim an organization.'));
+    const org = this.d.db.orgs.get(token.orgId);
+    if (!org || org.closed) throw Errors.notFound('organization');
+    const previousOwner = this.d.orgs.ownerOf(org.id);
+    assert(previousOwner !== caller.id, () => Errors.invalidField('token', 'You already own this organization.'));
+
+    this.d.members.setOrgOwner(org.id, caller.id, previousOwner);
+    for (const ws of this.d.db.workspaces.find('org', org.id)) {
+      if (!ws.deleted) this.d.members.setWorkspaceOwner(ws.id, org.id, caller.id);
+    }
+    const claimed = this.d.db.orgs.update(org.id, { plan: CLAIM_PLAN, updated: now });
+    this.d.db.transferTokens.update(token.id, { claimed: now, claimedBy: caller.id });
+    // The other tokens of the org die with the claim.
+    for (const t of this.tokensOf(org.id)) if (t.id !== token.id && this.isActive(t, now)) this.d.db.transferTokens.delete(t.id);
+    this.d.audit.record({
+      event: 'org_transfer_completed',
+      category: 'org',
+      subcategory: 'transfer',
+      orgId: org.id,
+      userId: caller.id,
+      callingUserId: caller.id,
+      objectId: org.id,
+      data: { previous_owner: previousOwner ?? null, plan: CLAIM_PLAN },
+    });
+    return claimed;
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { formBool, lazy, text } from '../http/schema.js';
+import { WORKSPACE_PERM_JOIN, WORKSPACE_PERM_MEMBER_MANAGE } from '../tenancy/permissions.js';
+
+/** PARITY: CHOICE. The live API calls folder_name a URL-safe slug; the exact rule is the project's. */
+export const FOLDER_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+const folderName = () =>
+  z.string().trim().toLowerCase().regex(FOLDER_NAME_PATTERN, 'Use 2-63 lower-case letters, digits and hyphens, starting with a letter or digit.');
+
+export const workspaceParams = lazy(() => z.object({ workspace_id: z.string().min(1).max(100) }));
+
+/** PARITY: required fields from the agent guide v1.29 ("Getting Started", step 5) and the official client. */
+export const workspaceCreateBody = lazy(() =>
+  z.object({
+    folder_name: folderName(),
+    name: text({ min: 2, max: 100 }),
+    perm_join: z.enum(WORKSPACE_PERM_JOIN),
+    perm_member_manage: z.enum(WORKSPACE_PERM_MEMBER_MANAGE),
+    intelligence: formBool().optional(),
+    description: text({ max: 1000 }).optional(),
+  }),
+);
+
+export const WORKSPACE_EXTRA_FIELDS = ['accent_color', 'background_color1', 'background_color2', 'owner_defined'] as const;
+
+export const workspaceUpdateBody = lazy(() =>
+  z.object({
+    folder_name: folderName().optional(),
+    name: text({ min: 2, max: 100 }).optional(),
+    perm_join: z.enum(WORKSPACE_PERM_JOIN).optional(),
+    perm_member_manage: z.enum(WORKSPACE_PERM_MEMBER_MANAGE).optional(),
+    intelligence: formBool().optional(),
+    description: z.union([z.literal('null'), text({ max: 1000 })]).optional(),
+    accent_color: z.string().max(2000).optional(),
+    background_color1: z.string().max(2000).optional(),
+    background_color2: z.string().max(2000).optional(),
+    owner_defined: z.string().max(2000).optional(),
+  }),
+);
+
+export const workspaceDeleteQuery = lazy(() => z.object({ confirm: text({ min: 1, max: 100 }) }));

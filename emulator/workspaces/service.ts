@@ -1,0 +1,200 @@
+import { Errors, assert } from '../http/errors.js';
+import type { AuditLog } from '../events/audit.js';
+import type { PlanCatalog } from '../billing/plans.js';
+import type { Db } from '../store/db.js';
+import type { IdGenerator } from '../store/ids.js';
+import type { Org, User, Workspace } from '../store/model.js';
+import { workspaceMemberKey, type Access, type OrgScope, type WorkspaceScope } from '../tenancy/access.js';
+import { mayJoin } from '../tenancy/permissions.js';
+import { WORKSPACE_EXTRA_FIELDS } from './schema.js';
+
+export interface WorkspaceDeps {
+  db: Db;
+  ids: IdGenerator;
+  now: () => number;
+  audit: AuditLog;
+  access: Access;
+  plans: PlanCatalog;
+}
+
+export interface CreateWorkspaceInput {
+  folderName: string;
+  name: string;
+  permJoin: string;
+  permMemberManage: string;
+  intelligence: boolean;
+  description?: string | undefined;
+}
+
+/** Hears a workspace's intelligence setting change (the intelligence area flushes or re-ingests). */
+export type IntelligenceListener = (workspace: Workspace, enabled: boolean, user: User) => void;
+
+export class WorkspaceService {
+  private readonly intelligenceListeners: IntelligenceListener[] = [];
+
+  constructor(private readonly d: WorkspaceDeps) {}
+
+  onIntelligenceChange(l: IntelligenceListener): void {
+    this.intelligenceListeners.push(l);
+  }
+
+  /** Live (not deleted) workspaces of an org. */
+  ofOrg(orgId: string): Workspace[] {
+    return this.d.db.workspaces.find('org', orgId).filter((w) => !w.deleted);
+  }
+
+  /**
+   * PARITY: the agent plan lacks the `ai_agent` feature, so enabling intelligence answers 400/1605
+   * (agent guide v1.29: agent-plan orgs "cannot ... enable the intelligence indexing toggle").
+   */
+  private assertIntelligenceAllowed(org: Org): void {
+    const plan = this.d.plans.get(org.plan);
+    if (!plan?.features.includes('ai_agent')) {
+      throw Errors.invalidField(
+        'intelligence',
+        `The ${org.plan} plan does not include intelligence (ai_agent). Transfer the org to a human or change its plan.`,
+        'boolean',
+      );
+    }
+  }
+
+  private assertFolderFree(orgId: string, folderName: string, except?: string): void {
+    const owner = this.d.db.workspaces.findOne('folder', `${orgId}/${folderName}`);
+    if (owner && owner.id !== except) throw Errors.conflict(`The folder name "${folderName}" is already used by another workspace of this organization.`);
+  }
+
+  create(user: User, scope: OrgScope, input: CreateWorkspaceInput): Workspace {
+    const { org } = scope;
+    const plan = this.d.plans.require(org.plan);
+    const count = this.ofOrg(org.id).length;
+    // PARITY: creating more workspaces than the plan allows -> 402/1685 naming the limit.
+    if (plan.workspaces !== null && count >= plan.workspaces) throw Errors.planLimit(`workspaces per organization (${plan.id} plan)`, plan.workspaces);
+    this.assertFolderFree(org.id, input.folderName);
+    if (input.intelligence) this.assertIntelligenceAllowed(org);
+    const now = this.d.now();
+    const ws = this.d.db.workspaces.insert({
+      id: this.d.ids.profileId(),
+      orgId: org.id,
+      folderName: input.folderName,
+      name: input.name,
+      description: input.description ?? null,
+      permJoin: input.permJoin,
+      permMemberManage: input.permMemberManage,
+      intelligence: input.intelligence,
+      archived: false,
+      createdBy: user.id,
+      created: now,
+      updated: now,
+      deleted: null,
+      extra: {},
+    });
+    this.d.db.workspaceMembers.insert({
+      id: workspaceMemberKey(ws.id, user.id),
+      workspaceId: ws.id,
+      orgId: org.id,
+      userId: user.id,
+      inviteEmail: null,
+      role: 'owner',
+      status: 'active',
+      invite: null,
+      invitedBy: null,
+      created: now,
+      updated: now,
+    });
+    this.d.audit.record({
+      event: 'workspace_created',
+      category: 'workspace',
+      subcategory: 'lifecycle',
+      orgId: org.id,
+      workspaceId: ws.id,
+      callingUserId: user.id,
+      objectId: ws.id,
+      data: { folder_name: ws.folderName, name: ws.name, intelligence: ws.intelligence },
+    });
+    return ws;
+  }
+
+  update(user: User, scope: WorkspaceScope, input: Record<string, string | boolean | undefined>): Workspace {
+    const { workspace: ws, org } = scope;
+    const patch: Partial<Workspace> = {};
+    if (typeof input.folder_name === 'string' && input.folder_name !== ws.folderName) {
+      this.assertFolderFree(org.id, input.folder_name, ws.id);
+      patch.folderName = input.folder_name;
+    }
+    if (typeof input.name === 'string') patch.name = input.name;
+    if (typeof input.description === 'string') patch.description = input.description === 'null' ? null : input.description;
+    if (typeof input.perm_join === 'string') patch.permJoin = input.perm_join;
+    if (typeof input.perm_member_manage === 'string') patch.permMemberManage = input.perm_member_manage;
+    const toggled = typeof input.intelligence === 'boolean' && input.intelligence !== ws.intelligence;
+    if (typeof input.intelligence === 'boolean') {
+      if (input.intelligence) this.assertIntelligenceAllowed(org);
+      patch.intelligence = input.intelligence;
+    }
+    const extra = { ...ws.extra };
+    const changed = Object.keys(patch);
+    for (const f of WORKSPACE_EXTRA_FIELDS) {
+      const v = input[f];
+      if (typeof v !== 'string') continue;
+      if (v === 'null') delete extra[f];
+      else extra[f] = v;
+      changed.push(f);
+    }
+    if (changed.length === 0) throw Errors.badRequest('Nothing to update: send at least one field.');
+    const updated = this.d.db.workspaces.update(ws.id, { ...patch, extra, updated: this.d.now() });
+    this.d.audit.record({
+      event: 'workspace_updated',
+      category: 'workspace',
+      subcategory: 'settings',
+      orgId: org.id,
+      workspaceId: ws.id,
+      callingUserId: user.id,
+      objectId: ws.id,
+      data: { fields: changed, ...(toggled ? { intelligence: updated.intelligence } : {}) },
+    });
+    if (toggled) for (const l of this.intelligenceListeners) l(updated, updated.intelligence, user);
+    return updated;
+  }
+
+  delete(user: User, scope: WorkspaceScope, confirm: string): void {
+    const { workspace: ws } = scope;
+    if (confirm !== ws.folderName && confirm !== ws.id) throw Errors.invalidField('confirm', "confirm must equal the workspace's folder_name or id.");
+    const now = this.d.now();
+    this.d.db.workspaces.update(ws.id, { deleted: now, updated: now });
+    this.d.audit.record({
+      event: 'workspace_deleted',
+      category: 'workspace',
+      subcategory: 'lifecycle',
+      orgId: ws.orgId,
+      workspaceId: ws.id,
+      callingUserId: user.id,
+      objectId: ws.id,
+      data: { folder_name: ws.folderName },
+    });
+  }
+
+  setArchived(user: User, scope: WorkspaceScope, archived: boolean): Workspace {
+    const { workspace: ws } = scope;
+    assert(ws.archived !== archived, () => Errors.conflict(archived ? 'The workspace is already archived.' : 'The workspace is not archived.'));
+    const updated = this.d.db.workspaces.update(ws.id, { archived, updated: this.d.now() });
+    this.d.audit.record({
+      event: archived ? 'workspace_archived' : 'workspace_unarchived',
+      category: 'workspace',
+      subcategory: 'lifecycle',
+      orgId: ws.orgId,
+      workspaceId: ws.id,
+      callingUserId: user.id,
+      objectId: ws.id,
+    });
+    return updated;
+  }
+
+  /**
+   * The workspaces of an org a caller may see in the org's list: owners and admins see all;
+   * members see those they belong to and those they may join (PARITY: CHOICE).
+   */
+  visibleInOrg(user: User, scope: OrgScope): Workspace[] {
+    const all = this.ofOrg(scope.org.id);
+    if (scope.role === 'owner' || scope.role === 'admin') return all;
+    return all.filter((w) => this.d.access.explicitWorkspaceRole(w.id, user.id) || (scope.role && mayJoin(scope.role, w.permJoin)));
+  }
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { inProcess, WS_FORM } from './helpers.js';
+
+/**
+ * Every route that names an org or a workspace, called by another tenant's users with tenant A's
+ * ids: refused with the documented code, saying nothing of A, and changing nothing.
+ * The route list comes from the emulator's own table, so a new route is probed the day it lands.
+ */
+describe('cross-tenant isolation on every id-taking route', async () => {
+  const emu = await inProcess();
+  const ownerA = await emu.persona('agent');
+  const adminA = await emu.persona('human');
+  const memberA = await emu.persona('human');
+  const org = (await emu.ok('POST', '/current/org/create/', ownerA.token, { domain: 'tenant-a', name: 'Tenant Alpha Secret' })).org as {
+    id: string;
+    domain: string;
+  };
+  const ws = (
+    await emu.ok('POST', `/current/org/${org.id}/create/workspace/`, ownerA.token, { ...WS_FORM, folder_name: 'alpha-docs', name: 'Alpha Confidential' })
+  ).workspace as { id: string };
+  await emu.ok('POST', `/current/org/${org.id}/members/${adminA.id}/`, ownerA.token, { permissions: 'admin' });
+  await emu.ok('POST', `/current/workspace/${ws.id}/members/${memberA.id}/`, ownerA.token, { permissions: 'member' });
+  const invite = (await emu.ok('POST', `/current/org/${org.id}/members/invitee%40alpha.test/`, ownerA.token, { permissions: 'member' })).member as {
+    invite: { id: string };
+  };
+  const token = await emu.ok('POST', `/current/org/${org.id}/transfer/token/create/`, ownerA.token);
+
+  // Tenant B: an owner, an admin, a member, a workspace member, and a user with no org at all.
+  const ownerB = await emu.persona('agent');
+  const adminB = await emu.persona('human');
+  const wsMemberB = await emu.persona('human');
+  const loner = await emu.persona('human');
+  const orgB = (await emu.ok('POST', '/current/org/create/', ownerB.token, { domain: 'tenant-b', name: 'Tenant Bravo' })).org as { id: string };
+  const wsB = (await emu.ok('POST', `/current/org/${orgB.id}/create/workspace/`, ownerB.token, { ...WS_FORM, folder_name: 'bravo-docs', name: 'Bravo' }))
+    .workspace as {
+    id: string;
+  };
+  await emu.ok('POST', `/current/org/${orgB.id}/members/${adminB.id}/`, ownerB.token, { permissions: 'admin' });
+  await emu.ok('POST', `/current/workspace/${wsB.id}/members/${wsMemberB.id}/`, ownerB.token, { permissions: 'admin' });
+
+  const values: Record<string, string> = {
+    org_id: org.id,
+    workspace_id: ws.id,
+    member: memberA.id,
+    invitation_id: invite.invite.id,
+    token_id: token.id as string,
+  };
+  const secrets = [
+    org.id,
+    org.domain,
+    'Tenant Alpha Secret',
+    ws.id,
+    'alpha-docs',
+    'Alpha Confidential',
+    ownerA.email,
+    adminA.email,
+    memberA.email,
+    token.token as string,
+  ];
+  const routes = emu.routes.filter((r) => r.access);
+  const callers = { ownerB, adminB, wsMemberB, loner };
+
+  it('covers the tenancy routes', () => {
+    expect(routes.length).toBeGreaterThanOrEqual(25);
+  });
+
+  for (const route of routes) {
+    for (const [who, caller] of Object.entries(callers)) {
+      it(`${route.method} ${route.path} as ${who}`, async () => {
+        const path = route.path.replace(/:([a-z_]+)/g, (_m, name: string) => {
+          const v = values[name];
+          if (!v) throw new Error(`no value for :${name} in ${route.path}`);
+          return encodeURIComponent(v);
+        });
+        const before = JSON.stringify(emu.emulator.exportState().tables);
+        // A body that would be valid for many routes: the access check must refuse before it matters.
+        const res = await emu.call(route.method, `${path}?confirm=${org.domain}`, caller.token, {
+          permissions: 'admin',
+          name: 'Hijacked',
+          confirm: org.domain,
+        });
+        const expected = 'org' in route.access! ? { status: 404, code: 1609 } : { status: 401, code: 10545 };
+        expect({ status: res.status, code: res.body.error?.code }, res.text).toEqual(expected);
+        const { resource: _echo, ...said } = res.body.error!;
+        for (const s of secrets) expect(JSON.stringify(said)).not.toContain(s);
+        expect(JSON.stringify(emu.emulator.exportState().tables)).toBe(before);
+      });
+    }
+  }
+});
