@@ -2,16 +2,19 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * One set of contract files, several targets (vitest projects): the emulator in process and the
- * CLI over real HTTP. The live target has its own config (vitest.live.config.ts), run only on request.
+ * CLI over real HTTP. The live target has its own config (vitest.live.config.ts), run only on request
+ * (`npm run contracts:live`).
  */
+const contracts = { include: ['contracts/suites/**/*.contract.ts'], setupFiles: ['contracts/setup.ts'] };
+
 export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [
       { test: { name: 'unit', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'contracts:inprocess', include: ['contracts/suites/**/*.contract.ts'], env: { FASTIO_TARGET: 'inprocess' } } },
-      { test: { name: 'contracts:http', include: ['contracts/suites/**/*.contract.ts'], env: { FASTIO_TARGET: 'http' } } },
+      { test: { name: 'contracts:inprocess', ...contracts, env: { FASTIO_TARGET: 'inprocess' } } },
+      { test: { name: 'contracts:http', ...contracts, env: { FASTIO_TARGET: 'http' } } },
     ],
   },
 });

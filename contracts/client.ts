@@ -12,6 +12,8 @@ export interface ApiResponse<T = Record<string, unknown>> {
   /** the parsed JSON body (or `{}` when the body is not JSON) */
   body: T & { result?: unknown; error?: ApiErrorBody };
   text: string;
+  /** what was asked (snapshots name the route they recorded) */
+  request: { method: string; path: string };
 }
 
 export interface ApiErrorBody {
@@ -105,6 +107,6 @@ export class ApiClient {
       parsed = {};
     }
     this.observer?.(method, path, res.status);
-    return { status: res.status, headers: res.headers, body: parsed as ApiResponse<T>['body'], text };
+    return { status: res.status, headers: res.headers, body: parsed as ApiResponse<T>['body'], text, request: { method, path } };
   }
 }

@@ -1,62 +1,178 @@
 /**
  * What a contract file uses: one target per file (fresh state, no test leans on another file),
- * personas, and the marker every test carries.
+ * personas, snapshots, org helpers, and the marker every test carries.
  *
  * Markers (LocalStack's habit): `liveValidated(date, ...)` the behaviour was checked against the
  * live API on that date; `emulatorOnly(...)` it tests the emulator's own powers (control plane,
  * clock) and is skipped on the live target; `unverified(...)` it states what the project believes
- * the live API does, not yet checked against it.
+ * the live API does, not yet checked against it. A test defined with plain `test`/`it` in a
+ * contract file fails (contracts/setup.ts) and is reported by the parity check.
  *
- * Each request a test makes is recorded with the test's marker, so the parity report can say which
- * routes which tests cover (written under test-results/contract-coverage/).
+ * Each request a test makes is recorded with the test's marker and its snapshot outcomes, so the
+ * parity report can say which routes which tests cover (written under
+ * test-results/contract-coverage/<target>-<file>.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterAll, beforeAll, test, type TestContext } from 'vitest';
+import { afterAll, beforeAll, inject, test, type TestContext } from 'vitest';
 import { fromPackageRoot } from '../emulator/index.js';
-import type { ApiClient } from './client.js';
-import { createTarget, targetKindFromEnv, type Persona, type PersonaOptions, type Target, type TargetHooks } from './target.js';
+import type { ApiClient, ApiResponse, Form } from './client.js';
+import { LIVE_ENV } from './live-env.js';
+import type { LiveRunInfo } from './live.js';
+import { Normaliser, SnapshotBook, type SnapshotOptions, type SnapshotRecord, type SnapshotResponse } from './snapshot.js';
+import {
+  CAPABILITY_REASONS,
+  CapabilityMissing,
+  createTarget,
+  targetKindFromEnv,
+  type Capability,
+  type Persona,
+  type PersonaOptions,
+  type Target,
+  type TargetHooks,
+} from './target.js';
 
 export type Marker = { kind: 'live-validated'; date: string } | { kind: 'emulator-only' } | { kind: 'unverified' };
 
-interface TestRecord {
+declare module 'vitest' {
+  interface TaskMeta {
+    /** the contract marker, set by `contract.*` (reporters and the marker check read it) */
+    contract?: Marker;
+  }
+  interface ProvidedContext {
+    /** the live run's settings (vitest.live.config.ts's global setup) */
+    fastioLiveRun?: LiveRunInfo;
+  }
+}
+
+export interface TestRecord {
   name: string;
-  marker: Marker;
+  /** suites and name, ` > ` between levels */
+  fullName: string;
+  /** null: the test was not defined through `contract.*` */
+  marker: Marker | null;
+  requires: Capability[];
+  outcome: 'passed' | 'failed' | 'skipped';
+  skipReason?: string;
   requests: [method: string, path: string, status: number][];
+  snapshots: SnapshotRecord[];
 }
 
 const kind = targetKindFromEnv();
 const records: TestRecord[] = [];
-let current: TestRecord | undefined;
+let current: { record: TestRecord; normaliser: Normaliser } | undefined;
 let target: Target | undefined;
+let setUp = false;
+/** values made by `unique()`: normalised wherever they appear in a snapshot */
+const uniques: string[] = [];
+
+/** Where coverage records and live-run ledgers go (the live rehearsal points it at a temporary folder). */
+export function resultsDir(): string {
+  return process.env.FASTIO_CONTRACT_RESULTS_DIR || fromPackageRoot('test-results');
+}
+
+function snapshotsDir(): string {
+  return process.env.FASTIO_SNAPSHOT_DIR || fromPackageRoot('contracts', 'snapshots');
+}
+
+/** A prefix unique to this run (the live run's comes from its global setup, shared by every file). */
+function makeRunPrefix(): string {
+  return `ct${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`;
+}
+
+// The live run's prefix is known as soon as the file loads, so names made at collection time carry it.
+const liveRun = kind === 'live' ? inject('fastioLiveRun') : undefined;
+const runPrefix = liveRun?.prefix ?? makeRunPrefix();
+/** per file, so two files of one live run never make the same name */
+const fileTag = Math.random().toString(36).slice(2, 5);
+let counter = 0;
+
+/**
+ * A value unique to this run, starting with the run prefix: lower-case letters, digits and
+ * hyphens, at most 63 characters, so it serves as an org domain or a folder name. On the live
+ * target only org domains with the run prefix are accepted: helpers that make orgs use this.
+ */
+export function uniqueName(label: string): string {
+  const clean =
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'x';
+  const value = `${`${runPrefix}${fileTag}-${clean}`.slice(0, 55).replace(/-+$/, '')}-${(counter++).toString(36)}`;
+  uniques.push(value);
+  current?.normaliser.addLiteral(value);
+  return value;
+}
+
+export interface OrgCreated {
+  id: string;
+  domain: string;
+  response: ApiResponse;
+}
 
 export interface Contract {
   /** the file's target (available inside tests) */
   readonly target: Target;
   /** a client without a token */
   api(): ApiClient;
-  /** a client with a fresh persona's token */
+  /** a fresh persona (on the live target: persona 1, then persona 2, per test) */
   persona(opts?: PersonaOptions): Promise<Persona>;
   /** a signed-in client for a fresh persona, with the persona */
   signedIn(opts?: PersonaOptions): Promise<{ api: ApiClient; persona: Persona }>;
-  /** a value unique to this run, for domains and names */
+  /** a value unique to this run, starting with the run prefix: lower-case, usable as an org domain */
   unique(prefix: string): string;
+  /** an org domain with the run prefix (the live target refuses orgs without it) */
+  orgDomain(label?: string): string;
+  /** create an org (domain with the run prefix unless given); the live target closes it when the file ends */
+  createOrg(api: ApiClient, fields?: Form): Promise<OrgCreated>;
+  snapshot: {
+    /**
+     * Compare this answer with the live recording (emulator targets), or record it (live run with
+     * --update-snapshots). Without a recording it asserts nothing and reports `no-live-snapshot`.
+     */
+    match(name: string, response: ApiResponse<unknown>, options?: SnapshotOptions): SnapshotRecord;
+  };
 }
 
-let counter = 0;
+export interface ContractOptions {
+  emulatorFlags?: TargetHooks['emulatorFlags'];
+  /** divergences known for every snapshot of this file: JSON path -> reason */
+  divergences?: Record<string, string>;
+}
+
+function fileNameOf(fileUrlOrPath: string): string {
+  const path = fileUrlOrPath.startsWith('file:') ? new URL(fileUrlOrPath).pathname : fileUrlOrPath;
+  return basename(path).replace(/\.ts$/, '');
+}
 
 /** Call once at the top of a contract file. */
-export function setupContract(fileUrl: string, options: { emulatorFlags?: TargetHooks['emulatorFlags'] } = {}): Contract {
+export function setupContract(fileUrl: string, options: ContractOptions = {}): Contract {
+  setUp = true;
+  const file = fileNameOf(fileUrl);
+  let book: SnapshotBook | undefined;
+
   beforeAll(async () => {
     target = await createTarget(kind, {
-      observer: (method, path, status) => current?.requests.push([method, path, status]),
+      observer: (method, path, status) => current?.record.requests.push([method, path, status]),
+      file,
+      ...(liveRun ? { liveRun } : {}),
       ...(options.emulatorFlags ? { emulatorFlags: options.emulatorFlags } : {}),
     });
   }, 30_000);
+
   afterAll(async () => {
-    await target?.close();
-    writeCoverage(fileUrl);
-  });
+    try {
+      // The live target closes the orgs this file created here, whatever the tests did.
+      await target?.close();
+    } finally {
+      try {
+        book?.flush();
+      } finally {
+        writeCoverage(file);
+      }
+    }
+  }, 120_000);
+
   const c: Contract = {
     get target() {
       if (!target) throw new Error('the target is not ready (use it inside a test)');
@@ -68,42 +184,130 @@ export function setupContract(fileUrl: string, options: { emulatorFlags?: Target
       const persona = await c.target.persona(opts);
       return { api: c.target.client(persona.token), persona };
     },
-    unique: (prefix) => `${prefix}-${process.pid.toString(36)}${Date.now().toString(36)}${(counter++).toString(36)}`,
+    unique: uniqueName,
+    orgDomain: (label = 'org') => c.unique(label),
+    createOrg: async (api, fields = {}) => {
+      const domain = typeof fields.domain === 'string' ? fields.domain : c.orgDomain();
+      const response = await api.post('/current/org/create/', { name: 'Contract test org', ...fields, domain });
+      if (response.status !== 200) throw new Error(`cannot create org ${domain}: ${response.status} ${response.text}`);
+      const b = response.body as Record<string, unknown>;
+      const org = (b.org ?? {}) as Record<string, unknown>;
+      const id = String(b.id ?? b.org_id ?? org.id ?? '');
+      if (!id) throw new Error(`the answer to POST /current/org/create/ names no org id: ${response.text}`);
+      return { id, domain, response };
+    },
+    snapshot: {
+      match: (name, response, snapshotOptions) => {
+        if (!current) throw new Error('snapshot.match is used inside a contract test');
+        book ??= new SnapshotBook({
+          path: join(snapshotsDir(), `${file}.snapshot.json`),
+          file,
+          target: kind,
+          update: /^(1|true|yes)$/i.test(process.env[LIVE_ENV.updateSnapshots] ?? ''),
+          baseUrl: c.target.baseUrl,
+          ...(options.divergences ? { fileDivergences: options.divergences } : {}),
+        });
+        const key = `${current.record.fullName} > ${name}`;
+        const result = book.match(key, name, response as SnapshotResponse, current.normaliser, snapshotOptions);
+        current.record.snapshots.push(result);
+        return result;
+      },
+    },
   };
   return c;
 }
 
 type Body = (ctx: TestContext) => Promise<void> | void;
 
-function run(name: string, marker: Marker, body: Body) {
+export interface ContractTestOptions {
+  timeout?: number;
+  /** what the test needs beyond the public API; skipped, with the reason, on a target without it */
+  requires?: Capability[];
+}
+
+function run(name: string, marker: Marker, body: Body, opts: ContractTestOptions) {
   return async (ctx: TestContext) => {
-    current = { name, marker, requests: [] };
-    records.push(current);
+    const record: TestRecord = {
+      name,
+      fullName: ctx.task.fullTestName ?? name,
+      marker,
+      requires: opts.requires ?? [],
+      outcome: 'failed',
+      requests: [],
+      snapshots: [],
+    };
+    records.push(record);
+    const missing = (opts.requires ?? []).filter((cap) => !target?.capabilities.has(cap));
+    if (missing.length > 0) {
+      record.outcome = 'skipped';
+      record.skipReason = `the ${kind} target lacks ${missing.map((m) => `'${m}' (${CAPABILITY_REASONS[m]})`).join(', ')}`;
+      ctx.skip(record.skipReason);
+    }
+    current = { record, normaliser: new Normaliser(uniques) };
+    target?.beginTest(record.fullName);
     try {
       await body(ctx);
+      record.outcome = 'passed';
+    } catch (err) {
+      if (!(err instanceof CapabilityMissing)) throw err;
+      record.outcome = 'skipped';
+      record.skipReason = `the ${kind} target lacks '${err.capability}': ${err.message} (declare requires: ['${err.capability}'] to skip before the test starts)`;
+      ctx.skip(record.skipReason);
     } finally {
       current = undefined;
+      target?.beginTest(null);
     }
   };
 }
 
+function define(name: string, marker: Marker, body: Body, optsOrTimeout: ContractTestOptions | number | undefined, skip: boolean) {
+  const opts: ContractTestOptions = typeof optsOrTimeout === 'number' ? { timeout: optsOrTimeout } : (optsOrTimeout ?? {});
+  const testOptions = { meta: { contract: marker }, ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}) };
+  (skip ? test.skip : test)(name, testOptions, run(name, marker, body, opts));
+}
+
 export const contract = {
-  unverified(name: string, body: Body, timeout?: number) {
-    test(name, run(name, { kind: 'unverified' }, body), timeout);
+  unverified(name: string, body: Body, opts?: ContractTestOptions | number) {
+    define(name, { kind: 'unverified' }, body, opts, false);
   },
-  liveValidated(date: string, name: string, body: Body, timeout?: number) {
+  liveValidated(date: string, name: string, body: Body, opts?: ContractTestOptions | number) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`live-validated date must be YYYY-MM-DD, got ${date}`);
-    test(name, run(name, { kind: 'live-validated', date }, body), timeout);
+    define(name, { kind: 'live-validated', date }, body, opts, false);
   },
-  emulatorOnly(name: string, body: Body, timeout?: number) {
-    test.skipIf(kind === 'live')(name, run(name, { kind: 'emulator-only' }, body), timeout);
+  emulatorOnly(name: string, body: Body, opts?: ContractTestOptions | number) {
+    define(name, { kind: 'emulator-only' }, body, opts, kind === 'live');
   },
 };
 
-function writeCoverage(fileUrl: string): void {
+/**
+ * The marker check (contracts/setup.ts runs it before every test of a contract file): a test
+ * defined with plain `test`/`it` fails and is recorded without a marker, which the parity check
+ * reports too.
+ */
+export function checkMarker(ctx: TestContext): void {
+  if (ctx.task.meta.contract) return;
+  records.push({
+    name: ctx.task.name,
+    fullName: ctx.task.fullTestName ?? ctx.task.name,
+    marker: null,
+    requires: [],
+    outcome: 'failed',
+    requests: [],
+    snapshots: [],
+  });
+  throw new Error(
+    `"${ctx.task.name}" has no contract marker: define it with contract.unverified, contract.emulatorOnly or contract.liveValidated (contracts/harness.ts), not with test/it`,
+  );
+}
+
+/** For files that never called setupContract: their (unmarked) tests still reach the coverage file. */
+export function writeCoverageIfNotSetUp(filePath: string): void {
+  if (!setUp) writeCoverage(fileNameOf(filePath));
+}
+
+function writeCoverage(file: string): void {
   if (records.length === 0) return;
-  const dir = fromPackageRoot('test-results', 'contract-coverage');
+  const dir = join(resultsDir(), 'contract-coverage');
   mkdirSync(dir, { recursive: true });
-  const file = basename(new URL(fileUrl).pathname).replace(/\.ts$/, '');
-  writeFileSync(join(dir, `${kind}-${file}.json`), JSON.stringify({ target: kind, file, tests: records }, null, 1));
+  writeFileSync(join(dir, `${kind}-${file}.json`), JSON.stringify({ target: kind, file, writtenAt: new Date().toISOString(), tests: records }, null, 1));
 }

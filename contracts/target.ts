@@ -12,17 +12,56 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fromPackageRoot } from '../emulator/index.js';
 import { ApiClient, type FetchLike, type RequestObserver } from './client.js';
+import type { LiveRunInfo } from './live.js';
 
 export type TargetKind = 'inprocess' | 'http' | 'live';
 
 export interface Persona {
   userId: string;
   email: string;
+  /** on targets without the `sign-in` capability, reading it throws */
   password: string;
   accountType: 'agent' | 'human';
   apiKey: string;
-  /** a JWT from sign-in */
+  /** the persona's bearer credential: a JWT from sign-in, or the API key where the target cannot sign in */
   token: string;
+}
+
+/**
+ * What a target can do beyond the public API. A test that needs one declares it
+ * (`contract.unverified(name, body, { requires: ['sign-in'] })`) and is skipped, with the reason,
+ * on a target without it. The live target has none of them.
+ */
+export type Capability =
+  /** personas have a password and a JWT from sign-in (live personas are API keys) */
+  | 'sign-in'
+  /** the test creates accounts or unverified personas (live accounts need a real verified email) */
+  | 'sign-up'
+  /** more than two personas in one test (the live target has two) */
+  | 'many-personas'
+  /** personas of a chosen account type (live personas are whatever accounts their keys belong to) */
+  | 'account-type';
+
+export const CAPABILITY_REASONS: Record<Capability, string> = {
+  'sign-in': 'needs personas with a password and a JWT; live personas are API keys',
+  'sign-up': 'creates accounts; live accounts need a real, verified email',
+  'many-personas': 'needs more than the two live personas',
+  'account-type': 'needs a persona of an account type the live personas do not have',
+};
+
+/**
+ * Thrown by a target asked for something it cannot do (a third live persona, a password). The
+ * harness turns it into a skip with the reason: the test is not validated on that target, and
+ * says so, rather than failing for a reason that is not the API's.
+ */
+export class CapabilityMissing extends Error {
+  override name = 'CapabilityMissing';
+  constructor(
+    readonly capability: Capability,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface PersonaOptions {
@@ -38,6 +77,9 @@ export interface Target {
   fetch: FetchLike;
   /** `/_emulator/*` is there (never on live) */
   canControl: boolean;
+  capabilities: ReadonlySet<Capability>;
+  /** a test starts (the live target hands out its two personas afresh per test) */
+  beginTest(name: string | null): void;
   /** A signed-in persona. On emulator targets it is made through the control plane. */
   persona(opts?: PersonaOptions): Promise<Persona>;
   /** A client for this target, optionally with a token. */
@@ -49,6 +91,10 @@ export interface TargetHooks {
   observer?: RequestObserver;
   /** emulator flags for this file's emulator (ignored by the live target) */
   emulatorFlags?: { rateLimit?: string };
+  /** the contract file (for the live run's ledger) */
+  file?: string;
+  /** the live run's settings, from its global setup (live target only) */
+  liveRun?: LiveRunInfo;
 }
 
 export function targetKindFromEnv(env: NodeJS.ProcessEnv = process.env): TargetKind {
@@ -60,6 +106,7 @@ export function targetKindFromEnv(env: NodeJS.ProcessEnv = process.env): TargetK
 abstract class EmulatorTarget implements Target {
   abstract kind: TargetKind;
   readonly canControl = true;
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['sign-in', 'sign-up', 'many-personas', 'account-type']);
 
   constructor(
     readonly baseUrl: string,
@@ -70,6 +117,8 @@ abstract class EmulatorTarget implements Target {
   client(token?: string): ApiClient {
     return new ApiClient(this.baseUrl, this.fetch, token, this.hooks.observer);
   }
+
+  beginTest(): void {}
 
   async persona(opts: PersonaOptions = {}): Promise<Persona> {
     const form: Record<string, string> = {};
@@ -146,7 +195,7 @@ async function createInProcessTarget(hooks: TargetHooks): Promise<Target> {
       if (Array.isArray(v)) v.forEach((x) => out.append(k, String(x)));
       else out.set(k, String(v));
     }
-    return new Response(res.rawPayload.length > 0 ? res.rawPayload : null, { status: res.statusCode, headers: out });
+    return new Response(res.rawPayload.length > 0 ? new Uint8Array(res.rawPayload) : null, { status: res.statusCode, headers: out });
   };
   return new InProcessTarget(fetchFn, hooks, async () => {
     await persistence?.close();
@@ -230,7 +279,9 @@ export async function createTarget(kind: TargetKind = targetKindFromEnv(), hooks
       return createInProcessTarget(hooks);
     case 'http':
       return createHttpTarget(hooks);
-    case 'live':
-      throw new Error('The live target is not available yet in this version of the harness.');
+    case 'live': {
+      const { createLiveTarget } = await import('./live.js');
+      return createLiveTarget(hooks);
+    }
   }
 }

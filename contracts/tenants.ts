@@ -4,6 +4,7 @@
  */
 import { onTestFinished } from 'vitest';
 import type { ApiClient, ApiResponse } from './client.js';
+import { uniqueName } from './harness.js';
 
 export interface OrgInfo {
   id: string;
@@ -26,11 +27,12 @@ export class SetupError extends Error {
   }
 }
 
-let seq = 0;
-
-/** A domain unique to this run: lower-case, 2-63 characters. */
+/**
+ * A name unique to this run, starting with the run prefix (the live target refuses orgs without
+ * it): usable as an org domain or a folder name.
+ */
 export function uniqueDomain(prefix = 't'): string {
-  return `${prefix}-${process.pid.toString(36)}-${Date.now().toString(36)}-${(seq++).toString(36)}`.slice(0, 63);
+  return uniqueName(prefix);
 }
 
 export async function createOrg(api: ApiClient, fields: Record<string, string> = {}): Promise<OrgInfo> {

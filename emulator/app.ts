@@ -9,10 +9,16 @@
  *  3. control guard `/_emulator/*` only from loopback, or with the control token when one is set
  *  4. rate limit    per-credential budget on the emulator clock; `x-ve-limit-*` on every response
  *  5. body          form-encoded, JSON or multipart; too large -> 413, malformed -> 400
- *  6. auth          Basic for sign-in, Bearer (JWT or API key) elsewhere; unverified email -> 403
+ *  6. auth          Basic for sign-in, Bearer (JWT or API key) elsewhere; unverified email -> 403;
+ *                   then a route's own per-user budget (the events search), whose headers replace
+ *                   the per-credential ones
  *  7. input         path, query and body schemas -> typed input, or 400/1605 with `params[]`;
  *                   then access: the org or workspace the route names, resolved and checked against
  *                   the permission table (404/1609, 401/10545, 403/1680)
+ *  7c. faults       rules from `POST /_emulator/faults`: a delay, or an error in the live envelope.
+ *                   Here, after access, because only now is the org known for workspace routes as
+ *                   well as org routes, and a fault then stands for a failure of an operation the
+ *                   emulator would have carried out (see control/faults.ts). Never on `/_emulator/*`.
  *  8. handler       the area's service; its result is rendered as `{"result": true, ...}`
  *  9. errors        one middleware renders every failure in the live envelope
  */
@@ -23,11 +29,12 @@ import type { Emulator } from './emulator.js';
 import { ApiError, Errors } from './http/errors.js';
 import type { Caller, RequestContext } from './http/context.js';
 import { guideHint } from './http/guide-paths.js';
-import { FixedWindowLimiter, type LimitState } from './http/rate-limit.js';
+import { FixedWindowLimiter, MultiWindowLimiter, type LimitState } from './http/rate-limit.js';
 import { RawResponse, Router, type AnyRoute, type UploadedFile } from './http/route.js';
 import { parseInput } from './http/schema.js';
 import { VERSION } from './version.js';
 import type { RequestJournal } from './control/journal.js';
+import { faultDelay } from './control/faults.js';
 
 export interface AppDeps {
   emulator: Emulator;
@@ -42,6 +49,10 @@ const STATE_IMPORT_LIMIT_BYTES = 512 * 1024 * 1024;
 class Context implements RequestContext {
   caller: Caller | undefined = undefined;
   orgId: string | undefined = undefined;
+  /** for the journal: the workspace a workspace route resolved */
+  workspaceId: string | undefined = undefined;
+  /** for the journal: the fault rules that applied */
+  faultIds: string[] = [];
   private controller: AbortController | undefined;
 
   constructor(
@@ -103,6 +114,7 @@ function bodyError(err: unknown, limit: number): ApiError {
 export function createApp(deps: AppDeps): express.Express {
   const { emulator, journal } = deps;
   const { config } = emulator;
+  const faults = emulator.faults;
   const router = new Router();
   for (const r of deps.routes) router.add(r);
 
@@ -152,11 +164,24 @@ export function createApp(deps: AppDeps): express.Express {
         latencyMs,
         userId: ctx.caller?.user.id ?? null,
         orgId: ctx.orgId ?? null,
+        workspaceId: ctx.workspaceId ?? null,
+        faults: ctx.faultIds,
         requestId,
         time: emulator.clock.now(),
       });
+      // The access line: one per request, with who called and which tenant it touched.
       emulator.log.info(
-        { reqId: requestId, method: req.method, path, status: res.statusCode, ms: Math.round(latencyMs * 100) / 100, user: ctx.caller?.user.id },
+        {
+          reqId: requestId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          ms: Math.round(latencyMs * 100) / 100,
+          user: ctx.caller?.user.id,
+          org: ctx.orgId,
+          workspace: ctx.workspaceId,
+          fault: ctx.faultIds.length > 0 ? ctx.faultIds.join(',') : undefined,
+        },
         'request',
       );
     });
@@ -188,6 +213,21 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('x-ve-limit-expires', String(state.expires));
     if (state.limited && route?.area !== 'control') throw Errors.rateLimited(Math.max(1, state.expires - Math.floor(now / 1000)));
     return state;
+  }
+
+  // 6b. a route's own budget, per signed-in user (PARITY: the events search's documented limit)
+  const routeLimiters = new Map<string, MultiWindowLimiter>();
+  function routeRateLimit(res: Response, ctx: Context, route: AnyRoute): void {
+    const spec = route.rateLimit;
+    if (!spec || !ctx.caller) return;
+    let limiter = routeLimiters.get(spec.channel);
+    if (!limiter) routeLimiters.set(spec.channel, (limiter = new MultiWindowLimiter(spec.windows)));
+    const now = emulator.clock.now();
+    const state = limiter.hit(ctx.caller.user.id, now);
+    res.setHeader('x-ve-limit-avail', String(state.avail));
+    res.setHeader('x-ve-limit-max', String(state.max));
+    res.setHeader('x-ve-limit-expires', String(state.expires));
+    if (state.limited) throw Errors.rateLimited(Math.max(1, state.expires - Math.floor(now / 1000)));
   }
 
   // 5. body
@@ -269,11 +309,13 @@ export function createApp(deps: AppDeps): express.Express {
       rateLimit(req, res, route);
       const files = await parseBody(req, res, route);
       await authenticate(req, ctx, route);
+      routeRateLimit(res, ctx, route);
       // 7. input
       const parsedParams = route.params ? parseInput(route.params(), params) : params;
       // 7b. access: the org or workspace named in the path, checked against the permission table
       const scope = route.access ? emulator.access.authorize(ctx.caller!, route.access, parsedParams as Record<string, unknown>) : undefined;
       if (scope) ctx.orgId = scope.org.id;
+      if (scope?.kind === 'workspace') ctx.workspaceId = scope.workspace.id;
       const input = {
         params: parsedParams,
         query: route.query ? parseInput(route.query(), req.query) : {},
@@ -281,6 +323,17 @@ export function createApp(deps: AppDeps): express.Express {
         files,
         scope,
       };
+      // 7c. faults
+      if (faults.size > 0 && route.area !== 'control') {
+        const fault = faults.decide({ method: req.method, path: req.path, orgId: ctx.orgId });
+        if (fault) {
+          ctx.faultIds = fault.ruleIds;
+          res.setHeader('x-fastio-emulator-fault', fault.ruleIds.join(','));
+          // A client that gave up during the delay abandons the request: the handler does not run.
+          if (!(await faultDelay(fault.delayMs, ctx.signal))) return;
+          if (fault.error) throw fault.error;
+        }
+      }
       const result = await route.handler(ctx, input, emulator as never);
       if (!res.headersSent) render(res, result);
     } catch (err) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerExec } from './cli-exec.js';
 import { ConfigError, parseRateLimit, type EmulatorConfig, type LogFormat, type LogLevel } from './config.js';
 import { startEmulator, StartupError } from './server.js';
 import { VERSION } from './version.js';
+import { describeSeed, registerSeed } from './cli-seed.js';
 
 // The CLI runs from a minified bundle: map stack traces in logs back to the sources.
 process.setSourceMapsEnabled(true);
@@ -37,6 +39,18 @@ interface StartFlags {
   ingestDelayMs?: number;
   randomSeed?: string;
   controlToken?: string;
+  forwardEventsTo?: string;
+  forwardSecret?: string;
+}
+
+function urlArg(v: string): string {
+  try {
+    const u = new URL(v);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return v;
+  } catch {
+    // fall through
+  }
+  throw new InvalidArgumentError('--forward-events-to must be an http(s) URL.');
 }
 
 async function start(flags: StartFlags): Promise<void> {
@@ -53,10 +67,17 @@ async function start(flags: StartFlags): Promise<void> {
     ingestDelayMs: flags.ingestDelayMs,
     randomSeed: flags.randomSeed,
     controlToken: flags.controlToken,
+    forwardEventsTo: flags.forwardEventsTo,
+    forwardSecret: flags.forwardSecret,
     env: process.env,
   });
   // The first line on stdout names the base URL, so scripts can read it.
   process.stdout.write(`fastio-emulator ${VERSION} listening on ${running.url}\n`);
+  if (running.seed) process.stdout.write(describeSeed(running.seed));
+  if (running.forwarder) {
+    const secret = flags.forwardSecret ? '' : ` (x-fastio-emulator-signature secret: ${running.forwardSecret})`;
+    process.stdout.write(`forwarding events to ${running.forwarder.url}${secret}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -88,7 +109,10 @@ export function buildProgram(): Command {
     .addOption(new Option('-p, --port <port>', 'port to listen on (0 picks a free port)').default(3278).argParser(intArg('--port', 0, 65535)))
     .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
     .option('-d, --data <file>', 'persist state to this JSON file (created if missing)')
-    .option('-s, --seed <file>', 'load this state file at start (when --data has no saved state yet)')
+    .option(
+      '-s, --seed <file|scenario>',
+      'load a state file or a named scenario (demo, credits-exhausted, transfer-pending, large) when --data has no saved state yet',
+    )
     .option('--plans <file>', 'plan catalog to use instead of fixtures/plans.json')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, json otherwise)').choices(['pretty', 'json']))
@@ -97,8 +121,12 @@ export function buildProgram(): Command {
     .addOption(new Option('--ingest-delay-ms <ms>', 'delay of each ingestion step').argParser(intArg('--ingest-delay-ms', 0, 600_000)))
     .option('--random-seed <seed>', 'seed ids and fault probabilities for reproducible runs')
     .option('--control-token <token>', 'require this token on /_emulator/* (and allow it beyond loopback)')
+    .addOption(new Option('--forward-events-to <url>', 'POST every audit event to this URL, signed (emulator-only webhook)').argParser(urlArg))
+    .option('--forward-secret <secret>', 'HMAC-SHA256 secret of the forwarded events (default: random, printed at start)')
     .action(start);
 
+  registerExec(program);
+  registerSeed(program);
   return program;
 }
 

@@ -13,10 +13,18 @@ import { Mailer } from './users/mailer.js';
 import { UserService } from './users/service.js';
 import { CreditLedger } from './billing/ledger.js';
 import { Access } from './tenancy/access.js';
+import { FaultRules } from './control/faults.js';
 import { OrgService } from './orgs/service.js';
 import { WorkspaceService } from './workspaces/service.js';
 import { MemberService } from './members/service.js';
 import { TransferService } from './transfer/service.js';
+import { ActivityHub } from './activity/hub.js';
+import { JobQueue } from './storage/job-queue.js';
+import { StorageService } from './storage/service.js';
+import { IntelligenceService } from './intelligence/service.js';
+import { ActivityService } from './activity/service.js';
+import { EventService } from './events/service.js';
+import { BillingService } from './billing/service.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
 const EPHEMERAL_TABLES = new Set(['sessions']);
@@ -35,11 +43,22 @@ export class Emulator {
   readonly users: UserService;
   readonly audit: AuditLog;
   readonly access: Access;
+  /** fault-injection rules of the control plane (never part of the saved state) */
+  readonly faults: FaultRules;
   readonly ledger: CreditLedger;
   readonly orgs: OrgService;
   readonly workspaces: WorkspaceService;
   readonly members: MemberService;
   readonly transfer: TransferService;
+  readonly activity: ActivityHub;
+  /** upload assembly and ingestion, off the request path */
+  readonly jobs: JobQueue;
+  readonly storage: StorageService;
+  readonly intelligence: IntelligenceService;
+  /** who may watch which entity, and the long-poll (fed from audit events) */
+  readonly activityFeed: ActivityService;
+  readonly events: EventService;
+  readonly billing: BillingService;
   /** Called after every write; persistence hooks in here. */
   private changeHook: () => void = () => {};
 
@@ -58,12 +77,30 @@ export class Emulator {
     // A JWT secret of this instance only: tokens from another instance (or an earlier run) fail.
     this.users = new UserService(this.db, this.clock, this.ids, this.mailer, this.audit, randomBytes(32).toString('base64url'));
     this.access = new Access(this.db);
-    this.ledger = new CreditLedger(this.db, this.ids, this.plans, now);
+    this.faults = new FaultRules(this.random, now);
+    this.activity = new ActivityHub(now, (err) => this.log.error({ err }, 'activity listener failed'));
+    this.ledger = new CreditLedger(this.db, this.ids, this.plans, now, (err) => this.log.error({ err }, 'credit ledger listener failed'));
     const tenancy = { db: this.db, ids: this.ids, now, audit: this.audit, access: this.access, plans: this.plans };
     this.orgs = new OrgService({ ...tenancy, ledger: this.ledger });
     this.workspaces = new WorkspaceService(tenancy);
     this.members = new MemberService({ ...tenancy, mailer: this.mailer });
     this.transfer = new TransferService({ db: this.db, ids: this.ids, now, audit: this.audit, members: this.members, orgs: this.orgs });
+    this.activityFeed = new ActivityService({ db: this.db, access: this.access, hub: this.activity, audit: this.audit });
+    this.events = new EventService({ db: this.db, access: this.access });
+    this.billing = new BillingService({ db: this.db, ledger: this.ledger, plans: this.plans, audit: this.audit, now });
+    this.jobs = new JobQueue(config.ingestDelayMs, (err) => this.log.error({ err }, 'background job failed'));
+    const storageDeps = {
+      db: this.db,
+      ids: this.ids,
+      now,
+      audit: this.audit,
+      plans: this.plans,
+      ledger: this.ledger,
+      activity: this.activity,
+      jobs: this.jobs,
+    };
+    this.storage = new StorageService({ ...storageDeps, access: this.access, log: this.log });
+    this.intelligence = new IntelligenceService({ ...storageDeps, storage: this.storage, workspaces: this.workspaces, log: this.log });
     // An address that verifies accepts the invitations waiting for it.
     this.users.addListener({ emailVerified: (user) => this.members.activateInvitations(user) });
     this.db.onChange(() => this.changeHook());
@@ -108,13 +145,27 @@ export class Emulator {
       for (const row of rows as { id: string }[]) if (isProfileId(row.id)) this.ids.reserve(row.id);
     }
     this.clock.restoreOffset(file.clockOffsetMs ?? 0);
-    this.ledger.invalidate();
+    this.stateReplaced();
     this.changeHook();
   }
 
   /** Empty state: users, orgs, everything. The clock keeps its time (it never runs backwards). */
   reset(): void {
     this.db.clear();
+    this.stateReplaced();
+  }
+
+  /**
+   * Everything derived from the records is dropped after they are replaced: ledger sums, cached
+   * key lookups, activity logs. Work scheduled on the old state stops; search indexes are rebuilt
+   * lazily; work in flight resumes.
+   */
+  private stateReplaced(): void {
     this.ledger.invalidate();
+    this.users.stateReplaced();
+    this.activity.clear();
+    this.jobs.reset();
+    this.storage.stateReplaced();
+    this.intelligence.stateReplaced();
   }
 }

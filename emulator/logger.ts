@@ -4,6 +4,9 @@ import type { LogFormat, LogLevel } from './config.js';
 /**
  * The emulator's logger: JSON lines (pino) or, for a person at a terminal, pino-pretty in process
  * (no worker thread, so start-up stays fast). Writes are buffered off the request path.
+ *
+ * The access line (one per request, app.ts) carries `reqId, method, path, status, ms, user, org,
+ * workspace, fault`; JSON keeps them as fields, pretty prints them on one line.
  */
 export async function createLogger(level: LogLevel, format: LogFormat, destination: NodeJS.WritableStream | undefined = undefined): Promise<Logger> {
   if (level === 'silent') return pino({ level: 'silent' });
@@ -14,7 +17,8 @@ export async function createLogger(level: LogLevel, format: LogFormat, destinati
       pretty({
         colorize: Boolean((destination ?? process.stdout) === process.stdout && process.stdout.isTTY),
         translateTime: 'HH:MM:ss.l',
-        ignore: 'pid,hostname',
+        ignore: `pid,hostname,${ACCESS_FIELDS.join(',')}`,
+        messageFormat: prettyMessage,
         destination: destination ?? 1,
         sync: false,
       }),
@@ -26,4 +30,16 @@ export async function createLogger(level: LogLevel, format: LogFormat, destinati
 /** A logger that drops everything (tests, the programmatic API by default). */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+const ACCESS_FIELDS = ['reqId', 'method', 'path', 'status', 'ms', 'user', 'org', 'workspace', 'fault'] as const;
+
+/** `GET /current/user/details/ 200 1.2 ms user=… org=…` for access lines; other messages keep their request, if any. */
+export function prettyMessage(log: Record<string, unknown>, messageKey: string): string {
+  const msg = String(log[messageKey] ?? '');
+  if (msg === 'request' && typeof log.method === 'string') {
+    const who = (['user', 'org', 'workspace', 'fault'] as const).filter((k) => log[k] !== undefined && log[k] !== null).map((k) => `${k}=${String(log[k])}`);
+    return [log.method, log.path, log.status, `${String(log.ms)} ms`, ...who].join(' ');
+  }
+  return typeof log.method === 'string' ? `${msg} (${log.method} ${String(log.path)})` : msg;
 }

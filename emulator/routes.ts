@@ -5,8 +5,25 @@ import { orgRoutes } from './orgs/routes.js';
 import { workspaceRoutes } from './workspaces/routes.js';
 import { memberRoutes } from './members/routes.js';
 import { transferRoutes } from './transfer/routes.js';
+import { storageRoutes } from './storage/routes.js';
+import { intelligenceRoutes } from './intelligence/routes.js';
+import { eventRoutes } from './events/routes.js';
+import { activityRoutes } from './activity/routes.js';
+import { billingRoutes } from './billing/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
 export function allRoutes(control: ControlDeps): AnyRoute[] {
-  return [...userRoutes, ...orgRoutes, ...workspaceRoutes, ...memberRoutes, ...transferRoutes, ...controlRoutes(control)];
+  return [
+    ...userRoutes,
+    ...orgRoutes,
+    ...workspaceRoutes,
+    ...memberRoutes,
+    ...transferRoutes,
+    ...storageRoutes,
+    ...intelligenceRoutes,
+    ...eventRoutes,
+    ...activityRoutes,
+    ...billingRoutes,
+    ...controlRoutes(control),
+  ];
 }

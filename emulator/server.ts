@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -7,8 +8,11 @@ import { RequestJournal } from './control/journal.js';
 import { Emulator } from './emulator.js';
 import { createLogger, silentLogger } from './logger.js';
 import { allRoutes } from './routes.js';
-import { Persistence, readStateFile } from './store/persistence.js';
+import { Persistence } from './store/persistence.js';
+import { loadSeed, type LoadedSeed } from './scenarios.js';
 import type { AnyRoute } from './http/route.js';
+import { ActivitySockets } from './activity/websocket.js';
+import { EventForwarder } from './events/forwarder.js';
 
 export interface StartOptions extends Partial<EmulatorConfig> {
   /** a logger; by default the programmatic API is silent and the CLI logs */
@@ -25,6 +29,13 @@ export interface RunningEmulator {
   emulator: Emulator;
   server: Server;
   routes: readonly AnyRoute[];
+  /** the WebSocket endpoint `/api/websocket/` on this server */
+  sockets: ActivitySockets;
+  /** with `forwardEventsTo`: where events go, and the secret their signatures use */
+  forwarder: EventForwarder | undefined;
+  forwardSecret: string | undefined;
+  /** the seed or scenario loaded at start (with its personas' logins), if any */
+  seed: LoadedSeed | undefined;
   /** Stop listening, close connections, flush state to `--data`. */
   close(): Promise<void>;
 }
@@ -34,7 +45,7 @@ export class StartupError extends Error {}
 /** Build an emulator instance with its state loaded (seed, then data file) and persistence attached. */
 export async function buildEmulator(
   options: StartOptions = {},
-): Promise<{ emulator: Emulator; persistence: Persistence | undefined; journal: RequestJournal; routes: AnyRoute[] }> {
+): Promise<{ emulator: Emulator; persistence: Persistence | undefined; journal: RequestJournal; routes: AnyRoute[]; seed: LoadedSeed | undefined }> {
   const { logger, env, ...flags } = options;
   const config = loadConfig(flags, env ?? {});
   const log = logger ?? (env ? await createLogger(config.logLevel, config.logFormat) : silentLogger());
@@ -42,6 +53,7 @@ export async function buildEmulator(
   const journal = new RequestJournal();
 
   let persistence: Persistence | undefined;
+  let seed: LoadedSeed | undefined;
   if (config.dataFile) {
     persistence = new Persistence(
       config.dataFile,
@@ -54,7 +66,10 @@ export async function buildEmulator(
   try {
     const saved = persistence ? await persistence.read() : null;
     if (saved) emulator.importState(saved, config.dataFile);
-    else if (config.seedFile) emulator.importState(await readStateFile(config.seedFile), config.seedFile);
+    else if (config.seedFile) {
+      seed = await loadSeed(config.seedFile, emulator.clock.now(), (msg) => log.warn(msg));
+      emulator.importState(seed.state, seed.file);
+    }
   } catch (e) {
     throw new StartupError((e as Error).message);
   }
@@ -66,15 +81,30 @@ export async function buildEmulator(
   }
 
   const routes = allRoutes({ journal, routes: () => routes, persistence: () => persistence?.status() });
-  return { emulator, persistence, journal, routes };
+  return { emulator, persistence, journal, routes, seed };
 }
 
 /** Start an emulator listening on `host:port` (port 0 picks a free port). */
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
-  const { emulator, persistence, journal, routes } = await buildEmulator(options);
+  const { emulator, persistence, journal, routes, seed } = await buildEmulator(options);
   const app = createApp({ emulator, routes, journal });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
+  const sockets = new ActivitySockets(emulator);
+  sockets.attach(server);
+  const { forwardEventsTo } = emulator.config;
+  const forwardSecret = forwardEventsTo ? (emulator.config.forwardSecret ?? randomBytes(24).toString('base64url')) : undefined;
+  let forwarder: EventForwarder | undefined;
+  let stopForwarding = () => {};
+  if (forwardEventsTo) {
+    try {
+      forwarder = new EventForwarder({ url: forwardEventsTo, secret: forwardSecret!, log: emulator.log });
+    } catch (e) {
+      throw new StartupError((e as Error).message);
+    }
+    const f = forwarder;
+    stopForwarding = emulator.audit.onEvent((event) => f.enqueue(event));
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -95,8 +125,15 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     emulator,
     server,
     routes,
+    sockets,
+    forwarder,
+    forwardSecret,
+    seed,
     close: () =>
       (closing ??= (async () => {
+        sockets.close();
+        stopForwarding();
+        await forwarder?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

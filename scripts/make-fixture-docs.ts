@@ -86,10 +86,8 @@ export const THREE_PAGE_PDF_PAGES: readonly string[] = [
 export const CONTRACT_DOCX_PARAGRAPHS: readonly string[] = [
   'Services Contract between Quillon Analytics Ltd and Marrow Bay Shipping Co.',
   'Scope. Quillon Analytics will deliver a monthly freight forecast and a quarterly route review.',
-  'Fees. Marrow Bay Shipping will pay a fixed fee of EUR 4,200 per month, invoiced on the ' +
-    'fifth business day.',
-  'Confidentiality. Each party keeps the other party\'s data confidential for five years after ' +
-    'the contract ends.',
+  'Fees. Marrow Bay Shipping will pay a fixed fee of EUR 4,200 per month, invoiced on the ' + 'fifth business day.',
+  "Confidentiality. Each party keeps the other party's data confidential for five years after " + 'the contract ends.',
   'Termination. Either party may terminate this contract with sixty days written notice.',
 ];
 

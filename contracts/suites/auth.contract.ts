@@ -15,6 +15,7 @@ describe('wire format', () => {
   contract.unverified('an unknown route answers 404 with code 9992 in the error envelope', async () => {
     const res = await c.api().get('/current/no/such/route/');
     expectError(res, 404, 9992);
+    c.snapshot.match('unknown route', res);
   });
 
   contract.unverified('every response carries the rate-limit headers', async () => {
@@ -45,6 +46,7 @@ describe('wire format', () => {
   contract.unverified('invalid sign-up fields answer 400/1605 naming each field', async () => {
     const res = await c.api().post('/current/user/', { email_address: 'not-an-email', password: 'short' });
     expectError(res, 400, 1605);
+    c.snapshot.match('invalid sign-up', res);
     const names = (res.body.error as { params: { name: string; kind: string }[] }).params.map((p) => `${p.name}:${p.kind}`).sort();
     expect(names).toEqual(['email_address:invalid', 'password:invalid', 'tos_agree:missing']);
   });
@@ -63,46 +65,65 @@ describe('wire format', () => {
 });
 
 describe('sign-in and tokens', () => {
-  contract.unverified('Basic sign-in returns a JWT that works on auth/check', async () => {
-    const p = await c.persona();
-    const res = await c.api().get('/current/user/auth/', { basic: { email: p.email, password: p.password } });
-    expect(res.status).toBe(200);
-    expect(res.body.expires_in).toBe(3600);
-    expect(res.body['2factor']).toBe(false);
-    const token = res.body.auth_token as string;
-    expect(token.split('.')).toHaveLength(3);
-    const check = await c.api().get('/current/user/auth/check/', { token });
-    expect(check.status).toBe(200);
-    expect(check.body.id).toBe(p.userId);
-  });
+  contract.unverified(
+    'Basic sign-in returns a JWT that works on auth/check',
+    async () => {
+      const p = await c.persona();
+      const res = await c.api().get('/current/user/auth/', { basic: { email: p.email, password: p.password } });
+      expect(res.status).toBe(200);
+      expect(res.body.expires_in).toBe(3600);
+      expect(res.body['2factor']).toBe(false);
+      const token = res.body.auth_token as string;
+      expect(token.split('.')).toHaveLength(3);
+      const check = await c.api().get('/current/user/auth/check/', { token });
+      expect(check.status).toBe(200);
+      expect(check.body.id).toBe(p.userId);
+      c.snapshot.match('sign-in', res);
+      c.snapshot.match('auth check', check);
+    },
+    { requires: ['sign-in'] },
+  );
 
-  contract.unverified('a wrong password answers 401 in the envelope', async () => {
-    const p = await c.persona();
-    const res = await c.api().get('/current/user/auth/', { basic: { email: p.email, password: `${p.password}x` } });
-    expect(res.status).toBe(401);
-    expect(res.body.result).toBe(false);
-  });
-
-  contract.unverified('no token, a malformed token and a tampered JWT answer 401', async () => {
-    const p = await c.persona();
-    const [head, payload, sig] = p.token.split('.') as [string, string, string];
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const forged = `${head}.${Buffer.from(JSON.stringify({ ...claims, sub: '1234567890123456789' })).toString('base64url')}.${sig}`;
-    const flipped = `${head}.${payload}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`;
-    for (const token of [null, 'garbage', forged, flipped]) {
-      const res = await c.api().get('/current/user/auth/check/', { token });
-      expect(res.status, String(token)).toBe(401);
+  contract.unverified(
+    'a wrong password answers 401 in the envelope',
+    async () => {
+      const p = await c.persona();
+      const res = await c.api().get('/current/user/auth/', { basic: { email: p.email, password: `${p.password}x` } });
+      expect(res.status).toBe(401);
       expect(res.body.result).toBe(false);
-    }
-  });
+      c.snapshot.match('wrong password', res);
+    },
+    { requires: ['sign-in'] },
+  );
 
-  contract.unverified('an alg:none token is refused', async () => {
-    const p = await c.persona();
-    const payload = p.token.split('.')[1];
-    const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
-    const res = await c.api().get('/current/user/auth/check/', { token: none });
-    expect(res.status).toBe(401);
-  });
+  contract.unverified(
+    'no token, a malformed token and a tampered JWT answer 401',
+    async () => {
+      const p = await c.persona();
+      const [head, payload, sig] = p.token.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const forged = `${head}.${Buffer.from(JSON.stringify({ ...claims, sub: '1234567890123456789' })).toString('base64url')}.${sig}`;
+      const flipped = `${head}.${payload}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`;
+      for (const token of [null, 'garbage', forged, flipped]) {
+        const res = await c.api().get('/current/user/auth/check/', { token });
+        expect(res.status, String(token)).toBe(401);
+        expect(res.body.result).toBe(false);
+      }
+    },
+    { requires: ['sign-in'] },
+  );
+
+  contract.unverified(
+    'an alg:none token is refused',
+    async () => {
+      const p = await c.persona();
+      const payload = p.token.split('.')[1];
+      const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
+      const res = await c.api().get('/current/user/auth/check/', { token: none });
+      expect(res.status).toBe(401);
+    },
+    { requires: ['sign-in'] },
+  );
 
   contract.unverified('the user details name the caller', async () => {
     const { api, persona } = await c.signedIn({ accountType: 'agent' });
@@ -113,14 +134,28 @@ describe('sign-in and tokens', () => {
     expect(user.email_address).toBe(persona.email);
     expect(user.account_type).toBe('agent');
     expect(user.id).toMatch(/^[1-9]\d{18}$/);
+    // Names and dates belong to the account, not to the API: compared by type.
+    c.snapshot.match('user details', res, { shapeOnly: ['$.user.first_name', '$.user.last_name'] });
   });
 
-  contract.unverified('sign-out ends the JWT; the next request is refused', async () => {
-    const p = await c.persona();
-    const api = c.target.client(p.token);
-    expect((await api.post('/current/user/auth/sign-out/')).status).toBe(200);
-    expect((await api.get('/current/user/auth/check/')).status).toBe(401);
+  contract.unverified("the official client's profile path answers the same profile", async () => {
+    const { api } = await c.signedIn();
+    const details = await api.get('/current/user/details/');
+    const me = await api.get('/current/user/me/details/');
+    expect(me.status).toBe(200);
+    expect(me.body.user).toEqual(details.body.user);
   });
+
+  contract.unverified(
+    'sign-out ends the JWT; the next request is refused',
+    async () => {
+      const p = await c.persona();
+      const api = c.target.client(p.token);
+      expect((await api.post('/current/user/auth/sign-out/')).status).toBe(200);
+      expect((await api.get('/current/user/auth/check/')).status).toBe(401);
+    },
+    { requires: ['sign-in'] },
+  );
 
   contract.emulatorOnly('a JWT expires after 3600 s on the emulator clock', async () => {
     const p = await c.persona();
@@ -139,7 +174,8 @@ describe('sign-in and tokens', () => {
 describe('API keys', () => {
   contract.unverified('a created key authenticates, is listed, and fails on the very next request once revoked', async () => {
     const { api, persona } = await c.signedIn();
-    const created = await api.post('/current/user/auth/key/', { memo: 'ci key' });
+    const memo = c.unique('ci key');
+    const created = await api.post('/current/user/auth/key/', { memo });
     expect(created.status).toBe(200);
     const key = created.body.api_key as string;
     expect(typeof key).toBe('string');
@@ -149,7 +185,7 @@ describe('API keys', () => {
     const list = await api.get('/current/user/auth/keys/');
     const keys = list.body.api_keys as { id: string; memo: string }[];
     expect(list.body.results).toBe(keys.length);
-    const mine = keys.find((k) => k.memo === 'ci key');
+    const mine = keys.find((k) => k.memo === memo);
     expect(mine).toBeDefined();
     expect(JSON.stringify(list.body)).not.toContain(key);
 
@@ -159,13 +195,38 @@ describe('API keys', () => {
     expect(after.body.result).toBe(false);
   });
 
+  contract.unverified('one key can be read and its memo changed; the secret is never shown again', async () => {
+    const { api } = await c.signedIn();
+    const created = await api.post('/current/user/auth/key/', { memo: c.unique('before') });
+    const id = created.body.id as string;
+    try {
+      const read = await api.get(`/current/user/auth/key/${id}/`);
+      expect(read.status).toBe(200);
+      expect(read.body.id).toBe(id);
+      expect(read.text).not.toContain(created.body.api_key as string);
+      const memo = c.unique('after');
+      const updated = await api.post(`/current/user/auth/key/${id}/`, { memo });
+      expect(updated.status).toBe(200);
+      expect(updated.body.memo).toBe(memo);
+      expect((await api.get(`/current/user/auth/key/${id}/`)).body.memo).toBe(memo);
+      // The key still authenticates after the update.
+      expect((await c.target.client(created.body.api_key as string).get('/current/user/auth/check/')).status).toBe(200);
+      c.snapshot.match('one key', read);
+    } finally {
+      await api.delete(`/current/user/auth/key/${id}/`);
+    }
+  });
+
   contract.unverified("another user's key id cannot be revoked", async () => {
     const a = await c.signedIn();
     const b = await c.signedIn();
-    const created = await a.api.post('/current/user/auth/key/', { memo: 'mine' });
+    const created = await a.api.post('/current/user/auth/key/', { memo: c.unique('mine') });
     const res = await b.api.delete(`/current/user/auth/key/${created.body.id as string}/`);
     expect(res.status).toBe(404);
+    expect((await b.api.get(`/current/user/auth/key/${created.body.id as string}/`)).status).toBe(404);
+    expect((await b.api.post(`/current/user/auth/key/${created.body.id as string}/`, { memo: 'taken over' })).status).toBe(404);
     expect((await c.target.client(created.body.api_key as string).get('/current/user/auth/check/')).status).toBe(200);
+    expect((await a.api.delete(`/current/user/auth/key/${created.body.id as string}/`)).status).toBe(200);
   });
 });
 

@@ -416,3 +416,32 @@ describe('plan limits, ownership and invitations', () => {
     expectError(await stranger.api.post(`/current/workspace/${open.id}/members/join/`), 401, 10545);
   });
 });
+
+describe('member management', () => {
+  contract.unverified('update an org member, cancel an invitation, read a workspace member, hand a workspace over', async () => {
+    const owner = await c.signedIn();
+    const helper = await c.signedIn();
+    const org = await createOrg(owner.api);
+    await addOrgMember(owner.api, org.id, helper.persona.userId, 'member');
+    const upd = await owner.api.post(`/current/org/${org.id}/member/${helper.persona.userId}/update/`, { permissions: 'admin' });
+    expect(upd.body.member).toMatchObject({ id: helper.persona.userId, permissions: 'admin', status: 'active' });
+    const details = await owner.api.get(`/current/org/${org.id}/member/${helper.persona.userId}/details/`);
+    expect(details.body.member).toMatchObject({ permissions: 'admin' });
+
+    const email = `${uniqueDomain('cancelled')}@example.test`;
+    const invited = await owner.api.post(`/current/org/${org.id}/members/${encodeURIComponent(email)}/`, { permissions: 'member' });
+    const inviteId = (invited.body.member as { invite: { id: string } }).invite.id;
+    expect((await owner.api.delete(`/current/org/${org.id}/members/invitation/${inviteId}/`)).status).toBe(200);
+    expect((await owner.api.get(`/current/org/${org.id}/members/invitations/list/`)).body.invitations).toEqual([]);
+    expectError(await owner.api.delete(`/current/org/${org.id}/members/invitation/${inviteId}/`), 404, 1609);
+
+    const ws = await createWorkspace(owner.api, org.id);
+    await addWorkspaceMember(owner.api, ws.id, helper.persona.userId, 'member');
+    const wsMember = await helper.api.get(`/current/workspace/${ws.id}/member/${helper.persona.userId}/details/`);
+    expect(wsMember.body.member).toMatchObject({ id: helper.persona.userId, permissions: 'member', status: 'active' });
+    expectError(await helper.api.post(`/current/workspace/${ws.id}/member/${owner.persona.userId}/transfer_ownership/`), 403, 1680);
+    expect((await owner.api.post(`/current/workspace/${ws.id}/member/${helper.persona.userId}/transfer_ownership/`)).status).toBe(200);
+    const roles = (await helper.api.get(`/current/workspace/${ws.id}/members/list/`)).body.users as { id: string; permissions: string }[];
+    expect(Object.fromEntries(roles.map((r) => [r.id, r.permissions]))).toEqual({ [owner.persona.userId]: 'admin', [helper.persona.userId]: 'owner' });
+  });
+});

@@ -46,11 +46,21 @@ export interface ChargeInput {
   userId?: string | null;
 }
 
+interface PeriodUsage {
+  total: number;
+  byKind: Map<LedgerKind, number>;
+}
+
+function addTo(usage: PeriodUsage, e: LedgerEntry): void {
+  usage.total += e.credits;
+  usage.byKind.set(e.kind, (usage.byKind.get(e.kind) ?? 0) + e.credits);
+}
+
 export type ChargeListener = (entry: LedgerEntry, usedAfter: number, limit: number | null) => void;
 
 export class CreditLedger {
-  /** `${orgId}:${periodStart}` -> credits charged in that period (derived from the ledger) */
-  private readonly sums = new Map<string, number>();
+  /** `${orgId}:${periodStart}` -> credits charged in that period, in all and per kind (derived from the ledger) */
+  private readonly sums = new Map<string, PeriodUsage>();
   private readonly listeners: ChargeListener[] = [];
 
   constructor(
@@ -58,6 +68,7 @@ export class CreditLedger {
     private readonly ids: IdGenerator,
     private readonly plans: PlanCatalog,
     private readonly now: () => number,
+    private readonly onListenerError: (err: unknown) => void = () => {},
   ) {}
 
   onCharge(listener: ChargeListener): void {
@@ -77,16 +88,25 @@ export class CreditLedger {
   }
 
   used(org: Org, at = this.now()): number {
+    return this.periodUsage(org, at).total;
+  }
+
+  /** Credits charged in the period containing `at`, in all and per kind. */
+  usage(org: Org, at = this.now()): { total: number; byKind: ReadonlyMap<LedgerKind, number> } {
+    return this.periodUsage(org, at);
+  }
+
+  private periodUsage(org: Org, at: number): PeriodUsage {
     const { start } = this.period(org, at);
     const key = `${org.id}:${start}`;
-    let sum = this.sums.get(key);
-    if (sum === undefined) {
-      sum = 0;
+    let usage = this.sums.get(key);
+    if (!usage) {
+      usage = { total: 0, byKind: new Map() };
       const end = start + PERIOD_MS;
-      for (const e of this.db.ledger.find('org', org.id)) if (e.created >= start && e.created < end) sum += e.credits;
-      this.sums.set(key, sum);
+      for (const e of this.db.ledger.find('org', org.id)) if (e.created >= start && e.created < end) addTo(usage, e);
+      this.sums.set(key, usage);
     }
-    return sum;
+    return usage;
   }
 
   remaining(org: Org): number | null {
@@ -109,8 +129,11 @@ export class CreditLedger {
   charge(org: Org, input: ChargeInput): LedgerEntry {
     if (!Number.isFinite(input.credits) || input.credits < 0) throw new Error(`invalid charge of ${input.credits} credits`);
     const limit = this.limit(org);
-    const used = this.used(org);
-    if (limit !== null && used + input.credits > limit) throw Errors.creditLimit(used, limit);
+    const now = this.now();
+    const usage = this.periodUsage(org, now);
+    const used = usage.total;
+    // The epsilon keeps fractional credits (audio is 0.5 per second) from refusing an exact fit.
+    if (limit !== null && used + input.credits > limit + 1e-9) throw Errors.creditLimit(used, limit);
     const entry = this.db.ledger.insert({
       id: this.ids.opaqueId('b'),
       orgId: org.id,
@@ -121,12 +144,18 @@ export class CreditLedger {
       credits: input.credits,
       objectId: input.objectId ?? null,
       userId: input.userId ?? null,
-      created: this.now(),
+      created: now,
     });
-    const key = `${org.id}:${this.period(org, entry.created).start}`;
-    const after = used + input.credits;
-    this.sums.set(key, after);
-    for (const l of this.listeners) l(entry, after, limit);
+    addTo(usage, entry);
+    const after = usage.total;
+    // A listener (thresholds, alerts) never undoes or fails the charge it hears about.
+    for (const l of this.listeners) {
+      try {
+        l(entry, after, limit);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
     return entry;
   }
 

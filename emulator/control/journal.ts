@@ -1,6 +1,7 @@
 /**
  * The request journal: the last N requests the emulator answered (method, path, status, latency,
- * caller, org), kept in a ring buffer so it costs the same at any traffic.
+ * caller, org and workspace, the fault rules that hit it), kept in a ring buffer so it costs the
+ * same at any traffic. Listeners hear of each entry (the dashboard's long-poll wakes on them).
  */
 export interface JournalEntry {
   seq: number;
@@ -10,7 +11,11 @@ export interface JournalEntry {
   status: number;
   latencyMs: number;
   userId: string | null;
+  /** the org the request acted on: set from the resolved scope, so workspace routes have it too */
   orgId: string | null;
+  workspaceId: string | null;
+  /** ids of the fault rules that applied (`/_emulator/faults`), empty when none */
+  faults: string[];
   /** emulator clock, ms */
   time: number;
 }
@@ -19,9 +24,13 @@ export interface JournalFilter {
   method?: string | undefined;
   /** substring of the path */
   path?: string | undefined;
-  status?: number | undefined;
+  /** an exact status, or a class: 400 exactly, or `4xx` */
+  status?: number | `${1 | 2 | 3 | 4 | 5}xx` | undefined;
   userId?: string | undefined;
   orgId?: string | undefined;
+  workspaceId?: string | undefined;
+  /** only requests a fault rule hit */
+  faulted?: boolean | undefined;
   /** only entries after this sequence number */
   since?: number | undefined;
   /** include `/_emulator/*` requests (default false) */
@@ -33,14 +42,28 @@ export class RequestJournal {
   private readonly ring: (JournalEntry | undefined)[];
   private next = 0;
   private seq = 0;
+  private readonly listeners = new Set<(entry: JournalEntry) => void>();
 
   constructor(readonly capacity = 1000) {
     this.ring = new Array(capacity);
   }
 
   record(entry: Omit<JournalEntry, 'seq'>): void {
-    this.ring[this.next] = { seq: ++this.seq, ...entry, latencyMs: Math.round(entry.latencyMs * 1000) / 1000 };
+    const stored: JournalEntry = { seq: ++this.seq, ...entry, latencyMs: Math.round(entry.latencyMs * 1000) / 1000 };
+    this.ring[this.next] = stored;
     this.next = (this.next + 1) % this.capacity;
+    for (const l of this.listeners) l(stored);
+  }
+
+  /** The sequence number of the last entry recorded (0 before any). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Hear of every entry as it is recorded; returns the unsubscribe function. */
+  onRecord(listener: (entry: JournalEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Newest first. */
@@ -54,9 +77,11 @@ export class RequestJournal {
       if (!filter.includeControl && e.path.startsWith('/_emulator')) continue;
       if (filter.method && e.method !== filter.method.toUpperCase()) continue;
       if (filter.path && !e.path.includes(filter.path)) continue;
-      if (filter.status !== undefined && e.status !== filter.status) continue;
+      if (filter.status !== undefined && !statusMatches(e.status, filter.status)) continue;
       if (filter.userId && e.userId !== filter.userId) continue;
       if (filter.orgId && e.orgId !== filter.orgId) continue;
+      if (filter.workspaceId && e.workspaceId !== filter.workspaceId) continue;
+      if (filter.faulted !== undefined && e.faults.length > 0 !== filter.faulted) continue;
       out.push(e);
     }
     return out;
@@ -66,4 +91,9 @@ export class RequestJournal {
     this.ring.fill(undefined);
     this.next = 0;
   }
+}
+
+function statusMatches(status: number, filter: NonNullable<JournalFilter['status']>): boolean {
+  if (typeof filter === 'number') return status === filter;
+  return Math.floor(status / 100) === Number(filter[0]);
 }

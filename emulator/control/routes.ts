@@ -3,9 +3,12 @@ import { defineRoute } from '../http/define.js';
 import { Errors } from '../http/errors.js';
 import { parseTime } from '../http/format.js';
 import { formBool, formInt, formNumber, lazy, text } from '../http/schema.js';
-import type { AnyRoute } from '../http/route.js';
+import { RawResponse, type AnyRoute } from '../http/route.js';
 import { VERSION } from '../version.js';
-import type { RequestJournal } from './journal.js';
+import { DashboardAssets } from './dashboard.js';
+import { faultRuleBody, faultToJson } from './faults.js';
+import type { JournalFilter, RequestJournal } from './journal.js';
+import { buildOverview, waitForOverviewChange } from './overview.js';
 
 const stateImportBody = lazy(() => z.record(z.string(), z.unknown()));
 
@@ -30,14 +33,41 @@ const journalQuery = lazy(() =>
   z.object({
     method: z.string().max(10).optional(),
     path: z.string().max(500).optional(),
-    status: formInt({ min: 100, max: 599 }).optional(),
+    // an exact status, or a class such as 5xx
+    status: z
+      .union([
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .regex(/^[1-5]xx$/),
+        formInt({ min: 100, max: 599 }),
+      ])
+      .optional(),
     user_id: z.string().max(40).optional(),
     org_id: z.string().max(40).optional(),
+    workspace_id: z.string().max(40).optional(),
+    faulted: formBool().optional(),
     since: formInt({ min: 0 }).optional(),
     include_control: formBool().optional(),
     limit: formInt({ min: 1, max: 1000 }).optional(),
   }),
 );
+
+const faultParams = lazy(() => z.object({ fault_id: z.string().min(1).max(40) }));
+
+const overviewQuery = lazy(() =>
+  z.object({
+    q: z.string().trim().max(200).optional(),
+    org_limit: formInt({ min: 1, max: 1000 }).optional(),
+    file_limit: formInt({ min: 0, max: 1000 }).optional(),
+    // the hash of the overview the caller has; with `wait`, answer only once it changed
+    after: z.string().max(100).optional(),
+    wait: formInt({ min: 0, max: 60 }).optional(),
+  }),
+);
+
+const assetParams = lazy(() => z.object({ asset: z.string().min(1).max(200) }));
 
 const emulatorOnly = { status: 'implemented', source: 'emulator control plane (no live counterpart)' } as const;
 
@@ -51,6 +81,9 @@ export interface ControlDeps {
 
 /** The emulator-only control plane under `/_emulator/`. */
 export function controlRoutes(deps: ControlDeps): AnyRoute[] {
+  let openApi: RawResponse | undefined;
+  let assets: DashboardAssets | undefined;
+  const dashboard = () => (assets ??= new DashboardAssets());
   return [
     defineRoute({
       method: 'GET',
@@ -74,13 +107,14 @@ export function controlRoutes(deps: ControlDeps): AnyRoute[] {
       method: 'POST',
       path: '/_emulator/reset',
       area: 'control',
-      summary: 'Empty the state: users, orgs, everything',
+      summary: 'Empty the state: users, orgs, everything (the request journal and fault rules too)',
       auth: 'none',
       emulatorOnly: true,
       parity: emulatorOnly,
       handler: (_ctx, _i, emu) => {
         emu.reset();
         deps.journal.clear();
+        emu.faults.clear();
       },
     }),
 
@@ -220,9 +254,11 @@ export function controlRoutes(deps: ControlDeps): AnyRoute[] {
           .list({
             method: query.method,
             path: query.path,
-            status: query.status,
+            status: query.status as JournalFilter['status'],
             userId: query.user_id,
             orgId: query.org_id,
+            workspaceId: query.workspace_id,
+            faulted: query.faulted,
             since: query.since,
             includeControl: query.include_control,
             limit: query.limit,
@@ -253,6 +289,121 @@ export function controlRoutes(deps: ControlDeps): AnyRoute[] {
           source: r.parity.source ?? null,
         })),
       }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/_emulator/faults',
+      area: 'control',
+      summary: 'Add a fault rule: matching API requests answer an error (`status`, `code`) or wait (`delay_ms`, `jitter_ms`)',
+      auth: 'none',
+      emulatorOnly: true,
+      body: faultRuleBody,
+      parity: emulatorOnly,
+      handler: async (_ctx, { body }, emu) => ({ fault: faultToJson(await emu.faults.add(body)) }),
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/_emulator/faults',
+      area: 'control',
+      summary: 'The fault rules, in the order they are tried, with their hits so far',
+      auth: 'none',
+      emulatorOnly: true,
+      parity: emulatorOnly,
+      handler: (_ctx, _i, emu) => ({ faults: emu.faults.list().map(faultToJson) }),
+    }),
+
+    defineRoute({
+      method: 'DELETE',
+      path: '/_emulator/faults',
+      area: 'control',
+      summary: 'Remove every fault rule',
+      auth: 'none',
+      emulatorOnly: true,
+      parity: emulatorOnly,
+      handler: (_ctx, _i, emu) => {
+        const rules = emu.faults;
+        const removed = rules.size;
+        rules.clear();
+        return { removed };
+      },
+    }),
+
+    defineRoute({
+      method: 'DELETE',
+      path: '/_emulator/faults/:fault_id',
+      area: 'control',
+      summary: 'Remove one fault rule',
+      auth: 'none',
+      emulatorOnly: true,
+      params: faultParams,
+      parity: emulatorOnly,
+      handler: (_ctx, { params }, emu) => {
+        if (!emu.faults.remove(params.fault_id)) throw Errors.notFound('fault rule');
+        return { removed: 1 };
+      },
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/_emulator/openapi.json',
+      area: 'control',
+      summary: 'An OpenAPI 3.1 document of every route, generated from the schemas that validate requests',
+      auth: 'none',
+      emulatorOnly: true,
+      parity: emulatorOnly,
+      handler: async () => {
+        if (!openApi) {
+          // Built on first use and kept: start-up never pays for it.
+          const { buildOpenApi } = await import('./openapi.js');
+          openApi = new RawResponse(JSON.stringify(buildOpenApi(deps.routes())), 'application/json; charset=utf-8');
+        }
+        return openApi;
+      },
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/_emulator/overview',
+      area: 'control',
+      summary: "The dashboard's data: orgs, workspaces, members, files with AI state, credits, recent events and requests",
+      auth: 'none',
+      emulatorOnly: true,
+      query: overviewQuery,
+      parity: emulatorOnly,
+      handler: (ctx, { query }, emu) => {
+        const build = () =>
+          buildOverview(emu, deps.journal, {
+            q: query.q || undefined,
+            orgLimit: query.org_limit,
+            fileLimit: query.file_limit,
+          });
+        if (!query.after || !query.wait) return build();
+        return waitForOverviewChange(build, deps.journal, query.after, query.wait * 1000, ctx.signal);
+      },
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/_emulator/ui',
+      area: 'control',
+      summary: 'The dashboard (a page served from the built files in dist/ui/)',
+      auth: 'none',
+      emulatorOnly: true,
+      parity: emulatorOnly,
+      handler: () => dashboard().index(),
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/_emulator/ui/:asset',
+      area: 'control',
+      summary: "The dashboard's static files",
+      auth: 'none',
+      emulatorOnly: true,
+      params: assetParams,
+      parity: emulatorOnly,
+      handler: (_ctx, { params }) => dashboard().asset(params.asset),
     }),
   ];
 }

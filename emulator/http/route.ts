@@ -31,6 +31,15 @@ export interface RouteParity {
   source?: string;
 }
 
+/**
+ * A documented budget of a route's own, counted per signed-in user on top of the per-credential
+ * budget; routes that share a `channel` share the budget (the events search and its summary).
+ */
+export interface RouteRateLimit {
+  channel: string;
+  windows: { max: number; seconds: number }[];
+}
+
 export interface UploadedFile {
   field: string;
   name: string;
@@ -88,6 +97,8 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
   files?: boolean;
   /** Emulator-only (control plane): skipped by the live target and left out of the live parity score. */
   emulatorOnly?: boolean;
+  /** A per-user budget of this route's own (see RouteRateLimit). */
+  rateLimit?: RouteRateLimit;
   parity: RouteParity;
   handler: (ctx: RequestContext, input: RouteInput<Out<P>, Out<Q>, Out<B>, ScopeFor<A>>, deps: D) => HandlerResult | Promise<HandlerResult>;
 }
@@ -105,6 +116,7 @@ export interface AnyRoute {
   access?: AccessSpec;
   files: boolean;
   emulatorOnly: boolean;
+  rateLimit?: RouteRateLimit;
   parity: RouteParity;
   handler: (ctx: RequestContext, input: RouteInput<unknown, unknown, unknown>, deps: never) => HandlerResult | Promise<HandlerResult>;
 }

@@ -7,6 +7,7 @@ import type { Invite, OrgMember, OrgRole, User, WorkspaceMember, WorkspaceRole }
 import type { Mailer } from '../users/mailer.js';
 import { orgMemberKey, workspaceMemberKey, type Access, type OrgScope, type WorkspaceScope } from '../tenancy/access.js';
 import { WORKSPACE_RANK, orgRank } from '../tenancy/permissions.js';
+import { orgMemberRow, workspaceMemberRow } from './rows.js';
 
 /** PARITY: CHOICE. Invitations to addresses without an account stay valid 30 days. */
 const INVITE_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -24,11 +25,13 @@ export interface MemberDeps {
 /** Who a member route names: a user (by id or email) or, failing that, an address to invite. */
 type Target = { user: User } | { email: string };
 
+type Row = OrgMember | WorkspaceMember;
+
 /**
  * Org and workspace membership: add by user id or email (an address without an account becomes a
  * pending invitation), list, update, remove, leave, join, and ownership transfer. The one-owner
  * rule holds everywhere: the owner role moves only by transfer, and the owner cannot leave or be
- * removed.
+ * removed. Nobody grants, changes or removes a role above their own (PARITY: CHOICE).
  */
 export class MemberService {
   constructor(private readonly d: MemberDeps) {}
@@ -50,6 +53,33 @@ export class MemberService {
     return { id: this.d.ids.opaqueId('a'), created: now, expires: now + INVITE_LIFETIME_MS };
   }
 
+  private invite(to: string, kind: 'org_invitation' | 'workspace_invitation', what: string, caller: User, role: string, invite: Invite): void {
+    this.d.mailer.send({
+      to,
+      subject: `You are invited to ${what} on Fast.io`,
+      kind,
+      code: invite.id,
+      body: `${caller.email} invited you to ${what} as ${role}. Sign up with this address to accept.`,
+    });
+  }
+
+  /** One audit event about a membership row: pending rows are invitation events. */
+  private record(event: string, row: Row, callingUserId: string, data?: Record<string, unknown>, objectId?: string): void {
+    const pending = row.status === 'pending';
+    const workspaceId = 'workspaceId' in row ? row.workspaceId : null;
+    this.d.audit.record({
+      event,
+      category: pending ? 'invitation' : workspaceId ? 'workspace' : 'org',
+      subcategory: pending ? 'invitations' : 'members',
+      orgId: row.orgId,
+      workspaceId,
+      userId: row.userId,
+      callingUserId,
+      objectId: objectId ?? row.userId ?? row.invite?.id ?? null,
+      ...(data ? { data } : {}),
+    });
+  }
+
   // -------------------------------------------------------------------------------------------
   // Org members
 
@@ -59,65 +89,27 @@ export class MemberService {
 
   addOrgMember(caller: User, scope: OrgScope, ref: string, role: OrgRole): OrgMember {
     const { org } = scope;
-    // Nobody grants a role above their own (PARITY: CHOICE).
     assert(scope.role && orgRank(role) <= orgRank(scope.role), () => Errors.accessDenied(`Your role cannot grant the ${role} role.`));
     const target = this.target(ref);
     const now = this.d.now();
     let row: OrgMember;
     if ('user' in target) {
       assert(!this.d.db.orgMembers.get(orgMemberKey(org.id, target.user.id)), () => Errors.conflict('This user is already a member of the organization.'));
-      row = this.d.db.orgMembers.insert({
-        id: orgMemberKey(org.id, target.user.id),
-        orgId: org.id,
-        userId: target.user.id,
-        inviteEmail: null,
-        role,
-        status: 'active',
-        invite: null,
-        invitedBy: caller.id,
-        created: now,
-        updated: now,
-      });
+      row = this.d.db.orgMembers.insert(orgMemberRow(org.id, { userId: target.user.id, role, invitedBy: caller.id, now }));
     } else {
       const pending = this.orgMembers(org.id).some((m) => m.status === 'pending' && m.inviteEmail === target.email);
       assert(!pending, () => Errors.conflict('An invitation to this address is already pending.'));
       const invite = this.newInvite();
-      row = this.d.db.orgMembers.insert({
-        id: `${org.id}:invite:${invite.id}`,
-        orgId: org.id,
-        userId: null,
-        inviteEmail: target.email,
-        role,
-        status: 'pending',
-        invite,
-        invitedBy: caller.id,
-        created: now,
-        updated: now,
-      });
-      this.d.mailer.send({
-        to: target.email,
-        subject: `You are invited to join ${org.name} on Fast.io`,
-        kind: 'org_invitation',
-        code: invite.id,
-        body: `${caller.email} invited you to the organization ${org.name} as ${role}. Sign up with this address to accept.`,
-      });
+      row = this.d.db.orgMembers.insert(orgMemberRow(org.id, { userId: null, email: target.email, role, invite, invitedBy: caller.id, now }));
+      this.invite(target.email, 'org_invitation', `the organization ${org.name}`, caller, role, invite);
     }
-    this.d.audit.record({
-      event: 'added_member_to_org',
-      category: row.status === 'pending' ? 'invitation' : 'org',
-      subcategory: row.status === 'pending' ? 'invitations' : 'members',
-      orgId: org.id,
-      userId: row.userId,
-      callingUserId: caller.id,
-      objectId: row.userId ?? row.invite?.id ?? null,
-      data: { permissions: role, status: row.status },
-    });
+    this.record('added_member_to_org', row, caller.id, { permissions: role, status: row.status });
     return row;
   }
 
   /** An active org member (by user id) or a pending invitation (by invite id). */
   orgMember(orgId: string, ref: string): OrgMember {
-    const row = isProfileId(ref) ? this.d.db.orgMembers.get(orgMemberKey(orgId, ref)) : this.d.db.orgMembers.get(`${orgId}:invite:${ref}`);
+    const row = this.d.db.orgMembers.get(isProfileId(ref) ? orgMemberKey(orgId, ref) : `${orgId}:invite:${ref}`);
     if (!row) throw Errors.notFound('member');
     return row;
   }
@@ -129,16 +121,7 @@ export class MemberService {
       Errors.accessDenied('Your role cannot change this member to that role.'),
     );
     const updated = this.d.db.orgMembers.update(row.id, { role, updated: this.d.now() });
-    this.d.audit.record({
-      event: 'membership_updated',
-      category: 'org',
-      subcategory: 'members',
-      orgId: scope.org.id,
-      userId: row.userId,
-      callingUserId: caller.id,
-      objectId: row.userId ?? row.invite?.id ?? null,
-      data: { from: row.role, to: role },
-    });
+    this.record('membership_updated', updated, caller.id, { from: row.role, to: role });
     return updated;
   }
 
@@ -147,29 +130,13 @@ export class MemberService {
     assert(row.role !== 'owner', () => Errors.accessDenied('The owner cannot be removed; transfer ownership first.'));
     assert(scope.role && orgRank(row.role) <= orgRank(scope.role), () => Errors.accessDenied('Your role cannot remove this member.'));
     this.d.db.orgMembers.delete(row.id);
-    this.d.audit.record({
-      event: 'removed_member_from_org',
-      category: row.status === 'pending' ? 'invitation' : 'org',
-      subcategory: row.status === 'pending' ? 'invitations' : 'members',
-      orgId: scope.org.id,
-      userId: row.userId,
-      callingUserId: caller.id,
-      objectId: row.userId ?? row.invite?.id ?? null,
-    });
+    this.record('removed_member_from_org', row, caller.id);
   }
 
   leaveOrg(caller: User, scope: OrgScope): void {
-    this.d.db.orgMembers.delete(orgMemberKey(scope.org.id, caller.id));
-    this.d.audit.record({
-      event: 'removed_member_from_org',
-      category: 'org',
-      subcategory: 'members',
-      orgId: scope.org.id,
-      userId: caller.id,
-      callingUserId: caller.id,
-      objectId: caller.id,
-      data: { left: true },
-    });
+    const row = this.orgMember(scope.org.id, caller.id);
+    this.d.db.orgMembers.delete(row.id);
+    this.record('removed_member_from_org', row, caller.id, { left: true });
   }
 
   /** The owner hands the org to another active member; the old owner stays as admin. */
@@ -179,15 +146,7 @@ export class MemberService {
     const row = this.orgMember(scope.org.id, ref);
     assert(row.status === 'active', () => Errors.invalidField('user_id', 'Ownership can only go to an active member.'));
     this.setOrgOwner(scope.org.id, row.userId!, caller.id);
-    this.d.audit.record({
-      event: 'org_ownership_transferred',
-      category: 'org',
-      subcategory: 'members',
-      orgId: scope.org.id,
-      userId: row.userId,
-      callingUserId: caller.id,
-      objectId: scope.org.id,
-    });
+    this.record('org_ownership_transferred', row, caller.id, undefined, scope.org.id);
   }
 
   /** Make `newOwnerId` the org's one owner; the previous owner (if any) becomes admin. */
@@ -199,20 +158,7 @@ export class MemberService {
     }
     const key = orgMemberKey(orgId, newOwnerId);
     if (this.d.db.orgMembers.has(key)) this.d.db.orgMembers.update(key, { role: 'owner', status: 'active', updated: now });
-    else {
-      this.d.db.orgMembers.insert({
-        id: key,
-        orgId,
-        userId: newOwnerId,
-        inviteEmail: null,
-        role: 'owner',
-        status: 'active',
-        invite: null,
-        invitedBy: null,
-        created: now,
-        updated: now,
-      });
-    }
+    else this.d.db.orgMembers.insert(orgMemberRow(orgId, { userId: newOwnerId, role: 'owner', now }));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -241,63 +187,23 @@ export class MemberService {
         Errors.conflict('This user is already a member of the workspace.'),
       );
       this.assertMemberLimit(scope);
-      row = this.d.db.workspaceMembers.insert({
-        id: workspaceMemberKey(ws.id, target.user.id),
-        workspaceId: ws.id,
-        orgId: ws.orgId,
-        userId: target.user.id,
-        inviteEmail: null,
-        role,
-        status: 'active',
-        invite: null,
-        invitedBy: caller.id,
-        created: now,
-        updated: now,
-      });
+      row = this.d.db.workspaceMembers.insert(workspaceMemberRow(ws.id, ws.orgId, { userId: target.user.id, role, invitedBy: caller.id, now }));
     } else {
       const pending = this.workspaceMembers(ws.id).some((m) => m.status === 'pending' && m.inviteEmail === target.email);
       assert(!pending, () => Errors.conflict('An invitation to this address is already pending.'));
       this.assertMemberLimit(scope);
       const invite = this.newInvite();
-      row = this.d.db.workspaceMembers.insert({
-        id: `${ws.id}:invite:${invite.id}`,
-        workspaceId: ws.id,
-        orgId: ws.orgId,
-        userId: null,
-        inviteEmail: target.email,
-        role,
-        status: 'pending',
-        invite,
-        invitedBy: caller.id,
-        created: now,
-        updated: now,
-      });
-      this.d.mailer.send({
-        to: target.email,
-        subject: `You are invited to the workspace ${ws.name} on Fast.io`,
-        kind: 'workspace_invitation',
-        code: invite.id,
-        body: `${caller.email} invited you to the workspace ${ws.name} as ${role}. Sign up with this address to accept.`,
-      });
+      row = this.d.db.workspaceMembers.insert(
+        workspaceMemberRow(ws.id, ws.orgId, { userId: null, email: target.email, role, invite, invitedBy: caller.id, now }),
+      );
+      this.invite(target.email, 'workspace_invitation', `the workspace ${ws.name}`, caller, role, invite);
     }
-    this.d.audit.record({
-      event: 'added_member_to_workspace',
-      category: row.status === 'pending' ? 'invitation' : 'workspace',
-      subcategory: row.status === 'pending' ? 'invitations' : 'members',
-      orgId: ws.orgId,
-      workspaceId: ws.id,
-      userId: row.userId,
-      callingUserId: caller.id,
-      objectId: row.userId ?? row.invite?.id ?? null,
-      data: { permissions: role, status: row.status },
-    });
+    this.record('added_member_to_workspace', row, caller.id, { permissions: role, status: row.status });
     return row;
   }
 
   workspaceMember(workspaceId: string, ref: string): WorkspaceMember {
-    const row = isProfileId(ref)
-      ? this.d.db.workspaceMembers.get(workspaceMemberKey(workspaceId, ref))
-      : this.d.db.workspaceMembers.get(`${workspaceId}:invite:${ref}`);
+    const row = this.d.db.workspaceMembers.get(isProfileId(ref) ? workspaceMemberKey(workspaceId, ref) : `${workspaceId}:invite:${ref}`);
     if (!row) throw Errors.notFound('member');
     return row;
   }
@@ -309,17 +215,7 @@ export class MemberService {
       Errors.accessDenied('Your role cannot change this member to that role.'),
     );
     const updated = this.d.db.workspaceMembers.update(row.id, { role, updated: this.d.now() });
-    this.d.audit.record({
-      event: 'membership_updated',
-      category: 'workspace',
-      subcategory: 'members',
-      orgId: scope.org.id,
-      workspaceId: scope.workspace.id,
-      userId: row.userId,
-      callingUserId: caller.id,
-      objectId: row.userId ?? row.invite?.id ?? null,
-      data: { from: row.role, to: role },
-    });
+    this.record('membership_updated', updated, caller.id, { from: row.role, to: role });
     return updated;
   }
 
@@ -328,68 +224,27 @@ export class MemberService {
     assert(row.role !== 'owner', () => Errors.accessDenied('The workspace owner cannot be removed; transfer ownership first.'));
     assert(WORKSPACE_RANK[row.role] <= WORKSPACE_RANK[scope.role], () => Errors.accessDenied('Your role cannot remove this member.'));
     this.d.db.workspaceMembers.delete(row.id);
-    this.d.audit.record({
-      event: 'removed_member_from_workspace',
-      category: row.status === 'pending' ? 'invitation' : 'workspace',
-      subcategory: row.status === 'pending' ? 'invitations' : 'members',
-      orgId: scope.org.id,
-      workspaceId: scope.workspace.id,
-      userId: row.userId,
-      callingUserId: caller.id,
-      objectId: row.userId ?? row.invite?.id ?? null,
-    });
+    this.record('removed_member_from_workspace', row, caller.id);
   }
 
   leaveWorkspace(caller: User, scope: WorkspaceScope): void {
-    const key = workspaceMemberKey(scope.workspace.id, caller.id);
     // A role carried from the org is not a membership one can leave.
-    assert(this.d.db.workspaceMembers.has(key), () =>
-      Errors.invalidField('workspace_id', 'You are not an explicit member of this workspace; your access comes from your org role.'),
-    );
-    this.d.db.workspaceMembers.delete(key);
-    this.d.audit.record({
-      event: 'removed_member_from_workspace',
-      category: 'workspace',
-      subcategory: 'members',
-      orgId: scope.org.id,
-      workspaceId: scope.workspace.id,
-      userId: caller.id,
-      callingUserId: caller.id,
-      objectId: caller.id,
-      data: { left: true },
-    });
+    const row = this.d.db.workspaceMembers.get(workspaceMemberKey(scope.workspace.id, caller.id));
+    assert(row, () => Errors.invalidField('workspace_id', 'You are not an explicit member of this workspace; your access comes from your org role.'));
+    this.d.db.workspaceMembers.delete(row.id);
+    this.record('removed_member_from_workspace', row, caller.id, { left: true });
   }
 
   /** Self-join under the workspace's `perm_join` (the access check has already allowed it). */
   joinWorkspace(caller: User, scope: WorkspaceScope): WorkspaceMember {
-    const key = workspaceMemberKey(scope.workspace.id, caller.id);
-    assert(!this.d.db.workspaceMembers.has(key), () => Errors.conflict('You are already a member of this workspace.'));
+    assert(!this.d.db.workspaceMembers.has(workspaceMemberKey(scope.workspace.id, caller.id)), () =>
+      Errors.conflict('You are already a member of this workspace.'),
+    );
     this.assertMemberLimit(scope);
-    const now = this.d.now();
-    const row = this.d.db.workspaceMembers.insert({
-      id: key,
-      workspaceId: scope.workspace.id,
-      orgId: scope.org.id,
-      userId: caller.id,
-      inviteEmail: null,
-      role: 'member',
-      status: 'active',
-      invite: null,
-      invitedBy: null,
-      created: now,
-      updated: now,
-    });
-    this.d.audit.record({
-      event: 'added_member_to_workspace',
-      category: 'workspace',
-      subcategory: 'members',
-      orgId: scope.org.id,
-      workspaceId: scope.workspace.id,
-      userId: caller.id,
-      callingUserId: caller.id,
-      objectId: caller.id,
-      data: { permissions: 'member', joined: true },
-    });
+    const row = this.d.db.workspaceMembers.insert(
+      workspaceMemberRow(scope.workspace.id, scope.org.id, { userId: caller.id, role: 'member', now: this.d.now() }),
+    );
+    this.record('added_member_to_workspace', row, caller.id, { permissions: 'member', joined: true });
     return row;
   }
 
@@ -398,16 +253,7 @@ export class MemberService {
     const row = this.workspaceMember(scope.workspace.id, ref);
     assert(row.status === 'active' && row.userId !== caller.id, () => Errors.invalidField('user_id', 'Ownership can only go to another active member.'));
     this.setWorkspaceOwner(scope.workspace.id, scope.org.id, row.userId!);
-    this.d.audit.record({
-      event: 'workspace_ownership_transferred',
-      category: 'workspace',
-      subcategory: 'members',
-      orgId: scope.org.id,
-      workspaceId: scope.workspace.id,
-      userId: row.userId,
-      callingUserId: caller.id,
-      objectId: scope.workspace.id,
-    });
+    this.record('workspace_ownership_transferred', row, caller.id, undefined, scope.workspace.id);
   }
 
   /** Make `newOwnerId` the workspace's one owner; every other owner row becomes admin. */
@@ -418,21 +264,7 @@ export class MemberService {
     }
     const key = workspaceMemberKey(workspaceId, newOwnerId);
     if (this.d.db.workspaceMembers.has(key)) this.d.db.workspaceMembers.update(key, { role: 'owner', status: 'active', updated: now });
-    else {
-      this.d.db.workspaceMembers.insert({
-        id: key,
-        workspaceId,
-        orgId,
-        userId: newOwnerId,
-        inviteEmail: null,
-        role: 'owner',
-        status: 'active',
-        invite: null,
-        invitedBy: null,
-        created: now,
-        updated: now,
-      });
-    }
+    else this.d.db.workspaceMembers.insert(workspaceMemberRow(workspaceId, orgId, { userId: newOwnerId, role: 'owner', now }));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -444,45 +276,43 @@ export class MemberService {
    */
   activateInvitations(user: User): void {
     const now = this.d.now();
-    for (const row of this.d.db.orgMembers.find('email', user.emailKey)) {
-      if (row.status !== 'pending') continue;
-      this.d.db.orgMembers.delete(row.id);
-      if ((row.invite && row.invite.expires <= now) || this.d.db.orgMembers.has(orgMemberKey(row.orgId, user.id))) continue;
-      this.d.db.orgMembers.insert({ ...row, id: orgMemberKey(row.orgId, user.id), userId: user.id, inviteEmail: null, status: 'active', updated: now });
+    const accept = (pending: Row, active: Row) => {
       this.d.audit.record({
         event: 'invitation_accepted',
         category: 'invitation',
         subcategory: 'invitations',
-        orgId: row.orgId,
+        orgId: active.orgId,
+        workspaceId: 'workspaceId' in active ? active.workspaceId : null,
         userId: user.id,
         callingUserId: user.id,
-        objectId: row.invite?.id ?? null,
-        data: { permissions: row.role },
+        objectId: pending.invite?.id ?? null,
+        data: { permissions: active.role },
       });
+    };
+    const live = (row: Row) => row.status === 'pending' && !(row.invite && row.invite.expires <= now);
+    for (const row of this.d.db.orgMembers.find('email', user.emailKey)) {
+      if (row.status !== 'pending') continue;
+      this.d.db.orgMembers.delete(row.id);
+      if (!live(row) || this.d.db.orgMembers.has(orgMemberKey(row.orgId, user.id))) continue;
+      accept(
+        row,
+        this.d.db.orgMembers.insert({
+          ...orgMemberRow(row.orgId, { userId: user.id, role: row.role, invite: row.invite, invitedBy: row.invitedBy, now }),
+          created: row.created,
+        }),
+      );
     }
     for (const row of this.d.db.workspaceMembers.find('email', user.emailKey)) {
       if (row.status !== 'pending') continue;
       this.d.db.workspaceMembers.delete(row.id);
-      if ((row.invite && row.invite.expires <= now) || this.d.db.workspaceMembers.has(workspaceMemberKey(row.workspaceId, user.id))) continue;
-      this.d.db.workspaceMembers.insert({
-        ...row,
-        id: workspaceMemberKey(row.workspaceId, user.id),
-        userId: user.id,
-        inviteEmail: null,
-        status: 'active',
-        updated: now,
-      });
-      this.d.audit.record({
-        event: 'invitation_accepted',
-        category: 'invitation',
-        subcategory: 'invitations',
-        orgId: row.orgId,
-        workspaceId: row.workspaceId,
-        userId: user.id,
-        callingUserId: user.id,
-        objectId: row.invite?.id ?? null,
-        data: { permissions: row.role },
-      });
+      if (!live(row) || this.d.db.workspaceMembers.has(workspaceMemberKey(row.workspaceId, user.id))) continue;
+      accept(
+        row,
+        this.d.db.workspaceMembers.insert({
+          ...workspaceMemberRow(row.workspaceId, row.orgId, { userId: user.id, role: row.role, invite: row.invite, invitedBy: row.invitedBy, now }),
+          created: row.created,
+        }),
+      );
     }
   }
 }

@@ -5,7 +5,8 @@ import type { PlanCatalog } from '../billing/plans.js';
 import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { Org, OrgRole, User } from '../store/model.js';
-import { orgMemberKey, type Access, type OrgScope } from '../tenancy/access.js';
+import { type Access, type OrgScope } from '../tenancy/access.js';
+import { orgMemberRow } from '../members/rows.js';
 import { DOMAIN_PATTERN, ORG_EXTRA_FIELDS, RESERVED_DOMAINS } from './schema.js';
 
 export interface OrgDeps {
@@ -78,18 +79,7 @@ export class OrgService {
       closed: null,
       extra: {},
     });
-    this.d.db.orgMembers.insert({
-      id: orgMemberKey(org.id, user.id),
-      orgId: org.id,
-      userId: user.id,
-      inviteEmail: null,
-      role: 'owner',
-      status: 'active',
-      invite: null,
-      invitedBy: null,
-      created: now,
-      updated: now,
-    });
+    this.d.db.orgMembers.insert(orgMemberRow(org.id, { userId: user.id, role: 'owner', now }));
     this.d.audit.record({
       event: 'org_created',
       category: 'org',

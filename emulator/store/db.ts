@@ -1,7 +1,7 @@
 import { Table } from './table.js';
+import { EventTable } from '../events/event-table.js';
 import type {
   ApiKey,
-  AuditEvent,
   Blob,
   Chat,
   ChatMessage,
@@ -65,7 +65,7 @@ export class Db {
 
   readonly nodes = new Table<StorageNode>(
     'nodes',
-    { indexes: { workspace: (n) => n.workspaceId, parent: (n) => `${n.workspaceId}/${n.parentId}` } },
+    { indexes: { workspace: (n) => n.workspaceId, parent: (n) => `${n.workspaceId}/${n.parentId}`, org: (n) => n.orgId } },
     this.changed,
   );
   readonly blobs = new Table<Blob>('blobs', {}, this.changed);
@@ -73,7 +73,8 @@ export class Db {
   readonly chats = new Table<Chat>('chats', { indexes: { workspace: (c) => c.workspaceId } }, this.changed);
   readonly chatMessages = new Table<ChatMessage>('chatMessages', { indexes: { chat: (m) => m.chatId } }, this.changed);
 
-  readonly events = new Table<AuditEvent>('events', {}, this.changed);
+  /** Audit events, with the indexes the events search uses (see events/event-table.ts). */
+  readonly events = new EventTable(this.changed);
   readonly ledger = new Table<LedgerEntry>('ledger', { indexes: { org: (e) => e.orgId } }, this.changed);
 
   /** Every table, in the order they are saved and loaded. */

@@ -169,9 +169,12 @@ export interface StorageNode {
   versionId: string | null;
   /** id of the blob holding the bytes */
   blobId: string | null;
+  /** sha256 (hex) of the current version's bytes */
+  hash: string | null;
   ai: { state: AiState; reason: string | null; pages: number | null; updated: number };
   createdBy: string;
   created: number;
+  /** when the current version was stored (storage held is charged from it); not moved by trashing */
   updated: number;
   /** moved to trash */
   trashed: number | null;
@@ -199,6 +202,8 @@ export interface Upload {
   status: UploadStatus;
   /** chunk order -> blob id */
   chunks: Record<string, { blobId: string; size: number }>;
+  /** the assembled file, between assembly and storing */
+  blobId: string | null;
   newFileId: string | null;
   error: string | null;
   created: number;
@@ -235,6 +240,7 @@ export interface ChatMessage {
   workspaceId: string;
   userId: string;
   question: string;
+  personality: 'concise' | 'detailed';
   state: 'ready' | 'in_progress' | 'complete' | 'errored';
   responseText: string | null;
   citations: Citation[];

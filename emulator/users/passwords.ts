@@ -14,8 +14,7 @@ function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptO
 const N = 4096;
 const KEYLEN = 32;
 
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
+export async function hashPassword(password: string, salt: Buffer = randomBytes(16)): Promise<string> {
   const key = await scrypt(password, salt, KEYLEN, { N, r: 8, p: 1 });
   return `scrypt$${N}$${salt.toString('base64')}$${key.toString('base64')}`;
 }

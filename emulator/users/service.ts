@@ -21,6 +21,8 @@ const SIGN_IN_FAILURE_WINDOW_MS = 5 * 60 * 1000;
 export interface SignUpInput {
   email: string;
   password: string;
+  /** a hash made earlier for this password (fixture generation reuses one hash per password) */
+  passwordHash?: string | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
   accountType: AccountType;
@@ -40,6 +42,9 @@ export class UserService {
   /** sign-in failures per email: timestamps in the window. Ephemeral by design. */
   private readonly signInFailures = new Map<string, number[]>();
   private readonly listeners: AuthListener[] = [];
+  /** API token -> key id, so a request does not pay for a SHA-256 (see `apiKeyFor`). */
+  private readonly apiKeyIds = new Map<string, string>();
+  private static readonly API_KEY_CACHE_MAX = 20_000;
 
   constructor(
     private readonly db: Db,
@@ -59,7 +64,7 @@ export class UserService {
   async signUp(input: SignUpInput): Promise<User> {
     const emailKey = input.email.toLowerCase();
     assert(!this.db.users.findOne('email', emailKey), () => Errors.conflict('An account with this email address already exists.'));
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = input.passwordHash ?? (await hashPassword(input.password, Buffer.from(this.ids.bytes(16))));
     // Checked again after the await: two sign-ups for one address may race.
     assert(!this.db.users.findOne('email', emailKey), () => Errors.conflict('An account with this email address already exists.'));
     const now = this.clock.now();
@@ -157,12 +162,37 @@ export class UserService {
       if (!user) throw Errors.unauthenticated('The token is invalid.');
       return { user, credential: { kind: 'jwt', sessionId: session.id, expires: claims.expires } };
     }
-    const key = this.db.apiKeys.findOne('hash', sha256Hex(token));
+    const key = this.apiKeyFor(token);
     if (!key) throw Errors.unauthenticated('The API key is invalid or has been revoked.');
     if (key.expires !== null && key.expires <= now) throw Errors.unauthenticated('The API key has expired.');
     const user = this.db.users.get(key.userId);
     if (!user) throw Errors.unauthenticated('The API key is invalid or has been revoked.');
     return { user, credential: { kind: 'api_key', keyId: key.id } };
+  }
+
+  /**
+   * The key a token names. Hashing the token costs a SHA-256 on every request, so token -> key id
+   * is remembered (bounded); the key row is still read each time, so a revoked key fails on the
+   * very next request.
+   */
+  private apiKeyFor(token: string): ApiKey | undefined {
+    const cachedId = this.apiKeyIds.get(token);
+    if (cachedId !== undefined) {
+      const key = this.db.apiKeys.get(cachedId);
+      if (key) return key;
+      this.apiKeyIds.delete(token);
+    }
+    const key = this.db.apiKeys.findOne('hash', sha256Hex(token));
+    if (key) {
+      if (this.apiKeyIds.size >= UserService.API_KEY_CACHE_MAX) this.apiKeyIds.delete(this.apiKeyIds.keys().next().value!);
+      this.apiKeyIds.set(token, key.id);
+    }
+    return key;
+  }
+
+  /** Forget derived lookups (the state was replaced or reset). */
+  stateReplaced(): void {
+    this.apiKeyIds.clear();
   }
 
   /** Send a fresh verification code to the user's mailbox. */

@@ -4,7 +4,8 @@ import type { PlanCatalog } from '../billing/plans.js';
 import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { Org, User, Workspace } from '../store/model.js';
-import { workspaceMemberKey, type Access, type OrgScope, type WorkspaceScope } from '../tenancy/access.js';
+import { type Access, type OrgScope, type WorkspaceScope } from '../tenancy/access.js';
+import { workspaceMemberRow } from '../members/rows.js';
 import { mayJoin } from '../tenancy/permissions.js';
 import { WORKSPACE_EXTRA_FIELDS } from './schema.js';
 
@@ -88,19 +89,7 @@ export class WorkspaceService {
       deleted: null,
       extra: {},
     });
-    this.d.db.workspaceMembers.insert({
-      id: workspaceMemberKey(ws.id, user.id),
-      workspaceId: ws.id,
-      orgId: org.id,
-      userId: user.id,
-      inviteEmail: null,
-      role: 'owner',
-      status: 'active',
-      invite: null,
-      invitedBy: null,
-      created: now,
-      updated: now,
-    });
+    this.d.db.workspaceMembers.insert(workspaceMemberRow(ws.id, org.id, { userId: user.id, role: 'owner', now }));
     this.d.audit.record({
       event: 'workspace_created',
       category: 'workspace',

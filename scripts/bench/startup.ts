@@ -52,7 +52,7 @@ export async function runStartupBench(opts: { runs?: number; extraArgs?: string[
   const runs = opts.runs ?? 15;
   const extraArgs = opts.extraArgs ?? [];
   const cli = fromPackageRoot('dist', 'cli.mjs');
-  const bare = fileURLToPath(new URL('./bare-server.js', import.meta.url));
+  const bare = fileURLToPath(new URL('./servers/bare-server.js', import.meta.url));
   const emuArgs = [cli, 'start', '--port', '0', '--log-level', 'warn', ...extraArgs];
   // One warm-up each, so the first run does not pay for a cold file cache.
   await timeToHealthy(emuArgs, '/_emulator/health');

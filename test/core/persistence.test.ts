@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Persistence, readStateFile, StateFileError, type StateDocument } from '../../emulator/store/persistence.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { Persistence, readStateFile, serializeChunks, StateFileError, type StateDocument } from '../../emulator/store/persistence.js';
 
 function doc(rows: unknown[]): StateDocument {
   return { format: 'fastio-emulator-state', version: 1, savedAt: 'now', clockOffsetMs: 42, tables: { things: rows, empty: [] } };
@@ -36,6 +37,47 @@ describe('Persistence', () => {
     const back = await readStateFile(file);
     expect(back.tables.things).toHaveLength(10_000);
     expect((back.tables.things as { n: number }[])[9999]!.n).toBe(9999);
+  });
+
+  it('serialises in bounded chunks that join into the whole state', () => {
+    const rows = Array.from({ length: 500 }, (_, i) => ({ id: String(i), text: 'x'.repeat(i % 50) }));
+    const chunks = [...serializeChunks(doc(rows), 1000)];
+    expect(chunks.length).toBeGreaterThan(10);
+    // A chunk ends at the first row that takes it past the size: at most one row (and its separator) over.
+    for (const c of chunks) expect(c.length).toBeLessThan(1000 + JSON.stringify(rows[499]).length + 3);
+    const back = JSON.parse(chunks.join('')) as { tables: { things: unknown[]; empty: unknown[] } };
+    expect(back.tables.things).toEqual(rows);
+    expect(back.tables.empty).toEqual([]);
+  });
+
+  it('leaves the previous file whole, and no temporary file, when a flush fails midway', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-p-'));
+    const file = join(dir, 'state.json');
+    let rows: unknown[] = [{ id: '1', v: 'first' }];
+    const errors: string[] = [];
+    const p = new Persistence(
+      file,
+      () => doc(rows),
+      0,
+      (e) => errors.push(e.message),
+    );
+    p.markDirty();
+    await p.flush();
+    const before = readFileSync(file, 'utf8');
+    // JSON.stringify throws on a BigInt: the write fails after some chunks were written.
+    rows = [...Array.from({ length: 5000 }, (_, i) => ({ id: `r${i}`, pad: 'y'.repeat(100) })), { id: 'bad', n: 1n }];
+    p.markDirty();
+    await p.flush();
+    expect(p.status().status).toBe('degraded');
+    expect(errors).toHaveLength(1);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(readdirSync(dir)).toEqual(['state.json']);
+    rows = [{ id: '1', v: 'again' }];
+    p.markDirty();
+    await p.close();
+    expect(p.status().status).toBe('ok');
+    expect((await readStateFile(file)).tables.things).toEqual(rows);
+    expect(existsSync(join(dir, '.state.json.tmp'))).toBe(false);
   });
 
   it('refuses a truncated file, a foreign file and a newer version, naming the file', async () => {

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildAnswer,
-  countTokens,
-  NO_RELEVANT_CONTENT_ANSWER,
-  type AnswerSource,
-} from '../../emulator/intelligence/engine/answer.js';
+import { buildAnswer, countTokens, NO_RELEVANT_CONTENT_ANSWER, type AnswerSource } from '../../emulator/intelligence/engine/answer.js';
 import { chunkPages } from '../../emulator/intelligence/engine/chunk.js';
 import { WorkspaceSearchIndex } from '../../emulator/intelligence/engine/search-index.js';
 
@@ -137,7 +132,9 @@ describe('countTokens', () => {
 
 describe('long questions', () => {
   it('answers a 12,000-character question from the passage it is about', () => {
-    const question = Array.from({ length: 1_500 }, (_, i) => `term${i % 97}x${i} notice`).join(' ').slice(0, 12_000);
+    const question = Array.from({ length: 1_500 }, (_, i) => `term${i % 97}x${i} notice`)
+      .join(' ')
+      .slice(0, 12_000);
     const sources = Array.from({ length: 10 }, (_, i) => ({ ...MAINTENANCE, passageId: `p${i}` }));
     const answer = buildAnswer(`${question} termination`, sources, { personality: 'detailed' });
     expect(answer.citations.map((citation) => citation.passageId)).toEqual(['p0']);

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkPages } from '../../emulator/intelligence/engine/chunk.js';
 import { splitSentences } from '../../emulator/intelligence/engine/sentences.js';
-import {
-  MAX_TERM_LENGTH,
-  tokenize,
-  tokenizeWithSpans,
-  trigramSimilarity,
-} from '../../emulator/intelligence/engine/tokenize.js';
+import { MAX_TERM_LENGTH, tokenize, tokenizeWithSpans, trigramSimilarity } from '../../emulator/intelligence/engine/tokenize.js';
 
 describe('tokenize', () => {
   it('lower-cases, folds diacritics and splits on punctuation', () => {
@@ -48,8 +43,7 @@ describe('tokenize', () => {
 });
 
 describe('splitSentences', () => {
-  const sentencesOf = (text: string, maxLength?: number): string[] =>
-    splitSentences(text, maxLength).map(({ start, end }) => text.slice(start, end));
+  const sentencesOf = (text: string, maxLength?: number): string[] => splitSentences(text, maxLength).map(({ start, end }) => text.slice(start, end));
 
   it('ends sentences at terminal punctuation, not at abbreviations, initials or decimals', () => {
     expect(sentencesOf('Dr. Smith signed No. 5 on Monday. The fee is 3.5 percent! Really? J. Doe, e.g. the agent, agreed.')).toEqual([

@@ -1,21 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  CHARACTERS_PER_PAGE,
-  detectMimetype,
-  extractDocument,
-  paginateText,
-  type ExtractResult,
-} from '../../emulator/intelligence/engine/extract.js';
-import {
-  CONTRACT_DOCX_PARAGRAPHS,
-  DATA_CSV,
-  makeDocx,
-  makePdf,
-  NOTES_MD,
-  THREE_PAGE_PDF_PAGES,
-} from '../../scripts/make-fixture-docs.js';
+import { CHARACTERS_PER_PAGE, detectMimetype, extractDocument, paginateText, type ExtractResult } from '../../emulator/intelligence/engine/extract.js';
+import { CONTRACT_DOCX_PARAGRAPHS, DATA_CSV, makeDocx, makePdf, NOTES_MD, THREE_PAGE_PDF_PAGES } from '../../scripts/make-fixture-docs.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'documents');
 
@@ -68,7 +55,7 @@ describe('extractDocument: PDF', () => {
     expect(pagesOf(await extractDocument(pdf, 'made.pdf'))).toEqual(['Alpha page.', '', 'Gamma page.', '', '']);
   });
 
-  it('leaves the caller\'s bytes usable (PDF.js would detach them)', async () => {
+  it("leaves the caller's bytes usable (PDF.js would detach them)", async () => {
     const pdf = await makePdf(['Once.']);
     const length = pdf.byteLength;
     await extractDocument(pdf, 'once.pdf');

@@ -1,14 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  DATA_CSV,
-  makeFixtureDocuments,
-  makePdf,
-  NOTES_MD,
-  THREE_PAGE_PDF_PAGES,
-  truncatePdf,
-} from '../../scripts/make-fixture-docs.js';
+import { DATA_CSV, makeFixtureDocuments, makePdf, NOTES_MD, THREE_PAGE_PDF_PAGES, truncatePdf } from '../../scripts/make-fixture-docs.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'documents');
 

@@ -6,11 +6,7 @@ function document(nodeId: string, versionId: string, ...pages: string[]): Indexe
   return { nodeId, versionId, passages: chunkPages(pages) };
 }
 
-const INVOICE_MARCH = document(
-  'node-a',
-  'ver-a1',
-  'The invoice for March is due on the fifth business day. Late invoice payments incur a fee.',
-);
+const INVOICE_MARCH = document('node-a', 'ver-a1', 'The invoice for March is due on the fifth business day. Late invoice payments incur a fee.');
 const INVOICES_ARCHIVED = document('node-b', 'ver-b1', 'Invoices are archived monthly in the finance folder.');
 const TERMINATION = document('node-c', 'ver-c1', 'Either party may end the agreement with a termination notice of ninety days.');
 const ORCHARD = document('node-d', 'ver-d1', 'The orchard harvest was larger than last year, with apples leading.');
@@ -39,9 +35,7 @@ function seededDocuments(count: number, passagesEach: number, seed: number): Ind
     return state / 4294967296;
   };
   return Array.from({ length: count }, (_, n) => {
-    const pages = Array.from({ length: passagesEach }, () =>
-      Array.from({ length: 12 }, () => words[Math.floor(next() * words.length)]).join(' ') + '.',
-    );
+    const pages = Array.from({ length: passagesEach }, () => Array.from({ length: 12 }, () => words[Math.floor(next() * words.length)]).join(' ') + '.');
     return document(`node-${String(n).padStart(4, '0')}`, `ver-${n}`, ...pages);
   });
 }
@@ -84,10 +78,7 @@ describe('WorkspaceSearchIndex ranking', () => {
   });
 
   it('matches codes and numbers only exactly', () => {
-    const index = indexOf([
-      document('sku-a', 'v', 'Part sku4421 ships in 2026.'),
-      document('sku-b', 'v', 'Part sku4422 ships in 2025.'),
-    ]);
+    const index = indexOf([document('sku-a', 'v', 'Part sku4421 ships in 2026.'), document('sku-b', 'v', 'Part sku4422 ships in 2025.')]);
     expect(nodeIds(index, 'sku4421')).toEqual(['sku-a']);
     expect(nodeIds(index, '2025')).toEqual(['sku-b']);
   });
@@ -295,7 +286,9 @@ describe('WorkspaceSearchIndex long queries', () => {
   });
 
   it('answers a 12,000-character question of distinct terms, deterministically', () => {
-    const question = Array.from({ length: 1_400 }, (_, i) => `contract w${i}q agreemnt`).join(' ').slice(0, 12_000);
+    const question = Array.from({ length: 1_400 }, (_, i) => `contract w${i}q agreemnt`)
+      .join(' ')
+      .slice(0, 12_000);
     const first = index.search(question, { limit: 5 });
     expect(index.search(question, { limit: 5 })).toEqual(first);
   });

@@ -24,6 +24,16 @@ describe('cross-tenant isolation on every id-taking route', async () => {
     invite: { id: string };
   };
   const token = await emu.ok('POST', `/current/org/${org.id}/transfer/token/create/`, ownerA.token);
+  // Storage and intelligence ids of tenant A: a note, and a chat (on a plan with ai_agent).
+  const note = (
+    await emu.ok('POST', `/current/workspace/${ws.id}/storage/root/createnote/`, ownerA.token, {
+      name: 'alpha-secret.md',
+      content: 'Alpha confidential plans.',
+    })
+  ).node as { id: string };
+  await emu.ok('POST', `/current/org/${org.id}/billing/`, ownerA.token, { billing_plan: 'pro' });
+  const chat = await emu.ok('POST', `/current/workspace/${ws.id}/ai/chat/`, ownerA.token, { type: 'chat', question: 'What are the alpha plans?' });
+  await emu.emulator.jobs.settle();
 
   // Tenant B: an owner, an admin, a member, a workspace member, and a user with no org at all.
   const ownerB = await emu.persona('agent');
@@ -44,6 +54,9 @@ describe('cross-tenant isolation on every id-taking route', async () => {
     member: memberA.id,
     invitation_id: invite.invite.id,
     token_id: token.id as string,
+    node_id: note.id,
+    chat_id: chat.chat_id as string,
+    message_id: chat.message_id as string,
   };
   const secrets = [
     org.id,
@@ -56,6 +69,9 @@ describe('cross-tenant isolation on every id-taking route', async () => {
     adminA.email,
     memberA.email,
     token.token as string,
+    note.id,
+    'alpha-secret.md',
+    chat.chat_id as string,
   ];
   const routes = emu.routes.filter((r) => r.access);
   const callers = { ownerB, adminB, wsMemberB, loner };

@@ -43,8 +43,7 @@ export interface AnswerOptions {
   personality?: Personality;
 }
 
-export const NO_RELEVANT_CONTENT_ANSWER =
-  'No relevant content was found in this workspace to answer this question.';
+export const NO_RELEVANT_CONTENT_ANSWER = 'No relevant content was found in this workspace to answer this question.';
 
 /** How many sentences an answer quotes. */
 const SENTENCES_BY_PERSONALITY: Readonly<Record<Personality, number>> = { concise: 2, detailed: 5 };

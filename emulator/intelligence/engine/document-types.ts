@@ -110,15 +110,23 @@ const FILE_TYPES_BY_EXTENSION: ReadonlyMap<string, FileType> = new Map([
 
 /** Extension-less names that are conventionally text. */
 const TEXT_FILE_NAMES: ReadonlySet<string> = new Set([
-  'readme', 'license', 'licence', 'changelog', 'authors', 'notice', 'makefile', 'dockerfile',
-  'procfile', 'gemfile', 'rakefile', 'jenkinsfile',
+  'readme',
+  'license',
+  'licence',
+  'changelog',
+  'authors',
+  'notice',
+  'makefile',
+  'dockerfile',
+  'procfile',
+  'gemfile',
+  'rakefile',
+  'jenkinsfile',
 ]);
 
 /** Several extensions share a mimetype (text/plain for .txt and .ini); the first listed decides. */
 const KIND_BY_MIMETYPE: ReadonlyMap<string, DocumentKind> = new Map(
-  [...FILE_TYPES_BY_EXTENSION.values()]
-    .flatMap((type) => (type.kind === undefined ? [] : [[type.mimetype, type.kind] as const]))
-    .reverse(),
+  [...FILE_TYPES_BY_EXTENSION.values()].flatMap((type) => (type.kind === undefined ? [] : [[type.mimetype, type.kind] as const])).reverse(),
 );
 
 function extensionOf(name: string): string | undefined {

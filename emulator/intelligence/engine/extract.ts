@@ -346,12 +346,7 @@ async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Promise<Ca
  * Reads a stored file into page texts. `name` and `mimetype` decide the format (see
  * classifyDocument); `limits` defaults to DEFAULT_EXTRACT_LIMITS.
  */
-export async function extractDocument(
-  bytes: Uint8Array,
-  name: string,
-  mimetype?: string,
-  limits: Partial<ExtractLimits> = {},
-): Promise<ExtractResult> {
+export async function extractDocument(bytes: Uint8Array, name: string, mimetype?: string, limits: Partial<ExtractLimits> = {}): Promise<ExtractResult> {
   const effectiveLimits: ExtractLimits = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
   try {
     const { kind, mimetype: resolvedMimetype } = classifyDocument(name, mimetype, bytes);

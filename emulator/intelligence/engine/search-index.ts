@@ -368,9 +368,7 @@ export class WorkspaceSearchIndex {
       const similarity = (2 * shared) / (grams.length + (this.termTrigramCounts[termId] ?? 0));
       if (similarity >= MIN_VARIANT_SIMILARITY) variants.push({ termId, similarity });
     }
-    variants.sort(
-      (a, b) => b.similarity - a.similarity || compareCodeUnits(this.terms[a.termId] ?? '', this.terms[b.termId] ?? ''),
-    );
+    variants.sort((a, b) => b.similarity - a.similarity || compareCodeUnits(this.terms[a.termId] ?? '', this.terms[b.termId] ?? ''));
     return variants.slice(0, MAX_VARIANTS_PER_TERM);
   }
 
@@ -391,12 +389,7 @@ export class WorkspaceSearchIndex {
       weighed.length <= MAX_QUERY_TERMS
         ? weighed
         : [...weighed]
-            .sort(
-              (a, b) =>
-                Number(b.exactId !== undefined) - Number(a.exactId !== undefined) ||
-                b.keywordIdf - a.keywordIdf ||
-                a.position - b.position,
-            )
+            .sort((a, b) => Number(b.exactId !== undefined) - Number(a.exactId !== undefined) || b.keywordIdf - a.keywordIdf || a.position - b.position)
             .slice(0, MAX_QUERY_TERMS)
             .sort((a, b) => a.position - b.position);
     return kept.map(({ term, exactId, demotion, keywordIdf }): QueryTerm => {
@@ -408,9 +401,7 @@ export class WorkspaceSearchIndex {
         : exact;
       // A misspelled term weighs what its nearest real spelling would.
       const semanticWeight =
-        exactId !== undefined
-          ? keywordIdf
-          : demotion * (variants.length > 0 ? Math.max(...variants.map((variant) => idfOf(variant.termId))) : unseenIdf);
+        exactId !== undefined ? keywordIdf : demotion * (variants.length > 0 ? Math.max(...variants.map((variant) => idfOf(variant.termId))) : unseenIdf);
       return { term, exactId, variants, keywordIdf, semanticWeight };
     });
   }
@@ -506,10 +497,7 @@ export class WorkspaceSearchIndex {
   /** Total order: score, then node id, then passage ordinal. */
   private ranksBefore(a: Candidate, b: Candidate): boolean {
     if (a.score !== b.score) return a.score > b.score;
-    const nodeOrder = compareCodeUnits(
-      (this.slotDocument[a.slot] as DocumentRecord).nodeId,
-      (this.slotDocument[b.slot] as DocumentRecord).nodeId,
-    );
+    const nodeOrder = compareCodeUnits((this.slotDocument[a.slot] as DocumentRecord).nodeId, (this.slotDocument[b.slot] as DocumentRecord).nodeId);
     if (nodeOrder !== 0) return nodeOrder < 0;
     return (this.slotOrdinal[a.slot] ?? 0) < (this.slotOrdinal[b.slot] ?? 0);
   }

@@ -20,8 +20,30 @@ const SENTENCE_END = /([.!?…]+)["'”’)\]]*(?=\s|$)|[。！？]+["'”’」
 
 /** Words that end in a period without ending the sentence. */
 const ABBREVIATIONS: ReadonlySet<string> = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'inc', 'ltd', 'co', 'corp', 'vs', 'etc',
-  'fig', 'approx', 'dept', 'est', 'no', 'nos', 'art', 'sec', 'para', 'cf',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'sr',
+  'jr',
+  'st',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'vs',
+  'etc',
+  'fig',
+  'approx',
+  'dept',
+  'est',
+  'no',
+  'nos',
+  'art',
+  'sec',
+  'para',
+  'cf',
 ]);
 
 function isAbbreviationBefore(text: string, periodIndex: number): boolean {

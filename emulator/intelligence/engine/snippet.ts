@@ -44,11 +44,7 @@ function windowScore(matches: readonly Match[], from: number, reach: number): { 
  * starting a little before the first match so the reader sees its context, and cut at word
  * boundaries. A passage with no matching term shows its beginning.
  */
-export function buildSnippet(
-  text: string,
-  terms: ReadonlyMap<string, SnippetTerm>,
-  maxLength: number = SNIPPET_MAX_LENGTH,
-): string {
+export function buildSnippet(text: string, terms: ReadonlyMap<string, SnippetTerm>, maxLength: number = SNIPPET_MAX_LENGTH): string {
   const collapsed = text.replace(/\s+/g, ' ').trim();
   if (collapsed.length <= maxLength) return collapsed;
 

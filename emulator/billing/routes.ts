@@ -1,0 +1,251 @@
+import { defineRoute } from '../http/define.js';
+import { callerOf } from '../http/context.js';
+import { Errors } from '../http/errors.js';
+import { formatTime } from '../http/format.js';
+import { paginate } from '../http/schema.js';
+import type { LedgerEntry, LedgerKind, Org } from '../store/model.js';
+import type { Emulator } from '../emulator.js';
+import type { Plan } from './plans.js';
+import { changePlanBody, ledgerChargeBody, membersQuery, metersQuery, orgParams } from './schema.js';
+import { CREDIT_THRESHOLDS } from './service.js';
+
+const SOURCE = 'API notes "Credits and plans"; official client src/api/org.rs; agent guide v1.29 "Agent Plan", "Manage Credit Budget"';
+const ADMIN_ONLY = 'owners and admins only (org members 403/1680)';
+
+export function planJson(p: Plan): Record<string, unknown> {
+  return {
+    id: p.id,
+    name: p.name,
+    account_types: p.account_types,
+    credits_per_period: p.credits_per_period,
+    storage_bytes: p.storage_bytes,
+    max_file_bytes: p.max_file_bytes,
+    workspaces: p.workspaces,
+    members_per_workspace: p.members_per_workspace,
+    features: p.features,
+  };
+}
+
+function billingDetails(org: Org, emu: Emulator): Record<string, unknown> {
+  const u = emu.billing.usage(org);
+  return {
+    org_id: org.id,
+    billing_plan: org.plan,
+    plan: u.plan ? planJson(u.plan) : null,
+    subscriber: u.subscriber,
+    current_period_start: formatTime(u.period.start),
+    current_period_end: formatTime(u.period.end),
+    credits_limit: u.limit,
+  };
+}
+
+function creditsJson(org: Org, emu: Emulator): Record<string, unknown> {
+  const u = emu.billing.usage(org);
+  return {
+    credits_used: u.used,
+    credits_limit: u.limit,
+    credits_remaining: u.remaining,
+    period_start: formatTime(u.period.start),
+    period_end: formatTime(u.period.end),
+    subscriber: u.subscriber,
+    plan: org.plan,
+    breakdown: u.byKind,
+  };
+}
+
+function entryJson(e: LedgerEntry): Record<string, unknown> {
+  return {
+    id: e.id,
+    org_id: e.orgId,
+    workspace_id: e.workspaceId,
+    share_id: e.shareId,
+    kind: e.kind,
+    units: e.units,
+    credits: e.credits,
+    object_id: e.objectId,
+    user_id: e.userId,
+    created: formatTime(e.created),
+  };
+}
+
+export const billingRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/current/org/billing/plan/list/',
+    area: 'billing',
+    summary: 'The plan catalog',
+    parity: {
+      status: 'implemented',
+      source: SOURCE,
+      choices: [
+        'answers `plans[]` from the loaded catalog (fixtures/plans.json or --plans), with credits_per_period, storage_bytes, max_file_bytes, workspaces, members_per_workspace, features (null = unlimited)',
+        'no prices (`amount`) in the April-2026 catalog',
+      ],
+    },
+    handler: (_ctx, _input, emu) => ({ plans: emu.billing.plans().map(planJson) }),
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/org/:org_id/billing/details/',
+    area: 'billing',
+    summary: "The org's plan, billing period and subscriber flag",
+    params: orgParams,
+    access: { org: 'org_id', action: 'org.billing.view' },
+    parity: {
+      status: 'implemented',
+      source: SOURCE,
+      choices: [
+        'answers org_id, billing_plan, plan {catalog row}, subscriber, current_period_start, current_period_end (server-formatted), credits_limit',
+        ADMIN_ONLY,
+      ],
+    },
+    handler: (_ctx, { scope }, emu) => billingDetails(scope.org, emu),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/org/:org_id/billing/',
+    area: 'billing',
+    summary: "Change the org's plan (`billing_plan`)",
+    params: orgParams,
+    body: changePlanBody,
+    access: { org: 'org_id', action: 'org.billing.manage' },
+    parity: {
+      status: 'partial',
+      source: SOURCE,
+      choices: [
+        'changes the plan at once, no payment step; answers the billing details',
+        "the plan must be open to the owner's account type (agent plan for agent-owned orgs only; free for human-owned)",
+        'the billing period keeps its anchor: credits already used count against the new allowance',
+        'records subscription_created (category billing) when the plan changes',
+        ADMIN_ONLY,
+      ],
+      divergences: [{ path: '$', reason: 'the live route starts a paid subscription (setup intent, onboarding URL); the emulator switches the plan' }],
+    },
+    handler: (ctx, { body, scope }, emu) => {
+      const org = emu.billing.changePlan(callerOf(ctx).user, scope, body.billing_plan, emu.orgs.ownerOf(scope.org.id));
+      return billingDetails(org, emu);
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/org/:org_id/billing/usage/limits/credits/',
+    area: 'billing',
+    summary: 'Credits used, limit and remaining in the current 30-day period, by kind',
+    params: orgParams,
+    access: { org: 'org_id', action: 'org.billing.view' },
+    parity: {
+      status: 'implemented',
+      source: SOURCE,
+      choices: [
+        'answers credits_used, credits_limit, credits_remaining (null when unlimited), period_start, period_end, subscriber, plan, breakdown {storage, bandwidth, ai_tokens, ingestion, video, audio, images, conversions}',
+        'every figure is summed from the credit ledger for the current period; remaining is never negative',
+        `a credits_threshold_reached event (category billing) is recorded at ${CREDIT_THRESHOLDS.join('% and ')}% of the period's credits, once each per period`,
+        ADMIN_ONLY,
+      ],
+    },
+    handler: (_ctx, { scope }, emu) => creditsJson(scope.org, emu),
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/org/:org_id/billing/usage/meters/list/',
+    area: 'billing',
+    summary: 'One usage meter (storage_bytes, bandwidth_bytes, ai_tokens) over a time range, per day',
+    params: orgParams,
+    query: metersQuery,
+    access: { org: 'org_id', action: 'org.billing.view' },
+    parity: {
+      status: 'implemented',
+      source: SOURCE,
+      choices: [
+        'answers meter, start_time, end_time, workspace_id, share_id, total (units), credits, and `meters[]` of {date (UTC day), value, credits} for days with usage, oldest first',
+        'start_time defaults to 30 days before end_time, end_time to now; both inclusive',
+        'a workspace of another org answers 404/1609; share ids filter the ledger as given',
+        ADMIN_ONLY,
+      ],
+    },
+    handler: (ctx, { query, scope }, emu) => {
+      const end = query.end_time ?? ctx.now();
+      const start = query.start_time ?? end - 30 * 24 * 3600 * 1000;
+      if (start > end) throw Errors.invalidField('start_time', 'start_time is later than end_time.');
+      if (query.workspace_id !== undefined) {
+        const ws = emu.db.workspaces.get(query.workspace_id);
+        if (!ws || ws.orgId !== scope.org.id) throw Errors.notFound('workspace');
+      }
+      const report = emu.billing.meter(scope.org, { meter: query.meter, start, end, workspaceId: query.workspace_id, shareId: query.share_id });
+      return {
+        meter: query.meter,
+        start_time: formatTime(start),
+        end_time: formatTime(end),
+        workspace_id: query.workspace_id ?? null,
+        share_id: query.share_id ?? null,
+        total: report.total,
+        credits: report.credits,
+        meters: report.days,
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/org/:org_id/billing/usage/members/list/',
+    area: 'billing',
+    summary: 'Billable members: org members and users who reach the org through a workspace',
+    params: orgParams,
+    query: membersQuery,
+    access: { org: 'org_id', action: 'org.billing.view' },
+    parity: {
+      status: 'implemented',
+      source: `${SOURCE}; agent guide v1.29 "Pagination" (collection key billable_members)`,
+      choices: [
+        'billable: active org members, and active members of its live workspaces who are not org members; pending invitations are not billable',
+        'rows: id, email_address, first_name, last_name, account_type, permissions (org role, or null for workspace-only members), workspaces (explicit workspace memberships)',
+        ADMIN_ONLY,
+      ],
+    },
+    handler: (_ctx, { query, scope }, emu) => {
+      const { page, pagination } = paginate(emu.billing.billableMembers(scope.org), query.limit, query.offset);
+      return {
+        billable_members: page.map((m) => ({
+          id: m.user.id,
+          email_address: m.user.email,
+          first_name: m.user.firstName,
+          last_name: m.user.lastName,
+          account_type: m.user.accountType,
+          permissions: m.orgRole,
+          workspaces: m.workspaces,
+        })),
+        pagination,
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/_emulator/ledger/charge',
+    area: 'control',
+    summary: "Charge an org's credits as storage, ingestion or chat would (test credit exhaustion)",
+    auth: 'none',
+    emulatorOnly: true,
+    body: ledgerChargeBody,
+    parity: { status: 'implemented', source: 'emulator control plane (no live counterpart)' },
+    handler: (ctx, { body }, emu) => {
+      const org = emu.access.findOrg(body.org_id);
+      if (!org) throw Errors.notFound('organization');
+      ctx.orgId = org.id;
+      const entry = emu.ledger.charge(org, {
+        kind: body.kind as LedgerKind,
+        units: body.units ?? 0,
+        credits: body.credits,
+        workspaceId: body.workspace_id ?? null,
+        shareId: body.share_id ?? null,
+        objectId: body.object_id ?? null,
+        userId: body.user_id ?? null,
+      });
+      return { entry: entryJson(entry), ...creditsJson(emu.db.orgs.get(org.id) ?? org, emu) };
+    },
+  }),
+];

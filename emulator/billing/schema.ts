@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { timeBound } from '../events/schema.js';
+import { formNumber, lazy, paginationQuery, profileId, text } from '../http/schema.js';
+import { LEDGER_KINDS, METERS } from './service.js';
+
+export const orgParams = lazy(() => z.object({ org_id: z.string().min(1).max(100) }));
+
+/** PARITY: `billing_plan` is the field the official client sends (src/api/org.rs billing_create). */
+export const changePlanBody = lazy(() => z.object({ billing_plan: text({ min: 1, max: 40 }) }));
+
+/**
+ * PARITY: `meter`, `start_time`, `end_time`, `workspace_id` XOR `share_id` (official client
+ * src/api/org.rs BillingMetersParams; both ids -> 400/1605).
+ */
+export const metersQuery = lazy(() =>
+  z
+    .object({
+      meter: z.enum(Object.keys(METERS) as [keyof typeof METERS, ...(keyof typeof METERS)[]]),
+      start_time: timeBound('min').optional(),
+      end_time: timeBound('max').optional(),
+      workspace_id: profileId().optional(),
+      share_id: profileId().optional(),
+    })
+    .superRefine((q, issues) => {
+      if (q.workspace_id !== undefined && q.share_id !== undefined) {
+        for (const path of ['workspace_id', 'share_id']) issues.addIssue({ code: 'custom', path: [path], message: 'Give workspace_id or share_id, not both.' });
+      }
+      if (q.start_time !== undefined && q.end_time !== undefined && q.start_time > q.end_time) {
+        issues.addIssue({ code: 'custom', path: ['start_time'], message: 'start_time is later than end_time.' });
+      }
+    }),
+);
+
+export const membersQuery = lazy(() => z.object(paginationQuery));
+
+/** Emulator-only: a charge through the ledger, as storage, ingestion or chat would make it. */
+export const ledgerChargeBody = lazy(() =>
+  z.object({
+    org_id: z.string().min(1).max(100),
+    kind: z.enum(LEDGER_KINDS as [string, ...string[]]),
+    credits: formNumber({ min: 0, max: 1e12 }),
+    units: formNumber({ min: 0, max: 1e18 }).optional(),
+    workspace_id: profileId().optional(),
+    share_id: profileId().optional(),
+    object_id: text({ min: 1, max: 64 }).optional(),
+    user_id: profileId().optional(),
+  }),
+);

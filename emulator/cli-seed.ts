@@ -1,0 +1,88 @@
+/**
+ * `fastio-emulator seed`: write a deterministic demo state file (faker, seeded), and the
+ * printing of a loaded seed's personas at start.
+ */
+import { writeFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { LoadedSeed } from './scenarios.js';
+
+function positiveInt(name: string, max: number) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
+    return Number(v);
+  };
+}
+
+interface SeedFlags {
+  tenants?: number;
+  seed?: number;
+  out?: string;
+  scenario?: string;
+}
+
+/** A progress bar on a terminal only: CI logs get one line at the end. */
+async function progress(total: number): Promise<{ update(done: number): void; stop(): void }> {
+  if (!process.stderr.isTTY || total < 20) return { update: () => {}, stop: () => {} };
+  const { default: cliProgress } = await import('cli-progress');
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'tenants [{bar}] {value}/{total} {eta_formatted} left', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return { update: (done) => bar.update(done), stop: () => bar.stop() };
+}
+
+async function seedCommand(flags: SeedFlags): Promise<void> {
+  const { SCENARIOS } = await import('../fixtures/scenarios.js');
+  const { generateScenario, serializeScenario } = await import('../fixtures/generate.js');
+  const base = flags.scenario ? SCENARIOS[flags.scenario] : undefined;
+  if (flags.scenario && !base) throw new InvalidArgumentError(`unknown scenario "${flags.scenario}" (known: ${Object.keys(SCENARIOS).join(', ')})`);
+  const tenants = flags.tenants ?? base?.tenants ?? 3;
+  const bar = await progress(tenants);
+  const started = Date.now();
+  const file = await generateScenario({
+    ...(base ?? { name: 'generated', description: `${tenants} generated tenants` }),
+    tenants,
+    seed: flags.seed ?? base?.seed ?? 42,
+    onProgress: (done) => bar.update(done),
+  });
+  bar.stop();
+  const text = serializeScenario(file);
+  if (!flags.out) {
+    process.stdout.write(text);
+    return;
+  }
+  const out = resolve(flags.out);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, text);
+  const rows = Object.values(file.tables).reduce((n, t) => n + t.length, 0);
+  process.stderr.write(`wrote ${out}: ${tenants} tenants, ${file.personas.length} personas, ${rows} records in ${Date.now() - started} ms\n`);
+}
+
+export function registerSeed(program: Command): void {
+  program
+    .command('seed')
+    .description('Write a deterministic demo state (same seed and options -> the same bytes); load it with `start --seed FILE`')
+    .option('-n, --tenants <count>', 'how many tenants (orgs)', positiveInt('--tenants', 100_000))
+    .option('--seed <number>', "the faker and id seed (default 42, or the scenario's)", positiveInt('--seed', 2 ** 31))
+    .option('-o, --out <file>', 'write here (default: stdout)')
+    .option('--scenario <name>', 'start from a named scenario (demo, credits-exhausted, transfer-pending, large)')
+    .action(seedCommand);
+}
+
+/** What `start` prints after the URL line when it loaded a scenario: how to log in. */
+export function describeSeed(seed: LoadedSeed): string {
+  const lines = [
+    `loaded ${seed.scenario ? `scenario "${seed.scenario.name}"` : 'seed'} from ${seed.file}${seed.scenario ? `: ${seed.scenario.description}` : ''}`,
+  ];
+  const shown = seed.personas.slice(0, 12);
+  if (shown.length > 0) {
+    lines.push('personas (sign in with Basic email:password, or send the API key as a Bearer token):');
+    for (const p of shown) {
+      lines.push(`  ${p.role.padEnd(14)} ${(p.tenant ?? '-').padEnd(28)} ${p.email.padEnd(44)} ${p.password.padEnd(20)} ${p.api_key}`);
+    }
+    if (seed.personas.length > shown.length) lines.push(`  ... and ${seed.personas.length - shown.length} more in ${seed.file}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

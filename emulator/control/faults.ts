@@ -1,0 +1,266 @@
+/**
+ * Fault injection: rules that make matching API requests fail with a chosen error, or wait, so a
+ * client's retry, timeout and error paths can be exercised against the emulator.
+ *
+ * Where it runs: one pipeline stage (app.ts, 7c) after access resolution and before the handler.
+ * That is the one place where the org is known for org routes AND workspace routes (the access
+ * stage resolves `:workspace_id` to its workspace and so to its org; a `:org_id` path parameter
+ * would miss every workspace route). It also means a fault hits only requests the emulator would
+ * otherwise have carried out: a malformed or unauthenticated request still gets its own 400/401,
+ * and a hit stands for "the service failed this operation", which is what client retry paths face.
+ * The control plane (`/_emulator/*`) is never faulted, so a test harness can always clear a rule.
+ *
+ * Evaluation: rules are tried in the order they were added. A rule applies when method, path glob
+ * and org match, it has hits left (`times`), and its probability draw (from the emulator's random
+ * source, seeded by `--random-seed`) succeeds; only then does it count a hit. Delays of every rule
+ * that applies add up; the first rule that applies with an error ends the list and answers it.
+ */
+import { z } from 'zod';
+import { ApiError, Codes } from '../http/errors.js';
+import { formInt, formNumber, lazy, profileId, text } from '../http/schema.js';
+import type { RandomSource } from '../store/random.js';
+
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
+
+/** The error code an injected status answers with when the rule names none (the live pairs, errors.ts). */
+const DEFAULT_CODES: Record<number, number> = {
+  400: Codes.invalidInput,
+  401: Codes.unauthenticated,
+  402: Codes.creditLimit,
+  403: Codes.accessDenied,
+  404: Codes.notFound,
+  405: Codes.methodNotAllowed,
+  409: Codes.conflict,
+  413: Codes.payloadTooLarge,
+  429: Codes.rateLimited,
+};
+
+/** `POST /_emulator/faults` body. Cross-field rules are checked here so they answer 400/1605 with `params[]`. */
+export const faultRuleBody = lazy(() =>
+  z
+    .object({
+      // Either case; an enum of both (not a transform before the enum) so the OpenAPI document lists the values.
+      method: z
+        .enum([...METHODS, ...METHODS.map((m) => m.toLowerCase())] as [string, ...string[]])
+        .transform((m) => m.toUpperCase() as (typeof METHODS)[number])
+        .optional(),
+      path: z.string().trim().min(1).max(500).optional(),
+      org_id: profileId().optional(),
+      probability: formNumber({ min: 0, max: 1 }).optional(),
+      status: formInt({ min: 400, max: 599 }).optional(),
+      code: formInt({ min: 1, max: 999_999_999 }).optional(),
+      text: text({ min: 1, max: 500 }).optional(),
+      delay_ms: formInt({ min: 0, max: 120_000 }).optional(),
+      jitter_ms: formInt({ min: 0, max: 60_000 }).optional(),
+      times: formInt({ min: 1, max: 1_000_000_000 }).optional(),
+    })
+    .superRefine((rule, issues) => {
+      if (rule.status === undefined && rule.delay_ms === undefined) {
+        issues.addIssue({ code: 'custom', path: ['status'], message: 'A fault needs status (an error to answer) or delay_ms (a delay), or both.' });
+      }
+      if (rule.code !== undefined && rule.status === undefined) {
+        issues.addIssue({ code: 'custom', path: ['code'], message: 'code is the error code answered with status: give status too.' });
+      }
+      if (rule.text !== undefined && rule.status === undefined) {
+        issues.addIssue({ code: 'custom', path: ['text'], message: 'text is the error text answered with status: give status too.' });
+      }
+      if (rule.jitter_ms !== undefined && rule.delay_ms === undefined) {
+        issues.addIssue({ code: 'custom', path: ['jitter_ms'], message: 'jitter_ms varies delay_ms: give delay_ms too.' });
+      }
+      if (rule.path !== undefined) {
+        if (!rule.path.startsWith('/') && !rule.path.startsWith('*')) {
+          issues.addIssue({ code: 'custom', path: ['path'], message: 'The path glob must start with / (for example /current/org/*/create/workspace/).' });
+        } else if (/^\/?_emulator(\/|$)/.test(rule.path)) {
+          issues.addIssue({ code: 'custom', path: ['path'], message: 'Faults never apply to the control plane (/_emulator/*).' });
+        }
+      }
+    }),
+);
+
+export type FaultRuleInput = z.output<ReturnType<typeof faultRuleBody>>;
+
+export interface FaultRule {
+  id: string;
+  /** undefined: any method */
+  method: (typeof METHODS)[number] | undefined;
+  /** the glob as given; undefined: any path */
+  path: string | undefined;
+  orgId: string | undefined;
+  probability: number;
+  status: number | undefined;
+  code: number | undefined;
+  text: string | undefined;
+  delayMs: number | undefined;
+  jitterMs: number | undefined;
+  /** undefined: until cleared */
+  times: number | undefined;
+  hits: number;
+  /** emulator clock, ms */
+  created: number;
+}
+
+interface CompiledRule {
+  rule: FaultRule;
+  matchPath: (path: string) => boolean;
+}
+
+/** What the fault stage does to one request. */
+export interface FaultDecision {
+  /** ids of the rules that applied, in order */
+  ruleIds: string[];
+  /** total delay, ms (0 when none) */
+  delayMs: number;
+  /** the error to answer after the delay, if any rule gave one */
+  error: ApiError | undefined;
+}
+
+export interface FaultRequest {
+  method: string;
+  path: string;
+  orgId: string | undefined;
+}
+
+/** Drop trailing slashes (routes answer with or without them), keeping `/` itself. */
+function trimSlash(path: string): string {
+  const t = path.replace(/\/+$/, '');
+  return t === '' ? '/' : t;
+}
+
+/**
+ * Route-table syntax (`:org_id`) and OpenAPI syntax (`{org_id}`) are accepted as one-segment
+ * wildcards, so a path copied from `GET /_emulator/routes` or the OpenAPI document works as is.
+ */
+export async function compilePathGlob(glob: string): Promise<(path: string) => boolean> {
+  // Loaded on the first rule with a path: start-up does not pay for the glob matcher.
+  const { default: picomatch } = await import('picomatch');
+  const normalised = trimSlash(glob.replace(/(^|\/):[A-Za-z_][A-Za-z0-9_]*(?=\/|$)/g, '$1*').replace(/(^|\/)\{[A-Za-z_][A-Za-z0-9_]*\}(?=\/|$)/g, '$1*'));
+  const isMatch = picomatch(normalised, { dot: true });
+  return (path) => isMatch(trimSlash(path));
+}
+
+/** The fault rules of one emulator instance. */
+export class FaultRules {
+  private readonly rules: CompiledRule[] = [];
+  private counter = 0;
+
+  constructor(
+    private readonly random: RandomSource,
+    private readonly now: () => number,
+  ) {}
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  async add(input: FaultRuleInput): Promise<FaultRule> {
+    const matchPath = input.path === undefined ? () => true : await compilePathGlob(input.path);
+    const rule: FaultRule = {
+      id: `fault_${++this.counter}`,
+      method: input.method,
+      path: input.path,
+      orgId: input.org_id,
+      probability: input.probability ?? 1,
+      status: input.status,
+      code: input.status === undefined ? undefined : (input.code ?? DEFAULT_CODES[input.status] ?? Codes.internal),
+      text: input.text,
+      delayMs: input.delay_ms,
+      jitterMs: input.jitter_ms,
+      times: input.times,
+      hits: 0,
+      created: this.now(),
+    };
+    this.rules.push({ rule, matchPath });
+    return rule;
+  }
+
+  list(): readonly FaultRule[] {
+    return this.rules.map((r) => r.rule);
+  }
+
+  get(id: string): FaultRule | undefined {
+    return this.rules.find((r) => r.rule.id === id)?.rule;
+  }
+
+  remove(id: string): boolean {
+    const i = this.rules.findIndex((r) => r.rule.id === id);
+    if (i < 0) return false;
+    this.rules.splice(i, 1);
+    return true;
+  }
+
+  clear(): void {
+    this.rules.length = 0;
+  }
+
+  /** Decide what happens to one request; counts hits. Undefined when no rule applies. */
+  decide(req: FaultRequest): FaultDecision | undefined {
+    if (this.rules.length === 0 || req.path.startsWith('/_emulator')) return undefined;
+    let decision: FaultDecision | undefined;
+    for (const { rule, matchPath } of this.rules) {
+      if (rule.times !== undefined && rule.hits >= rule.times) continue;
+      if (rule.method !== undefined && rule.method !== req.method) continue;
+      if (rule.orgId !== undefined && rule.orgId !== req.orgId) continue;
+      if (!matchPath(req.path)) continue;
+      // Draw only for rules that match, so a seeded run's draws depend on matching traffic alone.
+      if (rule.probability < 1 && !(this.random.next() < rule.probability)) continue;
+      rule.hits++;
+      decision ??= { ruleIds: [], delayMs: 0, error: undefined };
+      decision.ruleIds.push(rule.id);
+      if (rule.delayMs !== undefined) decision.delayMs += this.delayOf(rule.delayMs, rule.jitterMs);
+      if (rule.status !== undefined) {
+        // The pipeline marks the response with every rule that applied (x-fastio-emulator-fault).
+        // An injected 429 says when to retry, as the rate limiter's own does.
+        const headers: Record<string, string> = rule.status === 429 ? { 'retry-after': '1' } : {};
+        decision.error = new ApiError(rule.status, rule.code!, rule.text ?? `Injected fault ${rule.id}: the emulator answers ${rule.status} as asked.`, {
+          headers,
+        });
+        break;
+      }
+    }
+    return decision;
+  }
+
+  /** `delay ± jitter`, uniform, never negative. */
+  private delayOf(delayMs: number, jitterMs: number | undefined): number {
+    if (!jitterMs) return delayMs;
+    return Math.max(0, Math.round(delayMs + (this.random.next() * 2 - 1) * jitterMs));
+  }
+}
+
+/** The wire form of a rule. */
+export function faultToJson(rule: FaultRule): Record<string, unknown> {
+  return {
+    id: rule.id,
+    method: rule.method ?? null,
+    path: rule.path ?? null,
+    org_id: rule.orgId ?? null,
+    probability: rule.probability,
+    status: rule.status ?? null,
+    code: rule.code ?? null,
+    text: rule.text ?? null,
+    delay_ms: rule.delayMs ?? null,
+    jitter_ms: rule.jitterMs ?? null,
+    times: rule.times ?? null,
+    hits: rule.hits,
+    remaining: rule.times === undefined ? null : Math.max(0, rule.times - rule.hits),
+    active: rule.times === undefined || rule.hits < rule.times,
+    created: new Date(rule.created).toISOString(),
+  };
+}
+
+/** Wait `ms` (real time: delays test client timeouts), or stop early when the client goes away. Resolves false if aborted. */
+export function faultDelay(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (ms <= 0) return Promise.resolve(!signal.aborted);
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

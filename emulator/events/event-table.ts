@@ -1,0 +1,467 @@
+/**
+ * Audit event storage with the indexes the events search needs.
+ *
+ * Events are kept in one array ordered by `created` (the emulator clock never runs backwards, so
+ * appending keeps the order); every index is a list of positions into that array, ascending. A
+ * search picks the shortest list whose key the query implies, narrows it to the date range with two
+ * binary searches, and walks it from the newest end: the work grows with `offset + limit`, not with
+ * the number of events stored.
+ *
+ * The lists:
+ *   - per org, workspace and share: every event; per event name, per category and per
+ *     subcategory (org X + subcategory "members"); the acknowledged events (ack is the one field
+ *     that changes)
+ *   - per user the event is about, per calling user, per object id: every event
+ * A query that one list answers (one tenant scope with at most one of event/category/subcategory
+ * or `acknowledged`; user_id alone; ...) takes its total from list lengths. A query with more
+ * filters checks them while walking the shortest candidate list, whose whole date range it walks to
+ * count the total: still bounded by the most selective filter, never by the table.
+ *
+ * Memory: a key with one event keeps the bare position; short lists are arrays that double from
+ * two; long ones are Uint32Arrays (4 bytes a position). A workspace event sits in 11 lists.
+ */
+import { Table } from '../store/table.js';
+import type { AuditEvent } from '../store/model.js';
+
+const SMALL_LIST_MAX = 256;
+
+/**
+ * An ascending list of positions: a plain array while small (capacity doubling from 2, so short
+ * lists waste little), a growable Uint32Array (4 bytes a position) once past SMALL_LIST_MAX.
+ */
+class PositionList {
+  private small: number[] | null;
+  private big: Uint32Array | null = null;
+  length: number;
+
+  constructor(first: number[] = []) {
+    this.small = first;
+    this.length = first.length;
+  }
+
+  push(pos: number): void {
+    const small = this.small;
+    if (small) {
+      if (this.length === small.length) {
+        if (this.length >= SMALL_LIST_MAX) {
+          this.big = new Uint32Array(this.length * 2);
+          this.big.set(small);
+          this.small = null;
+          this.big[this.length++] = pos;
+          return;
+        }
+        const grown = new Array<number>(Math.max(2, this.length * 2));
+        for (let i = 0; i < this.length; i++) grown[i] = small[i]!;
+        this.small = grown;
+      }
+      this.small![this.length++] = pos;
+      return;
+    }
+    let big = this.big!;
+    if (this.length === big.length) {
+      const grown = new Uint32Array(Math.ceil(big.length * 1.5));
+      grown.set(big);
+      this.big = big = grown;
+    }
+    big[this.length++] = pos;
+  }
+
+  at(i: number): number {
+    return this.small ? this.small[i]! : this.big![i]!;
+  }
+
+  /** Insert keeping the order (acknowledged lists: rare, and short). */
+  insertSorted(pos: number): void {
+    const i = this.lowerBoundValue(pos);
+    if (i < this.length && this.at(i) === pos) return;
+    this.push(pos);
+    for (let j = this.length - 1; j > i; j--) this.set(j, this.at(j - 1));
+    this.set(i, pos);
+  }
+
+  removeValue(pos: number): void {
+    const i = this.lowerBoundValue(pos);
+    if (i >= this.length || this.at(i) !== pos) return;
+    for (let j = i; j < this.length - 1; j++) this.set(j, this.at(j + 1));
+    this.length--;
+  }
+
+  /** First index whose position is >= `pos`. */
+  lowerBoundValue(pos: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.at(mid) < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private set(i: number, pos: number): void {
+    if (this.small) this.small[i] = pos;
+    else this.big![i] = pos;
+  }
+}
+
+/** Most keys (an object id, a calling user in one org) hold one event: kept as the bare position. */
+type Posting = number | PositionList;
+
+function addPosting(map: Map<string, Posting>, key: string, pos: number): void {
+  const cur = map.get(key);
+  if (cur === undefined) map.set(key, pos);
+  else if (typeof cur === 'number') map.set(key, new PositionList([cur, pos]));
+  else cur.push(pos);
+}
+
+function asList(p: Posting | undefined): PositionList {
+  if (p === undefined) return EMPTY_LIST;
+  return typeof p === 'number' ? new PositionList([p]) : p;
+}
+
+/**
+ * The lists of one tenant scope (an org, a workspace, a share): every event, the acknowledged
+ * ones, and per event name, category and subcategory (`dims`, keyed by interned `e:`/`c:`/`s:`
+ * strings so the keys cost nothing per scope).
+ */
+class ScopeIndex {
+  readonly all = new PositionList();
+  acknowledged: PositionList | null = null;
+  readonly dims = new Map<string, Posting>();
+}
+
+export type ScopeKind = 'org' | 'workspace' | 'user' | 'share';
+const SCOPE_KINDS: readonly ScopeKind[] = ['org', 'workspace', 'user', 'share'];
+type TenantKind = 'org' | 'workspace' | 'share';
+const TENANT_KINDS: readonly TenantKind[] = ['org', 'workspace', 'share'];
+
+export interface EventQuery {
+  /** every given scope must match (at least one is required) */
+  scopes: Partial<Record<ScopeKind, string>>;
+  event?: string | undefined;
+  category?: string | undefined;
+  subcategory?: string | undefined;
+  callingUserId?: string | undefined;
+  objectId?: string | undefined;
+  acknowledged?: boolean | undefined;
+  /** inclusive bounds, emulator-clock ms */
+  createdMin?: number | undefined;
+  createdMax?: number | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface EventPage {
+  /** newest first */
+  events: AuditEvent[];
+  total: number;
+  /** how the query was answered (tests and the bench read it) */
+  plan: { list: string; exact: boolean; scanned: number };
+}
+
+/** A source list for a query: the positions in range, and what it already guarantees. */
+interface Candidate {
+  name: string;
+  list: PositionList;
+  lo: number;
+  hi: number;
+  /** the number of query constraints the list implies on its own */
+  covers: number;
+  /** acknowledged positions to leave out (the `acknowledged=false` shortcut) */
+  exclude?: { list: PositionList; lo: number; hi: number };
+}
+
+const EMPTY_LIST = new PositionList();
+
+export class EventTable extends Table<AuditEvent> {
+  /** every event, ordered by `created` (then insertion) */
+  private all: AuditEvent[] = [];
+  /** tenant scopes, with their per-dimension lists */
+  private readonly tenants: Record<TenantKind, Map<string, ScopeIndex>> = { org: new Map(), workspace: new Map(), share: new Map() };
+  /** the user an event is about, the user who caused it, the object it names: one list each */
+  private readonly byUser = new Map<string, Posting>();
+  private readonly byCallingUser = new Map<string, Posting>();
+  private readonly byObject = new Map<string, Posting>();
+  /** `e:`/`c:`/`s:` + value, made once per distinct value and shared by every scope's `dims` */
+  private readonly dimKeys = { e: new Map<string, string>(), c: new Map<string, string>(), s: new Map<string, string>() };
+  /** the positions no longer match the rows (an out-of-order insert, a delete): rebuilt on next use */
+  private dirty = false;
+
+  constructor(onChange: () => void = () => {}) {
+    super('events', {}, onChange);
+  }
+
+  override insert(row: AuditEvent): AuditEvent {
+    const stored = super.insert(row);
+    const last = this.all[this.all.length - 1];
+    if (this.dirty || (last && last.created > stored.created)) this.dirty = true;
+    else this.addToIndex(stored, this.all.push(stored) - 1);
+    return stored;
+  }
+
+  override update(id: string, patch: Partial<AuditEvent> | ((row: AuditEvent) => AuditEvent)): AuditEvent {
+    const prev = this.get(id);
+    const next = super.update(id, patch);
+    if (this.dirty || !prev) {
+      this.dirty = true;
+      return next;
+    }
+    if (
+      prev.created !== next.created ||
+      prev.orgId !== next.orgId ||
+      prev.workspaceId !== next.workspaceId ||
+      prev.userId !== next.userId ||
+      prev.shareId !== next.shareId ||
+      prev.event !== next.event ||
+      prev.category !== next.category ||
+      prev.subcategory !== next.subcategory ||
+      prev.callingUserId !== next.callingUserId ||
+      prev.objectId !== next.objectId
+    ) {
+      this.dirty = true;
+      return next;
+    }
+    const pos = this.positionOf(prev);
+    if (pos < 0) {
+      this.dirty = true;
+      return next;
+    }
+    this.all[pos] = next;
+    if (prev.acknowledged !== next.acknowledged) {
+      for (const scope of this.tenantScopesOf(next)) {
+        if (next.acknowledged) (scope.acknowledged ??= new PositionList()).insertSorted(pos);
+        else scope.acknowledged?.removeValue(pos);
+      }
+    }
+    return next;
+  }
+
+  override delete(id: string): AuditEvent | undefined {
+    const gone = super.delete(id);
+    if (gone) this.dirty = true;
+    return gone;
+  }
+
+  override clear(): void {
+    super.clear();
+    this.resetIndex();
+    this.dirty = false;
+  }
+
+  /** Loading a state keeps start-up short: the indexes are built on first use. */
+  override load(rows: readonly AuditEvent[]): void {
+    super.load(rows);
+    this.resetIndex();
+    this.dirty = true;
+  }
+
+  /** The page of events matching `q`, newest first, and how many match in all. */
+  query(q: EventQuery): EventPage {
+    if (this.dirty) this.rebuild();
+    const constraints = countConstraints(q);
+    const candidates: Candidate[] = [];
+    for (const kind of TENANT_KINDS) {
+      const id = q.scopes[kind];
+      if (id === undefined) continue;
+      const scope = this.tenants[kind].get(id);
+      if (!scope) return { events: [], total: 0, plan: { list: `${kind} (none)`, exact: true, scanned: 0 } };
+      candidates.push(this.candidate(kind, scope.all, q, 1));
+      const dims: [string, 'e' | 'c' | 's', string | undefined][] = [
+        ['event', 'e', q.event],
+        ['category', 'c', q.category],
+        ['subcategory', 's', q.subcategory],
+      ];
+      for (const [name, dim, value] of dims) {
+        if (value === undefined) continue;
+        const key = this.dimKeys[dim].get(value);
+        candidates.push(this.candidate(`${kind}+${name}`, asList(key === undefined ? undefined : scope.dims.get(key)), q, 2));
+      }
+      const ack = scope.acknowledged ?? EMPTY_LIST;
+      if (q.acknowledged === true) candidates.push(this.candidate(`${kind}+acknowledged`, ack, q, 2));
+      if (q.acknowledged === false) {
+        const c = this.candidate(`${kind}-acknowledged`, scope.all, q, 2);
+        const range = this.candidate('', ack, q, 0);
+        c.exclude = { list: ack, lo: range.lo, hi: range.hi };
+        candidates.push(c);
+      }
+    }
+    if (q.scopes.user !== undefined) candidates.push(this.candidate('user', asList(this.byUser.get(q.scopes.user)), q, 1));
+    if (q.callingUserId !== undefined) candidates.push(this.candidate('calling_user', asList(this.byCallingUser.get(q.callingUserId)), q, 1));
+    if (q.objectId !== undefined) candidates.push(this.candidate('object', asList(this.byObject.get(q.objectId)), q, 1));
+    if (candidates.length === 0) throw new Error('an event query needs at least one scope');
+
+    // The shortest list wins; among equals, the one that implies the most constraints.
+    let best = candidates[0]!;
+    for (const c of candidates) {
+      const size = c.hi - c.lo;
+      const bestSize = best.hi - best.lo;
+      if (size < bestSize || (size === bestSize && c.covers > best.covers)) best = c;
+    }
+    const exact = best.covers === constraints;
+    return exact ? this.readExact(best, q) : this.readFiltered(best, q);
+  }
+
+  private candidate(name: string, list: PositionList, q: EventQuery, covers: number): Candidate {
+    const lo = q.createdMin === undefined ? 0 : this.lowerBound(list, q.createdMin);
+    const hi = q.createdMax === undefined ? list.length : this.upperBound(list, q.createdMax);
+    return { name, list, lo, hi: Math.max(lo, hi), covers };
+  }
+
+  private readExact(c: Candidate, q: EventQuery): EventPage {
+    const events: AuditEvent[] = [];
+    if (!c.exclude) {
+      const total = c.hi - c.lo;
+      for (let i = c.hi - 1 - q.offset; i >= c.lo && events.length < q.limit; i--) events.push(this.all[c.list.at(i)]!);
+      return { events, total, plan: { list: c.name, exact: true, scanned: events.length } };
+    }
+    // Every event of the scope minus the acknowledged ones: walk both lists from the newest end.
+    const ex = c.exclude;
+    const total = c.hi - c.lo - (ex.hi - ex.lo);
+    let j = ex.hi - 1;
+    let skipped = 0;
+    let scanned = 0;
+    for (let i = c.hi - 1; i >= c.lo && events.length < q.limit; i--) {
+      const pos = c.list.at(i);
+      scanned++;
+      while (j >= ex.lo && ex.list.at(j) > pos) j--;
+      if (j >= ex.lo && ex.list.at(j) === pos) continue;
+      if (skipped < q.offset) skipped++;
+      else events.push(this.all[pos]!);
+    }
+    return { events, total, plan: { list: c.name, exact: true, scanned } };
+  }
+
+  private readFiltered(c: Candidate, q: EventQuery): EventPage {
+    const events: AuditEvent[] = [];
+    let total = 0;
+    for (let i = c.hi - 1; i >= c.lo; i--) {
+      const e = this.all[c.list.at(i)]!;
+      if (!matches(e, q)) continue;
+      if (total >= q.offset && events.length < q.limit) events.push(e);
+      total++;
+    }
+    return { events, total, plan: { list: c.name, exact: false, scanned: c.hi - c.lo } };
+  }
+
+  /** First index in `list` whose event was created at or after `t`. */
+  private lowerBound(list: PositionList, t: number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.all[list.at(mid)]!.created < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First index in `list` whose event was created after `t`. */
+  private upperBound(list: PositionList, t: number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.all[list.at(mid)]!.created <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The position of a stored event: binary search on its time, then a look among equal times. */
+  private positionOf(e: AuditEvent): number {
+    let lo = 0;
+    let hi = this.all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.all[mid]!.created < e.created) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.all.length && this.all[i]!.created === e.created; i++) if (this.all[i]!.id === e.id) return i;
+    return -1;
+  }
+
+  private tenantScope(kind: TenantKind, id: string): ScopeIndex {
+    const map = this.tenants[kind];
+    let scope = map.get(id);
+    if (!scope) map.set(id, (scope = new ScopeIndex()));
+    return scope;
+  }
+
+  private tenantScopesOf(e: AuditEvent): ScopeIndex[] {
+    const out: ScopeIndex[] = [];
+    if (e.orgId !== null) out.push(this.tenantScope('org', e.orgId));
+    if (e.workspaceId !== null) out.push(this.tenantScope('workspace', e.workspaceId));
+    if (e.shareId !== null) out.push(this.tenantScope('share', e.shareId));
+    return out;
+  }
+
+  private dimKey(dim: 'e' | 'c' | 's', value: string): string {
+    const keys = this.dimKeys[dim];
+    let key = keys.get(value);
+    if (key === undefined) keys.set(value, (key = `${dim}:${value}`));
+    return key;
+  }
+
+  private addToIndex(e: AuditEvent, pos: number): void {
+    const ek = this.dimKey('e', e.event);
+    const ck = this.dimKey('c', e.category);
+    const sk = this.dimKey('s', e.subcategory);
+    for (const scope of this.tenantScopesOf(e)) {
+      scope.all.push(pos);
+      addPosting(scope.dims, ek, pos);
+      addPosting(scope.dims, ck, pos);
+      addPosting(scope.dims, sk, pos);
+      if (e.acknowledged) (scope.acknowledged ??= new PositionList()).push(pos);
+    }
+    if (e.userId !== null) addPosting(this.byUser, e.userId, pos);
+    if (e.callingUserId !== null) addPosting(this.byCallingUser, e.callingUserId, pos);
+    if (e.objectId !== null) addPosting(this.byObject, e.objectId, pos);
+  }
+
+  private resetIndex(): void {
+    this.all = [];
+    for (const kind of TENANT_KINDS) this.tenants[kind].clear();
+    this.byUser.clear();
+    this.byCallingUser.clear();
+    this.byObject.clear();
+  }
+
+  /** Sort every event by time (stable: insertion order among equal times) and index it again. */
+  private rebuild(): void {
+    this.resetIndex();
+    const rows = this.toArray();
+    let sorted = true;
+    for (let i = 1; i < rows.length && sorted; i++) sorted = rows[i - 1]!.created <= rows[i]!.created;
+    if (sorted) this.all = rows;
+    else {
+      const order = rows.map((_, i) => i);
+      order.sort((a, b) => rows[a]!.created - rows[b]!.created || a - b);
+      this.all = order.map((i) => rows[i]!);
+    }
+    for (let pos = 0; pos < this.all.length; pos++) this.addToIndex(this.all[pos]!, pos);
+    this.dirty = false;
+  }
+}
+
+function countConstraints(q: EventQuery): number {
+  let n = 0;
+  for (const kind of SCOPE_KINDS) if (q.scopes[kind] !== undefined) n++;
+  for (const v of [q.event, q.category, q.subcategory, q.callingUserId, q.objectId, q.acknowledged]) if (v !== undefined) n++;
+  return n;
+}
+
+function matches(e: AuditEvent, q: EventQuery): boolean {
+  const s = q.scopes;
+  return (
+    (s.org === undefined || e.orgId === s.org) &&
+    (s.workspace === undefined || e.workspaceId === s.workspace) &&
+    (s.user === undefined || e.userId === s.user) &&
+    (s.share === undefined || e.shareId === s.share) &&
+    (q.event === undefined || e.event === q.event) &&
+    (q.category === undefined || e.category === q.category) &&
+    (q.subcategory === undefined || e.subcategory === q.subcategory) &&
+    (q.callingUserId === undefined || e.callingUserId === q.callingUserId) &&
+    (q.objectId === undefined || e.objectId === q.objectId) &&
+    (q.acknowledged === undefined || e.acknowledged === q.acknowledged)
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * `--seed` takes a state file or a scenario name. Named scenarios live in fixtures/scenarios/;
+ * `large` is generated there the first time it is asked for. Seeds are templates: their times are
+ * shifted so the seed's `savedAt` becomes now (credits used this period, tokens not yet expired).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fromPackageRoot } from './paths.js';
+import { readStateFile } from './store/persistence.js';
+import { shiftTimes } from './store/time-shift.js';
+import type { StateFile } from './store/db.js';
+
+export interface SeedPersona {
+  role: string;
+  tenant: string | null;
+  email: string;
+  password: string;
+  api_key: string;
+  account_type: string;
+  user_id: string;
+}
+
+export interface LoadedSeed {
+  file: string;
+  state: StateFile;
+  scenario?: { name: string; description: string; tenants: number } | undefined;
+  personas: SeedPersona[];
+}
+
+export function scenarioPath(name: string): string {
+  return fromPackageRoot('fixtures', 'scenarios', `${name}.json`);
+}
+
+/** Is this `--seed` value a scenario name rather than a path? */
+export function isScenarioName(ref: string): boolean {
+  return /^[a-z][a-z0-9-]*$/.test(ref) && !existsSync(ref);
+}
+
+/** Make a scenario file (the generator and faker load only here, never at ordinary start-up). */
+export async function generateScenarioFile(name: string, out: string, onProgress?: (done: number, total: number) => void): Promise<void> {
+  const { SCENARIOS } = await import('../fixtures/scenarios.js');
+  const def = SCENARIOS[name];
+  if (!def) throw new Error(`unknown scenario "${name}" (known: ${Object.keys(SCENARIOS).join(', ')})`);
+  const { generateScenario, serializeScenario } = await import('../fixtures/generate.js');
+  const file = await generateScenario({ ...def, ...(onProgress ? { onProgress } : {}) });
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, serializeScenario(file));
+}
+
+export async function loadSeed(ref: string, now: number, log: (msg: string) => void = () => {}): Promise<LoadedSeed> {
+  let file = ref;
+  if (isScenarioName(ref)) {
+    file = scenarioPath(ref);
+    if (!existsSync(file)) {
+      const { SCENARIOS } = await import('../fixtures/scenarios.js');
+      if (!SCENARIOS[ref]) throw new Error(`--seed ${ref}: no such file, and no scenario of that name (known: ${Object.keys(SCENARIOS).join(', ')})`);
+      log(`generating the ${ref} scenario into ${file} (first use)`);
+      await generateScenarioFile(ref, file);
+    }
+  }
+  const raw = await readStateFile(file);
+  const extra = raw as StateFile & { scenario?: LoadedSeed['scenario']; personas?: SeedPersona[] };
+  return { file, state: shiftTimes(raw, now), scenario: extra.scenario, personas: Array.isArray(extra.personas) ? extra.personas : [] };
+}

@@ -1,0 +1,336 @@
+import { z } from 'zod';
+import { defineRoute } from '../http/define.js';
+import { callerOf } from '../http/context.js';
+import { Errors } from '../http/errors.js';
+import { formatTime } from '../http/format.js';
+import { RawResponse } from '../http/route.js';
+import { formBool, formInt, lazy } from '../http/schema.js';
+import { nodeJson, uploadJson } from './format.js';
+import {
+  chunkBody,
+  chunkQuery,
+  createFolderBody,
+  createNoteBody,
+  listQuery,
+  readQuery,
+  uploadCreateBody,
+  uploadDetailsQuery,
+  uploadParams,
+  workspaceNodeParams,
+} from './schema.js';
+
+const STORAGE_SOURCE = 'API notes "Storage and ingestion"; docs.fast.io/storage.html; official client src/api/storage.rs';
+const UPLOAD_SOURCE = 'API notes "Storage and ingestion"; agent guide v1.29 "File Uploads"; official client src/api/upload.rs';
+
+const STORAGE_CREDITS_CHOICE =
+  'storage credits: 100 per GiB held, pro-rated; a stored version is charged for the rest of the period, bytes held at a period start for the whole period at the first storage operation of that period; no refunds; never refused (past the limit only what is left is charged)';
+const FOREIGN_NODE_CHOICE = "another workspace's node id answers 401/115069 (also when the caller reaches that workspace)";
+const NAME_CHOICE = 'names: 1-255 characters, trimmed, no "/", "\\", control characters, "." or ".."';
+
+const READ_TOKEN_INVALID = () => Errors.unauthenticated('The download token is invalid or has expired; ask requestread for a new one.');
+
+const settleQuery = lazy(() => z.object({ timeout_ms: formInt({ min: 0, max: 120_000 }).optional(), now: formBool().optional() }));
+
+export const storageRoutes = [
+  // ---- uploads
+  defineRoute({
+    method: 'POST',
+    path: '/current/upload/',
+    area: 'storage',
+    summary: 'Upload a file in one call (multipart `chunk`, up to 4 MB) or open a chunked upload session (no `chunk`)',
+    body: uploadCreateBody,
+    files: true,
+    parity: {
+      status: 'implemented',
+      source: UPLOAD_SOURCE,
+      choices: [
+        'answers `{id, new_file_id}` (single call) or `{id}` (session), flat',
+        'a single call larger than 4 MiB answers 400/1605 naming `chunk`; a `size` that differs from the bytes answers 400/1605',
+        'a file named like an existing file of the folder becomes its new version (same node id, new version id); the previous version is not kept',
+        'instance_id is required (uploads without a destination and addfile are not emulated); profile_type=share answers 501',
+        'a text field `chunk` is taken as the file content (UTF-8)',
+        'plan file size and storage limits are checked when a session opens and again when it is stored (402/1685)',
+        STORAGE_CREDITS_CHOICE,
+        NAME_CHOICE,
+      ],
+    },
+    handler: (ctx, { body, files }, emu) => {
+      const { upload, node, scope } = emu.storage.upload(callerOf(ctx), body, files);
+      ctx.orgId = scope.org.id;
+      return node ? { id: upload.id, new_file_id: node.id } : { id: upload.id };
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/upload/:upload_id/chunk/',
+    area: 'storage',
+    summary: 'Add one chunk (multipart `chunk`, `order` from 1, `size`) to an upload session',
+    params: uploadParams,
+    query: chunkQuery,
+    body: chunkBody,
+    files: true,
+    parity: {
+      status: 'implemented',
+      source: UPLOAD_SOURCE,
+      choices: [
+        'chunks up to 4 MiB, order 1-10,000; re-sending an order replaces that chunk',
+        "another user's session answers 404/1609",
+        'chunks after complete answer 409/1660',
+        'one audit event per chunk (`upload_chunk_added`)',
+      ],
+    },
+    handler: (ctx, { params, query, body, files }, emu) => {
+      emu.storage.addChunk(callerOf(ctx).user, params.upload_id, query.order, query.size, files, body.chunk);
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/upload/:upload_id/complete/',
+    area: 'storage',
+    summary: 'Assemble an upload session and store the file (assembling -> complete -> storing -> stored)',
+    params: uploadParams,
+    parity: {
+      status: 'implemented',
+      source: UPLOAD_SOURCE,
+      choices: [
+        'each status step takes --ingest-delay-ms',
+        'missing chunks or a byte count that differs from `size` end in assembly_failed with status_message',
+        'a plan limit, a deleted folder or a lost membership at storing time ends in store_failed',
+        'complete without chunks answers 400/1605; twice answers 409/1660',
+      ],
+    },
+    handler: (ctx, { params }, emu) => {
+      const upload = emu.storage.complete(callerOf(ctx).user, params.upload_id);
+      return { id: upload.id, status: upload.status };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/upload/:upload_id/details/',
+    area: 'storage',
+    summary: 'An upload session under `session`: status, status_message, new_file_id, chunks',
+    params: uploadParams,
+    query: uploadDetailsQuery,
+    parity: {
+      status: 'implemented',
+      source: UPLOAD_SOURCE,
+      choices: ['`wait` (seconds, up to 60) holds a session that is assembling or storing until it changes'],
+    },
+    handler: async (ctx, { params, query }, emu) => {
+      const upload = await emu.storage.uploadDetails(callerOf(ctx).user, params.upload_id, query.wait ?? 0, ctx.signal);
+      return { session: uploadJson(upload) };
+    },
+  }),
+
+  defineRoute({
+    method: 'DELETE',
+    path: '/current/upload/:upload_id/',
+    area: 'storage',
+    summary: 'Delete an upload session (a stored file stays)',
+    params: uploadParams,
+    parity: { status: 'implemented', source: UPLOAD_SOURCE },
+    handler: (ctx, { params }, emu) => {
+      emu.storage.cancelUpload(callerOf(ctx).user, params.upload_id);
+    },
+  }),
+
+  // ---- nodes
+  defineRoute({
+    method: 'GET',
+    path: '/current/workspace/:workspace_id/storage/:node_id/list/',
+    area: 'storage',
+    summary: 'List a folder (`root`, `trash` or a folder id)',
+    params: workspaceNodeParams,
+    query: listQuery,
+    access: { workspace: 'workspace_id', action: 'workspace.storage.read' },
+    parity: {
+      status: 'implemented',
+      source: STORAGE_SOURCE,
+      choices: [
+        'answers `nodes[]` with `pagination` (limit/offset; page_size is an alias of limit; cursors are not emulated)',
+        'folders first, then sort_by (name default), then id',
+        'the trash lists deleted nodes, not the contents of deleted folders',
+        FOREIGN_NODE_CHOICE,
+      ],
+    },
+    handler: (_ctx, { params, query, scope }, emu) => {
+      const { nodes, pagination } = emu.storage.list(scope, params.node_id, query);
+      return { nodes: nodes.map(nodeJson), pagination };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/workspace/:workspace_id/storage/:node_id/details/',
+    area: 'storage',
+    summary: 'One node under `node`, with `ai: {state}`, size, mimetype, version',
+    params: workspaceNodeParams,
+    access: { workspace: 'workspace_id', action: 'workspace.storage.read' },
+    parity: {
+      status: 'implemented',
+      source: STORAGE_SOURCE,
+      choices: [
+        '`ai.reason` (why ingestion failed: `credits`, `parse_error: …`, `unsupported_type`) and `ai.pages` are emulator additions',
+        'a node in the trash is shown with `deleted: true`',
+        FOREIGN_NODE_CHOICE,
+      ],
+    },
+    handler: (_ctx, { params, scope }, emu) => ({ node: nodeJson(emu.storage.node(scope, params.node_id, 'allow')) }),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/workspace/:workspace_id/storage/:node_id/createfolder/',
+    area: 'storage',
+    summary: 'Create a folder under `root` or a folder (`name`; `force` makes a new one on a name clash)',
+    params: workspaceNodeParams,
+    body: createFolderBody,
+    access: { workspace: 'workspace_id', action: 'workspace.storage.write' },
+    parity: {
+      status: 'implemented',
+      source: STORAGE_SOURCE,
+      choices: [
+        'answers the folder under `node`',
+        'with force, a clash is renamed "name (2)", "name (3)", …',
+        'a file of the same name answers 409/1660 without force',
+        NAME_CHOICE,
+      ],
+    },
+    handler: (ctx, { params, body, scope }, emu) => ({
+      node: nodeJson(emu.storage.createFolder(callerOf(ctx).user, scope, params.node_id, body.name, body.force ?? false)),
+    }),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/workspace/:workspace_id/storage/:node_id/createnote/',
+    area: 'storage',
+    summary: 'Create a markdown note (`name` ending .md, `content` up to 100 KB); ingested like a file',
+    params: workspaceNodeParams,
+    body: createNoteBody,
+    access: { workspace: 'workspace_id', action: 'workspace.storage.write' },
+    parity: {
+      status: 'implemented',
+      source: 'agent guide v1.29 "Notes"; API notes "Storage and ingestion"',
+      choices: ['answers the note under `node`', 'a name already used in the folder answers 409/1660 (updatenote is not emulated)', STORAGE_CREDITS_CHOICE],
+    },
+    handler: (ctx, { params, body, scope }, emu) => ({
+      node: nodeJson(emu.storage.createNote(callerOf(ctx).user, scope, params.node_id, body.name, body.content)),
+    }),
+  }),
+
+  defineRoute({
+    method: 'DELETE',
+    path: '/current/workspace/:workspace_id/storage/:node_id/delete/',
+    area: 'storage',
+    summary: 'Move a node to the trash (a folder with its contents); it leaves search at once',
+    params: workspaceNodeParams,
+    access: { workspace: 'workspace_id', action: 'workspace.storage.write' },
+    parity: { status: 'implemented', source: STORAGE_SOURCE, choices: ['trashed bytes still count as held storage until purged', FOREIGN_NODE_CHOICE] },
+    handler: (ctx, { params, scope }, emu) => {
+      emu.storage.trash(callerOf(ctx).user, scope, params.node_id);
+    },
+  }),
+
+  defineRoute({
+    method: 'DELETE',
+    path: '/current/workspace/:workspace_id/storage/:node_id/purge/',
+    area: 'storage',
+    summary: 'Delete a trashed node for good, with its bytes',
+    params: workspaceNodeParams,
+    access: { workspace: 'workspace_id', action: 'workspace.storage.write' },
+    parity: { status: 'implemented', source: STORAGE_SOURCE, choices: ['a node not in the trash answers 400/1605', 'purging refunds no storage credits'] },
+    handler: (ctx, { params, scope }, emu) => {
+      emu.storage.purge(callerOf(ctx).user, scope, params.node_id);
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/workspace/:workspace_id/storage/:node_id/requestread/',
+    area: 'storage',
+    summary: 'A download token for read/?token= (no bearer needed)',
+    params: workspaceNodeParams,
+    access: { workspace: 'workspace_id', action: 'workspace.storage.read' },
+    parity: {
+      status: 'implemented',
+      source: 'agent guide v1.29 "Download Tokens"; official client src/api/download.rs',
+      choices: ['a token lives 1 hour on the emulator clock and opens one version of one node', 'answers `token` and `expires`'],
+    },
+    handler: (ctx, { params, scope }, emu) => {
+      const { token, expires } = emu.storage.requestRead(callerOf(ctx).user, scope, params.node_id);
+      return { token, expires: formatTime(expires) };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/current/workspace/:workspace_id/storage/:node_id/read/',
+    area: 'storage',
+    summary: "Download a file's bytes, with `?token=` from requestread or a bearer (bandwidth credits)",
+    // The token stands in for the bearer, so the route checks credentials itself.
+    auth: 'none',
+    params: workspaceNodeParams,
+    query: readQuery,
+    parity: {
+      status: 'implemented',
+      source: 'agent guide v1.29 "Download Tokens"; official client src/api/download.rs, src/api/storage.rs read_raw',
+      choices: [
+        'bandwidth: 212 credits per 10^9 bytes, fractional; past the budget the download answers 402/1696 and sends nothing',
+        'a token whose user lost access to the workspace answers 401/10545',
+        'version_id other than the current version answers 404/1609 (previous versions are not kept)',
+        'HEAD is not charged',
+      ],
+    },
+    handler: async (ctx, { params, query }, emu) => {
+      const wsRef = params.workspace_id;
+      let caller;
+      let versionId = query.version_id;
+      // PARITY: CHOICE. A token's user must still reach the workspace (else 401/10545).
+      if (query.token) {
+        const claims = emu.storage.verifyReadToken(query.token, params.node_id);
+        const user = emu.db.users.get(claims.userId);
+        if (!user || emu.access.findWorkspace(wsRef, user.id)?.id !== claims.workspaceId) throw READ_TOKEN_INVALID();
+        caller = { user, credential: { kind: 'api_key' as const, keyId: 'download-token' } };
+        versionId = claims.versionId ?? versionId;
+      } else {
+        const m = /^Bearer\s+(\S+)\s*$/i.exec(ctx.authorization ?? '');
+        if (!m) throw Errors.unauthenticated();
+        caller = await emu.users.authenticate(m[1]!);
+        if (!caller.user.emailVerified) throw Errors.emailNotVerified();
+      }
+      ctx.caller = caller;
+      const scope = emu.access.workspace(caller, wsRef, 'workspace.storage.read');
+      ctx.orgId = scope.org.id;
+      const { node, bytes } = emu.storage.download(caller.user, scope, params.node_id, versionId, ctx.method !== 'HEAD');
+      return new RawResponse(bytes, node.mimetype ?? 'application/octet-stream', 200, {
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(node.name)}`,
+        'content-length': String(bytes.length),
+      });
+    },
+  }),
+
+  // ---- emulator only
+  defineRoute({
+    method: 'POST',
+    path: '/_emulator/jobs/settle',
+    area: 'control',
+    summary: 'Wait until upload assembly and ingestion have nothing scheduled or running (`now=true`: run them without their delay)',
+    auth: 'none',
+    query: settleQuery,
+    emulatorOnly: true,
+    parity: { status: 'implemented', source: 'emulator control plane (no live counterpart)' },
+    handler: async (_ctx, { query }, emu) => {
+      const timeoutMs = query.timeout_ms ?? 30_000;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      const work = query.now ? emu.jobs.drain() : emu.jobs.settle();
+      const outcome = await Promise.race([work.then(() => 'settled' as const), timedOut]);
+      clearTimeout(timer);
+      return { settled: outcome === 'settled', pending: emu.jobs.size };
+    },
+  }),
+];

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { formBool, formInt, lazy, text } from '../http/schema.js';
+import { normalizeOpaqueId } from '../store/ids.js';
+
+/**
+ * PARITY: CHOICE. Node names are 1-255 characters with no `/`, `\`, control characters, and are
+ * not `.` or `..`; surrounding whitespace is trimmed. The live rules are not published; these
+ * refuse path traversal (`../../etc`) and names no file system could hold.
+ */
+export const NODE_NAME_MAX = 255;
+
+export function nodeName(max = NODE_NAME_MAX) {
+  return text({ min: 1, max })
+    .refine((v) => !/[/\\]/.test(v), 'A name must not contain "/" or "\\".')
+    .refine((v) => !/\p{Cc}/u.test(v), 'A name must not contain control characters.')
+    .refine((v) => v !== '.' && v !== '..', 'A name must not be "." or "..".');
+}
+
+/** An opaque id of one type, accepted in its display form (hyphens, upper case) too. */
+export function opaqueId(type: string, what: string) {
+  const pattern = new RegExp(`^${type}[0-9a-z]{28,29}$`);
+  return z
+    .string()
+    .max(100)
+    .transform(normalizeOpaqueId)
+    .pipe(z.string().regex(pattern, `Expected ${what}.`));
+}
+
+/** A node id, `root` or `trash` in a storage path (each route narrows what it accepts). */
+function nodeRef() {
+  return z
+    .string()
+    .max(100)
+    .transform((s) => (s === 'root' || s === 'trash' ? s : normalizeOpaqueId(s)))
+    .pipe(z.string().regex(/^(root|trash|2[0-9a-z]{28,29})$/, 'Expected a node id, "root" or "trash".'));
+}
+
+export const workspaceNodeParams = lazy(() => z.object({ workspace_id: z.string().min(1).max(100), node_id: nodeRef() }));
+
+export const uploadParams = lazy(() => z.object({ upload_id: opaqueId('5', 'an upload id') }));
+
+/** PARITY: listing takes the project's `limit`/`offset`; `page_size` is the official client's name for `limit`. */
+export const listQuery = lazy(() =>
+  z.object({
+    limit: formInt({ min: 1, max: 500 }).optional(),
+    page_size: formInt({ min: 1, max: 500 }).optional(),
+    offset: formInt({ min: 0 }).optional(),
+    sort_by: z.enum(['name', 'created', 'modified', 'updated', 'size', 'type']).optional(),
+    sort_dir: z.enum(['asc', 'desc']).optional(),
+  }),
+);
+
+export const createFolderBody = lazy(() => z.object({ name: nodeName(), force: formBool().optional() }));
+
+/** PARITY: agent guide v1.29 "Notes": `name` ends in `.md`, at most 100 characters; `content` at most 100 KB. */
+export const NOTE_MAX_BYTES = 100 * 1024;
+export const createNoteBody = lazy(() =>
+  z.object({
+    name: nodeName(100).refine((v) => /\.md$/i.test(v), 'A note name must end in ".md".'),
+    // Not trimmed: the note is stored as written. Control characters other than tab and line
+    // breaks are stripped (agent guide), NUL included.
+    content: z
+      .string()
+      .transform((v) => v.replace(/[\p{Cc}]/gu, (c) => (c === '\t' || c === '\n' || c === '\r' ? c : '')))
+      .refine((v) => Buffer.byteLength(v, 'utf8') <= NOTE_MAX_BYTES, `A note holds at most ${NOTE_MAX_BYTES} bytes.`),
+  }),
+);
+
+/**
+ * `POST /current/upload/`: the official client's fields (src/api/upload.rs). With a `chunk` file
+ * part it is a single-call upload; without, it opens a chunked session.
+ */
+export const uploadCreateBody = lazy(() =>
+  z.object({
+    name: nodeName().optional(),
+    size: formInt({ min: 0, max: 2 ** 50 }).optional(),
+    action: z.enum(['create']).optional(),
+    instance_id: z.string().trim().min(1).max(100),
+    profile_type: z.enum(['workspace', 'share']).optional(),
+    folder_id: nodeRef().optional(),
+    org: z.string().max(100).optional(),
+    // PARITY: CHOICE. A text field named chunk (not a file part) carries the content as UTF-8.
+    chunk: z.string().optional(),
+  }),
+);
+
+/** PARITY: chunk `order` is 1-based (agent guide v1.29 "Large Files"); the 10,000 cap is CHOICE. */
+export const chunkQuery = lazy(() =>
+  z.object({
+    order: formInt({ min: 1, max: 10_000 }),
+    size: formInt({ min: 0, max: 2 ** 50 }).optional(),
+  }),
+);
+
+/** A chunk travels as a multipart file part; a text field `chunk` is accepted too. */
+export const chunkBody = lazy(() => z.object({ chunk: z.string().optional() }));
+
+export const uploadDetailsQuery = lazy(() => z.object({ wait: formInt({ min: 0, max: 60 }).optional() }));
+
+export const readQuery = lazy(() => z.object({ token: z.string().min(1).max(2000).optional(), version_id: z.string().max(100).optional() }));

@@ -1,0 +1,143 @@
+/**
+ * Events search benchmark: a million audit events recorded through the audit log (the path every
+ * mutation takes), then searches as the route runs them (the index query and the JSON rendering),
+ * with latency percentiles, the heap the events and their indexes take, and the time a state
+ * export/import round trip takes to rebuild the indexes.
+ *
+ *   npx tsc -p tsconfig.build.json && node --expose-gc dist/scripts/bench/events-search.js [events] [queries]
+ *
+ * Two shapes of tenant: 10,000 orgs of 10 workspaces sharing the events evenly (the scale shape),
+ * and one "hot" org that holds half of all events (the worst case for an org-filtered search).
+ */
+import { Emulator } from '../../emulator/emulator.js';
+import { loadConfig } from '../../emulator/config.js';
+import { eventJson } from '../../emulator/events/format.js';
+import type { EventQuery } from '../../emulator/events/event-table.js';
+import { summarize } from './stats.js';
+
+const EVENTS = Number(process.argv[2] ?? 1_000_000);
+const QUERIES = Number(process.argv[3] ?? 2_000);
+const ORGS = 10_000;
+const WORKSPACES_PER_ORG = 10;
+const USERS = 20_000;
+
+const KINDS: [event: string, category: string, subcategory: string, onWorkspace: boolean][] = [
+  ['workspace_storage_file_added', 'workspace', 'storage', true],
+  ['workspace_storage_file_deleted', 'workspace', 'storage', true],
+  ['added_member_to_workspace', 'workspace', 'members', true],
+  ['workspace_updated', 'workspace', 'settings', true],
+  ['ai_chat_new_message', 'ai', 'ai', true],
+  ['org_updated', 'org', 'settings', false],
+  ['added_member_to_org', 'org', 'members', false],
+  ['credits_threshold_reached', 'billing', 'billing', false],
+];
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+function heapUsed(): number {
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+
+function main(): void {
+  const rnd = prng(5);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const emu = new Emulator(loadConfig({ port: 0 }));
+  const orgIds = Array.from({ length: ORGS }, () => emu.ids.profileId());
+  const workspaceIds = orgIds.map(() => Array.from({ length: WORKSPACES_PER_ORG }, () => emu.ids.profileId()));
+  const userIds = Array.from({ length: USERS }, () => emu.ids.profileId());
+  const hot = orgIds[0]!;
+
+  const before = heapUsed();
+  const t0 = performance.now();
+  for (let i = 0; i < EVENTS; i++) {
+    // Spread the events over 30 days of emulator time.
+    if (i % 1000 === 999) emu.clock.advance((30 * 86_400) / (EVENTS / 1000));
+    // Half of the events go to the hot org, the rest spread over every org.
+    const o = rnd() < 0.5 ? 0 : Math.floor(rnd() * ORGS);
+    const [event, category, subcategory, onWorkspace] = pick(KINDS);
+    const user = pick(userIds);
+    emu.audit.record({
+      event,
+      category,
+      subcategory,
+      orgId: orgIds[o],
+      workspaceId: onWorkspace ? pick(workspaceIds[o]!) : null,
+      userId: user,
+      callingUserId: rnd() < 0.8 ? user : pick(userIds),
+      objectId: onWorkspace ? emu.ids.opaqueId('2') : orgIds[o],
+      data: { name: `thing ${i}` },
+    });
+  }
+  const recordMs = performance.now() - t0;
+  const after = heapUsed();
+
+  const queries: [string, () => EventQuery][] = [
+    ['org, limit 250 (scale org)', () => ({ scopes: { org: pick(orgIds) }, limit: 250, offset: 0 })],
+    ['org, limit 250 (hot org)', () => ({ scopes: { org: hot }, limit: 250, offset: 0 })],
+    ['org, limit 250, offset 100k (hot org)', () => ({ scopes: { org: hot }, limit: 250, offset: 100_000 })],
+    ['org + subcategory members, limit 250 (hot org)', () => ({ scopes: { org: hot }, subcategory: 'members', limit: 250, offset: 0 })],
+    [
+      'org + event, last 24 h of a 30-day spread (hot org)',
+      () => ({ scopes: { org: hot }, event: 'org_updated', createdMin: emu.clock.now() - 86_400_000, limit: 250, offset: 0 }),
+    ],
+    ['workspace + category, limit 250', () => ({ scopes: { workspace: pick(workspaceIds[0]!) }, category: 'ai', limit: 250, offset: 0 })],
+    ['org + acknowledged=false, limit 250 (hot org)', () => ({ scopes: { org: hot }, acknowledged: false, limit: 250, offset: 0 })],
+    [
+      'org + calling user + category (filtered walk, hot org)',
+      () => ({ scopes: { org: hot }, callingUserId: pick(userIds), category: 'org', limit: 250, offset: 0 }),
+    ],
+  ];
+
+  console.log(`events: ${EVENTS.toLocaleString('en')} recorded in ${(recordMs / 1000).toFixed(1)} s (${((recordMs * 1000) / EVENTS).toFixed(1)} µs each)`);
+  console.log(
+    `heap: ${mb(after)} in use; events and their indexes ${mb(after - before)} (${((after - before) / EVENTS).toFixed(0)} bytes per event); rss ${mb(process.memoryUsage().rss)}`,
+  );
+  console.log(`hot org: ${emu.db.events.query({ scopes: { org: hot }, limit: 1, offset: 0 }).total.toLocaleString('en')} events`);
+  const e0 = performance.now();
+  let state: ReturnType<Emulator['exportState']> | undefined = emu.exportState();
+  const exported = performance.now() - e0;
+  const i0 = performance.now();
+  emu.importState(state);
+  state = undefined;
+  const imported = performance.now() - i0;
+  console.log(`\nstate round trip: export ${exported.toFixed(0)} ms, import (rows; indexes are built on first use) ${imported.toFixed(0)} ms`);
+  const b0 = performance.now();
+  const check = emu.db.events.query({ scopes: { org: hot }, limit: 250, offset: 0 });
+  console.log(`first search after import (builds the indexes): ${(performance.now() - b0).toFixed(0)} ms`);
+  const heapAfterImport = heapUsed();
+  console.log(
+    `after import: hot org has ${check.total.toLocaleString('en')} events; heap ${mb(heapAfterImport)} (${((heapAfterImport - before) / EVENTS).toFixed(0)} bytes per event, the activity hub empty); rss ${mb(process.memoryUsage().rss)}`,
+  );
+  heapUsed();
+  console.log('\nquery (index + rendering the page as JSON)                 p50 ms   p99 ms   max ms   list / exact / scanned');
+  for (const [name, make] of queries) {
+    for (let i = 0; i < 50; i++) emu.db.events.query(make());
+    const samples: number[] = [];
+    let plan = '';
+    for (let i = 0; i < QUERIES; i++) {
+      const q = make();
+      const s = performance.now();
+      const page = emu.db.events.query(q);
+      JSON.stringify({ result: true, events: page.events.map(eventJson), pagination: { total: page.total } });
+      samples.push(performance.now() - s);
+      plan = `${page.plan.list} / ${page.plan.exact} / ${page.plan.scanned}`;
+    }
+    const st = summarize(samples);
+    console.log(`${name.padEnd(58)} ${st.p50.toFixed(3).padStart(7)} ${st.p99.toFixed(3).padStart(8)} ${st.max.toFixed(3).padStart(8)}   ${plan}`);
+  }
+}
+
+main();

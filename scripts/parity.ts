@@ -1,0 +1,404 @@
+/**
+ * The parity report: for every route the emulator serves, its status, the contract tests that
+ * cover it, whether a live run validated it, its CHOICEs and known divergences; a score per area.
+ *
+ *   node dist/scripts/parity.js [--run] [--check] [--out DIR]
+ *
+ * Inputs: the route table (an emulator built in this process, `routes` of buildEmulator) and the
+ * records the contract harness writes per file and target
+ * (test-results/contract-coverage/<target>-<file>.json). Each recorded request is mapped to its
+ * route template with the emulator's own Router.
+ *
+ * - `--run` first runs the in-process contract project (vitest) so the records are fresh; the
+ *   report is written even when a contract test fails (it says so), and the exit code is then 1.
+ * - `--check` writes nothing: it fails (exit 1) when a served route has no contract test, a
+ *   contract test has no marker, a contract file imports `test`/`it` from vitest, or a contract
+ *   file's record is missing or older than the file. `npm test` runs it after the suites.
+ *
+ * Writes PARITY.md and parity.json at the package root (or --out).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Marker, TestRecord } from '../contracts/harness.js';
+import { Router, type AnyRoute, type Area, type ParityStatus } from '../emulator/http/route.js';
+import { fromPackageRoot } from '../emulator/paths.js';
+import { buildEmulator } from '../emulator/server.js';
+import { VERSION } from '../emulator/version.js';
+
+export const API_AREAS: readonly Area[] = ['auth', 'orgs', 'members', 'workspaces', 'storage', 'intelligence', 'events', 'billing', 'transfer'];
+const TARGETS = ['inprocess', 'http'] as const;
+
+interface CoverageFile {
+  target: string;
+  file: string;
+  writtenAt?: string;
+  tests: TestRecord[];
+}
+
+export interface CoveringTest {
+  file: string;
+  test: string;
+  marker: Marker['kind'] | 'none';
+  liveValidated: string | null;
+  targets: string[];
+  outcomes: string[];
+}
+
+export interface ParityRoute {
+  method: string;
+  path: string;
+  area: Area;
+  summary: string;
+  status: ParityStatus;
+  emulatorOnly: boolean;
+  tests: CoveringTest[];
+  /** the latest live-validated date among the covering tests, else how it stands */
+  validation: 'live-validated' | 'unverified' | 'emulator-only' | 'untested';
+  liveValidated: string | null;
+  /** covering tests that also run on the live target (not emulator-only) */
+  liveRunnableTests: number;
+  choices: string[];
+  divergences: { path: string; reason: string; from: string }[];
+  snapshots: { file: string; test: string; name: string; outcome: string; recorded: string | null }[];
+  source: string | null;
+}
+
+export interface AreaScore {
+  area: Area;
+  routes: number;
+  implemented: number;
+  partial: number;
+  notImplemented: number;
+  contractTested: number;
+  liveValidated: number;
+  /**
+   * (implemented + partial / 2) / routes in percent, counting only contract-tested routes: a
+   * status no test exercises is a claim, not parity. null when the area has no routes yet.
+   */
+  score: number | null;
+}
+
+export interface ParityReport {
+  generated: string;
+  version: string;
+  targets: string[];
+  routes: ParityRoute[];
+  areas: AreaScore[];
+  control: AreaScore;
+  markers: Record<Marker['kind'] | 'none', number>;
+  snapshots: Record<string, number>;
+  /** requests the suites made to paths the emulator does not serve (unknown-route tests, guide paths) */
+  unservedRequests: number;
+  problems: string[];
+}
+
+export interface CoverageInput {
+  suitesDir: string;
+  coverageDir: string;
+}
+
+function contractFiles(suitesDir: string): string[] {
+  if (!existsSync(suitesDir)) return [];
+  return readdirSync(suitesDir)
+    .filter((f) => f.endsWith('.contract.ts'))
+    .sort();
+}
+
+/** A contract file may not define tests with vitest's own `test`/`it`: markers come from `contract.*`. */
+export function staticMarkerProblems(file: string, source: string): string[] {
+  const problems: string[] = [];
+  for (const m of source.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+['"]vitest['"]/g)) {
+    if (m[1]) continue;
+    const names = m[2]!
+      .split(',')
+      .map((n) =>
+        n
+          .trim()
+          .split(/\s+as\s+/)[0]!
+          .trim(),
+      )
+      .filter(Boolean);
+    const bad = names.filter((n) => ['test', 'it', 'bench'].includes(n));
+    if (bad.length > 0)
+      problems.push(`${file} imports ${bad.join(', ')} from vitest: define contract tests with contract.unverified / emulatorOnly / liveValidated`);
+  }
+  if (/import\s+\*\s+as\s+\w+\s+from\s+['"]vitest['"]/.test(source))
+    problems.push(`${file} imports vitest as a namespace: import only what you use (not test/it)`);
+  return problems;
+}
+
+/** Read the coverage records of every contract file, with the problems found on the way. */
+export function readCoverage(input: CoverageInput): { files: CoverageFile[]; problems: string[]; contractFiles: string[] } {
+  const problems: string[] = [];
+  const files: CoverageFile[] = [];
+  const sources = contractFiles(input.suitesDir);
+  for (const source of sources) {
+    const sourcePath = join(input.suitesDir, source);
+    const name = source.replace(/\.ts$/, '');
+    problems.push(...staticMarkerProblems(`contracts/suites/${source}`, readFileSync(sourcePath, 'utf8')));
+    for (const target of TARGETS) {
+      const path = join(input.coverageDir, `${target}-${name}.json`);
+      if (!existsSync(path)) {
+        if (target === 'inprocess') problems.push(`no contract record for ${source} (${target}): run the contract suites first (npm test or npm run parity)`);
+        continue;
+      }
+      if (statSync(path).mtimeMs < statSync(sourcePath).mtimeMs) {
+        if (target === 'inprocess') problems.push(`the ${target} record of ${source} is older than the file: run the contract suites again`);
+        continue;
+      }
+      files.push(JSON.parse(readFileSync(path, 'utf8')) as CoverageFile);
+    }
+  }
+  return { files, problems, contractFiles: sources };
+}
+
+export function buildReport(routes: readonly AnyRoute[], coverage: CoverageFile[], inputProblems: string[] = []): ParityReport {
+  const router = new Router();
+  for (const r of routes) router.add(r);
+  const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+  const byRoute = new Map<string, ParityRoute>();
+  for (const r of routes) {
+    byRoute.set(key(r), {
+      method: r.method,
+      path: r.path,
+      area: r.area,
+      summary: r.summary,
+      status: r.parity.status,
+      emulatorOnly: r.emulatorOnly,
+      tests: [],
+      validation: 'untested',
+      liveValidated: null,
+      liveRunnableTests: 0,
+      choices: r.parity.choices ?? [],
+      divergences: (r.parity.divergences ?? []).map((d) => ({ ...d, from: 'route table' })),
+      snapshots: [],
+      source: r.parity.source ?? null,
+    });
+  }
+
+  const problems = [...inputProblems];
+  const markers: ParityReport['markers'] = { 'live-validated': 0, unverified: 0, 'emulator-only': 0, none: 0 };
+  const snapshots: Record<string, number> = {};
+  const counted = new Set<string>();
+  let unserved = 0;
+  const targets = new Set<string>();
+
+  for (const cov of coverage) {
+    targets.add(cov.target);
+    for (const t of cov.tests) {
+      const testId = `${cov.file} > ${t.fullName}`;
+      const markerKind = t.marker?.kind ?? 'none';
+      if (!counted.has(testId)) {
+        counted.add(testId);
+        markers[markerKind]++;
+        if (!t.marker) problems.push(`${cov.file}: "${t.fullName}" has no contract marker (defined with test/it)`);
+        for (const s of t.snapshots ?? []) snapshots[s.outcome] = (snapshots[s.outcome] ?? 0) + 1;
+      }
+      const seen = new Set<string>();
+      for (const [method, path] of t.requests) {
+        const m = router.match(method, path);
+        if (m.kind !== 'route') {
+          unserved++;
+          continue;
+        }
+        const rk = key(m.route);
+        if (seen.has(rk)) continue;
+        seen.add(rk);
+        const route = byRoute.get(rk)!;
+        let entry = route.tests.find((x) => x.file === cov.file && x.test === t.fullName);
+        if (!entry) {
+          entry = {
+            file: cov.file,
+            test: t.fullName,
+            marker: markerKind,
+            liveValidated: t.marker?.kind === 'live-validated' ? t.marker.date : null,
+            targets: [],
+            outcomes: [],
+          };
+          route.tests.push(entry);
+        }
+        if (!entry.targets.includes(cov.target)) entry.targets.push(cov.target);
+        if (!entry.outcomes.includes(t.outcome)) entry.outcomes.push(t.outcome);
+      }
+      for (const s of t.snapshots ?? []) {
+        const [method, ...rest] = s.request.split(' ');
+        const m = router.match(method!, rest.join(' ').replace(/<[^>]+>/g, 'x'));
+        if (m.kind !== 'route') continue;
+        const route = byRoute.get(key(m.route))!;
+        if (!route.snapshots.some((x) => x.file === cov.file && x.test === t.fullName && x.name === s.name)) {
+          route.snapshots.push({ file: cov.file, test: t.fullName, name: s.name, outcome: s.outcome, recorded: s.recorded ?? null });
+        }
+        for (const d of s.divergences) {
+          if (!route.divergences.some((x) => x.path === d.path && x.reason === d.reason))
+            route.divergences.push({ ...d, from: `${cov.file} snapshot "${s.name}"` });
+        }
+      }
+    }
+  }
+
+  for (const route of byRoute.values()) {
+    const dates = route.tests.map((t) => t.liveValidated).filter((d): d is string => d !== null);
+    route.liveValidated = dates.sort().at(-1) ?? null;
+    route.liveRunnableTests = route.tests.filter((t) => t.marker !== 'emulator-only').length;
+    if (route.tests.length === 0) route.validation = 'untested';
+    else if (route.liveValidated) route.validation = 'live-validated';
+    else if (route.emulatorOnly) route.validation = 'emulator-only';
+    else route.validation = 'unverified';
+    route.tests.sort((a, b) => a.file.localeCompare(b.file) || a.test.localeCompare(b.test));
+  }
+
+  const all = [...byRoute.values()];
+  const score = (area: Area): AreaScore => {
+    const rs = all.filter((r) => r.area === area);
+    const implemented = rs.filter((r) => r.status === 'implemented').length;
+    const partial = rs.filter((r) => r.status === 'partial').length;
+    const tested = rs.filter((r) => r.tests.length > 0);
+    const earned = tested.filter((r) => r.status === 'implemented').length + tested.filter((r) => r.status === 'partial').length / 2;
+    return {
+      area,
+      routes: rs.length,
+      implemented,
+      partial,
+      notImplemented: rs.filter((r) => r.status === 'not-implemented').length,
+      contractTested: rs.filter((r) => r.tests.length > 0).length,
+      liveValidated: rs.filter((r) => r.liveValidated !== null).length,
+      score: rs.length === 0 ? null : Math.round((100 * earned) / rs.length),
+    };
+  };
+
+  return {
+    generated: new Date().toISOString().slice(0, 10),
+    version: VERSION,
+    targets: [...targets].sort(),
+    routes: all,
+    areas: API_AREAS.map(score),
+    control: score('control'),
+    markers,
+    snapshots,
+    unservedRequests: unserved,
+    problems,
+  };
+}
+
+/** What `--check` fails on: served routes without a contract test, and the input problems. */
+export function checkProblems(report: ParityReport): string[] {
+  const uncovered = report.routes.filter((r) => r.tests.length === 0).map((r) => `no contract test covers ${r.method} ${r.path} (${r.area})`);
+  return [...report.problems, ...uncovered];
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function renderMarkdown(report: ParityReport): string {
+  const out: string[] = [];
+  const pct = (a: AreaScore) => (a.score === null ? 'no routes yet' : `${a.score}%`);
+  out.push('# Parity report', '');
+  out.push(
+    `Generated ${report.generated} by \`npm run parity\` from the route table of fastio-emulator ${report.version} and the contract ` +
+      `suites' records (${report.targets.join(', ') || 'none'}). Do not edit by hand.`,
+    '',
+  );
+  out.push(
+    '- **status**: what the emulator does (`implemented`, `partial`, `not-implemented`, from the route table).',
+    '- **validation**: `live-validated (date)` when a test covering the route carries that marker; `unverified` when its tests state what the project believes the live API does; `emulator-only` for the control plane; `untested` when no contract test reaches the route.',
+    '- **tests (live-runnable)**: contract tests whose requests reach the route, and how many of them also run on the live target (the others are emulator-only).',
+    '- **parity score** of an area: (implemented + partial / 2) / routes, counting only routes a contract test reaches (an untested status is a claim). Every CHOICE below is unverified until a live recording confirms it.',
+    '',
+  );
+  out.push(
+    '| area | routes | implemented | partial | not implemented | contract-tested | live-validated | parity score |',
+    '|---|---|---|---|---|---|---|---|',
+  );
+  for (const a of report.areas) {
+    out.push(`| ${a.area} | ${a.routes} | ${a.implemented} | ${a.partial} | ${a.notImplemented} | ${a.contractTested} | ${a.liveValidated} | ${pct(a)} |`);
+  }
+  const c = report.control;
+  out.push('', `Control plane (\`/_emulator/*\`, emulator only, not part of the scores): ${c.routes} routes, ${c.contractTested} contract-tested.`, '');
+
+  const m = report.markers;
+  out.push(
+    `Contract tests: ${m['live-validated']} live-validated, ${m.unverified} unverified, ${m['emulator-only']} emulator-only` +
+      (m.none > 0 ? `, **${m.none} without a marker**` : '') +
+      '.',
+  );
+  const snaps = Object.entries(report.snapshots)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
+  out.push(
+    `Snapshot comparisons: ${snaps || 'none'}.${report.snapshots['no-live-snapshot'] ? ' "no-live-snapshot" means no live run has recorded that answer yet: the comparison asserted nothing.' : ''}`,
+  );
+  if (report.problems.length > 0) out.push('', '**Problems:**', '', ...report.problems.map((p) => `- ${p}`));
+  const untested = report.routes.filter((r) => r.tests.length === 0);
+  if (untested.length > 0) out.push('', '**Routes without a contract test:**', '', ...untested.map((r) => `- \`${r.method} ${r.path}\` (${r.area})`));
+
+  for (const area of [...API_AREAS, 'control' as Area]) {
+    const rs = report.routes.filter((r) => r.area === area);
+    if (rs.length === 0) continue;
+    out.push('', `## ${area === 'control' ? 'control plane' : area}`, '');
+    out.push('| route | status | validation | tests (live-runnable) | snapshots |', '|---|---|---|---|---|');
+    for (const r of rs) {
+      const validation = r.validation === 'live-validated' ? `live-validated ${r.liveValidated}` : r.validation;
+      const snaps = r.snapshots.length === 0 ? '' : [...new Set(r.snapshots.map((s) => (s.recorded ? `${s.outcome} (${s.recorded})` : s.outcome)))].join(', ');
+      const runnable = r.emulatorOnly ? '' : ` (${r.liveRunnableTests})`;
+      out.push(`| \`${r.method} ${r.path}\` | ${r.status} | ${validation} | ${r.tests.length}${runnable} | ${snaps} |`);
+    }
+    for (const r of rs) {
+      out.push('', `### \`${r.method} ${r.path}\``, '', cell(r.summary) + (r.source ? ` (source: ${cell(r.source)})` : ''), '');
+      if (r.tests.length === 0) out.push('- tests: **none**');
+      else
+        for (const t of r.tests)
+          out.push(`- test: ${t.file}: "${cell(t.test)}" [${t.liveValidated ? `live-validated ${t.liveValidated}` : t.marker}; ${t.targets.join(', ')}]`);
+      for (const ch of r.choices) out.push(`- CHOICE (unverified): ${cell(ch)}`);
+      for (const d of r.divergences) out.push(`- divergence at \`${d.path}\`: ${cell(d.reason)} (${d.from})`);
+      for (const s of r.snapshots) out.push(`- snapshot "${cell(s.name)}" in ${s.file}: ${s.outcome}${s.recorded ? `, recorded ${s.recorded}` : ''}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function runContracts(): number {
+  const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+  const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'contracts:inprocess'], { cwd: fromPackageRoot(), stdio: 'inherit' });
+  return r.status ?? 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const check = argv.includes('--check');
+  const outIndex = argv.indexOf('--out');
+  const outDir = outIndex >= 0 ? argv[outIndex + 1]! : fromPackageRoot();
+  const resultsDir = process.env.FASTIO_CONTRACT_RESULTS_DIR || fromPackageRoot('test-results');
+  let status = 0;
+  if (argv.includes('--run')) status = runContracts();
+
+  const { routes } = await buildEmulator({ port: 0 });
+  const coverage = readCoverage({ suitesDir: fromPackageRoot('contracts', 'suites'), coverageDir: join(resultsDir, 'contract-coverage') });
+  const report = buildReport(routes, coverage.files, coverage.problems);
+
+  if (check) {
+    const problems = checkProblems(report);
+    if (problems.length > 0) {
+      process.stderr.write(`parity check failed:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      return 1;
+    }
+    process.stdout.write(`parity check: all ${report.routes.length} routes have a contract test; every contract test has a marker\n`);
+    return status;
+  }
+
+  writeFileSync(join(outDir, 'parity.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(outDir, 'PARITY.md'), renderMarkdown(report));
+  const problems = checkProblems(report);
+  process.stdout.write(
+    `wrote PARITY.md and parity.json: ${report.routes.length} routes, ${report.routes.filter((r) => r.tests.length > 0).length} contract-tested` +
+      (problems.length > 0 ? `; ${problems.length} problems (see PARITY.md)` : '') +
+      '\n',
+  );
+  return status;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { Overview } from '../../emulator/control/overview-types.js';
+import type { StorageNode } from '../../emulator/store/model.js';
+import { buildOverview, waitForOverviewChange } from '../../emulator/control/overview.js';
+import { inProcess, WS_FORM } from './helpers.js';
+
+describe('dashboard overview', () => {
+  it('shows tenants with workspaces, members, credits, events and requests', async () => {
+    const emu = await inProcess();
+    const t = await emu.tenant('ovw');
+    const other = await emu.ok('POST', '/_emulator/users/', { form: { account_type: 'human', first_name: 'Dana', last_name: 'Scully' } });
+    await emu.ok('POST', `/current/org/${t.orgId}/members/${other.email_address as string}/`, { token: t.token, form: { permissions: 'admin' } });
+    const doc = (await emu.ok('GET', '/_emulator/overview')) as unknown as Overview;
+    expect(doc.totals).toMatchObject({ orgs: 1, workspaces: 1, users: 2 });
+    const org = doc.orgs[0]!;
+    expect(org).toMatchObject({ id: t.orgId, domain: t.domain, transfer_pending: false });
+    expect(org.credits.used).toBe(0);
+    expect(org.credits.limit === null || org.credits.limit > 0).toBe(true);
+    expect(org.members.map((m) => [m.user_id, m.role]).sort()).toEqual(
+      [
+        [t.userId, 'owner'],
+        [other.user_id, 'admin'],
+      ].sort(),
+    );
+    expect(org.members.find((m) => m.user_id === other.user_id)).toMatchObject({ name: 'Dana Scully', email: other.email_address, account_type: 'human' });
+    expect(org.workspaces).toEqual([expect.objectContaining({ id: t.workspaceId, files_total: 0, files: [], intelligence: false })]);
+    expect(doc.events.map((e) => e.event)).toContain('workspace_created');
+    expect(doc.requests[0]).toMatchObject({
+      method: 'POST',
+      path: `/current/org/${t.orgId}/members/${other.email_address as string}/`,
+      status: 200,
+      org_id: t.orgId,
+    });
+    expect(doc.requests.some((r) => r.path.startsWith('/_emulator'))).toBe(false);
+  });
+
+  it('reads files and ledger entries from the tables, and filters orgs', async () => {
+    const emu = await inProcess();
+    const a = await emu.tenant('alpha');
+    await emu.tenant('beta');
+    const org = emu.emulator.db.orgs.get(a.orgId)!;
+    emu.emulator.ledger.charge(org, { kind: 'ingestion', units: 3, credits: 30 });
+    const now = emu.emulator.clock.now();
+    // A row as an older or hand-made state file might hold it (the storage area owns the full
+    // shape): the overview reads the fields it shows and nothing else.
+    emu.emulator.db.nodes.insert({
+      id: '2aaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      workspaceId: a.workspaceId!,
+      orgId: a.orgId,
+      parentId: 'root',
+      type: 'file',
+      name: 'contract.pdf',
+      size: 2048,
+      mimetype: 'application/pdf',
+      versionId: null,
+      blobId: null,
+      ai: { state: 'in_progress', reason: null, pages: null, updated: now },
+      createdBy: a.userId,
+      created: now,
+      updated: now,
+      trashed: null,
+    } as StorageNode);
+    const doc = buildOverview(emu.emulator, emu.journal, { q: 'alpha' });
+    expect(doc.orgs_total).toBe(1);
+    const shown = doc.orgs[0]!;
+    expect(shown.credits).toMatchObject({ used: 30, by_kind: { ingestion: 30 } });
+    const ws = shown.workspaces[0]!;
+    expect(ws).toMatchObject({ files_total: 1, ai_states: { in_progress: 1 } });
+    expect(ws.files[0]).toMatchObject({ name: 'contract.pdf', ai: { state: 'in_progress' } });
+    expect(doc.totals.files).toBe(1);
+  });
+
+  it('long-polls: answers as soon as what it shows changes, and at once for an old hash', async () => {
+    const emu = await inProcess();
+    const t = await emu.tenant('poll');
+    const build = () => buildOverview(emu.emulator, emu.journal);
+    const first = build();
+    expect(build().hash).toBe(first.hash);
+    const stale = await waitForOverviewChange(build, emu.journal, 'an-old-hash', 60_000, new AbortController().signal);
+    expect(stale.hash).toBe(first.hash);
+
+    const waiting = waitForOverviewChange(build, emu.journal, first.hash, 60_000, new AbortController().signal);
+    await emu.ok('POST', `/current/org/${t.orgId}/create/workspace/`, { token: t.token, form: { ...WS_FORM, folder_name: 'second', name: 'Second one' } });
+    const changed = await waiting;
+    expect(changed.hash).not.toBe(first.hash);
+    expect(changed.orgs[0]!.workspaces.map((w) => w.name)).toContain('Second one');
+  });
+
+  it('long-polls: reading the dashboard changes nothing it shows; moving the clock does', async () => {
+    const emu = await inProcess();
+    const build = () => buildOverview(emu.emulator, emu.journal);
+    const first = build();
+    const controller = new AbortController();
+    let settled = false;
+    const waiting = waitForOverviewChange(build, emu.journal, first.hash, 60_000, controller.signal).then((d) => {
+      settled = true;
+      return d;
+    });
+    await emu.ok('GET', '/_emulator/overview');
+    await emu.ok('GET', '/_emulator/requests');
+    expect(settled).toBe(false);
+    await emu.ok('POST', '/_emulator/clock/advance', { form: { seconds: '3600' } });
+    const moved = await waiting;
+    expect(moved.clock.offset_ms).toBeGreaterThanOrEqual(3_600_000);
+    expect(moved.hash).not.toBe(first.hash);
+  });
+
+  it('long-polls: a client going away ends the wait', async () => {
+    const emu = await inProcess();
+    const build = () => buildOverview(emu.emulator, emu.journal);
+    const first = build();
+    const controller = new AbortController();
+    const waiting = waitForOverviewChange(build, emu.journal, first.hash, 60_000, controller.signal);
+    controller.abort();
+    expect((await waiting).hash).toBe(first.hash);
+  });
+
+  it('the route answers at once without `wait`, and validates its query', async () => {
+    const emu = await inProcess();
+    const first = await emu.ok('GET', '/_emulator/overview');
+    const again = await emu.ok('GET', `/_emulator/overview?after=${first.hash as string}`);
+    expect(again.hash).toBe(first.hash);
+    expect((await emu.call('GET', '/_emulator/overview?wait=600')).status).toBe(400);
+  });
+});
