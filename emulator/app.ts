@@ -46,13 +46,21 @@ const EMULATOR_HEADER = 'x-fastio-emulator';
 const CONTROL_PREFIX = '/_emulator/';
 const STATE_IMPORT_LIMIT_BYTES = 512 * 1024 * 1024;
 
+const NO_FAULTS: readonly string[] = Object.freeze([]);
+
 class Context implements RequestContext {
   caller: Caller | undefined = undefined;
   orgId: string | undefined = undefined;
   /** for the journal: the workspace a workspace route resolved */
   workspaceId: string | undefined = undefined;
-  /** for the journal: the fault rules that applied */
-  faultIds: string[] = [];
+  /** for the journal: the fault rules that applied (most requests: none, and no array) */
+  faultIds: readonly string[] = NO_FAULTS;
+  /** the rate-limit window whose `x-ve-limit-*` headers the answer carries */
+  limit: LimitState | undefined = undefined;
+  /** performance.now() when the request arrived */
+  readonly started = performance.now();
+  /** set once the answer is written and journaled */
+  done = false;
   private controller: AbortController | undefined;
 
   constructor(
@@ -62,12 +70,12 @@ class Context implements RequestContext {
     readonly ip: string,
     readonly authorization: string | undefined,
     readonly log: RequestContext['log'],
-    private readonly clockNow: () => number,
+    private readonly clock: { now(): number },
     private readonly res: ServerResponse,
   ) {}
 
   now(): number {
-    return this.clockNow();
+    return this.clock.now();
   }
 
   /** Created on first use: most handlers never wait, so most requests never pay for it. */
@@ -85,6 +93,12 @@ class Context implements RequestContext {
 
 function isLoopback(addr: string | undefined): boolean {
   return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1' || (addr?.startsWith('127.') ?? false);
+}
+
+function authorizationCount(rawHeaders: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.length === 13 && rawHeaders[i]!.toLowerCase() === 'authorization') n++;
+  return n;
 }
 
 /** Run a connect-style middleware as a promise. */
@@ -134,58 +148,73 @@ export function createApp(deps: AppDeps): express.Express {
       }).any(),
     ));
 
+  const accessLog = emulator.log.isLevelEnabled('info');
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
 
   // 1. identify
   function identify(req: Request, res: Response): Context {
-    const requestId = randomUUID();
-    res.setHeader(EMULATOR_HEADER, VERSION);
-    res.setHeader('x-request-id', requestId);
-    const path = req.path;
-    const ctx = new Context(
-      requestId,
-      req.method,
-      path,
-      req.socket.remoteAddress ?? '',
-      req.headers.authorization,
-      emulator.log,
-      () => emulator.clock.now(),
-      res,
-    );
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-      journal.record({
-        method: req.method,
-        path,
-        status: res.statusCode,
-        latencyMs,
-        userId: ctx.caller?.user.id ?? null,
-        orgId: ctx.orgId ?? null,
-        workspaceId: ctx.workspaceId ?? null,
-        faults: ctx.faultIds,
-        requestId,
-        time: emulator.clock.now(),
-      });
-      // The access line: one per request, with who called and which tenant it touched.
-      emulator.log.info(
-        {
-          reqId: requestId,
-          method: req.method,
-          path,
-          status: res.statusCode,
-          ms: Math.round(latencyMs * 100) / 100,
-          user: ctx.caller?.user.id,
-          org: ctx.orgId,
-          workspace: ctx.workspaceId,
-          fault: ctx.faultIds.length > 0 ? ctx.faultIds.join(',') : undefined,
-        },
-        'request',
-      );
+    return new Context(randomUUID(), req.method, req.path, req.socket.remoteAddress ?? '', req.headers.authorization, emulator.log, emulator.clock, res);
+  }
+
+  /**
+   * The headers every answer carries, written with the status in one `writeHead` (a `setHeader`
+   * per header showed in the profiles): the emulator's version, the request id, the rate-limit
+   * window, and the fault rules that applied.
+   */
+  function writeHead(res: Response, ctx: Context, status: number, contentType: string, length: number, extra?: Record<string, string>): void {
+    let type = contentType;
+    let size = String(length);
+    const h: string[] = [EMULATOR_HEADER, VERSION, 'x-request-id', ctx.requestId];
+    if (ctx.limit) h.push('x-ve-limit-avail', String(ctx.limit.avail), 'x-ve-limit-max', String(ctx.limit.max), 'x-ve-limit-expires', String(ctx.limit.expires));
+    if (ctx.faultIds.length > 0) h.push('x-fastio-emulator-fault', ctx.faultIds.join(','));
+    if (extra) {
+      for (const k in extra) {
+        const lower = k.toLowerCase();
+        // A handler's own length (a HEAD of a download names the file's size) or type wins.
+        if (lower === 'content-length') size = extra[k]!;
+        else if (lower === 'content-type') type = extra[k]!;
+        else h.push(k, extra[k]!);
+      }
+    }
+    h.push('content-type', type, 'content-length', size);
+    res.writeHead(status, h);
+  }
+
+  /** The journal entry and the access line, once per answered request. */
+  function finish(ctx: Context, status: number): void {
+    if (ctx.done) return;
+    ctx.done = true;
+    const latencyMs = performance.now() - ctx.started;
+    journal.record({
+      method: ctx.method,
+      path: ctx.path,
+      status,
+      latencyMs,
+      userId: ctx.caller?.user.id ?? null,
+      orgId: ctx.orgId ?? null,
+      workspaceId: ctx.workspaceId ?? null,
+      faults: ctx.faultIds,
+      requestId: ctx.requestId,
+      time: emulator.clock.now(),
     });
-    return ctx;
+    // The access line: who called and which tenant it touched (built only when the level prints it).
+    if (!accessLog) return;
+    emulator.log.info(
+      {
+        reqId: ctx.requestId,
+        method: ctx.method,
+        path: ctx.path,
+        status,
+        ms: Math.round(latencyMs * 100) / 100,
+        user: ctx.caller?.user.id,
+        org: ctx.orgId,
+        workspace: ctx.workspaceId,
+        fault: ctx.faultIds.length > 0 ? ctx.faultIds.join(',') : undefined,
+      },
+      'request',
+    );
   }
 
   // 3. control guard
@@ -202,31 +231,29 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   // 4. rate limit
-  function rateLimit(req: Request, res: Response, route: AnyRoute | undefined): LimitState {
+  function rateLimit(req: Request, ctx: Context, route: AnyRoute | undefined): LimitState {
     const key = req.headers.authorization ?? `ip:${req.socket.remoteAddress ?? ''}`;
     const now = emulator.clock.now();
     // The control plane is never limited (a test harness must always be able to reset), but it
     // shows the same headers.
     const state = route?.area === 'control' ? limiter.peek(key, now) : limiter.hit(key, now);
-    res.setHeader('x-ve-limit-avail', String(state.avail));
-    res.setHeader('x-ve-limit-max', String(state.max));
-    res.setHeader('x-ve-limit-expires', String(state.expires));
+    ctx.limit = state;
     if (state.limited && route?.area !== 'control') throw Errors.rateLimited(Math.max(1, state.expires - Math.floor(now / 1000)));
     return state;
   }
 
   // 6b. a route's own budget, per signed-in user (PARITY: the events search's documented limit)
   const routeLimiters = new Map<string, MultiWindowLimiter>();
-  function routeRateLimit(res: Response, ctx: Context, route: AnyRoute): void {
+  // `--rate-limit off` turns off the documented per-route budgets too (benchmarks, soak runs).
+  const routeLimitsOff = config.rateLimit.max >= Number.MAX_SAFE_INTEGER;
+  function routeRateLimit(ctx: Context, route: AnyRoute): void {
     const spec = route.rateLimit;
-    if (!spec || !ctx.caller) return;
+    if (!spec || !ctx.caller || routeLimitsOff) return;
     let limiter = routeLimiters.get(spec.channel);
     if (!limiter) routeLimiters.set(spec.channel, (limiter = new MultiWindowLimiter(spec.windows)));
     const now = emulator.clock.now();
     const state = limiter.hit(ctx.caller.user.id, now);
-    res.setHeader('x-ve-limit-avail', String(state.avail));
-    res.setHeader('x-ve-limit-max', String(state.max));
-    res.setHeader('x-ve-limit-expires', String(state.expires));
+    ctx.limit = state;
     if (state.limited) throw Errors.rateLimited(Math.max(1, state.expires - Math.floor(now / 1000)));
   }
 
@@ -270,18 +297,20 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   // 8. handler, and rendering
-  function render(res: Response, result: unknown): void {
+  function render(res: Response, ctx: Context, result: unknown): void {
     if (result instanceof RawResponse) {
-      res.status(result.status);
-      res.setHeader('content-type', result.contentType);
-      for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
-      res.end(result.body);
+      const body = typeof result.body === 'string' ? Buffer.from(result.body) : result.body;
+      writeHead(res, ctx, result.status, result.contentType, body.length, result.headers);
+      res.end(ctx.method === 'HEAD' ? undefined : body);
+      finish(ctx, result.status);
       return;
     }
-    const body = JSON.stringify(result === undefined ? { result: true } : { result: true, ...(result as object) });
-    res.statusCode = 200;
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.end(body);
+    // `{"result":true,` + the handler's fields: no spread copy of the result object per request.
+    const fields = result === undefined ? '{}' : JSON.stringify(result);
+    const body = fields === '{}' ? '{"result":true}' : `{"result":true,${fields.slice(1)}`;
+    writeHead(res, ctx, 200, 'application/json; charset=utf-8', Buffer.byteLength(body));
+    res.end(ctx.method === 'HEAD' ? undefined : body);
+    finish(ctx, 200);
   }
 
   app.use(async (req: Request, res: Response, next: NextFunction) => {
@@ -291,25 +320,28 @@ export function createApp(deps: AppDeps): express.Express {
       // 2. match
       const match = router.match(req.method, req.path);
       if (match.kind === 'bad-path') {
-        rateLimit(req, res, undefined);
+        rateLimit(req, ctx, undefined);
         throw Errors.badRequest('The request path is not valid (bad percent-encoding).');
       }
       if (match.kind === 'none') {
-        rateLimit(req, res, undefined);
+        rateLimit(req, ctx, undefined);
         throw Errors.unknownRoute(req.method, req.path, guideHint(req.method, req.path));
       }
       if (match.kind === 'method') {
-        rateLimit(req, res, undefined);
+        rateLimit(req, ctx, undefined);
         const err = Errors.methodNotAllowed(req.method, req.path, match.allowed);
         const hint = guideHint(req.method, req.path);
         throw hint ? new ApiError(err.status, err.code, `${err.message} ${hint}`, { headers: err.headers ?? {} }) : err;
       }
       const { route, params } = match;
       if (route.area === 'control') guardControl(req);
-      rateLimit(req, res, route);
+      rateLimit(req, ctx, route);
+      // 2b. Node keeps the first of several Authorization headers and drops the others silently:
+      // a request with two is ambiguous (a proxy may read the other one), so it is refused.
+      if (authorizationCount(req.rawHeaders) > 1) throw Errors.badRequest('The request carries more than one Authorization header.');
       const files = await parseBody(req, res, route);
       await authenticate(req, ctx, route);
-      routeRateLimit(res, ctx, route);
+      routeRateLimit(ctx, route);
       // 7. input
       const parsedParams = route.params ? parseInput(route.params(), params) : params;
       // 7b. access: the org or workspace named in the path, checked against the permission table
@@ -328,14 +360,15 @@ export function createApp(deps: AppDeps): express.Express {
         const fault = faults.decide({ method: req.method, path: req.path, orgId: ctx.orgId });
         if (fault) {
           ctx.faultIds = fault.ruleIds;
-          res.setHeader('x-fastio-emulator-fault', fault.ruleIds.join(','));
           // A client that gave up during the delay abandons the request: the handler does not run.
           if (!(await faultDelay(fault.delayMs, ctx.signal))) return;
           if (fault.error) throw fault.error;
+          // The delay is an await: access is decided again (the caller may have lost the workspace meanwhile).
+          if (fault.delayMs > 0 && route.access) input.scope = emulator.access.authorize(ctx.caller!, route.access, parsedParams as Record<string, unknown>);
         }
       }
       const result = await route.handler(ctx, input, emulator as never);
-      if (!res.headersSent) render(res, result);
+      if (!res.headersSent) render(res, ctx, result);
     } catch (err) {
       next(err);
     }
@@ -353,16 +386,17 @@ export function createApp(deps: AppDeps): express.Express {
         apiError = Errors.internal();
       }
     }
+    const ctx = (res.locals as { ctx?: Context }).ctx ?? identify(req, res);
     if (res.headersSent) {
       res.end();
+      finish(ctx, res.statusCode);
       return;
     }
     apiError.resource ??= `${req.method} ${req.path}`;
-    res.statusCode = apiError.status;
-    if (apiError.headers) for (const [k, v] of Object.entries(apiError.headers)) res.setHeader(k, v);
-    if (!res.getHeader(EMULATOR_HEADER)) res.setHeader(EMULATOR_HEADER, VERSION);
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.end(JSON.stringify({ result: false, error: apiError.toBody() }));
+    const body = JSON.stringify({ result: false, error: apiError.toBody() });
+    writeHead(res, ctx, apiError.status, 'application/json; charset=utf-8', Buffer.byteLength(body), apiError.headers);
+    res.end(ctx.method === 'HEAD' ? undefined : body);
+    finish(ctx, apiError.status);
   });
 
   return app;

@@ -100,7 +100,7 @@ export class Emulator {
       jobs: this.jobs,
     };
     this.storage = new StorageService({ ...storageDeps, access: this.access, log: this.log });
-    this.intelligence = new IntelligenceService({ ...storageDeps, storage: this.storage, workspaces: this.workspaces, log: this.log });
+    this.intelligence = new IntelligenceService({ ...storageDeps, access: this.access, storage: this.storage, workspaces: this.workspaces, log: this.log });
     // An address that verifies accepts the invitations waiting for it.
     this.users.addListener({ emailVerified: (user) => this.members.activateInvitations(user) });
     this.db.onChange(() => this.changeHook());
@@ -110,19 +110,23 @@ export class Emulator {
     this.changeHook = hook;
   }
 
-  /** The live document persistence writes (row iterables, not copies). */
+  /**
+   * The document persistence writes: every table's rows as they are at this call (arrays of the row
+   * objects, not copies: rows are replaced on update, never changed in place). A flush writes in
+   * chunks and requests run between them; with live iterators, a table read after such a request
+   * disagreed with one read before it (a node saved with its old version, the old version's bytes
+   * already gone from `blobs`), and a write acknowledged before the flush could come back broken.
+   */
   stateDocument(): StateDocument {
     const tables: Record<string, Iterable<unknown>> = {};
-    for (const t of this.db.tables) if (!EPHEMERAL_TABLES.has(t.name)) tables[t.name] = t.values();
+    for (const t of this.db.tables) if (!EPHEMERAL_TABLES.has(t.name)) tables[t.name] = t.toArray();
     return { format: STATE_FORMAT, version: STATE_VERSION, savedAt: this.clock.nowIso(), clockOffsetMs: this.clock.offset, tables };
   }
 
   /** The whole state as a plain object (`GET /_emulator/state`). */
   exportState(): StateFile {
     const doc = this.stateDocument();
-    const tables: Record<string, unknown[]> = {};
-    for (const [name, rows] of Object.entries(doc.tables)) tables[name] = [...rows];
-    return { ...doc, tables };
+    return { ...doc, tables: doc.tables as Record<string, unknown[]> };
   }
 
   /** Replace the whole state (`PUT /_emulator/state`, `--seed`, `--data`). Unknown tables are refused. */

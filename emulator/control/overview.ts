@@ -171,7 +171,7 @@ function requestJson(e: JournalEntry): OverviewRequest {
     user_id: e.userId,
     org_id: e.orgId,
     workspace_id: e.workspaceId,
-    faults: e.faults,
+    faults: [...e.faults],
     time: iso(e.time),
   };
 }

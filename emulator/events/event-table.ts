@@ -24,6 +24,7 @@ import { Table } from '../store/table.js';
 import type { AuditEvent } from '../store/model.js';
 
 const SMALL_LIST_MAX = 256;
+const EMPTY_DATA: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /**
  * An ascending list of positions: a plain array while small (capacity doubling from 2, so short
@@ -248,8 +249,32 @@ export class EventTable extends Table<AuditEvent> {
     this.dirty = false;
   }
 
-  /** Loading a state keeps start-up short: the indexes are built on first use. */
+  /**
+   * Loading a state keeps start-up short: the indexes are built on first use. Rows read from a
+   * file carry a fresh copy of every repeated string (event names, categories, the ids of orgs,
+   * workspaces and users a million events share); they are interned here, which at a million
+   * events saves a few hundred MB, and empty `data` objects share one frozen object.
+   */
   override load(rows: readonly AuditEvent[]): void {
+    const pool = new Map<string, string>();
+    const intern = (v: string | null): string | null => {
+      if (v === null) return null;
+      const hit = pool.get(v);
+      if (hit !== undefined) return hit;
+      pool.set(v, v);
+      return v;
+    };
+    for (const row of rows as AuditEvent[]) {
+      row.event = intern(row.event)!;
+      row.category = intern(row.category)!;
+      row.subcategory = intern(row.subcategory)!;
+      row.orgId = intern(row.orgId);
+      row.workspaceId = intern(row.workspaceId);
+      row.shareId = intern(row.shareId);
+      row.userId = intern(row.userId);
+      row.callingUserId = intern(row.callingUserId);
+      if (row.data && Object.keys(row.data).length === 0) row.data = EMPTY_DATA;
+    }
     super.load(rows);
     this.resetIndex();
     this.dirty = true;

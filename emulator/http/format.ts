@@ -7,9 +7,25 @@ export function formatTime(ms: number): string;
 export function formatTime(ms: number | null | undefined): string | null;
 export function formatTime(ms: number | null | undefined): string | null {
   if (ms === null || ms === undefined) return null;
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+  const sec = Math.floor(ms / 1000);
+  const slot = sec & (TIME_CACHE_SIZE - 1);
+  if (cachedSeconds[slot] === sec) return cachedTexts[slot]!;
+  const iso = new Date(sec * 1000).toISOString();
+  const text = `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+  cachedSeconds[slot] = sec;
+  cachedTexts[slot] = text;
+  return text;
 }
+
+/**
+ * A memo of recently formatted seconds (direct-mapped): a list of records renders the same few
+ * timestamps again and again, and a Date plus toISOString per field showed in the profiles. It is
+ * shared by every instance in the process, which is harmless: it maps a number to its text and
+ * holds no state of any emulator.
+ */
+const TIME_CACHE_SIZE = 4096;
+const cachedSeconds = new Float64Array(TIME_CACHE_SIZE).fill(NaN);
+const cachedTexts: (string | undefined)[] = new Array(TIME_CACHE_SIZE);
 
 /**
  * Parse a time given by a client: ISO 8601, `YYYY-MM-DD HH:MM:SS UTC` (the API's own form),

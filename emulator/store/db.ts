@@ -53,7 +53,11 @@ export class Db {
   );
   readonly workspaces = new Table<Workspace>(
     'workspaces',
-    { indexes: { org: (w) => w.orgId }, unique: { folder: (w) => (w.deleted ? undefined : `${w.orgId}/${w.folderName}`) } },
+    {
+      // `live`: the org's workspaces that are not deleted (deleted ones keep their ids forever).
+      indexes: { org: (w) => w.orgId, live: (w) => (w.deleted ? undefined : w.orgId) },
+      unique: { folder: (w) => (w.deleted ? undefined : `${w.orgId}/${w.folderName}`) },
+    },
     this.changed,
   );
   readonly workspaceMembers = new Table<WorkspaceMember>(

@@ -1,9 +1,9 @@
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Low, type Adapter } from 'lowdb';
-import { TextFile } from 'lowdb/node';
 import { STATE_FORMAT, STATE_VERSION, type StateFile } from './db.js';
+import { readStateJson, StateSyntaxError } from './state-reader.js';
 
 /**
  * Persistence of the in-memory state to one JSON file, through lowdb.
@@ -100,28 +100,25 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   }
 }
 
-/** A lowdb adapter for the state file: full parse on read, chunked atomic write. */
+/** A lowdb adapter for the state file: record-by-record read, chunked atomic write. */
 export class StateFileAdapter implements Adapter<StateDocument> {
-  private readonly file: TextFile;
   /** Writes run one at a time (Persistence never overlaps them; this keeps the adapter safe alone). */
   private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly filename: string) {
-    this.file = new TextFile(filename);
   }
 
   async read(): Promise<StateDocument | null> {
-    const text = await this.file.read();
-    if (text === null) return null;
     let raw: unknown;
     try {
-      raw = JSON.parse(text);
+      raw = await readStateJson(this.filename);
     } catch (e) {
+      if (!(e instanceof StateSyntaxError)) throw new StateFileError(`cannot read ${this.filename}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       throw new StateFileError(
         `${this.filename} is corrupt or truncated: ${(e as Error).message}. The file was left untouched; move it away or fix it to start.`,
       );
     }
-    return checkStateHeader(raw, this.filename);
+    return raw === null ? null : checkStateHeader(raw, this.filename);
   }
 
   write(doc: StateDocument): Promise<void> {
@@ -154,18 +151,14 @@ export class StateFileAdapter implements Adapter<StateDocument> {
 
 /** Read and check a state file without an adapter (`--seed FILE`). */
 export async function readStateFile(filename: string): Promise<StateFile> {
-  let text: string;
-  try {
-    text = await readFile(filename, 'utf8');
-  } catch (e) {
-    throw new StateFileError(`cannot read ${filename}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = await readStateJson(filename);
   } catch (e) {
-    throw new StateFileError(`${filename} is corrupt or truncated: ${(e as Error).message}`);
+    if (e instanceof StateSyntaxError) throw new StateFileError(`${filename} is corrupt or truncated: ${e.message}`);
+    throw new StateFileError(`cannot read ${filename}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  if (raw === null) throw new StateFileError(`cannot read ${filename}: ENOENT`);
   return checkStateHeader(raw, filename);
 }
 

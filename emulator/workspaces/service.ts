@@ -41,7 +41,7 @@ export class WorkspaceService {
 
   /** Live (not deleted) workspaces of an org. */
   ofOrg(orgId: string): Workspace[] {
-    return this.d.db.workspaces.find('org', orgId).filter((w) => !w.deleted);
+    return this.d.db.workspaces.find('live', orgId);
   }
 
   /**
@@ -67,9 +67,8 @@ export class WorkspaceService {
   create(user: User, scope: OrgScope, input: CreateWorkspaceInput): Workspace {
     const { org } = scope;
     const plan = this.d.plans.require(org.plan);
-    const count = this.ofOrg(org.id).length;
     // PARITY: creating more workspaces than the plan allows -> 402/1685 naming the limit.
-    if (plan.workspaces !== null && count >= plan.workspaces) throw Errors.planLimit(`workspaces per organization (${plan.id} plan)`, plan.workspaces);
+    if (plan.workspaces !== null && this.d.db.workspaces.count('live', org.id) >= plan.workspaces) throw Errors.planLimit(`workspaces per organization (${plan.id} plan)`, plan.workspaces);
     this.assertFolderFree(org.id, input.folderName);
     if (input.intelligence) this.assertIntelligenceAllowed(org);
     const now = this.d.now();

@@ -306,12 +306,21 @@ export function renderReport(results: BenchResults, run: RunInfo): string {
       `\`runSearchBench\` from scripts/bench/search.ts (the intelligence engine\u2019s own benchmark) in the bench process: ${int(se.passages)} passages in one ` +
         `workspace index, ${int(se.queries)} queries: p50 **${ms(se.p50Ms)} ms**, p99 ${ms(se.p99Ms)} ms. Through the route: see below.`,
     );
+  const ev = sc?.eventsSearch;
+  p('### Events search');
+  if (!ev) p(`Not measured: ${sc?.eventsSkipped ?? 'not run'}.`);
+  else {
+    p(
+      `\`${ev.route}\` against the scale state, 200 different orgs (about ${int(ev.eventsPerOrg)} events each) as their owners: one connection, one request ` +
+        `at a time (a search's own latency, the target's figure), then ${ev.loadedConnections} connections in a closed loop (throughput; latency there is mostly queueing). ` +
+        `The event table keeps its indexes (by org, workspace, user, name, category…) as sorted position lists, builds them on the first search after a load ` +
+        `(${ms(ev.firstSearchMs)} ms here), and walks the shortest list that answers the filters from the newest end, so a page costs what it returns.`,
+    );
+    p(figuresTable([ev.figures, ev.loaded]));
+  }
   const present = sc?.routesPresent;
   p(
-    '### Not measured yet: needs the tenancy and events areas',
-    present?.eventsSearch
-      ? '- Events search (filtered by org, limit 250) p99 at 1,000,000 events: `GET /current/events/search/` is in this build; the events area\u2019s own benchmark (scripts/bench/events-search.ts) measures it and is not wired into `npm run bench` yet.'
-      : '- Events search (filtered by org, limit 250) p99 at 1,000,000 events: needs the events routes.',
+    '### Not measured yet',
     present?.storageSearch
       ? '- Chunk search through `GET /current/workspace/{id}/storage/search/` over 10,000 chunks: the route is in this build; scripts/bench/search-http.ts (the intelligence area\u2019s) measures it over HTTP and is not wired into `npm run bench` yet; the throughput row for it waits for an upload step in scripts/bench/http-scenarios.ts.'
       : '- Chunk search through `GET /current/workspace/{id}/storage/search/` over 10,000 chunks: needs storage uploads and the intelligence routes.',

@@ -205,16 +205,19 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
       }),
     );
   }
-  rows.push(
-    notMeasured(
-      'scale.events-search',
-      'scale',
-      `events search (by org, limit 250) p99 < ${THRESHOLDS.eventsP99Ms} ms`,
-      sc?.routesPresent.eventsSearch
-        ? 'GET /current/events/search/ is in this build; its benchmark (scripts/bench/events-search.ts, the events area\u2019s) is not wired into `npm run bench` yet'
-        : 'needs the events routes',
-    ),
-  );
+  const eventsTarget = `events search (by org, limit 250) p99 < ${THRESHOLDS.eventsP99Ms} ms`;
+  if (!sc?.eventsSearch) rows.push(notMeasured('scale.events-search', 'scale', eventsTarget, sc?.eventsSkipped ?? e.scale ?? 'not run'));
+  else
+    rows.push(
+      row({
+        id: 'scale.events-search',
+        section: 'scale',
+        target: eventsTarget,
+        figure: `${ms(sc.eventsSearch.figures.p99Median)} (median of ${sc.eventsSearch.figures.p99Rounds.length} rounds' p99; one request at a time, 200 orgs of ${sc.shape.orgs.toLocaleString('en-US')})`,
+        verdict: sc.eventsSearch.figures.p99Median < THRESHOLDS.eventsP99Ms ? 'MET' : 'MISSED',
+        note: `over HTTP against the scale state (${sc.shape.events.toLocaleString('en-US')} events); the first search after the load builds the event indexes (${ms(sc.eventsSearch.firstSearchMs)} here) and is not in the figure`,
+      }),
+    );
   const chunkTarget = `chunk search over 10,000 chunks in one workspace: p50 < ${THRESHOLDS.chunkP50Ms} ms`;
   if (!r.search) rows.push(notMeasured('scale.chunk-search', 'scale', chunkTarget, r.searchSkipped ?? e.search ?? 'not run'));
   else
