@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, STATUS_CODES, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { loadConfig, type EmulatorConfig } from './config.js';
@@ -13,6 +13,8 @@ import { loadSeed, type LoadedSeed } from './scenarios.js';
 import type { AnyRoute } from './http/route.js';
 import { ActivitySockets } from './activity/websocket.js';
 import { EventForwarder } from './events/forwarder.js';
+import { ApiError, Codes } from './http/errors.js';
+import { VERSION } from './version.js';
 
 export interface StartOptions extends Partial<EmulatorConfig> {
   /** a logger; by default the programmatic API is silent and the CLI logs */
@@ -84,12 +86,38 @@ export async function buildEmulator(
   return { emulator, persistence, journal, routes, seed };
 }
 
+/**
+ * A request Node's HTTP parser refuses before the app sees it (a bad Content-Length, headers over
+ * the limit, an unknown method, broken chunked encoding) is answered in the live error envelope
+ * too, not with Node's bare `400 Bad Request`.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const text =
+    status === 431
+      ? 'The request headers are larger than the server accepts.'
+      : status === 408
+        ? 'The request was not received in time.'
+        : `The request is not valid HTTP (${err.code ?? 'parse error'}).`;
+  const body = JSON.stringify({ result: false, error: new ApiError(status, Codes.invalidInput, text).toBody() });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-fastio-emulator: ${VERSION}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** Start an emulator listening on `host:port` (port 0 picks a free port). */
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
   const { emulator, persistence, journal, routes, seed } = await buildEmulator(options);
   const app = createApp({ emulator, routes, journal });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   const sockets = new ActivitySockets(emulator);
   sockets.attach(server);
   const { forwardEventsTo } = emulator.config;

@@ -70,6 +70,9 @@ export class ActivityService {
     // PARITY: CHOICE, a wait above the documented 95 s is held for 95 s rather than refused.
     const waitMs = Math.min(input.wait ?? 0, MAX_WAIT_SECONDS) * 1000;
     const { keys, cursor: next } = await this.d.hub.wait(entityId, cursor, waitMs, signal);
+    // The wait may have lasted up to 95 s: a caller removed from the workspace (or org) meanwhile
+    // is refused like any other non-member, not told what changed there.
+    this.authorize(caller, entityId);
     return { activity: keys, lastactivity: formatCursor(next) };
   }
 }

@@ -10,7 +10,7 @@
  *
  * PARITY: path, token parameter and message shape from the agent guide v1.29 section 13.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Emulator } from '../emulator.js';
@@ -45,7 +45,7 @@ interface Connection {
 
 function refuse(socket: Duplex, err: ApiError): void {
   const body = JSON.stringify({ result: false, error: err.toBody() });
-  const reason = err.status === 401 ? 'Unauthorized' : err.status === 403 ? 'Forbidden' : err.status === 404 ? 'Not Found' : 'Service Unavailable';
+  const reason = STATUS_CODES[err.status] ?? 'Error';
   // Closed once written, whatever the client does: a half-open socket would hold up shutdown.
   socket.once('finish', () => socket.destroy());
   socket.end(
@@ -56,6 +56,16 @@ function refuse(socket: Duplex, err: ApiError): void {
       'Connection: close\r\n\r\n' +
       body,
   );
+}
+
+/** What the ws library would refuse in a handshake (RFC 6455 section 4.2.1), or undefined. */
+function handshakeProblem(req: IncomingMessage): string | undefined {
+  if (req.method !== 'GET') return 'the method must be GET';
+  if (req.headers.upgrade?.toLowerCase() !== 'websocket') return 'Upgrade must be websocket';
+  if (!/^[+/0-9A-Za-z]{22}==$/.test(req.headers['sec-websocket-key'] ?? '')) return 'Sec-WebSocket-Key is missing or invalid';
+  const version = req.headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8') return 'Sec-WebSocket-Version must be 13';
+  return undefined;
 }
 
 export class ActivitySockets {
@@ -86,6 +96,9 @@ export class ActivitySockets {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     if (!WEBSOCKET_PATHS.has(url.pathname)) return refuse(socket, Errors.unknownRoute('GET', url.pathname));
+    // The ws library refuses a malformed handshake in plain text; check it here, in the envelope.
+    const handshake = handshakeProblem(req);
+    if (handshake) return refuse(socket, Errors.badRequest(`Not a valid WebSocket handshake: ${handshake}.`));
     if (this.closed) return refuse(socket, new ApiError(503, Errors.internal().code, 'The emulator is shutting down.'));
     const header = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     const token = url.searchParams.get('token') || header?.[1];

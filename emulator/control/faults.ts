@@ -16,7 +16,7 @@
  * that applies add up; the first rule that applies with an error ends the list and answers it.
  */
 import { z } from 'zod';
-import { ApiError, Codes } from '../http/errors.js';
+import { ApiError, Codes, Errors } from '../http/errors.js';
 import { formInt, formNumber, lazy, profileId, text } from '../http/schema.js';
 import type { RandomSource } from '../store/random.js';
 
@@ -126,16 +126,97 @@ function trimSlash(path: string): string {
   return t === '' ? '/' : t;
 }
 
+/** A glob's `{a,b}` groups may expand to at most this many alternatives. */
+const MAX_GLOB_ALTERNATIVES = 256;
+
 /**
  * Route-table syntax (`:org_id`) and OpenAPI syntax (`{org_id}`) are accepted as one-segment
  * wildcards, so a path copied from `GET /_emulator/routes` or the OpenAPI document works as is.
+ *
+ * The syntax is the documented one: `*` (any characters of one segment), `?` (one character),
+ * `**` (a whole segment: any number of segments) and `{a,b}` (alternatives, nested). It is
+ * matched without regular expressions, segment by segment, in time proportional to glob x path:
+ * a glob compiled to a backtracking regular expression (as picomatch does) lets a rule such as
+ * `/a*a*a*a*a*a*a*a*b` or `@(a|a*)+` hold the event loop for minutes on one long path segment.
  */
 export async function compilePathGlob(glob: string): Promise<(path: string) => boolean> {
-  // Loaded on the first rule with a path: start-up does not pay for the glob matcher.
-  const { default: picomatch } = await import('picomatch');
   const normalised = trimSlash(glob.replace(/(^|\/):[A-Za-z_][A-Za-z0-9_]*(?=\/|$)/g, '$1*').replace(/(^|\/)\{[A-Za-z_][A-Za-z0-9_]*\}(?=\/|$)/g, '$1*'));
-  const isMatch = picomatch(normalised, { dot: true });
-  return (path) => isMatch(trimSlash(path));
+  const alternatives = expandBraces(normalised).map((g) => trimSlash(g).split('/'));
+  return (path) => {
+    const segments = trimSlash(path).split('/');
+    return alternatives.some((g) => matchSegments(g, segments));
+  };
+}
+
+/** `{a,b}` groups (nested) expanded into plain globs; a group without a comma stays as written. */
+function expandBraces(glob: string): string[] {
+  const open = glob.indexOf('{');
+  if (open < 0) return [glob];
+  let depth = 0;
+  const commas: number[] = [];
+  let close = -1;
+  for (let i = open; i < glob.length && close < 0; i++) {
+    const c = glob[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) close = i;
+    else if (c === ',' && depth === 1) commas.push(i);
+  }
+  if (close < 0) return [glob];
+  const head = glob.slice(0, open);
+  const tails = expandBraces(glob.slice(close + 1));
+  if (commas.length === 0) return tails.map((t) => `${head}${glob.slice(open, close + 1)}${t}`);
+  const bounds = [open, ...commas, close];
+  const out: string[] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    for (const choice of expandBraces(glob.slice(bounds[k]! + 1, bounds[k + 1]!))) {
+      for (const tail of tails) {
+        out.push(head + choice + tail);
+        if (out.length > MAX_GLOB_ALTERNATIVES) {
+          throw Errors.invalidField('path', `The glob's {a,b} groups expand to more than ${MAX_GLOB_ALTERNATIVES} alternatives.`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Glob segments against path segments; `**` takes any number of segments (dynamic programming). */
+function matchSegments(glob: readonly string[], path: readonly string[]): boolean {
+  let reach = new Array<boolean>(path.length + 1).fill(false);
+  reach[0] = true;
+  for (const g of glob) {
+    const next = new Array<boolean>(path.length + 1).fill(false);
+    if (g === '**') {
+      let any = false;
+      for (let j = 0; j <= path.length; j++) next[j] = any ||= reach[j]!;
+    } else {
+      for (let j = 1; j <= path.length; j++) if (reach[j - 1] && matchSegment(g, path[j - 1]!)) next[j] = true;
+    }
+    reach = next;
+  }
+  return reach[path.length]!;
+}
+
+/** `*` and `?` within one segment: the greedy wildcard match, which returns only to the last star. */
+function matchSegment(glob: string, s: string): boolean {
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < s.length) {
+    if (i < glob.length && (glob[i] === '?' || glob[i] === s[j])) {
+      i++;
+      j++;
+    } else if (i < glob.length && glob[i] === '*') {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < glob.length && glob[i] === '*') i++;
+  return i === glob.length;
 }
 
 /** The fault rules of one emulator instance. */

@@ -45,8 +45,10 @@ export const intelligenceRoutes = [
       ],
       divergences: [{ path: 'results[].relevance_score', reason: 'live scores come from an embedding model; local scores order the same content differently' }],
     },
-    handler: async (_ctx, { query, scope }, emu) => {
+    handler: async (ctx, { query, scope }, emu) => {
       const page = await emu.intelligence.search(scope, query);
+      // The search may have waited for the index: a caller who lost the workspace meanwhile gets nothing.
+      emu.access.workspace(callerOf(ctx), scope.workspace.id, 'workspace.storage.read');
       return {
         results: page.rows.map((row) => searchHitJson(row, query.details ?? false)),
         pagination: { total: page.total, limit: page.limit, offset: page.offset, has_more: page.offset + page.rows.length < page.total },

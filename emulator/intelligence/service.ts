@@ -17,7 +17,8 @@ import { OpaqueType, type IdGenerator } from '../store/ids.js';
 import type { Chat, ChatMessage, Org, StorageNode, User, Workspace } from '../store/model.js';
 import type { StorageService } from '../storage/service.js';
 import type { JobQueue } from '../storage/job-queue.js';
-import type { WorkspaceScope } from '../tenancy/access.js';
+import type { Access, WorkspaceScope } from '../tenancy/access.js';
+import type { WorkspaceAction } from '../tenancy/permissions.js';
 import type { WorkspaceService } from '../workspaces/service.js';
 import { buildAnswer, countTokens, type Answer } from './engine/answer.js';
 import { chunkPages } from './engine/chunk.js';
@@ -42,6 +43,7 @@ export const GENERAL_CHAT_ANSWER =
 
 export interface IntelligenceDeps {
   db: Db;
+  access: Access;
   ids: IdGenerator;
   now: () => number;
   audit: AuditLog;
@@ -196,6 +198,9 @@ export class IntelligenceService {
         if (!alive() || !mine()) return;
         const current = this.d.db.nodes.get(nodeId);
         if (!current || current.trashed !== null || current.versionId !== versionId) return;
+        // Reading the document awaited: the workspace may have been deleted meanwhile (turning
+        // intelligence off cancels the run, see `mine`); nothing is charged for it then.
+        if (!this.intelligent(current.workspaceId)) return void this.setAi(nodeId, { state: 'disabled', reason: null });
         if (!extracted.ok) return void this.finish(current, userId, { state: 'failed', reason: extracted.reason, pages: null });
         const pages = extracted.pages.length;
         let credits = 0;
@@ -449,6 +454,11 @@ export class IntelligenceService {
   // ---------------------------------------------------------------------------------------------
   // Chat
 
+  /** The caller's scope on this workspace now (deleted, left, role lowered: the tenancy answers). */
+  private rescope(user: User, scope: WorkspaceScope, action: WorkspaceAction = 'workspace.ai.chat'): WorkspaceScope {
+    return this.d.access.workspace({ user }, scope.workspace.id, action);
+  }
+
   /** PARITY: the agent plan lacks `ai_agent`: creating a chat answers 402/1695 (API notes "Intelligence"). */
   private assertChatAllowed(org: Org): void {
     if (!this.d.plans.get(org.plan)?.features.includes('ai_agent')) throw Errors.upgradeRequired('AI chat (the ai_agent feature)');
@@ -522,12 +532,17 @@ export class IntelligenceService {
     const personality = input.personality ?? 'detailed';
     const chatId = this.d.ids.opaqueId(OpaqueType.aiJob);
     const answer = await this.answer(ws, type, input.question, scopes, personality);
-    const usage = this.chargeTokens(scope.org, answer, ws, chatId, user.id);
+    // The answer may have waited for the index (documents read again after a restart or an
+    // import): what was checked before the await is checked again before anything is charged.
+    const current = this.rescope(user, scope);
+    this.assertChatAllowed(current.org);
+    if (type === 'chat_with_files') this.assertRagAvailable(current.workspace);
+    const usage = this.chargeTokens(current.org, answer, current.workspace, chatId, user.id);
     const now = this.d.now();
     const chat = this.d.db.chats.insert({
       id: chatId,
       workspaceId: ws.id,
-      orgId: scope.org.id,
+      orgId: current.org.id,
       userId: user.id,
       type,
       personality,
@@ -580,7 +595,12 @@ export class IntelligenceService {
       : this.scopes(scope, chat.filesScope ?? undefined, chat.foldersScope ?? undefined, true);
     const personality = input.personality ?? chat.personality;
     const answer = await this.answer(ws, chat.type, input.question, scopes, personality);
-    const usage = this.chargeTokens(scope.org, answer, ws, chat.id, user.id);
+    // Checked again after the await (see createChat), the chat included.
+    const current = this.rescope(user, scope);
+    this.chat(current, chat.id);
+    this.assertChatAllowed(current.org);
+    if (chat.type === 'chat_with_files') this.assertRagAvailable(current.workspace);
+    const usage = this.chargeTokens(current.org, answer, current.workspace, chat.id, user.id);
     const message = this.insertMessage(chat, user, input.question, personality, answer, usage);
     this.d.db.chats.update(chat.id, { updated: message.created });
     this.d.audit.record({

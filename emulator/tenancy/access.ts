@@ -90,7 +90,7 @@ export class Access {
   }
 
   /** Resolve an org for a caller and check the action. */
-  org(caller: Caller, ref: string, action: OrgAction): OrgScope {
+  org(caller: Pick<Caller, 'user'>, ref: string, action: OrgAction): OrgScope {
     const org = this.findOrg(ref);
     if (!org) throw Errors.notFound('organization');
     const role = this.orgRoleOf(org.id, caller.user.id);
@@ -114,7 +114,7 @@ export class Access {
   }
 
   /** Resolve a workspace for a caller and check the action. */
-  workspace(caller: Caller, ref: string, action: WorkspaceAction): WorkspaceScope {
+  workspace(caller: Pick<Caller, 'user'>, ref: string, action: WorkspaceAction): WorkspaceScope {
     const workspace = this.findWorkspace(ref, caller.user.id);
     if (!workspace) throw Errors.notFound('workspace');
     const org = this.db.orgs.get(workspace.orgId);

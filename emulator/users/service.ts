@@ -108,13 +108,13 @@ export class UserService {
     if (failures.length >= SIGN_IN_FAILURES_MAX) {
       throw Errors.rateLimited(Math.ceil((failures[0]! + SIGN_IN_FAILURE_WINDOW_MS - now) / 1000));
     }
+    // Counted as a failure before the password check, which awaits scrypt: attempts made in
+    // parallel see each other and cannot pass the limit together. A success clears the count.
+    failures.push(now);
+    this.signInFailures.set(key, failures);
     const user = this.db.users.findOne('email', key);
     const ok = user ? await verifyPassword(password, user.passwordHash) : false;
-    if (!user || !ok) {
-      failures.push(now);
-      this.signInFailures.set(key, failures);
-      throw Errors.unauthenticated('The email address or password is incorrect.');
-    }
+    if (!user || !ok) throw Errors.unauthenticated('The email address or password is incorrect.');
     this.signInFailures.delete(key);
     return { user, ...(await this.issueToken(user.id)) };
   }

@@ -1,0 +1,1203 @@
+/**
+ * Isolation, as a property (issue 9, item 1).
+ *
+ * fast-check draws sequences of steps over three tenants and everyone around them: org owners,
+ * admins and members, workspace admins, members and guests, users who reach a tenant only through
+ * a workspace, a user with nothing, and people who arrive by invitation or take an org over with
+ * a transfer token. Steps add and remove members, change roles and settings, create and delete
+ * workspaces, upload files and notes (ingested), search, chat, read events and poll activity,
+ * aimed as often at another tenant's ids as at the caller's own.
+ *
+ * A model kept here, with no code of the emulator's, says what each caller may see and what each
+ * step must answer. After every step:
+ *
+ * - the answer is the one the model predicts: a success, or the documented refusal (404/1609 an org
+ *   the caller has nothing to do with, 401/10545 a workspace it is not in, 401/115069 another
+ *   workspace's node, 403/1680 a role too low, and the plan and conflict answers);
+ * - nothing in the answer (ids, names, domains, file names, words of file contents, chat ids,
+ *   transfer tokens, invitation ids, events) belongs to something the caller may not see, before or
+ *   after the step; an event about the caller itself may name what the caller once saw;
+ * - workspace-scoped answers (listing, search, chat, activity, events) name only that workspace;
+ * - the emulator's memberships equal the model's.
+ *
+ * Every marker of a tenant is a unique word (`zo12`, `zw3`, `zc40`...), so an answer is checked by
+ * splitting it into words and looking each one up.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { inProcessHarness, LONG, report, scale, WS_FORM, type Answer, type InProcessHarness } from './helpers.js';
+
+// ---------------------------------------------------------------------------------------------
+// The model
+
+type OrgRole = 'owner' | 'admin' | 'member';
+type WsRole = 'owner' | 'admin' | 'member' | 'guest';
+type Plan = 'agent' | 'free' | 'pro';
+
+interface MUser {
+  id: string;
+  token: string;
+  email: string;
+  type: 'agent' | 'human';
+  label: string;
+}
+
+interface Invite {
+  email: string;
+  role: string;
+  id: string;
+}
+
+interface MOrg {
+  id: string;
+  domain: string;
+  label: string;
+  plan: Plan;
+  pmm: 'Member or above' | 'Admin or above' | 'Owner only';
+  roles: Record<string, OrgRole>;
+  pending: Invite[];
+  tokens: { id: string; token: string; state: 'active' | 'claimed' | 'gone' }[];
+}
+
+interface MWs {
+  id: string;
+  orgId: string;
+  folder: string;
+  label: string;
+  permJoin: 'Member or above' | 'Admin or above' | 'Only Org Owners';
+  pmm: 'Member or above' | 'Admin or above';
+  intelligence: boolean;
+  archived: boolean;
+  deleted: boolean;
+  rows: Record<string, WsRole>;
+  pending: Invite[];
+  nodes: { id: string; trashed: boolean }[];
+  chats: { id: string; type: 'chat' | 'chat_with_files'; deleted: boolean }[];
+}
+
+/** What a secret word belongs to, and so who may see it. */
+type Secret =
+  | { kind: 'om' | 'oi' | 'oa'; org: string }
+  | { kind: 'wm' | 'wc'; ws: string; owner?: string }
+  | { kind: 'event'; org: string | null; ws: string | null; user: string | null };
+
+interface Model {
+  users: MUser[];
+  orgs: MOrg[];
+  workspaces: MWs[];
+  /** invitation emails not yet signed up */
+  invited: string[];
+  secrets: Map<string, Secret>;
+  /** scopes each user could see at some point (an event about them may name these) */
+  history: Record<string, string[]>;
+  cursors: Record<string, string>;
+  counter: number;
+}
+
+const PLAN_LIMITS: Record<Plan, { workspaces: number; members: number | null; ai: boolean }> = {
+  agent: { workspaces: 3, members: 5, ai: false },
+  free: { workspaces: 3, members: 10, ai: true },
+  pro: { workspaces: 20, members: null, ai: true },
+};
+const ORG_RANK: Record<OrgRole, number> = { owner: 3, admin: 2, member: 1 };
+const WS_RANK: Record<WsRole, number> = { owner: 4, admin: 3, member: 2, guest: 1 };
+
+// The permission table, written from the API notes and the documented CHOICEs (PARITY.md), not
+// read from the emulator: 'pmm' follows the org's or workspace's perm_member_manage.
+type Rule = 'y' | 'n' | 'pmm';
+const ORG_TABLE: Record<string, Record<OrgRole | 'external', Rule>> = {
+  details: { owner: 'y', admin: 'y', member: 'y', external: 'n' },
+  update: { owner: 'y', admin: 'y', member: 'n', external: 'n' },
+  leave: { owner: 'n', admin: 'y', member: 'y', external: 'n' },
+  membersList: { owner: 'y', admin: 'y', member: 'y', external: 'n' },
+  manage: { owner: 'y', admin: 'pmm', member: 'pmm', external: 'n' },
+  transfer: { owner: 'y', admin: 'n', member: 'n', external: 'n' },
+  wsList: { owner: 'y', admin: 'y', member: 'y', external: 'n' },
+  wsCreate: { owner: 'y', admin: 'y', member: 'n', external: 'n' },
+  billing: { owner: 'y', admin: 'y', member: 'n', external: 'n' },
+  tokens: { owner: 'y', admin: 'n', member: 'n', external: 'n' },
+  events: { owner: 'y', admin: 'y', member: 'n', external: 'n' },
+};
+const WS_TABLE: Record<string, Record<WsRole, Rule>> = {
+  details: { owner: 'y', admin: 'y', member: 'y', guest: 'y' },
+  update: { owner: 'y', admin: 'y', member: 'n', guest: 'n' },
+  archive: { owner: 'y', admin: 'y', member: 'n', guest: 'n' },
+  delete: { owner: 'y', admin: 'n', member: 'n', guest: 'n' },
+  leave: { owner: 'n', admin: 'y', member: 'y', guest: 'y' },
+  membersList: { owner: 'y', admin: 'y', member: 'y', guest: 'y' },
+  manage: { owner: 'y', admin: 'y', member: 'pmm', guest: 'n' },
+  transfer: { owner: 'y', admin: 'n', member: 'n', guest: 'n' },
+  read: { owner: 'y', admin: 'y', member: 'y', guest: 'y' },
+  write: { owner: 'y', admin: 'y', member: 'y', guest: 'n' },
+  chat: { owner: 'y', admin: 'y', member: 'y', guest: 'n' },
+  events: { owner: 'y', admin: 'y', member: 'y', guest: 'y' },
+};
+
+interface Expect {
+  status: number;
+  code?: number;
+}
+const OK: Expect = { status: 200 };
+const NOT_FOUND: Expect = { status: 404, code: 1609 };
+const NOT_MEMBER: Expect = { status: 401, code: 10545 };
+const NOT_SHARED: Expect = { status: 401, code: 115069 };
+const DENIED: Expect = { status: 403, code: 1680 };
+const CONFLICT: Expect = { status: 409, code: 1660 };
+const PLAN_LIMIT: Expect = { status: 402, code: 1685 };
+const UPGRADE: Expect = { status: 402, code: 1695 };
+const INVALID: Expect = { status: 400, code: 1605 };
+
+class Rules {
+  constructor(private readonly m: Model) {}
+
+  org(id: string): MOrg {
+    return this.m.orgs.find((o) => o.id === id)!;
+  }
+  ws(id: string): MWs {
+    return this.m.workspaces.find((w) => w.id === id)!;
+  }
+  user(id: string): MUser {
+    return this.m.users.find((u) => u.id === id)!;
+  }
+  orgRole(u: string, org: MOrg): OrgRole | undefined {
+    return org.roles[u];
+  }
+  isExternal(u: string, org: MOrg): boolean {
+    return this.m.workspaces.some((w) => w.orgId === org.id && !w.deleted && w.rows[u] !== undefined);
+  }
+  /** The higher of the explicit workspace role and what the org role carries (owner, admin). */
+  wsRole(u: string, ws: MWs): WsRole | undefined {
+    if (ws.deleted) return undefined;
+    const explicit = ws.rows[u];
+    const org = this.orgRole(u, this.org(ws.orgId));
+    const implicit: WsRole | undefined = org === 'owner' ? 'owner' : org === 'admin' ? 'admin' : undefined;
+    if (!explicit) return implicit;
+    if (!implicit) return explicit;
+    return WS_RANK[explicit] >= WS_RANK[implicit] ? explicit : implicit;
+  }
+  orgAccess(u: string, org: MOrg, action: string): Expect {
+    const role = this.orgRole(u, org);
+    const standing = role ?? (this.isExternal(u, org) ? 'external' : undefined);
+    if (!standing) return NOT_FOUND;
+    const rule = ORG_TABLE[action]![standing];
+    if (rule === 'y') return OK;
+    if (rule === 'pmm' && role) {
+      if (org.pmm === 'Member or above') return OK;
+      if (org.pmm === 'Admin or above' && ORG_RANK[role] >= 2) return OK;
+    }
+    return DENIED;
+  }
+  wsAccess(u: string, ws: MWs, action: string): Expect {
+    if (ws.deleted) return NOT_FOUND;
+    const role = this.wsRole(u, ws);
+    if (!role) return NOT_MEMBER;
+    const rule = WS_TABLE[action]![role];
+    if (rule === 'y') return OK;
+    if (rule === 'pmm' && (ws.pmm === 'Member or above' || WS_RANK[role] >= 3)) return OK;
+    return DENIED;
+  }
+  mayJoin(role: OrgRole, permJoin: MWs['permJoin']): boolean {
+    if (permJoin === 'Only Org Owners') return role === 'owner';
+    if (permJoin === 'Admin or above') return ORG_RANK[role] >= 2;
+    return true;
+  }
+  limits(org: MOrg) {
+    return PLAN_LIMITS[org.plan];
+  }
+  liveWorkspaces(org: MOrg): MWs[] {
+    return this.m.workspaces.filter((w) => w.orgId === org.id && !w.deleted);
+  }
+  ownerOf(org: MOrg): string {
+    return Object.entries(org.roles).find(([, r]) => r === 'owner')![0];
+  }
+
+  /** The scopes a user sees now: org meta (om), org internals (oi), org admin (oa), workspace meta (wm), content (wc), events by workspace (ev). */
+  visibility(u: string): Set<string> {
+    const out = new Set<string>();
+    for (const org of this.m.orgs) {
+      const role = this.orgRole(u, org);
+      if (role || this.isExternal(u, org)) out.add(`om:${org.id}`);
+      if (role) out.add(`oi:${org.id}`);
+      if (role === 'owner' || role === 'admin') out.add(`oa:${org.id}`);
+    }
+    for (const ws of this.m.workspaces) {
+      const org = this.org(ws.orgId);
+      const orgRole = this.orgRole(u, org);
+      if (ws.deleted) {
+        // Deleted: only the org's owners and admins still read of it (its events).
+        if (orgRole === 'owner' || orgRole === 'admin') out.add(`wm:${ws.id}`).add(`wc:${ws.id}`);
+        continue;
+      }
+      const role = this.wsRole(u, ws);
+      if (role) out.add(`wm:${ws.id}`).add(`wc:${ws.id}`).add(`ev:${ws.id}`);
+      else if (orgRole) out.add(`wm:${ws.id}`);
+    }
+    return out;
+  }
+}
+
+function scopeOf(s: Secret): string | undefined {
+  if (s.kind === 'om' || s.kind === 'oi' || s.kind === 'oa') return `${s.kind}:${s.org}`;
+  if (s.kind === 'wm' || s.kind === 'wc') return `${s.kind}:${s.ws}`;
+  return undefined;
+}
+
+/** May a user with these visible scopes see this event? (the documented rule: its own, its org as owner/admin, its workspace as a member) */
+function eventVisible(e: { org: string | null; ws: string | null; user: string | null }, u: string, vis: Set<string>): boolean {
+  return e.user === u || (e.org !== null && vis.has(`oa:${e.org}`)) || (e.ws !== null && vis.has(`ev:${e.ws}`));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+const KINDS = [
+  ...Array<'orgDetails'>(3).fill('orgDetails'),
+  'orgMembers',
+  'orgWorkspaces',
+  'orgEvents',
+  'orgCredits',
+  ...Array<'addOrgMember'>(3).fill('addOrgMember'),
+  'updateOrgMember',
+  'removeOrgMember',
+  'leaveOrg',
+  'transferOrg',
+  'orgSettings',
+  'createWorkspace',
+  ...Array<'wsDetails'>(2).fill('wsDetails'),
+  'wsUpdate',
+  'wsArchive',
+  'wsDelete',
+  ...Array<'addWsMember'>(3).fill('addWsMember'),
+  'updateWsMember',
+  'removeWsMember',
+  'leaveWs',
+  'joinWs',
+  'transferWs',
+  'wsMembers',
+  ...Array<'upload'>(2).fill('upload'),
+  'note',
+  'list',
+  'nodeDetails',
+  'deleteNode',
+  'download',
+  ...Array<'search'>(3).fill('search'),
+  ...Array<'chat'>(2).fill('chat'),
+  'chatMessage',
+  'chatList',
+  ...Array<'wsEvents'>(2).fill('wsEvents'),
+  'userEvents',
+  ...Array<'eventDetails'>(2).fill('eventDetails'),
+  ...Array<'poll'>(3).fill('poll'),
+  'orgsList',
+  'externalList',
+  'wsAll',
+  'tokenCreate',
+  'claim',
+  'acceptInvite',
+  'changePlan',
+  'createOrg',
+] as const;
+type Kind = (typeof KINDS)[number];
+
+const ORG_KINDS: ReadonlySet<Kind> = new Set<Kind>([
+  'orgDetails',
+  'orgMembers',
+  'orgWorkspaces',
+  'orgEvents',
+  'orgCredits',
+  'addOrgMember',
+  'updateOrgMember',
+  'removeOrgMember',
+  'leaveOrg',
+  'transferOrg',
+  'orgSettings',
+  'createWorkspace',
+  'tokenCreate',
+  'changePlan',
+]);
+
+/** A step as fast-check draws it: what, who (an index), and which targets (indices, resolved against the model when it runs). */
+interface Step {
+  t: Kind;
+  c: number;
+  a: number;
+  b: number;
+  v: number;
+}
+
+const stepArb = fc.record({ t: fc.constantFrom(...KINDS), c: fc.nat(63), a: fc.nat(255), b: fc.nat(255), v: fc.nat(15) });
+
+const pick = <T>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
+
+const WORDS = 'orchard pruning ledger harbour lantern meadow quarry summit'.split(' ');
+
+class IsolationFailure extends Error {}
+
+/** One run: a fresh emulator on the base state, the model beside it. */
+class Run {
+  readonly rules: Rules;
+  steps = 0;
+  readonly log: string[] = [];
+  private caller!: MUser;
+  private pre = new Set<string>();
+  private answers: [Answer, string][] = [];
+
+  constructor(
+    readonly h: InProcessHarness,
+    readonly m: Model,
+    readonly stats: Record<string, number>,
+  ) {
+    this.rules = new Rules(m);
+    h.emulator.audit.onEvent((e) => {
+      m.secrets.set(e.id, { kind: 'event', org: e.orgId, ws: e.workspaceId, user: e.userId });
+    });
+  }
+
+  marker(prefix: string): string {
+    return `${prefix}${this.m.counter++}`;
+  }
+
+  fail(message: string): never {
+    throw new IsolationFailure(`${message}\n  steps so far:\n    ${this.log.slice(-15).join('\n    ')}`);
+  }
+
+  // ---- calling the emulator, checking every answer
+
+  async api(method: string, url: string, form?: Record<string, string>, raw?: { payload: Buffer; type: string }): Promise<Answer> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.caller.token}` };
+    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (raw) headers['content-type'] = raw.type;
+    const a = await this.h.request({ method, url, headers, ...(form ? { payload: new URLSearchParams(form).toString() } : raw ? { payload: raw.payload } : {}) });
+    // Checked once the step's effect is in the model: what the caller may see before or after it.
+    this.answers.push([a, url]);
+    return a;
+  }
+
+  expectAnswer(a: Answer, e: Expect, what: string): void {
+    const code = (a.json as { error?: { code?: number } } | undefined)?.error?.code;
+    if (a.status !== e.status || (e.code !== undefined && code !== e.code)) {
+      this.fail(`${what}: expected ${e.status}${e.code ? `/${e.code}` : ''}, got ${a.status}${code ? `/${code}` : ''}: ${a.text.slice(0, 400)}`);
+    }
+    this.stats[a.status === 200 ? 'ok' : `${a.status}/${code}`] = (this.stats[a.status === 200 ? 'ok' : `${a.status}/${code}`] ?? 0) + 1;
+  }
+
+  /** Every secret word in an answer must be visible to the caller (before or after the step). */
+  private checkLeaks(a: Answer, url: string): void {
+    const u = this.caller.id;
+    const post = this.rules.visibility(u);
+    const history = new Set(this.m.history[u] ?? []);
+    const allowed = (s: Secret, selfEvent: boolean): boolean => {
+      if (s.kind === 'event') return eventVisible(s, u, this.pre) || eventVisible(s, u, post);
+      const scope = scopeOf(s)!;
+      if (this.pre.has(scope) || post.has(scope)) return true;
+      if ((s.kind === 'wc' || s.kind === 'wm') && s.owner === u) return true;
+      return selfEvent && history.has(scope);
+    };
+    const scan = (text: string, selfEvent: boolean, where: string) => {
+      for (const word of text.match(/[A-Za-z0-9]+/g) ?? []) {
+        const s = this.m.secrets.get(word);
+        if (s && !allowed(s, selfEvent)) this.fail(`LEAK in ${where} to ${this.caller.label}: "${word}" (${JSON.stringify(s)}): ${text.slice(0, 400)}`);
+      }
+    };
+    const body = a.json as { events?: Record<string, unknown>[]; event?: Record<string, unknown> } | undefined;
+    const events = body?.events ?? (body?.event ? [body.event] : undefined);
+    if (events && url.includes('/event')) {
+      for (const e of events) {
+        const rec = { org: (e.org_id as string | null) ?? null, ws: (e.workspace_id as string | null) ?? null, user: (e.user_id as string | null) ?? null };
+        if (!eventVisible(rec, u, this.pre) && !eventVisible(rec, u, post)) this.fail(`LEAK: event ${String(e.event)} ${JSON.stringify(rec)} shown to ${this.caller.label}`);
+        scan(JSON.stringify(e), rec.user === u, `${url} event ${String(e.event)}`);
+      }
+      const { events: _e, event: _ev, ...rest } = body as Record<string, unknown>;
+      scan(JSON.stringify(rest), false, url);
+    } else if (a.status >= 400) {
+      // `resource` echoes the caller's own request line.
+      const { resource: _echo, ...said } = (body as { error?: Record<string, unknown> } | undefined)?.error ?? {};
+      scan(JSON.stringify(said), false, url);
+    } else scan(a.text, false, url);
+  }
+
+  /** Words of an answer that name content of a workspace other than `wsId`. */
+  onlyWorkspace(a: Answer, wsId: string, what: string): void {
+    for (const word of a.text.match(/[A-Za-z0-9]+/g) ?? []) {
+      const s = this.m.secrets.get(word);
+      if (s && s.kind === 'wc' && s.ws !== wsId) this.fail(`${what} of workspace ${wsId} names "${word}" of workspace ${s.ws}`);
+    }
+  }
+
+  register(word: string | undefined, s: Secret): void {
+    if (word) this.m.secrets.set(word, s);
+  }
+
+  // ---- one step
+
+  async step(st: Step): Promise<void> {
+    const m = this.m;
+    const r = this.rules;
+    const org = pick(m.orgs, st.a)!;
+    const ws = pick(m.workspaces, st.a);
+    // Half the steps come from someone with a place in the target (so they can succeed), half from anyone.
+    const insiders = m.users.filter((u) =>
+      ORG_KINDS.has(st.t) ? r.orgRole(u.id, org) || r.isExternal(u.id, org) : ws ? r.wsRole(u.id, ws) || r.orgRole(u.id, r.org(ws.orgId)) : false,
+    );
+    const caller = st.c % 2 === 0 && insiders.length > 0 ? pick(insiders, st.c >> 1)! : pick(m.users, st.c >> 1)!;
+    this.caller = caller;
+    this.pre = this.rules.visibility(caller.id);
+    this.answers = [];
+    this.steps++;
+    const label = `${caller.label} ${st.t}`;
+    this.log.push(`${JSON.stringify(st)} = ${label}`);
+    switch (st.t) {
+      case 'orgDetails': {
+        const a = await this.api('GET', `/current/org/${org.id}/details/`);
+        this.expectAnswer(a, r.orgAccess(caller.id, org, 'details'), `${label} ${org.label}`);
+        break;
+      }
+      case 'orgMembers': {
+        const a = await this.api('GET', `/current/org/${org.id}/members/list/`);
+        const e = r.orgAccess(caller.id, org, 'membersList');
+        this.expectAnswer(a, e, `${label} ${org.label}`);
+        if (e.status === 200) {
+          const ids = ((a.json as { users: { id: string | null }[] }).users.map((x) => x.id).filter(Boolean) as string[]).sort();
+          expect(ids, `${label} ${org.label}`).toEqual(Object.keys(org.roles).sort());
+        }
+        break;
+      }
+      case 'orgWorkspaces': {
+        const a = await this.api('GET', `/current/org/${org.id}/list/workspaces/`);
+        const e = r.orgAccess(caller.id, org, 'wsList');
+        this.expectAnswer(a, e, `${label} ${org.label}`);
+        if (e.status === 200) {
+          const role = r.orgRole(caller.id, org)!;
+          const want = r
+            .liveWorkspaces(org)
+            .filter((w) => role !== 'member' || w.rows[caller.id] !== undefined || r.mayJoin(role, w.permJoin))
+            .map((w) => w.id)
+            .sort();
+          expect((a.json as { workspaces: { id: string }[] }).workspaces.map((w) => w.id).sort(), `${label} ${org.label}`).toEqual(want);
+        }
+        break;
+      }
+      case 'orgEvents': {
+        this.h.emulator.clock.advance(31);
+        const a = await this.api('GET', `/current/events/search/?org_id=${org.id}&limit=250`);
+        const e = r.orgAccess(caller.id, org, 'events');
+        this.expectAnswer(a, e, `${label} ${org.label}`);
+        if (e.status === 200) for (const ev of (a.json as { events: { org_id: string }[] }).events) expect(ev.org_id).toBe(org.id);
+        break;
+      }
+      case 'orgCredits': {
+        const a = await this.api('GET', `/current/org/${org.id}/billing/usage/limits/credits/`);
+        this.expectAnswer(a, r.orgAccess(caller.id, org, 'billing'), `${label} ${org.label}`);
+        break;
+      }
+      case 'addOrgMember': {
+        const role = st.v % 3 === 0 ? 'admin' : 'member';
+        const byEmail = st.v % 5 === 4;
+        const target = pick(m.users, st.b)!;
+        const email = byEmail ? `${this.marker('zi')}@iso.test` : undefined;
+        const a = await this.api('POST', `/current/org/${org.id}/members/${encodeURIComponent(email ?? target.id)}/`, { permissions: role });
+        let e = r.orgAccess(caller.id, org, 'manage');
+        if (e.status === 200 && ORG_RANK[role] > ORG_RANK[r.orgRole(caller.id, org)!]) e = DENIED;
+        if (e.status === 200 && !email && org.roles[target.id]) e = CONFLICT;
+        this.expectAnswer(a, e, `${label} ${email ?? target.label} to ${org.label} as ${role}`);
+        if (e.status === 200) {
+          if (email) {
+            const id = (a.json as { member: { invite: { id: string } } }).member.invite.id;
+            org.pending.push({ email, role, id });
+            m.invited.push(email);
+            this.register(id, { kind: 'oi', org: org.id });
+          } else org.roles[target.id] = role;
+        }
+        break;
+      }
+      case 'updateOrgMember': {
+        const role = st.v % 2 === 0 ? 'admin' : 'member';
+        const target = pick(m.users, st.b)!;
+        const a = await this.api('POST', `/current/org/${org.id}/member/${target.id}/update/`, { permissions: role });
+        let e = r.orgAccess(caller.id, org, 'manage');
+        const row = org.roles[target.id];
+        if (e.status === 200 && !row) e = NOT_FOUND;
+        else if (e.status === 200 && row === 'owner') e = DENIED;
+        else if (e.status === 200) {
+          const mine = ORG_RANK[r.orgRole(caller.id, org)!];
+          if (ORG_RANK[row!] > mine || ORG_RANK[role] > mine) e = DENIED;
+        }
+        this.expectAnswer(a, e, `${label} ${target.label} in ${org.label} to ${role}`);
+        if (e.status === 200) org.roles[target.id] = role;
+        break;
+      }
+      case 'removeOrgMember': {
+        const invite = st.v % 4 === 3 ? pick(org.pending, st.b) : undefined;
+        const target = pick(m.users, st.b)!;
+        const a = await this.api('DELETE', `/current/org/${org.id}/members/${invite ? invite.id : target.id}/`);
+        let e = r.orgAccess(caller.id, org, 'manage');
+        const rowRole = invite ? (invite.role as OrgRole) : org.roles[target.id];
+        if (e.status === 200 && !rowRole) e = NOT_FOUND;
+        else if (e.status === 200 && rowRole === 'owner') e = DENIED;
+        else if (e.status === 200 && ORG_RANK[rowRole!] > ORG_RANK[r.orgRole(caller.id, org)!]) e = DENIED;
+        this.expectAnswer(a, e, `${label} ${invite ? `invitation ${invite.email}` : target.label} from ${org.label}`);
+        if (e.status === 200) {
+          if (invite) org.pending = org.pending.filter((p) => p !== invite);
+          else delete org.roles[target.id];
+        }
+        break;
+      }
+      case 'leaveOrg': {
+        const a = await this.api('DELETE', `/current/org/${org.id}/member/`);
+        const e = r.orgAccess(caller.id, org, 'leave');
+        this.expectAnswer(a, e, `${label} ${org.label}`);
+        if (e.status === 200) delete org.roles[caller.id];
+        break;
+      }
+      case 'transferOrg': {
+        const target = pick(m.users, st.b)!;
+        const a = await this.api('POST', `/current/org/${org.id}/member/${target.id}/transfer_ownership/`);
+        let e = r.orgAccess(caller.id, org, 'transfer');
+        if (e.status === 200 && target.id === caller.id) e = INVALID;
+        else if (e.status === 200 && !org.roles[target.id]) e = NOT_FOUND;
+        this.expectAnswer(a, e, `${label} ${org.label} to ${target.label}`);
+        if (e.status === 200) {
+          org.roles[caller.id] = 'admin';
+          org.roles[target.id] = 'owner';
+        }
+        break;
+      }
+      case 'orgSettings': {
+        const setting = (['Member or above', 'Admin or above', 'Owner only'] as const)[st.v % 3]!;
+        const a = await this.api('POST', `/current/org/${org.id}/update/`, { perm_member_manage: setting });
+        let e = r.orgAccess(caller.id, org, 'update');
+        if (e.status === 200 && r.orgRole(caller.id, org) !== 'owner') e = DENIED;
+        this.expectAnswer(a, e, `${label} ${org.label} perm_member_manage=${setting}`);
+        if (e.status === 200) org.pmm = setting;
+        break;
+      }
+      case 'createWorkspace': {
+        const reuse = st.v % 6 === 5 ? pick(r.liveWorkspaces(org), st.b) : undefined;
+        const folder = reuse ? reuse.folder : this.marker('zf');
+        const name = this.marker('zw');
+        const permJoin = (['Member or above', 'Admin or above', 'Only Org Owners'] as const)[st.b % 3]!;
+        const intelligence = st.v % 2 === 0;
+        const a = await this.api('POST', `/current/org/${org.id}/create/workspace/`, {
+          folder_name: folder,
+          name: `Ws ${name}`,
+          perm_join: permJoin,
+          perm_member_manage: 'Member or above',
+          intelligence: String(intelligence),
+        });
+        let e = r.orgAccess(caller.id, org, 'wsCreate');
+        if (e.status === 200 && r.liveWorkspaces(org).length >= r.limits(org).workspaces) e = PLAN_LIMIT;
+        else if (e.status === 200 && reuse) e = CONFLICT;
+        else if (e.status === 200 && intelligence && !r.limits(org).ai) e = INVALID;
+        this.expectAnswer(a, e, `${label} ${folder} in ${org.label}`);
+        if (e.status === 200) {
+          const id = (a.json as { workspace: { id: string } }).workspace.id;
+          m.workspaces.push({
+            id,
+            orgId: org.id,
+            folder,
+            label: name,
+            permJoin,
+            pmm: 'Member or above',
+            intelligence,
+            archived: false,
+            deleted: false,
+            rows: { [caller.id]: 'owner' },
+            pending: [],
+            nodes: [],
+            chats: [],
+          });
+          for (const w of [id, folder, name]) this.register(w, { kind: 'wm', ws: id });
+        }
+        break;
+      }
+      case 'wsDetails': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/details/`);
+        this.expectAnswer(a, r.wsAccess(caller.id, ws, 'details'), `${label} ${ws.label}`);
+        break;
+      }
+      case 'wsUpdate': {
+        if (!ws) break;
+        const variant = st.v % 4;
+        const form: Record<string, string> =
+          variant === 0
+            ? { name: `Ws ${ws.label} renamed` }
+            : variant === 1
+              ? { perm_join: (['Member or above', 'Admin or above', 'Only Org Owners'] as const)[st.b % 3]! }
+              : variant === 2
+                ? { perm_member_manage: st.b % 2 === 0 ? 'Member or above' : 'Admin or above' }
+                : { intelligence: String(!ws.intelligence) };
+        const a = await this.api('POST', `/current/workspace/${ws.id}/update/`, form);
+        let e = r.wsAccess(caller.id, ws, 'update');
+        if (e.status === 200 && form.intelligence === 'true' && !r.limits(r.org(ws.orgId)).ai) e = INVALID;
+        this.expectAnswer(a, e, `${label} ${ws.label} ${JSON.stringify(form)}`);
+        if (e.status === 200) {
+          if (form.perm_join) ws.permJoin = form.perm_join as MWs['permJoin'];
+          if (form.perm_member_manage) ws.pmm = form.perm_member_manage as MWs['pmm'];
+          if (form.intelligence) ws.intelligence = form.intelligence === 'true';
+          await this.h.emulator.jobs.drain();
+        }
+        break;
+      }
+      case 'wsArchive': {
+        if (!ws) break;
+        const archive = st.v % 2 === 0;
+        const a = await this.api('POST', `/current/workspace/${ws.id}/${archive ? 'archive' : 'unarchive'}/`);
+        let e = r.wsAccess(caller.id, ws, 'archive');
+        if (e.status === 200 && ws.archived === archive) e = CONFLICT;
+        this.expectAnswer(a, e, `${label} ${ws.label} ${archive ? 'archive' : 'unarchive'}`);
+        if (e.status === 200) ws.archived = archive;
+        break;
+      }
+      case 'wsDelete': {
+        if (!ws || st.v % 3 !== 0) break;
+        const a = await this.api('DELETE', `/current/workspace/${ws.id}/delete/?confirm=${ws.folder}`);
+        const e = r.wsAccess(caller.id, ws, 'delete');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) ws.deleted = true;
+        break;
+      }
+      case 'addWsMember': {
+        if (!ws) break;
+        const role = (['admin', 'member', 'guest', 'member'] as const)[st.v % 4]!;
+        const byEmail = st.v % 7 === 6;
+        const target = pick(m.users, st.b)!;
+        const email = byEmail ? `${this.marker('zi')}@iso.test` : undefined;
+        const a = await this.api('POST', `/current/workspace/${ws.id}/members/${encodeURIComponent(email ?? target.id)}/`, { permissions: role });
+        let e = r.wsAccess(caller.id, ws, 'manage');
+        if (e.status === 200 && WS_RANK[role] > WS_RANK[r.wsRole(caller.id, ws)!]) e = DENIED;
+        else if (e.status === 200 && !email && ws.rows[target.id]) e = CONFLICT;
+        else if (e.status === 200) {
+          const limit = r.limits(r.org(ws.orgId)).members;
+          if (limit !== null && Object.keys(ws.rows).length + ws.pending.length >= limit) e = PLAN_LIMIT;
+        }
+        this.expectAnswer(a, e, `${label} ${email ?? target.label} to ${ws.label} as ${role}`);
+        if (e.status === 200) {
+          if (email) {
+            const id = (a.json as { member: { invite: { id: string } } }).member.invite.id;
+            ws.pending.push({ email, role, id });
+            m.invited.push(email);
+            this.register(id, { kind: 'wc', ws: ws.id });
+          } else ws.rows[target.id] = role;
+        }
+        break;
+      }
+      case 'updateWsMember': {
+        if (!ws) break;
+        const role = (['admin', 'member', 'guest'] as const)[st.v % 3]!;
+        const target = pick(m.users, st.b)!;
+        const a = await this.api('POST', `/current/workspace/${ws.id}/member/${target.id}/update/`, { permissions: role });
+        let e = r.wsAccess(caller.id, ws, 'manage');
+        const row = ws.rows[target.id];
+        if (e.status === 200 && !row) e = NOT_FOUND;
+        else if (e.status === 200 && row === 'owner') e = DENIED;
+        else if (e.status === 200) {
+          const mine = WS_RANK[r.wsRole(caller.id, ws)!];
+          if (WS_RANK[row!] > mine || WS_RANK[role] > mine) e = DENIED;
+        }
+        this.expectAnswer(a, e, `${label} ${target.label} in ${ws.label} to ${role}`);
+        if (e.status === 200) ws.rows[target.id] = role;
+        break;
+      }
+      case 'removeWsMember': {
+        if (!ws) break;
+        const invite = st.v % 4 === 3 ? pick(ws.pending, st.b) : undefined;
+        const target = pick(m.users, st.b)!;
+        const a = await this.api('DELETE', `/current/workspace/${ws.id}/members/${invite ? invite.id : target.id}/`);
+        let e = r.wsAccess(caller.id, ws, 'manage');
+        const rowRole = invite ? (invite.role as WsRole) : ws.rows[target.id];
+        if (e.status === 200 && !rowRole) e = NOT_FOUND;
+        else if (e.status === 200 && rowRole === 'owner') e = DENIED;
+        else if (e.status === 200 && WS_RANK[rowRole!] > WS_RANK[r.wsRole(caller.id, ws)!]) e = DENIED;
+        this.expectAnswer(a, e, `${label} ${invite ? `invitation ${invite.email}` : target.label} from ${ws.label}`);
+        if (e.status === 200) {
+          if (invite) ws.pending = ws.pending.filter((p) => p !== invite);
+          else delete ws.rows[target.id];
+        }
+        break;
+      }
+      case 'leaveWs': {
+        if (!ws) break;
+        const a = await this.api('DELETE', `/current/workspace/${ws.id}/member/`);
+        let e = r.wsAccess(caller.id, ws, 'leave');
+        if (e.status === 200 && !ws.rows[caller.id]) e = INVALID;
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) delete ws.rows[caller.id];
+        break;
+      }
+      case 'joinWs': {
+        if (!ws) break;
+        const a = await this.api('POST', `/current/workspace/${ws.id}/members/join/`);
+        const orgRole = r.orgRole(caller.id, r.org(ws.orgId));
+        let e: Expect = ws.deleted ? NOT_FOUND : !orgRole ? NOT_MEMBER : !r.mayJoin(orgRole, ws.permJoin) ? DENIED : OK;
+        if (e.status === 200 && ws.rows[caller.id]) e = CONFLICT;
+        else if (e.status === 200) {
+          const limit = r.limits(r.org(ws.orgId)).members;
+          if (limit !== null && Object.keys(ws.rows).length + ws.pending.length >= limit) e = PLAN_LIMIT;
+        }
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) ws.rows[caller.id] = 'member';
+        break;
+      }
+      case 'transferWs': {
+        if (!ws) break;
+        const target = pick(m.users, st.b)!;
+        const a = await this.api('POST', `/current/workspace/${ws.id}/member/${target.id}/transfer_ownership/`);
+        let e = r.wsAccess(caller.id, ws, 'transfer');
+        if (e.status === 200 && !ws.rows[target.id]) e = NOT_FOUND;
+        else if (e.status === 200 && target.id === caller.id) e = INVALID;
+        this.expectAnswer(a, e, `${label} ${ws.label} to ${target.label}`);
+        if (e.status === 200) {
+          for (const [u, role] of Object.entries(ws.rows)) if (role === 'owner' && u !== target.id) ws.rows[u] = 'admin';
+          ws.rows[target.id] = 'owner';
+        }
+        break;
+      }
+      case 'wsMembers': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/members/list/`);
+        const e = r.wsAccess(caller.id, ws, 'membersList');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          const ids = ((a.json as { users: { id: string | null }[] }).users.map((x) => x.id).filter(Boolean) as string[]).sort();
+          expect(ids, `${label} ${ws.label}`).toEqual(Object.keys(ws.rows).sort());
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      case 'upload':
+      case 'note': {
+        if (!ws) break;
+        const name = this.marker('zn');
+        const content = `${WORDS[st.v % WORDS.length]} ${WORDS[st.b % WORDS.length]} report ${this.marker('zc')} for the ${WORDS[(st.v + 3) % WORDS.length]} team.`;
+        let a: Answer;
+        if (st.t === 'upload') {
+          const { contentType, payload } = await this.h.multipartBody(
+            { name: `${name}.txt`, action: 'create', instance_id: ws.id, folder_id: 'root', profile_type: 'workspace' },
+            { name: `${name}.txt`, data: content },
+          );
+          a = await this.api('POST', '/current/upload/', undefined, { payload, type: contentType });
+        } else a = await this.api('POST', `/current/workspace/${ws.id}/storage/root/createnote/`, { name: `${name}.md`, content });
+        const e = r.wsAccess(caller.id, ws, 'write');
+        this.expectAnswer(a, e, `${label} ${name} in ${ws.label}`);
+        if (e.status === 200) {
+          const body = a.json as { new_file_id?: string; id?: string; node?: { id: string } };
+          const nodeId = body.new_file_id ?? body.node!.id;
+          ws.nodes.push({ id: nodeId, trashed: false });
+          this.register(nodeId, { kind: 'wc', ws: ws.id });
+          this.register(name, { kind: 'wc', ws: ws.id });
+          this.register(/zc\d+/.exec(content)![0], { kind: 'wc', ws: ws.id });
+          if (st.t === 'upload') this.register(body.id, { kind: 'wc', ws: ws.id, owner: caller.id });
+          await this.h.emulator.jobs.drain();
+        }
+        break;
+      }
+      case 'list': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/storage/root/list/`);
+        const e = r.wsAccess(caller.id, ws, 'read');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          this.onlyWorkspace(a, ws.id, label);
+          const listed = (a.json as { nodes: { id: string }[] }).nodes.map((n) => n.id).sort();
+          expect(listed, `${label} ${ws.label}`).toEqual(
+            ws.nodes
+              .filter((n) => !n.trashed)
+              .map((n) => n.id)
+              .sort(),
+          );
+        }
+        break;
+      }
+      case 'nodeDetails':
+      case 'deleteNode':
+      case 'download': {
+        if (!ws) break;
+        const own = st.v % 3 !== 0;
+        const all = m.workspaces.flatMap((w) => w.nodes.map((n) => ({ ...n, ws: w })));
+        const node = own ? pick(ws.nodes.map((n) => ({ ...n, ws })), st.b) : pick(all, st.b);
+        if (!node) break;
+        const home = node.ws;
+        const path =
+          st.t === 'nodeDetails'
+            ? ['GET', `/current/workspace/${ws.id}/storage/${node.id}/details/`]
+            : st.t === 'deleteNode'
+              ? ['DELETE', `/current/workspace/${ws.id}/storage/${node.id}/delete/`]
+              : ['GET', `/current/workspace/${ws.id}/storage/${node.id}/read/`];
+        const a = await this.api(path[0]!, path[1]!);
+        let e = r.wsAccess(caller.id, ws, st.t === 'deleteNode' ? 'write' : 'read');
+        if (e.status === 200 && home.id !== ws.id) e = NOT_SHARED;
+        else if (e.status === 200 && node.trashed && st.t !== 'nodeDetails') e = NOT_FOUND;
+        this.expectAnswer(a, e, `${label} ${node.id} of ${home.label} via ${ws.label}`);
+        if (e.status === 200 && st.t === 'deleteNode') home.nodes.find((n) => n.id === node.id)!.trashed = true;
+        if (e.status === 200 && st.t !== 'deleteNode') this.onlyWorkspace(a, ws.id, label);
+        break;
+      }
+      case 'search': {
+        if (!ws) break;
+        const q = `${WORDS[st.v % WORDS.length]} ${WORDS[st.b % WORDS.length]} report`;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/storage/search/?search=${encodeURIComponent(q)}&details=true`);
+        const e = r.wsAccess(caller.id, ws, 'read');
+        this.expectAnswer(a, e, `${label} ${ws.label} "${q}"`);
+        if (e.status === 200) {
+          this.onlyWorkspace(a, ws.id, label);
+          const live = new Set(ws.nodes.filter((n) => !n.trashed).map((n) => n.id));
+          for (const hit of (a.json as { results: { node_id: string }[] }).results) expect(live.has(hit.node_id), `${label}: hit ${hit.node_id}`).toBe(true);
+        }
+        break;
+      }
+      case 'chat': {
+        if (!ws) break;
+        const type = ws.intelligence || st.v % 5 === 4 ? 'chat_with_files' : 'chat';
+        const question = `What does the ${WORDS[st.v % WORDS.length]} report say? ${this.marker('zq')}`;
+        const a = await this.api('POST', `/current/workspace/${ws.id}/ai/chat/`, { type, question });
+        let e = r.wsAccess(caller.id, ws, 'chat');
+        if (e.status === 200 && !r.limits(r.org(ws.orgId)).ai) e = UPGRADE;
+        else if (e.status === 200 && type === 'chat_with_files' && !ws.intelligence) e = INVALID;
+        this.expectAnswer(a, e, `${label} in ${ws.label} (${type})`);
+        if (e.status === 200) {
+          const body = a.json as { chat_id: string; message_id: string };
+          ws.chats.push({ id: body.chat_id, type, deleted: false });
+          this.register(body.chat_id, { kind: 'wc', ws: ws.id });
+          this.register(body.message_id, { kind: 'wc', ws: ws.id });
+          this.register(/zq\d+/.exec(question)![0], { kind: 'wc', ws: ws.id });
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      case 'chatMessage': {
+        if (!ws) break;
+        const own = st.v % 3 !== 0;
+        const all = m.workspaces.flatMap((w) => w.chats.map((c) => ({ ...c, ws: w })));
+        const chat = own ? pick(ws.chats.map((c) => ({ ...c, ws })), st.b) : pick(all, st.b);
+        if (!chat) break;
+        const home = chat.ws;
+        const a = await this.api('POST', `/current/workspace/${ws.id}/ai/chat/${chat.id}/message/`, { question: `And the ${WORDS[st.b % WORDS.length]}?` });
+        let e = r.wsAccess(caller.id, ws, 'chat');
+        if (e.status === 200 && home.id !== ws.id) e = NOT_FOUND;
+        else if (e.status === 200 && !r.limits(r.org(ws.orgId)).ai) e = UPGRADE;
+        else if (e.status === 200 && chat.type === 'chat_with_files' && !ws.intelligence) e = INVALID;
+        this.expectAnswer(a, e, `${label} chat ${chat.id} of ${home.label} via ${ws.label}`);
+        if (e.status === 200) {
+          this.register((a.json as { message_id?: string; message?: { id: string } }).message?.id, { kind: 'wc', ws: ws.id });
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      case 'chatList': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/ai/chat/list/`);
+        const e = r.wsAccess(caller.id, ws, 'read');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) this.onlyWorkspace(a, ws.id, label);
+        break;
+      }
+      case 'wsEvents': {
+        if (!ws) break;
+        this.h.emulator.clock.advance(31);
+        const a = await this.api('GET', `/current/events/search/?workspace_id=${ws.id}&limit=250`);
+        const e = r.wsAccess(caller.id, ws, 'events');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          for (const ev of (a.json as { events: { workspace_id: string }[] }).events) expect(ev.workspace_id).toBe(ws.id);
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      case 'userEvents': {
+        this.h.emulator.clock.advance(31);
+        const target = st.v % 2 === 0 ? caller : pick(m.users, st.b)!;
+        const a = await this.api('GET', `/current/events/search/?user_id=${target.id}&limit=250`);
+        const e = target.id === caller.id ? OK : NOT_FOUND;
+        this.expectAnswer(a, e, `${label} of ${target.label}`);
+        if (e.status === 200) for (const ev of (a.json as { events: { user_id: string }[] }).events) expect(ev.user_id).toBe(caller.id);
+        break;
+      }
+      case 'eventDetails': {
+        const ids = [...m.secrets].filter(([, s]) => s.kind === 'event');
+        const entry = pick(ids, st.a * 256 + st.b);
+        if (!entry) break;
+        const [id, s] = entry as [string, Extract<Secret, { kind: 'event' }>];
+        const a = await this.api(st.v % 3 === 0 ? 'POST' : 'GET', `/current/event/${id}/${st.v % 3 === 0 ? 'ack' : 'details'}/`);
+        this.expectAnswer(a, eventVisible(s, caller.id, this.pre) ? OK : NOT_FOUND, `${label} ${id} ${JSON.stringify(s)}`);
+        break;
+      }
+      case 'poll': {
+        const which = st.v % 4;
+        const entity = which === 0 ? org.id : which === 1 || which === 2 ? (ws?.id ?? org.id) : st.b % 2 === 0 ? caller.id : pick(m.users, st.b)!.id;
+        const key = `${caller.id}:${entity}`;
+        const cursor = m.cursors[key];
+        const a = await this.api('GET', `/current/activity/poll/${entity}/${cursor ? `?lastactivity=${cursor}` : ''}`);
+        let e: Expect;
+        const target = m.workspaces.find((w) => w.id === entity);
+        const targetOrg = m.orgs.find((o) => o.id === entity);
+        if (entity === caller.id) e = OK;
+        else if (targetOrg) e = r.orgAccess(caller.id, targetOrg, 'details');
+        else if (target) e = r.wsAccess(caller.id, target, 'details');
+        else e = NOT_FOUND;
+        this.expectAnswer(a, e, `${label} ${entity}`);
+        if (e.status === 200) {
+          m.cursors[key] = (a.json as { lastactivity: string }).lastactivity;
+          if (target) this.onlyWorkspace(a, target.id, label);
+          if (targetOrg) for (const word of a.text.match(/[A-Za-z0-9]+/g) ?? []) expect(m.secrets.get(word)?.kind ?? 'none').not.toBe('wc');
+        }
+        break;
+      }
+      case 'orgsList': {
+        const a = await this.api('GET', '/current/orgs/list/');
+        this.expectAnswer(a, OK, label);
+        expect((a.json as { orgs: { id: string }[] }).orgs.map((o) => o.id).sort(), label).toEqual(
+          m.orgs
+            .filter((o) => r.orgRole(caller.id, o))
+            .map((o) => o.id)
+            .sort(),
+        );
+        break;
+      }
+      case 'externalList': {
+        const a = await this.api('GET', '/current/orgs/list/external/');
+        this.expectAnswer(a, OK, label);
+        expect((a.json as { orgs: { id: string }[] }).orgs.map((o) => o.id).sort(), label).toEqual(
+          m.orgs
+            .filter((o) => !r.orgRole(caller.id, o) && r.isExternal(caller.id, o))
+            .map((o) => o.id)
+            .sort(),
+        );
+        break;
+      }
+      case 'wsAll': {
+        const a = await this.api('GET', '/current/workspaces/all/');
+        this.expectAnswer(a, OK, label);
+        expect((a.json as { workspaces: { id: string }[] }).workspaces.map((w) => w.id).sort(), label).toEqual(
+          m.workspaces
+            .filter((w) => r.wsRole(caller.id, w))
+            .map((w) => w.id)
+            .sort(),
+        );
+        break;
+      }
+      case 'tokenCreate': {
+        const a = await this.api('POST', `/current/org/${org.id}/transfer/token/create/`);
+        let e = r.orgAccess(caller.id, org, 'tokens');
+        if (e.status === 200 && caller.type !== 'agent') e = DENIED;
+        else if (e.status === 200 && org.tokens.filter((t) => t.state === 'active').length >= 5) e = PLAN_LIMIT;
+        this.expectAnswer(a, e, `${label} ${org.label}`);
+        if (e.status === 200) {
+          const body = a.json as { id: string; token: string };
+          org.tokens.push({ id: body.id, token: body.token, state: 'active' });
+          this.register(body.id, { kind: 'oa', org: org.id });
+          this.register(body.token, { kind: 'oa', org: org.id });
+        }
+        break;
+      }
+      case 'claim': {
+        const all = m.orgs.flatMap((o) => o.tokens.map((t) => ({ t, o })));
+        const chosen = pick(all, st.b);
+        if (!chosen) break;
+        const { t, o } = chosen;
+        const a = await this.api('POST', '/current/org/transfer/claim/', { token: t.token });
+        let e: Expect = t.state === 'gone' ? NOT_FOUND : t.state === 'claimed' ? INVALID : caller.type !== 'human' ? DENIED : OK;
+        if (e.status === 200 && r.ownerOf(o) === caller.id) e = INVALID;
+        this.expectAnswer(a, e, `${label} ${o.label} with token ${t.id} (${t.state})`);
+        if (e.status === 200) {
+          o.roles[r.ownerOf(o)] = 'admin';
+          o.roles[caller.id] = 'owner';
+          for (const w of r.liveWorkspaces(o)) {
+            for (const [u, role] of Object.entries(w.rows)) if (role === 'owner' && u !== caller.id) w.rows[u] = 'admin';
+            w.rows[caller.id] = 'owner';
+          }
+          o.plan = 'free';
+          for (const other of o.tokens) if (other !== t && other.state === 'active') other.state = 'gone';
+          t.state = 'claimed';
+        }
+        break;
+      }
+      case 'acceptInvite': {
+        const email = pick(m.invited, st.b);
+        if (!email) break;
+        m.invited = m.invited.filter((x) => x !== email);
+        // The invitee signs up (a verified persona with that address): every pending invitation becomes membership.
+        const p = await this.h.persona(st.v % 2 === 0 ? 'human' : 'agent', { email });
+        const user: MUser = { id: p.id, token: p.token, email, type: st.v % 2 === 0 ? 'human' : 'agent', label: `invitee-${m.users.length}` };
+        m.users.push(user);
+        for (const o of m.orgs) {
+          for (const inv of o.pending.filter((x) => x.email === email)) o.roles[user.id] = inv.role as OrgRole;
+          o.pending = o.pending.filter((x) => x.email !== email);
+        }
+        for (const w of m.workspaces) {
+          for (const inv of w.pending.filter((x) => x.email === email)) w.rows[user.id] = inv.role as WsRole;
+          w.pending = w.pending.filter((x) => x.email !== email);
+        }
+        this.log[this.log.length - 1] += ` (${email} -> ${user.label})`;
+        break;
+      }
+      case 'changePlan': {
+        const plan = (['free', 'pro', 'agent'] as const)[st.v % 3]!;
+        const a = await this.api('POST', `/current/org/${org.id}/billing/`, { billing_plan: plan });
+        let e = r.orgAccess(caller.id, org, 'billing');
+        const ownerType = r.user(r.ownerOf(org)).type;
+        if (e.status === 200 && ((plan === 'agent' && ownerType !== 'agent') || (plan === 'free' && ownerType !== 'human'))) e = INVALID;
+        this.expectAnswer(a, e, `${label} ${org.label} to ${plan}`);
+        if (e.status === 200) org.plan = plan;
+        break;
+      }
+      case 'createOrg': {
+        if (m.orgs.length >= 6 || st.v % 4 !== 0) break;
+        const domain = this.marker('zd');
+        const name = this.marker('zo');
+        const a = await this.api('POST', '/current/org/create/', { domain, name: `Org ${name}` });
+        this.expectAnswer(a, OK, `${label} ${domain}`);
+        const id = (a.json as { org: { id: string } }).org.id;
+        m.orgs.push({
+          id,
+          domain,
+          label: name,
+          plan: caller.type === 'agent' ? 'agent' : 'free',
+          pmm: 'Member or above',
+          roles: { [caller.id]: 'owner' },
+          pending: [],
+          tokens: [],
+        });
+        for (const w of [id, domain, name]) this.register(w, { kind: 'om', org: id });
+        break;
+      }
+    }
+    this.afterStep(caller);
+  }
+
+  /** Every answer of the step is checked for leaks; the emulator's memberships equal the model's; history grows. */
+  afterStep(caller: MUser): void {
+    for (const [a, url] of this.answers) this.checkLeaks(a, url);
+    const m = this.m;
+    const db = this.h.emulator.db;
+    for (const org of m.orgs) {
+      const rows = db.orgMembers.find('org', org.id);
+      const active = Object.fromEntries(rows.filter((x) => x.status === 'active').map((x) => [x.userId!, x.role]));
+      if (JSON.stringify(sortKeys(active)) !== JSON.stringify(sortKeys(org.roles))) {
+        this.fail(`org ${org.label}: the emulator has members ${JSON.stringify(active)}, the model ${JSON.stringify(org.roles)}`);
+      }
+      if (rows.filter((x) => x.status === 'pending').length !== org.pending.length) this.fail(`org ${org.label}: pending invitations differ`);
+      if (db.orgs.get(org.id)!.plan !== org.plan) this.fail(`org ${org.label}: plan ${db.orgs.get(org.id)!.plan}, model ${org.plan}`);
+    }
+    for (const ws of m.workspaces) {
+      const rows = db.workspaceMembers.find('workspace', ws.id);
+      const active = Object.fromEntries(rows.filter((x) => x.status === 'active').map((x) => [x.userId!, x.role]));
+      if (JSON.stringify(sortKeys(active)) !== JSON.stringify(sortKeys(ws.rows))) {
+        this.fail(`workspace ${ws.label}: the emulator has members ${JSON.stringify(active)}, the model ${JSON.stringify(ws.rows)}`);
+      }
+      if (Boolean(db.workspaces.get(ws.id)!.deleted) !== ws.deleted) this.fail(`workspace ${ws.label}: deleted differs`);
+    }
+    for (const u of [caller.id]) {
+      const h = new Set(m.history[u] ?? []);
+      for (const s of this.rules.visibility(u)) h.add(s);
+      m.history[u] = [...h];
+    }
+  }
+}
+
+function sortKeys(o: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(o).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The base state: three tenants with every role, built by the steps' own code
+
+async function buildBase(): Promise<{ state: ReturnType<InProcessHarness['emulator']['exportState']>; model: Model }> {
+  const h = await inProcessHarness({ ingestDelayMs: 3_600_000 });
+  const m: Model = { users: [], orgs: [], workspaces: [], invited: [], secrets: new Map(), history: {}, cursors: {}, counter: 0 };
+  const types: ('agent' | 'human')[] = ['agent', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'agent', 'human'];
+  for (const [i, type] of types.entries()) {
+    const p = await h.persona(type);
+    m.users.push({ id: p.id, token: p.token, email: p.email, type, label: `u${i}-${type}` });
+  }
+  const run = new Run(h, m, {});
+  const u = (i: number) => i;
+  const step = async (t: Kind, c: number, a = 0, b = 0, v = 0) => {
+    const before = run.stats.ok ?? 0;
+    // An odd `c` names the caller directly: user c >> 1.
+    await run.step({ t, c: c * 2 + 1, a, b, v });
+    if ((run.stats.ok ?? 0) !== before + 1) throw new Error(`base step ${t} by u${c} did not succeed: ${run.log.at(-1)}`);
+  };
+  const orgIdx = (i: number) => i;
+  const wsIdx = () => m.workspaces.length - 1;
+  // Tenant 0: an agent's org on the agent plan. Tenant 1: a human's on free. Tenant 2: on pro.
+  for (const owner of [0, 1, 2]) await step('createOrg', u(owner), 0, 0, 0);
+  await step('changePlan', u(2), orgIdx(2), 0, 1);
+  // t0: one workspace (no intelligence on the agent plan); u3 org member; u4 a guest from tenant 1.
+  await step('createWorkspace', u(0), orgIdx(0), 0, 1);
+  await step('addOrgMember', u(0), orgIdx(0), 3, 1);
+  await step('addWsMember', u(0), wsIdx(), 4, 2);
+  await step('upload', u(0), wsIdx(), 1, 1);
+  await step('tokenCreate', u(0), orgIdx(0));
+  // t1: two intelligent workspaces, one only admins may join; u3 admin, u5 member (in ws a), u6 guest (external), u7 admin of ws b (external).
+  await step('createWorkspace', u(1), orgIdx(1), 0, 0);
+  const t1a = wsIdx();
+  await step('createWorkspace', u(1), orgIdx(1), 1, 2);
+  const t1b = wsIdx();
+  await step('addOrgMember', u(1), orgIdx(1), 3, 0);
+  await step('addOrgMember', u(1), orgIdx(1), 5, 1);
+  await step('addWsMember', u(1), t1a, 5, 1);
+  await step('addWsMember', u(1), t1a, 6, 2);
+  await step('addWsMember', u(1), t1b, 7, 0);
+  await step('upload', u(1), t1a, 0, 0);
+  await step('note', u(5), t1a, 2, 1);
+  await step('upload', u(7), t1b, 3, 2);
+  await step('chat', u(1), t1a, 0, 0);
+  await step('addOrgMember', u(1), orgIdx(1), 0, 4);
+  await step('addWsMember', u(1), t1a, 0, 6);
+  // t2: pro; u8 admin, u9 member with an explicit workspace role, u10 (an agent) and u6 external members.
+  await step('createWorkspace', u(2), orgIdx(2), 0, 0);
+  const t2a = wsIdx();
+  await step('addOrgMember', u(2), orgIdx(2), 8, 0);
+  await step('addOrgMember', u(2), orgIdx(2), 9, 1);
+  await step('addWsMember', u(2), t2a, 9, 1);
+  await step('addWsMember', u(2), t2a, 10, 1);
+  await step('addWsMember', u(2), t2a, 6, 2);
+  await step('upload', u(9), t2a, 4, 3);
+  await step('note', u(2), t2a, 5, 0);
+  await step('chat', u(9), t2a, 1, 1);
+  // u11 has nothing.
+  m.cursors = {};
+  return { state: h.emulator.exportState(), model: m };
+}
+
+function cloneModel(m: Model): Model {
+  return { ...structuredClone({ ...m, secrets: undefined }), secrets: new Map(m.secrets) } as Model;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('isolation under random sequences (fast-check, model-based)', () => {
+  const target = scale(10_000, Number(process.env.FASTIO_ISOLATION_STEPS ?? 100_000));
+  const seed = Number(process.env.FASTIO_ISOLATION_SEED ?? 94_171);
+
+  it(`${target} steps over three tenants: no answer shows a caller what it may not see; every refusal uses the documented code`, { timeout: LONG ? 3_600_000 : 240_000 }, async () => {
+    const base = await buildBase();
+    const stats: Record<string, number> = {};
+    const kinds: Record<string, number> = {};
+    let steps = 0;
+    let runs = 0;
+    let batch = 0;
+    const started = performance.now();
+    while (steps < target) {
+      const batchSeed = seed + batch++;
+      console.log(`[reliability] isolation: fast-check seed ${batchSeed} (FASTIO_ISOLATION_SEED=${seed}, batch ${batch})`);
+      await fc.assert(
+        fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 150, size: 'max' }), async (seq) => {
+          const h = await inProcessHarness({ ingestDelayMs: 3_600_000, randomSeed: `iso-${batchSeed}-${runs}` });
+          h.emulator.importState(base.state);
+          const model = cloneModel(base.model);
+          const run = new Run(h, model, stats);
+          for (const e of h.emulator.db.events.values()) model.secrets.set(e.id, { kind: 'event', org: e.orgId, ws: e.workspaceId, user: e.userId });
+          for (const st of seq) await run.step(st);
+          steps += run.steps;
+          runs++;
+          for (const st of seq) kinds[st.t] = (kinds[st.t] ?? 0) + 1;
+        }),
+        { seed: batchSeed, numRuns: 20, verbose: 1 },
+      );
+    }
+    report('isolation-property', { seed, steps, runs, batches: batch, seconds: Math.round((performance.now() - started) / 1000), answers: stats, stepsByKind: kinds });
+    expect(steps).toBeGreaterThanOrEqual(target);
+  });
+});
