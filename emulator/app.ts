@@ -22,7 +22,7 @@
  *  8. handler       the area's service; its result is rendered as `{"result": true, ...}`
  *  9. errors        one middleware renders every failure in the live envelope
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Emulator } from './emulator.js';
@@ -218,12 +218,19 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   // 3. control guard
-  function guardControl(req: Request): void {
-    const token = config.controlToken;
-    if (token) {
+  const controlToken = config.controlToken ? Buffer.from(config.controlToken) : undefined;
+  function guardControl(req: Request, route: AnyRoute): void {
+    if (controlToken) {
+      // The dashboard's page and static files hold no data: a browser cannot send a header with
+      // its first request, so they load without the token, and the page sends it (from the
+      // address's `#token=`) with every request for data.
+      if (route.path.startsWith('/_emulator/ui')) return;
       const given =
         req.headers['x-emulator-control-token'] ?? (req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined);
-      if (given !== token) throw Errors.unauthenticated('The control plane requires the control token (x-emulator-control-token header or Bearer).');
+      const bytes = typeof given === 'string' ? Buffer.from(given) : undefined;
+      if (!bytes || bytes.length !== controlToken.length || !timingSafeEqual(bytes, controlToken)) {
+        throw Errors.unauthenticated('The control plane requires the control token (x-emulator-control-token header or Bearer).');
+      }
       return;
     }
     if (!isLoopback(req.socket.remoteAddress))
@@ -334,7 +341,7 @@ export function createApp(deps: AppDeps): express.Express {
         throw hint ? new ApiError(err.status, err.code, `${err.message} ${hint}`, { headers: err.headers ?? {} }) : err;
       }
       const { route, params } = match;
-      if (route.area === 'control') guardControl(req);
+      if (route.area === 'control') guardControl(req, route);
       rateLimit(req, ctx, route);
       // 2b. Node keeps the first of several Authorization headers and drops the others silently:
       // a request with two is ambiguous (a proxy may read the other one), so it is refused.

@@ -233,7 +233,8 @@ export class Persistence {
       } catch (e) {
         this.dirty = true;
         const err = e as NodeJS.ErrnoException;
-        this.lastError = `${err.code ?? 'error'}: ${err.message}`;
+        // Node's message starts with the code already (`EROFS: read-only file system, open ...`).
+        this.lastError = err.code && !err.message.startsWith(`${err.code}:`) ? `${err.code}: ${err.message}` : err.message;
         this.onError(err);
       } finally {
         this.flushing = undefined;

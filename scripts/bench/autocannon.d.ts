@@ -13,6 +13,8 @@ declare module 'autocannon' {
       body?: string | Buffer;
       /** Called before each send of this request; returns the request to send. */
       setupRequest?: (req: Request, context: Record<string, unknown>) => Request;
+      /** Called with every answer to this request (the body is collected only when this is set). */
+      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
     }
 
     interface Options {
@@ -59,6 +61,8 @@ declare module 'autocannon' {
       finish: Date;
       statusCodeStats: Record<string, { count: number }>;
       '2xx': number;
+      '4xx': number;
+      '5xx': number;
     }
 
     interface Instance extends EventEmitter {

@@ -249,6 +249,20 @@ describe('auth attacks', async () => {
     }
   });
 
+  it('with a control token the dashboard page loads without it (it holds no data), and its data does not', async () => {
+    const guarded = await inProcessHarness({ controlToken: 'the-control-token' });
+    for (const address of ['127.0.0.1', '192.0.2.10']) {
+      const page = await guarded.request({ method: 'GET', url: '/_emulator/ui', remoteAddress: address });
+      // `npm test` builds the dashboard before the tests run.
+      expect(page.status, `the page from ${address}: ${page.text.slice(0, 200)}`).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expectRefused(await guarded.request({ method: 'GET', url: '/_emulator/overview', remoteAddress: address }), `the overview without a token from ${address}`);
+      expectRefused(await guarded.request({ method: 'GET', url: '/_emulator/state', remoteAddress: address }), `the state without a token from ${address}`);
+      const withToken = await guarded.request({ method: 'GET', url: '/_emulator/overview', remoteAddress: address, headers: { 'x-emulator-control-token': 'the-control-token' } });
+      expect(withToken.status).toBe(200);
+    }
+  });
+
   it('over HTTP: --host 0.0.0.0 serves the API on every address and the control plane on loopback only; --control-token opens it with the token', async () => {
     const external = Object.values(networkInterfaces())
       .flat()

@@ -1087,10 +1087,13 @@ class Run {
       }
       if (Boolean(db.workspaces.get(ws.id)!.deleted) !== ws.deleted) this.fail(`workspace ${ws.label}: deleted differs`);
     }
-    for (const u of [caller.id]) {
-      const h = new Set(m.history[u] ?? []);
-      for (const s of this.rules.visibility(u)) h.add(s);
-      m.history[u] = [...h];
+    // Every user's, not only the caller's: a member added by someone else, who leaves in their
+    // first step of their own, could see the org before it (and its own events name it).
+    for (const user of m.users) {
+      const h = new Set(m.history[user.id] ?? []);
+      for (const s of this.rules.visibility(user.id)) h.add(s);
+      if (user.id === caller.id) for (const s of this.pre) h.add(s);
+      m.history[user.id] = [...h];
     }
   }
 }
