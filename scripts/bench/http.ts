@@ -347,6 +347,11 @@ export async function runHttpBench(opts: HttpBenchOptions): Promise<HttpBenchRes
       for (const t of targets) await load(t, opts.warmupSec);
       const runs = await interleaved(targets, opts.rounds, (t) => load(t, opts.durationSec), log);
       sr.figures = targets.map((t) => figuresOf(t, runs.get(t.id)!));
+      if (setups.warn.requests.length > 1)
+        sr.notes.push(
+          `Each emulator connection cycles through ${setups.warn.requests.length} requests (${setups.warn.requests.length} different queries of the same route); ` +
+            `the ceilings answer the first one\u2019s body (${sr.sampleBytes} bytes) to every request.`,
+        );
       if (first.method !== 'GET') {
         // Writes accumulate in the state the scenario set up: say how far it grew.
         const answered = (id: string) => runs.get(id)!.reduce((a, r) => a + r.ok, 0);

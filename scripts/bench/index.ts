@@ -4,14 +4,15 @@
  *   npm run bench                 full run (about 20 minutes)
  *   npm run bench -- --quick      a short pass (about a minute after the build): indicative figures only
  *
- * Options: --only startup,http,persistence,scale,search   --no-peers   --out FILE   --keep (keep
+ * Options: --only startup,http,persistence,scale,search,search-http   --no-peers   --out FILE   --keep (keep
  * the temporary folder with the servers' logs)   --render [FILE] (write the report again from the
  * last run's saved results, after filling in causes.ts; measures nothing).
  *
  * Sections: startup (startup.ts), throughput and latency (http.ts, with the ceilings in servers/
  * and the peers from peers/), persistence (persistence.ts), scale (scale.ts, state-generator.ts)
- * and the intelligence engine's search benchmark (search.ts, its owner's). A section that fails is
- * reported as failed; the others still run.
+ * and chunk search over 10,000 passages in one workspace: the intelligence engine in process
+ * (search.ts, its owner's) and through `GET /current/workspace/{id}/storage/search/` over HTTP
+ * (search-http.ts). A section that fails is reported as failed; the others still run.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ import { SCALE_SHAPE, shapeForRows, rowsOf } from './state-generator.js';
 import { evaluateTargets, type BenchResults } from './targets.js';
 import { ALL_SCENARIOS, userDetailsApiKey } from './http-scenarios.js';
 
-const SECTIONS = ['startup', 'http', 'scale', 'search', 'persistence'] as const;
+const SECTIONS = ['startup', 'http', 'scale', 'search', 'search-http', 'persistence'] as const;
 /** Every run's results, so the report can be written again (`--render`) once causes are filled in. */
 const LAST_RUN = fromPackageRoot('dist', 'scripts', 'bench', 'last-run.json');
 type Section = (typeof SECTIONS)[number];
@@ -146,6 +147,18 @@ await section('search', 'chunk search (intelligence engine)', async () => {
   const r = runSearchBench({ passages: 10_000, queries: quick ? 100 : 500 });
   results.search = { passages: r.passages, queries: r.queries, p50Ms: r.p50Ms, p99Ms: r.p99Ms };
   log(`   p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
+});
+
+await section('search-http', 'chunk search through the route (HTTP)', async () => {
+  // --quick: a fifth of the passages, so the pass stays short; the report says so and judges no target on it.
+  const targetPassages = quick ? 2_000 : 10_000;
+  const queries = quick ? 100 : 500;
+  // Imported here: it runs an emulator in this process, and the sections before it need none loaded.
+  const { runSearchHttpBench } = await import('./search-http.js');
+  const r = await runSearchHttpBench({ passages: targetPassages, queries });
+  results.searchHttp = { targetPassages, ...r };
+  log(`   ${r.passages} passages in ${r.files} files (ingested in ${r.ingestMs} ms)`);
+  for (const s of r.shapes) log(`   ${s.shape}: p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms`);
 });
 
 await section('persistence', 'persistence', async () => {

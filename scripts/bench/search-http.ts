@@ -6,6 +6,9 @@
  *
  *   npm run build && node dist/scripts/bench/search-http.js [passages] [queries]
  *
+ * `npm run bench` runs it too (section `search-http`: 10,000 passages, 500 queries per shape;
+ * --quick 2,000 and 100) and judges the chunk-search target on it.
+ *
  * Text and queries come from a seeded generator, so two runs search the same content. The client
  * runs in the same process as the server (keep-alive fetch), so the figures include the client.
  */

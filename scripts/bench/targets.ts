@@ -7,6 +7,7 @@ import { CAUSES } from './causes.js';
 import type { HttpBenchResult, ScenarioResult } from './http.js';
 import type { PersistenceBenchResult } from './persistence.js';
 import type { ScaleResult } from './scale.js';
+import type { SearchHttpResult } from './search-http.js';
 import type { StartupResult } from './startup.js';
 import { median } from './stats.js';
 
@@ -37,14 +38,23 @@ export interface SearchFigures {
   p99Ms: number;
 }
 
+/** search-http.ts through the route, with the number of passages it was asked to reach. */
+export type SearchHttpFigures = SearchHttpResult & { targetPassages: number };
+
+/** What the chunk-search target needs: 10,000 indexed passages in one workspace. */
+export const CHUNK_SEARCH_PASSAGES = 10_000;
+
 export interface BenchResults {
   quick: boolean;
   startup?: { empty: StartupResult; large?: StartupResult; largeSkipped?: string };
   http?: HttpBenchResult;
   persistence?: PersistenceBenchResult;
   scale?: ScaleResult;
+  /** the engine in process (search.ts) */
   search?: SearchFigures;
   searchSkipped?: string;
+  /** through GET /current/workspace/{id}/storage/search/ over HTTP (search-http.ts) */
+  searchHttp?: SearchHttpFigures;
   /** sections that failed, with the error */
   errors: Record<string, string>;
 }
@@ -141,6 +151,51 @@ function httpRows(http: HttpBenchResult | undefined, error: string | undefined):
   return rows;
 }
 
+/**
+ * Chunk search: judged through the route over HTTP (search-http.ts), on the slowest query shape's
+ * p50; the engine alone (search.ts) is a second row, for what the route adds to it.
+ */
+function chunkSearchRows(r: BenchResults): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const e = r.errors;
+  const over = `over ${CHUNK_SEARCH_PASSAGES.toLocaleString('en-US')} chunks in one workspace`;
+  const httpTarget = `chunk search ${over}, through GET .../storage/search/ (HTTP): p50 < ${THRESHOLDS.chunkP50Ms} ms`;
+  const h = r.searchHttp;
+  if (!h) rows.push(notMeasured('scale.chunk-search', 'scale', httpTarget, e['search-http'] ?? 'not run'));
+  else {
+    const slowest = h.shapes.reduce((a, b) => (b.p50Ms > a.p50Ms ? b : a));
+    const each = h.shapes.map((s) => `${s.shape} ${ms(s.p50Ms)}`).join(', ');
+    const passages = `${h.passages.toLocaleString('en-US')} passages in ${h.files.toLocaleString('en-US')} files`;
+    if (h.passages < CHUNK_SEARCH_PASSAGES)
+      rows.push(notMeasured('scale.chunk-search', 'scale', httpTarget, `--quick indexes ${passages} only: p50 ${each}`));
+    else
+      rows.push(
+        row({
+          id: 'scale.chunk-search',
+          section: 'scale',
+          target: httpTarget,
+          figure: `${ms(slowest.p50Ms)} (slowest shape, ${slowest.shape}; ${passages})`,
+          verdict: slowest.p50Ms < THRESHOLDS.chunkP50Ms ? 'MET' : 'MISSED',
+          note: `judged on the slowest of the query shapes' p50 (${each}; ${h.shapes[0]?.queries ?? 0} queries each, one at a time, keep-alive fetch in the emulator's process, so the figures include the client)`,
+        }),
+      );
+  }
+  const engineTarget = `chunk search ${over}, the engine in process: p50 < ${THRESHOLDS.chunkP50Ms} ms`;
+  if (!r.search) rows.push(notMeasured('scale.chunk-search.engine', 'scale', engineTarget, r.searchSkipped ?? e.search ?? 'not run'));
+  else
+    rows.push(
+      row({
+        id: 'scale.chunk-search.engine',
+        section: 'scale',
+        target: engineTarget,
+        figure: `${ms(r.search.p50Ms)} (${r.search.passages.toLocaleString('en-US')} passages, limit 10)`,
+        verdict: r.search.p50Ms < THRESHOLDS.chunkP50Ms ? 'MET' : 'MISSED',
+        note: 'the search engine alone (scripts/bench/search.ts), without the route, access checks and HTTP; the row above is the target\u2019s figure',
+      }),
+    );
+  return rows;
+}
+
 export function evaluateTargets(r: BenchResults): TargetRow[] {
   const rows: TargetRow[] = [];
   const e = r.errors;
@@ -218,21 +273,7 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
         note: `over HTTP against the scale state (${sc.shape.events.toLocaleString('en-US')} events); the first search after the load builds the event indexes (${ms(sc.eventsSearch.firstSearchMs)} here) and is not in the figure`,
       }),
     );
-  const chunkTarget = `chunk search over 10,000 chunks in one workspace: p50 < ${THRESHOLDS.chunkP50Ms} ms`;
-  if (!r.search) rows.push(notMeasured('scale.chunk-search', 'scale', chunkTarget, r.searchSkipped ?? e.search ?? 'not run'));
-  else
-    rows.push(
-      row({
-        id: 'scale.chunk-search',
-        section: 'scale',
-        target: chunkTarget,
-        figure: `${ms(r.search.p50Ms)} (engine in process, ${r.search.passages.toLocaleString('en-US')} passages)`,
-        verdict: r.search.p50Ms < THRESHOLDS.chunkP50Ms ? 'MET' : 'MISSED',
-        note: sc?.routesPresent.storageSearch
-          ? 'the search engine alone (scripts/bench/search.ts); the route is in this build and scripts/bench/search-http.ts (the intelligence area\u2019s) measures it over HTTP, not yet wired into `npm run bench`'
-          : 'the search engine alone (scripts/bench/search.ts); through GET .../storage/search/ needs the storage and intelligence routes',
-      }),
-    );
+  rows.push(...chunkSearchRows(r));
 
   // 4. Persistence
   const p = r.persistence;

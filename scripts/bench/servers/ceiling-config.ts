@@ -1,6 +1,7 @@
 /**
- * What a ceiling server answers, from its environment: one route (method and path), the Bearer
- * token it accepts, and the exact body bytes the emulator answered that request with.
+ * What a ceiling server answers, from its environment: one route (method and path, without the
+ * query string of CEILING_PATH), the Bearer token it accepts, and the exact body bytes the
+ * emulator answered that request with.
  */
 import { readFileSync } from 'node:fs';
 
@@ -20,7 +21,8 @@ export function ceilingConfig(env: NodeJS.ProcessEnv = process.env): CeilingConf
   };
   return {
     method: need('CEILING_METHOD'),
-    path: need('CEILING_PATH'),
+    // The route is the path: a query string (a search's terms) does not change what the ceiling answers.
+    path: need('CEILING_PATH').split('?', 1)[0]!,
     authorization: `Bearer ${need('CEILING_TOKEN')}`,
     body: readFileSync(need('CEILING_BODY_FILE'), 'utf8'),
     port: Number(need('PORT')),
