@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, STATUS_CODES, type Server } from 'node:http';
+import { createServer, IncomingMessage, ServerResponse, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -111,11 +111,31 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   );
 }
 
+/**
+ * Request and response classes whose instances have express's prototypes from birth. Express
+ * sets them on every request (`Object.setPrototypeOf(req, app.request)`, the same for `res`), and
+ * in V8 each such change gives the objects fresh hidden classes that live in the old generation:
+ * measured with --trace-gc, about 10 KB per request reached the old heap and every young-generation
+ * collection took several milliseconds. Created with the same prototypes, express's calls find
+ * nothing to change (setPrototypeOf with the current prototype is a no-op).
+ */
+function expressNative(app: ReturnType<typeof createApp>): { IncomingMessage: typeof IncomingMessage; ServerResponse: typeof ServerResponse } {
+  function Request(this: IncomingMessage, socket: Socket): void {
+    IncomingMessage.call(this, socket);
+  }
+  Request.prototype = app.request;
+  function Response(this: ServerResponse, req: IncomingMessage, options?: unknown): void {
+    (ServerResponse as unknown as (this: ServerResponse, req: IncomingMessage, options?: unknown) => void).call(this, req, options);
+  }
+  Response.prototype = app.response;
+  return { IncomingMessage: Request as unknown as typeof IncomingMessage, ServerResponse: Response as unknown as typeof ServerResponse };
+}
+
 /** Start an emulator listening on `host:port` (port 0 picks a free port). */
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
   const { emulator, persistence, journal, routes, seed } = await buildEmulator(options);
   const app = createApp({ emulator, routes, journal });
-  const server = createServer(app);
+  const server = createServer(expressNative(app), app);
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerClientError);
   const sockets = new ActivitySockets(emulator);
