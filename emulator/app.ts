@@ -30,7 +30,7 @@ import { ApiError, Errors } from './http/errors.js';
 import type { Caller, RequestContext } from './http/context.js';
 import { guideHint } from './http/guide-paths.js';
 import { FixedWindowLimiter, MultiWindowLimiter, type LimitState } from './http/rate-limit.js';
-import { RawResponse, Router, type AnyRoute, type UploadedFile } from './http/route.js';
+import { JsonFields, RawResponse, Router, type AnyRoute, type UploadedFile } from './http/route.js';
 import { parseInput } from './http/schema.js';
 import { VERSION } from './version.js';
 import type { RequestJournal } from './control/journal.js';
@@ -313,7 +313,7 @@ export function createApp(deps: AppDeps): express.Express {
       return;
     }
     // `{"result":true,` + the handler's fields: no spread copy of the result object per request.
-    const fields = result === undefined ? '{}' : JSON.stringify(result);
+    const fields = result === undefined ? '{}' : result instanceof JsonFields ? result.json : JSON.stringify(result);
     const body = fields === '{}' ? '{"result":true}' : `{"result":true,${fields.slice(1)}`;
     writeHead(res, ctx, 200, 'application/json; charset=utf-8', Buffer.byteLength(body));
     res.end(ctx.method === 'HEAD' ? undefined : body);

@@ -67,7 +67,18 @@ export class RawResponse {
   ) {}
 }
 
-export type HandlerResult = Record<string, unknown> | RawResponse | void;
+/**
+ * An answer's fields already serialised: `json` is the text of one JSON object (`{...}`), exactly
+ * what `JSON.stringify` would make of the fields. The pipeline renders it as it renders an object
+ * (`{"result":true,` + the fields), without serialising again. Lists whose items keep their wire
+ * text (see `workspaceJsonText`) answer this way: serialising a page was the larger part of a
+ * list's own cost.
+ */
+export class JsonFields {
+  constructor(readonly json: string) {}
+}
+
+export type HandlerResult = Record<string, unknown> | RawResponse | JsonFields | void;
 
 type Schema = z.ZodType;
 type Thunk = () => z.ZodType;

@@ -3,7 +3,7 @@ import { callerOf } from '../http/context.js';
 import { Errors } from '../http/errors.js';
 import { paginate } from '../http/schema.js';
 import { workspaceCreateBody } from '../workspaces/schema.js';
-import { workspaceJson } from '../workspaces/format.js';
+import { workspaceJson, workspaceListJson } from '../workspaces/format.js';
 import { domainCheckParams, listQuery, orgCloseBody, orgCreateBody, orgParams, orgUpdateBody } from './schema.js';
 import { externalOrgJson, orgJson } from './format.js';
 
@@ -152,7 +152,8 @@ export const orgRoutes = [
     handler: (ctx, { query, scope }, emu) => {
       const user = callerOf(ctx).user;
       const { page, pagination } = paginate(emu.workspaces.visibleInOrg(user, scope), query.limit, query.offset);
-      return { workspaces: page.map((w) => workspaceJson(w, emu.access.workspaceRoleOf(w, user.id))), pagination };
+      // Every listed workspace is of this org: the caller's org role (scope.role) is looked up once.
+      return workspaceListJson(page, (w) => emu.access.workspaceRoleUnder(w, user.id, scope.role), pagination);
     },
   }),
 

@@ -76,7 +76,18 @@ export class Access {
 
   /** Effective workspace role: the higher of the explicit role and what the org role carries. */
   workspaceRoleOf(workspace: Workspace, userId: string): WorkspaceRole | undefined {
-    return higherWorkspaceRole(this.explicitWorkspaceRole(workspace.id, userId), implicitWorkspaceRole(this.orgRoleOf(workspace.orgId, userId)));
+    return this.workspaceRoleUnder(workspace, userId, this.orgRoleOf(workspace.orgId, userId));
+  }
+
+  /**
+   * `workspaceRoleOf` when the user's role in the workspace's org is already known: a list of one
+   * org's workspaces looks the org role up once, not once per workspace. An org owner is owner of
+   * every workspace (nothing ranks above it), so no membership row is looked up for one.
+   */
+  workspaceRoleUnder(workspace: Workspace, userId: string, orgRole: OrgRole | undefined): WorkspaceRole | undefined {
+    const implicit = implicitWorkspaceRole(orgRole);
+    if (implicit === 'owner') return implicit;
+    return higherWorkspaceRole(this.explicitWorkspaceRole(workspace.id, userId), implicit);
   }
 
   /** Does the user reach this org only through a workspace membership? */

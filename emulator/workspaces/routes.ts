@@ -3,7 +3,7 @@ import { callerOf } from '../http/context.js';
 import { paginate } from '../http/schema.js';
 import { listQuery } from '../orgs/schema.js';
 import { workspaceDeleteQuery, workspaceParams, workspaceUpdateBody } from './schema.js';
-import { workspaceJson } from './format.js';
+import { workspaceJson, workspaceListJson } from './format.js';
 
 const SOURCE = 'API notes "Workspaces"; docs.fast.io/workspaces.html; official client src/api/workspace.rs';
 
@@ -83,7 +83,7 @@ export const workspaceRoutes = [
     handler: (ctx, { query }, emu) => {
       const user = callerOf(ctx).user;
       const { page, pagination } = paginate(emu.access.reachableWorkspaces(user.id), query.limit, query.offset);
-      return { workspaces: page.map((w) => workspaceJson(w, emu.access.workspaceRoleOf(w, user.id))), pagination };
+      return workspaceListJson(page, (w) => emu.access.workspaceRoleOf(w, user.id), pagination);
     },
   }),
 ];
