@@ -17,13 +17,21 @@
  * filters checks them while walking the shortest candidate list, whose whole date range it walks to
  * count the total: still bounded by the most selective filter, never by the table.
  *
- * Memory: a key with one event keeps the bare position; short lists are arrays that double from
- * two; long ones are Uint32Arrays (4 bytes a position). A workspace event sits in 11 lists.
+ * Memory: the lists a rebuild makes (a state load, then the first search) sit end to end in one
+ * Uint32Array, the arena (4 bytes a position), each named in its map by a small negative integer
+ * (`~id`: `offsets[id]` to `offsets[id + 1]`), so they cost no object at all; the rebuild counts
+ * every list's length first, then fills the arena once, which makes no garbage beyond the maps.
+ * Events recorded after that are added to growable lists: a key with one event keeps the bare
+ * position; an arena list that gets a new event is copied out to a PositionList first; short
+ * lists are arrays that double from two; long ones are Uint32Arrays. A workspace event sits in 11
+ * lists.
  */
 import { Table } from '../store/table.js';
 import type { AuditEvent } from '../store/model.js';
 
 const SMALL_LIST_MAX = 256;
+/** Shared by views and copies before their own storage is set (never written: capacity 0). */
+const EMPTY_POSITIONS: number[] = [];
 const EMPTY_DATA: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /**
@@ -33,11 +41,37 @@ const EMPTY_DATA: Record<string, unknown> = Object.freeze({}) as Record<string, 
 class PositionList {
   private small: number[] | null;
   private big: Uint32Array | null = null;
+  /** where the list starts in `big` (non-zero only in a read-only view of the arena) */
+  private start = 0;
   length: number;
 
   constructor(first: number[] = []) {
     this.small = first;
     this.length = first.length;
+  }
+
+  /** A read-only view of `length` positions of the arena from `start` (a query's; never pushed to). */
+  static view(arena: Uint32Array, start: number, length: number): PositionList {
+    const list = new PositionList(EMPTY_POSITIONS);
+    list.small = null;
+    list.big = arena;
+    list.start = start;
+    list.length = length;
+    return list;
+  }
+
+  /** A growable copy of `length` positions of the arena from `start` (an arena list getting a new event). */
+  static copyOf(arena: Uint32Array, start: number, length: number): PositionList {
+    if (length < SMALL_LIST_MAX) {
+      const small = new Array<number>(length);
+      for (let i = 0; i < length; i++) small[i] = arena[start + i]!;
+      return new PositionList(small);
+    }
+    const list = new PositionList(EMPTY_POSITIONS);
+    list.small = null;
+    list.big = arena.slice(start, start + length);
+    list.length = length;
+    return list;
   }
 
   push(pos: number): void {
@@ -68,7 +102,7 @@ class PositionList {
   }
 
   at(i: number): number {
-    return this.small ? this.small[i]! : this.big![i]!;
+    return this.small ? this.small[i]! : this.big![this.start + i]!;
   }
 
   /** Insert keeping the order (acknowledged lists: rare, and short). */
@@ -105,20 +139,12 @@ class PositionList {
   }
 }
 
-/** Most keys (an object id, a calling user in one org) hold one event: kept as the bare position. */
+/**
+ * A list as its map (or scope) holds it: a number >= 0 is a list of that one position (most keys
+ * recorded one at a time, an object id, hold one event); a number < 0 is arena list `~p`; else a
+ * growable list.
+ */
 type Posting = number | PositionList;
-
-function addPosting(map: Map<string, Posting>, key: string, pos: number): void {
-  const cur = map.get(key);
-  if (cur === undefined) map.set(key, pos);
-  else if (typeof cur === 'number') map.set(key, new PositionList([cur, pos]));
-  else cur.push(pos);
-}
-
-function asList(p: Posting | undefined): PositionList {
-  if (p === undefined) return EMPTY_LIST;
-  return typeof p === 'number' ? new PositionList([p]) : p;
-}
 
 /**
  * The lists of one tenant scope (an org, a workspace, a share): every event, the acknowledged
@@ -126,7 +152,7 @@ function asList(p: Posting | undefined): PositionList {
  * strings so the keys cost nothing per scope).
  */
 class ScopeIndex {
-  readonly all = new PositionList();
+  all: Posting | undefined = undefined;
   acknowledged: PositionList | null = null;
   readonly dims = new Map<string, Posting>();
 }
@@ -187,6 +213,9 @@ export class EventTable extends Table<AuditEvent> {
   private readonly dimKeys = { e: new Map<string, string>(), c: new Map<string, string>(), s: new Map<string, string>() };
   /** the positions no longer match the rows (an out-of-order insert, a delete): rebuilt on next use */
   private dirty = false;
+  /** the lists the last rebuild made, end to end; list `id` is `arena[offsets[id]]` to `arena[offsets[id + 1]]` */
+  private arena = new Uint32Array(0);
+  private offsets = new Uint32Array(1);
 
   constructor(onChange: () => void = () => {}) {
     super('events', {}, onChange);
@@ -290,7 +319,8 @@ export class EventTable extends Table<AuditEvent> {
       if (id === undefined) continue;
       const scope = this.tenants[kind].get(id);
       if (!scope) return { events: [], total: 0, plan: { list: `${kind} (none)`, exact: true, scanned: 0 } };
-      candidates.push(this.candidate(kind, scope.all, q, 1));
+      const all = this.asList(scope.all);
+      candidates.push(this.candidate(kind, all, q, 1));
       const dims: [string, 'e' | 'c' | 's', string | undefined][] = [
         ['event', 'e', q.event],
         ['category', 'c', q.category],
@@ -299,20 +329,20 @@ export class EventTable extends Table<AuditEvent> {
       for (const [name, dim, value] of dims) {
         if (value === undefined) continue;
         const key = this.dimKeys[dim].get(value);
-        candidates.push(this.candidate(`${kind}+${name}`, asList(key === undefined ? undefined : scope.dims.get(key)), q, 2));
+        candidates.push(this.candidate(`${kind}+${name}`, this.asList(key === undefined ? undefined : scope.dims.get(key)), q, 2));
       }
       const ack = scope.acknowledged ?? EMPTY_LIST;
       if (q.acknowledged === true) candidates.push(this.candidate(`${kind}+acknowledged`, ack, q, 2));
       if (q.acknowledged === false) {
-        const c = this.candidate(`${kind}-acknowledged`, scope.all, q, 2);
+        const c = this.candidate(`${kind}-acknowledged`, all, q, 2);
         const range = this.candidate('', ack, q, 0);
         c.exclude = { list: ack, lo: range.lo, hi: range.hi };
         candidates.push(c);
       }
     }
-    if (q.scopes.user !== undefined) candidates.push(this.candidate('user', asList(this.byUser.get(q.scopes.user)), q, 1));
-    if (q.callingUserId !== undefined) candidates.push(this.candidate('calling_user', asList(this.byCallingUser.get(q.callingUserId)), q, 1));
-    if (q.objectId !== undefined) candidates.push(this.candidate('object', asList(this.byObject.get(q.objectId)), q, 1));
+    if (q.scopes.user !== undefined) candidates.push(this.candidate('user', this.asList(this.byUser.get(q.scopes.user)), q, 1));
+    if (q.callingUserId !== undefined) candidates.push(this.candidate('calling_user', this.asList(this.byCallingUser.get(q.callingUserId)), q, 1));
+    if (q.objectId !== undefined) candidates.push(this.candidate('object', this.asList(this.byObject.get(q.objectId)), q, 1));
     if (candidates.length === 0) throw new Error('an event query needs at least one scope');
 
     // The shortest list wins; among equals, the one that implies the most constraints.
@@ -427,20 +457,49 @@ export class EventTable extends Table<AuditEvent> {
     return key;
   }
 
+  /** A posting as a list to read (an arena list as a view of it). */
+  private asList(p: Posting | undefined): PositionList {
+    if (p === undefined) return EMPTY_LIST;
+    if (typeof p !== 'number') return p;
+    if (p >= 0) return new PositionList([p]);
+    const start = this.offsets[~p]!;
+    return PositionList.view(this.arena, start, this.offsets[~p + 1]! - start);
+  }
+
+  /** `p` with `pos` appended (a position after every other): the same list grown, or a new posting. */
+  private appended(p: Posting | undefined, pos: number): Posting {
+    if (p === undefined) return pos;
+    if (typeof p !== 'number') {
+      p.push(pos);
+      return p;
+    }
+    if (p >= 0) return new PositionList([p, pos]);
+    const start = this.offsets[~p]!;
+    const list = PositionList.copyOf(this.arena, start, this.offsets[~p + 1]! - start);
+    list.push(pos);
+    return list;
+  }
+
+  private addPosting(map: Map<string, Posting>, key: string, pos: number): void {
+    const cur = map.get(key);
+    const next = this.appended(cur, pos);
+    if (next !== cur) map.set(key, next);
+  }
+
   private addToIndex(e: AuditEvent, pos: number): void {
     const ek = this.dimKey('e', e.event);
     const ck = this.dimKey('c', e.category);
     const sk = this.dimKey('s', e.subcategory);
     for (const scope of this.tenantScopesOf(e)) {
-      scope.all.push(pos);
-      addPosting(scope.dims, ek, pos);
-      addPosting(scope.dims, ck, pos);
-      addPosting(scope.dims, sk, pos);
+      scope.all = this.appended(scope.all, pos);
+      this.addPosting(scope.dims, ek, pos);
+      this.addPosting(scope.dims, ck, pos);
+      this.addPosting(scope.dims, sk, pos);
       if (e.acknowledged) (scope.acknowledged ??= new PositionList()).push(pos);
     }
-    if (e.userId !== null) addPosting(this.byUser, e.userId, pos);
-    if (e.callingUserId !== null) addPosting(this.byCallingUser, e.callingUserId, pos);
-    if (e.objectId !== null) addPosting(this.byObject, e.objectId, pos);
+    if (e.userId !== null) this.addPosting(this.byUser, e.userId, pos);
+    if (e.callingUserId !== null) this.addPosting(this.byCallingUser, e.callingUserId, pos);
+    if (e.objectId !== null) this.addPosting(this.byObject, e.objectId, pos);
   }
 
   private resetIndex(): void {
@@ -449,9 +508,16 @@ export class EventTable extends Table<AuditEvent> {
     this.byUser.clear();
     this.byCallingUser.clear();
     this.byObject.clear();
+    this.arena = new Uint32Array(0);
+    this.offsets = new Uint32Array(1);
   }
 
-  /** Sort every event by time (stable: insertion order among equal times) and index it again. */
+  /**
+   * Sort every event by time (stable: insertion order among equal times) and index it again, in
+   * two passes: the first gives every key its list id (stored in the maps as `~id`), counts each
+   * list's length and notes the ids of each event's lists; the second lays the lists end to end
+   * in the arena, exactly sized, and fills them in event order (so each list is ascending).
+   */
   private rebuild(): void {
     this.resetIndex();
     const rows = this.toArray();
@@ -463,7 +529,71 @@ export class EventTable extends Table<AuditEvent> {
       order.sort((a, b) => rows[a]!.created - rows[b]!.created || a - b);
       this.all = order.map((i) => rows[i]!);
     }
-    for (let pos = 0; pos < this.all.length; pos++) this.addToIndex(this.all[pos]!, pos);
+    const all = this.all;
+
+    // Each event's list ids, then -1: the exact room first (4 a tenant scope, 1 a user list, the end).
+    let room = 0;
+    for (const e of all) {
+      room += 1 + (e.orgId !== null ? 4 : 0) + (e.workspaceId !== null ? 4 : 0) + (e.shareId !== null ? 4 : 0);
+      room += (e.userId !== null ? 1 : 0) + (e.callingUserId !== null ? 1 : 0) + (e.objectId !== null ? 1 : 0);
+    }
+    const slots = new Int32Array(room);
+    let used = 0;
+    let counts = new Uint32Array(1024);
+    let lists = 0;
+    const newList = (): number => {
+      if (lists === counts.length) {
+        const grown = new Uint32Array(counts.length * 2);
+        grown.set(counts);
+        counts = grown;
+      }
+      return lists++;
+    };
+    const note = (map: Map<string, Posting>, key: string): void => {
+      const p = map.get(key) as number | undefined;
+      let id: number;
+      if (p === undefined) map.set(key, ~(id = newList()));
+      else id = ~p;
+      counts[id]!++;
+      slots[used++] = id;
+    };
+    const noteScope = (kind: TenantKind, scopeId: string, pos: number, e: AuditEvent, ek: string, ck: string, sk: string): void => {
+      const scope = this.tenantScope(kind, scopeId);
+      let id: number;
+      if (scope.all === undefined) scope.all = ~(id = newList());
+      else id = ~(scope.all as number);
+      counts[id]!++;
+      slots[used++] = id;
+      note(scope.dims, ek);
+      note(scope.dims, ck);
+      note(scope.dims, sk);
+      if (e.acknowledged) (scope.acknowledged ??= new PositionList()).push(pos);
+    };
+    for (let pos = 0; pos < all.length; pos++) {
+      const e = all[pos]!;
+      const ek = this.dimKey('e', e.event);
+      const ck = this.dimKey('c', e.category);
+      const sk = this.dimKey('s', e.subcategory);
+      if (e.orgId !== null) noteScope('org', e.orgId, pos, e, ek, ck, sk);
+      if (e.workspaceId !== null) noteScope('workspace', e.workspaceId, pos, e, ek, ck, sk);
+      if (e.shareId !== null) noteScope('share', e.shareId, pos, e, ek, ck, sk);
+      if (e.userId !== null) note(this.byUser, e.userId);
+      if (e.callingUserId !== null) note(this.byCallingUser, e.callingUserId);
+      if (e.objectId !== null) note(this.byObject, e.objectId);
+      slots[used++] = -1;
+    }
+
+    const offsets = new Uint32Array(lists + 1);
+    for (let id = 0; id < lists; id++) offsets[id + 1] = offsets[id]! + counts[id]!;
+    const arena = new Uint32Array(offsets[lists]!);
+    const next = offsets.slice(0, lists);
+    for (let i = 0, pos = 0; i < used; i++) {
+      const id = slots[i]!;
+      if (id < 0) pos++;
+      else arena[next[id]!++] = pos;
+    }
+    this.arena = arena;
+    this.offsets = offsets;
     this.dirty = false;
   }
 }
