@@ -60,3 +60,18 @@ export function seededRandom(seed: number | string): RandomSource {
     },
   };
 }
+
+/**
+ * mulberry32: a tiny seeded generator of numbers in [0, 1), for the benchmarks' and tests' own
+ * reproducible choices (generated states, documents, queries). Not for secrets.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -14,6 +14,7 @@ import { loadConfig } from '../../emulator/config.js';
 import { eventJson } from '../../emulator/events/format.js';
 import type { EventQuery } from '../../emulator/events/event-table.js';
 import { summarize } from './stats.js';
+import { mulberry32 } from '../../emulator/store/random.js';
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const QUERIES = Number(process.argv[3] ?? 2_000);
@@ -32,17 +33,6 @@ const KINDS: [event: string, category: string, subcategory: string, onWorkspace:
   ['credits_threshold_reached', 'billing', 'billing', false],
 ];
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const gc = (globalThis as { gc?: () => void }).gc;
 function heapUsed(): number {
   gc?.();
@@ -52,7 +42,7 @@ function heapUsed(): number {
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 
 function main(): void {
-  const rnd = prng(5);
+  const rnd = mulberry32(5);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const emu = new Emulator(loadConfig({ port: 0 }));
   const orgIds = Array.from({ length: ORGS }, () => emu.ids.profileId());

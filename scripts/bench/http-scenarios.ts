@@ -9,6 +9,7 @@
  * its setup.
  */
 import type { LoadRequest } from './load.js';
+import { mulberry32 } from '../../emulator/store/random.js';
 
 export class ScenarioSkipped extends Error {}
 
@@ -40,7 +41,9 @@ export interface Persona {
 export async function persona(url: string, accountType?: 'agent' | 'human'): Promise<Persona> {
   const res = await fetch(`${url}/_emulator/users/`, {
     method: 'POST',
-    ...(accountType ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ account_type: accountType }).toString() } : {}),
+    ...(accountType
+      ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ account_type: accountType }).toString() }
+      : {}),
   });
   if (res.status !== 200) throw new Error(`POST /_emulator/users/ answered ${res.status}`);
   return (await res.json()) as Persona;
@@ -186,38 +189,78 @@ const SEARCH_QUERIES = [
 ] as const;
 const SEARCH_LIMIT = 10;
 
-/** mulberry32: small and seedable; the notes need repeatability, not quality. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const NOTE_KINDS = ['Meeting notes', 'Contract summary', 'Policy', 'Project plan', 'Incident report', 'Vendor review', 'Budget memo', 'Team update'];
 const NOTE_SUBJECTS = [
-  'The finance team', 'Legal', 'The project lead', 'Our supplier', 'The customer', 'The warehouse team', 'Support', 'The board',
-  'The security team', 'Human resources', 'The operations manager', 'The vendor', 'Procurement', 'The design team',
+  'The finance team',
+  'Legal',
+  'The project lead',
+  'Our supplier',
+  'The customer',
+  'The warehouse team',
+  'Support',
+  'The board',
+  'The security team',
+  'Human resources',
+  'The operations manager',
+  'The vendor',
+  'Procurement',
+  'The design team',
 ];
 const NOTE_VERBS = [
-  'reviewed', 'approved', 'postponed', 'flagged', 'renegotiated', 'signed', 'escalated', 'audited', 'updated', 'questioned',
-  'drafted', 'circulated', 'rejected', 'summarised',
+  'reviewed',
+  'approved',
+  'postponed',
+  'flagged',
+  'renegotiated',
+  'signed',
+  'escalated',
+  'audited',
+  'updated',
+  'questioned',
+  'drafted',
+  'circulated',
+  'rejected',
+  'summarised',
 ];
 const NOTE_OBJECTS = [
-  'the maintenance agreement', 'the quarterly budget', 'the termination notice', 'the onboarding checklist', 'the security incident report',
-  'the invoice for the harbor sorter', 'the data retention policy', 'the release plan', 'the shipping schedule', 'the supplier contract',
-  'the renewal terms', 'the hiring plan', 'the payment terms', 'the travel expenses', 'the office lease', 'the insurance claim',
-  'the access review', 'the training calendar', 'the audit findings', 'the pricing proposal', 'the backup procedure', 'the service level report',
+  'the maintenance agreement',
+  'the quarterly budget',
+  'the termination notice',
+  'the onboarding checklist',
+  'the security incident report',
+  'the invoice for the harbor sorter',
+  'the data retention policy',
+  'the release plan',
+  'the shipping schedule',
+  'the supplier contract',
+  'the renewal terms',
+  'the hiring plan',
+  'the payment terms',
+  'the travel expenses',
+  'the office lease',
+  'the insurance claim',
+  'the access review',
+  'the training calendar',
+  'the audit findings',
+  'the pricing proposal',
+  'the backup procedure',
+  'the service level report',
 ];
 const NOTE_TAILS = [
-  'before the end of the quarter', 'after the March review', 'with a notice period of ninety days', 'pending sign-off from the board',
-  'because the figures did not match', 'so that payment falls within thirty days', 'for the next renewal', 'at the weekly meeting',
-  'once the incident was closed', 'while the budget review is open', 'to keep records for seven years', 'ahead of the customer visit',
-  'as the checklist asks for new starters', 'after the supplier missed two deliveries',
+  'before the end of the quarter',
+  'after the March review',
+  'with a notice period of ninety days',
+  'pending sign-off from the board',
+  'because the figures did not match',
+  'so that payment falls within thirty days',
+  'for the next renewal',
+  'at the weekly meeting',
+  'once the incident was closed',
+  'while the budget review is open',
+  'to keep records for seven years',
+  'ahead of the customer visit',
+  'as the checklist asks for new starters',
+  'after the supplier missed two deliveries',
 ];
 
 function pick<T>(random: () => number, list: readonly T[]): T {
@@ -244,7 +287,10 @@ function makeNote(random: () => number, n: number): { name: string; content: str
     paragraphs.push(sentences.join(' '));
   }
   const title = `${kind}: ${topics[0]!.replace(/^the /, '')}`;
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   return { name: `${String(n).padStart(3, '0')}-${slug}.md`, content: `# ${title}\n\n${paragraphs.join('\n\n')}\n` };
 }
 
@@ -254,7 +300,8 @@ async function settleNotes(url: string, token: string, workspaceId: string, expe
   for (let attempt = 0; attempt < 10; attempt++) {
     const settle = await fetch(`${url}/_emulator/jobs/settle?now=true&timeout_ms=60000`, { method: 'POST' });
     const settled = (await settle.json()) as { settled?: boolean };
-    if (settle.status !== 200 || settled.settled !== true) throw new ScenarioSkipped(`POST /_emulator/jobs/settle answered ${settle.status}: ${JSON.stringify(settled)}`);
+    if (settle.status !== 200 || settled.settled !== true)
+      throw new ScenarioSkipped(`POST /_emulator/jobs/settle answered ${settle.status}: ${JSON.stringify(settled)}`);
     states = {};
     let seen = 0;
     for (let offset = 0; ; offset += 500) {
@@ -296,7 +343,7 @@ export const workspaceStorageSearch: HttpScenario = {
       ...WORKSPACE_PERMS,
     });
     const workspaceId = idIn(ws, 'workspace');
-    const random = seeded(20260402);
+    const random = mulberry32(20260402);
     const notes = Array.from({ length: SEARCH_NOTES }, (_, i) => makeNote(random, i + 1));
     for (let i = 0; i < notes.length; i += 10)
       await Promise.all(notes.slice(i, i + 10).map((note) => call(url, 'POST', `/current/workspace/${workspaceId}/storage/root/createnote/`, token, note)));

@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { startEmulator } from '../../emulator/index.js';
 import { parseRateLimit } from '../../emulator/config.js';
 import { percentile } from './stats.js';
+import { mulberry32 } from '../../emulator/store/random.js';
 
 export interface SearchHttpOptions {
   /** Passages to reach at least (default 10,000). */
@@ -42,17 +43,6 @@ export interface SearchHttpResult {
   files: number;
   ingestMs: number;
   shapes: ShapeResult[];
-}
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SYLLABLES = 'ka lo mi ne ra to su vi de pa an el or um is bar con ter ment ion pro sta lin gra vor tel mar qui zen dro fal hem cor sil nav'.split(' ');
@@ -130,7 +120,7 @@ export async function runSearchHttpBench(options: SearchHttpOptions = {}): Promi
   const targetPassages = options.passages ?? 10_000;
   const queryCount = options.queries ?? 500;
   const warmup = 50;
-  const random = seededRandom(options.seed ?? 20260401);
+  const random = mulberry32(options.seed ?? 20260401);
   const vocabulary = makeVocabulary(random, 30_000);
   const emu = await startEmulator({ port: 0, ingestDelayMs: 0, rateLimit: parseRateLimit('off') });
   try {

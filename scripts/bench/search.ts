@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { Passage } from '../../emulator/intelligence/engine/chunk.js';
 import { WorkspaceSearchIndex } from '../../emulator/intelligence/engine/search-index.js';
 import { percentile } from './stats.js';
+import { mulberry32 } from '../../emulator/store/random.js';
 
 export interface SearchBenchOptions {
   /** Passages indexed (default 10,000). */
@@ -44,18 +45,6 @@ export interface SearchBenchResult {
   maxMs: number;
   /** Sum of `total` over the measured queries: equal across runs when search is deterministic. */
   totalHitsChecksum: number;
-}
-
-/** mulberry32: a small, fast, seedable PRNG; the bench needs repeatability, not quality. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SYLLABLES = (
@@ -155,7 +144,7 @@ export function runSearchBench(options: SearchBenchOptions = {}): SearchBenchRes
   const passagesPerNode = options.passagesPerNode ?? 10;
   const queryCount = options.queries ?? 500;
   const warmupCount = options.warmupQueries ?? 50;
-  const random = seededRandom(options.seed ?? 20260401);
+  const random = mulberry32(options.seed ?? 20260401);
   const corpus = makeCorpus(random, options.vocabulary ?? 30_000);
 
   const documents: Array<{ nodeId: string; versionId: string; passages: Passage[] }> = [];

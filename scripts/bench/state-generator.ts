@@ -14,6 +14,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { ApiKey, AuditEvent, Org, OrgMember, User, Workspace, WorkspaceMember } from '../../emulator/store/model.js';
 import { STATE_FORMAT, STATE_VERSION } from '../../emulator/store/db.js';
+import { mulberry32 } from '../../emulator/store/random.js';
 
 export interface StateShape {
   orgs: number;
@@ -34,18 +35,6 @@ export function shapeForRows(rows: number): StateShape {
   const f = rows / rowsOf(SCALE_SHAPE);
   const orgs = Math.max(1, Math.round(SCALE_SHAPE.orgs * f));
   return { orgs, workspacesPerOrg: SCALE_SHAPE.workspacesPerOrg, events: Math.max(0, rows - orgs * 4 - orgs * SCALE_SHAPE.workspacesPerOrg * 2) };
-}
-
-/** mulberry32: seeded, so two runs generate the same state. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const B36 = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -80,7 +69,7 @@ const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Write a state file of `shape` to `file`. */
 export async function writeStateFile(file: string, shape: StateShape, seed = 8): Promise<GeneratedState> {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const chars = (n: number, alphabet: string) => {
     let s = '';
     for (let i = 0; i < n; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { inject } from 'light-my-request';
 import { cliPath } from '../../contracts/target.js';
 import { buildEmulator, createApp, fromPackageRoot } from '../../emulator/index.js';
+import { mulberry32 } from '../../emulator/store/random.js';
 
 /** `npm run soak` sets FASTIO_RELIABILITY=long: the long forms of every reliability test. */
 export const LONG = process.env.FASTIO_RELIABILITY === 'long';
@@ -150,16 +151,7 @@ export type InProcessHarness = Awaited<ReturnType<typeof inProcessHarness>>;
 export const WS_FORM = { perm_join: 'Member or above', perm_member_manage: 'Member or above' };
 
 /** A small deterministic random source for the tests' own choices (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /**
  * The CLI in a child process, like contracts/target.ts `spawnEmulator`, keeping its log (stdout)
