@@ -213,6 +213,12 @@ export function renderReport(results: BenchResults, run: RunInfo): string {
         'answer), after the same Bearer check; they serialise it once at start. The peers serve the same record: json-server 0.17 as a ' +
         'singular resource routed to the same path (it pretty-prints it and checks no token), Prism `mock` from a one-route OpenAPI ' +
         'document whose example is the body and whose operation requires a Bearer token.',
+      '',
+      'The minimal express app is written as express apps are (`app.listen`), so express switches the prototype of every request and ' +
+        'response (`Object.setPrototypeOf`), which in V8 leaves new hidden classes in the old generation on every request and makes each ' +
+        'young-generation GC take milliseconds. The emulator\u2019s server creates its requests and responses with express\u2019s ' +
+        'prototypes from the start (`expressNative` in emulator/server.ts), so that switch costs it nothing: where the emulator answers ' +
+        'faster than the framework ceiling, this is why.',
     );
     for (const s of h.scenarios) {
       p(`### ${s.title}`);
