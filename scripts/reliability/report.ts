@@ -89,7 +89,7 @@ export function renderReliability(o: { resultsDir: string; vitestJson: string; c
     '| | |',
     '|---|---|',
     `| command | \`${o.command}\` |`,
-    `| finished | ${new Date().toISOString()} (${Math.round(o.seconds)} s) |`,
+    `| written | ${new Date().toISOString()} (the run took ${Math.round(o.seconds)} s) |`,
     `| result | ${o.exitStatus === 0 ? 'every test passed' : `**FAILED** (vitest exit status ${o.exitStatus})`} |`,
     `| machine | ${m.cpu}, ${m.cores} cores, ${Math.round(m.memoryBytes / 2 ** 30)} GiB, ${m.os} |`,
     `| node | ${m.node} |`,
@@ -98,13 +98,17 @@ export function renderReliability(o: { resultsDir: string; vitestJson: string; c
 
   if (existsSync(o.vitestJson)) {
     const v = JSON.parse(readFileSync(o.vitestJson, 'utf8')) as VitestJson;
-    lines.push('## Tests', '', '| file | test | result | seconds |', '|---|---|---|---|');
+    lines.push('## Tests', '', '| file | tests | passed | failed | seconds |', '|---|---|---|---|---|');
+    const failures: string[] = [];
     for (const f of v.testResults ?? []) {
       const file = f.name.replace(fromPackageRoot() + '/', '');
-      for (const a of f.assertionResults ?? []) {
-        lines.push(`| ${file} | ${cell(a.title)} | ${a.status === 'passed' ? 'passed' : `**${a.status}**`} | ${((a.duration ?? 0) / 1000).toFixed(1)} |`);
-      }
+      const tests = f.assertionResults ?? [];
+      const failed = tests.filter((a) => a.status !== 'passed' && a.status !== 'skipped');
+      for (const a of failed) failures.push(`- ${file}: ${a.title} (**${a.status}**)`);
+      const seconds = tests.reduce((n, a) => n + (a.duration ?? 0), 0) / 1000;
+      lines.push(`| ${file} | ${tests.length} | ${tests.filter((a) => a.status === 'passed').length} | ${failed.length} | ${seconds.toFixed(1)} |`);
     }
+    if (failures.length > 0) lines.push('', 'Failed:', '', ...failures);
     lines.push('');
   }
 

@@ -21,7 +21,8 @@ mkdirSync(results, { recursive: true });
 for (const f of readdirSync(results)) if (f.endsWith('.long.json')) rmSync(join(results, f));
 
 const filters = process.argv.slice(2);
-const vitestJson = join(results, 'vitest.long.json');
+// Not *.long.json: those are the tests' own summaries.
+const vitestJson = join(results, 'vitest-long-run.json');
 const started = Date.now();
 const run = spawnSync(
   process.execPath,
