@@ -167,7 +167,8 @@ export function createApp(deps: AppDeps): express.Express {
     let type = contentType;
     let size = String(length);
     const h: string[] = [EMULATOR_HEADER, VERSION, 'x-request-id', ctx.requestId];
-    if (ctx.limit) h.push('x-ve-limit-avail', String(ctx.limit.avail), 'x-ve-limit-max', String(ctx.limit.max), 'x-ve-limit-expires', String(ctx.limit.expires));
+    if (ctx.limit)
+      h.push('x-ve-limit-avail', String(ctx.limit.avail), 'x-ve-limit-max', String(ctx.limit.max), 'x-ve-limit-expires', String(ctx.limit.expires));
     if (ctx.faultIds.length > 0) h.push('x-fastio-emulator-fault', ctx.faultIds.join(','));
     if (extra) {
       for (const k in extra) {
@@ -221,10 +222,9 @@ export function createApp(deps: AppDeps): express.Express {
   const controlToken = config.controlToken ? Buffer.from(config.controlToken) : undefined;
   function guardControl(req: Request, route: AnyRoute): void {
     if (controlToken) {
-      // The dashboard's page and static files hold no data: a browser cannot send a header with
-      // its first request, so they load without the token, and the page sends it (from the
-      // address's `#token=`) with every request for data.
-      if (route.path.startsWith('/_emulator/ui')) return;
+      // The dashboard's page and static files (see `publicAsset`); the page sends the token, from
+      // the address's `#token=`, with every request for data.
+      if (route.publicAsset) return;
       const given =
         req.headers['x-emulator-control-token'] ?? (req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined);
       const bytes = typeof given === 'string' ? Buffer.from(given) : undefined;

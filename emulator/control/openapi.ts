@@ -85,8 +85,10 @@ export function inputJsonSchema(schema: z.ZodType): JsonSchema {
   return out;
 }
 
-function securityFor(auth: AuthMode, emulatorOnly: boolean): Record<string, string[]>[] {
-  // Control routes need nothing on loopback, or the control token when the emulator has one.
+function securityFor(auth: AuthMode, emulatorOnly: boolean, publicAsset: boolean): Record<string, string[]>[] {
+  // Control routes need nothing on loopback, or the control token when the emulator has one;
+  // the dashboard's static files never need the token.
+  if (publicAsset) return [{}];
   if (emulatorOnly) return [{}, { controlToken: [] }];
   switch (auth) {
     case 'none':
@@ -137,7 +139,7 @@ function buildOperation(route: AnyRoute): Operation {
     operationId: operationId(route),
     summary: route.summary,
     tags: [route.area],
-    security: securityFor(route.auth, route.emulatorOnly),
+    security: securityFor(route.auth, route.emulatorOnly, route.publicAsset ?? false),
     parameters,
     responses: {},
     'x-parity': {

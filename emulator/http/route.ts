@@ -108,6 +108,12 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
   files?: boolean;
   /** Emulator-only (control plane): skipped by the live target and left out of the live parity score. */
   emulatorOnly?: boolean;
+  /**
+   * Control plane: static files that hold no data (the dashboard's page and assets). With
+   * `--control-token` they load without it, since a browser cannot send a header with its first
+   * request; the loopback rule still applies without a token.
+   */
+  publicAsset?: boolean;
   /** A per-user budget of this route's own (see RouteRateLimit). */
   rateLimit?: RouteRateLimit;
   parity: RouteParity;
@@ -127,6 +133,7 @@ export interface AnyRoute {
   access?: AccessSpec;
   files: boolean;
   emulatorOnly: boolean;
+  publicAsset?: boolean;
   rateLimit?: RouteRateLimit;
   parity: RouteParity;
   handler: (ctx: RequestContext, input: RouteInput<unknown, unknown, unknown>, deps: never) => HandlerResult | Promise<HandlerResult>;
@@ -148,6 +155,7 @@ export function routeFactory<D>() {
       auth: spec.auth ?? 'bearer',
       files: spec.files ?? false,
       emulatorOnly: spec.emulatorOnly ?? false,
+      publicAsset: spec.publicAsset ?? false,
     } as unknown as AnyRoute;
   };
 }
