@@ -405,18 +405,7 @@ export class StorageService {
     const removed = [node, ...(node.type === 'folder' ? this.descendants(node.workspaceId, node.id) : [])].map((n) =>
       this.d.db.nodes.update(n.id, { trashed: now }),
     );
-    for (const l of this.listeners) l.nodesRemoved?.(removed);
-    this.d.audit.record({
-      event: node.type === 'folder' ? 'workspace_storage_folder_deleted' : 'workspace_storage_file_deleted',
-      category: 'workspace',
-      subcategory: 'storage',
-      orgId: scope.org.id,
-      workspaceId: node.workspaceId,
-      callingUserId: user.id,
-      objectId: node.id,
-      data: { name: node.name, type: node.type, nodes: removed.length },
-    });
-    for (const n of removed) this.touchNode(n);
+    this.removed(user, scope, node, removed, node.type === 'folder' ? 'workspace_storage_folder_deleted' : 'workspace_storage_file_deleted');
     return removed[0]!;
   }
 
@@ -429,18 +418,23 @@ export class StorageService {
       if (n.blobId) this.d.db.blobs.delete(n.blobId);
       this.d.db.nodes.delete(n.id);
     }
-    for (const l of this.listeners) l.nodesRemoved?.(gone);
+    this.removed(user, scope, node, gone, 'workspace_storage_file_purged');
+  }
+
+  /** After a trash or a purge: the listeners (search index, ingestion) told, one audit event, activity per node. */
+  private removed(user: User, scope: WorkspaceScope, node: StorageNode, nodes: StorageNode[], event: string): void {
+    for (const l of this.listeners) l.nodesRemoved?.(nodes);
     this.d.audit.record({
-      event: 'workspace_storage_file_purged',
+      event,
       category: 'workspace',
       subcategory: 'storage',
       orgId: scope.org.id,
       workspaceId: node.workspaceId,
       callingUserId: user.id,
       objectId: node.id,
-      data: { name: node.name, type: node.type, nodes: gone.length },
+      data: { name: node.name, type: node.type, nodes: nodes.length },
     });
-    for (const n of gone) this.touchNode(n);
+    for (const n of nodes) this.touchNode(n);
   }
 
   // ---------------------------------------------------------------------------------------------
