@@ -21,9 +21,10 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { fromPackageRoot } from '../../emulator/index.js';
 
 export interface SoakOptions {
   /** mixed requests in the measured run (the issue's long form: 200,000) */
@@ -157,7 +158,7 @@ async function whenIndexed(url: string, tenants: Tenant[]): Promise<void> {
   for (const t of tenants) {
     for (;;) {
       const list = await call(url, 'GET', `/current/workspace/${t.docsWs}/storage/root/list/`, t.token);
-      const nodes = (list.nodes ?? list.files ?? []) as { ai?: { state?: string } }[];
+      const nodes = list.nodes as { ai?: { state?: string } }[];
       if (nodes.length >= NOTES.length && nodes.every((n) => n.ai?.state === 'ready')) break;
       if (Date.now() > deadline) throw new Error(`soak set-up: notes not indexed within 30 s: ${JSON.stringify(list).slice(0, 300)}`);
       await new Promise((r) => setTimeout(r, 20));
@@ -310,7 +311,6 @@ function holdLongPolls(url: string, tenants: Tenant[], n: number) {
   let errors = 0;
   let stopped = false;
   const open = new Set<ReturnType<typeof httpRequest>>();
-  let held = 0;
 
   const poll = (i: number, cursor: string | undefined) => {
     if (stopped) return;
@@ -356,25 +356,22 @@ function holdLongPolls(url: string, tenants: Tenant[], n: number) {
   };
 
   for (let i = 0; i < n; i++) poll(i, undefined);
-  held = n;
   return {
-    get open() {
-      return open.size;
-    },
     stop() {
       stopped = true;
       for (const req of open) req.destroy();
       agent.destroy();
-      return { held, answered, withActivity, errors, statusCounts: Object.fromEntries(statuses) };
+      return { held: n, answered, withActivity, errors, statusCounts: Object.fromEntries(statuses) };
     },
   };
 }
 
 function startServer(): Promise<{ child: ChildProcess; url: string; ask: (type: 'memory') => Promise<MemorySample>; stop: () => Promise<void> }> {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  // From dist/ when built; vitest runs this file from the sources, and the server from dist/.
-  const script = here.includes(`${'/dist/'}`) ? resolve(here, 'soak-server.js') : resolve(here, '../../dist/scripts/reliability/soak-server.js');
-  const child = fork(script, [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The built server, also when vitest runs this file from the sources.
+  const child = fork(fromPackageRoot('dist', 'scripts', 'reliability', 'soak-server.js'), [], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error('the soak server did not start within 20 s')), 20_000);
     child.once('exit', (code) => reject(new Error(`the soak server exited with ${code} (is dist/ built? npm run build)`)));
