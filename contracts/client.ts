@@ -100,7 +100,7 @@ export class ApiClient {
     if (opts.signal) init.signal = opts.signal;
     const res = await this.fetchFn(`${this.baseUrl}${path}${query}`, init);
     const text = await res.text();
-    let parsed: unknown = {};
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {

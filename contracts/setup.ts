@@ -9,6 +9,7 @@ import { checkMarker, writeCoverageIfNotSetUp } from './harness.js';
 beforeEach((ctx) => checkMarker(ctx));
 
 // vitest reads the first parameter of a hook as a fixture pattern: it must be destructured.
+// eslint-disable-next-line no-empty-pattern -- vitest's fixture pattern, see above
 afterAll(({}, suite) => {
   const file = 'filepath' in suite ? suite.filepath : suite.file.filepath;
   writeCoverageIfNotSetUp(file);

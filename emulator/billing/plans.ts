@@ -55,7 +55,7 @@ export class PlanCatalog {
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new Error(`cannot read plan catalog ${file}: ${(e as Error).message}`);
+      throw new Error(`cannot read plan catalog ${file}: ${(e as Error).message}`, { cause: e });
     }
     const parsed = catalogSchema.safeParse(raw);
     if (!parsed.success) {

@@ -22,7 +22,7 @@ export function formBool() {
 /** An integer sent as text (form, query) or a JSON number, within bounds. */
 export function formInt(opts: { min?: number; max?: number } = {}) {
   let num = z.number().int();
-  let str = z.string().regex(/^-?\d{1,15}$/, 'Expected an integer.');
+  const str = z.string().regex(/^-?\d{1,15}$/, 'Expected an integer.');
   if (opts.min !== undefined) num = num.min(opts.min);
   if (opts.max !== undefined) num = num.max(opts.max);
   const bounds = (n: number) => (opts.min === undefined || n >= opts.min) && (opts.max === undefined || n <= opts.max);

@@ -105,15 +105,15 @@ export class StateFileAdapter implements Adapter<StateDocument> {
   /** Writes run one at a time (Persistence never overlaps them; this keeps the adapter safe alone). */
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly filename: string) {
-  }
+  constructor(private readonly filename: string) {}
 
   async read(): Promise<StateDocument | null> {
     let raw: unknown;
     try {
       raw = await readStateJson(this.filename);
     } catch (e) {
-      if (!(e instanceof StateSyntaxError)) throw new StateFileError(`cannot read ${this.filename}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if (!(e instanceof StateSyntaxError))
+        throw new StateFileError(`cannot read ${this.filename}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       throw new StateFileError(
         `${this.filename} is corrupt or truncated: ${(e as Error).message}. The file was left untouched; move it away or fix it to start.`,
       );

@@ -68,7 +68,8 @@ export class WorkspaceService {
     const { org } = scope;
     const plan = this.d.plans.require(org.plan);
     // PARITY: creating more workspaces than the plan allows -> 402/1685 naming the limit.
-    if (plan.workspaces !== null && this.d.db.workspaces.count('live', org.id) >= plan.workspaces) throw Errors.planLimit(`workspaces per organization (${plan.id} plan)`, plan.workspaces);
+    if (plan.workspaces !== null && this.d.db.workspaces.count('live', org.id) >= plan.workspaces)
+      throw Errors.planLimit(`workspaces per organization (${plan.id} plan)`, plan.workspaces);
     this.assertFolderFree(org.id, input.folderName);
     if (input.intelligence) this.assertIntelligenceAllowed(org);
     const now = this.d.now();

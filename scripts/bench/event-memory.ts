@@ -64,7 +64,7 @@ function afterGc(): { used: number; total: number; old: number; buffers: number;
 /** GC pauses by kind (minor = scavenge, major = mark-compact), in ms. */
 const pauses: { kind: number; ms: number }[] = [];
 const obs = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) pauses.push({ kind: ((e as unknown as { detail?: { kind: number } }).detail)?.kind ?? 0, ms: e.duration });
+  for (const e of list.getEntries()) pauses.push({ kind: (e as unknown as { detail?: { kind: number } }).detail?.kind ?? 0, ms: e.duration });
 });
 obs.observe({ entryTypes: ['gc'] });
 /** GC entries reach the observer on a later turn of the event loop: wait for them first. */
@@ -77,7 +77,10 @@ async function takePauses(): Promise<string> {
     if (!by.has(k)) by.set(k, []);
     by.get(k)!.push(p.ms);
   }
-  return [...by].map(([k, ms]) => `${k} ${ms.length}× (max ${Math.max(...ms).toFixed(1)} ms, sum ${ms.reduce((a, b) => a + b, 0).toFixed(0)} ms)`).join('; ') || 'none';
+  return (
+    [...by].map(([k, ms]) => `${k} ${ms.length}× (max ${Math.max(...ms).toFixed(1)} ms, sum ${ms.reduce((a, b) => a + b, 0).toFixed(0)} ms)`).join('; ') ||
+    'none'
+  );
 }
 
 async function main(): Promise<void> {
@@ -91,7 +94,9 @@ async function main(): Promise<void> {
     const gen = await writeStateFile(file, shape);
     orgIds = gen.orgIds;
     if (keep) writeFileSync(`${keep}.orgs`, JSON.stringify(orgIds));
-    console.log(`generated ${gen.totalRows.toLocaleString('en')} rows (${(gen.bytes / 1e6).toFixed(0)} MB) in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${gen.totalRows.toLocaleString('en')} rows (${(gen.bytes / 1e6).toFixed(0)} MB) in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
+    );
   }
   const base = afterGc();
   resetPeak();
@@ -133,7 +138,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < QUERIES; i++) {
       const s = performance.now();
       const page = table.query({ scopes: { org: picks[i % picks.length]! }, limit: 250, offset: 0 });
-      JSON.stringify({ result: true, events: page.events.map(eventJson), pagination: { total: page.total, limit: 250, offset: 0, has_more: page.total > 250 } });
+      JSON.stringify({
+        result: true,
+        events: page.events.map(eventJson),
+        pagination: { total: page.total, limit: 250, offset: 0, has_more: page.total > 250 },
+      });
       samples.push(performance.now() - s);
     }
     const st = summarize(samples);
@@ -142,7 +151,9 @@ async function main(): Promise<void> {
       `search by org, limit 250, rendered (${QUERIES.toLocaleString('en')}, one at a time): p50 ${st.p50.toFixed(3)} ms, p99 ${st.p99.toFixed(3)} ms, max ${st.max.toFixed(3)} ms; peak rss ${mb(servingPeak)}; GC: ${await takePauses()}`,
     );
     const end = afterGc();
-    console.log(`end, after GC: heap used ${mb(end.used)} + array buffers ${mb(end.buffers)}, heap total ${mb(end.total)}, rss ${mb(end.rss)} (${emulator.db.events.size.toLocaleString('en')} events)`);
+    console.log(
+      `end, after GC: heap used ${mb(end.used)} + array buffers ${mb(end.buffers)}, heap total ${mb(end.total)}, rss ${mb(end.rss)} (${emulator.db.events.size.toLocaleString('en')} events)`,
+    );
   } finally {
     obs.disconnect();
     if (!keep) rmSync(file, { force: true });

@@ -166,8 +166,7 @@ function chunkSearchRows(r: BenchResults): TargetRow[] {
     const slowest = h.shapes.reduce((a, b) => (b.p50Ms > a.p50Ms ? b : a));
     const each = h.shapes.map((s) => `${s.shape} ${ms(s.p50Ms)}`).join(', ');
     const passages = `${h.passages.toLocaleString('en-US')} passages in ${h.files.toLocaleString('en-US')} files`;
-    if (h.passages < CHUNK_SEARCH_PASSAGES)
-      rows.push(notMeasured('scale.chunk-search', 'scale', httpTarget, `--quick indexes ${passages} only: p50 ${each}`));
+    if (h.passages < CHUNK_SEARCH_PASSAGES) rows.push(notMeasured('scale.chunk-search', 'scale', httpTarget, `--quick indexes ${passages} only: p50 ${each}`));
     else
       rows.push(
         row({

@@ -33,7 +33,7 @@ export async function inProcess(options: Parameters<typeof buildEmulator>[0] = {
       ...(payload !== undefined ? { payload } : {}),
       remoteAddress: '127.0.0.1',
     });
-    let body: Reply['body'] = {};
+    let body: Reply['body'];
     try {
       body = JSON.parse(res.payload) as Reply['body'];
     } catch {

@@ -20,7 +20,14 @@ const state = {
   clockOffsetMs: 0,
   scenario: { name: 'x', seed: 1, tenants: 1, description: 'a "quoted" one,\nwith a newline' },
   personas: [{ role: 'guest', email: 'a@b.c' }],
-  tables: { users: [{ id: '1', name: 'a,b' }, { id: '2', name: ']' }], empty: [], 'we"ird': [{ id: '3' }] },
+  tables: {
+    users: [
+      { id: '1', name: 'a,b' },
+      { id: '2', name: ']' },
+    ],
+    empty: [],
+    'we"ird': [{ id: '3' }],
+  },
 };
 
 describe('readStateJson', () => {

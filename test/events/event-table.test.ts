@@ -200,7 +200,11 @@ describe('the event table', () => {
             expect({ ids: page.events.map((e) => e.id), total: page.total }).toEqual(naive(all, q));
           }
           // Every list whole (the random pages above reach a list's oldest entries less often).
-          const whole: EventQuery['scopes'][] = [...ORGS.map((org) => ({ org })), ...WORKSPACES.map((workspace) => ({ workspace })), ...USERS.map((user) => ({ user }))];
+          const whole: EventQuery['scopes'][] = [
+            ...ORGS.map((org) => ({ org })),
+            ...WORKSPACES.map((workspace) => ({ workspace })),
+            ...USERS.map((user) => ({ user })),
+          ];
           for (const scopes of whole) {
             const q: EventQuery = { scopes, limit: 200, offset: 0 };
             const page = reloaded.query(q);
@@ -214,7 +218,18 @@ describe('the event table', () => {
 
   it('a long list built by a rebuild grows when events are added to it', () => {
     const table = new EventTable();
-    const base = { event: 'x', category: 'org', subcategory: 'settings', workspaceId: null, shareId: null, userId: null, callingUserId: null, objectId: null, data: {}, acknowledged: false };
+    const base = {
+      event: 'x',
+      category: 'org',
+      subcategory: 'settings',
+      workspaceId: null,
+      shareId: null,
+      userId: null,
+      callingUserId: null,
+      objectId: null,
+      data: {},
+      acknowledged: false,
+    };
     const rows: AuditEvent[] = [];
     for (let i = 0; i < 600; i++) rows.push({ ...base, id: `e${i}`, orgId: 'o1', created: T0 + i });
     table.load(rows);

@@ -46,7 +46,11 @@ describe('auth attacks', async () => {
   const org = (await h.ok('POST', '/current/org/create/', victim.token, { domain: 'auth-victim', name: 'Victim Org' })).org as { id: string };
 
   async function signIn(email: string, password: string): Promise<Answer> {
-    return h.request({ method: 'GET', url: '/current/user/auth/', headers: { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` } });
+    return h.request({
+      method: 'GET',
+      url: '/current/user/auth/',
+      headers: { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` },
+    });
   }
   const check = (token: string) => h.call('GET', '/current/user/auth/check/', token);
 
@@ -134,11 +138,15 @@ describe('auth attacks', async () => {
     expectRefused(elsewhere, 'JWT of another instance');
     expect((await second.call('GET', '/current/user/auth/check/', victim.token)).status).toBe(200);
     // And the other way: a JWT minted by the second instance means nothing here.
-    const theirs = ((await second.request({
-      method: 'GET',
-      url: '/current/user/auth/',
-      headers: { authorization: `Basic ${Buffer.from(`${victim.email}:${victim.password}`).toString('base64')}` },
-    })).json as { auth_token: string }).auth_token;
+    const theirs = (
+      (
+        await second.request({
+          method: 'GET',
+          url: '/current/user/auth/',
+          headers: { authorization: `Basic ${Buffer.from(`${victim.email}:${victim.password}`).toString('base64')}` },
+        })
+      ).json as { auth_token: string }
+    ).auth_token;
     expectRefused(await check(theirs), 'JWT minted by the other instance');
   });
 
@@ -187,43 +195,73 @@ describe('auth attacks', async () => {
   });
 
   it('credentials in query strings are ignored, except the documented download token on read/ (and the WebSocket token)', async () => {
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, victim.token, { ...WS_FORM, folder_name: 'auth-files', name: 'Auth files' })).workspace as {
+    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, victim.token, { ...WS_FORM, folder_name: 'auth-files', name: 'Auth files' }))
+      .workspace as {
       id: string;
     };
     const file = (await h.upload(victim.token, ws.id, 'secret.txt', 'the secret bytes')).json as { new_file_id: string };
     const token = await jwtOf(victim.email, victim.password);
     for (const credential of [victim.token, token]) {
       for (const name of ['token', 'access_token', 'auth_token', 'api_key', 'apikey', 'authorization', 'key', 'bearer']) {
-        for (const path of ['/current/user/auth/check/', `/current/workspace/${ws.id}/details/`, `/current/org/${org.id}/details/`, '/current/events/search/']) {
-          expectRefused(await h.request({ method: 'GET', url: `${path}?${name}=${encodeURIComponent(credential)}&user_id=${victim.id}` }), `${name}= on ${path}`);
+        for (const path of [
+          '/current/user/auth/check/',
+          `/current/workspace/${ws.id}/details/`,
+          `/current/org/${org.id}/details/`,
+          '/current/events/search/',
+        ]) {
+          expectRefused(
+            await h.request({ method: 'GET', url: `${path}?${name}=${encodeURIComponent(credential)}&user_id=${victim.id}` }),
+            `${name}= on ${path}`,
+          );
         }
       }
       // read/ takes a download token, not an API key or a JWT.
-      expectRefused(await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${encodeURIComponent(credential)}` }), 'a credential as the download token');
+      expectRefused(
+        await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${encodeURIComponent(credential)}` }),
+        'a credential as the download token',
+      );
     }
     const read = await h.ok('GET', `/current/workspace/${ws.id}/storage/${file.new_file_id}/requestread/`, victim.token);
     const dl = read.token as string;
     const ok = await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${encodeURIComponent(dl)}` });
     expect(ok.text).toBe('the secret bytes');
     // The download token opens that file only, and is not a bearer credential.
-    const note = (await h.ok('POST', `/current/workspace/${ws.id}/storage/root/createnote/`, victim.token, { name: 'n.md', content: 'other' })).node as { id: string };
-    expectRefused(await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${note.id}/read/?token=${encodeURIComponent(dl)}` }), 'download token for another node');
+    const note = (await h.ok('POST', `/current/workspace/${ws.id}/storage/root/createnote/`, victim.token, { name: 'n.md', content: 'other' })).node as {
+      id: string;
+    };
+    expectRefused(
+      await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${note.id}/read/?token=${encodeURIComponent(dl)}` }),
+      'download token for another node',
+    );
     expectRefused(await check(dl), 'download token as a bearer');
     const [payload, sig] = dl.split('.');
     const forged = b64url(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), u: other.id }));
-    expectRefused(await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${forged}.${sig}` }), 'download token with another user');
+    expectRefused(
+      await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${forged}.${sig}` }),
+      'download token with another user',
+    );
     h.emulator.clock.advance(3601);
-    expectRefused(await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${encodeURIComponent(dl)}` }), 'expired download token');
+    expectRefused(
+      await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${encodeURIComponent(dl)}` }),
+      'expired download token',
+    );
   });
 
   it('the control plane answers only on loopback without a control token (in process, simulated addresses)', async () => {
     for (const address of ['192.0.2.10', '10.0.0.1', '::ffff:192.0.2.10', '2001:db8::1', '0.0.0.0', '128.0.0.1']) {
       for (const path of ['/_emulator/health', '/_emulator/state', '/_emulator/ui']) {
-        expectRefused(await h.request({ method: 'GET', url: path, remoteAddress: address, headers: { 'x-forwarded-for': '127.0.0.1' } }), `${path} from ${address}`, 403);
+        expectRefused(
+          await h.request({ method: 'GET', url: path, remoteAddress: address, headers: { 'x-forwarded-for': '127.0.0.1' } }),
+          `${path} from ${address}`,
+          403,
+        );
       }
       expectRefused(await h.request({ method: 'POST', url: '/_emulator/reset', remoteAddress: address }), `reset from ${address}`, 403);
       // The API itself answers everywhere.
-      expect((await h.request({ method: 'GET', url: '/current/user/auth/check/', remoteAddress: address, headers: { authorization: `Bearer ${victim.token}` } })).status).toBe(200);
+      expect(
+        (await h.request({ method: 'GET', url: '/current/user/auth/check/', remoteAddress: address, headers: { authorization: `Bearer ${victim.token}` } }))
+          .status,
+      ).toBe(200);
     }
     expect(h.emulator.db.users.size).toBeGreaterThan(0);
     for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1', '127.1.2.3']) {
@@ -240,12 +278,32 @@ describe('auth attacks', async () => {
         `a wrong token from ${address}`,
       );
       expectRefused(
-        await guarded.request({ method: 'GET', url: '/_emulator/health', remoteAddress: address, headers: { authorization: 'Bearer the-control-token-and-more' } }),
+        await guarded.request({
+          method: 'GET',
+          url: '/_emulator/health',
+          remoteAddress: address,
+          headers: { authorization: 'Bearer the-control-token-and-more' },
+        }),
         `a longer token from ${address}`,
       );
-      expectRefused(await guarded.request({ method: 'GET', url: '/_emulator/health?token=the-control-token', remoteAddress: address }), `the token in the query from ${address}`);
-      expect((await guarded.request({ method: 'GET', url: '/_emulator/health', remoteAddress: address, headers: { 'x-emulator-control-token': 'the-control-token' } })).status).toBe(200);
-      expect((await guarded.request({ method: 'GET', url: '/_emulator/health', remoteAddress: address, headers: { authorization: 'Bearer the-control-token' } })).status).toBe(200);
+      expectRefused(
+        await guarded.request({ method: 'GET', url: '/_emulator/health?token=the-control-token', remoteAddress: address }),
+        `the token in the query from ${address}`,
+      );
+      expect(
+        (
+          await guarded.request({
+            method: 'GET',
+            url: '/_emulator/health',
+            remoteAddress: address,
+            headers: { 'x-emulator-control-token': 'the-control-token' },
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await guarded.request({ method: 'GET', url: '/_emulator/health', remoteAddress: address, headers: { authorization: 'Bearer the-control-token' } }))
+          .status,
+      ).toBe(200);
     }
   });
 
@@ -256,9 +314,17 @@ describe('auth attacks', async () => {
       // `npm test` builds the dashboard before the tests run.
       expect(page.status, `the page from ${address}: ${page.text.slice(0, 200)}`).toBe(200);
       expect(page.headers['content-type']).toMatch(/^text\/html/);
-      expectRefused(await guarded.request({ method: 'GET', url: '/_emulator/overview', remoteAddress: address }), `the overview without a token from ${address}`);
+      expectRefused(
+        await guarded.request({ method: 'GET', url: '/_emulator/overview', remoteAddress: address }),
+        `the overview without a token from ${address}`,
+      );
       expectRefused(await guarded.request({ method: 'GET', url: '/_emulator/state', remoteAddress: address }), `the state without a token from ${address}`);
-      const withToken = await guarded.request({ method: 'GET', url: '/_emulator/overview', remoteAddress: address, headers: { 'x-emulator-control-token': 'the-control-token' } });
+      const withToken = await guarded.request({
+        method: 'GET',
+        url: '/_emulator/overview',
+        remoteAddress: address,
+        headers: { 'x-emulator-control-token': 'the-control-token' },
+      });
       expect(withToken.status).toBe(200);
     }
   });

@@ -108,10 +108,16 @@ describe('crash safety', () => {
             body: new URLSearchParams(form).toString(),
           });
         const persona = (await (await post('/_emulator/users/', { account_type: 'human' })).json()) as { api_key: string; user_id: string };
-        const org = ((await (await post('/current/org/create/', { domain: `crash-${round}`, billing_plan: 'pro' }, persona.api_key)).json()) as { org: { id: string } }).org;
-        const ws = ((await (await post(`/current/org/${org.id}/create/workspace/`, { ...WS_FORM, folder_name: `crash-${round}`, name: 'Crash' }, persona.api_key)).json()) as {
-          workspace: { id: string };
-        }).workspace;
+        const org = (
+          (await (await post('/current/org/create/', { domain: `crash-${round}`, billing_plan: 'pro' }, persona.api_key)).json()) as { org: { id: string } }
+        ).org;
+        const ws = (
+          (await (
+            await post(`/current/org/${org.id}/create/workspace/`, { ...WS_FORM, folder_name: `crash-${round}`, name: 'Crash' }, persona.api_key)
+          ).json()) as {
+            workspace: { id: string };
+          }
+        ).workspace;
         const acks: Ack[] = [];
         const ack = (what: string, holds: Ack['holds']) => acks.push({ at: ++clock, what, holds });
         const userId = persona.user_id;
@@ -230,7 +236,8 @@ describe('crash safety', () => {
     const h = await inProcessHarness({ ingestDelayMs: 3_600_000 });
     const owner = await h.persona('human');
     const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'snapshot' })).org as { id: string };
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'snapshot', name: 'Snapshot' })).workspace as { id: string };
+    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'snapshot', name: 'Snapshot' }))
+      .workspace as { id: string };
     const first = (await h.upload(owner.token, ws.id, 'f.txt', 'version one')).json as { new_file_id: string };
     const file = join(mkdtempSync(join(tmpdir(), 'emu-snapshot-')), 'state.json');
     const user = h.emulator.db.users.get(owner.id)!;
@@ -261,10 +268,17 @@ describe('crash safety', () => {
   });
 
   /** Wait (polling health, not sleeping) until the emulator reports `status`. */
-  async function healthUntil(emu: Emu, status: 'ok' | 'degraded', timeoutMs = 20_000): Promise<{ status: string; persistence: { status: string; lastError: string | null; flushes: number } }> {
+  async function healthUntil(
+    emu: Emu,
+    status: 'ok' | 'degraded',
+    timeoutMs = 20_000,
+  ): Promise<{ status: string; persistence: { status: string; lastError: string | null; flushes: number } }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const h = (await (await fetch(`${emu.url}/_emulator/health`)).json()) as { status: string; persistence: { status: string; lastError: string | null; flushes: number } };
+      const h = (await (await fetch(`${emu.url}/_emulator/health`)).json()) as {
+        status: string;
+        persistence: { status: string; lastError: string | null; flushes: number };
+      };
       if (h.status === status) return h;
       if (Date.now() > deadline) throw new Error(`health never became ${status}: ${JSON.stringify(h)}`);
       await new Promise((r) => setTimeout(r, 25));
@@ -290,8 +304,12 @@ describe('crash safety', () => {
         })
       ).json()) as Record<string, unknown>;
     const p = await post('/_emulator/users/', { account_type: 'human' });
-    const org = (await post('/current/org/create/', { domain: `disk-${Math.floor(Math.random() * 1e9)}`, billing_plan: 'pro' }, p.api_key as string)).org as { id: string };
-    const ws = (await post(`/current/org/${org.id}/create/workspace/`, { ...WS_FORM, folder_name: 'disk', name: 'Disk' }, p.api_key as string)).workspace as { id: string };
+    const org = (await post('/current/org/create/', { domain: `disk-${Math.floor(Math.random() * 1e9)}`, billing_plan: 'pro' }, p.api_key as string)).org as {
+      id: string;
+    };
+    const ws = (await post(`/current/org/${org.id}/create/workspace/`, { ...WS_FORM, folder_name: 'disk', name: 'Disk' }, p.api_key as string)).workspace as {
+      id: string;
+    };
     return { token: p.api_key as string, ws: ws.id };
   }
 

@@ -72,26 +72,60 @@ describe('header abuse over real HTTP', () => {
   const auth = () => `Authorization: Bearer ${token}\r\n`;
   const cases: [string, () => string | Buffer, { halfClose?: boolean; mayPass?: boolean }?][] = [
     ['a 20 KB header', () => `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\n${auth()}X-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`],
-    ['3,000 headers', () => `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\n${auth()}${Array.from({ length: 3000 }, (_, i) => `X-H${i}: v\r\n`).join('')}Connection: close\r\n\r\n`],
+    [
+      '3,000 headers',
+      () =>
+        `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\n${auth()}${Array.from({ length: 3000 }, (_, i) => `X-H${i}: v\r\n`).join('')}Connection: close\r\n\r\n`,
+    ],
     ['a 100 KB URL', () => `GET /current/${'a'.repeat(100_000)}/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`],
-    ['two Authorization headers, the valid one first', () => `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\n${auth()}Authorization: Bearer junk\r\nConnection: close\r\n\r\n`],
-    ['two Authorization headers, the valid one second', () => `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer junk\r\n${auth()}Connection: close\r\n\r\n`],
+    [
+      'two Authorization headers, the valid one first',
+      () => `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\n${auth()}Authorization: Bearer junk\r\nConnection: close\r\n\r\n`,
+    ],
+    [
+      'two Authorization headers, the valid one second',
+      () => `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer junk\r\n${auth()}Connection: close\r\n\r\n`,
+    ],
     ['Authorization without a scheme', () => `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\nAuthorization: ${token}\r\nConnection: close\r\n\r\n`],
-    ['Authorization of 8 KB', () => `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a.b.'.repeat(2000)}c\r\nConnection: close\r\n\r\n`],
+    [
+      'Authorization of 8 KB',
+      () => `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a.b.'.repeat(2000)}c\r\nConnection: close\r\n\r\n`,
+    ],
     ['Content-Length not a number', () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: abc\r\nConnection: close\r\n\r\n`],
     ['negative Content-Length', () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: -5\r\nConnection: close\r\n\r\n`],
-    ['two different Content-Lengths', () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 3\r\nContent-Length: 5\r\nConnection: close\r\n\r\nabcde`],
-    ['Content-Length and chunked', () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n`],
-    ['broken chunked body', () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Transfer-Encoding: chunked\r\nContent-Type: application/json\r\nConnection: close\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`],
-    ['Content-Length longer than the body, then end of input', () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 100\r\nContent-Type: application/json\r\n\r\n{"domain":`, { halfClose: true }],
-    ['Content-Length shorter than the body', () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 5\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"domain":"x"}GET / HTTP/1.1\r\n\r\n`],
+    [
+      'two different Content-Lengths',
+      () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 3\r\nContent-Length: 5\r\nConnection: close\r\n\r\nabcde`,
+    ],
+    [
+      'Content-Length and chunked',
+      () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n`,
+    ],
+    [
+      'broken chunked body',
+      () =>
+        `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Transfer-Encoding: chunked\r\nContent-Type: application/json\r\nConnection: close\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`,
+    ],
+    [
+      'Content-Length longer than the body, then end of input',
+      () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 100\r\nContent-Type: application/json\r\n\r\n{"domain":`,
+      { halfClose: true },
+    ],
+    [
+      'Content-Length shorter than the body',
+      () =>
+        `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 5\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"domain":"x"}GET / HTTP/1.1\r\n\r\n`,
+    ],
     ['a NUL in a header', () => `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\nConnection: close\r\n\r\n`],
     ['an unknown method', () => `FROB /current/user/details/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`],
     ['a known method the API lacks', () => `PROPFIND /current/user/details/ HTTP/1.1\r\nHost: x\r\n${auth()}Connection: close\r\n\r\n`],
     ['binary garbage', () => Buffer.from([0, 1, 2, 255, 254, 13, 10, 13, 10])],
     ['dot segments towards the control plane', () => `GET /current/../_emulator/state HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`],
     ['encoded dot segments', () => `GET /current/%2e%2e/%2e%2e/_emulator/state HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`],
-    ['dot segments in a node id', () => `GET /current/workspace/1234567890123456789/storage/../details/ HTTP/1.1\r\nHost: x\r\n${auth()}Connection: close\r\n\r\n`],
+    [
+      'dot segments in a node id',
+      () => `GET /current/workspace/1234567890123456789/storage/../details/ HTTP/1.1\r\nHost: x\r\n${auth()}Connection: close\r\n\r\n`,
+    ],
     ['a backslash path', () => `GET /current\\user\\details\\ HTTP/1.1\r\nHost: x\r\n${auth()}Connection: close\r\n\r\n`],
     ['an encoded NUL in the path', () => `GET /current/user/%00/details/ HTTP/1.1\r\nHost: x\r\n${auth()}Connection: close\r\n\r\n`],
     ['bad percent-encoding in the path', () => `GET /current/org/%E0%A4%A/details/ HTTP/1.1\r\nHost: x\r\n${auth()}Connection: close\r\n\r\n`],
@@ -99,10 +133,26 @@ describe('header abuse over real HTTP', () => {
     ['absolute-form request target', () => `GET http://elsewhere.test/current/user/details/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`],
     ['HTTP/1.0 without Host', () => `GET /current/user/details/ HTTP/1.0\r\n\r\n`],
     ['an upgrade to something else', () => `GET /current/user/details/ HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n`],
-    ['a WebSocket upgrade with a bad key', () => `GET /api/websocket/?token=${token} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: nope\r\n\r\n`],
-    ['multipart with a lying Content-Length', () => `POST /current/upload/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 999999999\r\nConnection: close\r\n\r\n--b\r\n`],
-    ['charset trick on JSON', () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/json; charset=utf-32\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`],
-    ['two Content-Types', () => `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: text/plain\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`],
+    [
+      'a WebSocket upgrade with a bad key',
+      () =>
+        `GET /api/websocket/?token=${token} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: nope\r\n\r\n`,
+    ],
+    [
+      'multipart with a lying Content-Length',
+      () =>
+        `POST /current/upload/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 999999999\r\nConnection: close\r\n\r\n--b\r\n`,
+    ],
+    [
+      'charset trick on JSON',
+      () =>
+        `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/json; charset=utf-32\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    ],
+    [
+      'two Content-Types',
+      () =>
+        `POST /current/org/create/ HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: text/plain\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    ],
   ];
 
   for (const [name, bytes, opts] of cases) {
@@ -117,7 +167,8 @@ describe('header abuse over real HTTP', () => {
         counts.errors++;
         expect(res.status, text.slice(0, 300)).toBeGreaterThanOrEqual(400);
         expect(res.status, text.slice(0, 300)).toBeLessThan(500);
-        if (res.status !== 101) expect(envelopeProblem({ status: res.status, json: parseJson(res.body), headers: res.headers }), text.slice(0, 300)).toBeUndefined();
+        if (res.status !== 101)
+          expect(envelopeProblem({ status: res.status, json: parseJson(res.body), headers: res.headers }), text.slice(0, 300)).toBeUndefined();
       }
       if (res.status < 400) expect(opts?.mayPass ?? name.startsWith('absolute-form'), `answered ${res.status}: ${text.slice(0, 200)}`).toBe(true);
       expect(await state()).toBe(before);

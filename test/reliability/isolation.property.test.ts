@@ -25,7 +25,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inProcessHarness, LONG, report, scale, WS_FORM, type Answer, type InProcessHarness } from './helpers.js';
+import { inProcessHarness, LONG, report, scale, type Answer, type InProcessHarness } from './helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // The model
@@ -367,7 +367,12 @@ class Run {
     const headers: Record<string, string> = { authorization: `Bearer ${this.caller.token}` };
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     if (raw) headers['content-type'] = raw.type;
-    const a = await this.h.request({ method, url, headers, ...(form ? { payload: new URLSearchParams(form).toString() } : raw ? { payload: raw.payload } : {}) });
+    const a = await this.h.request({
+      method,
+      url,
+      headers,
+      ...(form ? { payload: new URLSearchParams(form).toString() } : raw ? { payload: raw.payload } : {}),
+    });
     // Checked once the step's effect is in the model: what the caller may see before or after it.
     this.answers.push([a, url]);
     return a;
@@ -404,7 +409,8 @@ class Run {
     if (events && url.includes('/event')) {
       for (const e of events) {
         const rec = { org: (e.org_id as string | null) ?? null, ws: (e.workspace_id as string | null) ?? null, user: (e.user_id as string | null) ?? null };
-        if (!eventVisible(rec, u, this.pre) && !eventVisible(rec, u, post)) this.fail(`LEAK: event ${String(e.event)} ${JSON.stringify(rec)} shown to ${this.caller.label}`);
+        if (!eventVisible(rec, u, this.pre) && !eventVisible(rec, u, post))
+          this.fail(`LEAK: event ${String(e.event)} ${JSON.stringify(rec)} shown to ${this.caller.label}`);
         scan(JSON.stringify(e), rec.user === u, `${url} event ${String(e.event)}`);
       }
       const { events: _e, event: _ev, ...rest } = body as Record<string, unknown>;
@@ -815,7 +821,12 @@ class Run {
         if (!ws) break;
         const own = st.v % 3 !== 0;
         const all = m.workspaces.flatMap((w) => w.nodes.map((n) => ({ ...n, ws: w })));
-        const node = own ? pick(ws.nodes.map((n) => ({ ...n, ws })), st.b) : pick(all, st.b);
+        const node = own
+          ? pick(
+              ws.nodes.map((n) => ({ ...n, ws })),
+              st.b,
+            )
+          : pick(all, st.b);
         if (!node) break;
         const home = node.ws;
         const path =
@@ -869,7 +880,12 @@ class Run {
         if (!ws) break;
         const own = st.v % 3 !== 0;
         const all = m.workspaces.flatMap((w) => w.chats.map((c) => ({ ...c, ws: w })));
-        const chat = own ? pick(ws.chats.map((c) => ({ ...c, ws })), st.b) : pick(all, st.b);
+        const chat = own
+          ? pick(
+              ws.chats.map((c) => ({ ...c, ws })),
+              st.b,
+            )
+          : pick(all, st.b);
         if (!chat) break;
         const home = chat.ws;
         const a = await this.api('POST', `/current/workspace/${ws.id}/ai/chat/${chat.id}/message/`, { question: `And the ${WORDS[st.b % WORDS.length]}?` });
@@ -1174,33 +1190,45 @@ describe('isolation under random sequences (fast-check, model-based)', () => {
   const target = scale(10_000, Number(process.env.FASTIO_ISOLATION_STEPS ?? 100_000));
   const seed = Number(process.env.FASTIO_ISOLATION_SEED ?? 94_171);
 
-  it(`${target} steps over three tenants: no answer shows a caller what it may not see; every refusal uses the documented code`, { timeout: LONG ? 3_600_000 : 240_000 }, async () => {
-    const base = await buildBase();
-    const stats: Record<string, number> = {};
-    const kinds: Record<string, number> = {};
-    let steps = 0;
-    let runs = 0;
-    let batch = 0;
-    const started = performance.now();
-    while (steps < target) {
-      const batchSeed = seed + batch++;
-      console.log(`[reliability] isolation: fast-check seed ${batchSeed} (FASTIO_ISOLATION_SEED=${seed}, batch ${batch})`);
-      await fc.assert(
-        fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 150, size: 'max' }), async (seq) => {
-          const h = await inProcessHarness({ ingestDelayMs: 3_600_000, randomSeed: `iso-${batchSeed}-${runs}` });
-          h.emulator.importState(base.state);
-          const model = cloneModel(base.model);
-          const run = new Run(h, model, stats);
-          for (const e of h.emulator.db.events.values()) model.secrets.set(e.id, { kind: 'event', org: e.orgId, ws: e.workspaceId, user: e.userId });
-          for (const st of seq) await run.step(st);
-          steps += run.steps;
-          runs++;
-          for (const st of seq) kinds[st.t] = (kinds[st.t] ?? 0) + 1;
-        }),
-        { seed: batchSeed, numRuns: 20, verbose: 1 },
-      );
-    }
-    report('isolation-property', { seed, steps, runs, batches: batch, seconds: Math.round((performance.now() - started) / 1000), answers: stats, stepsByKind: kinds });
-    expect(steps).toBeGreaterThanOrEqual(target);
-  });
+  it(
+    `${target} steps over three tenants: no answer shows a caller what it may not see; every refusal uses the documented code`,
+    { timeout: LONG ? 3_600_000 : 240_000 },
+    async () => {
+      const base = await buildBase();
+      const stats: Record<string, number> = {};
+      const kinds: Record<string, number> = {};
+      let steps = 0;
+      let runs = 0;
+      let batch = 0;
+      const started = performance.now();
+      while (steps < target) {
+        const batchSeed = seed + batch++;
+        console.log(`[reliability] isolation: fast-check seed ${batchSeed} (FASTIO_ISOLATION_SEED=${seed}, batch ${batch})`);
+        await fc.assert(
+          fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 150, size: 'max' }), async (seq) => {
+            const h = await inProcessHarness({ ingestDelayMs: 3_600_000, randomSeed: `iso-${batchSeed}-${runs}` });
+            h.emulator.importState(base.state);
+            const model = cloneModel(base.model);
+            const run = new Run(h, model, stats);
+            for (const e of h.emulator.db.events.values()) model.secrets.set(e.id, { kind: 'event', org: e.orgId, ws: e.workspaceId, user: e.userId });
+            for (const st of seq) await run.step(st);
+            steps += run.steps;
+            runs++;
+            for (const st of seq) kinds[st.t] = (kinds[st.t] ?? 0) + 1;
+          }),
+          { seed: batchSeed, numRuns: 20, verbose: 1 },
+        );
+      }
+      report('isolation-property', {
+        seed,
+        steps,
+        runs,
+        batches: batch,
+        seconds: Math.round((performance.now() - started) / 1000),
+        answers: stats,
+        stepsByKind: kinds,
+      });
+      expect(steps).toBeGreaterThanOrEqual(target);
+    },
+  );
 });

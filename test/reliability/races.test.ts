@@ -146,15 +146,21 @@ describe('credits under 1,000 concurrent requests', () => {
     const emu = await spawnEmulator();
     try {
       const post = (path: string, form: Record<string, string>) =>
-        fetch(`${emu.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
-      const persona = (await (await post('/_emulator/users/', { account_type: 'agent' })).json()) as { api_key: string };
-      const org = ((await (
-        await fetch(`${emu.url}/current/org/create/`, {
+        fetch(`${emu.url}${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${persona.api_key}` },
-          body: 'domain=race-sizes',
-        })
-      ).json()) as { org: { id: string } }).org;
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(form).toString(),
+        });
+      const persona = (await (await post('/_emulator/users/', { account_type: 'agent' })).json()) as { api_key: string };
+      const org = (
+        (await (
+          await fetch(`${emu.url}/current/org/create/`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${persona.api_key}` },
+            body: 'domain=race-sizes',
+          })
+        ).json()) as { org: { id: string } }
+      ).org;
       // The agent plan: 5,000 credits; 4,700 spent leaves 300.
       await post('/_emulator/ledger/charge', { org_id: org.id, kind: 'storage', credits: '4700' });
       const rand = prng(0x5eed);
@@ -188,8 +194,14 @@ describe('credits under 1,000 concurrent requests', () => {
     const h = await inProcessHarness({ ingestDelayMs: 3_600_000 });
     const owner = await h.persona('human');
     const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-chat' })).org as { id: string };
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'race-chat', name: 'Race chat', intelligence: 'true' }))
-      .workspace as { id: string };
+    const ws = (
+      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, {
+        ...WS_FORM,
+        folder_name: 'race-chat',
+        name: 'Race chat',
+        intelligence: 'true',
+      })
+    ).workspace as { id: string };
     await h.upload(owner.token, ws.id, 'orchards.txt', 'Apple orchards need pruning in winter. Pear trees need less water than apples.');
     await h.emulator.jobs.drain();
     const chat = await h.ok('POST', `/current/workspace/${ws.id}/ai/chat/`, owner.token, { type: 'chat_with_files', question: 'When are orchards pruned?' });
@@ -198,7 +210,9 @@ describe('credits under 1,000 concurrent requests', () => {
     const n = scale(1000, 3000);
     const answers = await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        h.call('POST', `/current/workspace/${ws.id}/ai/chat/${chat.chat_id as string}/message/`, owner.token, { question: `Question ${i}: which trees need less water?` }),
+        h.call('POST', `/current/workspace/${ws.id}/ai/chat/${chat.chat_id as string}/message/`, owner.token, {
+          question: `Question ${i}: which trees need less water?`,
+        }),
       ),
     );
     const t = tally(answers);
@@ -230,7 +244,9 @@ describe('concurrent member and workspace changes', async () => {
     const owner = await h.persona('human');
     const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-folder', billing_plan: 'pro' })).org as { id: string };
     const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => h.call('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'same-folder', name: `Try ${i}` })),
+      Array.from({ length: 50 }, (_, i) =>
+        h.call('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'same-folder', name: `Try ${i}` }),
+      ),
     );
     counts.sameFolder = tally(answers);
     expect(counts.sameFolder).toEqual({ '200': 1, '409/1660': 49 });
@@ -241,7 +257,9 @@ describe('concurrent member and workspace changes', async () => {
     const owner = await h.persona('human');
     const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-ws-limit' })).org as { id: string };
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => h.call('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: `limit-${i}`, name: `Limit ${i}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        h.call('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: `limit-${i}`, name: `Limit ${i}` }),
+      ),
     );
     counts.workspaceLimit = tally(answers);
     expect(counts.workspaceLimit).toEqual({ '200': 3, '402/1685': 17 });
@@ -251,7 +269,8 @@ describe('concurrent member and workspace changes', async () => {
   it('30 adds of distinct users to a 5-member workspace, and 10 adds of one user: the limit and uniqueness hold', async () => {
     const owner = await h.persona('agent');
     const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-members' })).org as { id: string };
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'members', name: 'Members' })).workspace as {
+    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'members', name: 'Members' }))
+      .workspace as {
       id: string;
     };
     const users = await Promise.all(Array.from({ length: 30 }, () => h.persona('human')));
@@ -260,10 +279,13 @@ describe('concurrent member and workspace changes', async () => {
     // The owner's own row counts: four more fit the agent plan's five.
     expect(counts.memberLimit).toEqual({ '200': 4, '402/1685': 26 });
     expect(h.emulator.db.workspaceMembers.count('workspace', ws.id)).toBe(5);
-    const ws2 = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'members-2', name: 'Members 2' })).workspace as {
+    const ws2 = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'members-2', name: 'Members 2' }))
+      .workspace as {
       id: string;
     };
-    const same = await Promise.all(Array.from({ length: 10 }, () => h.call('POST', `/current/workspace/${ws2.id}/members/${users[0]!.id}/`, owner.token, { permissions: 'member' })));
+    const same = await Promise.all(
+      Array.from({ length: 10 }, () => h.call('POST', `/current/workspace/${ws2.id}/members/${users[0]!.id}/`, owner.token, { permissions: 'member' })),
+    );
     counts.sameMember = tally(same);
     expect(counts.sameMember).toEqual({ '200': 1, '409/1660': 9 });
     // Self-joins of org members race the limit too.
@@ -277,7 +299,8 @@ describe('concurrent member and workspace changes', async () => {
   it('10 transfers of one org to 10 members at once: one owner, the one whose transfer succeeded', async () => {
     const owner = await h.persona('human');
     const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-transfer', billing_plan: 'pro' })).org as { id: string };
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'transfer', name: 'Transfer' })).workspace as {
+    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'transfer', name: 'Transfer' }))
+      .workspace as {
       id: string;
     };
     const members = await Promise.all(Array.from({ length: 10 }, () => h.persona('human')));
@@ -308,7 +331,12 @@ describe('concurrent member and workspace changes', async () => {
     expect(counts.claims['200']).toBe(1);
     expect(answers.every((a) => a.status === 200 || a.status === 404 || a.status === 400)).toBe(true);
     const winner = humans[answers.findIndex((a) => a.status === 200)]!;
-    expect(h.emulator.db.orgMembers.find('org', org.id).filter((m) => m.role === 'owner').map((m) => m.userId)).toEqual([winner.id]);
+    expect(
+      h.emulator.db.orgMembers
+        .find('org', org.id)
+        .filter((m) => m.role === 'owner')
+        .map((m) => m.userId),
+    ).toEqual([winner.id]);
     expect(h.emulator.db.orgs.get(org.id)!.plan).toBe('free');
     expect(ownersProblems(h)).toEqual([]);
   });
@@ -334,7 +362,9 @@ describe('concurrent member and workspace changes', async () => {
   it('a member removed, re-added, promoted and leaving all at once: the rows stay consistent', async () => {
     const owner = await h.persona('human');
     const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-churn', billing_plan: 'pro' })).org as { id: string };
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'churn', name: 'Churn' })).workspace as { id: string };
+    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'churn', name: 'Churn' })).workspace as {
+      id: string;
+    };
     const people = await Promise.all(Array.from({ length: 8 }, () => h.persona('human')));
     const rand = prng(42);
     const ops: Promise<Answer>[] = [];
@@ -367,10 +397,13 @@ describe('checks are made again after every await', async () => {
 
   /** A fresh workspace with an ingested file, the guest as an explicit member, and indexes dropped. */
   async function workspace(name: string): Promise<{ id: string; file: string }> {
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: name, name, intelligence: 'true' })).workspace as {
+    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: name, name, intelligence: 'true' }))
+      .workspace as {
       id: string;
     };
-    const file = (await h.upload(owner.token, ws.id, 'pruning.txt', 'Orchards are pruned in winter when the trees are dormant.')).json as { new_file_id: string };
+    const file = (await h.upload(owner.token, ws.id, 'pruning.txt', 'Orchards are pruned in winter when the trees are dormant.')).json as {
+      new_file_id: string;
+    };
     await h.emulator.jobs.drain();
     await h.ok('POST', `/current/workspace/${ws.id}/members/${guest.id}/`, owner.token, { permissions: 'member' });
     // As after a restart: the next search or chat reads the documents again to rebuild the index.
@@ -443,8 +476,14 @@ describe('checks are made again after every await', async () => {
   });
 
   it('ingestion of a file whose workspace was deleted while it was read: not charged, not left in progress', async () => {
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'gap-ingest', name: 'Gap ingest', intelligence: 'true' }))
-      .workspace as { id: string };
+    const ws = (
+      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, {
+        ...WS_FORM,
+        folder_name: 'gap-ingest',
+        name: 'Gap ingest',
+        intelligence: 'true',
+      })
+    ).workspace as { id: string };
     const file = ((await h.upload(owner.token, ws.id, 'late.txt', 'A file read while its workspace goes away.')).json as { new_file_id: string }).new_file_id;
     gate.arm();
     const drained = h.emulator.jobs.drain();

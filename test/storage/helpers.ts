@@ -24,7 +24,7 @@ export async function storageEmulator(options: Parameters<typeof inProcess>[0] =
   const emu = await inProcess({ ingestDelayMs: 3_600_000, ...options });
 
   async function parse(res: { statusCode: number; payload: string }): Promise<Reply> {
-    let body: Reply['body'] = {};
+    let body: Reply['body'];
     try {
       body = JSON.parse(res.payload) as Reply['body'];
     } catch {

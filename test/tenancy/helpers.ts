@@ -19,7 +19,7 @@ export async function inProcess(options: Parameters<typeof buildEmulator>[0] = {
       ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
       remoteAddress: '127.0.0.1',
     });
-    let body: Reply['body'] = {};
+    let body: Reply['body'];
     try {
       body = JSON.parse(res.payload) as Reply['body'];
     } catch {
