@@ -44,7 +44,7 @@ export class DownloadTokens {
     return { token, expires: exp * 1000 };
   }
 
-  /** What a download token opens, if it is genuine, unexpired and for this node; else 401/10545 (one answer for every refusal). */
+  /** What a download token opens, if it is genuine, unexpired and for this node; else 401/1650, one answer for every refusal. */
   async verify(token: string, nodeId: string): Promise<DownloadGrant> {
     const { jwtVerify, errors } = await import('jose');
     let payload: Record<string, unknown>;
