@@ -256,9 +256,9 @@ export const AuditEvents = {
 
   // storage
   storageFileAdded: (at: WorkspacePlace, callingUserId: string, node: StorageNode, data: Record<string, unknown>) =>
-    own('workspace_storage_file_added', { ...at, callingUserId, objectId: node.id, data }),
+    own('workspace_storage_file_added', { ...placed(at), callingUserId, objectId: node.id, data }),
   storageFolderCreated: (at: WorkspacePlace, callingUserId: string, folder: StorageNode, data: Record<string, unknown>) =>
-    own('workspace_storage_folder_created', { ...at, callingUserId, objectId: folder.id, data }),
+    own('workspace_storage_folder_created', { ...placed(at), callingUserId, objectId: folder.id, data }),
   /** A trash (file or folder) or a purge: `nodes` counts every node that went with it. */
   storageRemoved: (
     how: 'workspace_storage_file_deleted' | 'workspace_storage_folder_deleted' | 'workspace_storage_file_purged',
@@ -266,20 +266,20 @@ export const AuditEvents = {
     callingUserId: string,
     node: StorageNode,
     nodes: number,
-  ) => own(how, { ...at, callingUserId, objectId: node.id, data: { name: node.name, type: node.type, nodes } }),
+  ) => own(how, { ...placed(at), callingUserId, objectId: node.id, data: { name: node.name, type: node.type, nodes } }),
 
   // uploads (the upload id is the object)
   uploadSessionCreated: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
-    own('upload_session_created', { ...at, callingUserId, objectId: uploadId, data }),
+    own('upload_session_created', { ...placed(at), callingUserId, objectId: uploadId, data }),
   uploadChunkAdded: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
-    own('upload_chunk_added', { ...at, callingUserId, objectId: uploadId, data }),
+    own('upload_chunk_added', { ...placed(at), callingUserId, objectId: uploadId, data }),
   uploadSessionCompleted: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
-    own('upload_session_completed', { ...at, callingUserId, objectId: uploadId, data }),
+    own('upload_session_completed', { ...placed(at), callingUserId, objectId: uploadId, data }),
   /** Recorded by the emulator's background assembly (no calling user): about the upload's owner. */
   uploadSessionFailed: (at: WorkspacePlace, userId: string, uploadId: string, data: Record<string, unknown>) =>
-    own('upload_session_failed', { ...at, userId, callingUserId: null, objectId: uploadId, data }),
+    own('upload_session_failed', { ...placed(at), userId, callingUserId: null, objectId: uploadId, data }),
   uploadSessionDeleted: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
-    own('upload_session_deleted', { ...at, callingUserId, objectId: uploadId, data }),
+    own('upload_session_deleted', { ...placed(at), callingUserId, objectId: uploadId, data }),
 
   // intelligence
   /** Recorded by the background ingestion (no calling user): about the user whose upload it was. */
@@ -293,11 +293,16 @@ export const AuditEvents = {
       data,
     }),
   aiChatCreated: (at: WorkspacePlace, callingUserId: string, chatId: string, data: Record<string, unknown>) =>
-    own('ai_chat_created', { ...at, callingUserId, objectId: chatId, data }),
+    own('ai_chat_created', { ...placed(at), callingUserId, objectId: chatId, data }),
   aiChatNewMessage: (at: WorkspacePlace, callingUserId: string, chatId: string, data: Record<string, unknown>) =>
-    own('ai_chat_new_message', { ...at, callingUserId, objectId: chatId, data }),
-  aiChatDeleted: (at: WorkspacePlace, callingUserId: string, chatId: string) => own('ai_chat_deleted', { ...at, callingUserId, objectId: chatId }),
+    own('ai_chat_new_message', { ...placed(at), callingUserId, objectId: chatId, data }),
+  aiChatDeleted: (at: WorkspacePlace, callingUserId: string, chatId: string) => own('ai_chat_deleted', { ...placed(at), callingUserId, objectId: chatId }),
 };
+
+/** Only the place's ids (a caller may pass a whole row that has them). */
+function placed(at: WorkspacePlace): WorkspacePlace {
+  return { orgId: at.orgId, workspaceId: at.workspaceId };
+}
 
 function onWorkspace(ws: Workspace, caller: User): AuditFields {
   return { orgId: ws.orgId, workspaceId: ws.id, callingUserId: caller.id, objectId: ws.id };
