@@ -99,7 +99,7 @@ export class Emulator {
       audit: this.audit,
       plans: this.plans,
       ledger: this.ledger,
-      activity: this.activityHub,
+      activityHub: this.activityHub,
       jobs: this.jobs,
     };
     this.storage = new StorageService({ ...storageDeps, access: this.access, log: this.log });

@@ -51,7 +51,8 @@ export const ActivityRules = {
   ],
   billing: (e) => [{ entities: [e.orgId], key: 'billing' }],
   storageNode: (e) => (e.objectId ? [{ entities: [placeOf(e)], key: `storage:${e.objectId}` }] : [{ entities: [placeOf(e)], key: 'storage' }]),
-  upload: (e) => (e.objectId ? [{ entities: [e.callingUserId ?? e.userId], key: `upload:${e.objectId}` }] : []),
+  // the uploader (who polls its sessions) and the workspace the file goes to
+  upload: (e) => (e.objectId ? [{ entities: [e.callingUserId ?? e.userId, e.workspaceId], key: `upload:${e.objectId}` }] : []),
   aiChat: (e) => (e.objectId ? [{ entities: [placeOf(e)], key: `ai_chat:${e.objectId}` }] : [{ entities: [placeOf(e)], key: 'ai' }]),
   ai: (e) => [{ entities: [placeOf(e)], key: 'ai' }],
 } satisfies Record<string, ActivityRule>;

@@ -2,19 +2,7 @@ import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { AuditEvent } from '../store/model.js';
 import { Listeners, type Observable } from '../listeners.js';
-import { checkCatalogued, type AuditFields, type CataloguedEvent } from './catalogue.js';
-
-/**
- * TRANSITIONAL: storage and intelligence still spell their events out while their services are
- * split into lifecycle files; their constructors are in the catalogue already. Only their filings
- * pass this type, and `checkCatalogued` holds them to the catalogue at run time. Remove this type
- * (and the overload below) when their call sites use `AuditEvents`.
- */
-export interface UncataloguedStorageEvent extends AuditFields {
-  event: string;
-  category: 'workspace' | 'user' | 'ai';
-  subcategory: 'storage' | 'upload' | 'ai';
-}
+import { checkCatalogued, type CataloguedEvent } from './catalogue.js';
 
 /** Events without data share one frozen object (events are the table that grows to millions). */
 const NO_DATA: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
@@ -39,10 +27,8 @@ export class AuditLog {
     this.recorded = this.listeners = new Listeners(onListenerError);
   }
 
-  record(input: CataloguedEvent): AuditEvent;
-  /** @deprecated TRANSITIONAL, see UncataloguedStorageEvent. */
-  record(input: UncataloguedStorageEvent): AuditEvent;
-  record(input: CataloguedEvent | UncataloguedStorageEvent): AuditEvent {
+  /** Store an event the catalogue built (`AuditEvents.*`): nothing else type-checks, or passes `checkCatalogued`. */
+  record(input: CataloguedEvent): AuditEvent {
     checkCatalogued(input);
     const event = this.db.events.insert({
       id: this.ids.opaqueId('a'),

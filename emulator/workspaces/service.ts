@@ -27,11 +27,6 @@ export class WorkspaceService {
 
   constructor(private readonly d: WorkspaceDeps) {}
 
-  /** @deprecated TRANSITIONAL: the intelligence service's name for `intelligenceToggled.on`, until it is converted. */
-  onIntelligenceChange(listener: (workspace: Workspace, enabled: boolean, user: User) => void): void {
-    this.toggles.on(listener);
-  }
-
   /** Live (not deleted) workspaces of an org. */
   ofOrg(orgId: string): Workspace[] {
     return this.d.db.workspaces.find('live', orgId);
