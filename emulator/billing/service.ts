@@ -8,6 +8,7 @@
  */
 import { Errors } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
+import { utcDay } from './format.js';
 import type { AuditLog } from '../events/audit.js';
 import type { Db } from '../store/db.js';
 import type { LedgerEntry, LedgerKind, Org, OrgRole, User } from '../store/model.js';
@@ -170,7 +171,7 @@ export class BillingService {
       if (e.kind !== kind || !inPlace(e, q)) continue;
       total += e.units;
       credits += e.credits;
-      const date = new Date(Math.floor(e.created / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+      const date = utcDay(Math.floor(e.created / DAY_MS) * DAY_MS);
       const day = days.get(date) ?? { value: 0, credits: 0 };
       day.value += e.units;
       day.credits += e.credits;
