@@ -19,6 +19,11 @@ export function planJson(p: Plan): Record<string, unknown> {
   };
 }
 
+/**
+ * The org's billing details. `creditsJson` below reads the same usage with other names
+ * (`period_start` there, `current_period_start` here) and other fields: two documented answers,
+ * so two shapes rather than one with switches (the `duplicates` tool pairs them by shape).
+ */
 export function billingDetails(org: Org, emu: Emulator): Record<string, unknown> {
   const u = emu.billing.usage(org);
   return {
