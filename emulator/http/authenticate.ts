@@ -5,11 +5,10 @@
  */
 import type { Request } from 'express';
 import type { Emulator } from '../emulator.js';
+import { invalidDownloadToken } from '../storage/download-tokens.js';
 import { Errors } from './errors.js';
 import type { Context } from './request-context.js';
 import type { AnyRoute } from './route.js';
-
-const READ_TOKEN_INVALID = () => Errors.unauthenticated('The download token is invalid or has expired; ask requestread for a new one.');
 
 export class Authenticator {
   constructor(private readonly emulator: Emulator) {}
@@ -20,7 +19,7 @@ export class Authenticator {
     if (mode === 'bearer-or-download-token') {
       const token = (req.query as Record<string, unknown>).token;
       if (typeof token === 'string' && token !== '') {
-        this.downloadToken(ctx, token, params);
+        await this.downloadToken(ctx, token, params);
         return;
       }
     }
@@ -37,11 +36,11 @@ export class Authenticator {
    * it was issued for. PARITY: CHOICE, a token whose user no longer reaches that workspace (or
    * whose workspace reference now names another one) is refused as invalid (401/1650).
    */
-  private downloadToken(ctx: Context, token: string, params: Record<string, string>): void {
+  private async downloadToken(ctx: Context, token: string, params: Record<string, string>): Promise<void> {
     const { storage, db, access } = this.emulator;
-    const claims = storage.verifyReadToken(token, params.node_id ?? '');
+    const claims = await storage.verifyReadToken(token, params.node_id ?? '');
     const user = db.users.get(claims.userId);
-    if (!user || access.findWorkspace(params.workspace_id ?? '', user.id)?.id !== claims.workspaceId) throw READ_TOKEN_INVALID();
+    if (!user || access.findWorkspace(params.workspace_id ?? '', user.id)?.id !== claims.workspaceId) throw invalidDownloadToken();
     ctx.caller = { user, credential: { kind: 'api_key', keyId: 'download-token' } };
     ctx.download = { workspaceId: claims.workspaceId, versionId: claims.versionId };
   }

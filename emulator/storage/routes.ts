@@ -254,8 +254,8 @@ export const storageRoutes = [
       source: 'agent guide v1.29 "Download Tokens"; official client src/api/download.rs',
       choices: ['a token lives 1 hour on the emulator clock and opens one version of one node', 'answers `token` and `expires`'],
     },
-    handler: (ctx, { params, scope }, emu) => {
-      const { token, expires } = emu.storage.requestRead(callerOf(ctx).user, scope, params.node_id);
+    handler: async (ctx, { params, scope }, emu) => {
+      const { token, expires } = await emu.storage.requestRead(callerOf(ctx).user, scope, params.node_id);
       return { token, expires: formatTime(expires) };
     },
   }),
