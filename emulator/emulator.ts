@@ -14,6 +14,7 @@ import { UserService } from './users/service.js';
 import { CreditLedger } from './billing/ledger.js';
 import { Access } from './tenancy/access.js';
 import { FaultRules } from './control/faults.js';
+import { RequestJournal } from './control/journal.js';
 import { OrgService } from './orgs/service.js';
 import { WorkspaceService } from './workspaces/service.js';
 import { MemberService } from './members/service.js';
@@ -46,6 +47,8 @@ export class Emulator {
   readonly access: Access;
   /** fault-injection rules of the control plane (never part of the saved state) */
   readonly faults: FaultRules;
+  /** the last requests answered (`GET /_emulator/requests`; never part of the saved state) */
+  readonly journal = new RequestJournal();
   readonly ledger: CreditLedger;
   readonly orgs: OrgService;
   readonly workspaces: WorkspaceService;
@@ -152,9 +155,15 @@ export class Emulator {
     this.changes.emit();
   }
 
-  /** Empty state: users, orgs, everything. The clock keeps its time (it never runs backwards). */
+  /**
+   * Empty state: users, orgs, everything, and the request journal and fault rules with them; this
+   * is all `POST /_emulator/reset` does. The clock keeps its time and offset (it never runs
+   * backwards).
+   */
   reset(): void {
     this.db.clear();
+    this.journal.clear();
+    this.faults.clear();
     this.stateReplaced();
   }
 
