@@ -60,7 +60,7 @@ function everything(emulator: Emulator, ignoreRequestId?: string) {
     clock: { now: emulator.clock.now(), offset: emulator.clock.offset },
     faults: emulator.faults.list(),
     jobs: emulator.jobs.size,
-    activity: emulator.activity.cursor,
+    activity: emulator.activityHub.cursor,
   };
 }
 
