@@ -65,11 +65,13 @@ export class Emulator {
   constructor(
     readonly config: Readonly<EmulatorConfig>,
     readonly log: Logger = silentLogger(),
-    options: { clock?: Clock; plans?: PlanCatalog } = {},
+    options: { clock?: Clock; plans?: PlanCatalog; reproducibleSecrets?: boolean } = {},
   ) {
     this.clock = options.clock ?? new Clock();
     this.random = config.randomSeed !== undefined ? seededRandom(config.randomSeed) : cryptoRandom();
-    this.ids = new IdGenerator(this.random);
+    // Secrets are drawn from node:crypto whatever --random-seed says. `reproducibleSecrets` is for
+    // the fixture generator only (its demo keys are published in the scenario files); no flag sets it.
+    this.ids = new IdGenerator(this.random, options.reproducibleSecrets ? this.random : cryptoRandom());
     this.plans = options.plans ?? PlanCatalog.load(config.plansFile ?? defaultPlansFile());
     const now = () => this.clock.now();
     this.mailer = new Mailer(this.db, this.ids, now);
