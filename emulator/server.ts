@@ -9,6 +9,7 @@ import { Emulator } from './emulator.js';
 import { createLogger, silentLogger } from './logger.js';
 import { allRoutes } from './routes.js';
 import { Persistence } from './store/persistence.js';
+import { DataFileLock, DataLockError } from './store/data-lock.js';
 import { loadSeed, type LoadedSeed } from './scenarios.js';
 import type { AnyRoute } from './http/route.js';
 import { ActivitySockets } from './activity/websocket.js';
@@ -56,13 +57,21 @@ export async function buildEmulator(
 
   let persistence: Persistence | undefined;
   let seed: LoadedSeed | undefined;
+  let lock: DataFileLock | undefined;
   if (config.dataFile) {
+    // One process per data file; a missing or read-only folder stops start-up here.
+    try {
+      lock = DataFileLock.acquire(config.dataFile, (message) => log.warn({ file: config.dataFile }, message));
+    } catch (e) {
+      throw e instanceof DataLockError ? new StartupError(e.message) : e;
+    }
     persistence = new Persistence(
       config.dataFile,
       () => emulator.stateDocument(),
       config.flushDelayMs,
       (err) => log.error({ err: err.message, file: config.dataFile }, 'cannot write the state file; serving from memory (health reports degraded)'),
     );
+    persistence.holdLock(lock);
   }
 
   try {
@@ -73,6 +82,7 @@ export async function buildEmulator(
       emulator.importState(seed.state, seed.file);
     }
   } catch (e) {
+    lock?.release();
     throw new StartupError((e as Error).message);
   }
   if (persistence) {
@@ -144,23 +154,30 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const forwardSecret = forwardEventsTo ? (emulator.config.forwardSecret ?? randomBytes(24).toString('base64url')) : undefined;
   let forwarder: EventForwarder | undefined;
   let stopForwarding = () => {};
-  if (forwardEventsTo) {
-    try {
-      forwarder = new EventForwarder({ url: forwardEventsTo, secret: forwardSecret!, log: emulator.log });
-    } catch (e) {
-      throw new StartupError((e as Error).message);
+  try {
+    if (forwardEventsTo) {
+      try {
+        forwarder = new EventForwarder({ url: forwardEventsTo, secret: forwardSecret!, log: emulator.log });
+      } catch (e) {
+        throw new StartupError((e as Error).message);
+      }
+      const f = forwarder;
+      stopForwarding = emulator.audit.onEvent((event) => f.enqueue(event));
     }
-    const f = forwarder;
-    stopForwarding = emulator.audit.onEvent((event) => f.enqueue(event));
-  }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(emulator.config.port, emulator.config.host, () => {
-      server.off('error', reject);
-      resolve();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(emulator.config.port, emulator.config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    // Not started: the data file's lock goes (after writing a seed it may hold).
+    stopForwarding();
+    await persistence?.close();
+    throw e;
+  }
   const address = server.address() as AddressInfo;
   const host = emulator.config.host;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
