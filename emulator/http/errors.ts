@@ -145,6 +145,10 @@ export const Errors = {
   accessDenied(text = 'You do not have permission to perform this action.'): ApiError {
     return new ApiError(403, Codes.accessDenied, text);
   },
+  /** PARITY: CHOICE 403/1680, the live answer to a write on an archived workspace is not recorded. */
+  workspaceArchived(): ApiError {
+    return new ApiError(403, Codes.accessDenied, 'This workspace is archived: unarchive it to make changes.');
+  },
   notFound(what = 'resource'): ApiError {
     return new ApiError(404, Codes.notFound, `The requested ${what} was not found.`);
   },

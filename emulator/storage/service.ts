@@ -650,6 +650,7 @@ export class StorageService {
     if (!ws || ws.deleted || !org || org.closed || !user) return void fail('the workspace no longer exists');
     const role = this.d.access.workspaceRoleOf(ws, user.id);
     if (!role || !workspaceAllows('workspace.storage.write', role, ws)) return void fail('the uploader may no longer write to this workspace');
+    if (ws.archived) return void fail('the workspace was archived');
     const parent = upload.folderId === 'root' ? undefined : this.d.db.nodes.get(upload.folderId);
     if (upload.folderId !== 'root' && (!parent || parent.trashed !== null)) return void fail('the target folder no longer exists');
     let node: StorageNode;
