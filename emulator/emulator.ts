@@ -9,6 +9,7 @@ import { Db, STATE_FORMAT, STATE_VERSION, type StateFile } from './store/db.js';
 import { IdGenerator, isProfileId } from './store/ids.js';
 import { checkStateHeader, type StateDocument } from './store/persistence.js';
 import { cryptoRandom, seededRandom, type RandomSource } from './store/random.js';
+import { HeldConnections } from './http/held-connections.js';
 import { Mailer } from './users/mailer.js';
 import { UserService } from './users/service.js';
 import { CreditLedger } from './billing/ledger.js';
@@ -59,6 +60,8 @@ export class Emulator {
   readonly activityFeed: ActivityService;
   readonly events: EventService;
   readonly billing: BillingService;
+  /** long-polls and WebSockets each credential holds open (bounded per credential) */
+  readonly held: HeldConnections;
   /** Called after every write; persistence hooks in here. */
   private changeHook: () => void = () => {};
 
@@ -90,7 +93,8 @@ export class Emulator {
     this.activityFeed = new ActivityService({ db: this.db, access: this.access, hub: this.activity, audit: this.audit });
     this.events = new EventService({ db: this.db, access: this.access });
     this.billing = new BillingService({ db: this.db, ledger: this.ledger, plans: this.plans, audit: this.audit, now });
-    this.jobs = new JobQueue(config.ingestDelayMs, (err) => this.log.error({ err }, 'background job failed'));
+    this.jobs = new JobQueue(config.ingestDelayMs, (err) => this.log.error({ err }, 'background job failed'), config.maxBackgroundJobs);
+    this.held = new HeldConnections({ 'long-poll': config.maxLongPollsPerCredential, websocket: config.maxWebSocketsPerCredential });
     const storageDeps = {
       db: this.db,
       ids: this.ids,

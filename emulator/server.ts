@@ -115,6 +115,11 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
         ? 'The request was not received in time.'
         : `The request is not valid HTTP (${err.code ?? 'parse error'}).`;
   const body = JSON.stringify({ result: false, error: new ApiError(status, Codes.invalidInput, text).toBody() });
+  // Read nothing more and close once the answer is out: a slow client still dripping bytes (the
+  // 408 case) would otherwise feed a parser Node has already released to its pool, where another
+  // connection may be using it.
+  socket.pause();
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
       `x-fastio-emulator: ${VERSION}\r\nconnection: close\r\n\r\n${body}`,
@@ -145,8 +150,21 @@ function expressNative(app: ReturnType<typeof createApp>): { IncomingMessage: ty
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
   const { emulator, persistence, journal, routes, seed } = await buildEmulator(options);
   const app = createApp({ emulator, routes, journal });
-  const server = createServer(expressNative(app), app);
-  server.keepAliveTimeout = 65_000;
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = emulator.config;
+  const server = createServer(
+    {
+      ...expressNative(app),
+      // Bounded: a client that sends its headers (or its body) too slowly is answered 408 and
+      // closed, so slow clients cannot hold sockets forever. Node checks these timers every
+      // `connectionsCheckingInterval` (30 s by default): a quarter of the header timeout keeps
+      // the bound close to what was configured.
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
+    },
+    app,
+  );
   server.on('clientError', answerClientError);
   const sockets = new ActivitySockets(emulator);
   sockets.attach(server);

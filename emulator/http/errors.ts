@@ -171,6 +171,18 @@ export const Errors = {
       headers: { 'retry-after': String(retryAfterSeconds) },
     });
   },
+  /** PARITY: the live 429 envelope (code CHOICE, as for the rate limit); `what` is counted per credential. */
+  tooManyHeld(what: string, limit: number): ApiError {
+    return new ApiError(429, Codes.rateLimited, `Too many ${what} open for this credential (at most ${limit}). Close one, then retry.`, {
+      headers: { 'retry-after': '1' },
+    });
+  },
+  /** PARITY: CHOICE 429 while the background queue (upload assembly, ingestion) is full. */
+  backgroundQueueFull(limit: number): ApiError {
+    return new ApiError(429, Codes.rateLimited, `The emulator's background queue is full (${limit} uploads and ingestions in progress). Retry shortly.`, {
+      headers: { 'retry-after': '1' },
+    });
+  },
   notImplemented(method: string, path: string): ApiError {
     return new ApiError(501, Codes.notImplemented, `The emulator does not implement ${method} ${path} yet.`);
   },

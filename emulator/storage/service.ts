@@ -393,6 +393,7 @@ export class StorageService {
   }
 
   createNote(user: User, scope: WorkspaceScope, parentRef: string, name: string, content: string): StorageNode {
+    this.d.jobs.admit();
     const parentId = this.folder(scope, parentRef);
     return this.storeVersion(user, scope.workspace, scope.org, { parentId, name, bytes: Buffer.from(content, 'utf8'), type: 'note' });
   }
@@ -463,6 +464,8 @@ export class StorageService {
     const { scope, parentId } = this.uploadScope(caller, input);
     const user = caller.user;
     const bytes = part ? part.data : input.chunk !== undefined ? Buffer.from(input.chunk, 'utf8') : undefined;
+    // A single-call upload stores the file now, and its ingestion follows in the background.
+    if (bytes) this.d.jobs.admit();
     const name = input.name ?? (part ? checkedName(part.name) : undefined);
     if (name === undefined) throw Errors.missingField('name', 'string');
     const now = this.d.now();
@@ -562,6 +565,7 @@ export class StorageService {
 
   complete(user: User, id: string): Upload {
     const upload = this.ownUpload(user, id);
+    this.d.jobs.admit();
     if (upload.status === 'ready') throw Errors.badRequest('No chunks were uploaded to this session.');
     assert(upload.status === 'uploading', () => Errors.conflict(`The upload session is already ${upload.status}.`));
     const updated = this.d.db.uploads.update(id, { status: 'assembling', updated: this.d.now() });
