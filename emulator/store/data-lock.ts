@@ -97,12 +97,21 @@ function readOwner(lockFile: string): number | undefined {
   }
 }
 
-/** Signal 0 checks that the pid exists; EPERM means it exists under another user. */
+/**
+ * Signal 0 checks that the pid exists; EPERM means it exists under another user. A zombie (killed,
+ * not yet reaped by its parent: a script that restarts right after `kill -9`) still answers signal
+ * 0 but holds nothing, so on Linux its state in /proc counts it dead.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
