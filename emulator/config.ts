@@ -33,6 +33,23 @@ export interface EmulatorConfig {
   /** POST every audit event to this URL (emulator-only webhook) */
   forwardEventsTo: string | undefined;
   forwardSecret: string | undefined;
+  /**
+   * PARITY: CHOICE bounds on what one client can hold. A request's headers must arrive within
+   * `headersTimeoutMs` and the whole request (body included) within `requestTimeoutMs`, or the
+   * connection is answered 408 and closed; an idle keep-alive connection closes after
+   * `keepAliveTimeoutMs`.
+   */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** concurrent long-polls (`/activity/poll/` and upload details with `wait`) per credential; more answer 429 */
+  maxLongPollsPerCredential: number;
+  /** open WebSockets per credential; more are refused with 429 */
+  maxWebSocketsPerCredential: number;
+  /** a WebSocket whose unsent data passes this is cut off (a consumer that does not read) */
+  maxWebSocketBufferedBytes: number;
+  /** upload and ingestion chains in the background queue; new uploads and notes answer 429 past it */
+  maxBackgroundJobs: number;
 }
 
 export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
@@ -52,6 +69,13 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   controlToken: undefined,
   forwardEventsTo: undefined,
   forwardSecret: undefined,
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 65_000,
+  maxLongPollsPerCredential: 10,
+  maxWebSocketsPerCredential: 10,
+  maxWebSocketBufferedBytes: 1024 * 1024,
+  maxBackgroundJobs: 10_000,
 });
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -94,5 +118,18 @@ export function loadConfig(flags: Partial<EmulatorConfig> = {}, env: NodeJS.Proc
   for (const k of ['bodyLimitBytes', 'uploadLimitBytes', 'flushDelayMs', 'ingestDelayMs'] as const) {
     if (!Number.isFinite(config[k]) || config[k] < 0) throw new ConfigError(`${k} must be a non-negative number`);
   }
+  for (const k of [
+    'headersTimeoutMs',
+    'requestTimeoutMs',
+    'keepAliveTimeoutMs',
+    'maxLongPollsPerCredential',
+    'maxWebSocketsPerCredential',
+    'maxWebSocketBufferedBytes',
+    'maxBackgroundJobs',
+  ] as const) {
+    if (!Number.isInteger(config[k]) || config[k] < 1) throw new ConfigError(`${k} must be a whole number of at least 1`);
+  }
+  // Node refuses a header timeout longer than the request timeout.
+  if (config.headersTimeoutMs > config.requestTimeoutMs) throw new ConfigError('headersTimeoutMs must not be longer than requestTimeoutMs');
   return Object.freeze({ ...config, rateLimit: Object.freeze({ ...config.rateLimit }) });
 }

@@ -119,6 +119,8 @@ const ORG_TABLE: Record<string, Record<OrgRole | 'external', Rule>> = {
   tokens: { owner: 'y', admin: 'n', member: 'n', external: 'n' },
   events: { owner: 'y', admin: 'y', member: 'n', external: 'n' },
 };
+/** What an archived workspace refuses (settings, members, storage writes, chats, joins); reads, archive/unarchive, delete and leave stay open. */
+const ARCHIVED_REFUSES = new Set(['update', 'manage', 'transfer', 'write', 'chat']);
 const WS_TABLE: Record<string, Record<WsRole, Rule>> = {
   details: { owner: 'y', admin: 'y', member: 'y', guest: 'y' },
   update: { owner: 'y', admin: 'y', member: 'n', guest: 'n' },
@@ -193,9 +195,10 @@ class Rules {
     const role = this.wsRole(u, ws);
     if (!role) return NOT_MEMBER;
     const rule = WS_TABLE[action]![role];
-    if (rule === 'y') return OK;
-    if (rule === 'pmm' && (ws.pmm === 'Member or above' || WS_RANK[role] >= 3)) return OK;
-    return DENIED;
+    const allowed = rule === 'y' || (rule === 'pmm' && (ws.pmm === 'Member or above' || WS_RANK[role] >= 3));
+    if (!allowed) return DENIED;
+    // The documented CHOICE (PARITY.md): an archived workspace refuses writes, after the role check.
+    return ws.archived && ARCHIVED_REFUSES.has(action) ? DENIED : OK;
   }
   mayJoin(role: OrgRole, permJoin: MWs['permJoin']): boolean {
     if (permJoin === 'Only Org Owners') return role === 'owner';
@@ -736,7 +739,7 @@ class Run {
         if (!ws) break;
         const a = await this.api('POST', `/current/workspace/${ws.id}/members/join/`);
         const orgRole = r.orgRole(caller.id, r.org(ws.orgId));
-        let e: Expect = ws.deleted ? NOT_FOUND : !orgRole ? NOT_MEMBER : !r.mayJoin(orgRole, ws.permJoin) ? DENIED : OK;
+        let e: Expect = ws.deleted ? NOT_FOUND : !orgRole ? NOT_MEMBER : !r.mayJoin(orgRole, ws.permJoin) || ws.archived ? DENIED : OK;
         if (e.status === 200 && ws.rows[caller.id]) e = CONFLICT;
         else if (e.status === 200) {
           const limit = r.limits(r.org(ws.orgId)).members;
