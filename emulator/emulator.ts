@@ -22,6 +22,7 @@ import { ActivityHub } from './activity/hub.js';
 import { JobQueue } from './storage/job-queue.js';
 import { StorageService } from './storage/service.js';
 import { IntelligenceService } from './intelligence/service.js';
+import { EmulatorParsers } from './intelligence/engine/parser-pool.js';
 import { ActivityService } from './activity/service.js';
 import { EventService } from './events/service.js';
 import { BillingService } from './billing/service.js';
@@ -55,6 +56,8 @@ export class Emulator {
   readonly jobs: JobQueue;
   readonly storage: StorageService;
   readonly intelligence: IntelligenceService;
+  /** this instance's way to the process's document parser workers (parser-pool.ts) */
+  readonly parsers: EmulatorParsers;
   /** who may watch which entity, and the long-poll (fed from audit events) */
   readonly activityFeed: ActivityService;
   readonly events: EventService;
@@ -100,10 +103,24 @@ export class Emulator {
       jobs: this.jobs,
     };
     this.storage = new StorageService({ ...storageDeps, access: this.access, log: this.log });
-    this.intelligence = new IntelligenceService({ ...storageDeps, access: this.access, storage: this.storage, workspaces: this.workspaces, log: this.log });
+    this.parsers = new EmulatorParsers();
+    this.intelligence = new IntelligenceService({
+      ...storageDeps,
+      access: this.access,
+      storage: this.storage,
+      workspaces: this.workspaces,
+      parsers: this.parsers,
+      log: this.log,
+    });
     // An address that verifies accepts the invitations waiting for it.
     this.users.addListener({ emailVerified: (user) => this.members.activateInvitations(user) });
     this.db.onChange(() => this.changeHook());
+  }
+
+  /** Releases what the instance holds outside its records: its use of the parser workers. */
+  close(): Promise<void> {
+    this.parsers.close();
+    return Promise.resolve();
   }
 
   onChange(hook: () => void): void {

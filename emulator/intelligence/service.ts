@@ -23,7 +23,7 @@ import type { WorkspaceService } from '../workspaces/service.js';
 import { buildAnswer, countTokens, type Answer } from './engine/answer.js';
 import { chunkPages } from './engine/chunk.js';
 import { classifyDocument } from './engine/document-types.js';
-import { extractDocument } from './engine/extract.js';
+import { extractDocument, type DocumentParsers } from './engine/extract.js';
 import type { FileScope, FolderScope, MatchSource, SearchHit, WorkspaceSearchIndex } from './engine/search-index.js';
 import { tokenize } from './engine/tokenize.js';
 import { WorkspaceIndexes } from './indexes.js';
@@ -53,6 +53,8 @@ export interface IntelligenceDeps {
   jobs: JobQueue;
   storage: StorageService;
   workspaces: WorkspaceService;
+  /** who reads documents: the emulator's parser workers, never this event loop */
+  parsers: DocumentParsers;
   log: Logger;
 }
 
@@ -194,7 +196,7 @@ export class IntelligenceService {
         if (!node || node.trashed !== null) return;
         if (!this.intelligent(node.workspaceId)) return void this.setAi(nodeId, { state: 'disabled', reason: null });
         const versionId = node.versionId;
-        const extracted = await extractDocument(this.d.storage.bytesOf(node), node.name, node.mimetype ?? undefined);
+        const extracted = await extractDocument(this.d.storage.bytesOf(node), node.name, node.mimetype ?? undefined, {}, this.d.parsers);
         if (!alive() || !mine()) return;
         const current = this.d.db.nodes.get(nodeId);
         if (!current || current.trashed !== null || current.versionId !== versionId) return;
@@ -272,7 +274,7 @@ export class IntelligenceService {
       if (node.trashed !== null || node.ai.state !== 'ready' || !node.versionId) continue;
       if (index.indexedVersion(node.id) === node.versionId) continue;
       const versionId = node.versionId;
-      const extracted = await extractDocument(this.d.storage.bytesOf(node), node.name, node.mimetype ?? undefined);
+      const extracted = await extractDocument(this.d.storage.bytesOf(node), node.name, node.mimetype ?? undefined, {}, this.d.parsers);
       if (!isCurrent()) return;
       const latest = this.d.db.nodes.get(node.id);
       if (!latest || latest.trashed !== null || latest.ai.state !== 'ready' || latest.versionId !== versionId) continue;
