@@ -182,7 +182,7 @@ describe('the parser pool', () => {
     const small = docxOf('<w:p><w:r><w:t>Still served.</w:t></w:r></w:p>', 1);
     const [first, second, third] = await Promise.all([
       extractDocument(slow, 'slow.pdf', undefined, { timeoutMs: 300 }, pool),
-      extractDocument(small, 'queued.docx', undefined, {}, pool),
+      extractDocument(small, 'queued.docx', undefined, { timeoutMs: 60_000 }, pool),
       extractDocument(small, 'refused.docx', undefined, {}, pool),
     ]);
     expect(first).toEqual({ ok: false, reason: 'parse_error: timed out after 300 ms' });
@@ -192,7 +192,7 @@ describe('the parser pool', () => {
     await pool.close();
     expect(pool.stats()).toMatchObject({ workersRunning: 0, busy: 0, queued: 0 });
     expect(await extractDocument(small, 'late.docx', undefined, {}, pool)).toEqual({ ok: false, reason: 'parse_error: the emulator is closing' });
-  });
+  }, 120_000);
 
   it('ends a parser that outgrows its heap limit without touching the emulator', async () => {
     const pool = new ParserPool({ size: 1, heapMb: 48 });
@@ -205,7 +205,7 @@ describe('the parser pool', () => {
     });
     expect(pool.stats()).toMatchObject({ outOfMemory: 1, workersStarted: 2 });
     await pool.close();
-  });
+  }, 120_000);
 
   it('is one bounded pool for the process: emulators share its workers, and closing one refuses only its own documents', async () => {
     const a = new Emulator(loadConfig({ port: 0 }));
@@ -221,7 +221,7 @@ describe('the parser pool', () => {
     expect(await extractDocument(docx, 'a.docx', undefined, {}, a.parsers)).toEqual({ ok: false, reason: 'parse_error: the emulator is closing' });
     expect(await extractDocument(docx, 'b.docx', undefined, {}, b.parsers)).toMatchObject({ ok: true, pages: ['Mine.'] });
     await b.close();
-  });
+  }, 120_000);
 });
 
 describe('the built CLI', () => {
@@ -274,5 +274,5 @@ describe('the built CLI', () => {
     } finally {
       await stopChild(child);
     }
-  });
+  }, 120_000);
 });
