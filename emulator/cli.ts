@@ -2,7 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerExec } from './cli-exec.js';
 import { ConfigError, parseRateLimit, type EmulatorConfig, type LogFormat, type LogLevel } from './config.js';
-import { startEmulator, StartupError } from './server.js';
+import { exposureWarning, startEmulator, StartupError } from './server.js';
 import { VERSION } from './version.js';
 import { describeSeed, registerSeed } from './cli-seed.js';
 
@@ -74,6 +74,8 @@ async function start(flags: StartFlags): Promise<void> {
   // The first line on stdout names the base URL, so scripts can read it.
   process.stdout.write(`fastio-emulator ${VERSION} listening on ${running.url}\n`);
   if (running.seed) process.stdout.write(describeSeed(running.seed));
+  const exposure = exposureWarning(running.host, flags.controlToken);
+  if (exposure) process.stderr.write(exposure);
   if (running.forwarder) {
     const secret = flags.forwardSecret ? '' : ` (x-fastio-emulator-signature secret: ${running.forwardSecret})`;
     process.stdout.write(`forwarding events to ${running.forwarder.url}${secret}\n`);

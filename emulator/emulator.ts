@@ -14,6 +14,7 @@ import { UserService } from './users/service.js';
 import { CreditLedger } from './billing/ledger.js';
 import { Access } from './tenancy/access.js';
 import { FaultRules } from './control/faults.js';
+import { RequestJournal } from './control/journal.js';
 import { OrgService } from './orgs/service.js';
 import { WorkspaceService } from './workspaces/service.js';
 import { MemberService } from './members/service.js';
@@ -25,6 +26,7 @@ import { IntelligenceService } from './intelligence/service.js';
 import { EmulatorParsers } from './intelligence/engine/parser-pool.js';
 import { ActivityService } from './activity/service.js';
 import { EventService } from './events/service.js';
+import { Listeners, type Observable } from './listeners.js';
 import { BillingService } from './billing/service.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
@@ -46,24 +48,28 @@ export class Emulator {
   readonly access: Access;
   /** fault-injection rules of the control plane (never part of the saved state) */
   readonly faults: FaultRules;
+  /** the last requests answered (`GET /_emulator/requests`; never part of the saved state) */
+  readonly journal = new RequestJournal();
   readonly ledger: CreditLedger;
   readonly orgs: OrgService;
   readonly workspaces: WorkspaceService;
   readonly members: MemberService;
   readonly transfer: TransferService;
-  readonly activity: ActivityHub;
+  /** what changed, per entity: the stamps, the long-poll waiters, the fan-out */
+  readonly activityHub: ActivityHub;
   /** upload assembly and ingestion, off the request path */
   readonly jobs: JobQueue;
   readonly storage: StorageService;
   readonly intelligence: IntelligenceService;
   /** this instance's way to the process's document parser workers (parser-pool.ts) */
   readonly parsers: EmulatorParsers;
-  /** who may watch which entity, and the long-poll (fed from audit events) */
-  readonly activityFeed: ActivityService;
+  /** activity for callers: who may watch which entity, and the long-poll (the hub fed from audit events) */
+  readonly activity: ActivityService;
   readonly events: EventService;
   readonly billing: BillingService;
-  /** Called after every write; persistence hooks in here. */
-  private changeHook: () => void = () => {};
+  private readonly changes = new Listeners<[]>();
+  /** After every write, and after a state import; persistence listens here. */
+  readonly changed: Observable<[]> = this.changes;
 
   constructor(
     readonly config: Readonly<EmulatorConfig>,
@@ -81,14 +87,14 @@ export class Emulator {
     this.users = new UserService(this.db, this.clock, this.ids, this.mailer, this.audit, randomBytes(32).toString('base64url'));
     this.access = new Access(this.db);
     this.faults = new FaultRules(this.random, now);
-    this.activity = new ActivityHub(now, (err) => this.log.error({ err }, 'activity listener failed'));
+    this.activityHub = new ActivityHub(now, (err) => this.log.error({ err }, 'activity listener failed'));
     this.ledger = new CreditLedger(this.db, this.ids, this.plans, now, (err) => this.log.error({ err }, 'credit ledger listener failed'));
     const tenancy = { db: this.db, ids: this.ids, now, audit: this.audit, access: this.access, plans: this.plans };
     this.orgs = new OrgService({ ...tenancy, ledger: this.ledger });
     this.workspaces = new WorkspaceService(tenancy);
     this.members = new MemberService({ ...tenancy, mailer: this.mailer });
     this.transfer = new TransferService({ db: this.db, ids: this.ids, now, audit: this.audit, members: this.members, orgs: this.orgs });
-    this.activityFeed = new ActivityService({ db: this.db, access: this.access, hub: this.activity, audit: this.audit });
+    this.activity = new ActivityService({ db: this.db, access: this.access, hub: this.activityHub, audit: this.audit });
     this.events = new EventService({ db: this.db, access: this.access });
     this.billing = new BillingService({ db: this.db, ledger: this.ledger, plans: this.plans, audit: this.audit, now });
     this.jobs = new JobQueue(config.ingestDelayMs, (err) => this.log.error({ err }, 'background job failed'));
@@ -99,7 +105,7 @@ export class Emulator {
       audit: this.audit,
       plans: this.plans,
       ledger: this.ledger,
-      activity: this.activity,
+      activityHub: this.activityHub,
       jobs: this.jobs,
     };
     this.storage = new StorageService({ ...storageDeps, access: this.access, log: this.log });
@@ -113,18 +119,14 @@ export class Emulator {
       log: this.log,
     });
     // An address that verifies accepts the invitations waiting for it.
-    this.users.addListener({ emailVerified: (user) => this.members.activateInvitations(user) });
-    this.db.onChange(() => this.changeHook());
+    this.users.emailVerified.on((user) => this.members.activateInvitations(user));
+    this.db.changed.on(() => this.changes.emit());
   }
 
   /** Releases what the instance holds outside its records: its use of the parser workers. */
   close(): Promise<void> {
     this.parsers.close();
     return Promise.resolve();
-  }
-
-  onChange(hook: () => void): void {
-    this.changeHook = hook;
   }
 
   /**
@@ -167,12 +169,18 @@ export class Emulator {
     }
     this.clock.restoreOffset(file.clockOffsetMs ?? 0);
     this.stateReplaced();
-    this.changeHook();
+    this.changes.emit();
   }
 
-  /** Empty state: users, orgs, everything. The clock keeps its time (it never runs backwards). */
+  /**
+   * Empty state: users, orgs, everything, and the request journal and fault rules with them; this
+   * is all `POST /_emulator/reset` does. The clock keeps its time and offset (it never runs
+   * backwards).
+   */
   reset(): void {
     this.db.clear();
+    this.journal.clear();
+    this.faults.clear();
     this.stateReplaced();
   }
 
@@ -184,7 +192,7 @@ export class Emulator {
   private stateReplaced(): void {
     this.ledger.invalidate();
     this.users.stateReplaced();
-    this.activity.clear();
+    this.activityHub.clear();
     this.jobs.reset();
     this.storage.stateReplaced();
     this.intelligence.stateReplaced();

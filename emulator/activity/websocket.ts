@@ -14,6 +14,7 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Emulator } from '../emulator.js';
+import { HostRule } from '../http/control-guard.js';
 import { ApiError, Errors } from '../http/errors.js';
 import type { Caller } from '../http/context.js';
 import { VERSION } from '../version.js';
@@ -75,7 +76,11 @@ export class ActivitySockets {
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(private readonly emu: Emulator) {}
+  private readonly hosts: HostRule;
+
+  constructor(private readonly emu: Emulator) {
+    this.hosts = new HostRule(emu.config.host);
+  }
 
   /** Open sockets (tests check that a client that leaves leaves nothing behind). */
   get size(): number {
@@ -96,6 +101,14 @@ export class ActivitySockets {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     if (!WEBSOCKET_PATHS.has(url.pathname)) return refuse(socket, Errors.unknownRoute('GET', url.pathname));
+    // The control plane's Host rule (issue 14): a page that rebinds its own name to this machine
+    // cannot open a socket through it.
+    if (!this.hosts.allows(req.headers.host)) {
+      return refuse(
+        socket,
+        Errors.accessDenied('The WebSocket answers only to requests addressed to this machine (Host: localhost, a loopback address or the --host).'),
+      );
+    }
     // The ws library refuses a malformed handshake in plain text; check it here, in the envelope.
     const handshake = handshakeProblem(req);
     if (handshake) return refuse(socket, Errors.badRequest(`Not a valid WebSocket handshake: ${handshake}.`));
@@ -139,7 +152,7 @@ export class ActivitySockets {
     ws.on('pong', () => (conn.alive = true));
     ws.on('error', () => ws.terminate());
     ws.on('close', () => this.connections.delete(conn));
-    this.unsubscribe ??= this.emu.activity.subscribe((entityId, entry) => this.queue(entityId, entry.key));
+    this.unsubscribe ??= this.emu.activityHub.touched.on((entityId, entry) => this.queue(entityId, entry.key));
     if (!this.heartbeat) {
       this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
       this.heartbeat.unref();
@@ -169,7 +182,7 @@ export class ActivitySockets {
       return;
     }
     for (const [entityId, keys] of pending) {
-      if (!this.emu.activityFeed.mayWatch(conn.caller, entityId)) continue;
+      if (!this.emu.activity.mayWatch(conn.caller, entityId)) continue;
       conn.ws.send(JSON.stringify({ response: 'activity', activity: [...keys], entity_id: entityId }));
     }
   }

@@ -9,13 +9,13 @@ import { Errors } from '../http/errors.js';
 import { OpaqueType } from '../store/ids.js';
 import type { Chat, ChatMessage, Org, User, Workspace } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
-import type { WorkspaceAction } from '../tenancy/permissions.js';
 import { buildAnswer, countTokens, type Answer } from './engine/answer.js';
 import type { SearchHit } from './engine/search-index.js';
 import type { WorkspaceIndexes } from './indexes.js';
 import type { ChatInput, MessageInput } from './schema.js';
 import type { ScopeResolver, Scopes } from './scopes.js';
 import type { IntelligenceDeps } from './service.js';
+import { AuditEvents } from '../events/catalogue.js';
 
 /** PARITY: CHOICE. A chat answer is built from the best 8 passages of the workspace. */
 export const CHAT_CONTEXT_PASSAGES = 8;
@@ -29,15 +29,10 @@ export const GENERAL_CHAT_ANSWER =
 
 export class Chats {
   constructor(
-    private readonly d: Pick<IntelligenceDeps, 'db' | 'access' | 'ids' | 'now' | 'audit' | 'plans' | 'ledger' | 'activity'>,
+    private readonly d: Pick<IntelligenceDeps, 'db' | 'access' | 'ids' | 'now' | 'audit' | 'plans' | 'ledger'>,
     private readonly indexes: WorkspaceIndexes,
     private readonly scopes: ScopeResolver,
   ) {}
-
-  /** The caller's scope on this workspace now (deleted, left, role lowered: the tenancy answers). */
-  private rescope(user: User, scope: WorkspaceScope, action: WorkspaceAction = 'workspace.ai.chat'): WorkspaceScope {
-    return this.d.access.workspace({ user }, scope.workspace.id, action);
-  }
 
   /** PARITY: the agent plan lacks `ai_agent`: creating a chat answers 402/1695 (API notes "Intelligence"). */
   private assertChatAllowed(org: Org): void {
@@ -114,7 +109,7 @@ export class Chats {
     const answer = await this.answer(ws, type, input.question, scopes, personality);
     // The answer may have waited for the index (documents read again after a restart or an
     // import): what was checked before the await is checked again before anything is charged.
-    const current = this.rescope(user, scope);
+    const current = this.d.access.recheck({ user }, scope);
     this.assertChatAllowed(current.org);
     if (type === 'chat_with_files') this.assertRagAvailable(current.workspace);
     const usage = this.chargeTokens(current.org, answer, current.workspace, chatId, user.id);
@@ -135,17 +130,15 @@ export class Chats {
       deleted: null,
     });
     const message = this.insertMessage(chat, user, input.question, personality, answer, usage);
-    this.d.audit.record({
-      event: 'ai_chat_created',
-      category: 'ai',
-      subcategory: 'ai',
-      orgId: scope.org.id,
-      workspaceId: ws.id,
-      callingUserId: user.id,
-      objectId: chat.id,
-      data: { type, message_id: message.id, tokens: usage.tokens, citations: message.citations.length },
-    });
-    this.d.activity.touch([ws.id], `ai_chat:${chat.id}`);
+    // The event touches `ai_chat:{id}` on the workspace (events/catalogue.ts).
+    this.d.audit.record(
+      AuditEvents.aiChatCreated({ orgId: scope.org.id, workspaceId: ws.id }, user.id, chat.id, {
+        type,
+        message_id: message.id,
+        tokens: usage.tokens,
+        citations: message.citations.length,
+      }),
+    );
     return { chat, message };
   }
 
@@ -176,24 +169,20 @@ export class Chats {
     const personality = input.personality ?? chat.personality;
     const answer = await this.answer(ws, chat.type, input.question, scopes, personality);
     // Checked again after the await (see createChat), the chat included.
-    const current = this.rescope(user, scope);
+    const current = this.d.access.recheck({ user }, scope);
     this.chat(current, chat.id);
     this.assertChatAllowed(current.org);
     if (chat.type === 'chat_with_files') this.assertRagAvailable(current.workspace);
     const usage = this.chargeTokens(current.org, answer, current.workspace, chat.id, user.id);
     const message = this.insertMessage(chat, user, input.question, personality, answer, usage);
     this.d.db.chats.update(chat.id, { updated: message.created });
-    this.d.audit.record({
-      event: 'ai_chat_new_message',
-      category: 'ai',
-      subcategory: 'ai',
-      orgId: scope.org.id,
-      workspaceId: ws.id,
-      callingUserId: user.id,
-      objectId: chat.id,
-      data: { message_id: message.id, tokens: usage.tokens, citations: message.citations.length },
-    });
-    this.d.activity.touch([ws.id], `ai_chat:${chat.id}`);
+    this.d.audit.record(
+      AuditEvents.aiChatNewMessage({ orgId: scope.org.id, workspaceId: ws.id }, user.id, chat.id, {
+        message_id: message.id,
+        tokens: usage.tokens,
+        citations: message.citations.length,
+      }),
+    );
     return message;
   }
 
@@ -221,15 +210,6 @@ export class Chats {
       throw Errors.accessDenied("Only the chat's creator or a workspace admin deletes a chat.");
     const now = this.d.now();
     this.d.db.chats.update(chat.id, { deleted: now, updated: now });
-    this.d.audit.record({
-      event: 'ai_chat_deleted',
-      category: 'ai',
-      subcategory: 'ai',
-      orgId: scope.org.id,
-      workspaceId: scope.workspace.id,
-      callingUserId: user.id,
-      objectId: chat.id,
-    });
-    this.d.activity.touch([scope.workspace.id], `ai_chat:${chat.id}`);
+    this.d.audit.record(AuditEvents.aiChatDeleted({ orgId: scope.org.id, workspaceId: scope.workspace.id }, user.id, chat.id));
   }
 }
