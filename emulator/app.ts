@@ -4,8 +4,10 @@
  *
  * Stages, in order (one function each below):
  *  1. identify      request id, `x-fastio-emulator` header, the request context, the journal entry
- *  2. match         the route table: unknown path -> 404/9992 (with a hint for the guide's paths),
- *                   known path under another method -> 405
+ *  2. match         the route table of the running dialect (`--api-dialect`): unknown path ->
+ *                   404/9992 (with a hint for the guide's paths), known path under another method
+ *                   -> 405; but 2a. a route the catalogue documents in that dialect and the
+ *                   emulator does not serve -> 501 with the route named (http/not-implemented.ts)
  *  3. control guard `/_emulator/*` only from loopback, or with the control token when one is set
  *  4. rate limit    per-credential budget on the emulator clock; `x-ve-limit-*` on every response
  *  5. body          form-encoded, JSON or multipart; too large -> 413, malformed -> 400
@@ -30,8 +32,10 @@ import { ApiError, Errors } from './http/errors.js';
 import type { Caller, RequestContext } from './http/context.js';
 import { guideHint } from './http/guide-paths.js';
 import { FixedWindowLimiter, MultiWindowLimiter, type LimitState } from './http/rate-limit.js';
-import { JsonFields, RawResponse, Router, type AnyRoute, type UploadedFile } from './http/route.js';
+import { JsonFields, RawResponse, Router, servesDialect, type AnyRoute, type UploadedFile } from './http/route.js';
 import { parseInput } from './http/schema.js';
+import { UnservedRoutes } from './http/not-implemented.js';
+import { Catalogue } from './catalogue/index.js';
 import { VERSION } from './version.js';
 import type { RequestJournal } from './control/journal.js';
 import { faultDelay } from './control/faults.js';
@@ -40,6 +44,8 @@ export interface AppDeps {
   emulator: Emulator;
   routes: readonly AnyRoute[];
   journal: RequestJournal;
+  /** the documented routes (default: emulator/catalogue/routes.json) */
+  catalogue?: Catalogue;
 }
 
 const EMULATOR_HEADER = 'x-fastio-emulator';
@@ -130,7 +136,9 @@ export function createApp(deps: AppDeps): express.Express {
   const { config } = emulator;
   const faults = emulator.faults;
   const router = new Router();
-  for (const r of deps.routes) router.add(r);
+  const served = deps.routes.filter((r) => servesDialect(r, config.apiDialect));
+  for (const r of served) router.add(r);
+  const unserved = new UnservedRoutes(deps.catalogue ?? Catalogue.load(), config.apiDialect, served);
 
   const limiter = new FixedWindowLimiter(config.rateLimit.max, config.rateLimit.windowSeconds * 1000);
   const jsonTypes = ['application/json', 'application/*+json'];
@@ -326,6 +334,12 @@ export function createApp(deps: AppDeps): express.Express {
     try {
       // 2. match
       const match = router.match(req.method, req.path);
+      // 2a. documented, not served: 501 (before 404 and 405; a literal documented route wins over a parameter)
+      const gap = unserved.check(req.method, req.path, match);
+      if (gap) {
+        rateLimit(req, ctx, undefined);
+        throw gap;
+      }
       if (match.kind === 'bad-path') {
         rateLimit(req, ctx, undefined);
         throw Errors.badRequest('The request path is not valid (bad percent-encoding).');

@@ -1,3 +1,5 @@
+import { DEFAULT_DIALECT, DIALECTS, isDialect, type Dialect } from './catalogue/index.js';
+
 /**
  * One place that decides the emulator's settings: flags over environment over defaults, returned
  * frozen. Nothing else reads `process.env`.
@@ -33,6 +35,11 @@ export interface EmulatorConfig {
   /** POST every audit event to this URL (emulator-only webhook) */
   forwardEventsTo: string | undefined;
   forwardSecret: string | undefined;
+  /**
+   * The API dialect served (one at a time): which routes exist, and the plan catalog (see
+   * DIALECT_PLANS). `2026-04` is today's behaviour and the default for now.
+   */
+  apiDialect: Dialect;
 }
 
 export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
@@ -52,6 +59,7 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   controlToken: undefined,
   forwardEventsTo: undefined,
   forwardSecret: undefined,
+  apiDialect: DEFAULT_DIALECT,
 });
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -83,6 +91,7 @@ export function loadConfig(flags: Partial<EmulatorConfig> = {}, env: NodeJS.Proc
   if (env.FASTIO_EMULATOR_LOG_LEVEL) fromEnv.logLevel = env.FASTIO_EMULATOR_LOG_LEVEL as LogLevel;
   if (env.FASTIO_EMULATOR_RATE_LIMIT) fromEnv.rateLimit = parseRateLimit(env.FASTIO_EMULATOR_RATE_LIMIT);
   if (env.FASTIO_EMULATOR_CONTROL_TOKEN) fromEnv.controlToken = env.FASTIO_EMULATOR_CONTROL_TOKEN;
+  if (env.FASTIO_EMULATOR_API_DIALECT) fromEnv.apiDialect = env.FASTIO_EMULATOR_API_DIALECT as Dialect;
 
   const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as Partial<EmulatorConfig>;
   const config: EmulatorConfig = { ...DEFAULTS, ...fromEnv, ...defined };
@@ -90,6 +99,7 @@ export function loadConfig(flags: Partial<EmulatorConfig> = {}, env: NodeJS.Proc
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535)
     throw new ConfigError(`port must be an integer from 0 to 65535, got ${config.port}`);
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);
+  if (!isDialect(config.apiDialect)) throw new ConfigError(`API dialect must be one of ${DIALECTS.join(', ')}, got "${String(config.apiDialect)}"`);
   if (config.logFormat !== 'pretty' && config.logFormat !== 'json') throw new ConfigError(`log format must be pretty or json, got "${config.logFormat}"`);
   for (const k of ['bodyLimitBytes', 'uploadLimitBytes', 'flushDelayMs', 'ingestDelayMs'] as const) {
     if (!Number.isFinite(config[k]) || config[k] < 0) throw new ConfigError(`${k} must be a non-negative number`);

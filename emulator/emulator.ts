@@ -70,7 +70,7 @@ export class Emulator {
     this.clock = options.clock ?? new Clock();
     this.random = config.randomSeed !== undefined ? seededRandom(config.randomSeed) : cryptoRandom();
     this.ids = new IdGenerator(this.random);
-    this.plans = options.plans ?? PlanCatalog.load(config.plansFile ?? defaultPlansFile());
+    this.plans = options.plans ?? PlanCatalog.load(config.plansFile ?? defaultPlansFile(config.apiDialect));
     const now = () => this.clock.now();
     this.mailer = new Mailer(this.db, this.ids, now);
     this.audit = new AuditLog(this.db, this.ids, now, (err) => this.log.error({ err }, 'audit listener failed'));

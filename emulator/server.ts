@@ -10,7 +10,7 @@ import { createLogger, silentLogger } from './logger.js';
 import { allRoutes } from './routes.js';
 import { Persistence } from './store/persistence.js';
 import { loadSeed, type LoadedSeed } from './scenarios.js';
-import type { AnyRoute } from './http/route.js';
+import { servesDialect, type AnyRoute } from './http/route.js';
 import { ActivitySockets } from './activity/websocket.js';
 import { EventForwarder } from './events/forwarder.js';
 import { ApiError, Codes } from './http/errors.js';
@@ -82,7 +82,13 @@ export async function buildEmulator(
     if (config.seedFile) p.markDirty();
   }
 
-  const routes = allRoutes({ journal, routes: () => routes, persistence: () => persistence?.status() });
+  // the control plane lists (and documents in OpenAPI) the routes of the running dialect
+  const routes = allRoutes({
+    journal,
+    routes: () => routes.filter((r) => servesDialect(r, config.apiDialect)),
+    allRoutes: () => routes,
+    persistence: () => persistence?.status(),
+  });
   return { emulator, persistence, journal, routes, seed };
 }
 

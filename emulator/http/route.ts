@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { RequestContext } from './context.js';
 import type { AccessSpec, OrgScope, ScopeFor, WorkspaceScope } from '../tenancy/access.js';
+import { DIALECTS, type Dialect } from '../catalogue/index.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -109,6 +110,11 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
   /** Emulator-only (control plane): skipped by the live target and left out of the live parity score. */
   emulatorOnly?: boolean;
   /**
+   * The dialects that serve this route (default: all). Under another dialect the router does not
+   * know it: the request falls to the catalogue (501 if that dialect documents the route, else 404).
+   */
+  dialects?: readonly Dialect[];
+  /**
    * Control plane: static files that hold no data (the dashboard's page and assets). With
    * `--control-token` they load without it, since a browser cannot send a header with its first
    * request; the loopback rule still applies without a token.
@@ -133,10 +139,17 @@ export interface AnyRoute {
   access?: AccessSpec;
   files: boolean;
   emulatorOnly: boolean;
+  /** the dialects that serve it; absent = all */
+  dialects?: readonly Dialect[];
   publicAsset?: boolean;
   rateLimit?: RouteRateLimit;
   parity: RouteParity;
   handler: (ctx: RequestContext, input: RouteInput<unknown, unknown, unknown>, deps: never) => HandlerResult | Promise<HandlerResult>;
+}
+
+/** Whether the route is served under this dialect. */
+export function servesDialect(route: Pick<AnyRoute, 'dialects'>, dialect: Dialect): boolean {
+  return (route.dialects ?? DIALECTS).includes(dialect);
 }
 
 /**
@@ -155,6 +168,7 @@ export function routeFactory<D>() {
       auth: spec.auth ?? 'bearer',
       files: spec.files ?? false,
       emulatorOnly: spec.emulatorOnly ?? false,
+      dialects: spec.dialects ?? DIALECTS,
       publicAsset: spec.publicAsset ?? false,
     } as unknown as AnyRoute;
   };
