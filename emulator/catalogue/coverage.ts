@@ -58,7 +58,10 @@ export function catalogueCoverage(catalogue: Catalogue, routes: readonly AnyRout
 
   const dialects = DIALECTS.map((dialect): DialectCoverage => {
     const served = new Map<string, AnyRoute>();
-    for (const r of api) if (servesDialect(r, dialect) && r.parity.status !== 'not-implemented') served.set(key(r.method, r.path), r);
+    for (const r of api) {
+      if (!servesDialect(r, dialect) || r.parity.status === 'not-implemented') continue;
+      for (const p of [r.path, ...(r.serves ?? [])]) served.set(key(r.method, p), r);
+    }
     const inDialect = catalogue.routes.filter((c) => c.dialects.includes(dialect));
     const areas = CATALOGUE_AREAS.map((area): AreaCoverage => {
       const rs = inDialect.filter((c) => c.area === area);

@@ -21,7 +21,7 @@ export class UnservedRoutes {
     private readonly dialect: Dialect,
     served: readonly AnyRoute[],
   ) {
-    const servedShapes = new Set(served.map((r) => `${r.method} ${routeShape(r.path)}`));
+    const servedShapes = new Set(served.flatMap((r) => [r.path, ...(r.serves ?? [])].map((p) => `${r.method} ${routeShape(p)}`)));
     const unserved = catalogue.routes.filter((c) => c.dialects.includes(dialect) && !servedShapes.has(`${c.method} ${routeShape(c.path)}`));
     for (const r of served) {
       const segs = r.path.split('/').filter(Boolean);

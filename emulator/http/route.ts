@@ -115,6 +115,12 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
    */
   dialects?: readonly Dialect[];
   /**
+   * Documented routes with a literal segment that this parameterised route answers too (the
+   * trash: `GET .../storage/trash/list/` is the folder listing with node id `trash`): the catalogue
+   * counts them served, and they are not answered 501 though a literal beats a parameter.
+   */
+  serves?: readonly string[];
+  /**
    * Control plane: static files that hold no data (the dashboard's page and assets). With
    * `--control-token` they load without it, since a browser cannot send a header with its first
    * request; the loopback rule still applies without a token.
@@ -141,6 +147,8 @@ export interface AnyRoute {
   emulatorOnly: boolean;
   /** the dialects that serve it; absent = all */
   dialects?: readonly Dialect[];
+  /** documented literal paths this route answers too (see RouteSpec.serves) */
+  serves?: readonly string[];
   publicAsset?: boolean;
   rateLimit?: RouteRateLimit;
   parity: RouteParity;

@@ -63,6 +63,14 @@ describe('literal segments over parameters', () => {
       status: 501,
       body: { route: 'GET /current/workspace/:workspace_id/storage/trash/list/' },
     });
+    // unless the served route declares it answers that literal path (the trash is a node id)
+    const lister = route('GET', '/current/workspace/:workspace_id/storage/:node_id/list/', {
+      serves: ['/current/workspace/:workspace_id/storage/trash/list/'],
+    });
+    const router2 = new Router();
+    router2.add(lister);
+    const trash = router2.match('GET', '/current/workspace/1/storage/trash/list/');
+    expect(new UnservedRoutes(catalogue, '2026-04', [lister]).check('GET', '/current/workspace/1/storage/trash/list/', trash)).toBeUndefined();
     // a real node id still reaches the served route
     expect(answer('GET', '/current/workspace/1/storage/n1/list/')).toMatchObject({ kind: 'route', params: { node_id: 'n1' } });
     expect(answer('GET', '/current/upload/u1/details/')).toMatchObject({ kind: 'route', params: { upload_id: 'u1' } });
