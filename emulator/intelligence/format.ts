@@ -2,7 +2,7 @@ import { formatTime } from '../http/format.js';
 import type { Db } from '../store/db.js';
 import type { Chat, ChatMessage } from '../store/model.js';
 import { nodeJson } from '../storage/format.js';
-import type { SearchRow } from './service.js';
+import type { SearchRow } from './search.js';
 
 /**
  * A search hit. PARITY: agent guide v1.29 "Semantic Search": `relevance_score` (0-1),

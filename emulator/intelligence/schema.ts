@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formBool, formInt, lazy, paginationQuery, text } from '../http/schema.js';
 import { opaqueId } from '../storage/schema.js';
 
-/** Scope strings: comma-separated pairs, at most 100 (checked per pair by the service). */
+/** Scope strings: comma-separated pairs, at most 100 (checked per pair by scopes.ts). */
 const scopeList = () => z.string().max(10_000);
 
 /**
@@ -19,6 +19,7 @@ export const searchQuery = lazy(() =>
     details: formBool().optional(),
   }),
 );
+export type SearchInput = z.output<ReturnType<typeof searchQuery>>;
 
 export const PERSONALITIES = ['concise', 'detailed'] as const;
 
@@ -34,6 +35,7 @@ export const chatCreateBody = lazy(() =>
     folders_scope: scopeList().optional(),
   }),
 );
+export type ChatInput = z.output<ReturnType<typeof chatCreateBody>>;
 
 export const messageCreateBody = lazy(() =>
   z.object({
@@ -43,6 +45,7 @@ export const messageCreateBody = lazy(() =>
     folders_scope: scopeList().optional(),
   }),
 );
+export type MessageInput = z.output<ReturnType<typeof messageCreateBody>>;
 
 const workspaceId = () => z.string().min(1).max(100);
 

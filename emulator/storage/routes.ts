@@ -5,6 +5,7 @@ import { Errors } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
 import { RawResponse } from '../http/route.js';
 import { formBool, formInt, lazy } from '../http/schema.js';
+import { invalidDownloadToken } from './download-tokens.js';
 import { nodeJson, uploadJson } from './format.js';
 import {
   chunkBody,
@@ -26,8 +27,6 @@ const STORAGE_CREDITS_CHOICE =
   'storage credits: 100 per GiB held, pro-rated; a stored version is charged for the rest of the period, bytes held at a period start for the whole period at the first storage operation of that period; no refunds; never refused (past the limit only what is left is charged)';
 const FOREIGN_NODE_CHOICE = "another workspace's node id answers 401/115069 (also when the caller reaches that workspace)";
 const NAME_CHOICE = 'names: 1-255 characters, trimmed, no "/", "\\", control characters, "." or ".."';
-
-const READ_TOKEN_INVALID = () => Errors.unauthenticated('The download token is invalid or has expired; ask requestread for a new one.');
 
 const settleQuery = lazy(() => z.object({ timeout_ms: formInt({ min: 0, max: 120_000 }).optional(), now: formBool().optional() }));
 
@@ -262,8 +261,8 @@ export const storageRoutes = [
       source: 'agent guide v1.29 "Download Tokens"; official client src/api/download.rs',
       choices: ['a token lives 1 hour on the emulator clock and opens one version of one node', 'answers `token` and `expires`'],
     },
-    handler: (ctx, { params, scope }, emu) => {
-      const { token, expires } = emu.storage.requestRead(callerOf(ctx).user, scope, params.node_id);
+    handler: async (ctx, { params, scope }, emu) => {
+      const { token, expires } = await emu.storage.requestRead(callerOf(ctx).user, scope, params.node_id);
       return { token, expires: formatTime(expires) };
     },
   }),
@@ -293,9 +292,9 @@ export const storageRoutes = [
       let versionId = query.version_id;
       // PARITY: CHOICE. A token's user must still reach the workspace (else 401/10545).
       if (query.token) {
-        const claims = emu.storage.verifyReadToken(query.token, params.node_id);
+        const claims = await emu.storage.verifyReadToken(query.token, params.node_id);
         const user = emu.db.users.get(claims.userId);
-        if (!user || emu.access.findWorkspace(wsRef, user.id)?.id !== claims.workspaceId) throw READ_TOKEN_INVALID();
+        if (!user || emu.access.findWorkspace(wsRef, user.id)?.id !== claims.workspaceId) throw invalidDownloadToken();
         caller = { user, credential: { kind: 'api_key' as const, keyId: 'download-token' } };
         versionId = claims.versionId ?? versionId;
       } else {

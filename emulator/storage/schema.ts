@@ -49,6 +49,7 @@ export const listQuery = lazy(() =>
     sort_dir: z.enum(['asc', 'desc']).optional(),
   }),
 );
+export type ListOptions = z.output<ReturnType<typeof listQuery>>;
 
 export const createFolderBody = lazy(() => z.object({ name: nodeName(), force: formBool().optional() }));
 
@@ -83,6 +84,7 @@ export const uploadCreateBody = lazy(() =>
     chunk: z.string().optional(),
   }),
 );
+export type UploadInput = z.output<ReturnType<typeof uploadCreateBody>>;
 
 /** PARITY: chunk `order` is 1-based (agent guide v1.29 "Large Files"); the 10,000 cap is CHOICE. */
 export const chunkQuery = lazy(() =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countTokens } from '../../emulator/intelligence/engine/answer.js';
-import { GENERAL_CHAT_ANSWER } from '../../emulator/intelligence/service.js';
+import { GENERAL_CHAT_ANSWER } from '../../emulator/intelligence/chat.js';
 import { storageEmulator } from '../storage/helpers.js';
 
 interface Message {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PERIOD_MS } from '../../emulator/billing/ledger.js';
-import { GB, GIB } from '../../emulator/storage/service.js';
+import { GB, GIB } from '../../emulator/storage/storage-credits.js';
 import { storageEmulator } from './helpers.js';
 
 describe('downloads', () => {

@@ -1,0 +1,198 @@
+/**
+ * The node tree of a workspace: scoped lookups, listing, folders, trash and purge. Every lookup is
+ * scoped to the workspace the pipeline resolved, so a foreign id cannot be reached by accident.
+ * Writing file and note versions is versions.ts's; this file only places and removes nodes.
+ */
+import type { ActivityHub } from '../activity/hub.js';
+import { Errors } from '../http/errors.js';
+import { paginate, type Pagination } from '../http/schema.js';
+import { OpaqueType } from '../store/ids.js';
+import type { StorageNode, User } from '../store/model.js';
+import type { WorkspaceScope } from '../tenancy/access.js';
+import type { ListOptions } from './schema.js';
+import type { StorageDeps, StorageListener } from './service.js';
+import type { StorageCredits } from './storage-credits.js';
+
+/** Which nodes a lookup accepts: live ones, trashed ones too, or only trashed ones. */
+export type TrashedFilter = 'no' | 'allow' | 'only';
+
+/** A node changed: everyone waiting on the workspace's activity hears of it. */
+export function touchNode(activity: ActivityHub, node: StorageNode): void {
+  activity.touch([node.workspaceId], `storage:${node.id}`);
+}
+
+export class NodeTree {
+  constructor(
+    private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit' | 'activity'>,
+    private readonly credits: StorageCredits,
+    private readonly listeners: readonly StorageListener[],
+  ) {}
+
+  /**
+   * A node of THIS workspace. PARITY: a node that exists in another workspace answers 401/115069
+   * ("not shared with the caller", API notes); CHOICE: also when the caller happens to reach that
+   * other workspace, since this path's workspace does not hold it. An unknown id is 404/1609.
+   */
+  node(scope: WorkspaceScope, id: string, trashed: TrashedFilter = 'no'): StorageNode {
+    if (id === 'root' || id === 'trash') throw Errors.invalidField('node_id', `"${id}" is not a file or folder id here.`);
+    const node = this.d.db.nodes.get(id);
+    if (!node) throw Errors.notFound('node');
+    if (node.workspaceId !== scope.workspace.id) throw Errors.notShared();
+    if (trashed === 'no' && node.trashed !== null) throw Errors.notFound('node');
+    if (trashed === 'only' && node.trashed === null) throw Errors.invalidField('node_id', 'Only a node in the trash can be purged; delete it first.');
+    return node;
+  }
+
+  /** A folder to put things in or list: `root` or a live folder of this workspace. */
+  folder(scope: WorkspaceScope, ref: string, field = 'node_id'): string {
+    if (ref === 'root') return 'root';
+    if (ref === 'trash') throw Errors.invalidField(field, 'The trash cannot hold new nodes.');
+    const node = this.node(scope, ref);
+    if (node.type !== 'folder') throw Errors.invalidField(field, 'This node is not a folder.');
+    return node.id;
+  }
+
+  /** A file or note of this workspace (not a folder). */
+  file(scope: WorkspaceScope, id: string, field = 'node_id'): StorageNode {
+    const node = this.node(scope, id);
+    if (node.type === 'folder') throw Errors.invalidField(field, 'This node is a folder, not a file.');
+    return node;
+  }
+
+  /** The live node called `name` directly under `parentId`, if any. */
+  childNamed(workspaceId: string, parentId: string, name: string): StorageNode | undefined {
+    for (const n of this.d.db.nodes.find('parent', `${workspaceId}/${parentId}`)) if (n.trashed === null && n.name === name) return n;
+    return undefined;
+  }
+
+  /** Live descendants of a folder, depth first. */
+  descendants(workspaceId: string, folderId: string, includeTrashed = false): StorageNode[] {
+    const out: StorageNode[] = [];
+    const stack = [folderId];
+    while (stack.length > 0) {
+      const parent = stack.pop()!;
+      for (const child of this.d.db.nodes.find('parent', `${workspaceId}/${parent}`)) {
+        if (!includeTrashed && child.trashed !== null) continue;
+        out.push(child);
+        if (child.type === 'folder') stack.push(child.id);
+      }
+    }
+    return out;
+  }
+
+  list(scope: WorkspaceScope, ref: string, opts: ListOptions): { nodes: StorageNode[]; pagination: Pagination } {
+    const wsId = scope.workspace.id;
+    let rows: StorageNode[];
+    if (ref === 'trash') {
+      // PARITY: CHOICE. The trash lists what was deleted, not the contents of deleted folders.
+      rows = this.d.db.nodes.find('workspace', wsId).filter((n) => {
+        if (n.trashed === null) return false;
+        const parent = n.parentId === 'root' ? undefined : this.d.db.nodes.get(n.parentId);
+        return !parent || parent.trashed === null;
+      });
+    } else {
+      const folderId = this.folder(scope, ref);
+      rows = this.d.db.nodes.find('parent', `${wsId}/${folderId}`).filter((n) => n.trashed === null);
+    }
+    const dir = opts.sort_dir === 'desc' ? -1 : 1;
+    const key = opts.sort_by ?? 'name';
+    const value = (n: StorageNode): string | number =>
+      key === 'size' ? n.size : key === 'created' ? n.created : key === 'modified' || key === 'updated' ? n.updated : key === 'type' ? n.type : n.name;
+    // PARITY: CHOICE. Folders first, then the sort key, then the id (a total order).
+    rows.sort((a, b) => {
+      if ((a.type === 'folder') !== (b.type === 'folder')) return a.type === 'folder' ? -1 : 1;
+      const va = value(a);
+      const vb = value(b);
+      if (va !== vb) return (va < vb ? -1 : 1) * dir;
+      return a.id < b.id ? -1 : 1;
+    });
+    const { page, pagination } = paginate(rows, opts.limit ?? opts.page_size ?? 100, opts.offset ?? 0);
+    return { nodes: page, pagination };
+  }
+
+  createFolder(user: User, scope: WorkspaceScope, parentRef: string, name: string, force = false): StorageNode {
+    const ws = scope.workspace;
+    const parentId = this.folder(scope, parentRef);
+    let finalName = name;
+    const existing = this.childNamed(ws.id, parentId, name);
+    if (existing) {
+      // PARITY: official client src/api/storage.rs: without `force` an existing folder is returned
+      // (idempotent); with `force` a new folder is made under another name.
+      if (!force && existing.type === 'folder') return existing;
+      // PARITY: CHOICE. A file or note of that name answers 409/1660 without force.
+      if (!force) throw Errors.conflict(`A ${existing.type} named "${name}" already exists in this folder.`);
+      for (let i = 2; this.childNamed(ws.id, parentId, finalName); i++) finalName = `${name} (${i})`;
+    }
+    const now = this.d.now();
+    const folder = this.d.db.nodes.insert({
+      id: this.d.ids.opaqueId(OpaqueType.node),
+      workspaceId: ws.id,
+      orgId: scope.org.id,
+      parentId,
+      type: 'folder',
+      name: finalName,
+      size: 0,
+      mimetype: null,
+      versionId: null,
+      blobId: null,
+      hash: null,
+      ai: { state: 'disabled', reason: null, pages: null, updated: now },
+      createdBy: user.id,
+      created: now,
+      updated: now,
+      trashed: null,
+    });
+    this.d.audit.record({
+      event: 'workspace_storage_folder_created',
+      category: 'workspace',
+      subcategory: 'storage',
+      orgId: scope.org.id,
+      workspaceId: ws.id,
+      callingUserId: user.id,
+      objectId: folder.id,
+      data: { name: finalName, parent_id: parentId },
+    });
+    touchNode(this.d.activity, folder);
+    return folder;
+  }
+
+  /** Move a node (and a folder's live contents) to the trash. */
+  trash(user: User, scope: WorkspaceScope, id: string): StorageNode {
+    const node = this.node(scope, id);
+    this.credits.settleHeldStorage(scope.org);
+    const now = this.d.now();
+    const removed = [node, ...(node.type === 'folder' ? this.descendants(node.workspaceId, node.id) : [])].map((n) =>
+      this.d.db.nodes.update(n.id, { trashed: now }),
+    );
+    this.removed(user, scope, node, removed, node.type === 'folder' ? 'workspace_storage_folder_deleted' : 'workspace_storage_file_deleted');
+    return removed[0]!;
+  }
+
+  /** Delete a trashed node for good (its bytes too). PARITY: CHOICE, a node not in the trash answers 400/1605; nothing is refunded. */
+  purge(user: User, scope: WorkspaceScope, id: string): void {
+    const node = this.node(scope, id, 'only');
+    this.credits.settleHeldStorage(scope.org);
+    const gone = [node, ...(node.type === 'folder' ? this.descendants(node.workspaceId, node.id, true) : [])];
+    for (const n of gone) {
+      if (n.blobId) this.d.db.blobs.delete(n.blobId);
+      this.d.db.nodes.delete(n.id);
+    }
+    this.removed(user, scope, node, gone, 'workspace_storage_file_purged');
+  }
+
+  /** After a trash or a purge: the listeners (search index, ingestion) told, one audit event, activity per node. */
+  private removed(user: User, scope: WorkspaceScope, node: StorageNode, nodes: StorageNode[], event: string): void {
+    for (const l of this.listeners) l.nodesRemoved?.(nodes);
+    this.d.audit.record({
+      event,
+      category: 'workspace',
+      subcategory: 'storage',
+      orgId: scope.org.id,
+      workspaceId: node.workspaceId,
+      callingUserId: user.id,
+      objectId: node.id,
+      data: { name: node.name, type: node.type, nodes: nodes.length },
+    });
+    for (const n of nodes) touchNode(this.d.activity, n);
+  }
+}

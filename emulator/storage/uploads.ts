@@ -1,0 +1,317 @@
+/**
+ * Uploads: a single call stores a file at once; a chunked session goes ready -> uploading ->
+ * assembling -> complete -> storing -> stored (or assembly_failed / store_failed), each background
+ * step a job of the queue, so a long upload never holds a request. Sessions are rows of the
+ * `uploads` table and resume after a restart or a state import.
+ */
+import { ApiError, Errors, assert } from '../http/errors.js';
+import type { Caller } from '../http/context.js';
+import type { UploadedFile } from '../http/route.js';
+import { OpaqueType } from '../store/ids.js';
+import type { StorageNode, Upload, User } from '../store/model.js';
+import type { WorkspaceScope } from '../tenancy/access.js';
+import { workspaceAllows } from '../tenancy/permissions.js';
+import type { NodeTree } from './nodes.js';
+import { nodeName, type UploadInput } from './schema.js';
+import type { StorageDeps } from './service.js';
+import type { StorageCredits } from './storage-credits.js';
+import type { Versions } from './versions.js';
+
+/** PARITY: single-call uploads take files up to 4 MB (official client `SINGLE_CALL_MAX_SIZE`, 4 MiB). */
+export const SINGLE_CALL_MAX_BYTES = 4 * 1024 * 1024;
+/** PARITY: CHOICE. Chunks up to 4 MiB, the official client's chunk size (the live size is plan-dependent). */
+export const CHUNK_MAX_BYTES = 4 * 1024 * 1024;
+
+const TERMINAL_UPLOAD = new Set(['stored', 'assembly_failed', 'store_failed']);
+
+export class Uploads {
+  constructor(
+    private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit' | 'access' | 'activity' | 'jobs'>,
+    private readonly nodes: NodeTree,
+    private readonly versions: Versions,
+    private readonly credits: StorageCredits,
+  ) {}
+
+  private uploadScope(caller: Caller, input: UploadInput): { scope: WorkspaceScope; parentId: string } {
+    // PARITY: CHOICE. Share uploads (`profile_type=share`) are not emulated: 501 rather than a fake success.
+    if (input.profile_type === 'share') throw Errors.notImplemented('POST', '/current/upload/ (profile_type=share)');
+    const scope = this.d.access.workspace(caller, input.instance_id, 'workspace.storage.write');
+    return { scope, parentId: this.nodes.folder(scope, input.folder_id ?? 'root', 'folder_id') };
+  }
+
+  private touchUpload(upload: Upload): void {
+    this.d.activity.touch([upload.userId, upload.workspaceId], `upload:${upload.id}`);
+  }
+
+  /**
+   * `POST /current/upload/`: with a `chunk` the file is stored at once (single call, up to 4 MB);
+   * without one a chunked session opens. Returns the upload and, for a single call, the node.
+   */
+  upload(caller: Caller, input: UploadInput, files: readonly UploadedFile[]): { upload: Upload; node: StorageNode | null; scope: WorkspaceScope } {
+    const part = chunkPart(files);
+    const { scope, parentId } = this.uploadScope(caller, input);
+    const user = caller.user;
+    const bytes = part ? part.data : input.chunk !== undefined ? Buffer.from(input.chunk, 'utf8') : undefined;
+    const name = input.name ?? (part ? checkedName(part.name) : undefined);
+    if (name === undefined) throw Errors.missingField('name', 'string');
+    const now = this.d.now();
+    const id = this.d.ids.opaqueId(OpaqueType.upload);
+    const base = { id, userId: user.id, workspaceId: scope.workspace.id, orgId: scope.org.id, folderId: parentId, name, created: now, updated: now };
+
+    if (bytes === undefined) {
+      if (input.size === undefined) throw Errors.missingField('size', 'integer');
+      if (input.size < 1) throw Errors.invalidField('size', 'A chunked upload holds at least one byte.', 'integer');
+      this.credits.assertFits(scope.org, input.size);
+      const upload = this.d.db.uploads.insert({ ...base, size: input.size, status: 'ready', chunks: {}, blobId: null, newFileId: null, error: null });
+      this.d.audit.record({
+        event: 'upload_session_created',
+        category: 'user',
+        subcategory: 'upload',
+        orgId: scope.org.id,
+        workspaceId: scope.workspace.id,
+        callingUserId: user.id,
+        objectId: id,
+        data: { name, size: input.size, folder_id: parentId },
+      });
+      this.touchUpload(upload);
+      return { upload, node: null, scope };
+    }
+
+    // PARITY: CHOICE. Past 4 MB a single call answers 400/1605 naming `chunk`; a `size` that differs
+    // from the bytes is refused the same way (the live answers are not recorded).
+    if (bytes.length > SINGLE_CALL_MAX_BYTES) {
+      throw Errors.invalidField('chunk', `A single-call upload holds at most ${SINGLE_CALL_MAX_BYTES} bytes; open a chunked session for larger files.`);
+    }
+    if (input.size !== undefined && input.size !== bytes.length) {
+      throw Errors.invalidField('size', `size says ${input.size} bytes but the chunk holds ${bytes.length}.`, 'integer');
+    }
+    const node = this.versions.storeVersion(user, scope.workspace, scope.org, {
+      parentId,
+      name,
+      bytes,
+      type: 'file',
+      declaredMimetype: part?.mimetype,
+      uploadId: id,
+    });
+    const upload = this.d.db.uploads.insert({
+      ...base,
+      size: bytes.length,
+      status: 'stored',
+      chunks: {},
+      blobId: null,
+      newFileId: node.id,
+      error: null,
+    });
+    this.touchUpload(upload);
+    return { upload, node, scope };
+  }
+
+  /** The caller's own upload. PARITY: CHOICE, another user's session is as good as absent (404/1609). */
+  ownUpload(user: User, id: string): Upload {
+    const upload = this.d.db.uploads.get(id);
+    if (!upload || upload.userId !== user.id) throw Errors.notFound('upload');
+    return upload;
+  }
+
+  addChunk(user: User, id: string, order: number, declaredSize: number | undefined, files: readonly UploadedFile[], textChunk: string | undefined): Upload {
+    const upload = this.ownUpload(user, id);
+    // PARITY: CHOICE. Chunks after complete answer 409/1660.
+    assert(upload.status === 'ready' || upload.status === 'uploading', () =>
+      Errors.conflict(`The upload session is ${upload.status}; chunks are accepted until it is completed.`),
+    );
+    const bytes = chunkPart(files)?.data ?? (textChunk !== undefined ? Buffer.from(textChunk, 'utf8') : undefined);
+    if (bytes === undefined) throw Errors.missingField('chunk');
+    if (bytes.length > CHUNK_MAX_BYTES) throw Errors.invalidField('chunk', `A chunk holds at most ${CHUNK_MAX_BYTES} bytes.`);
+    if (declaredSize !== undefined && declaredSize !== bytes.length) {
+      throw Errors.invalidField('size', `size says ${declaredSize} bytes but the chunk holds ${bytes.length}.`, 'integer');
+    }
+    // PARITY: CHOICE. Re-sending an order replaces that chunk; chunks may not add up to more than
+    // the session's `size`; one audit event (`upload_chunk_added`) per chunk.
+    const key = String(order);
+    let others = 0;
+    for (const [k, c] of Object.entries(upload.chunks)) if (k !== key) others += c.size;
+    if (others + bytes.length > upload.size) throw Errors.invalidField('chunk', `The chunks would exceed the session's size of ${upload.size} bytes.`);
+    const previous = upload.chunks[key];
+    if (previous) this.d.db.blobs.delete(previous.blobId);
+    const blob = this.versions.putBlob(bytes);
+    const updated = this.d.db.uploads.update(id, {
+      status: 'uploading',
+      chunks: { ...upload.chunks, [key]: { blobId: blob.id, size: bytes.length } },
+      updated: this.d.now(),
+    });
+    this.d.audit.record({
+      event: 'upload_chunk_added',
+      category: 'user',
+      subcategory: 'upload',
+      orgId: upload.orgId,
+      workspaceId: upload.workspaceId,
+      callingUserId: user.id,
+      objectId: id,
+      data: { order, size: bytes.length },
+    });
+    this.touchUpload(updated);
+    return updated;
+  }
+
+  complete(user: User, id: string): Upload {
+    const upload = this.ownUpload(user, id);
+    if (upload.status === 'ready') throw Errors.badRequest('No chunks were uploaded to this session.');
+    assert(upload.status === 'uploading', () => Errors.conflict(`The upload session is already ${upload.status}.`));
+    const updated = this.d.db.uploads.update(id, { status: 'assembling', updated: this.d.now() });
+    this.d.audit.record({
+      event: 'upload_session_completed',
+      category: 'user',
+      subcategory: 'upload',
+      orgId: upload.orgId,
+      workspaceId: upload.workspaceId,
+      callingUserId: user.id,
+      objectId: id,
+      data: { chunks: Object.keys(upload.chunks).length },
+    });
+    this.touchUpload(updated);
+    this.d.jobs.after((alive) => this.assemble(id, alive));
+    return updated;
+  }
+
+  private setUploadStatus(id: string, patch: Partial<Upload>): Upload {
+    const updated = this.d.db.uploads.update(id, { ...patch, updated: this.d.now() });
+    this.touchUpload(updated);
+    if (updated.status === 'assembly_failed' || updated.status === 'store_failed') {
+      this.d.audit.record({
+        event: 'upload_session_failed',
+        category: 'user',
+        subcategory: 'upload',
+        orgId: updated.orgId,
+        workspaceId: updated.workspaceId,
+        userId: updated.userId,
+        callingUserId: null,
+        objectId: id,
+        data: { status: updated.status, status_message: updated.error },
+      });
+    }
+    return updated;
+  }
+
+  /**
+   * assembling -> complete (or assembly_failed), then storing -> stored (or store_failed).
+   * PARITY: the statuses are the agent guide's ("Large Files"); CHOICE: a missing chunk or a byte
+   * count that differs from `size` is assembly_failed, a plan limit, a deleted folder or a lost
+   * membership at storing time is store_failed, each with `status_message`.
+   */
+  private assemble(id: string, alive: () => boolean): void {
+    const upload = this.d.db.uploads.get(id);
+    if (!alive() || !upload || upload.status !== 'assembling') return;
+    const orders = Object.keys(upload.chunks)
+      .map(Number)
+      .sort((a, b) => a - b);
+    const gap = orders.findIndex((o, i) => o !== i + 1);
+    const total = orders.reduce((sum, o) => sum + upload.chunks[String(o)]!.size, 0);
+    let problem: string | null = null;
+    if (gap >= 0) problem = `chunk ${gap + 1} is missing`;
+    else if (total !== upload.size) problem = `the chunks hold ${total} bytes but the session declared ${upload.size}`;
+    if (problem) {
+      this.setUploadStatus(id, { status: 'assembly_failed', error: problem });
+      return;
+    }
+    const bytes = Buffer.concat(orders.map((o) => Buffer.from(this.d.db.blobs.get(upload.chunks[String(o)]!.blobId)?.data ?? '', 'base64')));
+    const blob = this.versions.putBlob(bytes);
+    const chunks: Upload['chunks'] = {};
+    for (const [k, c] of Object.entries(upload.chunks)) {
+      this.d.db.blobs.delete(c.blobId);
+      chunks[k] = { blobId: '', size: c.size };
+    }
+    this.setUploadStatus(id, { status: 'complete', blobId: blob.id, chunks });
+    this.d.jobs.after((stillAlive) => this.beginStoring(id, stillAlive));
+  }
+
+  private beginStoring(id: string, alive: () => boolean): void {
+    const upload = this.d.db.uploads.get(id);
+    if (!alive() || !upload || upload.status !== 'complete') return;
+    this.setUploadStatus(id, { status: 'storing' });
+    this.d.jobs.after((stillAlive) => this.finishStoring(id, stillAlive));
+  }
+
+  private finishStoring(id: string, alive: () => boolean): void {
+    const upload = this.d.db.uploads.get(id);
+    if (!alive() || !upload || upload.status !== 'storing') return;
+    const blob = upload.blobId ? this.d.db.blobs.get(upload.blobId) : undefined;
+    const ws = this.d.db.workspaces.get(upload.workspaceId);
+    const org = this.d.db.orgs.get(upload.orgId);
+    const user = this.d.db.users.get(upload.userId);
+    const fail = (message: string) => this.setUploadStatus(id, { status: 'store_failed', error: message });
+    if (!blob) return void fail('the assembled file is missing');
+    if (!ws || ws.deleted || !org || org.closed || !user) return void fail('the workspace no longer exists');
+    const role = this.d.access.workspaceRoleOf(ws, user.id);
+    if (!role || !workspaceAllows('workspace.storage.write', role, ws)) return void fail('the uploader may no longer write to this workspace');
+    const parent = upload.folderId === 'root' ? undefined : this.d.db.nodes.get(upload.folderId);
+    if (upload.folderId !== 'root' && (!parent || parent.trashed !== null)) return void fail('the target folder no longer exists');
+    let node: StorageNode;
+    try {
+      node = this.versions.storeVersion(user, ws, org, {
+        parentId: upload.folderId,
+        name: upload.name,
+        bytes: Buffer.from(blob.data, 'base64'),
+        type: 'file',
+        uploadId: id,
+      });
+    } catch (err) {
+      if (err instanceof ApiError) return void fail(err.message);
+      throw err;
+    }
+    this.d.db.blobs.delete(blob.id);
+    this.setUploadStatus(id, { status: 'stored', blobId: null, newFileId: node.id });
+  }
+
+  /**
+   * Upload details; with `wait` (seconds) an unfinished session is held until it changes.
+   * PARITY: `details/?wait=60` long-polls a session (agent guide v1.29 "Large Files").
+   */
+  async uploadDetails(user: User, id: string, waitSeconds: number, signal: AbortSignal | undefined): Promise<Upload> {
+    const upload = this.ownUpload(user, id);
+    if (waitSeconds <= 0 || TERMINAL_UPLOAD.has(upload.status) || upload.status === 'ready' || upload.status === 'uploading') return upload;
+    await this.d.activity.wait(user.id, this.d.activity.cursor, waitSeconds * 1000, signal);
+    return this.ownUpload(user, id);
+  }
+
+  cancelUpload(user: User, id: string): void {
+    const upload = this.ownUpload(user, id);
+    for (const c of Object.values(upload.chunks)) if (c.blobId) this.d.db.blobs.delete(c.blobId);
+    if (upload.blobId) this.d.db.blobs.delete(upload.blobId);
+    this.d.db.uploads.delete(id);
+    this.d.audit.record({
+      event: 'upload_session_deleted',
+      category: 'user',
+      subcategory: 'upload',
+      orgId: upload.orgId,
+      workspaceId: upload.workspaceId,
+      callingUserId: user.id,
+      objectId: id,
+      data: { status: upload.status },
+    });
+    this.touchUpload(upload);
+  }
+
+  /** After the state is replaced: sessions that were in flight resume where they stood. */
+  resume(): void {
+    for (const upload of this.d.db.uploads.values()) {
+      if (upload.status === 'assembling') this.d.jobs.after((alive) => this.assemble(upload.id, alive));
+      else if (upload.status === 'complete') this.d.jobs.after((alive) => this.beginStoring(upload.id, alive));
+      else if (upload.status === 'storing') this.d.jobs.after((alive) => this.finishStoring(upload.id, alive));
+    }
+  }
+}
+
+/** The one file part of a request, named `chunk` (or none: the content may come as a text field). */
+function chunkPart(files: readonly UploadedFile[]): UploadedFile | undefined {
+  const stray = files.find((f) => f.field !== 'chunk');
+  if (stray) throw Errors.invalidField(stray.field, 'Only the `chunk` part carries file content.');
+  if (files.length > 1) throw Errors.invalidField('chunk', 'Send one `chunk` part.');
+  return files[0];
+}
+
+/** A file part's own name, held to the same rules as the `name` field. */
+function checkedName(raw: string): string {
+  const parsed = nodeName().safeParse(raw);
+  if (!parsed.success) throw Errors.invalidField('name', parsed.error.issues[0]?.message ?? 'This name is not valid.', 'string');
+  return parsed.data;
+}
