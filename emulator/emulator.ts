@@ -24,6 +24,7 @@ import { StorageService } from './storage/service.js';
 import { IntelligenceService } from './intelligence/service.js';
 import { ActivityService } from './activity/service.js';
 import { EventService } from './events/service.js';
+import { Listeners, type Observable } from './listeners.js';
 import { BillingService } from './billing/service.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
@@ -50,17 +51,19 @@ export class Emulator {
   readonly workspaces: WorkspaceService;
   readonly members: MemberService;
   readonly transfer: TransferService;
-  readonly activity: ActivityHub;
+  /** what changed, per entity: the stamps, the long-poll waiters, the fan-out */
+  readonly activityHub: ActivityHub;
   /** upload assembly and ingestion, off the request path */
   readonly jobs: JobQueue;
   readonly storage: StorageService;
   readonly intelligence: IntelligenceService;
-  /** who may watch which entity, and the long-poll (fed from audit events) */
-  readonly activityFeed: ActivityService;
+  /** activity for callers: who may watch which entity, and the long-poll (the hub fed from audit events) */
+  readonly activity: ActivityService;
   readonly events: EventService;
   readonly billing: BillingService;
-  /** Called after every write; persistence hooks in here. */
-  private changeHook: () => void = () => {};
+  private readonly changes = new Listeners<[]>();
+  /** After every write, and after a state import; persistence listens here. */
+  readonly changed: Observable<[]> = this.changes;
 
   constructor(
     readonly config: Readonly<EmulatorConfig>,
@@ -78,14 +81,14 @@ export class Emulator {
     this.users = new UserService(this.db, this.clock, this.ids, this.mailer, this.audit, randomBytes(32).toString('base64url'));
     this.access = new Access(this.db);
     this.faults = new FaultRules(this.random, now);
-    this.activity = new ActivityHub(now, (err) => this.log.error({ err }, 'activity listener failed'));
+    this.activityHub = new ActivityHub(now, (err) => this.log.error({ err }, 'activity listener failed'));
     this.ledger = new CreditLedger(this.db, this.ids, this.plans, now, (err) => this.log.error({ err }, 'credit ledger listener failed'));
     const tenancy = { db: this.db, ids: this.ids, now, audit: this.audit, access: this.access, plans: this.plans };
     this.orgs = new OrgService({ ...tenancy, ledger: this.ledger });
     this.workspaces = new WorkspaceService(tenancy);
     this.members = new MemberService({ ...tenancy, mailer: this.mailer });
     this.transfer = new TransferService({ db: this.db, ids: this.ids, now, audit: this.audit, members: this.members, orgs: this.orgs });
-    this.activityFeed = new ActivityService({ db: this.db, access: this.access, hub: this.activity, audit: this.audit });
+    this.activity = new ActivityService({ db: this.db, access: this.access, hub: this.activityHub, audit: this.audit });
     this.events = new EventService({ db: this.db, access: this.access });
     this.billing = new BillingService({ db: this.db, ledger: this.ledger, plans: this.plans, audit: this.audit, now });
     this.jobs = new JobQueue(config.ingestDelayMs, (err) => this.log.error({ err }, 'background job failed'));
@@ -96,18 +99,14 @@ export class Emulator {
       audit: this.audit,
       plans: this.plans,
       ledger: this.ledger,
-      activity: this.activity,
+      activityHub: this.activityHub,
       jobs: this.jobs,
     };
     this.storage = new StorageService({ ...storageDeps, access: this.access, log: this.log });
     this.intelligence = new IntelligenceService({ ...storageDeps, access: this.access, storage: this.storage, workspaces: this.workspaces, log: this.log });
     // An address that verifies accepts the invitations waiting for it.
-    this.users.addListener({ emailVerified: (user) => this.members.activateInvitations(user) });
-    this.db.onChange(() => this.changeHook());
-  }
-
-  onChange(hook: () => void): void {
-    this.changeHook = hook;
+    this.users.emailVerified.on((user) => this.members.activateInvitations(user));
+    this.db.changed.on(() => this.changes.emit());
   }
 
   /**
@@ -150,7 +149,7 @@ export class Emulator {
     }
     this.clock.restoreOffset(file.clockOffsetMs ?? 0);
     this.stateReplaced();
-    this.changeHook();
+    this.changes.emit();
   }
 
   /** Empty state: users, orgs, everything. The clock keeps its time (it never runs backwards). */
@@ -167,7 +166,7 @@ export class Emulator {
   private stateReplaced(): void {
     this.ledger.invalidate();
     this.users.stateReplaced();
-    this.activity.clear();
+    this.activityHub.clear();
     this.jobs.reset();
     this.storage.stateReplaced();
     this.intelligence.stateReplaced();

@@ -77,7 +77,7 @@ export async function buildEmulator(
   }
   if (persistence) {
     const p = persistence;
-    emulator.onChange(() => p.markDirty());
+    emulator.changed.on(() => p.markDirty());
     // A seed loaded into a new data file is written at once.
     if (config.seedFile) p.markDirty();
   }
@@ -157,7 +157,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       throw new StartupError((e as Error).message);
     }
     const f = forwarder;
-    stopForwarding = emulator.audit.onEvent((event) => f.enqueue(event));
+    stopForwarding = emulator.audit.recorded.on((event) => f.enqueue(event));
   }
 
   await new Promise<void>((resolve, reject) => {

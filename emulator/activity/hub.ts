@@ -18,6 +18,8 @@
  * are from the API notes ("Events and activity") and the agent guide (section 13); `lastactivity`
  * travels as a string.
  */
+import { Listeners, type Observable } from '../listeners.js';
+
 export interface ActivityEntry {
   /** microseconds on the emulator clock, unique and increasing */
   stamp: number;
@@ -30,8 +32,6 @@ export interface ActivitySince {
   /** the cursor to pass next time */
   cursor: number;
 }
-
-type Listener = (entityId: string, entry: ActivityEntry) => void;
 
 class EntityLog {
   /** ascending stamps; an entry whose key changed again later is stale and compacted away */
@@ -67,13 +67,17 @@ class EntityLog {
 export class ActivityHub {
   private last = 0;
   private readonly logs = new Map<string, EntityLog>();
-  private readonly listeners = new Set<Listener>();
+  private readonly touches: Listeners<[entityId: string, entry: ActivityEntry]>;
+  /** Every change, as it happens, once per entity (WebSocket fan-out). */
+  readonly touched: Observable<[entityId: string, entry: ActivityEntry]>;
   private readonly waiters = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly now: () => number,
-    private readonly onListenerError: (err: unknown) => void = () => {},
-  ) {}
+    onListenerError: (err: unknown) => void = () => {},
+  ) {
+    this.touched = this.touches = new Listeners(onListenerError);
+  }
 
   /** The latest stamp: a cursor that means "from now on". */
   get cursor(): number {
@@ -90,13 +94,7 @@ export class ActivityHub {
       let log = this.logs.get(id);
       if (!log) this.logs.set(id, (log = new EntityLog()));
       log.add(entry);
-      for (const l of this.listeners) {
-        try {
-          l(id, entry);
-        } catch (err) {
-          this.onListenerError(err);
-        }
-      }
+      this.touches.emit(id, entry);
       const waiting = this.waiters.get(id);
       if (waiting) {
         this.waiters.delete(id);
@@ -134,12 +132,6 @@ export class ActivityHub {
       signal?.addEventListener('abort', finish, { once: true });
       set.add(finish);
     });
-  }
-
-  /** Every change, as it happens (WebSocket fan-out). Returns the unsubscribe function. */
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** Pending long-polls, for tests and health. */

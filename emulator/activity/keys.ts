@@ -1,8 +1,9 @@
 /**
  * Which activity keys an audit event touches, on which entities. Every mutation records an audit
- * event, so mapping events here keeps activity complete without each area touching the hub;
- * changes that are not audit events (ingestion progress `ai_state:{node_id}`, upload sessions
- * `upload:{upload_id}`) are touched directly with `emu.activity.touch`.
+ * event, so each entry of the event catalogue (events/catalogue.ts) names one of these rules and
+ * activity stays complete without each area touching the hub; changes that are not audit events
+ * (ingestion progress `ai_state:{node_id}`, upload progress `upload:{upload_id}`) are touched
+ * directly with `emu.activityHub.touch`.
  *
  * PARITY: the keys `storage:{node_id}`, `ai_chat:{chat_id}`, `upload:{upload_id}` and `members`
  * are documented (agent guide sections 13, SKILL "Activity Polling"); the others are CHOICE and
@@ -15,6 +16,8 @@ export interface ActivityTouch {
   key: string;
 }
 
+export type ActivityRule = (e: AuditEvent) => ActivityTouch[];
+
 export const ACTIVITY_KEY_CHOICES = [
   'member and invitation changes touch `members` on the workspace (or the org), and `memberships` on the member user',
   'settings changes touch `settings` on the workspace (or the org)',
@@ -24,44 +27,32 @@ export const ACTIVITY_KEY_CHOICES = [
   'other events touch their subcategory name on the workspace, else the org, else the user',
 ];
 
-export function activityTouches(e: AuditEvent): ActivityTouch[] {
-  const place = e.workspaceId ?? e.shareId ?? e.orgId;
-  switch (e.subcategory) {
-    case 'members':
-    case 'invitations': {
-      const touches: ActivityTouch[] = [{ entities: [place], key: 'members' }];
-      if (e.userId) touches.push({ entities: [e.userId], key: 'memberships' });
-      return touches;
-    }
-    case 'settings':
-      return [{ entities: [place ?? e.userId], key: 'settings' }];
-    case 'lifecycle':
-      if (e.workspaceId) {
-        return [
-          { entities: [e.workspaceId], key: 'workspace' },
-          { entities: [e.orgId], key: 'workspaces' },
-        ];
-      }
-      if (e.orgId) return [{ entities: [e.orgId], key: 'org' }];
-      return [{ entities: [e.userId], key: 'user' }];
-    case 'transfer':
-      return e.event === 'org_transfer_completed'
-        ? [
-            { entities: [e.orgId], key: 'transfer' },
-            { entities: [e.orgId], key: 'members' },
-          ]
-        : [{ entities: [e.orgId], key: 'transfer' }];
-    case 'billing':
-      return [{ entities: [e.orgId], key: 'billing' }];
-    case 'storage':
-      return e.objectId ? [{ entities: [place], key: `storage:${e.objectId}` }] : [{ entities: [place], key: 'storage' }];
-    case 'upload':
-      return e.objectId ? [{ entities: [e.callingUserId ?? e.userId], key: `upload:${e.objectId}` }] : [];
-    case 'ai':
-      if (e.objectId && e.event.startsWith('ai_chat')) return [{ entities: [place], key: `ai_chat:${e.objectId}` }];
-      return [{ entities: [place], key: 'ai' }];
-    default:
-      if (!place) return [{ entities: [e.userId], key: 'user' }];
-      return [{ entities: [place], key: e.subcategory }];
-  }
-}
+/** Where an event happened: its workspace, else its share, else its org. */
+const placeOf = (e: AuditEvent) => e.workspaceId ?? e.shareId ?? e.orgId;
+
+/** The rules the catalogue picks from, one per kind of change. */
+export const ActivityRules = {
+  members: (e) => {
+    const touches: ActivityTouch[] = [{ entities: [placeOf(e)], key: 'members' }];
+    if (e.userId) touches.push({ entities: [e.userId], key: 'memberships' });
+    return touches;
+  },
+  settings: (e) => [{ entities: [placeOf(e) ?? e.userId], key: 'settings' }],
+  workspaceLifecycle: (e) => [
+    { entities: [e.workspaceId], key: 'workspace' },
+    { entities: [e.orgId], key: 'workspaces' },
+  ],
+  orgLifecycle: (e) => [{ entities: [e.orgId], key: 'org' }],
+  user: (e) => [{ entities: [e.userId], key: 'user' }],
+  transfer: (e) => [{ entities: [e.orgId], key: 'transfer' }],
+  transferCompleted: (e) => [
+    { entities: [e.orgId], key: 'transfer' },
+    { entities: [e.orgId], key: 'members' },
+  ],
+  billing: (e) => [{ entities: [e.orgId], key: 'billing' }],
+  storageNode: (e) => (e.objectId ? [{ entities: [placeOf(e)], key: `storage:${e.objectId}` }] : [{ entities: [placeOf(e)], key: 'storage' }]),
+  // the uploader (who polls its sessions) and the workspace the file goes to
+  upload: (e) => (e.objectId ? [{ entities: [e.callingUserId ?? e.userId, e.workspaceId], key: `upload:${e.objectId}` }] : []),
+  aiChat: (e) => (e.objectId ? [{ entities: [placeOf(e)], key: `ai_chat:${e.objectId}` }] : [{ entities: [placeOf(e)], key: 'ai' }]),
+  ai: (e) => [{ entities: [placeOf(e)], key: 'ai' }],
+} satisfies Record<string, ActivityRule>;

@@ -27,7 +27,7 @@ export const activityRoutes = [
         ...ACTIVITY_KEY_CHOICES,
       ],
     },
-    handler: async (ctx, { params, query }, emu) => emu.activityFeed.poll(callerOf(ctx), params.entity_id, query, ctx.signal),
+    handler: async (ctx, { params, query }, emu) => emu.activity.poll(callerOf(ctx), params.entity_id, query, ctx.signal),
   }),
 
   defineRoute({

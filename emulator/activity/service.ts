@@ -12,7 +12,7 @@ import type { AuditLog } from '../events/audit.js';
 import type { Db } from '../store/db.js';
 import type { Access } from '../tenancy/access.js';
 import { formatCursor, parseCursor, type ActivityHub } from './hub.js';
-import { activityTouches } from './keys.js';
+import { activityTouches } from '../events/catalogue.js';
 
 /** PARITY: the documented maximum hold of a long-poll. */
 export const MAX_WAIT_SECONDS = 95;
@@ -24,7 +24,7 @@ export interface PollInput {
 
 export class ActivityService {
   constructor(private readonly d: { db: Db; access: Access; hub: ActivityHub; audit: AuditLog }) {
-    d.audit.onEvent((event) => {
+    d.audit.recorded.on((event) => {
       for (const t of activityTouches(event)) d.hub.touch(t.entities, t.key);
     });
   }

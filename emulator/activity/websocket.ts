@@ -139,7 +139,7 @@ export class ActivitySockets {
     ws.on('pong', () => (conn.alive = true));
     ws.on('error', () => ws.terminate());
     ws.on('close', () => this.connections.delete(conn));
-    this.unsubscribe ??= this.emu.activity.subscribe((entityId, entry) => this.queue(entityId, entry.key));
+    this.unsubscribe ??= this.emu.activityHub.touched.on((entityId, entry) => this.queue(entityId, entry.key));
     if (!this.heartbeat) {
       this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
       this.heartbeat.unref();
@@ -169,7 +169,7 @@ export class ActivitySockets {
       return;
     }
     for (const [entityId, keys] of pending) {
-      if (!this.emu.activityFeed.mayWatch(conn.caller, entityId)) continue;
+      if (!this.emu.activity.mayWatch(conn.caller, entityId)) continue;
       conn.ws.send(JSON.stringify({ response: 'activity', activity: [...keys], entity_id: entityId }));
     }
   }

@@ -12,6 +12,7 @@ import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { LedgerEntry, LedgerKind, Org } from '../store/model.js';
 import type { PlanCatalog } from './plans.js';
+import { Listeners, type Observable } from '../listeners.js';
 
 export const PERIOD_MS = 30 * 24 * 3600 * 1000;
 
@@ -56,23 +57,22 @@ function addTo(usage: PeriodUsage, e: LedgerEntry): void {
   usage.byKind.set(e.kind, (usage.byKind.get(e.kind) ?? 0) + e.credits);
 }
 
-export type ChargeListener = (entry: LedgerEntry, usedAfter: number, limit: number | null) => void;
-
 export class CreditLedger {
   /** `${orgId}:${periodStart}` -> credits charged in that period, in all and per kind (derived from the ledger) */
   private readonly sums = new Map<string, PeriodUsage>();
-  private readonly listeners: ChargeListener[] = [];
+  // A listener (thresholds, alerts) never undoes or fails the charge it hears about.
+  private readonly charges: Listeners<[entry: LedgerEntry, usedAfter: number, limit: number | null]>;
+  /** Every charge, after it is stored. */
+  readonly charged: Observable<[entry: LedgerEntry, usedAfter: number, limit: number | null]>;
 
   constructor(
     private readonly db: Db,
     private readonly ids: IdGenerator,
     private readonly plans: PlanCatalog,
     private readonly now: () => number,
-    private readonly onListenerError: (err: unknown) => void = () => {},
-  ) {}
-
-  onCharge(listener: ChargeListener): void {
-    this.listeners.push(listener);
+    onListenerError: (err: unknown) => void = () => {},
+  ) {
+    this.charged = this.charges = new Listeners(onListenerError);
   }
 
   /** The 30-day period containing `at`, counted from the org's anchor. */
@@ -148,14 +148,7 @@ export class CreditLedger {
     });
     addTo(usage, entry);
     const after = usage.total;
-    // A listener (thresholds, alerts) never undoes or fails the charge it hears about.
-    for (const l of this.listeners) {
-      try {
-        l(entry, after, limit);
-      } catch (err) {
-        this.onListenerError(err);
-      }
-    }
+    this.charges.emit(entry, after, limit);
     return entry;
   }
 

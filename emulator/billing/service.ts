@@ -9,6 +9,7 @@
 import { Errors } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
 import type { AuditLog } from '../events/audit.js';
+import { AuditEvents, type AuditEventName } from '../events/catalogue.js';
 import type { Db } from '../store/db.js';
 import type { LedgerEntry, LedgerKind, Org, OrgRole, User } from '../store/model.js';
 import type { OrgScope } from '../tenancy/access.js';
@@ -23,7 +24,7 @@ export type MeterName = keyof typeof METERS;
 
 /** PARITY: CHOICE thresholds of `credits_threshold_reached`, in percent of the period's credits. */
 export const CREDIT_THRESHOLDS = [80, 100] as const;
-export const THRESHOLD_EVENT = 'credits_threshold_reached';
+export const THRESHOLD_EVENT: AuditEventName = 'credits_threshold_reached';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -64,7 +65,7 @@ export function roundCredits(n: number): number {
 
 export class BillingService {
   constructor(private readonly d: { db: Db; ledger: CreditLedger; plans: PlanCatalog; audit: AuditLog; now: () => number }) {
-    d.ledger.onCharge((entry) => {
+    d.ledger.charged.on((entry) => {
       const org = d.db.orgs.get(entry.orgId);
       if (org) this.checkThresholds(org);
     });
@@ -106,15 +107,7 @@ export class BillingService {
     }
     if (plan.id === org.plan) return org;
     const updated = this.d.db.orgs.update(org.id, { plan: plan.id, updated: this.d.now() });
-    this.d.audit.record({
-      event: 'subscription_created',
-      category: 'billing',
-      subcategory: 'billing',
-      orgId: org.id,
-      callingUserId: caller.id,
-      objectId: org.id,
-      data: { plan: plan.id, previous_plan: org.plan },
-    });
+    this.d.audit.record(AuditEvents.subscriptionCreated(caller, org, plan.id));
     // A smaller allowance may already be 80% or 100% spent.
     this.checkThresholds(updated);
     return updated;
@@ -141,22 +134,16 @@ export class BillingService {
     );
     for (const pct of reached) {
       if (recorded.has(pct)) continue;
-      this.d.audit.record({
-        event: THRESHOLD_EVENT,
-        category: 'billing',
-        subcategory: 'billing',
-        orgId: org.id,
-        callingUserId: null,
-        objectId: org.id,
-        data: {
+      this.d.audit.record(
+        AuditEvents.creditsThresholdReached(org, {
           threshold: pct,
           credits_used: roundCredits(used),
           credits_limit: limit,
           period_start: formatTime(period.start),
           period_end: formatTime(period.end),
           plan: org.plan,
-        },
-      });
+        }),
+      );
     }
   }
 

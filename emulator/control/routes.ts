@@ -225,6 +225,8 @@ export function controlRoutes(deps: ControlDeps): AnyRoute[] {
       handler: (_ctx, { body }, emu) => {
         const ms = parseTime(body.now);
         if (ms === undefined) throw Errors.invalidField('now', 'Expected an ISO 8601 time.', 'string');
+        if (ms < emu.clock.now())
+          throw Errors.invalidField('now', 'The clock only moves forward: the time given is earlier than the emulator clock.', 'string');
         emu.clock.set(ms);
         return { now: emu.clock.nowIso() };
       },

@@ -1,50 +1,35 @@
 import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { AuditEvent } from '../store/model.js';
-
-/**
- * The one audit module: every mutation records exactly one event through `record`, and the events
- * search reads what it wrote. Listeners (activity fan-out, event forwarding) hear each event after
- * it is stored; a listener that throws never fails the request that caused the event.
- */
-export interface AuditInput {
-  event: string;
-  category: string;
-  subcategory: string;
-  orgId?: string | null;
-  workspaceId?: string | null;
-  shareId?: string | null;
-  userId?: string | null;
-  callingUserId: string | null;
-  objectId?: string | null;
-  data?: Record<string, unknown>;
-}
-
-export type AuditListener = (event: AuditEvent) => void;
+import { Listeners, type Observable } from '../listeners.js';
+import { checkCatalogued, type CataloguedEvent } from './catalogue.js';
 
 /** Events without data share one frozen object (events are the table that grows to millions). */
 const NO_DATA: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
+/**
+ * The one audit module: every mutation records exactly one event through `record`, built by the
+ * event catalogue (events/catalogue.ts), and the events search reads what it wrote. Listeners
+ * (activity fan-out, event forwarding) hear each event after it is stored; a listener that throws
+ * never fails the request that caused the event.
+ */
 export class AuditLog {
-  private readonly listeners: AuditListener[] = [];
+  private readonly listeners: Listeners<[AuditEvent]>;
+  /** Every event, after it is stored. */
+  readonly recorded: Observable<[AuditEvent]>;
 
   constructor(
     private readonly db: Db,
     private readonly ids: IdGenerator,
     private readonly now: () => number,
-    private readonly onListenerError: (err: unknown) => void = () => {},
-  ) {}
-
-  /** Hear every event after it is stored. Returns the function that stops listening. */
-  onEvent(listener: AuditListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+    onListenerError: (err: unknown) => void = () => {},
+  ) {
+    this.recorded = this.listeners = new Listeners(onListenerError);
   }
 
-  record(input: AuditInput): AuditEvent {
+  /** Store an event the catalogue built (`AuditEvents.*`): nothing else type-checks, or passes `checkCatalogued`. */
+  record(input: CataloguedEvent): AuditEvent {
+    checkCatalogued(input);
     const event = this.db.events.insert({
       id: this.ids.opaqueId('a'),
       event: input.event,
@@ -60,14 +45,7 @@ export class AuditLog {
       acknowledged: false,
       created: this.now(),
     });
-    // A copy: a listener may stop listening (or record another event) while it runs.
-    for (const l of [...this.listeners]) {
-      try {
-        l(event);
-      } catch (err) {
-        this.onListenerError(err);
-      }
-    }
+    this.listeners.emit(event);
     return event;
   }
 }

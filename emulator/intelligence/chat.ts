@@ -16,6 +16,7 @@ import type { WorkspaceIndexes } from './indexes.js';
 import type { ChatInput, MessageInput } from './schema.js';
 import type { ScopeResolver, Scopes } from './scopes.js';
 import type { IntelligenceDeps } from './service.js';
+import { AuditEvents } from '../events/catalogue.js';
 
 /** PARITY: CHOICE. A chat answer is built from the best 8 passages of the workspace. */
 export const CHAT_CONTEXT_PASSAGES = 8;
@@ -29,7 +30,7 @@ export const GENERAL_CHAT_ANSWER =
 
 export class Chats {
   constructor(
-    private readonly d: Pick<IntelligenceDeps, 'db' | 'access' | 'ids' | 'now' | 'audit' | 'plans' | 'ledger' | 'activity'>,
+    private readonly d: Pick<IntelligenceDeps, 'db' | 'access' | 'ids' | 'now' | 'audit' | 'plans' | 'ledger'>,
     private readonly indexes: WorkspaceIndexes,
     private readonly scopes: ScopeResolver,
   ) {}
@@ -135,17 +136,15 @@ export class Chats {
       deleted: null,
     });
     const message = this.insertMessage(chat, user, input.question, personality, answer, usage);
-    this.d.audit.record({
-      event: 'ai_chat_created',
-      category: 'ai',
-      subcategory: 'ai',
-      orgId: scope.org.id,
-      workspaceId: ws.id,
-      callingUserId: user.id,
-      objectId: chat.id,
-      data: { type, message_id: message.id, tokens: usage.tokens, citations: message.citations.length },
-    });
-    this.d.activity.touch([ws.id], `ai_chat:${chat.id}`);
+    // The event touches `ai_chat:{id}` on the workspace (events/catalogue.ts).
+    this.d.audit.record(
+      AuditEvents.aiChatCreated({ orgId: scope.org.id, workspaceId: ws.id }, user.id, chat.id, {
+        type,
+        message_id: message.id,
+        tokens: usage.tokens,
+        citations: message.citations.length,
+      }),
+    );
     return { chat, message };
   }
 
@@ -183,17 +182,13 @@ export class Chats {
     const usage = this.chargeTokens(current.org, answer, current.workspace, chat.id, user.id);
     const message = this.insertMessage(chat, user, input.question, personality, answer, usage);
     this.d.db.chats.update(chat.id, { updated: message.created });
-    this.d.audit.record({
-      event: 'ai_chat_new_message',
-      category: 'ai',
-      subcategory: 'ai',
-      orgId: scope.org.id,
-      workspaceId: ws.id,
-      callingUserId: user.id,
-      objectId: chat.id,
-      data: { message_id: message.id, tokens: usage.tokens, citations: message.citations.length },
-    });
-    this.d.activity.touch([ws.id], `ai_chat:${chat.id}`);
+    this.d.audit.record(
+      AuditEvents.aiChatNewMessage({ orgId: scope.org.id, workspaceId: ws.id }, user.id, chat.id, {
+        message_id: message.id,
+        tokens: usage.tokens,
+        citations: message.citations.length,
+      }),
+    );
     return message;
   }
 
@@ -221,15 +216,6 @@ export class Chats {
       throw Errors.accessDenied("Only the chat's creator or a workspace admin deletes a chat.");
     const now = this.d.now();
     this.d.db.chats.update(chat.id, { deleted: now, updated: now });
-    this.d.audit.record({
-      event: 'ai_chat_deleted',
-      category: 'ai',
-      subcategory: 'ai',
-      orgId: scope.org.id,
-      workspaceId: scope.workspace.id,
-      callingUserId: user.id,
-      objectId: chat.id,
-    });
-    this.d.activity.touch([scope.workspace.id], `ai_chat:${chat.id}`);
+    this.d.audit.record(AuditEvents.aiChatDeleted({ orgId: scope.org.id, workspaceId: scope.workspace.id }, user.id, chat.id));
   }
 }

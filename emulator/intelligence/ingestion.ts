@@ -15,6 +15,7 @@ import { extractDocument } from './engine/extract.js';
 import type { WorkspaceSearchIndex } from './engine/search-index.js';
 import type { WorkspaceIndexes } from './indexes.js';
 import type { IntelligenceDeps } from './service.js';
+import { AuditEvents } from '../events/catalogue.js';
 
 export class Ingestion {
   /** node id -> the ingestion run allowed to write its state (a newer version or a cancel replaces it) */
@@ -22,7 +23,7 @@ export class Ingestion {
   private runSeq = 0;
 
   constructor(
-    private readonly d: Pick<IntelligenceDeps, 'db' | 'now' | 'audit' | 'ledger' | 'activity' | 'jobs' | 'storage' | 'log'>,
+    private readonly d: Pick<IntelligenceDeps, 'db' | 'now' | 'audit' | 'ledger' | 'activityHub' | 'jobs' | 'storage' | 'log'>,
     private readonly indexes: WorkspaceIndexes,
   ) {}
 
@@ -35,7 +36,7 @@ export class Ingestion {
     const node = this.d.db.nodes.get(nodeId);
     if (!node) return;
     this.d.db.nodes.update(nodeId, { ai: { ...node.ai, ...ai, updated: this.d.now() } });
-    this.d.activity.touch([node.workspaceId], `ai_state:${nodeId}`);
+    this.d.activityHub.touch([node.workspaceId], `ai_state:${nodeId}`);
   }
 
   versionStored(node: StorageNode, user: User): void {
@@ -141,17 +142,15 @@ export class Ingestion {
   private finish(node: StorageNode, userId: string, ai: Pick<StorageNode['ai'], 'state' | 'reason' | 'pages'>, message?: string, credits = 0): void {
     this.runs.delete(node.id);
     this.setAi(node.id, ai);
-    this.d.audit.record({
-      event: ai.state === 'ready' ? 'ai_file_ingested' : 'ai_file_ingestion_failed',
-      category: 'ai',
-      subcategory: 'ai',
-      orgId: node.orgId,
-      workspaceId: node.workspaceId,
-      userId,
-      callingUserId: null,
-      objectId: node.id,
-      data: { version_id: node.versionId, pages: ai.pages, credits, reason: ai.reason, ...(message ? { message } : {}) },
-    });
+    this.d.audit.record(
+      AuditEvents.aiFileIngestion(ai.state === 'ready', node, userId, {
+        version_id: node.versionId,
+        pages: ai.pages,
+        credits,
+        reason: ai.reason,
+        ...(message ? { message } : {}),
+      }),
+    );
   }
 
   /** PARITY: turning intelligence on re-ingests every file at full cost (API notes "Intelligence"). */

@@ -36,7 +36,7 @@ export interface IntelligenceDeps {
   audit: AuditLog;
   plans: PlanCatalog;
   ledger: CreditLedger;
-  activity: ActivityHub;
+  activityHub: ActivityHub;
   jobs: JobQueue;
   storage: StorageService;
   workspaces: WorkspaceService;
@@ -55,11 +55,9 @@ export class IntelligenceService {
     const scopes = new ScopeResolver(d);
     this.searcher = new Search(d, this.indexes, scopes);
     this.chatting = new Chats(d, this.indexes, scopes);
-    d.workspaces.onIntelligenceChange((ws, enabled, user) => (enabled ? this.ingestion.ingestWorkspace(ws, user) : this.ingestion.flushWorkspace(ws)));
-    d.storage.addListener({
-      versionStored: (node, user) => this.ingestion.versionStored(node, user),
-      nodesRemoved: (nodes) => this.ingestion.nodesRemoved(nodes),
-    });
+    d.workspaces.intelligenceToggled.on((ws, enabled, user) => (enabled ? this.ingestion.ingestWorkspace(ws, user) : this.ingestion.flushWorkspace(ws)));
+    d.storage.versionStored.on((node, user) => this.ingestion.versionStored(node, user));
+    d.storage.nodesRemoved.on((nodes) => this.ingestion.nodesRemoved(nodes));
   }
 
   // ---- ingestion and the indexes

@@ -6,7 +6,7 @@
 import type { Invite, OrgMember, OrgRole, WorkspaceMember, WorkspaceRole } from '../store/model.js';
 import { orgMemberKey, workspaceMemberKey } from '../tenancy/access.js';
 
-interface RowFields<R> {
+export interface RowFields<R> {
   userId: string | null;
   /** lower-cased address, for a pending invitation */
   email?: string | null;
@@ -30,12 +30,17 @@ function common<R>(f: RowFields<R>) {
   };
 }
 
+/** A pending invitation's key: its parent and the invitation id. */
+export function inviteKey(parentId: string, inviteId: string): string {
+  return `${parentId}:invite:${inviteId}`;
+}
+
 export function orgMemberRow(orgId: string, f: RowFields<OrgRole>): OrgMember {
-  const id = f.userId !== null ? orgMemberKey(orgId, f.userId) : `${orgId}:invite:${f.invite!.id}`;
+  const id = f.userId !== null ? orgMemberKey(orgId, f.userId) : inviteKey(orgId, f.invite!.id);
   return { id, orgId, ...common(f) };
 }
 
 export function workspaceMemberRow(workspaceId: string, orgId: string, f: RowFields<WorkspaceRole>): WorkspaceMember {
-  const id = f.userId !== null ? workspaceMemberKey(workspaceId, f.userId) : `${workspaceId}:invite:${f.invite!.id}`;
+  const id = f.userId !== null ? workspaceMemberKey(workspaceId, f.userId) : inviteKey(workspaceId, f.invite!.id);
   return { id, workspaceId, orgId, ...common(f) };
 }

@@ -1,13 +1,14 @@
 import { Errors, assert } from '../http/errors.js';
 import type { AuditLog } from '../events/audit.js';
+import { AuditEvents } from '../events/catalogue.js';
 import type { PlanCatalog } from '../billing/plans.js';
 import type { Db } from '../store/db.js';
 import { isProfileId, type IdGenerator } from '../store/ids.js';
 import type { Invite, OrgMember, OrgRole, User, WorkspaceMember, WorkspaceRole } from '../store/model.js';
 import type { Mailer } from '../users/mailer.js';
-import { orgMemberKey, workspaceMemberKey, type Access, type OrgScope, type WorkspaceScope } from '../tenancy/access.js';
-import { WORKSPACE_RANK, orgRank } from '../tenancy/permissions.js';
-import { orgMemberRow, workspaceMemberRow } from './rows.js';
+import type { Access, OrgScope, WorkspaceScope } from '../tenancy/access.js';
+import { ORG_MEMBERSHIP, WORKSPACE_MEMBERSHIP, type MembershipKind, type Parent } from './kinds.js';
+import { inviteKey } from './rows.js';
 
 /** PARITY: CHOICE. Invitations to addresses without an account stay valid 30 days. */
 const INVITE_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -32,6 +33,9 @@ type Row = OrgMember | WorkspaceMember;
  * pending invitation), list, update, remove, leave, join, and ownership transfer. The one-owner
  * rule holds everywhere: the owner role moves only by transfer, and the owner cannot leave or be
  * removed. Nobody grants, changes or removes a role above their own (PARITY: CHOICE).
+ *
+ * Each operation is written once over a membership kind (kinds.ts); the per-kind methods the
+ * routes call only pick the kind.
  */
 export class MemberService {
   constructor(private readonly d: MemberDeps) {}
@@ -53,90 +57,130 @@ export class MemberService {
     return { id: this.d.ids.opaqueId('a'), created: now, expires: now + INVITE_LIFETIME_MS };
   }
 
-  private invite(to: string, kind: 'org_invitation' | 'workspace_invitation', what: string, caller: User, role: string, invite: Invite): void {
-    this.d.mailer.send({
-      to,
-      subject: `You are invited to ${what} on Fast.io`,
-      kind,
-      code: invite.id,
-      body: `${caller.email} invited you to ${what} as ${role}. Sign up with this address to accept.`,
-    });
+  // -------------------------------------------------------------------------------------------
+  // One implementation over a kind
+
+  private rows<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, parentId: string): R[] {
+    return kind.table(this.d.db).find(kind.parentIndex, parentId);
   }
 
-  /** One audit event about a membership row: pending rows are invitation events. */
-  private record(event: string, row: Row, callingUserId: string, data?: Record<string, unknown>, objectId?: string): void {
-    const pending = row.status === 'pending';
-    const workspaceId = 'workspaceId' in row ? row.workspaceId : null;
-    this.d.audit.record({
-      event,
-      category: pending ? 'invitation' : workspaceId ? 'workspace' : 'org',
-      subcategory: pending ? 'invitations' : 'members',
-      orgId: row.orgId,
-      workspaceId,
-      userId: row.userId,
-      callingUserId,
-      objectId: objectId ?? row.userId ?? row.invite?.id ?? null,
-      ...(data ? { data } : {}),
-    });
+  private assertRoom<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, scope: S): void {
+    const cap = kind.memberLimit(this.d.plans, scope);
+    if (cap && this.rows(kind, kind.parentOf(scope).id).length >= cap.limit) throw Errors.planLimit(cap.what, cap.limit);
+  }
+
+  private add<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, caller: User, scope: S, ref: string, role: R['role']): R {
+    assert(kind.rank(role) <= kind.callerRank(scope), () => Errors.accessDenied(`Your role cannot grant the ${role} role.`));
+    const parent = kind.parentOf(scope);
+    const table = kind.table(this.d.db);
+    const target = this.target(ref);
+    const now = this.d.now();
+    let row: R;
+    if ('user' in target) {
+      assert(!table.get(kind.key(parent.id, target.user.id)), () => Errors.conflict(kind.text.alreadyMember));
+      this.assertRoom(kind, scope);
+      row = table.insert(kind.row(parent, { userId: target.user.id, role, invitedBy: caller.id, now }));
+    } else {
+      const pending = this.rows(kind, parent.id).some((m) => m.status === 'pending' && m.inviteEmail === target.email);
+      assert(!pending, () => Errors.conflict('An invitation to this address is already pending.'));
+      this.assertRoom(kind, scope);
+      const invite = this.newInvite();
+      row = table.insert(kind.row(parent, { userId: null, email: target.email, role, invite, invitedBy: caller.id, now }));
+      const what = kind.invitation.what(scope);
+      this.d.mailer.send({
+        to: target.email,
+        subject: `You are invited to ${what} on Fast.io`,
+        kind: kind.invitation.mail,
+        code: invite.id,
+        body: `${caller.email} invited you to ${what} as ${role}. Sign up with this address to accept.`,
+      });
+    }
+    this.d.audit.record(kind.events.added(row, caller.id, { permissions: role, status: row.status }));
+    return row;
+  }
+
+  /** An active member (by user id) or a pending invitation (by invite id). */
+  private member<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, parentId: string, ref: string): R {
+    const row = kind.table(this.d.db).get(isProfileId(ref) ? kind.key(parentId, ref) : inviteKey(parentId, ref));
+    if (!row) throw Errors.notFound('member');
+    return row;
+  }
+
+  private update<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, caller: User, scope: S, ref: string, role: R['role']): R {
+    const row = this.member(kind, kind.parentOf(scope).id, ref);
+    assert(row.role !== 'owner', () => Errors.accessDenied("The owner's role changes only by transferring ownership."));
+    const mine = kind.callerRank(scope);
+    assert(kind.rank(row.role) <= mine && kind.rank(role) <= mine, () => Errors.accessDenied('Your role cannot change this member to that role.'));
+    const updated = kind.table(this.d.db).update(row.id, { role, updated: this.d.now() } as Partial<R>);
+    this.d.audit.record(AuditEvents.membershipUpdated(updated, caller.id, row.role, role));
+    return updated;
+  }
+
+  private remove<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, caller: User, scope: S, ref: string): void {
+    const row = this.member(kind, kind.parentOf(scope).id, ref);
+    assert(row.role !== 'owner', () => Errors.accessDenied(kind.text.ownerNotRemovable));
+    assert(kind.rank(row.role) <= kind.callerRank(scope), () => Errors.accessDenied('Your role cannot remove this member.'));
+    kind.table(this.d.db).delete(row.id);
+    this.d.audit.record(kind.events.removed(row, caller.id));
+  }
+
+  /** Make `newOwnerId` the parent's one owner; every other owner row becomes admin. */
+  private setOwner<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, parent: Parent, newOwnerId: string): void {
+    const now = this.d.now();
+    const table = kind.table(this.d.db);
+    for (const m of this.rows(kind, parent.id)) {
+      if (m.role === 'owner' && m.userId !== newOwnerId) table.update(m.id, { role: 'admin', updated: now } as Partial<R>);
+    }
+    const key = kind.key(parent.id, newOwnerId);
+    if (table.has(key)) table.update(key, { role: 'owner', status: 'active', updated: now } as Partial<R>);
+    else table.insert(kind.row(parent, { userId: newOwnerId, role: 'owner', now }));
+  }
+
+  /** A verified address accepts its pending invitations of one kind. */
+  private acceptInvitations<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, user: User, now: number): void {
+    const table = kind.table(this.d.db);
+    for (const row of table.find('email', user.emailKey)) {
+      if (row.status !== 'pending') continue;
+      table.delete(row.id);
+      const parent = kind.parentOfRow(row);
+      const expired = row.invite !== null && row.invite.expires <= now;
+      if (expired || table.has(kind.key(parent.id, user.id))) continue;
+      const active = table.insert({
+        ...kind.row(parent, { userId: user.id, role: row.role, invite: row.invite, invitedBy: row.invitedBy, now }),
+        created: row.created,
+      });
+      this.d.audit.record(AuditEvents.invitationAccepted(user, row.invite, active));
+    }
   }
 
   // -------------------------------------------------------------------------------------------
   // Org members
 
   orgMembers(orgId: string): OrgMember[] {
-    return this.d.db.orgMembers.find('org', orgId);
+    return this.rows(ORG_MEMBERSHIP, orgId);
   }
 
   addOrgMember(caller: User, scope: OrgScope, ref: string, role: OrgRole): OrgMember {
-    const { org } = scope;
-    assert(scope.role && orgRank(role) <= orgRank(scope.role), () => Errors.accessDenied(`Your role cannot grant the ${role} role.`));
-    const target = this.target(ref);
-    const now = this.d.now();
-    let row: OrgMember;
-    if ('user' in target) {
-      assert(!this.d.db.orgMembers.get(orgMemberKey(org.id, target.user.id)), () => Errors.conflict('This user is already a member of the organization.'));
-      row = this.d.db.orgMembers.insert(orgMemberRow(org.id, { userId: target.user.id, role, invitedBy: caller.id, now }));
-    } else {
-      const pending = this.orgMembers(org.id).some((m) => m.status === 'pending' && m.inviteEmail === target.email);
-      assert(!pending, () => Errors.conflict('An invitation to this address is already pending.'));
-      const invite = this.newInvite();
-      row = this.d.db.orgMembers.insert(orgMemberRow(org.id, { userId: null, email: target.email, role, invite, invitedBy: caller.id, now }));
-      this.invite(target.email, 'org_invitation', `the organization ${org.name}`, caller, role, invite);
-    }
-    this.record('added_member_to_org', row, caller.id, { permissions: role, status: row.status });
-    return row;
+    return this.add(ORG_MEMBERSHIP, caller, scope, ref, role);
   }
 
   /** An active org member (by user id) or a pending invitation (by invite id). */
   orgMember(orgId: string, ref: string): OrgMember {
-    const row = this.d.db.orgMembers.get(isProfileId(ref) ? orgMemberKey(orgId, ref) : `${orgId}:invite:${ref}`);
-    if (!row) throw Errors.notFound('member');
-    return row;
+    return this.member(ORG_MEMBERSHIP, orgId, ref);
   }
 
   updateOrgMember(caller: User, scope: OrgScope, ref: string, role: OrgRole): OrgMember {
-    const row = this.orgMember(scope.org.id, ref);
-    assert(row.role !== 'owner', () => Errors.accessDenied("The owner's role changes only by transferring ownership."));
-    assert(scope.role && orgRank(row.role) <= orgRank(scope.role) && orgRank(role) <= orgRank(scope.role), () =>
-      Errors.accessDenied('Your role cannot change this member to that role.'),
-    );
-    const updated = this.d.db.orgMembers.update(row.id, { role, updated: this.d.now() });
-    this.record('membership_updated', updated, caller.id, { from: row.role, to: role });
-    return updated;
+    return this.update(ORG_MEMBERSHIP, caller, scope, ref, role);
   }
 
   removeOrgMember(caller: User, scope: OrgScope, ref: string): void {
-    const row = this.orgMember(scope.org.id, ref);
-    assert(row.role !== 'owner', () => Errors.accessDenied('The owner cannot be removed; transfer ownership first.'));
-    assert(scope.role && orgRank(row.role) <= orgRank(scope.role), () => Errors.accessDenied('Your role cannot remove this member.'));
-    this.d.db.orgMembers.delete(row.id);
-    this.record('removed_member_from_org', row, caller.id);
+    this.remove(ORG_MEMBERSHIP, caller, scope, ref);
   }
 
   leaveOrg(caller: User, scope: OrgScope): void {
     const row = this.orgMember(scope.org.id, caller.id);
     this.d.db.orgMembers.delete(row.id);
-    this.record('removed_member_from_org', row, caller.id, { left: true });
+    this.d.audit.record(AuditEvents.removedMemberFromOrg(row, caller.id, { left: true }));
   }
 
   /** The owner hands the org to another active member; the old owner stays as admin. */
@@ -145,106 +189,55 @@ export class MemberService {
     assert(ref !== caller.id, () => Errors.invalidField('user_id', 'You already own this organization.'));
     const row = this.orgMember(scope.org.id, ref);
     assert(row.status === 'active', () => Errors.invalidField('user_id', 'Ownership can only go to an active member.'));
-    this.setOrgOwner(scope.org.id, row.userId!, caller.id);
-    this.record('org_ownership_transferred', row, caller.id, undefined, scope.org.id);
+    this.setOrgOwner(scope.org.id, row.userId!);
+    this.d.audit.record(AuditEvents.orgOwnershipTransferred(row, caller.id));
   }
 
   /** Make `newOwnerId` the org's one owner; the previous owner (if any) becomes admin. */
-  setOrgOwner(orgId: string, newOwnerId: string, previousOwnerId: string | undefined): void {
-    const now = this.d.now();
-    if (previousOwnerId && previousOwnerId !== newOwnerId) {
-      const prev = this.d.db.orgMembers.get(orgMemberKey(orgId, previousOwnerId));
-      if (prev) this.d.db.orgMembers.update(prev.id, { role: 'admin', updated: now });
-    }
-    const key = orgMemberKey(orgId, newOwnerId);
-    if (this.d.db.orgMembers.has(key)) this.d.db.orgMembers.update(key, { role: 'owner', status: 'active', updated: now });
-    else this.d.db.orgMembers.insert(orgMemberRow(orgId, { userId: newOwnerId, role: 'owner', now }));
+  setOrgOwner(orgId: string, newOwnerId: string): void {
+    this.setOwner(ORG_MEMBERSHIP, { id: orgId, orgId }, newOwnerId);
   }
 
   // -------------------------------------------------------------------------------------------
   // Workspace members
 
   workspaceMembers(workspaceId: string): WorkspaceMember[] {
-    return this.d.db.workspaceMembers.find('workspace', workspaceId);
-  }
-
-  private assertMemberLimit(scope: WorkspaceScope): void {
-    const plan = this.d.plans.require(scope.org.plan);
-    const limit = plan.members_per_workspace;
-    if (limit !== null && this.workspaceMembers(scope.workspace.id).length >= limit) {
-      throw Errors.planLimit(`members per workspace (${plan.id} plan)`, limit);
-    }
+    return this.rows(WORKSPACE_MEMBERSHIP, workspaceId);
   }
 
   addWorkspaceMember(caller: User, scope: WorkspaceScope, ref: string, role: WorkspaceRole): WorkspaceMember {
-    const { workspace: ws } = scope;
-    assert(WORKSPACE_RANK[role] <= WORKSPACE_RANK[scope.role], () => Errors.accessDenied(`Your role cannot grant the ${role} role.`));
-    const target = this.target(ref);
-    const now = this.d.now();
-    let row: WorkspaceMember;
-    if ('user' in target) {
-      assert(!this.d.db.workspaceMembers.get(workspaceMemberKey(ws.id, target.user.id)), () =>
-        Errors.conflict('This user is already a member of the workspace.'),
-      );
-      this.assertMemberLimit(scope);
-      row = this.d.db.workspaceMembers.insert(workspaceMemberRow(ws.id, ws.orgId, { userId: target.user.id, role, invitedBy: caller.id, now }));
-    } else {
-      const pending = this.workspaceMembers(ws.id).some((m) => m.status === 'pending' && m.inviteEmail === target.email);
-      assert(!pending, () => Errors.conflict('An invitation to this address is already pending.'));
-      this.assertMemberLimit(scope);
-      const invite = this.newInvite();
-      row = this.d.db.workspaceMembers.insert(
-        workspaceMemberRow(ws.id, ws.orgId, { userId: null, email: target.email, role, invite, invitedBy: caller.id, now }),
-      );
-      this.invite(target.email, 'workspace_invitation', `the workspace ${ws.name}`, caller, role, invite);
-    }
-    this.record('added_member_to_workspace', row, caller.id, { permissions: role, status: row.status });
-    return row;
+    return this.add(WORKSPACE_MEMBERSHIP, caller, scope, ref, role);
   }
 
   workspaceMember(workspaceId: string, ref: string): WorkspaceMember {
-    const row = this.d.db.workspaceMembers.get(isProfileId(ref) ? workspaceMemberKey(workspaceId, ref) : `${workspaceId}:invite:${ref}`);
-    if (!row) throw Errors.notFound('member');
-    return row;
+    return this.member(WORKSPACE_MEMBERSHIP, workspaceId, ref);
   }
 
   updateWorkspaceMember(caller: User, scope: WorkspaceScope, ref: string, role: WorkspaceRole): WorkspaceMember {
-    const row = this.workspaceMember(scope.workspace.id, ref);
-    assert(row.role !== 'owner', () => Errors.accessDenied("The owner's role changes only by transferring ownership."));
-    assert(WORKSPACE_RANK[row.role] <= WORKSPACE_RANK[scope.role] && WORKSPACE_RANK[role] <= WORKSPACE_RANK[scope.role], () =>
-      Errors.accessDenied('Your role cannot change this member to that role.'),
-    );
-    const updated = this.d.db.workspaceMembers.update(row.id, { role, updated: this.d.now() });
-    this.record('membership_updated', updated, caller.id, { from: row.role, to: role });
-    return updated;
+    return this.update(WORKSPACE_MEMBERSHIP, caller, scope, ref, role);
   }
 
   removeWorkspaceMember(caller: User, scope: WorkspaceScope, ref: string): void {
-    const row = this.workspaceMember(scope.workspace.id, ref);
-    assert(row.role !== 'owner', () => Errors.accessDenied('The workspace owner cannot be removed; transfer ownership first.'));
-    assert(WORKSPACE_RANK[row.role] <= WORKSPACE_RANK[scope.role], () => Errors.accessDenied('Your role cannot remove this member.'));
-    this.d.db.workspaceMembers.delete(row.id);
-    this.record('removed_member_from_workspace', row, caller.id);
+    this.remove(WORKSPACE_MEMBERSHIP, caller, scope, ref);
   }
 
   leaveWorkspace(caller: User, scope: WorkspaceScope): void {
     // A role carried from the org is not a membership one can leave.
-    const row = this.d.db.workspaceMembers.get(workspaceMemberKey(scope.workspace.id, caller.id));
+    const row = this.d.db.workspaceMembers.get(WORKSPACE_MEMBERSHIP.key(scope.workspace.id, caller.id));
     assert(row, () => Errors.invalidField('workspace_id', 'You are not an explicit member of this workspace; your access comes from your org role.'));
     this.d.db.workspaceMembers.delete(row.id);
-    this.record('removed_member_from_workspace', row, caller.id, { left: true });
+    this.d.audit.record(AuditEvents.removedMemberFromWorkspace(row, caller.id, { left: true }));
   }
 
   /** Self-join under the workspace's `perm_join` (the access check has already allowed it). */
   joinWorkspace(caller: User, scope: WorkspaceScope): WorkspaceMember {
-    assert(!this.d.db.workspaceMembers.has(workspaceMemberKey(scope.workspace.id, caller.id)), () =>
+    const parent = WORKSPACE_MEMBERSHIP.parentOf(scope);
+    assert(!this.d.db.workspaceMembers.has(WORKSPACE_MEMBERSHIP.key(parent.id, caller.id)), () =>
       Errors.conflict('You are already a member of this workspace.'),
     );
-    this.assertMemberLimit(scope);
-    const row = this.d.db.workspaceMembers.insert(
-      workspaceMemberRow(scope.workspace.id, scope.org.id, { userId: caller.id, role: 'member', now: this.d.now() }),
-    );
-    this.record('added_member_to_workspace', row, caller.id, { permissions: 'member', joined: true });
+    this.assertRoom(WORKSPACE_MEMBERSHIP, scope);
+    const row = this.d.db.workspaceMembers.insert(WORKSPACE_MEMBERSHIP.row(parent, { userId: caller.id, role: 'member', now: this.d.now() }));
+    this.d.audit.record(AuditEvents.addedMemberToWorkspace(row, caller.id, { permissions: 'member', joined: true }));
     return row;
   }
 
@@ -253,18 +246,12 @@ export class MemberService {
     const row = this.workspaceMember(scope.workspace.id, ref);
     assert(row.status === 'active' && row.userId !== caller.id, () => Errors.invalidField('user_id', 'Ownership can only go to another active member.'));
     this.setWorkspaceOwner(scope.workspace.id, scope.org.id, row.userId!);
-    this.record('workspace_ownership_transferred', row, caller.id, undefined, scope.workspace.id);
+    this.d.audit.record(AuditEvents.workspaceOwnershipTransferred(row, caller.id));
   }
 
   /** Make `newOwnerId` the workspace's one owner; every other owner row becomes admin. */
   setWorkspaceOwner(workspaceId: string, orgId: string, newOwnerId: string): void {
-    const now = this.d.now();
-    for (const m of this.workspaceMembers(workspaceId)) {
-      if (m.role === 'owner' && m.userId !== newOwnerId) this.d.db.workspaceMembers.update(m.id, { role: 'admin', updated: now });
-    }
-    const key = workspaceMemberKey(workspaceId, newOwnerId);
-    if (this.d.db.workspaceMembers.has(key)) this.d.db.workspaceMembers.update(key, { role: 'owner', status: 'active', updated: now });
-    else this.d.db.workspaceMembers.insert(workspaceMemberRow(workspaceId, orgId, { userId: newOwnerId, role: 'owner', now }));
+    this.setOwner(WORKSPACE_MEMBERSHIP, { id: workspaceId, orgId }, newOwnerId);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -276,43 +263,7 @@ export class MemberService {
    */
   activateInvitations(user: User): void {
     const now = this.d.now();
-    const accept = (pending: Row, active: Row) => {
-      this.d.audit.record({
-        event: 'invitation_accepted',
-        category: 'invitation',
-        subcategory: 'invitations',
-        orgId: active.orgId,
-        workspaceId: 'workspaceId' in active ? active.workspaceId : null,
-        userId: user.id,
-        callingUserId: user.id,
-        objectId: pending.invite?.id ?? null,
-        data: { permissions: active.role },
-      });
-    };
-    const live = (row: Row) => row.status === 'pending' && !(row.invite && row.invite.expires <= now);
-    for (const row of this.d.db.orgMembers.find('email', user.emailKey)) {
-      if (row.status !== 'pending') continue;
-      this.d.db.orgMembers.delete(row.id);
-      if (!live(row) || this.d.db.orgMembers.has(orgMemberKey(row.orgId, user.id))) continue;
-      accept(
-        row,
-        this.d.db.orgMembers.insert({
-          ...orgMemberRow(row.orgId, { userId: user.id, role: row.role, invite: row.invite, invitedBy: row.invitedBy, now }),
-          created: row.created,
-        }),
-      );
-    }
-    for (const row of this.d.db.workspaceMembers.find('email', user.emailKey)) {
-      if (row.status !== 'pending') continue;
-      this.d.db.workspaceMembers.delete(row.id);
-      if (!live(row) || this.d.db.workspaceMembers.has(workspaceMemberKey(row.workspaceId, user.id))) continue;
-      accept(
-        row,
-        this.d.db.workspaceMembers.insert({
-          ...workspaceMemberRow(row.workspaceId, row.orgId, { userId: user.id, role: row.role, invite: row.invite, invitedBy: row.invitedBy, now }),
-          created: row.created,
-        }),
-      );
-    }
+    this.acceptInvitations(ORG_MEMBERSHIP, user, now);
+    this.acceptInvitations(WORKSPACE_MEMBERSHIP, user, now);
   }
 }

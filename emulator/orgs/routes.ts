@@ -68,7 +68,7 @@ export const orgRoutes = [
       choices: ['only the owner changes perm_member_manage', 'branding and social fields are stored, not interpreted'],
     },
     handler: (ctx, { body, scope }, emu) => {
-      const org = emu.orgs.update(callerOf(ctx).user, scope, body as Record<string, string | undefined>);
+      const org = emu.orgs.update(callerOf(ctx).user, scope, body);
       return { org: orgJson(org, { subscriber: emu.ledger.isSubscriber(org), role: scope.role, ownerId: emu.orgs.ownerOf(org.id) }) };
     },
   }),

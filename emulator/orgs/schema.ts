@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { lazy, paginationQuery, text } from '../http/schema.js';
 import { ORG_PERM_MEMBER_MANAGE } from '../tenancy/permissions.js';
+import type { CamelKeys } from '../camel-case.js';
 
 /** PARITY: docs.fast.io/orgs.html "Org Field Constraints" and the API notes. */
 export const DOMAIN_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -73,18 +74,26 @@ export const orgCreateBody = lazy(() =>
 );
 
 /** Fields the emulator stores as given but does not interpret (branding, social links). */
-export const ORG_EXTRA_FIELDS = [
-  'homepage',
-  'accent_color',
-  'background_color',
-  'background_mode',
-  'facebook',
-  'twitter',
-  'instagram',
-  'youtube',
-  'perm_auth_domains',
-  'owner_defined',
-] as const;
+function orgExtraShape() {
+  const stored = () => z.string().max(2000).optional();
+  return {
+    homepage: stored(),
+    accent_color: stored(),
+    background_color: stored(),
+    background_mode: stored(),
+    facebook: stored(),
+    twitter: stored(),
+    instagram: stored(),
+    youtube: stored(),
+    perm_auth_domains: stored(),
+    owner_defined: stored(),
+  };
+}
+
+export type OrgExtraField = keyof ReturnType<typeof orgExtraShape>;
+
+/** The stored-as-given fields, read off their schema. */
+export const ORG_EXTRA_FIELDS = Object.keys(orgExtraShape()) as OrgExtraField[];
 
 export const orgUpdateBody = lazy(() =>
   z.object({
@@ -94,9 +103,13 @@ export const orgUpdateBody = lazy(() =>
     industry: z.union([z.literal('null'), text({ max: 100 })]).optional(),
     billing_email: email().optional(),
     perm_member_manage: z.enum(ORG_PERM_MEMBER_MANAGE).optional(),
-    ...Object.fromEntries(ORG_EXTRA_FIELDS.map((f) => [f, z.string().max(2000).optional()])),
+    ...orgExtraShape(),
   }),
 );
+
+/** What the create and update routes hand the service: their schemas' output. */
+export type OrgCreateInput = CamelKeys<z.output<ReturnType<typeof orgCreateBody>>>;
+export type OrgUpdateInput = z.output<ReturnType<typeof orgUpdateBody>>;
 
 export const orgCloseBody = lazy(() => z.object({ confirm: text({ min: 1, max: 100 }) }));
 

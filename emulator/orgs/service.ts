@@ -1,5 +1,6 @@
 import { Errors, assert } from '../http/errors.js';
 import type { AuditLog } from '../events/audit.js';
+import { AuditEvents } from '../events/catalogue.js';
 import type { CreditLedger } from '../billing/ledger.js';
 import type { PlanCatalog } from '../billing/plans.js';
 import type { Db } from '../store/db.js';
@@ -7,7 +8,7 @@ import type { IdGenerator } from '../store/ids.js';
 import type { Org, OrgRole, User } from '../store/model.js';
 import { type Access, type OrgScope } from '../tenancy/access.js';
 import { orgMemberRow } from '../members/rows.js';
-import { DOMAIN_PATTERN, ORG_EXTRA_FIELDS, RESERVED_DOMAINS } from './schema.js';
+import { DOMAIN_PATTERN, ORG_EXTRA_FIELDS, RESERVED_DOMAINS, type OrgCreateInput, type OrgUpdateInput } from './schema.js';
 
 export interface OrgDeps {
   db: Db;
@@ -17,15 +18,6 @@ export interface OrgDeps {
   access: Access;
   plans: PlanCatalog;
   ledger: CreditLedger;
-}
-
-export interface CreateOrgInput {
-  domain: string;
-  name?: string | undefined;
-  description?: string | undefined;
-  industry?: string | undefined;
-  billingEmail?: string | undefined;
-  billingPlan?: string | undefined;
 }
 
 export type DomainAvailability = { available: true } | { available: false; reason: 'taken' | 'reserved' | 'invalid' };
@@ -60,7 +52,7 @@ export class OrgService {
     return plan.id;
   }
 
-  create(user: User, input: CreateOrgInput): Org {
+  create(user: User, input: OrgCreateInput): Org {
     this.assertDomainFree(input.domain);
     const plan = this.planFor(user, input.billingPlan);
     const now = this.d.now();
@@ -80,15 +72,7 @@ export class OrgService {
       extra: {},
     });
     this.d.db.orgMembers.insert(orgMemberRow(org.id, { userId: user.id, role: 'owner', now }));
-    this.d.audit.record({
-      event: 'org_created',
-      category: 'org',
-      subcategory: 'lifecycle',
-      orgId: org.id,
-      callingUserId: user.id,
-      objectId: org.id,
-      data: { domain: org.domain, name: org.name, plan },
-    });
+    this.d.audit.record(AuditEvents.orgCreated(user, org));
     return org;
   }
 
@@ -96,7 +80,7 @@ export class OrgService {
     return this.d.db.orgMembers.find('org', orgId).find((m) => m.role === 'owner' && m.status === 'active')?.userId ?? undefined;
   }
 
-  update(user: User, scope: OrgScope, input: Record<string, string | undefined>): Org {
+  update(user: User, scope: OrgScope, input: OrgUpdateInput): Org {
     const { org } = scope;
     const patch: Partial<Org> = {};
     const changed: string[] = [];
@@ -124,15 +108,7 @@ export class OrgService {
     changed.push(...Object.keys(patch));
     if (changed.length === 0) throw Errors.badRequest('Nothing to update: send at least one field.');
     const updated = this.d.db.orgs.update(org.id, { ...patch, extra, updated: this.d.now() });
-    this.d.audit.record({
-      event: 'org_updated',
-      category: 'org',
-      subcategory: 'settings',
-      orgId: org.id,
-      callingUserId: user.id,
-      objectId: org.id,
-      data: { fields: changed },
-    });
+    this.d.audit.record(AuditEvents.orgUpdated(user, org, changed));
     return updated;
   }
 
@@ -143,15 +119,7 @@ export class OrgService {
     const now = this.d.now();
     for (const ws of this.d.db.workspaces.find('org', org.id)) if (!ws.deleted) this.d.db.workspaces.update(ws.id, { deleted: now, updated: now });
     this.d.db.orgs.update(org.id, { closed: now, updated: now });
-    this.d.audit.record({
-      event: 'org_closed',
-      category: 'org',
-      subcategory: 'lifecycle',
-      orgId: org.id,
-      callingUserId: user.id,
-      objectId: org.id,
-      data: { domain: org.domain },
-    });
+    this.d.audit.record(AuditEvents.orgClosed(user, org));
   }
 
   /** Orgs the user is an active member of (`member: true`). */

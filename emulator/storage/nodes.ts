@@ -4,28 +4,29 @@
  * Writing file and note versions is versions.ts's; this file only places and removes nodes.
  */
 import type { ActivityHub } from '../activity/hub.js';
+import { AuditEvents } from '../events/catalogue.js';
 import { Errors } from '../http/errors.js';
 import { paginate, type Pagination } from '../http/schema.js';
 import { OpaqueType } from '../store/ids.js';
 import type { StorageNode, User } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
 import type { ListOptions } from './schema.js';
-import type { StorageDeps, StorageListener } from './service.js';
+import type { StorageDeps, StorageSignals } from './service.js';
 import type { StorageCredits } from './storage-credits.js';
 
 /** Which nodes a lookup accepts: live ones, trashed ones too, or only trashed ones. */
 export type TrashedFilter = 'no' | 'allow' | 'only';
 
 /** A node changed: everyone waiting on the workspace's activity hears of it. */
-export function touchNode(activity: ActivityHub, node: StorageNode): void {
-  activity.touch([node.workspaceId], `storage:${node.id}`);
+export function touchNode(activityHub: ActivityHub, node: StorageNode): void {
+  activityHub.touch([node.workspaceId], `storage:${node.id}`);
 }
 
 export class NodeTree {
   constructor(
-    private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit' | 'activity'>,
+    private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit' | 'activityHub'>,
     private readonly credits: StorageCredits,
-    private readonly listeners: readonly StorageListener[],
+    private readonly signals: StorageSignals,
   ) {}
 
   /**
@@ -142,17 +143,10 @@ export class NodeTree {
       updated: now,
       trashed: null,
     });
-    this.d.audit.record({
-      event: 'workspace_storage_folder_created',
-      category: 'workspace',
-      subcategory: 'storage',
-      orgId: scope.org.id,
-      workspaceId: ws.id,
-      callingUserId: user.id,
-      objectId: folder.id,
-      data: { name: finalName, parent_id: parentId },
-    });
-    touchNode(this.d.activity, folder);
+    // The event touches `storage:{id}` on the workspace (events/catalogue.ts).
+    this.d.audit.record(
+      AuditEvents.storageFolderCreated({ orgId: scope.org.id, workspaceId: ws.id }, user.id, folder, { name: finalName, parent_id: parentId }),
+    );
     return folder;
   }
 
@@ -180,19 +174,19 @@ export class NodeTree {
     this.removed(user, scope, node, gone, 'workspace_storage_file_purged');
   }
 
-  /** After a trash or a purge: the listeners (search index, ingestion) told, one audit event, activity per node. */
-  private removed(user: User, scope: WorkspaceScope, node: StorageNode, nodes: StorageNode[], event: string): void {
-    for (const l of this.listeners) l.nodesRemoved?.(nodes);
-    this.d.audit.record({
-      event,
-      category: 'workspace',
-      subcategory: 'storage',
-      orgId: scope.org.id,
-      workspaceId: node.workspaceId,
-      callingUserId: user.id,
-      objectId: node.id,
-      data: { name: node.name, type: node.type, nodes: nodes.length },
-    });
-    for (const n of nodes) touchNode(this.d.activity, n);
+  /**
+   * After a trash or a purge: the listeners (search index, ingestion) told, one audit event (which
+   * touches the node itself), activity for every other node that went with it.
+   */
+  private removed(
+    user: User,
+    scope: WorkspaceScope,
+    node: StorageNode,
+    nodes: StorageNode[],
+    how: 'workspace_storage_file_deleted' | 'workspace_storage_folder_deleted' | 'workspace_storage_file_purged',
+  ): void {
+    this.signals.nodesRemoved.emit(nodes);
+    this.d.audit.record(AuditEvents.storageRemoved(how, { orgId: scope.org.id, workspaceId: node.workspaceId }, user.id, node, nodes.length));
+    for (const n of nodes) if (n.id !== node.id) touchNode(this.d.activityHub, n);
   }
 }

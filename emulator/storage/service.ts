@@ -6,14 +6,15 @@
  * and hands calls to them. nodes.ts: the tree, lookups, trash and purge; versions.ts: file and note
  * versions and their bytes; uploads.ts: the upload state machine; storage-credits.ts: plan limits
  * and credits; download-tokens.ts: `requestread` tokens. Rows are replaced, never mutated. The
- * intelligence area hears about stored versions and removed nodes through `addListener`; storage
- * knows nothing of indexes.
+ * intelligence area hears about stored versions and removed nodes through `versionStored.on` and
+ * `nodesRemoved.on`; storage knows nothing of indexes.
  */
 import type { Logger } from 'pino';
 import type { ActivityHub } from '../activity/hub.js';
 import type { CreditLedger } from '../billing/ledger.js';
 import type { PlanCatalog } from '../billing/plans.js';
 import type { AuditLog } from '../events/audit.js';
+import { Listeners, type Observable } from '../listeners.js';
 import type { Caller } from '../http/context.js';
 import type { UploadedFile } from '../http/route.js';
 import type { Pagination } from '../http/schema.js';
@@ -29,11 +30,12 @@ import { StorageCredits } from './storage-credits.js';
 import { Uploads } from './uploads.js';
 import { Versions, type Download, type VersionInput } from './versions.js';
 
-export interface StorageListener {
+/** What storage tells its listeners (the parts emit, the facade hands out `on`). */
+export interface StorageSignals {
   /** A file or note version was stored (new node or new version of one). */
-  versionStored?(node: StorageNode, user: User): void;
+  versionStored: Listeners<[node: StorageNode, user: User]>;
   /** Nodes left the live tree (trashed) or were purged. */
-  nodesRemoved?(nodes: StorageNode[]): void;
+  nodesRemoved: Listeners<[nodes: StorageNode[]]>;
 }
 
 export interface StorageDeps {
@@ -44,13 +46,17 @@ export interface StorageDeps {
   access: Access;
   plans: PlanCatalog;
   ledger: CreditLedger;
-  activity: ActivityHub;
+  activityHub: ActivityHub;
   jobs: JobQueue;
   log: Logger;
 }
 
 export class StorageService {
-  private readonly listeners: StorageListener[] = [];
+  private readonly signals: StorageSignals = { versionStored: new Listeners(), nodesRemoved: new Listeners() };
+  /** A file or note version was stored (new node or new version of one). */
+  readonly versionStored: Observable<[node: StorageNode, user: User]> = this.signals.versionStored;
+  /** Nodes left the live tree (trashed) or were purged. */
+  readonly nodesRemoved: Observable<[nodes: StorageNode[]]> = this.signals.nodesRemoved;
   private readonly credits: StorageCredits;
   private readonly tree: NodeTree;
   private readonly versions: Versions;
@@ -59,14 +65,10 @@ export class StorageService {
 
   constructor(d: StorageDeps) {
     this.credits = new StorageCredits(d);
-    this.tree = new NodeTree(d, this.credits, this.listeners);
-    this.versions = new Versions(d, this.tree, this.credits, this.listeners);
+    this.tree = new NodeTree(d, this.credits, this.signals);
+    this.versions = new Versions(d, this.tree, this.credits, this.signals);
     this.uploads = new Uploads(d, this.tree, this.versions, this.credits);
     this.tokens = new DownloadTokens(d.now);
-  }
-
-  addListener(l: StorageListener): void {
-    this.listeners.push(l);
   }
 
   // ---- the tree (nodes.ts)

@@ -16,6 +16,7 @@ import { nodeName, type UploadInput } from './schema.js';
 import type { StorageDeps } from './service.js';
 import type { StorageCredits } from './storage-credits.js';
 import type { Versions } from './versions.js';
+import { AuditEvents } from '../events/catalogue.js';
 
 /** PARITY: single-call uploads take files up to 4 MB (official client `SINGLE_CALL_MAX_SIZE`, 4 MiB). */
 export const SINGLE_CALL_MAX_BYTES = 4 * 1024 * 1024;
@@ -26,7 +27,7 @@ const TERMINAL_UPLOAD = new Set(['stored', 'assembly_failed', 'store_failed']);
 
 export class Uploads {
   constructor(
-    private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit' | 'access' | 'activity' | 'jobs'>,
+    private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit' | 'access' | 'activityHub' | 'jobs'>,
     private readonly nodes: NodeTree,
     private readonly versions: Versions,
     private readonly credits: StorageCredits,
@@ -39,8 +40,9 @@ export class Uploads {
     return { scope, parentId: this.nodes.folder(scope, input.folder_id ?? 'root', 'folder_id') };
   }
 
+  /** A change that records no audit event (the events touch the same key, events/catalogue.ts). */
   private touchUpload(upload: Upload): void {
-    this.d.activity.touch([upload.userId, upload.workspaceId], `upload:${upload.id}`);
+    this.d.activityHub.touch([upload.userId, upload.workspaceId], `upload:${upload.id}`);
   }
 
   /**
@@ -63,17 +65,13 @@ export class Uploads {
       if (input.size < 1) throw Errors.invalidField('size', 'A chunked upload holds at least one byte.', 'integer');
       this.credits.assertFits(scope.org, input.size);
       const upload = this.d.db.uploads.insert({ ...base, size: input.size, status: 'ready', chunks: {}, blobId: null, newFileId: null, error: null });
-      this.d.audit.record({
-        event: 'upload_session_created',
-        category: 'user',
-        subcategory: 'upload',
-        orgId: scope.org.id,
-        workspaceId: scope.workspace.id,
-        callingUserId: user.id,
-        objectId: id,
-        data: { name, size: input.size, folder_id: parentId },
-      });
-      this.touchUpload(upload);
+      this.d.audit.record(
+        AuditEvents.uploadSessionCreated({ orgId: scope.org.id, workspaceId: scope.workspace.id }, user.id, id, {
+          name,
+          size: input.size,
+          folder_id: parentId,
+        }),
+      );
       return { upload, node: null, scope };
     }
 
@@ -139,17 +137,7 @@ export class Uploads {
       chunks: { ...upload.chunks, [key]: { blobId: blob.id, size: bytes.length } },
       updated: this.d.now(),
     });
-    this.d.audit.record({
-      event: 'upload_chunk_added',
-      category: 'user',
-      subcategory: 'upload',
-      orgId: upload.orgId,
-      workspaceId: upload.workspaceId,
-      callingUserId: user.id,
-      objectId: id,
-      data: { order, size: bytes.length },
-    });
-    this.touchUpload(updated);
+    this.d.audit.record(AuditEvents.uploadChunkAdded(upload, user.id, id, { order, size: bytes.length }));
     return updated;
   }
 
@@ -158,37 +146,16 @@ export class Uploads {
     if (upload.status === 'ready') throw Errors.badRequest('No chunks were uploaded to this session.');
     assert(upload.status === 'uploading', () => Errors.conflict(`The upload session is already ${upload.status}.`));
     const updated = this.d.db.uploads.update(id, { status: 'assembling', updated: this.d.now() });
-    this.d.audit.record({
-      event: 'upload_session_completed',
-      category: 'user',
-      subcategory: 'upload',
-      orgId: upload.orgId,
-      workspaceId: upload.workspaceId,
-      callingUserId: user.id,
-      objectId: id,
-      data: { chunks: Object.keys(upload.chunks).length },
-    });
-    this.touchUpload(updated);
+    this.d.audit.record(AuditEvents.uploadSessionCompleted(upload, user.id, id, { chunks: Object.keys(upload.chunks).length }));
     this.d.jobs.after((alive) => this.assemble(id, alive));
     return updated;
   }
 
   private setUploadStatus(id: string, patch: Partial<Upload>): Upload {
     const updated = this.d.db.uploads.update(id, { ...patch, updated: this.d.now() });
-    this.touchUpload(updated);
     if (updated.status === 'assembly_failed' || updated.status === 'store_failed') {
-      this.d.audit.record({
-        event: 'upload_session_failed',
-        category: 'user',
-        subcategory: 'upload',
-        orgId: updated.orgId,
-        workspaceId: updated.workspaceId,
-        userId: updated.userId,
-        callingUserId: null,
-        objectId: id,
-        data: { status: updated.status, status_message: updated.error },
-      });
-    }
+      this.d.audit.record(AuditEvents.uploadSessionFailed(updated, updated.userId, id, { status: updated.status, status_message: updated.error }));
+    } else this.touchUpload(updated);
     return updated;
   }
 
@@ -269,7 +236,7 @@ export class Uploads {
   async uploadDetails(user: User, id: string, waitSeconds: number, signal: AbortSignal | undefined): Promise<Upload> {
     const upload = this.ownUpload(user, id);
     if (waitSeconds <= 0 || TERMINAL_UPLOAD.has(upload.status) || upload.status === 'ready' || upload.status === 'uploading') return upload;
-    await this.d.activity.wait(user.id, this.d.activity.cursor, waitSeconds * 1000, signal);
+    await this.d.activityHub.wait(user.id, this.d.activityHub.cursor, waitSeconds * 1000, signal);
     return this.ownUpload(user, id);
   }
 
@@ -278,17 +245,7 @@ export class Uploads {
     for (const c of Object.values(upload.chunks)) if (c.blobId) this.d.db.blobs.delete(c.blobId);
     if (upload.blobId) this.d.db.blobs.delete(upload.blobId);
     this.d.db.uploads.delete(id);
-    this.d.audit.record({
-      event: 'upload_session_deleted',
-      category: 'user',
-      subcategory: 'upload',
-      orgId: upload.orgId,
-      workspaceId: upload.workspaceId,
-      callingUserId: user.id,
-      objectId: id,
-      data: { status: upload.status },
-    });
-    this.touchUpload(upload);
+    this.d.audit.record(AuditEvents.uploadSessionDeleted(upload, user.id, id, { status: upload.status }));
   }
 
   /** After the state is replaced: sessions that were in flight resume where they stood. */

@@ -9,8 +9,9 @@ import { classifyDocument } from '../intelligence/engine/document-types.js';
 import { OpaqueType } from '../store/ids.js';
 import type { Blob, Org, StorageNode, User, Workspace } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
-import { touchNode, type NodeTree } from './nodes.js';
-import type { StorageDeps, StorageListener } from './service.js';
+import type { NodeTree } from './nodes.js';
+import type { StorageDeps, StorageSignals } from './service.js';
+import { AuditEvents } from '../events/catalogue.js';
 import type { StorageCredits } from './storage-credits.js';
 
 export interface Download {
@@ -29,10 +30,10 @@ export interface VersionInput {
 
 export class Versions {
   constructor(
-    private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit' | 'activity'>,
+    private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit'>,
     private readonly nodes: NodeTree,
     private readonly credits: StorageCredits,
-    private readonly listeners: readonly StorageListener[],
+    private readonly signals: StorageSignals,
   ) {}
 
   putBlob(bytes: Buffer): Blob {
@@ -86,18 +87,19 @@ export class Versions {
       });
     }
     this.credits.chargeStoredVersion(org, node, user.id);
-    this.d.audit.record({
-      event: 'workspace_storage_file_added',
-      category: 'workspace',
-      subcategory: 'storage',
-      orgId: org.id,
-      workspaceId: ws.id,
-      callingUserId: user.id,
-      objectId: node.id,
-      data: { name, type, size: node.size, version_id: node.versionId, parent_id: parentId, new_version: Boolean(existing), upload_id: input.uploadId ?? null },
-    });
-    touchNode(this.d.activity, node);
-    for (const l of this.listeners) l.versionStored?.(node, user);
+    // The event touches `storage:{id}` on the workspace (events/catalogue.ts).
+    this.d.audit.record(
+      AuditEvents.storageFileAdded({ orgId: org.id, workspaceId: ws.id }, user.id, node, {
+        name,
+        type,
+        size: node.size,
+        version_id: node.versionId,
+        parent_id: parentId,
+        new_version: Boolean(existing),
+        upload_id: input.uploadId ?? null,
+      }),
+    );
+    this.signals.versionStored.emit(node, user);
     return this.d.db.nodes.get(node.id)!;
   }
 

@@ -1,14 +1,19 @@
-import { Errors } from '../http/errors.js';
+import { Listeners, type Observable } from '../listeners.js';
 
 /**
  * The emulator's clock: real time plus an offset that the control plane can move forward.
  * Token expiry, billing periods, transfer-token lifetimes and event times all read `now()`, so a
  * test can advance 30 days in one call. It never moves backwards: a backwards jump would let
  * expired tokens live again and reorder the audit trail.
+ *
+ * A backwards move is a caller's mistake, refused with a RangeError: the routes that move the
+ * clock validate their input first and answer the API error naming the field.
  */
 export class Clock {
   private offsetMs = 0;
-  private readonly listeners = new Set<(now: number) => void>();
+  private readonly jumps = new Listeners<[now: number]>();
+  /** Every jump, so work scheduled on the emulator clock can run. */
+  readonly advanced: Observable<[now: number]> = this.jumps;
 
   constructor(private readonly realNow: () => number = Date.now) {}
 
@@ -22,16 +27,15 @@ export class Clock {
 
   /** Move forward by `seconds` (non-negative) and return the new time in ms. */
   advance(seconds: number): number {
-    if (!Number.isFinite(seconds) || seconds < 0) throw Errors.invalidField('seconds', 'The clock only moves forward: seconds must be 0 or more.', 'number');
+    if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError(`The clock only moves forward: cannot advance by ${seconds} s.`);
     this.offsetMs += Math.round(seconds * 1000);
     return this.notify();
   }
 
   /** Jump to an absolute time, which must not be earlier than now. */
   set(targetMs: number): number {
-    if (!Number.isFinite(targetMs)) throw Errors.invalidField('now', 'Expected an ISO 8601 time.', 'string');
     const current = this.now();
-    if (targetMs < current) throw Errors.invalidField('now', 'The clock only moves forward: the time given is earlier than the emulator clock.', 'string');
+    if (!Number.isFinite(targetMs) || targetMs < current) throw new RangeError(`The clock only moves forward: cannot set it to ${targetMs} (now ${current}).`);
     this.offsetMs += targetMs - current;
     return this.notify();
   }
@@ -45,15 +49,9 @@ export class Clock {
     if (Number.isFinite(offsetMs) && offsetMs > this.offsetMs) this.offsetMs = offsetMs;
   }
 
-  /** Called after every jump, so work scheduled on the emulator clock can run. */
-  onAdvance(listener: (now: number) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   private notify(): number {
     const now = this.now();
-    for (const l of this.listeners) l(now);
+    this.jumps.emit(now);
     return now;
   }
 }

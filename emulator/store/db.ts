@@ -1,5 +1,6 @@
 import { Table } from './table.js';
-import { EventTable } from '../events/event-table.js';
+import { EventTable } from './event-table.js';
+import { Listeners, type Observable } from '../listeners.js';
 import type {
   ApiKey,
   Blob,
@@ -33,23 +34,28 @@ export interface StateFile {
 
 /**
  * All of one emulator instance's records. Nothing here is module-level: two instances in one
- * process share nothing. `onChange` fires on every write so persistence can schedule a flush.
+ * process share nothing. `changed` fires on every write so persistence can schedule a flush.
+ *
+ * The store imports no area: the events table (events search's indexes over stored rows) is
+ * storage like the others and lives here too (store/event-table.ts).
  */
 export class Db {
-  private changeListener: () => void = () => {};
-  private readonly changed = () => this.changeListener();
+  private readonly changes = new Listeners<[]>();
+  /** Every write to any table. */
+  readonly changed: Observable<[]> = this.changes;
+  private readonly written = () => this.changes.emit();
 
-  readonly users = new Table<User>('users', { unique: { email: (u) => u.emailKey } }, this.changed);
-  readonly apiKeys = new Table<ApiKey>('apiKeys', { indexes: { user: (k) => k.userId }, unique: { hash: (k) => k.keyHash } }, this.changed);
-  readonly sessions = new Table<Session>('sessions', { indexes: { user: (s) => s.userId } }, this.changed);
-  readonly emailCodes = new Table<EmailCode>('emailCodes', {}, this.changed);
-  readonly mailbox = new Table<MailboxMessage>('mailbox', { indexes: { to: (m) => m.toKey } }, this.changed);
+  readonly users = new Table<User>('users', { unique: { email: (u) => u.emailKey } }, this.written);
+  readonly apiKeys = new Table<ApiKey>('apiKeys', { indexes: { user: (k) => k.userId }, unique: { hash: (k) => k.keyHash } }, this.written);
+  readonly sessions = new Table<Session>('sessions', { indexes: { user: (s) => s.userId } }, this.written);
+  readonly emailCodes = new Table<EmailCode>('emailCodes', {}, this.written);
+  readonly mailbox = new Table<MailboxMessage>('mailbox', { indexes: { to: (m) => m.toKey } }, this.written);
 
-  readonly orgs = new Table<Org>('orgs', { unique: { domain: (o) => (o.closed ? undefined : o.domain) } }, this.changed);
+  readonly orgs = new Table<Org>('orgs', { unique: { domain: (o) => (o.closed ? undefined : o.domain) } }, this.written);
   readonly orgMembers = new Table<OrgMember>(
     'orgMembers',
     { indexes: { org: (m) => m.orgId, user: (m) => m.userId, email: (m) => m.inviteEmail } },
-    this.changed,
+    this.written,
   );
   readonly workspaces = new Table<Workspace>(
     'workspaces',
@@ -58,28 +64,28 @@ export class Db {
       indexes: { org: (w) => w.orgId, live: (w) => (w.deleted ? undefined : w.orgId) },
       unique: { folder: (w) => (w.deleted ? undefined : `${w.orgId}/${w.folderName}`) },
     },
-    this.changed,
+    this.written,
   );
   readonly workspaceMembers = new Table<WorkspaceMember>(
     'workspaceMembers',
     { indexes: { workspace: (m) => m.workspaceId, user: (m) => m.userId, org: (m) => m.orgId, email: (m) => m.inviteEmail } },
-    this.changed,
+    this.written,
   );
-  readonly transferTokens = new Table<TransferToken>('transferTokens', { indexes: { org: (t) => t.orgId }, unique: { token: (t) => t.token } }, this.changed);
+  readonly transferTokens = new Table<TransferToken>('transferTokens', { indexes: { org: (t) => t.orgId }, unique: { token: (t) => t.token } }, this.written);
 
   readonly nodes = new Table<StorageNode>(
     'nodes',
     { indexes: { workspace: (n) => n.workspaceId, parent: (n) => `${n.workspaceId}/${n.parentId}`, org: (n) => n.orgId } },
-    this.changed,
+    this.written,
   );
-  readonly blobs = new Table<Blob>('blobs', {}, this.changed);
-  readonly uploads = new Table<Upload>('uploads', { indexes: { user: (u) => u.userId } }, this.changed);
-  readonly chats = new Table<Chat>('chats', { indexes: { workspace: (c) => c.workspaceId } }, this.changed);
-  readonly chatMessages = new Table<ChatMessage>('chatMessages', { indexes: { chat: (m) => m.chatId } }, this.changed);
+  readonly blobs = new Table<Blob>('blobs', {}, this.written);
+  readonly uploads = new Table<Upload>('uploads', { indexes: { user: (u) => u.userId } }, this.written);
+  readonly chats = new Table<Chat>('chats', { indexes: { workspace: (c) => c.workspaceId } }, this.written);
+  readonly chatMessages = new Table<ChatMessage>('chatMessages', { indexes: { chat: (m) => m.chatId } }, this.written);
 
-  /** Audit events, with the indexes the events search uses (see events/event-table.ts). */
-  readonly events = new EventTable(this.changed);
-  readonly ledger = new Table<LedgerEntry>('ledger', { indexes: { org: (e) => e.orgId } }, this.changed);
+  /** Audit events, with the indexes the events search uses (see store/event-table.ts). */
+  readonly events = new EventTable(this.written);
+  readonly ledger = new Table<LedgerEntry>('ledger', { indexes: { org: (e) => e.orgId } }, this.written);
 
   /** Every table, in the order they are saved and loaded. */
   get tables(): Table<{ id: string }>[] {
@@ -102,10 +108,6 @@ export class Db {
       this.events,
       this.ledger,
     ] as unknown as Table<{ id: string }>[];
-  }
-
-  onChange(listener: () => void): void {
-    this.changeListener = listener;
   }
 
   clear(): void {

@@ -282,3 +282,59 @@ export interface LedgerEntry {
   userId: string | null;
   created: number;
 }
+
+/** Every kind of record the store keeps. */
+export type StoredRecord =
+  | User
+  | ApiKey
+  | Session
+  | EmailCode
+  | MailboxMessage
+  | Org
+  | OrgMember
+  | Workspace
+  | WorkspaceMember
+  | TransferToken
+  | StorageNode
+  | Blob
+  | Upload
+  | Chat
+  | ChatMessage
+  | AuditEvent
+  | LedgerEntry;
+
+/** The names of a record's numeric fields, nested objects and arrays included. */
+type NumericKeys<T> = T extends readonly (infer U)[]
+  ? NumericKeys<U>
+  : T extends object
+    ? { [K in keyof T]-?: NonNullable<T[K]> extends number ? K : NumericKeys<NonNullable<T[K]>> }[keyof T]
+    : never;
+
+export type NumericField = NumericKeys<StoredRecord>;
+
+/**
+ * What each numeric field of the records holds: a time (epoch ms on the emulator clock) or a
+ * quantity. The type demands every numeric field of the model, and no other: a new one does not
+ * compile until it is classed here, so what reads times off the records (seed time shifting)
+ * cannot miss it.
+ */
+export const NUMERIC_FIELDS = {
+  created: 'time',
+  updated: 'time',
+  expires: 'time',
+  closed: 'time',
+  periodAnchor: 'time',
+  deleted: 'time',
+  claimed: 'time',
+  trashed: 'time',
+  attempts: 'quantity',
+  size: 'quantity',
+  pages: 'quantity',
+  page: 'quantity',
+  tokens: 'quantity',
+  credits: 'quantity',
+  units: 'quantity',
+} as const satisfies Record<NumericField, 'time' | 'quantity'>;
+
+/** The fields that hold times, read off NUMERIC_FIELDS. */
+export const TIME_FIELDS: readonly NumericField[] = (Object.keys(NUMERIC_FIELDS) as NumericField[]).filter((k) => NUMERIC_FIELDS[k] === 'time');

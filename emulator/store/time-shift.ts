@@ -1,4 +1,5 @@
 import type { StateFile } from './db.js';
+import { TIME_FIELDS } from './model.js';
 
 /**
  * Seeds are templates: a scenario made on one day should look current on the day it is loaded
@@ -6,7 +7,7 @@ import type { StateFile } from './db.js';
  * a state by the same amount, so the seed's `savedAt` becomes the load time and every interval
  * between records is kept.
  */
-const TIME_KEYS = new Set(['created', 'updated', 'expires', 'deleted', 'closed', 'claimed', 'periodAnchor', 'trashed', 'time', 'lastUsed', 'acknowledgedAt']);
+const TIME_KEYS: ReadonlySet<string> = new Set(TIME_FIELDS);
 
 /** Shift in place: the rows come straight from JSON.parse and nothing else holds them. */
 function shiftValue(value: unknown, delta: number): void {

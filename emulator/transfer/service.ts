@@ -1,5 +1,6 @@
 import { Errors, assert } from '../http/errors.js';
 import type { AuditLog } from '../events/audit.js';
+import { AuditEvents } from '../events/catalogue.js';
 import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { Org, TransferToken, User } from '../store/model.js';
@@ -53,14 +54,7 @@ export class TransferService {
       claimed: null,
       claimedBy: null,
     });
-    this.d.audit.record({
-      event: 'org_transfer_token_created',
-      category: 'org',
-      subcategory: 'transfer',
-      orgId: scope.org.id,
-      callingUserId: caller.id,
-      objectId: token.id,
-    });
+    this.d.audit.record(AuditEvents.orgTransferTokenCreated(caller, token));
     return token;
   }
 
@@ -68,14 +62,7 @@ export class TransferService {
     const token = this.d.db.transferTokens.get(tokenId.replace(/-/g, '').toLowerCase());
     if (!token || token.orgId !== scope.org.id) throw Errors.notFound('transfer token');
     this.d.db.transferTokens.delete(token.id);
-    this.d.audit.record({
-      event: 'org_transfer_token_deleted',
-      category: 'org',
-      subcategory: 'transfer',
-      orgId: scope.org.id,
-      callingUserId: caller.id,
-      objectId: token.id,
-    });
+    this.d.audit.record(AuditEvents.orgTransferTokenDeleted(caller, token));
   }
 
   /** A human claims an org with a token. */
@@ -91,7 +78,7 @@ export class TransferService {
     const previousOwner = this.d.orgs.ownerOf(org.id);
     assert(previousOwner !== caller.id, () => Errors.invalidField('token', 'You already own this organization.'));
 
-    this.d.members.setOrgOwner(org.id, caller.id, previousOwner);
+    this.d.members.setOrgOwner(org.id, caller.id);
     for (const ws of this.d.db.workspaces.find('org', org.id)) {
       if (!ws.deleted) this.d.members.setWorkspaceOwner(ws.id, org.id, caller.id);
     }
@@ -99,16 +86,7 @@ export class TransferService {
     this.d.db.transferTokens.update(token.id, { claimed: now, claimedBy: caller.id });
     // The other tokens of the org die with the claim.
     for (const t of this.tokensOf(org.id)) if (t.id !== token.id && this.isActive(t, now)) this.d.db.transferTokens.delete(t.id);
-    this.d.audit.record({
-      event: 'org_transfer_completed',
-      category: 'org',
-      subcategory: 'transfer',
-      orgId: org.id,
-      userId: caller.id,
-      callingUserId: caller.id,
-      objectId: org.id,
-      data: { previous_owner: previousOwner ?? null, plan: CLAIM_PLAN },
-    });
+    this.d.audit.record(AuditEvents.orgTransferCompleted(caller, org, previousOwner ?? null, CLAIM_PLAN));
     return claimed;
   }
 }

@@ -9,6 +9,8 @@ import { hashPassword, verifyPassword } from './passwords.js';
 import { JWT_LIFETIME_SECONDS, JwtSigner, looksLikeJwt, sha256Hex } from './tokens.js';
 import type { Mailer } from './mailer.js';
 import type { AuditLog } from '../events/audit.js';
+import { AuditEvents } from '../events/catalogue.js';
+import { Listeners, type Observable } from '../listeners.js';
 
 /** PARITY: CHOICE. Verification codes: 6 digits, valid 24 hours, 5 wrong tries before a new one is needed. */
 const EMAIL_CODE_DIGITS = 6;
@@ -28,11 +30,6 @@ export interface SignUpInput {
   accountType: AccountType;
 }
 
-export interface AuthListener {
-  /** A user's email became verified (pending invitations for that address become active). */
-  emailVerified?(user: User): void;
-}
-
 /**
  * Users, credentials and sessions: sign-up, sign-in, verification codes, API keys, and the
  * resolution of a bearer token to a caller.
@@ -41,7 +38,9 @@ export class UserService {
   private readonly jwt: JwtSigner;
   /** sign-in failures per email: timestamps in the window. Ephemeral by design. */
   private readonly signInFailures = new Map<string, number[]>();
-  private readonly listeners: AuthListener[] = [];
+  private readonly verified = new Listeners<[User]>();
+  /** A user's email became verified (pending invitations for that address become active). */
+  readonly emailVerified: Observable<[User]> = this.verified;
   /** API token -> key id, so a request does not pay for a SHA-256 (see `apiKeyFor`). */
   private readonly apiKeyIds = new Map<string, string>();
   private static readonly API_KEY_CACHE_MAX = 20_000;
@@ -55,10 +54,6 @@ export class UserService {
     jwtSecret: string,
   ) {
     this.jwt = new JwtSigner(jwtSecret);
-  }
-
-  addListener(l: AuthListener): void {
-    this.listeners.push(l);
   }
 
   async signUp(input: SignUpInput): Promise<User> {
@@ -80,23 +75,15 @@ export class UserService {
       created: now,
       updated: now,
     });
-    this.audit.record({
-      event: 'user_created',
-      category: 'user',
-      subcategory: 'lifecycle',
-      userId: user.id,
-      callingUserId: user.id,
-      objectId: user.id,
-      data: { account_type: user.accountType },
-    });
+    this.audit.record(AuditEvents.userCreated(user));
     return user;
   }
 
   /** Mark a user verified without a code (control-plane personas and fixtures). */
   markVerified(userId: string): User {
     const user = this.db.users.update(userId, { emailVerified: true, updated: this.clock.now() });
-    this.audit.record({ event: 'user_email_verified', category: 'user', subcategory: 'authentication', userId, callingUserId: userId, objectId: userId });
-    for (const l of this.listeners) l.emailVerified?.(user);
+    this.audit.record(AuditEvents.userEmailVerified(userId));
+    this.verified.emit(user);
     return user;
   }
 
@@ -134,14 +121,7 @@ export class UserService {
   signOut(caller: Caller): void {
     if (caller.credential.kind === 'jwt') {
       this.db.sessions.update(caller.credential.sessionId, { revoked: true });
-      this.audit.record({
-        event: 'user_signed_out',
-        category: 'user',
-        subcategory: 'authentication',
-        userId: caller.user.id,
-        callingUserId: caller.user.id,
-        objectId: caller.user.id,
-      });
+      this.audit.record(AuditEvents.userSignedOut(caller.user.id));
     }
   }
 
@@ -241,15 +221,7 @@ export class UserService {
       expires: this.parseExpiry(input.expires),
       created: this.clock.now(),
     });
-    this.audit.record({
-      event: 'api_key_created',
-      category: 'user',
-      subcategory: 'security',
-      userId: user.id,
-      callingUserId: user.id,
-      objectId: key.id,
-      data: { memo: key.memo },
-    });
+    this.audit.record(AuditEvents.apiKeyCreated(user, key));
     return { key, secret };
   }
 
@@ -265,15 +237,7 @@ export class UserService {
     if (input.agentName !== undefined) patch.agentName = input.agentName;
     if (input.expires !== undefined) patch.expires = input.expires === '' ? null : this.parseExpiry(input.expires);
     const updated = this.db.apiKeys.update(key.id, patch);
-    this.audit.record({
-      event: 'api_key_updated',
-      category: 'user',
-      subcategory: 'security',
-      userId: user.id,
-      callingUserId: user.id,
-      objectId: key.id,
-      data: { fields: Object.keys(patch) },
-    });
+    this.audit.record(AuditEvents.apiKeyUpdated(user, key, Object.keys(patch)));
     return updated;
   }
 
@@ -290,7 +254,7 @@ export class UserService {
   revokeApiKey(user: User, keyId: string): void {
     const key = this.ownKey(user, keyId);
     this.db.apiKeys.delete(key.id);
-    this.audit.record({ event: 'api_key_deleted', category: 'user', subcategory: 'security', userId: user.id, callingUserId: user.id, objectId: key.id });
+    this.audit.record(AuditEvents.apiKeyDeleted(user, key));
   }
 
   private parseExpiry(expires: string | undefined): number | null {

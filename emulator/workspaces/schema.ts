@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formBool, lazy, text } from '../http/schema.js';
 import { WORKSPACE_PERM_JOIN, WORKSPACE_PERM_MEMBER_MANAGE } from '../tenancy/permissions.js';
+import type { CamelKeys } from '../camel-case.js';
 
 /** PARITY: CHOICE. The live API calls folder_name a URL-safe slug; the exact rule is the project's. */
 export const FOLDER_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -22,7 +23,16 @@ export const workspaceCreateBody = lazy(() =>
   }),
 );
 
-export const WORKSPACE_EXTRA_FIELDS = ['accent_color', 'background_color1', 'background_color2', 'owner_defined'] as const;
+/** Fields the emulator stores as given but does not interpret (branding). */
+function workspaceExtraShape() {
+  const stored = () => z.string().max(2000).optional();
+  return { accent_color: stored(), background_color1: stored(), background_color2: stored(), owner_defined: stored() };
+}
+
+export type WorkspaceExtraField = keyof ReturnType<typeof workspaceExtraShape>;
+
+/** The stored-as-given fields, read off their schema. */
+export const WORKSPACE_EXTRA_FIELDS = Object.keys(workspaceExtraShape()) as WorkspaceExtraField[];
 
 export const workspaceUpdateBody = lazy(() =>
   z.object({
@@ -32,11 +42,12 @@ export const workspaceUpdateBody = lazy(() =>
     perm_member_manage: z.enum(WORKSPACE_PERM_MEMBER_MANAGE).optional(),
     intelligence: formBool().optional(),
     description: z.union([z.literal('null'), text({ max: 1000 })]).optional(),
-    accent_color: z.string().max(2000).optional(),
-    background_color1: z.string().max(2000).optional(),
-    background_color2: z.string().max(2000).optional(),
-    owner_defined: z.string().max(2000).optional(),
+    ...workspaceExtraShape(),
   }),
 );
+
+/** What the create and update routes hand the service: their schemas' output. */
+export type WorkspaceCreateInput = CamelKeys<z.output<ReturnType<typeof workspaceCreateBody>>>;
+export type WorkspaceUpdateInput = z.output<ReturnType<typeof workspaceUpdateBody>>;
 
 export const workspaceDeleteQuery = lazy(() => z.object({ confirm: text({ min: 1, max: 100 }) }));

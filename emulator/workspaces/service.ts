@@ -1,5 +1,7 @@
 import { Errors, assert } from '../http/errors.js';
 import type { AuditLog } from '../events/audit.js';
+import { AuditEvents } from '../events/catalogue.js';
+import { Listeners, type Observable } from '../listeners.js';
 import type { PlanCatalog } from '../billing/plans.js';
 import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
@@ -7,7 +9,7 @@ import type { Org, User, Workspace } from '../store/model.js';
 import { type Access, type OrgScope, type WorkspaceScope } from '../tenancy/access.js';
 import { workspaceMemberRow } from '../members/rows.js';
 import { mayJoin } from '../tenancy/permissions.js';
-import { WORKSPACE_EXTRA_FIELDS } from './schema.js';
+import { WORKSPACE_EXTRA_FIELDS, type WorkspaceCreateInput, type WorkspaceUpdateInput } from './schema.js';
 
 export interface WorkspaceDeps {
   db: Db;
@@ -18,26 +20,12 @@ export interface WorkspaceDeps {
   plans: PlanCatalog;
 }
 
-export interface CreateWorkspaceInput {
-  folderName: string;
-  name: string;
-  permJoin: string;
-  permMemberManage: string;
-  intelligence: boolean;
-  description?: string | undefined;
-}
-
-/** Hears a workspace's intelligence setting change (the intelligence area flushes or re-ingests). */
-export type IntelligenceListener = (workspace: Workspace, enabled: boolean, user: User) => void;
-
 export class WorkspaceService {
-  private readonly intelligenceListeners: IntelligenceListener[] = [];
+  private readonly toggles = new Listeners<[workspace: Workspace, enabled: boolean, user: User]>();
+  /** A workspace's intelligence setting changed (the intelligence area flushes or re-ingests). */
+  readonly intelligenceToggled: Observable<[workspace: Workspace, enabled: boolean, user: User]> = this.toggles;
 
   constructor(private readonly d: WorkspaceDeps) {}
-
-  onIntelligenceChange(l: IntelligenceListener): void {
-    this.intelligenceListeners.push(l);
-  }
 
   /** Live (not deleted) workspaces of an org. */
   ofOrg(orgId: string): Workspace[] {
@@ -64,7 +52,7 @@ export class WorkspaceService {
     if (owner && owner.id !== except) throw Errors.conflict(`The folder name "${folderName}" is already used by another workspace of this organization.`);
   }
 
-  create(user: User, scope: OrgScope, input: CreateWorkspaceInput): Workspace {
+  create(user: User, scope: OrgScope, input: WorkspaceCreateInput): Workspace {
     const { org } = scope;
     const plan = this.d.plans.require(org.plan);
     // PARITY: creating more workspaces than the plan allows -> 402/1685 naming the limit.
@@ -81,7 +69,7 @@ export class WorkspaceService {
       description: input.description ?? null,
       permJoin: input.permJoin,
       permMemberManage: input.permMemberManage,
-      intelligence: input.intelligence,
+      intelligence: input.intelligence ?? false,
       archived: false,
       createdBy: user.id,
       created: now,
@@ -90,20 +78,11 @@ export class WorkspaceService {
       extra: {},
     });
     this.d.db.workspaceMembers.insert(workspaceMemberRow(ws.id, org.id, { userId: user.id, role: 'owner', now }));
-    this.d.audit.record({
-      event: 'workspace_created',
-      category: 'workspace',
-      subcategory: 'lifecycle',
-      orgId: org.id,
-      workspaceId: ws.id,
-      callingUserId: user.id,
-      objectId: ws.id,
-      data: { folder_name: ws.folderName, name: ws.name, intelligence: ws.intelligence },
-    });
+    this.d.audit.record(AuditEvents.workspaceCreated(user, ws));
     return ws;
   }
 
-  update(user: User, scope: WorkspaceScope, input: Record<string, string | boolean | undefined>): Workspace {
+  update(user: User, scope: WorkspaceScope, input: WorkspaceUpdateInput): Workspace {
     const { workspace: ws, org } = scope;
     const patch: Partial<Workspace> = {};
     if (typeof input.folder_name === 'string' && input.folder_name !== ws.folderName) {
@@ -130,17 +109,8 @@ export class WorkspaceService {
     }
     if (changed.length === 0) throw Errors.badRequest('Nothing to update: send at least one field.');
     const updated = this.d.db.workspaces.update(ws.id, { ...patch, extra, updated: this.d.now() });
-    this.d.audit.record({
-      event: 'workspace_updated',
-      category: 'workspace',
-      subcategory: 'settings',
-      orgId: org.id,
-      workspaceId: ws.id,
-      callingUserId: user.id,
-      objectId: ws.id,
-      data: { fields: changed, ...(toggled ? { intelligence: updated.intelligence } : {}) },
-    });
-    if (toggled) for (const l of this.intelligenceListeners) l(updated, updated.intelligence, user);
+    this.d.audit.record(AuditEvents.workspaceUpdated(user, updated, changed, toggled ? updated.intelligence : undefined));
+    if (toggled) this.toggles.emit(updated, updated.intelligence, user);
     return updated;
   }
 
@@ -149,31 +119,14 @@ export class WorkspaceService {
     if (confirm !== ws.folderName && confirm !== ws.id) throw Errors.invalidField('confirm', "confirm must equal the workspace's folder_name or id.");
     const now = this.d.now();
     this.d.db.workspaces.update(ws.id, { deleted: now, updated: now });
-    this.d.audit.record({
-      event: 'workspace_deleted',
-      category: 'workspace',
-      subcategory: 'lifecycle',
-      orgId: ws.orgId,
-      workspaceId: ws.id,
-      callingUserId: user.id,
-      objectId: ws.id,
-      data: { folder_name: ws.folderName },
-    });
+    this.d.audit.record(AuditEvents.workspaceDeleted(user, ws));
   }
 
   setArchived(user: User, scope: WorkspaceScope, archived: boolean): Workspace {
     const { workspace: ws } = scope;
     assert(ws.archived !== archived, () => Errors.conflict(archived ? 'The workspace is already archived.' : 'The workspace is not archived.'));
     const updated = this.d.db.workspaces.update(ws.id, { archived, updated: this.d.now() });
-    this.d.audit.record({
-      event: archived ? 'workspace_archived' : 'workspace_unarchived',
-      category: 'workspace',
-      subcategory: 'lifecycle',
-      orgId: ws.orgId,
-      workspaceId: ws.id,
-      callingUserId: user.id,
-      objectId: ws.id,
-    });
+    this.d.audit.record(archived ? AuditEvents.workspaceArchived(user, ws) : AuditEvents.workspaceUnarchived(user, ws));
     return updated;
   }
 

@@ -12,9 +12,11 @@
 import { Emulator } from '../../emulator/emulator.js';
 import { loadConfig } from '../../emulator/config.js';
 import { eventJson } from '../../emulator/events/format.js';
-import type { EventQuery } from '../../emulator/events/event-table.js';
+import type { EventQuery } from '../../emulator/store/event-table.js';
 import { summarize } from './stats.js';
 import { mulberry32 } from '../../emulator/store/random.js';
+import { AuditEvents, type CataloguedEvent } from '../../emulator/events/catalogue.js';
+import type { Org, OrgMember, StorageNode, User, Workspace, WorkspaceMember } from '../../emulator/store/model.js';
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const QUERIES = Number(process.argv[3] ?? 2_000);
@@ -22,15 +24,33 @@ const ORGS = 10_000;
 const WORKSPACES_PER_ORG = 10;
 const USERS = 20_000;
 
-const KINDS: [event: string, category: string, subcategory: string, onWorkspace: boolean][] = [
-  ['workspace_storage_file_added', 'workspace', 'storage', true],
-  ['workspace_storage_file_deleted', 'workspace', 'storage', true],
-  ['added_member_to_workspace', 'workspace', 'members', true],
-  ['workspace_updated', 'workspace', 'settings', true],
-  ['ai_chat_new_message', 'ai', 'ai', true],
-  ['org_updated', 'org', 'settings', false],
-  ['added_member_to_org', 'org', 'members', false],
-  ['credits_threshold_reached', 'billing', 'billing', false],
+/** One synthetic event: where it happened, who caused it, what it is about. */
+interface Synthetic {
+  orgId: string;
+  /** set for the kinds recorded on a workspace */
+  workspaceId: string | null;
+  userId: string;
+  callingUserId: string;
+  objectId: string;
+  data: Record<string, unknown>;
+}
+
+const at = (s: Synthetic) => ({ orgId: s.orgId, workspaceId: s.workspaceId! });
+
+// The mix the benchmark records, built by the event catalogue like every recorded event (the
+// model objects carry only what the constructors read).
+const KINDS: [build: (s: Synthetic) => CataloguedEvent, onWorkspace: boolean][] = [
+  [(s) => AuditEvents.storageFileAdded(at(s), s.callingUserId, { id: s.objectId } as StorageNode, s.data), true],
+  [
+    (s) => AuditEvents.storageRemoved('workspace_storage_file_deleted', at(s), s.callingUserId, { id: s.objectId, name: 'n', type: 'file' } as StorageNode, 1),
+    true,
+  ],
+  [(s) => AuditEvents.addedMemberToWorkspace({ ...at(s), userId: s.userId, status: 'active' } as WorkspaceMember, s.callingUserId, s.data), true],
+  [(s) => AuditEvents.workspaceUpdated({ id: s.callingUserId } as User, { id: s.workspaceId!, orgId: s.orgId } as Workspace, ['name']), true],
+  [(s) => AuditEvents.aiChatNewMessage(at(s), s.callingUserId, s.objectId, s.data), true],
+  [(s) => AuditEvents.orgUpdated({ id: s.callingUserId } as User, { id: s.orgId } as Org, ['name']), false],
+  [(s) => AuditEvents.addedMemberToOrg({ orgId: s.orgId, userId: s.userId, status: 'active' } as OrgMember, s.callingUserId, s.data), false],
+  [(s) => AuditEvents.creditsThresholdReached({ id: s.orgId } as Org, s.data), false],
 ];
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -57,19 +77,18 @@ function main(): void {
     if (i % 1000 === 999) emu.clock.advance((30 * 86_400) / (EVENTS / 1000));
     // Half of the events go to the hot org, the rest spread over every org.
     const o = rnd() < 0.5 ? 0 : Math.floor(rnd() * ORGS);
-    const [event, category, subcategory, onWorkspace] = pick(KINDS);
+    const [build, onWorkspace] = pick(KINDS);
     const user = pick(userIds);
-    emu.audit.record({
-      event,
-      category,
-      subcategory,
-      orgId: orgIds[o],
-      workspaceId: onWorkspace ? pick(workspaceIds[o]!) : null,
-      userId: user,
-      callingUserId: rnd() < 0.8 ? user : pick(userIds),
-      objectId: onWorkspace ? emu.ids.opaqueId('2') : orgIds[o],
-      data: { name: `thing ${i}` },
-    });
+    emu.audit.record(
+      build({
+        orgId: orgIds[o]!,
+        workspaceId: onWorkspace ? pick(workspaceIds[o]!) : null,
+        userId: user,
+        callingUserId: rnd() < 0.8 ? user : pick(userIds),
+        objectId: onWorkspace ? emu.ids.opaqueId('2') : orgIds[o]!,
+        data: { name: `thing ${i}` },
+      }),
+    );
   }
   const recordMs = performance.now() - t0;
   const after = heapUsed();

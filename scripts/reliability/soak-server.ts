@@ -58,7 +58,7 @@ process.on('message', (m: Message) => {
         heapUsed: u.heapUsed,
         external: u.external,
         arrayBuffers: u.arrayBuffers,
-        waiting: running.emulator.activity.waiting,
+        waiting: running.emulator.activityHub.waiting,
         events: running.emulator.db.events.size,
       }),
     );

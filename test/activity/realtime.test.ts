@@ -99,7 +99,7 @@ describe('activity long-poll', () => {
     expect(typeof cursor).toBe('string');
     // Held for up to 30 s; the test's own timeout is 5 s, so only the change can end it.
     const polling = call('GET', `/current/activity/poll/${workspaceId}/?wait=30&lastactivity=${cursor}`, owner.jwt);
-    await vi.waitFor(() => expect(emu.emulator.activity.waiting).toBe(1));
+    await vi.waitFor(() => expect(emu.emulator.activityHub.waiting).toBe(1));
     await call('POST', `/current/workspace/${workspaceId}/update/`, owner.apiKey, { name: 'Renamed' });
     const answer = await polling;
     expect(answer.body.activity).toEqual(['settings']);
@@ -114,10 +114,10 @@ describe('activity long-poll', () => {
     const { orgId } = await tenant(owner);
     const controller = new AbortController();
     const polling = call('GET', `/current/activity/poll/${orgId}/?wait=95`, owner.apiKey, undefined, controller.signal).catch((e: Error) => e);
-    await vi.waitFor(() => expect(emu.emulator.activity.waiting).toBe(1));
+    await vi.waitFor(() => expect(emu.emulator.activityHub.waiting).toBe(1));
     controller.abort();
     expect(await polling).toBeInstanceOf(Error);
-    await vi.waitFor(() => expect(emu.emulator.activity.waiting).toBe(0));
+    await vi.waitFor(() => expect(emu.emulator.activityHub.waiting).toBe(0));
   });
 
   it('watches only what the caller may see', async () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../emulator/http/errors.js';
 import { FixedWindowLimiter, MultiWindowLimiter } from '../../emulator/http/rate-limit.js';
 import { Clock } from '../../emulator/store/clock.js';
 import { IdGenerator, isOpaqueId, isProfileId, normalizeOpaqueId } from '../../emulator/store/ids.js';
@@ -10,14 +9,14 @@ describe('Clock', () => {
     let real = 1_000_000;
     const clock = new Clock(() => real);
     const seen: number[] = [];
-    clock.onAdvance((n) => seen.push(n));
+    clock.advanced.on((n) => seen.push(n));
     expect(clock.advance(10)).toBe(1_010_000);
     real += 5;
     expect(clock.now()).toBe(1_010_005);
     clock.set(2_000_000);
     expect(clock.now()).toBe(2_000_000);
-    expect(() => clock.set(1_999_999)).toThrow(ApiError);
-    expect(() => clock.advance(-1)).toThrow(ApiError);
+    expect(() => clock.set(1_999_999)).toThrow(RangeError);
+    expect(() => clock.advance(-1)).toThrow(RangeError);
     expect(seen).toEqual([1_010_000, 2_000_000]);
     const offset = clock.offset;
     const restored = new Clock(() => real);

@@ -10,7 +10,7 @@ describe('ingestion', () => {
     const emu = await storageEmulator();
     const { user, org, ws } = await emu.tenant();
     const seen: string[] = [];
-    const stop = emu.emulator.activity.subscribe((entity, entry) => {
+    const stop = emu.emulator.activityHub.touched.on((entity, entry) => {
       if (entity === ws.id && entry.key.startsWith('ai_state:')) seen.push(emu.emulator.db.nodes.get(entry.key.slice(9))!.ai.state);
     });
     const id = await emu.upload(user.token, ws.id, 'overview.pdf', fixture('three-page.pdf'));

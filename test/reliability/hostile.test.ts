@@ -284,7 +284,7 @@ describe('hostile input on every route', async () => {
 
   const baseline = h.emulator.exportState();
   let changes = 0;
-  h.emulator.onChange(() => changes++);
+  h.emulator.changed.on(() => changes++);
   const protoKeys = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
 
   /** Values that make a valid request, by field or parameter name (undefined: left out unless targeted). */

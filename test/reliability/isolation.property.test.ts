@@ -348,7 +348,7 @@ class Run {
     readonly stats: Record<string, number>,
   ) {
     this.rules = new Rules(m);
-    h.emulator.audit.onEvent((e) => {
+    h.emulator.audit.recorded.on((e) => {
       m.secrets.set(e.id, { kind: 'event', org: e.orgId, ws: e.workspaceId, user: e.userId });
     });
   }

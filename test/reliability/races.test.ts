@@ -501,7 +501,7 @@ describe('checks are made again after every await', async () => {
     const ws = await workspace('gap-poll');
     const first = await h.ok('GET', `/current/activity/poll/${ws.id}/`, guest.token);
     const polling = h.call('GET', `/current/activity/poll/${ws.id}/?wait=95&lastactivity=${first.lastactivity as string}`, guest.token);
-    await until(() => h.emulator.activity.waiting === 1, 'the long-poll is waiting');
+    await until(() => h.emulator.activityHub.waiting === 1, 'the long-poll is waiting');
     await h.ok('DELETE', `/current/workspace/${ws.id}/members/${guest.id}/`, owner.token);
     const a = await polling;
     gaps.longPollMemberRemoved = `${a.status}`;

@@ -120,7 +120,7 @@ describe('chunked upload sessions', () => {
     expect(await details()).toMatchObject({ status: 'ready', chunks: {}, new_file_id: null });
 
     const seen: string[] = [];
-    const stop = emu.emulator.activity.subscribe((entity, entry) => {
+    const stop = emu.emulator.activityHub.touched.on((entity, entry) => {
       if (entity !== user.id || entry.key !== `upload:${id}`) return;
       // The audit feed touches the same key as the service for chunks and complete: count changes.
       const status = emu.emulator.db.uploads.get(id)!.status;
@@ -157,12 +157,12 @@ describe('chunked upload sessions', () => {
     await emu.ok('POST', `/current/upload/${id}/complete/`, user.token);
     const held = emu.call('GET', `/current/upload/${id}/details/?wait=60`, user.token);
     // Wait for the request to be parked on the activity hub (a condition, not a fixed sleep).
-    for (let i = 0; i < 10_000 && emu.emulator.activity.waiting === 0; i++) await new Promise((r) => setImmediate(r));
-    expect(emu.emulator.activity.waiting).toBe(1);
+    for (let i = 0; i < 10_000 && emu.emulator.activityHub.waiting === 0; i++) await new Promise((r) => setImmediate(r));
+    expect(emu.emulator.activityHub.waiting).toBe(1);
     await emu.settle();
     const answer = await held;
     expect((answer.body.session as { status: string }).status).not.toBe('assembling');
-    expect(emu.emulator.activity.waiting).toBe(0);
+    expect(emu.emulator.activityHub.waiting).toBe(0);
   });
 
   it('ends in assembly_failed when a chunk is missing or the bytes fall short, with status_message', async () => {

@@ -26,8 +26,8 @@
  * lists are arrays that double from two; long ones are Uint32Arrays. A workspace event sits in 11
  * lists.
  */
-import { Table } from '../store/table.js';
-import type { AuditEvent } from '../store/model.js';
+import { Table } from './table.js';
+import type { AuditEvent } from './model.js';
 
 const SMALL_LIST_MAX = 256;
 /** Shared by views and copies before their own storage is set (never written: capacity 0). */

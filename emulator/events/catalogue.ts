@@ -1,0 +1,309 @@
+/**
+ * The catalogue of every audit event the emulator records. Each event name is filed under one
+ * category and subcategory (membership events under two: an invitation while the row is pending)
+ * and names the activity rule it touches. Areas build events only through the named constructors
+ * of `AuditEvents`, so a category or subcategory is never a free string at a call site, and
+ * `AuditLog.record` accepts nothing else: a hand-built object lacks the catalogue's brand (a type
+ * error), and `checkCatalogued` refuses at run time an event name or filing the catalogue lacks.
+ *
+ * PARITY: event names, categories and subcategories follow the live audit trail as the API notes
+ * ("Events and activity") and the official client (src/api/event.rs filters) describe it; names the
+ * sources do not list are CHOICE, in the live naming pattern.
+ */
+import { ActivityRules, type ActivityRule, type ActivityTouch } from '../activity/keys.js';
+import type { ApiKey, AuditEvent, Invite, Org, OrgMember, StorageNode, TransferToken, User, Workspace, WorkspaceMember } from '../store/model.js';
+
+export type AuditCategory = 'user' | 'org' | 'workspace' | 'invitation' | 'billing' | 'ai';
+export type AuditSubcategory =
+  'lifecycle' | 'authentication' | 'security' | 'settings' | 'members' | 'invitations' | 'transfer' | 'billing' | 'storage' | 'upload' | 'ai';
+
+interface Filing {
+  readonly category: AuditCategory;
+  readonly subcategory: AuditSubcategory;
+}
+
+interface CatalogueEntry {
+  /** the first filing is the event's own; a second is for the pending-invitation form */
+  readonly filings: readonly Filing[];
+  readonly touches: ActivityRule;
+}
+
+const filed = <C extends AuditCategory, S extends AuditSubcategory>(category: C, subcategory: S) => ({ category, subcategory }) as const;
+const INVITATION = filed('invitation', 'invitations');
+
+const CATALOGUE = {
+  // users
+  user_created: { filings: [filed('user', 'lifecycle')], touches: ActivityRules.user },
+  user_email_verified: { filings: [filed('user', 'authentication')], touches: ActivityRules.user },
+  user_signed_out: { filings: [filed('user', 'authentication')], touches: ActivityRules.user },
+  api_key_created: { filings: [filed('user', 'security')], touches: ActivityRules.user },
+  api_key_updated: { filings: [filed('user', 'security')], touches: ActivityRules.user },
+  api_key_deleted: { filings: [filed('user', 'security')], touches: ActivityRules.user },
+  // orgs
+  org_created: { filings: [filed('org', 'lifecycle')], touches: ActivityRules.orgLifecycle },
+  org_updated: { filings: [filed('org', 'settings')], touches: ActivityRules.settings },
+  org_closed: { filings: [filed('org', 'lifecycle')], touches: ActivityRules.orgLifecycle },
+  // workspaces
+  workspace_created: { filings: [filed('workspace', 'lifecycle')], touches: ActivityRules.workspaceLifecycle },
+  workspace_updated: { filings: [filed('workspace', 'settings')], touches: ActivityRules.settings },
+  workspace_archived: { filings: [filed('workspace', 'lifecycle')], touches: ActivityRules.workspaceLifecycle },
+  workspace_unarchived: { filings: [filed('workspace', 'lifecycle')], touches: ActivityRules.workspaceLifecycle },
+  workspace_deleted: { filings: [filed('workspace', 'lifecycle')], touches: ActivityRules.workspaceLifecycle },
+  // members and invitations (a pending row is an invitation)
+  added_member_to_org: { filings: [filed('org', 'members'), INVITATION], touches: ActivityRules.members },
+  removed_member_from_org: { filings: [filed('org', 'members'), INVITATION], touches: ActivityRules.members },
+  org_ownership_transferred: { filings: [filed('org', 'members')], touches: ActivityRules.members },
+  added_member_to_workspace: { filings: [filed('workspace', 'members'), INVITATION], touches: ActivityRules.members },
+  removed_member_from_workspace: { filings: [filed('workspace', 'members'), INVITATION], touches: ActivityRules.members },
+  workspace_ownership_transferred: { filings: [filed('workspace', 'members')], touches: ActivityRules.members },
+  membership_updated: { filings: [filed('org', 'members'), filed('workspace', 'members'), INVITATION], touches: ActivityRules.members },
+  invitation_accepted: { filings: [INVITATION], touches: ActivityRules.members },
+  // ownership transfer (agent -> human)
+  org_transfer_token_created: { filings: [filed('org', 'transfer')], touches: ActivityRules.transfer },
+  org_transfer_token_deleted: { filings: [filed('org', 'transfer')], touches: ActivityRules.transfer },
+  org_transfer_completed: { filings: [filed('org', 'transfer')], touches: ActivityRules.transferCompleted },
+  // billing
+  subscription_created: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing },
+  credits_threshold_reached: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing },
+  // storage
+  workspace_storage_file_added: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_folder_created: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_file_deleted: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_folder_deleted: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_file_purged: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  // uploads
+  upload_session_created: { filings: [filed('user', 'upload')], touches: ActivityRules.upload },
+  upload_chunk_added: { filings: [filed('user', 'upload')], touches: ActivityRules.upload },
+  upload_session_completed: { filings: [filed('user', 'upload')], touches: ActivityRules.upload },
+  upload_session_failed: { filings: [filed('user', 'upload')], touches: ActivityRules.upload },
+  upload_session_deleted: { filings: [filed('user', 'upload')], touches: ActivityRules.upload },
+  // intelligence
+  ai_file_ingested: { filings: [filed('ai', 'ai')], touches: ActivityRules.ai },
+  ai_file_ingestion_failed: { filings: [filed('ai', 'ai')], touches: ActivityRules.ai },
+  ai_chat_created: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat },
+  ai_chat_new_message: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat },
+  ai_chat_deleted: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type AuditEventName = keyof typeof CATALOGUE;
+type FilingOf<N extends AuditEventName> = (typeof CATALOGUE)[N]['filings'][number];
+
+/** Who and what an event is about; the catalogue adds the name and the filing. */
+export interface AuditFields {
+  orgId?: string | null;
+  workspaceId?: string | null;
+  shareId?: string | null;
+  /** the user the event is about (defaults to the calling user) */
+  userId?: string | null;
+  callingUserId: string | null;
+  objectId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Only this module builds events: the brand is a symbol no other module can name. */
+declare const catalogued: unique symbol;
+
+/** An event built by the catalogue, the only thing `AuditLog.record` accepts. */
+export interface CataloguedEvent extends AuditFields {
+  readonly event: AuditEventName;
+  readonly category: AuditCategory;
+  readonly subcategory: AuditSubcategory;
+  readonly [catalogued]: true;
+}
+
+function build<N extends AuditEventName>(event: N, filing: FilingOf<N>, fields: AuditFields): CataloguedEvent {
+  return { event, category: filing.category, subcategory: filing.subcategory, ...fields } as CataloguedEvent;
+}
+
+/** An event with its one (first) filing. */
+function own<N extends AuditEventName>(event: N, fields: AuditFields): CataloguedEvent {
+  return build(event, CATALOGUE[event].filings[0] as FilingOf<N>, fields);
+}
+
+/** Every catalogued event name (tests, documentation). */
+export const AUDIT_EVENT_NAMES = Object.keys(CATALOGUE) as AuditEventName[];
+
+const entryOf = (event: string): CatalogueEntry | undefined => (Object.hasOwn(CATALOGUE, event) ? CATALOGUE[event as AuditEventName] : undefined);
+
+/**
+ * The run-time half of the guarantee: an event whose name is not catalogued, or filed where the
+ * catalogue does not file it, is a programming error (thrown, so the request that tried it fails
+ * loudly and the test that ran it goes red).
+ */
+export function checkCatalogued(e: { event: string; category: string; subcategory: string }): void {
+  const entry = entryOf(e.event);
+  if (!entry) throw new Error(`audit event ${JSON.stringify(e.event)} is not in the event catalogue (events/catalogue.ts)`);
+  if (!entry.filings.some((f) => f.category === e.category && f.subcategory === e.subcategory)) {
+    throw new Error(`audit event ${e.event} filed under ${e.category}/${e.subcategory}, which the event catalogue does not list for it`);
+  }
+}
+
+/** The activity keys a stored event touches: its catalogue entry's rule. */
+export function activityTouches(e: AuditEvent): ActivityTouch[] {
+  return entryOf(e.event)?.touches(e) ?? [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The named constructors
+
+/** Where a workspace-level event happened. */
+export interface WorkspacePlace {
+  orgId: string;
+  workspaceId: string;
+}
+
+type MemberRow = OrgMember | WorkspaceMember;
+
+/** A membership event about a row: a pending row files it as an invitation. */
+function aboutMember<N extends AuditEventName>(
+  event: N,
+  active: FilingOf<N>,
+  row: MemberRow,
+  callingUserId: string,
+  data?: Record<string, unknown>,
+  objectId?: string,
+) {
+  const workspaceId = 'workspaceId' in row ? row.workspaceId : null;
+  return build(event, (row.status === 'pending' ? INVITATION : active) as FilingOf<N>, {
+    orgId: row.orgId,
+    workspaceId,
+    userId: row.userId,
+    callingUserId,
+    objectId: objectId ?? row.userId ?? row.invite?.id ?? null,
+    ...(data ? { data } : {}),
+  });
+}
+
+const ORG_MEMBERS = filed('org', 'members');
+const WORKSPACE_MEMBERS = filed('workspace', 'members');
+
+export const AuditEvents = {
+  // users
+  userCreated: (user: User) => own('user_created', { userId: user.id, callingUserId: user.id, objectId: user.id, data: { account_type: user.accountType } }),
+  userEmailVerified: (userId: string) => own('user_email_verified', { userId, callingUserId: userId, objectId: userId }),
+  userSignedOut: (userId: string) => own('user_signed_out', { userId, callingUserId: userId, objectId: userId }),
+  apiKeyCreated: (user: User, key: ApiKey) => own('api_key_created', { userId: user.id, callingUserId: user.id, objectId: key.id, data: { memo: key.memo } }),
+  apiKeyUpdated: (user: User, key: ApiKey, fields: string[]) =>
+    own('api_key_updated', { userId: user.id, callingUserId: user.id, objectId: key.id, data: { fields } }),
+  apiKeyDeleted: (user: User, key: ApiKey) => own('api_key_deleted', { userId: user.id, callingUserId: user.id, objectId: key.id }),
+
+  // orgs
+  orgCreated: (caller: User, org: Org) =>
+    own('org_created', { orgId: org.id, callingUserId: caller.id, objectId: org.id, data: { domain: org.domain, name: org.name, plan: org.plan } }),
+  orgUpdated: (caller: User, org: Org, fields: string[]) => own('org_updated', { orgId: org.id, callingUserId: caller.id, objectId: org.id, data: { fields } }),
+  orgClosed: (caller: User, org: Org) => own('org_closed', { orgId: org.id, callingUserId: caller.id, objectId: org.id, data: { domain: org.domain } }),
+
+  // workspaces
+  workspaceCreated: (caller: User, ws: Workspace) =>
+    own('workspace_created', {
+      ...onWorkspace(ws, caller),
+      data: { folder_name: ws.folderName, name: ws.name, intelligence: ws.intelligence },
+    }),
+  /** `intelligence` only when the update toggled it. */
+  workspaceUpdated: (caller: User, ws: Workspace, fields: string[], intelligence?: boolean) =>
+    own('workspace_updated', { ...onWorkspace(ws, caller), data: { fields, ...(intelligence !== undefined ? { intelligence } : {}) } }),
+  workspaceArchived: (caller: User, ws: Workspace) => own('workspace_archived', onWorkspace(ws, caller)),
+  workspaceUnarchived: (caller: User, ws: Workspace) => own('workspace_unarchived', onWorkspace(ws, caller)),
+  workspaceDeleted: (caller: User, ws: Workspace) => own('workspace_deleted', { ...onWorkspace(ws, caller), data: { folder_name: ws.folderName } }),
+
+  // members and invitations
+  addedMemberToOrg: (row: OrgMember, callingUserId: string, data: Record<string, unknown>) =>
+    aboutMember('added_member_to_org', ORG_MEMBERS, row, callingUserId, data),
+  removedMemberFromOrg: (row: OrgMember, callingUserId: string, data?: Record<string, unknown>) =>
+    aboutMember('removed_member_from_org', ORG_MEMBERS, row, callingUserId, data),
+  orgOwnershipTransferred: (row: OrgMember, callingUserId: string) =>
+    aboutMember('org_ownership_transferred', ORG_MEMBERS, row, callingUserId, undefined, row.orgId),
+  addedMemberToWorkspace: (row: WorkspaceMember, callingUserId: string, data: Record<string, unknown>) =>
+    aboutMember('added_member_to_workspace', WORKSPACE_MEMBERS, row, callingUserId, data),
+  removedMemberFromWorkspace: (row: WorkspaceMember, callingUserId: string, data?: Record<string, unknown>) =>
+    aboutMember('removed_member_from_workspace', WORKSPACE_MEMBERS, row, callingUserId, data),
+  workspaceOwnershipTransferred: (row: WorkspaceMember, callingUserId: string) =>
+    aboutMember('workspace_ownership_transferred', WORKSPACE_MEMBERS, row, callingUserId, undefined, row.workspaceId),
+  /** `row` is the membership after the change. */
+  membershipUpdated: (row: MemberRow, callingUserId: string, from: string, to: string) =>
+    aboutMember('membership_updated', 'workspaceId' in row ? WORKSPACE_MEMBERS : ORG_MEMBERS, row, callingUserId, { from, to }),
+  /** `active` is the membership the invitation became. */
+  invitationAccepted: (user: User, invite: Invite | null, active: MemberRow) =>
+    own('invitation_accepted', {
+      orgId: active.orgId,
+      workspaceId: 'workspaceId' in active ? active.workspaceId : null,
+      userId: user.id,
+      callingUserId: user.id,
+      objectId: invite?.id ?? null,
+      data: { permissions: active.role },
+    }),
+
+  // ownership transfer
+  orgTransferTokenCreated: (caller: User, token: TransferToken) =>
+    own('org_transfer_token_created', { orgId: token.orgId, callingUserId: caller.id, objectId: token.id }),
+  orgTransferTokenDeleted: (caller: User, token: TransferToken) =>
+    own('org_transfer_token_deleted', { orgId: token.orgId, callingUserId: caller.id, objectId: token.id }),
+  orgTransferCompleted: (caller: User, org: Org, previousOwner: string | null, plan: string) =>
+    own('org_transfer_completed', {
+      orgId: org.id,
+      userId: caller.id,
+      callingUserId: caller.id,
+      objectId: org.id,
+      data: { previous_owner: previousOwner, plan },
+    }),
+
+  // billing
+  subscriptionCreated: (caller: User, org: Org, plan: string) =>
+    own('subscription_created', { orgId: org.id, callingUserId: caller.id, objectId: org.id, data: { plan, previous_plan: org.plan } }),
+  /** Recorded by the emulator itself (no calling user). */
+  creditsThresholdReached: (org: Org, data: Record<string, unknown>) =>
+    own('credits_threshold_reached', { orgId: org.id, callingUserId: null, objectId: org.id, data }),
+
+  // storage
+  storageFileAdded: (at: WorkspacePlace, callingUserId: string, node: StorageNode, data: Record<string, unknown>) =>
+    own('workspace_storage_file_added', { ...placed(at), callingUserId, objectId: node.id, data }),
+  storageFolderCreated: (at: WorkspacePlace, callingUserId: string, folder: StorageNode, data: Record<string, unknown>) =>
+    own('workspace_storage_folder_created', { ...placed(at), callingUserId, objectId: folder.id, data }),
+  /** A trash (file or folder) or a purge: `nodes` counts every node that went with it. */
+  storageRemoved: (
+    how: 'workspace_storage_file_deleted' | 'workspace_storage_folder_deleted' | 'workspace_storage_file_purged',
+    at: WorkspacePlace,
+    callingUserId: string,
+    node: StorageNode,
+    nodes: number,
+  ) => own(how, { ...placed(at), callingUserId, objectId: node.id, data: { name: node.name, type: node.type, nodes } }),
+
+  // uploads (the upload id is the object)
+  uploadSessionCreated: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
+    own('upload_session_created', { ...placed(at), callingUserId, objectId: uploadId, data }),
+  uploadChunkAdded: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
+    own('upload_chunk_added', { ...placed(at), callingUserId, objectId: uploadId, data }),
+  uploadSessionCompleted: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
+    own('upload_session_completed', { ...placed(at), callingUserId, objectId: uploadId, data }),
+  /** Recorded by the emulator's background assembly (no calling user): about the upload's owner. */
+  uploadSessionFailed: (at: WorkspacePlace, userId: string, uploadId: string, data: Record<string, unknown>) =>
+    own('upload_session_failed', { ...placed(at), userId, callingUserId: null, objectId: uploadId, data }),
+  uploadSessionDeleted: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
+    own('upload_session_deleted', { ...placed(at), callingUserId, objectId: uploadId, data }),
+
+  // intelligence
+  /** Recorded by the background ingestion (no calling user): about the user whose upload it was. */
+  aiFileIngestion: (ok: boolean, node: StorageNode, userId: string | null, data: Record<string, unknown>) =>
+    own(ok ? 'ai_file_ingested' : 'ai_file_ingestion_failed', {
+      orgId: node.orgId,
+      workspaceId: node.workspaceId,
+      userId,
+      callingUserId: null,
+      objectId: node.id,
+      data,
+    }),
+  aiChatCreated: (at: WorkspacePlace, callingUserId: string, chatId: string, data: Record<string, unknown>) =>
+    own('ai_chat_created', { ...placed(at), callingUserId, objectId: chatId, data }),
+  aiChatNewMessage: (at: WorkspacePlace, callingUserId: string, chatId: string, data: Record<string, unknown>) =>
+    own('ai_chat_new_message', { ...placed(at), callingUserId, objectId: chatId, data }),
+  aiChatDeleted: (at: WorkspacePlace, callingUserId: string, chatId: string) => own('ai_chat_deleted', { ...placed(at), callingUserId, objectId: chatId }),
+};
+
+/** Only the place's ids (a caller may pass a whole row that has them). */
+function placed(at: WorkspacePlace): WorkspacePlace {
+  return { orgId: at.orgId, workspaceId: at.workspaceId };
+}
+
+function onWorkspace(ws: Workspace, caller: User): AuditFields {
+  return { orgId: ws.orgId, workspaceId: ws.id, callingUserId: caller.id, objectId: ws.id };
+}
