@@ -5,6 +5,7 @@ import { ConfigError, parseRateLimit, type EmulatorConfig, type LogFormat, type 
 import { exposureWarning, startEmulator, StartupError } from './server.js';
 import { VERSION } from './version.js';
 import { describeSeed, registerSeed } from './cli-seed.js';
+import { DEFAULT_DIALECT, DIALECTS, type Dialect } from './catalogue/index.js';
 
 // The CLI runs from a minified bundle: map stack traces in logs back to the sources.
 process.setSourceMapsEnabled(true);
@@ -41,6 +42,7 @@ interface StartFlags {
   controlToken?: string;
   forwardEventsTo?: string;
   forwardSecret?: string;
+  apiDialect?: Dialect;
 }
 
 function urlArg(v: string): string {
@@ -69,10 +71,11 @@ async function start(flags: StartFlags): Promise<void> {
     controlToken: flags.controlToken,
     forwardEventsTo: flags.forwardEventsTo,
     forwardSecret: flags.forwardSecret,
+    apiDialect: flags.apiDialect,
     env: process.env,
   });
   // The first line on stdout names the base URL, so scripts can read it.
-  process.stdout.write(`fastio-emulator ${VERSION} listening on ${running.url}\n`);
+  process.stdout.write(`fastio-emulator ${VERSION} listening on ${running.url} (API dialect ${running.emulator.config.apiDialect})\n`);
   if (running.seed) process.stdout.write(describeSeed(running.seed));
   const exposure = exposureWarning(running.host, flags.controlToken);
   if (exposure) process.stderr.write(exposure);
@@ -96,6 +99,11 @@ async function start(flags: StartFlags): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** `--api-dialect`: which dialect of the API to serve (start and exec). */
+export function apiDialectOption(): Option {
+  return new Option('--api-dialect <dialect>', `API dialect to serve (default ${DEFAULT_DIALECT}, or FASTIO_EMULATOR_API_DIALECT)`).choices([...DIALECTS]);
 }
 
 export function buildProgram(): Command {
@@ -125,6 +133,7 @@ export function buildProgram(): Command {
     .option('--control-token <token>', 'require this token on /_emulator/* (and allow it beyond loopback)')
     .addOption(new Option('--forward-events-to <url>', 'POST every audit event to this URL, signed (emulator-only webhook)').argParser(urlArg))
     .option('--forward-secret <secret>', 'HMAC-SHA256 secret of the forwarded events (default: random, printed at start)')
+    .addOption(apiDialectOption())
     .action(start);
 
   registerExec(program);

@@ -1,3 +1,5 @@
+import { DEFAULT_DIALECT, DIALECTS, isDialect, type Dialect } from './catalogue/index.js';
+
 /**
  * One place that decides the emulator's settings: flags over environment over defaults, returned
  * frozen. Nothing else reads `process.env`.
@@ -50,6 +52,11 @@ export interface EmulatorConfig {
   maxWebSocketBufferedBytes: number;
   /** upload and ingestion chains in the background queue; new uploads and notes answer 429 past it */
   maxBackgroundJobs: number;
+  /**
+   * The API dialect served (one at a time): which routes exist, and the plan catalog (see
+   * DIALECT_PLANS). `2026-04` is today's behaviour and the default for now.
+   */
+  apiDialect: Dialect;
 }
 
 export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
@@ -76,6 +83,7 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   maxWebSocketsPerCredential: 10,
   maxWebSocketBufferedBytes: 1024 * 1024,
   maxBackgroundJobs: 10_000,
+  apiDialect: DEFAULT_DIALECT,
 });
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -107,6 +115,7 @@ export function loadConfig(flags: Partial<EmulatorConfig> = {}, env: NodeJS.Proc
   if (env.FASTIO_EMULATOR_LOG_LEVEL) fromEnv.logLevel = env.FASTIO_EMULATOR_LOG_LEVEL as LogLevel;
   if (env.FASTIO_EMULATOR_RATE_LIMIT) fromEnv.rateLimit = parseRateLimit(env.FASTIO_EMULATOR_RATE_LIMIT);
   if (env.FASTIO_EMULATOR_CONTROL_TOKEN) fromEnv.controlToken = env.FASTIO_EMULATOR_CONTROL_TOKEN;
+  if (env.FASTIO_EMULATOR_API_DIALECT) fromEnv.apiDialect = env.FASTIO_EMULATOR_API_DIALECT as Dialect;
 
   const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as Partial<EmulatorConfig>;
   const config: EmulatorConfig = { ...DEFAULTS, ...fromEnv, ...defined };
@@ -114,6 +123,7 @@ export function loadConfig(flags: Partial<EmulatorConfig> = {}, env: NodeJS.Proc
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535)
     throw new ConfigError(`port must be an integer from 0 to 65535, got ${config.port}`);
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);
+  if (!isDialect(config.apiDialect)) throw new ConfigError(`API dialect must be one of ${DIALECTS.join(', ')}, got "${String(config.apiDialect)}"`);
   if (config.logFormat !== 'pretty' && config.logFormat !== 'json') throw new ConfigError(`log format must be pretty or json, got "${config.logFormat}"`);
   for (const k of ['bodyLimitBytes', 'uploadLimitBytes', 'flushDelayMs', 'ingestDelayMs'] as const) {
     if (!Number.isFinite(config[k]) || config[k] < 0) throw new ConfigError(`${k} must be a non-negative number`);

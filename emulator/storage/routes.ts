@@ -138,6 +138,8 @@ export const storageRoutes = [
     path: '/current/workspace/:workspace_id/storage/:node_id/list/',
     area: 'storage',
     summary: 'List a folder (`root`, `trash` or a folder id)',
+    // PARITY: the client lists the trash with `GET .../storage/trash/list/` (src/api/storage.rs list_trash)
+    serves: ['/current/workspace/:workspace_id/storage/trash/list/'],
     params: workspaceNodeParams,
     query: listQuery,
     access: { workspace: 'workspace_id', action: 'workspace.storage.read' },
