@@ -13,7 +13,7 @@ import { CREDIT_COSTS, PERIOD_MS, type CreditLedger } from '../billing/ledger.js
 import type { PlanCatalog } from '../billing/plans.js';
 import type { AuditLog } from '../events/audit.js';
 import type { Caller } from '../http/context.js';
-import { ApiError, Errors, assert } from '../http/errors.js';
+import { ApiError, Codes, Errors, assert } from '../http/errors.js';
 import { paginate, type Pagination } from '../http/schema.js';
 import { classifyDocument } from '../intelligence/engine/document-types.js';
 import type { Db } from '../store/db.js';
@@ -23,7 +23,11 @@ import type { Access, WorkspaceScope } from '../tenancy/access.js';
 import { workspaceAllows } from '../tenancy/permissions.js';
 import type { UploadedFile } from '../http/route.js';
 import type { JobQueue } from './job-queue.js';
-import { nodeName } from './schema.js';
+import { BULK_DETAILS_MAX_IDS, bulkNodeId, nodeName } from './schema.js';
+
+/** Per-id codes of bulk details (official client src/api/storage.rs:80-84). */
+const BULK_INVALID_ID = 191_878;
+const BULK_NO_SUCH_NODE = 133_123;
 
 /** PARITY: single-call uploads take files up to 4 MB (official client `SINGLE_CALL_MAX_SIZE`, 4 MiB). */
 export const SINGLE_CALL_MAX_BYTES = 4 * 1024 * 1024;
@@ -109,6 +113,38 @@ export class StorageService {
     if (trashed === 'no' && node.trashed !== null) throw Errors.notFound('node');
     if (trashed === 'only' && node.trashed === null) throw Errors.invalidField('node_id', 'Only a node in the trash can be purged; delete it first.');
     return node;
+  }
+
+  /**
+   * The bulk form of details: each id judged on its own, answered as resolved nodes plus per-id
+   * error rows (`node_id` as sent, `code`, `message`). PARITY: official client
+   * src/api/storage.rs:72-90 (row shape and codes: 191878 not a node id, 133123 no such node in
+   * this workspace) and :161-178 (ids deduplicated case-insensitively, at most 25, order not kept).
+   * CHOICE: a trashed node resolves (with `deleted: true`), as the single form shows it.
+   */
+  nodesDetails(scope: WorkspaceScope, rawIds: string[]): { nodes: StorageNode[]; errors: { node_id: string; code: number; message: string }[] } {
+    if (rawIds.length > BULK_DETAILS_MAX_IDS) {
+      throw new ApiError(400, Codes.bulkDetailsTooMany, `At most ${BULK_DETAILS_MAX_IDS} node ids per details request (got ${rawIds.length}).`, {
+        params: [{ name: 'node_id', kind: 'invalid', code: Codes.bulkDetailsTooMany, message: `At most ${BULK_DETAILS_MAX_IDS} node ids.` }],
+      });
+    }
+    const nodes: StorageNode[] = [];
+    const errors: { node_id: string; code: number; message: string }[] = [];
+    const seen = new Set<string>();
+    for (const raw of rawIds) {
+      const id = bulkNodeId(raw);
+      if (id === undefined) {
+        errors.push({ node_id: raw, code: BULK_INVALID_ID, message: 'Expected a file or folder id.' });
+        continue;
+      }
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const node = this.d.db.nodes.get(id);
+      if (!node || node.workspaceId !== scope.workspace.id)
+        errors.push({ node_id: raw, code: BULK_NO_SUCH_NODE, message: 'The requested node was not found.' });
+      else nodes.push(node);
+    }
+    return { nodes, errors };
   }
 
   /** A folder to put things in or list: `root` or a live folder of this workspace. */
