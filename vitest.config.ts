@@ -12,7 +12,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [
-      { test: { name: 'unit', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/official-client/**'] } },
+      // The official Fast.io CLI driven against the emulator (skipped, with one line, without the binary).
+      { test: { name: 'official-client', include: ['test/official-client/**/*.test.ts'], testTimeout: 300_000 } },
       { test: { name: 'contracts:inprocess', ...contracts, env: { FASTIO_TARGET: 'inprocess' } } },
       { test: { name: 'contracts:http', ...contracts, env: { FASTIO_TARGET: 'http' } } },
     ],
