@@ -51,7 +51,7 @@ const clientBug = (command: string, args: string, answers: number, reason: strin
 
 /** src/bin/fastio/commands/user.rs:327-331, :345-349, :494-498, :509-513 */
 const ME_LOOKUP =
-  "the client reads `id` (or `profile_id`) at the top level of GET /current/user/me/details/, which answers the profile under `user` (the shape the client's own src/api/fileshare.rs:868 expects of a user lookup), so it stops before the asset route, which is unserved too";
+  "the client reads `id` (or `profile_id`) at the top level of GET /current/user/me/details/, where the emulator answers the profile under `user` (API notes; the client's own src/api/fileshare.rs:868 reads user lookups the same way), so it stops before the asset route, which is unserved anyway. UNVERIFIED: if the live API answers `id` at the top level there, this is the emulator's bug";
 const meLookupBug = (command: string, args: string, ...routes: string[]): CommandRow => ({
   command,
   routes,
