@@ -74,6 +74,8 @@ export const Codes = {
   unauthenticated: 1650,
   notWorkspaceMember: 10545,
   notShared: 115069,
+  /** PARITY: official client src/api/storage.rs:66-69, more ids than bulk details takes. */
+  bulkDetailsTooMany: 115519,
   subscriptionRequired: 1688,
   creditLimit: 1696,
   upgradeRequired: 1695,
