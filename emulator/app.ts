@@ -5,7 +5,8 @@
  * Stages, in order (one function each below):
  *  1. identify      request id, `x-fastio-emulator` header, the request context, the journal entry
  *  2. match         the route table: unknown path -> 404/9992 (with a hint for the guide's paths),
- *                   known path under another method -> 405
+ *                   known path under another method -> 405; `GET /` from a browser -> 302 to the
+ *                   dashboard
  *  3. control guard `/_emulator/*` only from loopback, or with the control token when one is set
  *  4. rate limit    per-credential budget on the emulator clock; `x-ve-limit-*` on every response
  *  5. body          form-encoded, JSON or multipart; too large -> 413, malformed -> 400
@@ -26,7 +27,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Emulator } from './emulator.js';
-import { ApiError, Errors } from './http/errors.js';
+import { ApiError, Codes, Errors } from './http/errors.js';
 import type { Caller, RequestContext } from './http/context.js';
 import { guideHint } from './http/guide-paths.js';
 import { FixedWindowLimiter, MultiWindowLimiter, type LimitState } from './http/rate-limit.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
 
 const EMULATOR_HEADER = 'x-fastio-emulator';
 const CONTROL_PREFIX = '/_emulator/';
+const DASHBOARD_PATH = '/_emulator/ui';
+const DASHBOARD_DATA_PATH = '/_emulator/overview';
 const STATE_IMPORT_LIMIT_BYTES = 512 * 1024 * 1024;
 
 const NO_FAULTS: readonly string[] = Object.freeze([]);
@@ -61,6 +64,8 @@ class Context implements RequestContext {
   readonly started = performance.now();
   /** set once the answer is written and journaled */
   done = false;
+  /** the dashboard's own requests: their access line is at debug, so its long-polls do not flood info */
+  quiet = false;
   private controller: AbortController | undefined;
 
   constructor(
@@ -149,6 +154,7 @@ export function createApp(deps: AppDeps): express.Express {
     ));
 
   const accessLog = emulator.log.isLevelEnabled('info');
+  const quietAccessLog = emulator.log.isLevelEnabled('debug');
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -201,8 +207,8 @@ export function createApp(deps: AppDeps): express.Express {
       time: emulator.clock.now(),
     });
     // The access line: who called and which tenant it touched (built only when the level prints it).
-    if (!accessLog) return;
-    emulator.log.info(
+    if (ctx.quiet ? !quietAccessLog : !accessLog) return;
+    emulator.log[ctx.quiet ? 'debug' : 'info'](
       {
         reqId: ctx.requestId,
         method: ctx.method,
@@ -268,6 +274,12 @@ export function createApp(deps: AppDeps): express.Express {
   async function parseBody(req: Request, res: Response, route: AnyRoute): Promise<UploadedFile[]> {
     if (req.method === 'GET' || req.method === 'HEAD') return [];
     const type = req.headers['content-type'] ?? '';
+    if (route.jsonBody && !type.includes('json') && (type !== '' || Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding']))
+      throw new ApiError(
+        415,
+        Codes.invalidInput,
+        `${req.method} ${req.path} takes a JSON body: send it with Content-Type: application/json (curl: -H 'Content-Type: application/json' --data-binary @state.json)${type ? `, not ${type.split(';')[0]}` : ''}.`,
+      );
     try {
       if (type.startsWith('multipart/form-data')) {
         const declared = Number(req.headers['content-length'] ?? 0);
@@ -332,6 +344,14 @@ export function createApp(deps: AppDeps): express.Express {
       }
       if (match.kind === 'none') {
         rateLimit(req, ctx, undefined);
+        // A browser opening the bare address gets the dashboard; API clients keep the API's 404.
+        if (req.path === '/' && (req.method === 'GET' || req.method === 'HEAD') && (req.headers.accept ?? '').includes('text/html')) {
+          const body = 'Found. Redirecting to /_emulator/ui';
+          writeHead(res, ctx, 302, 'text/plain; charset=utf-8', Buffer.byteLength(body), { location: DASHBOARD_PATH });
+          res.end(req.method === 'HEAD' ? undefined : body);
+          finish(ctx, 302);
+          return;
+        }
         throw Errors.unknownRoute(req.method, req.path, guideHint(req.method, req.path));
       }
       if (match.kind === 'method') {
@@ -341,6 +361,8 @@ export function createApp(deps: AppDeps): express.Express {
         throw hint ? new ApiError(err.status, err.code, `${err.message} ${hint}`, { headers: err.headers ?? {} }) : err;
       }
       const { route, params } = match;
+      // The dashboard's page, assets and overview long-poll (see emulator/ui/live.ts).
+      if (route.area === 'control' && req.method === 'GET' && (route.publicAsset || route.path === DASHBOARD_DATA_PATH)) ctx.quiet = true;
       if (route.area === 'control') guardControl(req, route);
       rateLimit(req, ctx, route);
       // 2b. Node keeps the first of several Authorization headers and drops the others silently:

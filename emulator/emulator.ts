@@ -152,9 +152,13 @@ export class Emulator {
     this.changes.emit();
   }
 
-  /** Empty state: users, orgs, everything. The clock keeps its time (it never runs backwards). */
+  /**
+   * Empty state: users, orgs, everything, and the clock back at real time (an offset left by
+   * `POST /_emulator/clock/advance` would otherwise outlive the state it was for).
+   */
   reset(): void {
     this.db.clear();
+    this.clock.resetOffset();
     this.stateReplaced();
   }
 

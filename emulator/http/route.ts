@@ -114,6 +114,8 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
    * request; the loopback rule still applies without a token.
    */
   publicAsset?: boolean;
+  /** The body is one JSON document (a state import): any other content type answers 415 saying so. */
+  jsonBody?: boolean;
   /** A per-user budget of this route's own (see RouteRateLimit). */
   rateLimit?: RouteRateLimit;
   parity: RouteParity;
@@ -134,6 +136,7 @@ export interface AnyRoute {
   files: boolean;
   emulatorOnly: boolean;
   publicAsset?: boolean;
+  jsonBody?: boolean;
   rateLimit?: RouteRateLimit;
   parity: RouteParity;
   handler: (ctx: RequestContext, input: RouteInput<unknown, unknown, unknown>, deps: never) => HandlerResult | Promise<HandlerResult>;
