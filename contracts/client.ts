@@ -3,6 +3,11 @@
  * client), Bearer or Basic auth, and a parsed envelope. Its `fetch` comes from the target, so the
  * same test runs in process, over HTTP, or against the live API.
  */
+
+/** The emulator's control plane, and the header its own clients send there (emulator/http/control-guard.ts). */
+const CONTROL_PREFIX = '/_emulator/';
+export const CONTROL_CLIENT_HEADER = 'x-fastio-emulator-client';
+
 export type FormValue = string | number | boolean | null | undefined;
 export type Form = Record<string, FormValue>;
 
@@ -81,6 +86,9 @@ export class ApiClient {
     await this.beforeRequest?.();
     const query = opts.query ? `?${encodeForm(opts.query)}` : '';
     const headers: Record<string, string> = { ...opts.headers };
+    // The emulator refuses state-changing control requests without a signal a web page on another
+    // site cannot send (issue 14); the project's own clients send this header.
+    if (path.startsWith(CONTROL_PREFIX)) headers[CONTROL_CLIENT_HEADER] ??= '1';
     const token = opts.token === undefined ? this.token : opts.token;
     if (opts.basic) headers.authorization = `Basic ${Buffer.from(`${opts.basic.email}:${opts.basic.password}`).toString('base64')}`;
     else if (token) headers.authorization = `Bearer ${token}`;

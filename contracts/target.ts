@@ -164,11 +164,11 @@ async function createInProcessTarget(hooks: TargetHooks): Promise<Target> {
   const { buildEmulator, createApp } = await import('../emulator/index.js');
   const { inject } = await import('light-my-request');
   const { parseRateLimit } = await import('../emulator/index.js');
-  const { emulator, journal, routes, persistence } = await buildEmulator({
+  const { emulator, routes, persistence } = await buildEmulator({
     port: 0,
     ...(hooks.emulatorFlags?.rateLimit ? { rateLimit: parseRateLimit(hooks.emulatorFlags.rateLimit) } : {}),
   });
-  const app = createApp({ emulator, journal, routes });
+  const app = createApp({ emulator, routes });
   const fetchFn: FetchLike = async (url, init) => {
     const u = new URL(url);
     const headers: Record<string, string> = {};

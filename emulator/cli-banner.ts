@@ -3,6 +3,7 @@
  * who can sign in, what to try next and how to stop. The first line stays
  * `fastio-emulator VERSION listening on URL`: scripts and the test harness read the URL from it.
  */
+import { CONTROL_CLIENT_HEADER } from './http/control-guard.js';
 import type { RunningEmulator } from './server.js';
 import { VERSION } from './version.js';
 
@@ -66,14 +67,16 @@ export function banner(running: RunningEmulator, options: { forwardSecretShown: 
     }
   }
 
+  // State-changing control requests need a JSON body or this header (http/control-guard.ts).
+  const post = `curl -X POST -H '${CONTROL_CLIENT_HEADER}: 1'`;
   lines.push('', 'Next:');
   if (loaded.users === 0) {
-    lines.push(`  No users yet. Make one (a verified user with an API key):`, `    curl -X POST ${url}/_emulator/users/`);
+    lines.push(`  No users yet. Make one (a verified user with an API key):`, `    ${post} ${url}/_emulator/users/`);
   }
   lines.push(
     `  Call the API with its key:  curl -H "Authorization: Bearer API_KEY" ${url}/current/user/details/`,
     `  Open the dashboard:         ${url}/_emulator/ui`,
-    `  Start over:                 curl -X POST ${url}/_emulator/reset`,
+    `  Start over:                 ${post} ${url}/_emulator/reset`,
     '',
     'Press Ctrl+C to stop.',
     '',

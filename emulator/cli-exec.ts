@@ -32,7 +32,12 @@ export const EXEC_ENV = {
 
 /** A persona made through the control plane, as environment variables. */
 export async function personaEnv(baseUrl: string, accountType: 'agent' | 'human'): Promise<Record<string, string>> {
-  const res = await fetch(`${baseUrl}/_emulator/users/`, { method: 'POST', body: new URLSearchParams({ account_type: accountType }) });
+  const res = await fetch(`${baseUrl}/_emulator/users/`, {
+    method: 'POST',
+    // the project's own clients name themselves on the control plane (emulator/http/control-guard.ts)
+    headers: { 'x-fastio-emulator-client': '1' },
+    body: new URLSearchParams({ account_type: accountType }),
+  });
   const p = (await res.json()) as Record<string, string>;
   if (res.status !== 200) throw new Error(`cannot create a persona: ${res.status} ${JSON.stringify(p)}`);
   return {

@@ -2,7 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerExec } from './cli-exec.js';
 import { CONFIG_FILE_NAME, ConfigError, DEFAULTS, ENV_VARS, parseRateLimit, type EmulatorConfig, type LogFormat, type LogLevel } from './config.js';
-import { startEmulator, StartupError } from './server.js';
+import { exposureWarning, startEmulator, StartupError } from './server.js';
 import { VERSION } from './version.js';
 import { registerSeed } from './cli-seed.js';
 import { banner } from './cli-banner.js';
@@ -79,6 +79,9 @@ async function start(flags: StartFlags): Promise<void> {
   });
   // The first line on stdout names the base URL, so scripts can read it.
   process.stdout.write(banner(running, { forwardSecretShown: Boolean(running.emulator.config.forwardSecret) }));
+  // The control token may come from the environment or the config file: the config decides.
+  const exposure = exposureWarning(running.host, running.emulator.config.controlToken);
+  if (exposure) process.stderr.write(exposure);
 
   let stopping = false;
   const stop = (signal: string) => {

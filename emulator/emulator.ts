@@ -14,6 +14,7 @@ import { UserService } from './users/service.js';
 import { CreditLedger } from './billing/ledger.js';
 import { Access } from './tenancy/access.js';
 import { FaultRules } from './control/faults.js';
+import { RequestJournal } from './control/journal.js';
 import { OrgService } from './orgs/service.js';
 import { WorkspaceService } from './workspaces/service.js';
 import { MemberService } from './members/service.js';
@@ -46,6 +47,8 @@ export class Emulator {
   readonly access: Access;
   /** fault-injection rules of the control plane (never part of the saved state) */
   readonly faults: FaultRules;
+  /** the last requests answered (`GET /_emulator/requests`; never part of the saved state) */
+  readonly journal = new RequestJournal();
   readonly ledger: CreditLedger;
   readonly orgs: OrgService;
   readonly workspaces: WorkspaceService;
@@ -153,11 +156,15 @@ export class Emulator {
   }
 
   /**
-   * Empty state: users, orgs, everything, and the clock back at real time (an offset left by
-   * `POST /_emulator/clock/advance` would otherwise outlive the state it was for).
+   * Empty state: users, orgs, everything, and the request journal and fault rules with them; this
+   * is all `POST /_emulator/reset` does. The clock goes back to real time: with the state emptied
+   * no token, period or event is left that an earlier time could bring back, and an offset left by
+   * `POST /_emulator/clock/advance` would otherwise outlive the state it was for (issue 21).
    */
   reset(): void {
     this.db.clear();
+    this.journal.clear();
+    this.faults.clear();
     this.clock.resetOffset();
     this.stateReplaced();
   }

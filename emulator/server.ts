@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type ConfigSources, type EmulatorConfig } from './config.js';
-import { RequestJournal } from './control/journal.js';
+import type { RequestJournal } from './control/journal.js';
 import { Emulator } from './emulator.js';
 import { createLogger, silentLogger } from './logger.js';
 import { allRoutes } from './routes.js';
@@ -15,6 +15,7 @@ import { ActivitySockets } from './activity/websocket.js';
 import { EventForwarder } from './events/forwarder.js';
 import { ApiError, Codes } from './http/errors.js';
 import { VERSION } from './version.js';
+import { hostName, isLoopback } from './http/control-guard.js';
 
 export interface StartOptions extends Partial<EmulatorConfig> {
   /** a logger; by default the programmatic API is silent and the CLI logs */
@@ -70,7 +71,6 @@ export async function buildEmulator(options: StartOptions = {}): Promise<{
   const config = loadConfig(flags, env ?? {}, sources);
   const log = logger ?? (env ? await createLogger(config.logLevel, config.logFormat) : silentLogger());
   const emulator = new Emulator(config, log);
-  const journal = new RequestJournal();
 
   let persistence: Persistence | undefined;
   let seed: LoadedSeed | undefined;
@@ -113,8 +113,9 @@ export async function buildEmulator(options: StartOptions = {}): Promise<{
     if (config.seedFile) p.markDirty();
   }
 
-  const routes = allRoutes({ journal, routes: () => routes, persistence: () => persistence?.status() });
-  return { emulator, persistence, journal, routes, seed, loaded };
+  const routes = allRoutes({ routes: () => routes, persistence: () => persistence?.status() });
+  // `journal` is the instance's own (emulator.journal), named here for callers that read it.
+  return { emulator, persistence, journal: emulator.journal, routes, seed, loaded };
 }
 
 /**
@@ -162,10 +163,28 @@ function expressNative(app: ReturnType<typeof createApp>): { IncomingMessage: ty
   return { IncomingMessage: Request as unknown as typeof IncomingMessage, ServerResponse: Response as unknown as typeof ServerResponse };
 }
 
+/**
+ * The loud warning for a server reachable beyond this machine without `--control-token`
+ * (undefined when there is nothing to say): its API and WebSocket answer anyone on the network,
+ * and only loopback peers may use the control plane. Printed by the CLI and logged at start.
+ */
+export function exposureWarning(host: string, controlToken: string | undefined): string | undefined {
+  if (controlToken || hostName(host) === 'localhost' || isLoopback(hostName(host))) return undefined;
+  const bar = '!'.repeat(78);
+  return (
+    `${bar}\n` +
+    `WARNING: listening on ${host} without --control-token.\n` +
+    `  Anyone who can reach this address can call the emulated API and read its data.\n` +
+    `  The control plane (/_emulator/*) answers loopback peers only; start with\n` +
+    `  --control-token <secret> to use it from elsewhere, or --host 127.0.0.1 to stay local.\n` +
+    `${bar}\n`
+  );
+}
+
 /** Start an emulator listening on `host:port` (port 0 picks a free port). */
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
-  const { emulator, persistence, journal, routes, seed, loaded } = await buildEmulator(options);
-  const app = createApp({ emulator, routes, journal });
+  const { emulator, persistence, routes, seed, loaded } = await buildEmulator(options);
+  const app = createApp({ emulator, routes });
   const server = createServer(expressNative(app), app);
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerClientError);
@@ -193,6 +212,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     });
   });
   const address = server.address() as AddressInfo;
+  const exposure = exposureWarning(emulator.config.host, emulator.config.controlToken);
+  if (exposure) emulator.log.warn({ host: emulator.config.host }, exposure.replace(/!+\n/g, '').trim());
   const host = emulator.config.host;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
 

@@ -10,7 +10,7 @@ import type { Caller } from '../http/context.js';
 import { parseTime } from '../http/format.js';
 import type { AuditLog } from '../events/audit.js';
 import type { Db } from '../store/db.js';
-import type { Access } from '../tenancy/access.js';
+import type { Access, OrgScope, WorkspaceScope } from '../tenancy/access.js';
 import { formatCursor, parseCursor, type ActivityHub } from './hub.js';
 import { activityTouches } from '../events/catalogue.js';
 
@@ -33,16 +33,10 @@ export class ActivityService {
    * May this caller watch the entity? Throws the tenancy answers: another tenant's org 404/1609,
    * another tenant's workspace 401/10545, anything else (another user's id) 404/1609.
    */
-  authorize(caller: Caller, entityId: string): void {
-    if (entityId === caller.user.id) return;
-    if (this.d.db.orgs.has(entityId)) {
-      this.d.access.org(caller, entityId, 'org.details');
-      return;
-    }
-    if (this.d.db.workspaces.has(entityId)) {
-      this.d.access.workspace(caller, entityId, 'workspace.details');
-      return;
-    }
+  authorize(caller: Caller, entityId: string): OrgScope | WorkspaceScope | undefined {
+    if (entityId === caller.user.id) return undefined;
+    if (this.d.db.orgs.has(entityId)) return this.d.access.org(caller, entityId, 'org.details');
+    if (this.d.db.workspaces.has(entityId)) return this.d.access.workspace(caller, entityId, 'workspace.details');
     throw Errors.notFound('entity');
   }
 
@@ -58,7 +52,7 @@ export class ActivityService {
 
   /** Wait for changes of one entity after `lastactivity` (or after now), up to `wait` seconds. */
   async poll(caller: Caller, entityId: string, input: PollInput, signal: AbortSignal): Promise<{ activity: string[]; lastactivity: string }> {
-    this.authorize(caller, entityId);
+    const scope = this.authorize(caller, entityId);
     let cursor = this.d.hub.cursor;
     if (input.lastactivity !== undefined && input.lastactivity !== '') {
       const parsed = parseCursor(input.lastactivity, parseTime);
@@ -72,7 +66,7 @@ export class ActivityService {
     const { keys, cursor: next } = await this.d.hub.wait(entityId, cursor, waitMs, signal);
     // The wait may have lasted up to 95 s: a caller removed from the workspace (or org) meanwhile
     // is refused like any other non-member, not told what changed there.
-    this.authorize(caller, entityId);
+    if (scope) this.d.access.recheck(caller, scope);
     return { activity: keys, lastactivity: formatCursor(next) };
   }
 }

@@ -14,6 +14,7 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Emulator } from '../emulator.js';
+import { HostRule } from '../http/control-guard.js';
 import { ApiError, Errors } from '../http/errors.js';
 import type { Caller } from '../http/context.js';
 import { VERSION } from '../version.js';
@@ -75,7 +76,11 @@ export class ActivitySockets {
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(private readonly emu: Emulator) {}
+  private readonly hosts: HostRule;
+
+  constructor(private readonly emu: Emulator) {
+    this.hosts = new HostRule(emu.config.host);
+  }
 
   /** Open sockets (tests check that a client that leaves leaves nothing behind). */
   get size(): number {
@@ -96,6 +101,14 @@ export class ActivitySockets {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     if (!WEBSOCKET_PATHS.has(url.pathname)) return refuse(socket, Errors.unknownRoute('GET', url.pathname));
+    // The control plane's Host rule (issue 14): a page that rebinds its own name to this machine
+    // cannot open a socket through it.
+    if (!this.hosts.allows(req.headers.host)) {
+      return refuse(
+        socket,
+        Errors.accessDenied('The WebSocket answers only to requests addressed to this machine (Host: localhost, a loopback address or the --host).'),
+      );
+    }
     // The ws library refuses a malformed handshake in plain text; check it here, in the envelope.
     const handshake = handshakeProblem(req);
     if (handshake) return refuse(socket, Errors.badRequest(`Not a valid WebSocket handshake: ${handshake}.`));

@@ -1,72 +1,13 @@
 import { defineRoute } from '../http/define.js';
 import { callerOf } from '../http/context.js';
 import { Errors } from '../http/errors.js';
-import { formatTime } from '../http/format.js';
 import { paginate } from '../http/schema.js';
-import type { LedgerEntry, LedgerKind, Org } from '../store/model.js';
-import type { Emulator } from '../emulator.js';
-import type { Plan } from './plans.js';
-import { changePlanBody, ledgerChargeBody, membersQuery, metersQuery, orgParams } from './schema.js';
+import { billableMemberJson, billingDetails, creditsJson, meterReportJson, planJson } from './format.js';
+import { changePlanBody, membersQuery, metersQuery, orgParams } from './schema.js';
 import { CREDIT_THRESHOLDS } from './service.js';
 
 const SOURCE = 'API notes "Credits and plans"; official client src/api/org.rs; agent guide v1.29 "Agent Plan", "Manage Credit Budget"';
 const ADMIN_ONLY = 'owners and admins only (org members 403/1680)';
-
-export function planJson(p: Plan): Record<string, unknown> {
-  return {
-    id: p.id,
-    name: p.name,
-    account_types: p.account_types,
-    credits_per_period: p.credits_per_period,
-    storage_bytes: p.storage_bytes,
-    max_file_bytes: p.max_file_bytes,
-    workspaces: p.workspaces,
-    members_per_workspace: p.members_per_workspace,
-    features: p.features,
-  };
-}
-
-function billingDetails(org: Org, emu: Emulator): Record<string, unknown> {
-  const u = emu.billing.usage(org);
-  return {
-    org_id: org.id,
-    billing_plan: org.plan,
-    plan: u.plan ? planJson(u.plan) : null,
-    subscriber: u.subscriber,
-    current_period_start: formatTime(u.period.start),
-    current_period_end: formatTime(u.period.end),
-    credits_limit: u.limit,
-  };
-}
-
-function creditsJson(org: Org, emu: Emulator): Record<string, unknown> {
-  const u = emu.billing.usage(org);
-  return {
-    credits_used: u.used,
-    credits_limit: u.limit,
-    credits_remaining: u.remaining,
-    period_start: formatTime(u.period.start),
-    period_end: formatTime(u.period.end),
-    subscriber: u.subscriber,
-    plan: org.plan,
-    breakdown: u.byKind,
-  };
-}
-
-function entryJson(e: LedgerEntry): Record<string, unknown> {
-  return {
-    id: e.id,
-    org_id: e.orgId,
-    workspace_id: e.workspaceId,
-    share_id: e.shareId,
-    kind: e.kind,
-    units: e.units,
-    credits: e.credits,
-    object_id: e.objectId,
-    user_id: e.userId,
-    created: formatTime(e.created),
-  };
-}
 
 export const billingRoutes = [
   defineRoute({
@@ -176,16 +117,7 @@ export const billingRoutes = [
         if (!ws || ws.orgId !== scope.org.id) throw Errors.notFound('workspace');
       }
       const report = emu.billing.meter(scope.org, { meter: query.meter, start, end, workspaceId: query.workspace_id, shareId: query.share_id });
-      return {
-        meter: query.meter,
-        start_time: formatTime(start),
-        end_time: formatTime(end),
-        workspace_id: query.workspace_id ?? null,
-        share_id: query.share_id ?? null,
-        total: report.total,
-        credits: report.credits,
-        meters: report.days,
-      };
+      return meterReportJson(query.meter, start, end, query.workspace_id, query.share_id, report);
     },
   }),
 
@@ -209,43 +141,9 @@ export const billingRoutes = [
     handler: (_ctx, { query, scope }, emu) => {
       const { page, pagination } = paginate(emu.billing.billableMembers(scope.org), query.limit, query.offset);
       return {
-        billable_members: page.map((m) => ({
-          id: m.user.id,
-          email_address: m.user.email,
-          first_name: m.user.firstName,
-          last_name: m.user.lastName,
-          account_type: m.user.accountType,
-          permissions: m.orgRole,
-          workspaces: m.workspaces,
-        })),
+        billable_members: page.map(billableMemberJson),
         pagination,
       };
-    },
-  }),
-
-  defineRoute({
-    method: 'POST',
-    path: '/_emulator/ledger/charge',
-    area: 'control',
-    summary: "Charge an org's credits as storage, ingestion or chat would (test credit exhaustion)",
-    auth: 'none',
-    emulatorOnly: true,
-    body: ledgerChargeBody,
-    parity: { status: 'implemented', source: 'emulator control plane (no live counterpart)' },
-    handler: (ctx, { body }, emu) => {
-      const org = emu.access.findOrg(body.org_id);
-      if (!org) throw Errors.notFound('organization');
-      ctx.orgId = org.id;
-      const entry = emu.ledger.charge(org, {
-        kind: body.kind as LedgerKind,
-        units: body.units ?? 0,
-        credits: body.credits,
-        workspaceId: body.workspace_id ?? null,
-        shareId: body.share_id ?? null,
-        objectId: body.object_id ?? null,
-        userId: body.user_id ?? null,
-      });
-      return { entry: entryJson(entry), ...creditsJson(emu.db.orgs.get(org.id) ?? org, emu) };
     },
   }),
 ];

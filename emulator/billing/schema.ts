@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { timeBound } from '../events/schema.js';
-import { formNumber, lazy, paginationQuery, profileId, text } from '../http/schema.js';
-import { LEDGER_KINDS, METERS } from './service.js';
+import { lazy, paginationQuery, profileId, text } from '../http/schema.js';
+import { METERS } from './service.js';
 
 export const orgParams = lazy(() => z.object({ org_id: z.string().min(1).max(100) }));
 
@@ -34,15 +34,3 @@ export const metersQuery = lazy(() =>
 export const membersQuery = lazy(() => z.object(paginationQuery));
 
 /** Emulator-only: a charge through the ledger, as storage, ingestion or chat would make it. */
-export const ledgerChargeBody = lazy(() =>
-  z.object({
-    org_id: z.string().min(1).max(100),
-    kind: z.enum(LEDGER_KINDS as [string, ...string[]]),
-    credits: formNumber({ min: 0, max: 1e12 }),
-    units: formNumber({ min: 0, max: 1e18 }).optional(),
-    workspace_id: profileId().optional(),
-    share_id: profileId().optional(),
-    object_id: text({ min: 1, max: 64 }).optional(),
-    user_id: profileId().optional(),
-  }),
-);

@@ -8,6 +8,7 @@
  */
 import { Errors } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
+import { utcDay } from './format.js';
 import type { AuditLog } from '../events/audit.js';
 import { AuditEvents, type AuditEventName } from '../events/catalogue.js';
 import type { Db } from '../store/db.js';
@@ -157,7 +158,7 @@ export class BillingService {
       if (e.kind !== kind || !inPlace(e, q)) continue;
       total += e.units;
       credits += e.credits;
-      const date = new Date(Math.floor(e.created / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+      const date = utcDay(Math.floor(e.created / DAY_MS) * DAY_MS);
       const day = days.get(date) ?? { value: 0, credits: 0 };
       day.value += e.units;
       day.credits += e.credits;

@@ -98,6 +98,9 @@ function securityFor(auth: AuthMode, emulatorOnly: boolean, publicAsset: boolean
     case 'bearer':
     case 'bearer-unverified':
       return [{ bearerAuth: [] }];
+    // The download token is the `token` query parameter (in the route's query schema).
+    case 'bearer-or-download-token':
+      return [{ bearerAuth: [] }, {}];
   }
 }
 

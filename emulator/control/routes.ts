@@ -1,78 +1,31 @@
-import { z } from 'zod';
 import { defineRoute } from '../http/define.js';
 import { Errors } from '../http/errors.js';
 import { parseTime } from '../http/format.js';
-import { formBool, formInt, formNumber, lazy, text } from '../http/schema.js';
 import { RawResponse, type AnyRoute } from '../http/route.js';
 import { VERSION } from '../version.js';
+import { creditsJson, entryJson } from '../billing/format.js';
+import type { LedgerKind } from '../store/model.js';
 import { DashboardAssets } from './dashboard.js';
 import { faultRuleBody, faultToJson } from './faults.js';
-import type { JournalFilter, RequestJournal } from './journal.js';
+import type { JournalFilter } from './journal.js';
 import { buildOverview, waitForOverviewChange } from './overview.js';
-
-const stateImportBody = lazy(() => z.record(z.string(), z.unknown()));
-
-const personaBody = lazy(() =>
-  z.object({
-    email: z.string().trim().toLowerCase().pipe(z.email('This value is not a valid email address.')).optional(),
-    password: z.string().min(8).max(256).optional(),
-    account_type: z.enum(['agent', 'human']).optional(),
-    verified: formBool().optional(),
-    first_name: text({ max: 100 }).optional(),
-    last_name: text({ max: 100 }).optional(),
-  }),
-);
-
-const mailboxQuery = lazy(() => z.object({ to: z.string().trim().max(320).optional() }));
-
-const clockSetBody = lazy(() => z.object({ now: z.string().trim().min(1).max(64) }));
-
-const clockAdvanceBody = lazy(() => z.object({ seconds: formNumber({ min: 0, max: 10 * 365 * 86400 }) }));
-
-const journalQuery = lazy(() =>
-  z.object({
-    method: z.string().max(10).optional(),
-    path: z.string().max(500).optional(),
-    // an exact status, or a class such as 5xx
-    status: z
-      .union([
-        z
-          .string()
-          .trim()
-          .toLowerCase()
-          .regex(/^[1-5]xx$/),
-        formInt({ min: 100, max: 599 }),
-      ])
-      .optional(),
-    user_id: z.string().max(40).optional(),
-    org_id: z.string().max(40).optional(),
-    workspace_id: z.string().max(40).optional(),
-    faulted: formBool().optional(),
-    since: formInt({ min: 0 }).optional(),
-    include_control: formBool().optional(),
-    limit: formInt({ min: 1, max: 1000 }).optional(),
-  }),
-);
-
-const faultParams = lazy(() => z.object({ fault_id: z.string().min(1).max(40) }));
-
-const overviewQuery = lazy(() =>
-  z.object({
-    q: z.string().trim().max(200).optional(),
-    org_limit: formInt({ min: 1, max: 1000 }).optional(),
-    file_limit: formInt({ min: 0, max: 1000 }).optional(),
-    // the hash of the overview the caller has; with `wait`, answer only once it changed
-    after: z.string().max(100).optional(),
-    wait: formInt({ min: 0, max: 60 }).optional(),
-  }),
-);
-
-const assetParams = lazy(() => z.object({ asset: z.string().min(1).max(200) }));
+import {
+  stateImportBody,
+  personaBody,
+  mailboxQuery,
+  clockSetBody,
+  clockAdvanceBody,
+  journalQuery,
+  faultParams,
+  overviewQuery,
+  assetParams,
+  settleQuery,
+  ledgerChargeBody,
+} from './schema.js';
 
 const emulatorOnly = { status: 'implemented', source: 'emulator control plane (no live counterpart)' } as const;
 
 export interface ControlDeps {
-  journal: RequestJournal;
   /** the route table, for `GET /_emulator/routes` */
   routes: () => readonly AnyRoute[];
   /** persistence status, when `--data` is set */
@@ -111,11 +64,9 @@ export function controlRoutes(deps: ControlDeps): AnyRoute[] {
       auth: 'none',
       emulatorOnly: true,
       parity: emulatorOnly,
-      handler: (_ctx, _i, emu) => {
-        emu.reset();
-        deps.journal.clear();
-        emu.faults.clear();
-      },
+      // The instance's own reset, nothing more: `emulator.reset()` in process leaves the same state
+      // (test/control/reset-parity.test.ts).
+      handler: (_ctx, _i, emu) => emu.reset(),
     }),
 
     defineRoute({
@@ -254,8 +205,8 @@ export function controlRoutes(deps: ControlDeps): AnyRoute[] {
       emulatorOnly: true,
       query: journalQuery,
       parity: emulatorOnly,
-      handler: (_ctx, { query }) => ({
-        requests: deps.journal
+      handler: (_ctx, { query }, emu) => ({
+        requests: emu.journal
           .list({
             method: query.method,
             path: query.path,
@@ -378,13 +329,13 @@ export function controlRoutes(deps: ControlDeps): AnyRoute[] {
       parity: emulatorOnly,
       handler: (ctx, { query }, emu) => {
         const build = () =>
-          buildOverview(emu, deps.journal, {
+          buildOverview(emu, emu.journal, {
             q: query.q || undefined,
             orgLimit: query.org_limit,
             fileLimit: query.file_limit,
           });
         if (!query.after || !query.wait) return build();
-        return waitForOverviewChange(build, deps.journal, query.after, query.wait * 1000, ctx.signal);
+        return waitForOverviewChange(build, emu.journal, query.after, query.wait * 1000, ctx.signal);
       },
     }),
 
@@ -411,6 +362,53 @@ export function controlRoutes(deps: ControlDeps): AnyRoute[] {
       params: assetParams,
       parity: emulatorOnly,
       handler: (_ctx, { params }) => dashboard().asset(params.asset),
+    }),
+
+    // Moved from storage/routes.ts and billing/routes.ts: a control route lives in control/.
+    defineRoute({
+      method: 'POST',
+      path: '/_emulator/jobs/settle',
+      area: 'control',
+      summary: 'Wait until upload assembly and ingestion have nothing scheduled or running (`now=true`: run them without their delay)',
+      auth: 'none',
+      query: settleQuery,
+      emulatorOnly: true,
+      parity: { status: 'implemented', source: 'emulator control plane (no live counterpart)' },
+      handler: async (_ctx, { query }, emu) => {
+        const timeoutMs = query.timeout_ms ?? 30_000;
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+        const work = query.now ? emu.jobs.drain() : emu.jobs.settle();
+        const outcome = await Promise.race([work.then(() => 'settled' as const), timedOut]);
+        clearTimeout(timer);
+        return { settled: outcome === 'settled', pending: emu.jobs.size };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/_emulator/ledger/charge',
+      area: 'control',
+      summary: "Charge an org's credits as storage, ingestion or chat would (test credit exhaustion)",
+      auth: 'none',
+      emulatorOnly: true,
+      body: ledgerChargeBody,
+      parity: { status: 'implemented', source: 'emulator control plane (no live counterpart)' },
+      handler: (ctx, { body }, emu) => {
+        const org = emu.access.findOrg(body.org_id);
+        if (!org) throw Errors.notFound('organization');
+        // The org is named in the body: for the journal.
+        ctx.tenantResolved(org.id);
+        const entry = emu.ledger.charge(org, {
+          kind: body.kind as LedgerKind,
+          units: body.units ?? 0,
+          credits: body.credits,
+          workspaceId: body.workspace_id ?? null,
+          shareId: body.share_id ?? null,
+          objectId: body.object_id ?? null,
+          userId: body.user_id ?? null,
+        });
+        return { entry: entryJson(entry), ...creditsJson(emu.db.orgs.get(org.id) ?? org, emu) };
+      },
     }),
   ];
 }

@@ -9,6 +9,12 @@ export interface Caller {
   credential: Credential;
 }
 
+/** What a valid download token (`requestread`) opens: one node of one workspace, maybe one version. */
+export interface DownloadGrant {
+  workspaceId: string;
+  versionId: string | null;
+}
+
 /**
  * What a handler gets instead of `req`/`res`: who is calling, the emulator clock, the request's
  * identity, and an abort signal that fires when the client goes away (long-polls listen to it).
@@ -23,8 +29,18 @@ export interface RequestContext {
   readonly authorization: string | undefined;
   /** the signed-in caller; set on every route whose auth is not `none` */
   caller: Caller | undefined;
-  /** the org the request is about, once resolved (for the request journal and faults) */
-  orgId: string | undefined;
+  /**
+   * The org the request is about, for the request journal and faults: set by the pipeline from
+   * the scope the route's `access` resolved. Handlers never assign it.
+   */
+  readonly orgId: string | undefined;
+  /** the download token's grant, on `bearer-or-download-token` routes opened with `?token=` */
+  readonly download: DownloadGrant | undefined;
+  /**
+   * The org of a tenant the route could not name before the handler ran (an org just created, the
+   * workspace an upload names in its body, the org a control request names): for the journal.
+   */
+  tenantResolved(orgId: string): void;
   readonly signal: AbortSignal;
   readonly log: Logger;
   now(): number;

@@ -12,12 +12,34 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 export type Area = 'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control';
 
 /**
+ * Where each area's routes are defined: `emulator/<folder>/routes.ts` (test/core/route-areas.test.ts
+ * holds every route to it). An area is its folder, with two names kept for the parity report's
+ * grouping: `auth` is the live API's name for what users/ serves (sign-up, sign-in, keys, the
+ * user's own details), and `events` includes activity/ (the long-poll and the WebSocket are how
+ * events are followed).
+ */
+export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
+  auth: ['users'],
+  orgs: ['orgs'],
+  members: ['members'],
+  workspaces: ['workspaces'],
+  storage: ['storage'],
+  intelligence: ['intelligence'],
+  events: ['events', 'activity'],
+  billing: ['billing'],
+  transfer: ['transfer'],
+  control: ['control'],
+};
+
+/**
  * - `none`: no credentials needed (sign-up, health).
  * - `basic`: HTTP Basic email:password (sign-in).
  * - `bearer`: a JWT or API key of a verified user.
  * - `bearer-unverified`: a JWT or API key; an unverified email is allowed (email validation).
+ * - `bearer-or-download-token`: a download token from requestread in `?token=` (for the route's
+ *   `:workspace_id` and `:node_id`), else as `bearer` (PARITY: agent guide "Download Tokens").
  */
-export type AuthMode = 'none' | 'basic' | 'bearer' | 'bearer-unverified';
+export type AuthMode = 'none' | 'basic' | 'bearer' | 'bearer-unverified' | 'bearer-or-download-token';
 
 export type ParityStatus = 'implemented' | 'partial' | 'not-implemented';
 
@@ -111,11 +133,12 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
   /**
    * Control plane: static files that hold no data (the dashboard's page and assets). With
    * `--control-token` they load without it, since a browser cannot send a header with its first
-   * request; the loopback rule still applies without a token.
+   * request; the Host rule and, without a token, the loopback rule still apply.
    */
   publicAsset?: boolean;
   /** The body is one JSON document (a state import): any other content type answers 415 saying so. */
   jsonBody?: boolean;
+
   /** A per-user budget of this route's own (see RouteRateLimit). */
   rateLimit?: RouteRateLimit;
   parity: RouteParity;

@@ -9,7 +9,6 @@ import { Errors } from '../http/errors.js';
 import { OpaqueType } from '../store/ids.js';
 import type { Chat, ChatMessage, Org, User, Workspace } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
-import type { WorkspaceAction } from '../tenancy/permissions.js';
 import { buildAnswer, countTokens, type Answer } from './engine/answer.js';
 import type { SearchHit } from './engine/search-index.js';
 import type { WorkspaceIndexes } from './indexes.js';
@@ -34,11 +33,6 @@ export class Chats {
     private readonly indexes: WorkspaceIndexes,
     private readonly scopes: ScopeResolver,
   ) {}
-
-  /** The caller's scope on this workspace now (deleted, left, role lowered: the tenancy answers). */
-  private rescope(user: User, scope: WorkspaceScope, action: WorkspaceAction = 'workspace.ai.chat'): WorkspaceScope {
-    return this.d.access.workspace({ user }, scope.workspace.id, action);
-  }
 
   /** PARITY: the agent plan lacks `ai_agent`: creating a chat answers 402/1695 (API notes "Intelligence"). */
   private assertChatAllowed(org: Org): void {
@@ -115,7 +109,7 @@ export class Chats {
     const answer = await this.answer(ws, type, input.question, scopes, personality);
     // The answer may have waited for the index (documents read again after a restart or an
     // import): what was checked before the await is checked again before anything is charged.
-    const current = this.rescope(user, scope);
+    const current = this.d.access.recheck({ user }, scope);
     this.assertChatAllowed(current.org);
     if (type === 'chat_with_files') this.assertRagAvailable(current.workspace);
     const usage = this.chargeTokens(current.org, answer, current.workspace, chatId, user.id);
@@ -175,7 +169,7 @@ export class Chats {
     const personality = input.personality ?? chat.personality;
     const answer = await this.answer(ws, chat.type, input.question, scopes, personality);
     // Checked again after the await (see createChat), the chat included.
-    const current = this.rescope(user, scope);
+    const current = this.d.access.recheck({ user }, scope);
     this.chat(current, chat.id);
     this.assertChatAllowed(current.org);
     if (chat.type === 'chat_with_files') this.assertRagAvailable(current.workspace);

@@ -48,7 +48,7 @@ export const intelligenceRoutes = [
     handler: async (ctx, { query, scope }, emu) => {
       const page = await emu.intelligence.search(scope, query);
       // The search may have waited for the index: a caller who lost the workspace meanwhile gets nothing.
-      emu.access.workspace(callerOf(ctx), scope.workspace.id, 'workspace.storage.read');
+      emu.access.recheck(callerOf(ctx), scope);
       return {
         results: page.rows.map((row) => searchHitJson(row, query.details ?? false)),
         pagination: { total: page.total, limit: page.limit, offset: page.offset, has_more: page.offset + page.rows.length < page.total },

@@ -2,8 +2,6 @@ import { defineRoute } from '../http/define.js';
 import { callerOf } from '../http/context.js';
 import { Errors } from '../http/errors.js';
 import { paginate } from '../http/schema.js';
-import { workspaceCreateBody } from '../workspaces/schema.js';
-import { workspaceJson, workspaceListJson } from '../workspaces/format.js';
 import { domainCheckParams, listQuery, orgCloseBody, orgCreateBody, orgParams, orgUpdateBody } from './schema.js';
 import { externalOrgJson, orgJson } from './format.js';
 
@@ -36,7 +34,8 @@ export const orgRoutes = [
         billingEmail: body.billing_email,
         billingPlan: body.billing_plan,
       });
-      ctx.orgId = org.id;
+      // The org is born here: the route could not name it before the handler ran.
+      ctx.tenantResolved(org.id);
       return { org: orgJson(org, { subscriber: emu.ledger.isSubscriber(org), role: 'owner', ownerId: user.id }) };
     },
   }),
@@ -133,58 +132,6 @@ export const orgRoutes = [
       const check = emu.orgs.checkDomain(params.domain);
       if (!check.available && check.reason === 'invalid') throw Errors.invalidField('domain', 'This value is not a valid domain.');
       return check.available ? { available: true } : { available: false, reason: check.reason };
-    },
-  }),
-
-  defineRoute({
-    method: 'GET',
-    path: '/current/org/:org_id/list/workspaces/',
-    area: 'workspaces',
-    summary: "An org's workspaces the caller may see",
-    params: orgParams,
-    query: listQuery,
-    access: { org: 'org_id', action: 'org.workspaces.list' },
-    parity: {
-      status: 'implemented',
-      source: 'API notes "Organizations"',
-      choices: ['owners and admins see every workspace; members see theirs and those they may join'],
-    },
-    handler: (ctx, { query, scope }, emu) => {
-      const user = callerOf(ctx).user;
-      const { page, pagination } = paginate(emu.workspaces.visibleInOrg(user, scope), query.limit, query.offset);
-      // Every listed workspace is of this org: the caller's org role (scope.role) is looked up once.
-      return workspaceListJson(page, (w) => emu.access.workspaceRoleUnder(w, user.id, scope.role), pagination);
-    },
-  }),
-
-  defineRoute({
-    method: 'POST',
-    path: '/current/org/:org_id/create/workspace/',
-    area: 'workspaces',
-    summary: 'Create a workspace (folder_name, name, perm_join, perm_member_manage; intelligence)',
-    params: orgParams,
-    body: workspaceCreateBody,
-    access: { org: 'org_id', action: 'org.workspaces.create' },
-    parity: {
-      status: 'implemented',
-      source: 'agent guide v1.29 "Getting Started" step 5; official client src/api/workspace.rs',
-      choices: [
-        'answers under `workspace`',
-        'intelligence optional, default false',
-        'folder_name pattern ^[a-z0-9][a-z0-9-]{1,62}$',
-        'org members (not admins) get 403/1680',
-      ],
-    },
-    handler: (ctx, { body, scope }, emu) => {
-      const ws = emu.workspaces.create(callerOf(ctx).user, scope, {
-        folderName: body.folder_name,
-        name: body.name,
-        permJoin: body.perm_join,
-        permMemberManage: body.perm_member_manage,
-        intelligence: body.intelligence ?? false,
-        description: body.description,
-      });
-      return { workspace: workspaceJson(ws, 'owner') };
     },
   }),
 ];

@@ -1,11 +1,7 @@
-import { z } from 'zod';
 import { defineRoute } from '../http/define.js';
 import { callerOf } from '../http/context.js';
-import { Errors } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
 import { RawResponse } from '../http/route.js';
-import { formBool, formInt, lazy } from '../http/schema.js';
-import { invalidDownloadToken } from './download-tokens.js';
 import { nodeJson, uploadJson } from './format.js';
 import {
   chunkBody,
@@ -27,8 +23,6 @@ const STORAGE_CREDITS_CHOICE =
   'storage credits: 100 per GiB held, pro-rated; a stored version is charged for the rest of the period, bytes held at a period start for the whole period at the first storage operation of that period; no refunds; never refused (past the limit only what is left is charged)';
 const FOREIGN_NODE_CHOICE = "another workspace's node id answers 401/115069 (also when the caller reaches that workspace)";
 const NAME_CHOICE = 'names: 1-255 characters, trimmed, no "/", "\\", control characters, "." or ".."';
-
-const settleQuery = lazy(() => z.object({ timeout_ms: formInt({ min: 0, max: 120_000 }).optional(), now: formBool().optional() }));
 
 export const storageRoutes = [
   // ---- uploads
@@ -54,8 +48,9 @@ export const storageRoutes = [
       ],
     },
     handler: (ctx, { body, files }, emu) => {
+      // The workspace is named in the body, not the path: the service resolves it.
       const { upload, node, scope } = emu.storage.upload(callerOf(ctx), body, files);
-      ctx.orgId = scope.org.id;
+      ctx.tenantResolved(scope.org.id);
       return node ? { id: upload.id, new_file_id: node.id } : { id: upload.id };
     },
   }),
@@ -270,10 +265,11 @@ export const storageRoutes = [
     path: '/current/workspace/:workspace_id/storage/:node_id/read/',
     area: 'storage',
     summary: "Download a file's bytes, with `?token=` from requestread or a bearer (bandwidth credits)",
-    // The token stands in for the bearer, so the route checks credentials itself.
-    auth: 'none',
+    // The token stands in for the bearer (the pipeline checks either, see http/authenticate.ts).
+    auth: 'bearer-or-download-token',
     params: workspaceNodeParams,
     query: readQuery,
+    access: { workspace: 'workspace_id', action: 'workspace.storage.read' },
     parity: {
       status: 'implemented',
       source: 'agent guide v1.29 "Download Tokens"; official client src/api/download.rs, src/api/storage.rs read_raw',
@@ -284,52 +280,14 @@ export const storageRoutes = [
         'HEAD is not charged',
       ],
     },
-    handler: async (ctx, { params, query }, emu) => {
-      const wsRef = params.workspace_id;
-      let caller;
-      let versionId = query.version_id;
-      // PARITY: CHOICE. A token's user must still reach the workspace (else 401/10545).
-      if (query.token) {
-        const claims = await emu.storage.verifyReadToken(query.token, params.node_id);
-        const user = emu.db.users.get(claims.userId);
-        if (!user || emu.access.findWorkspace(wsRef, user.id)?.id !== claims.workspaceId) throw invalidDownloadToken();
-        caller = { user, credential: { kind: 'api_key' as const, keyId: 'download-token' } };
-        versionId = claims.versionId ?? versionId;
-      } else {
-        const m = /^Bearer\s+(\S+)\s*$/i.exec(ctx.authorization ?? '');
-        if (!m) throw Errors.unauthenticated();
-        caller = await emu.users.authenticate(m[1]!);
-        if (!caller.user.emailVerified) throw Errors.emailNotVerified();
-      }
-      ctx.caller = caller;
-      const scope = emu.access.workspace(caller, wsRef, 'workspace.storage.read');
-      ctx.orgId = scope.org.id;
-      const { node, bytes } = emu.storage.download(caller.user, scope, params.node_id, versionId, ctx.method !== 'HEAD');
+    handler: (ctx, { params, query, scope }, emu) => {
+      // PARITY: CHOICE. A token opens the version it was issued for, if it names one.
+      const versionId = ctx.download?.versionId ?? query.version_id;
+      const { node, bytes } = emu.storage.download(callerOf(ctx).user, scope, params.node_id, versionId, ctx.method !== 'HEAD');
       return new RawResponse(bytes, node.mimetype ?? 'application/octet-stream', 200, {
         'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(node.name)}`,
         'content-length': String(bytes.length),
       });
-    },
-  }),
-
-  // ---- emulator only
-  defineRoute({
-    method: 'POST',
-    path: '/_emulator/jobs/settle',
-    area: 'control',
-    summary: 'Wait until upload assembly and ingestion have nothing scheduled or running (`now=true`: run them without their delay)',
-    auth: 'none',
-    query: settleQuery,
-    emulatorOnly: true,
-    parity: { status: 'implemented', source: 'emulator control plane (no live counterpart)' },
-    handler: async (_ctx, { query }, emu) => {
-      const timeoutMs = query.timeout_ms ?? 30_000;
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-      const work = query.now ? emu.jobs.drain() : emu.jobs.settle();
-      const outcome = await Promise.race([work.then(() => 'settled' as const), timedOut]);
-      clearTimeout(timer);
-      return { settled: outcome === 'settled', pending: emu.jobs.size };
     },
   }),
 ];

@@ -1,12 +1,13 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Low, type Adapter } from 'lowdb';
+import type { Adapter } from 'lowdb';
 import { STATE_FORMAT, STATE_VERSION, type StateFile } from './db.js';
 import { readStateJson, StateSyntaxError } from './state-reader.js';
 
 /**
- * Persistence of the in-memory state to one JSON file, through lowdb.
+ * Persistence of the in-memory state to one JSON file, through a lowdb `Adapter` (no `Low`: it
+ * added nothing between the snapshot and the adapter).
  *
  * - Atomic replace: the state is written to a temporary file (`.NAME.tmp`, as lowdb's TextFile
  *   does) and renamed over the old one, so a reader (or a restart after SIGKILL) sees either the
@@ -178,7 +179,6 @@ export interface PersistenceStatus {
  */
 export class Persistence {
   private readonly adapter: StateFileAdapter;
-  private readonly low: Low<StateDocument>;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private dirty = false;
@@ -194,7 +194,6 @@ export class Persistence {
     private readonly onError: (err: Error) => void = () => {},
   ) {
     this.adapter = new StateFileAdapter(filename);
-    this.low = new Low(this.adapter, snapshot());
   }
 
   /** Read the file; null when it does not exist yet. Throws StateFileError when it is unusable. */
@@ -225,8 +224,8 @@ export class Persistence {
     this.dirty = false;
     this.flushing = (async () => {
       try {
-        this.low.data = this.snapshot();
-        await this.low.write();
+        // The adapter directly: lowdb's `Low` would only hold the document between these two lines.
+        await this.adapter.write(this.snapshot());
         this.lastFlushAt = Date.now();
         this.flushes++;
         this.lastError = null;

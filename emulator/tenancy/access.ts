@@ -30,6 +30,8 @@ export interface OrgScope {
   standing: OrgStanding;
   /** the caller's org role, undefined for external callers */
   role: OrgRole | undefined;
+  /** the action this scope was granted for (`recheck` asks again for the same) */
+  action: OrgAction;
 }
 
 export interface WorkspaceScope {
@@ -39,6 +41,8 @@ export interface WorkspaceScope {
   /** the caller's effective workspace role (explicit, or carried from the org) */
   role: WorkspaceRole;
   orgRole: OrgRole | undefined;
+  /** the action this scope was granted for (`recheck` asks again for the same) */
+  action: WorkspaceAction | 'workspace.join';
 }
 
 /** `workspace.join` is decided by the org role and the workspace's `perm_join`, before any membership exists. */
@@ -109,7 +113,7 @@ export class Access {
     // No relation at all: the org is as good as absent (PARITY: CHOICE 404/1609).
     if (!standing) throw Errors.notFound('organization');
     if (!orgAllows(action, standing, org)) throw Errors.accessDenied(denialText(action));
-    return { kind: 'org', org, standing, role };
+    return { kind: 'org', org, standing, role, action };
   }
 
   /** A workspace by id, or by folder name among the workspaces the caller reaches. */
@@ -134,14 +138,14 @@ export class Access {
     // PARITY: a workspace that exists but is not the caller's answers 401/10545 (official client's hint for 10545).
     if (!role) throw Errors.notWorkspaceMember();
     if (!workspaceAllows(action, role, workspace)) throw Errors.accessDenied(denialText(action));
-    return { kind: 'workspace', org, workspace, role, orgRole: this.orgRoleOf(org.id, caller.user.id) };
+    return { kind: 'workspace', org, workspace, role, orgRole: this.orgRoleOf(org.id, caller.user.id), action };
   }
 
   /**
    * Self-join: the caller must be an org member whose role the workspace's `perm_join` admits.
    * Outside the org it is any other workspace (401/10545); inside, a role too low is 403/1680.
    */
-  joinable(caller: Caller, ref: string): WorkspaceScope {
+  joinable(caller: Pick<Caller, 'user'>, ref: string): WorkspaceScope {
     const workspace = isProfileId(ref) ? this.db.workspaces.get(ref) : undefined;
     if (!workspace || workspace.deleted) throw Errors.notFound('workspace');
     const org = this.db.orgs.get(workspace.orgId);
@@ -149,7 +153,7 @@ export class Access {
     const orgRole = this.orgRoleOf(org.id, caller.user.id);
     if (!orgRole) throw Errors.notWorkspaceMember();
     if (!mayJoin(orgRole, workspace.permJoin)) throw Errors.accessDenied(`This workspace admits ${workspace.permJoin.toLowerCase()} of its organization.`);
-    return { kind: 'workspace', org, workspace, role: this.workspaceRoleOf(workspace, caller.user.id) ?? 'member', orgRole };
+    return { kind: 'workspace', org, workspace, role: this.workspaceRoleOf(workspace, caller.user.id) ?? 'member', orgRole, action: 'workspace.join' };
   }
 
   /** Every live workspace the user has an effective role in. */
@@ -178,6 +182,19 @@ export class Access {
     const ref = String(params[spec.workspace] ?? '');
     if (spec.action === 'workspace.join') return this.joinable(caller, ref);
     return this.workspace(caller, ref, spec.action);
+  }
+
+  /**
+   * The one "check again after an await": a scope granted before a wait (a fault's delay, a
+   * long-poll, an index fill, a chat answer) is decided again from the records as they are now,
+   * for the same caller, tenant and action. The caller who lost the workspace (or org) meanwhile
+   * gets the refusal a fresh request would get; the fresh scope is returned (roles may have changed).
+   */
+  recheck<S extends OrgScope | WorkspaceScope>(caller: Pick<Caller, 'user'>, scope: S): S;
+  recheck(caller: Pick<Caller, 'user'>, scope: OrgScope | WorkspaceScope): OrgScope | WorkspaceScope {
+    if (scope.kind === 'org') return this.org(caller, scope.org.id, scope.action);
+    if (scope.action === 'workspace.join') return this.joinable(caller, scope.workspace.id);
+    return this.workspace(caller, scope.workspace.id, scope.action);
   }
 }
 

@@ -11,10 +11,14 @@ export type Connection = 'connecting' | 'live' | 'offline';
 
 const WAIT_SECONDS = 25;
 
-/** `#token=...` in the page address is sent as the control token (emulators started with --control-token). */
+/**
+ * `#token=...` in the page address is sent as the control token (emulators started with
+ * --control-token); every request names the dashboard as one of the emulator's own clients.
+ */
 function headers(): Record<string, string> {
   const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  return m ? { 'x-emulator-control-token': decodeURIComponent(m[1]!) } : {};
+  const own = { 'x-fastio-emulator-client': '1' };
+  return m ? { ...own, 'x-emulator-control-token': decodeURIComponent(m[1]!) } : own;
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,8 +1,8 @@
 import { defineRoute } from '../http/define.js';
 import { callerOf } from '../http/context.js';
 import { paginate } from '../http/schema.js';
-import { listQuery } from '../orgs/schema.js';
-import { workspaceDeleteQuery, workspaceParams, workspaceUpdateBody } from './schema.js';
+import { listQuery, orgParams } from '../orgs/schema.js';
+import { workspaceCreateBody, workspaceDeleteQuery, workspaceParams, workspaceUpdateBody } from './schema.js';
 import { workspaceJson, workspaceListJson } from './format.js';
 
 const SOURCE = 'API notes "Workspaces"; docs.fast.io/workspaces.html; official client src/api/workspace.rs';
@@ -84,6 +84,59 @@ export const workspaceRoutes = [
       const user = callerOf(ctx).user;
       const { page, pagination } = paginate(emu.access.reachableWorkspaces(user.id), query.limit, query.offset);
       return workspaceListJson(page, (w) => emu.access.workspaceRoleOf(w, user.id), pagination);
+    },
+  }),
+
+  // The org's workspaces: under /org/ on the wire, but workspace routes (moved from orgs/routes.ts).
+  defineRoute({
+    method: 'GET',
+    path: '/current/org/:org_id/list/workspaces/',
+    area: 'workspaces',
+    summary: "An org's workspaces the caller may see",
+    params: orgParams,
+    query: listQuery,
+    access: { org: 'org_id', action: 'org.workspaces.list' },
+    parity: {
+      status: 'implemented',
+      source: 'API notes "Organizations"',
+      choices: ['owners and admins see every workspace; members see theirs and those they may join'],
+    },
+    handler: (ctx, { query, scope }, emu) => {
+      const user = callerOf(ctx).user;
+      const { page, pagination } = paginate(emu.workspaces.visibleInOrg(user, scope), query.limit, query.offset);
+      // Every listed workspace is of this org: the caller's org role (scope.role) is looked up once.
+      return workspaceListJson(page, (w) => emu.access.workspaceRoleUnder(w, user.id, scope.role), pagination);
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/org/:org_id/create/workspace/',
+    area: 'workspaces',
+    summary: 'Create a workspace (folder_name, name, perm_join, perm_member_manage; intelligence)',
+    params: orgParams,
+    body: workspaceCreateBody,
+    access: { org: 'org_id', action: 'org.workspaces.create' },
+    parity: {
+      status: 'implemented',
+      source: 'agent guide v1.29 "Getting Started" step 5; official client src/api/workspace.rs',
+      choices: [
+        'answers under `workspace`',
+        'intelligence optional, default false',
+        'folder_name pattern ^[a-z0-9][a-z0-9-]{1,62}$',
+        'org members (not admins) get 403/1680',
+      ],
+    },
+    handler: (ctx, { body, scope }, emu) => {
+      const ws = emu.workspaces.create(callerOf(ctx).user, scope, {
+        folderName: body.folder_name,
+        name: body.name,
+        permJoin: body.perm_join,
+        permMemberManage: body.perm_member_manage,
+        intelligence: body.intelligence ?? false,
+        description: body.description,
+      });
+      return { workspace: workspaceJson(ws, 'owner') };
     },
   }),
 ];

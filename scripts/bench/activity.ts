@@ -15,7 +15,12 @@ const CHANGES = Number(process.argv[2] ?? 500);
 async function call(url: string, method: string, path: string, token?: string, form?: Record<string, string>): Promise<Record<string, unknown>> {
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      // the project's own clients name themselves on the control plane
+      ...(path.startsWith('/_emulator/') ? { 'x-fastio-emulator-client': '1' } : {}),
+    },
     ...(form ? { body: new URLSearchParams(form).toString() } : {}),
   });
   if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);

@@ -41,9 +41,9 @@ export interface Persona {
 export async function persona(url: string, accountType?: 'agent' | 'human'): Promise<Persona> {
   const res = await fetch(`${url}/_emulator/users/`, {
     method: 'POST',
-    ...(accountType
-      ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ account_type: accountType }).toString() }
-      : {}),
+    // the project's own clients name themselves on the control plane
+    headers: { 'x-fastio-emulator-client': '1', ...(accountType ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    ...(accountType ? { body: new URLSearchParams({ account_type: accountType }).toString() } : {}),
   });
   if (res.status !== 200) throw new Error(`POST /_emulator/users/ answered ${res.status}`);
   return (await res.json()) as Persona;
@@ -298,7 +298,7 @@ function makeNote(random: () => number, n: number): { name: string; content: str
 async function settleNotes(url: string, token: string, workspaceId: string, expected: number): Promise<void> {
   let states: Record<string, number> = {};
   for (let attempt = 0; attempt < 10; attempt++) {
-    const settle = await fetch(`${url}/_emulator/jobs/settle?now=true&timeout_ms=60000`, { method: 'POST' });
+    const settle = await fetch(`${url}/_emulator/jobs/settle?now=true&timeout_ms=60000`, { method: 'POST', headers: { 'x-fastio-emulator-client': '1' } });
     const settled = (await settle.json()) as { settled?: boolean };
     if (settle.status !== 200 || settled.settled !== true)
       throw new ScenarioSkipped(`POST /_emulator/jobs/settle answered ${settle.status}: ${JSON.stringify(settled)}`);

@@ -125,7 +125,7 @@ async function settled(url: string, timeoutMs = 120_000): Promise<void> {
 }
 
 async function reset(url: string): Promise<void> {
-  const res = await fetch(`${url}/_emulator/reset`, { method: 'POST' });
+  const res = await fetch(`${url}/_emulator/reset`, { method: 'POST', headers: { 'x-fastio-emulator-client': '1' } });
   if (res.status !== 200) throw new Error(`reset answered ${res.status}`);
 }
 

@@ -129,7 +129,11 @@ export async function runSearchHttpBench(options: SearchHttpOptions = {}): Promi
       json(
         await fetch(`${base}${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(path.startsWith('/_emulator/') ? { 'x-fastio-emulator-client': '1' } : {}),
+          },
           body: new URLSearchParams(form).toString(),
         }),
       );

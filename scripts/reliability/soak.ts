@@ -120,7 +120,12 @@ const NOTES = [
 async function call(url: string, method: string, path: string, token: string | undefined, form?: Record<string, string>): Promise<Record<string, unknown>> {
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(form ? { 'content-type': FORM } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(form ? { 'content-type': FORM } : {}),
+      // the project's own clients name themselves on the control plane
+      ...(path.startsWith('/_emulator/') ? { 'x-fastio-emulator-client': '1' } : {}),
+    },
     ...(form ? { body: new URLSearchParams(form).toString() } : {}),
   });
   const text = await res.text();

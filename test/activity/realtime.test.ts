@@ -25,7 +25,11 @@ interface Persona {
 async function call(method: string, path: string, token?: string, form?: Record<string, string>, signal?: AbortSignal) {
   const res = await fetch(`${emu.url}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    headers: {
+      'x-fastio-emulator-client': '1',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
     ...(form ? { body: new URLSearchParams(form).toString() } : {}),
     ...(signal ? { signal } : {}),
   });

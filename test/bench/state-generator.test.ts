@@ -24,7 +24,7 @@ describe('bench state generator', () => {
     expect(Object.fromEntries(Object.entries(state.tables).map(([k, v]) => [k, v.length]))).toEqual(generated.rows);
 
     const built = await buildEmulator({ seedFile: file });
-    const app = createApp({ emulator: built.emulator, routes: built.routes, journal: built.journal });
+    const app = createApp({ emulator: built.emulator, routes: built.routes });
     const get = async (path: string, token: string) => {
       const res = await inject(app as never, { method: 'GET', url: path, headers: { authorization: `Bearer ${token}` }, remoteAddress: '127.0.0.1' });
       return { status: res.statusCode, body: JSON.parse(res.payload) as Record<string, unknown> };

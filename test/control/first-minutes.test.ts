@@ -24,6 +24,7 @@ describe('PUT /_emulator/state content type', () => {
     await emu.ok('POST', '/_emulator/users/');
     const exported = (await emu.ok('GET', '/_emulator/state')).state;
     const payload = JSON.stringify(exported);
+    // curl -d as it is: the control guard's rule names the JSON content type
     const form = await inject(emu.app as never, {
       method: 'PUT',
       url: '/_emulator/state',
@@ -31,8 +32,18 @@ describe('PUT /_emulator/state content type', () => {
       payload,
       remoteAddress: '127.0.0.1',
     });
-    expect(form.statusCode).toBe(415);
-    expect((JSON.parse(form.payload) as { error: { text: string } }).error.text).toContain('Content-Type: application/json');
+    expect(form.statusCode).toBe(403);
+    expect((JSON.parse(form.payload) as { error: { text: string } }).error.text).toContain('application/json');
+    // with the client header the guard lets it through, and the import itself names the type
+    const formWithHeader = await inject(emu.app as never, {
+      method: 'PUT',
+      url: '/_emulator/state',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-fastio-emulator-client': '1' },
+      payload,
+      remoteAddress: '127.0.0.1',
+    });
+    expect(formWithHeader.statusCode).toBe(415);
+    expect((JSON.parse(formWithHeader.payload) as { error: { text: string } }).error.text).toContain('Content-Type: application/json');
     await emu.ok('POST', '/_emulator/reset');
     const json = await inject(emu.app as never, {
       method: 'PUT',

@@ -13,11 +13,13 @@ export const WS_FORM = { perm_join: 'Member or above', perm_member_manage: 'Memb
 /** An emulator in process (no sockets), with a request helper for form and JSON bodies. */
 export async function inProcess(options: Parameters<typeof buildEmulator>[0] = {}) {
   const built = await buildEmulator({ port: 0, ...options });
-  const app = createApp({ emulator: built.emulator, routes: built.routes, journal: built.journal });
+  const app = createApp({ emulator: built.emulator, routes: built.routes });
 
   async function call(method: string, path: string, opts: { token?: string; form?: Record<string, string>; json?: unknown } = {}): Promise<Reply> {
     const headers: Record<string, string> = {};
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    // The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts).
+    if (path.startsWith('/_emulator/')) headers['x-fastio-emulator-client'] = '1';
     let payload: string | undefined;
     if (opts.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';

@@ -63,7 +63,10 @@ afterEach(async () => {
 });
 
 async function tenant(url: string) {
-  const p = (await (await fetch(`${url}/_emulator/users/`, { method: 'POST' })).json()) as { api_key: string; user_id: string };
+  const p = (await (await fetch(`${url}/_emulator/users/`, { method: 'POST', headers: { 'x-fastio-emulator-client': '1' } })).json()) as {
+    api_key: string;
+    user_id: string;
+  };
   const auth = { authorization: `Bearer ${p.api_key}` };
   const created = await fetch(`${url}/current/org/create/`, {
     method: 'POST',

@@ -60,7 +60,7 @@ describe('start banner', { timeout: 60_000 }, () => {
     expect(banner).toMatch(new RegExp(`API base\\s+${url}/current\\n`));
     expect(banner).toMatch(new RegExp(`Dashboard\\s+${url}/_emulator/ui\\n`));
     expect(banner).toMatch(/State\s+in memory \(empty/);
-    expect(banner).toContain(`curl -X POST ${url}/_emulator/users/`);
+    expect(banner).toContain(`curl -X POST -H 'x-fastio-emulator-client: 1' ${url}/_emulator/users/`);
     expect(banner).toContain('Ctrl+C');
   });
 
@@ -88,7 +88,7 @@ describe('start banner', { timeout: 60_000 }, () => {
     const file = join(mkdtempSync(join(tmpdir(), 'emu-banner-')), 'state.json');
     const first = await start(['--port', '0', '--log-level', 'warn', '--data', file]);
     expect(first.banner).toMatch(/State\s+\S+state\.json \(new, empty\)/);
-    await fetch(`${first.url}/_emulator/users/`, { method: 'POST' });
+    expect((await fetch(`${first.url}/_emulator/users/`, { method: 'POST', headers: { 'x-fastio-emulator-client': '1' } })).status).toBe(200);
     await stopChild(first.child, 'SIGTERM');
     const second = await start(['--port', '0', '--log-level', 'warn', '--data', file]);
     expect(second.banner).toMatch(/State\s+\S+state\.json \(loaded 1 user, 0 orgs, 0 workspaces\)/);

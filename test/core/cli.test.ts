@@ -10,7 +10,7 @@ function run(args: string[]) {
 }
 
 async function persona(url: string): Promise<{ api_key: string; user_id: string }> {
-  const r = await fetch(`${url}/_emulator/users/`, { method: 'POST' });
+  const r = await fetch(`${url}/_emulator/users/`, { method: 'POST', headers: { 'x-fastio-emulator-client': '1' } });
   return (await r.json()) as { api_key: string; user_id: string };
 }
 

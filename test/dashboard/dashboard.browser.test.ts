@@ -21,7 +21,11 @@ let profile: string;
 async function api(method: string, path: string, token?: string, form?: Record<string, string>): Promise<Record<string, unknown>> {
   const res = await fetch(`${emu.url}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    headers: {
+      'x-fastio-emulator-client': '1',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
     ...(form ? { body: new URLSearchParams(form).toString() } : {}),
   });
   const body = (await res.json()) as Record<string, unknown>;

@@ -112,7 +112,7 @@ describe('event forwarding', () => {
     const emu = await startEmulator({ port: 0, forwardEventsTo: hook.url, forwardSecret: 'shh' });
     cleanups.push(() => emu.close());
     // The receiver answers nothing until the API call is done.
-    const r = await fetch(`${emu.url}/_emulator/users/`, { method: 'POST' });
+    const r = await fetch(`${emu.url}/_emulator/users/`, { method: 'POST', headers: { 'x-fastio-emulator-client': '1' } });
     expect(r.status).toBe(200);
     const { user_id } = (await r.json()) as { user_id: string };
     const d = await hook.next();
@@ -139,7 +139,7 @@ describe('event forwarding', () => {
     const secret = /signature secret: (\S+?)\)?$/.exec(second!)?.[1];
     expect(second).toContain(`forwarding events to ${hook.url}`);
     expect(secret).toBeTruthy();
-    await fetch(`${url}/_emulator/users/`, { method: 'POST' });
+    await fetch(`${url}/_emulator/users/`, { method: 'POST', headers: { 'x-fastio-emulator-client': '1' } });
     const d = await hook.next();
     expect(d.headers[SIGNATURE_HEADER]).toBe(sign(secret!, d.body));
     d.res.writeHead(200).end();

@@ -32,7 +32,11 @@ let agent: Persona;
 let human: Persona;
 
 async function makePersona(accountType: 'agent' | 'human'): Promise<Persona> {
-  const res = await fetch(`${emulator.url}/_emulator/users/`, { method: 'POST', body: new URLSearchParams({ account_type: accountType }) });
+  const res = await fetch(`${emulator.url}/_emulator/users/`, {
+    method: 'POST',
+    headers: { 'x-fastio-emulator-client': '1' },
+    body: new URLSearchParams({ account_type: accountType }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as Persona;
 }

@@ -344,7 +344,9 @@ describe('auth attacks', async () => {
     try {
       const port = new URL(open.url).port;
       const outside = `http://${external}:${port}`;
-      const persona = (await (await fetch(`http://127.0.0.1:${port}/_emulator/users/`, { method: 'POST' })).json()) as { api_key: string };
+      const persona = (await (
+        await fetch(`http://127.0.0.1:${port}/_emulator/users/`, { method: 'POST', headers: { 'x-fastio-emulator-client': '1' } })
+      ).json()) as { api_key: string };
       expect((await fetch(`http://127.0.0.1:${port}/_emulator/health`)).status).toBe(200);
       for (const path of ['/_emulator/health', '/_emulator/state', '/_emulator/ui']) {
         const r = await fetch(`${outside}${path}`, { headers: { 'x-forwarded-for': '127.0.0.1' } });

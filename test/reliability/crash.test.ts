@@ -104,7 +104,11 @@ describe('crash safety', () => {
         const post = async (path: string, form: Record<string, string>, token?: string) =>
           fetch(`${emu.url}${path}`, {
             method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+            headers: {
+              'x-fastio-emulator-client': '1',
+              'content-type': 'application/x-www-form-urlencoded',
+              ...(token ? { authorization: `Bearer ${token}` } : {}),
+            },
             body: new URLSearchParams(form).toString(),
           });
         const persona = (await (await post('/_emulator/users/', { account_type: 'human' })).json()) as { api_key: string; user_id: string };
@@ -288,7 +292,7 @@ describe('crash safety', () => {
   async function storeNote(emu: Emu, token: string, wsId: string, name: string, content: string): Promise<number> {
     const r = await fetch(`${emu.url}/current/workspace/${wsId}/storage/root/createnote/`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` },
+      headers: { 'x-fastio-emulator-client': '1', 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` },
       body: new URLSearchParams({ name, content }).toString(),
     });
     return r.status;
@@ -299,7 +303,11 @@ describe('crash safety', () => {
       (await (
         await fetch(`${emu.url}${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          headers: {
+            'x-fastio-emulator-client': '1',
+            'content-type': 'application/x-www-form-urlencoded',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
           body: new URLSearchParams(form).toString(),
         })
       ).json()) as Record<string, unknown>;

@@ -73,7 +73,7 @@ export function envelopeProblem(a: { status: number; json: unknown; headers?: An
 /** An emulator in this process, reached without sockets, every request under a timeout. */
 export async function inProcessHarness(options: Parameters<typeof buildEmulator>[0] = {}) {
   const built = await buildEmulator({ port: 0, ...options });
-  const app = createApp({ emulator: built.emulator, routes: built.routes, journal: built.journal });
+  const app = createApp({ emulator: built.emulator, routes: built.routes });
 
   async function request(o: InjectOptions): Promise<Answer> {
     const controller = new AbortController();
@@ -89,7 +89,8 @@ export async function inProcessHarness(options: Parameters<typeof buildEmulator>
         inject(app as never, {
           method: o.method as 'GET',
           url: o.url,
-          headers: o.headers ?? {},
+          // The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts).
+          headers: o.url.startsWith('/_emulator/') ? { 'x-fastio-emulator-client': '1', ...o.headers } : (o.headers ?? {}),
           ...(o.payload !== undefined ? { payload: o.payload } : {}),
           remoteAddress: o.remoteAddress ?? '127.0.0.1',
           signal: controller.signal,

@@ -22,7 +22,7 @@ describe('header abuse over real HTTP', () => {
   beforeAll(async () => {
     emu = await spawnEmulator(['--log-level', 'silent']);
     port = Number(new URL(emu.url).port);
-    const r = await fetch(`${emu.url}/_emulator/users/`, { method: 'POST' });
+    const r = await fetch(`${emu.url}/_emulator/users/`, { method: 'POST', headers: { 'x-fastio-emulator-client': '1' } });
     token = ((await r.json()) as { api_key: string }).api_key;
   }, 30_000);
   afterAll(async () => {

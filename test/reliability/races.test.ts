@@ -101,7 +101,11 @@ describe('credits under 1,000 concurrent requests', () => {
       const post = (path: string, form: Record<string, string>, token?: string) =>
         fetch(`${emu.url}${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          headers: {
+            'x-fastio-emulator-client': '1',
+            'content-type': 'application/x-www-form-urlencoded',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
           body: new URLSearchParams(form).toString(),
         });
       const persona = (await (await post('/_emulator/users/', { account_type: 'human' })).json()) as { api_key: string };
@@ -148,7 +152,7 @@ describe('credits under 1,000 concurrent requests', () => {
       const post = (path: string, form: Record<string, string>) =>
         fetch(`${emu.url}${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          headers: { 'x-fastio-emulator-client': '1', 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams(form).toString(),
         });
       const persona = (await (await post('/_emulator/users/', { account_type: 'agent' })).json()) as { api_key: string };
@@ -156,7 +160,7 @@ describe('credits under 1,000 concurrent requests', () => {
         (await (
           await fetch(`${emu.url}/current/org/create/`, {
             method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${persona.api_key}` },
+            headers: { 'x-fastio-emulator-client': '1', 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${persona.api_key}` },
             body: 'domain=race-sizes',
           })
         ).json()) as { org: { id: string } }

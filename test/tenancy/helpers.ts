@@ -10,12 +10,17 @@ export interface Reply {
 /** An emulator in process with a small request helper (form bodies, Bearer tokens). */
 export async function inProcess(options: Parameters<typeof buildEmulator>[0] = {}) {
   const built = await buildEmulator({ port: 0, ...options });
-  const app = createApp({ emulator: built.emulator, routes: built.routes, journal: built.journal });
+  const app = createApp({ emulator: built.emulator, routes: built.routes });
   async function call(method: string, path: string, token?: string, form?: Record<string, string>): Promise<Reply> {
     const res = await inject(app as never, {
       method: method as 'GET',
       url: path,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        // The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts).
+        ...(path.startsWith('/_emulator/') ? { 'x-fastio-emulator-client': '1' } : {}),
+      },
       ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
       remoteAddress: '127.0.0.1',
     });

@@ -1,0 +1,50 @@
+/**
+ * Stage 4 (the per-credential budget) and 6b (a route's own per-user budget). The limiters are in
+ * rate-limit.ts; this file decides which budget a request counts against.
+ */
+import type { Request } from 'express';
+import type { EmulatorConfig } from '../config.js';
+import type { Clock } from '../store/clock.js';
+import { Errors } from './errors.js';
+import { FixedWindowLimiter, MultiWindowLimiter } from './rate-limit.js';
+import type { Context } from './request-context.js';
+import type { AnyRoute } from './route.js';
+
+export class RateLimits {
+  private readonly limiter: FixedWindowLimiter;
+  private readonly routeLimiters = new Map<string, MultiWindowLimiter>();
+  // `--rate-limit off` turns off the documented per-route budgets too (benchmarks, soak runs).
+  private readonly routeLimitsOff: boolean;
+
+  constructor(
+    config: Readonly<Pick<EmulatorConfig, 'rateLimit'>>,
+    private readonly clock: Clock,
+  ) {
+    this.limiter = new FixedWindowLimiter(config.rateLimit.max, config.rateLimit.windowSeconds * 1000);
+    this.routeLimitsOff = config.rateLimit.max >= Number.MAX_SAFE_INTEGER;
+  }
+
+  /** 4. The per-credential budget (by Authorization header, else by address). */
+  perCredential(req: Request, ctx: Context, route: AnyRoute | undefined): void {
+    const key = req.headers.authorization ?? `ip:${req.socket.remoteAddress ?? ''}`;
+    const now = this.clock.now();
+    // The control plane is never limited (a test harness must always be able to reset), but it
+    // shows the same headers.
+    const control = route?.area === 'control';
+    const state = control ? this.limiter.peek(key, now) : this.limiter.hit(key, now);
+    ctx.limit = state;
+    if (state.limited && !control) throw Errors.rateLimited(Math.max(1, state.expires - Math.floor(now / 1000)));
+  }
+
+  /** 6b. A route's own budget, per signed-in user (PARITY: the events search's documented limit). */
+  perRoute(ctx: Context, route: AnyRoute): void {
+    const spec = route.rateLimit;
+    if (!spec || !ctx.caller || this.routeLimitsOff) return;
+    let limiter = this.routeLimiters.get(spec.channel);
+    if (!limiter) this.routeLimiters.set(spec.channel, (limiter = new MultiWindowLimiter(spec.windows)));
+    const now = this.clock.now();
+    const state = limiter.hit(ctx.caller.user.id, now);
+    ctx.limit = state;
+    if (state.limited) throw Errors.rateLimited(Math.max(1, state.expires - Math.floor(now / 1000)));
+  }
+}
