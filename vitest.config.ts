@@ -11,10 +11,12 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // `extends: true`: an inline project takes the root options above (the timeouts) only when told;
+    // without it every project ran with vitest's 5 s default.
     projects: [
-      { test: { name: 'unit', include: ['test/**/*.test.ts'] } },
-      { test: { name: 'contracts:inprocess', ...contracts, env: { FASTIO_TARGET: 'inprocess' } } },
-      { test: { name: 'contracts:http', ...contracts, env: { FASTIO_TARGET: 'http' } } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'contracts:inprocess', ...contracts, env: { FASTIO_TARGET: 'inprocess' } } },
+      { extends: true, test: { name: 'contracts:http', ...contracts, env: { FASTIO_TARGET: 'http' } } },
     ],
   },
 });

@@ -17,6 +17,8 @@ export interface ApiResponse<T = Record<string, unknown>> {
   /** the parsed JSON body (or `{}` when the body is not JSON) */
   body: T & { result?: unknown; error?: ApiErrorBody };
   text: string;
+  /** the body as bytes (downloads) */
+  bytes: Buffer;
   /** what was asked (snapshots name the route they recorded) */
   request: { method: string; path: string };
 }
@@ -107,7 +109,8 @@ export class ApiClient {
     if (body !== undefined) init.body = body as NonNullable<RequestInit['body']>;
     if (opts.signal) init.signal = opts.signal;
     const res = await this.fetchFn(`${this.baseUrl}${path}${query}`, init);
-    const text = await res.text();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = bytes.toString('utf8');
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : {};
@@ -115,6 +118,6 @@ export class ApiClient {
       parsed = {};
     }
     this.observer?.(method, path, res.status);
-    return { status: res.status, headers: res.headers, body: parsed as ApiResponse<T>['body'], text, request: { method, path } };
+    return { status: res.status, headers: res.headers, body: parsed as ApiResponse<T>['body'], text, bytes, request: { method, path } };
   }
 }

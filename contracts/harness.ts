@@ -12,9 +12,10 @@
  * parity report can say which routes which tests cover (written under
  * test-results/contract-coverage/<target>-<file>.json).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterAll, beforeAll, inject, test, type TestContext } from 'vitest';
+import { afterAll, beforeAll, inject, test, type RunnerTestFile as File, type RunnerTestSuite as Suite, type TestContext } from 'vitest';
 import { fromPackageRoot } from '../emulator/index.js';
 import type { ApiClient, ApiResponse, Form } from './client.js';
 import { LIVE_ENV } from './live-env.js';
@@ -38,6 +39,10 @@ declare module 'vitest' {
   interface TaskMeta {
     /** the contract marker, set by `contract.*` (reporters and the marker check read it) */
     contract?: Marker;
+    /** on a file task: its tests defined without a marker (the marker check records them) */
+    unmarkedContractTests?: { name: string; fullName: string }[];
+    /** on a file task: setupContract ran, so the file's harness writes its coverage */
+    contractSetUp?: boolean;
   }
   interface ProvidedContext {
     /** the live run's settings (vitest.live.config.ts's global setup) */
@@ -59,12 +64,6 @@ export interface TestRecord {
 }
 
 const kind = targetKindFromEnv();
-const records: TestRecord[] = [];
-let current: { record: TestRecord; normaliser: Normaliser } | undefined;
-let target: Target | undefined;
-let setUp = false;
-/** values made by `unique()`: normalised wherever they appear in a snapshot */
-const uniques: string[] = [];
 
 /** Where coverage records and live-run ledgers go (the live rehearsal points it at a temporary folder). */
 export function resultsDir(): string {
@@ -80,28 +79,72 @@ function makeRunPrefix(): string {
   return `ct${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`;
 }
 
-// The live run's prefix is known as soon as the file loads, so names made at collection time carry it.
-const liveRun = kind === 'live' ? inject('fastioLiveRun') : undefined;
-const runPrefix = liveRun?.prefix ?? makeRunPrefix();
-/** per file, so two files of one live run never make the same name */
-const fileTag = Math.random().toString(36).slice(2, 5);
-let counter = 0;
+/**
+ * One contract file's state: its target, the records of its tests, and the names it has made.
+ * Made by `setupContract`; nothing of it lives at module level, so tests that run concurrently
+ * (`test.concurrent`, `{ concurrent: true }`) share only what a file shares.
+ */
+class ContractFile {
+  target: Target | undefined;
+  readonly records: TestRecord[] = [];
+  /** values made by `unique()`: normalised wherever they appear in a snapshot */
+  readonly uniques: string[] = [];
+  /** per file, so two files of one live run never make the same name */
+  private readonly tag = Math.random().toString(36).slice(2, 5);
+  private counter = 0;
+  book: SnapshotBook | undefined;
+
+  constructor(
+    readonly file: string,
+    /** the live run's prefix comes from its global setup, shared by every file */
+    private readonly runPrefix: string,
+  ) {}
+
+  /** See `uniqueName`. */
+  unique(label: string, scope: TestScope | undefined): string {
+    const clean =
+      label
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, '') || 'x';
+    const value = `${`${this.runPrefix}${this.tag}-${clean}`.slice(0, 55).replace(/-+$/, '')}-${(this.counter++).toString(36)}`;
+    this.uniques.push(value);
+    scope?.normaliser.addLiteral(value);
+    return value;
+  }
+}
+
+/** What belongs to one running test: its record (requests, snapshots) and its normaliser. */
+interface TestScope {
+  file: ContractFile;
+  record: TestRecord;
+  normaliser: Normaliser;
+}
+
+/**
+ * The test the running code belongs to. Not state: an AsyncLocalStorage holds nothing itself; each
+ * test runs its body inside `run(scope, ...)`, and every request, snapshot and name made in that
+ * body (awaits included) sees that test's scope, however many tests run at once.
+ */
+const testScope = new AsyncLocalStorage<TestScope>();
 
 /**
  * A value unique to this run, starting with the run prefix: lower-case letters, digits and
  * hyphens, at most 63 characters, so it serves as an org domain or a folder name. On the live
  * target only org domains with the run prefix are accepted: helpers that make orgs use this.
+ * Inside a contract test (the file comes from the test's scope); at collection time use `c.unique`.
  */
 export function uniqueName(label: string): string {
-  const clean =
-    label
-      .toLowerCase()
-      .replace(/[^a-z0-9-]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'x';
-  const value = `${`${runPrefix}${fileTag}-${clean}`.slice(0, 55).replace(/-+$/, '')}-${(counter++).toString(36)}`;
-  uniques.push(value);
-  current?.normaliser.addLiteral(value);
-  return value;
+  const scope = testScope.getStore();
+  if (!scope) throw new Error("uniqueName is used inside a contract test (at collection time, use the contract's unique())");
+  return scope.file.unique(label, scope);
+}
+
+/** The requests the running contract test has made so far (method, path, status). */
+export function recordedRequests(): readonly [method: string, path: string, status: number][] {
+  const scope = testScope.getStore();
+  if (!scope) throw new Error('recordedRequests is used inside a contract test');
+  return scope.record.requests;
 }
 
 export interface OrgCreated {
@@ -147,13 +190,20 @@ function fileNameOf(fileUrlOrPath: string): string {
 
 /** Call once at the top of a contract file. */
 export function setupContract(fileUrl: string, options: ContractOptions = {}): Contract {
-  setUp = true;
-  const file = fileNameOf(fileUrl);
-  let book: SnapshotBook | undefined;
+  // The live run's prefix is known as soon as the file loads, so names made at collection time carry it.
+  const liveRun = kind === 'live' ? inject('fastioLiveRun') : undefined;
+  const state = new ContractFile(fileNameOf(fileUrl), liveRun?.prefix ?? makeRunPrefix());
+  const file = state.file;
+  let fileTask: FileTask | undefined;
 
-  beforeAll(async () => {
-    target = await createTarget(kind, {
-      observer: (method, path, status) => current?.record.requests.push([method, path, status]),
+  // eslint-disable-next-line no-empty-pattern -- vitest's fixture pattern (see contracts/setup.ts)
+  beforeAll(async ({}, suite) => {
+    fileTask = fileTaskOf(suite);
+    (fileTask as { [FILE_STATE]?: ContractFile })[FILE_STATE] = state;
+    fileTask.meta.contractSetUp = true;
+    state.target = await createTarget(kind, {
+      // Each request is recorded on the test whose body made it (its async scope).
+      observer: (method, path, status) => testScope.getStore()?.record.requests.push([method, path, status]),
       file,
       ...(liveRun ? { liveRun } : {}),
       ...(options.emulatorFlags ? { emulatorFlags: options.emulatorFlags } : {}),
@@ -163,20 +213,20 @@ export function setupContract(fileUrl: string, options: ContractOptions = {}): C
   afterAll(async () => {
     try {
       // The live target closes the orgs this file created here, whatever the tests did.
-      await target?.close();
+      await state.target?.close();
     } finally {
       try {
-        book?.flush();
+        state.book?.flush();
       } finally {
-        writeCoverage(file);
+        writeCoverage(file, [...state.records, ...unmarkedRecords(fileTask)]);
       }
     }
   }, 120_000);
 
   const c: Contract = {
     get target() {
-      if (!target) throw new Error('the target is not ready (use it inside a test)');
-      return target;
+      if (!state.target) throw new Error('the target is not ready (use it inside a test)');
+      return state.target;
     },
     api: () => c.target.client(),
     persona: (opts) => c.target.persona(opts),
@@ -184,7 +234,7 @@ export function setupContract(fileUrl: string, options: ContractOptions = {}): C
       const persona = await c.target.persona(opts);
       return { api: c.target.client(persona.token), persona };
     },
-    unique: uniqueName,
+    unique: (label) => state.unique(label, testScope.getStore()),
     orgDomain: (label = 'org') => c.unique(label),
     createOrg: async (api, fields = {}) => {
       const domain = typeof fields.domain === 'string' ? fields.domain : c.orgDomain();
@@ -198,8 +248,9 @@ export function setupContract(fileUrl: string, options: ContractOptions = {}): C
     },
     snapshot: {
       match: (name, response, snapshotOptions) => {
+        const current = testScope.getStore();
         if (!current) throw new Error('snapshot.match is used inside a contract test');
-        book ??= new SnapshotBook({
+        state.book ??= new SnapshotBook({
           path: join(snapshotsDir(), `${file}.snapshot.json`),
           file,
           target: kind,
@@ -208,7 +259,7 @@ export function setupContract(fileUrl: string, options: ContractOptions = {}): C
           ...(options.divergences ? { fileDivergences: options.divergences } : {}),
         });
         const key = `${current.record.fullName} > ${name}`;
-        const result = book.match(key, name, response as SnapshotResponse, current.normaliser, snapshotOptions);
+        const result = state.book.match(key, name, response as SnapshotResponse, current.normaliser, snapshotOptions);
         current.record.snapshots.push(result);
         return result;
       },
@@ -217,10 +268,23 @@ export function setupContract(fileUrl: string, options: ContractOptions = {}): C
   return c;
 }
 
+/**
+ * The file's state rides on vitest's File task, the context every test of the file shares; a
+ * symbol key keeps it out of the task's serialised form and out of suites' reach.
+ */
+const FILE_STATE = Symbol('contract file state');
+type FileTask = Readonly<File> & { [FILE_STATE]?: ContractFile };
+
+function fileTaskOf(task: Readonly<Suite | File>): FileTask {
+  return ('filepath' in task ? task : task.file) as FileTask;
+}
+
 type Body = (ctx: TestContext) => Promise<void> | void;
 
 export interface ContractTestOptions {
   timeout?: number;
+  /** run alongside the file's other concurrent tests (`test.concurrent`); the harness keeps each test's records apart */
+  concurrent?: boolean;
   /** what the test needs beyond the public API; skipped, with the reason, on a target without it */
   requires?: Capability[];
 }
@@ -236,17 +300,20 @@ function run(name: string, marker: Marker, body: Body, opts: ContractTestOptions
       requests: [],
       snapshots: [],
     };
-    records.push(record);
+    const file = fileTaskOf(ctx.task.file)[FILE_STATE];
+    if (!file) throw new Error(`"${name}" is a contract test in a file that did not call setupContract(import.meta.url)`);
+    const target = file.target;
+    file.records.push(record);
     const missing = (opts.requires ?? []).filter((cap) => !target?.capabilities.has(cap));
     if (missing.length > 0) {
       record.outcome = 'skipped';
       record.skipReason = `the ${kind} target lacks ${missing.map((m) => `'${m}' (${CAPABILITY_REASONS[m]})`).join(', ')}`;
       ctx.skip(record.skipReason);
     }
-    current = { record, normaliser: new Normaliser(uniques) };
+    const scope: TestScope = { file, record, normaliser: new Normaliser(file.uniques) };
     target?.beginTest(record.fullName);
     try {
-      await body(ctx);
+      await testScope.run(scope, () => body(ctx));
       record.outcome = 'passed';
     } catch (err) {
       if (!(err instanceof CapabilityMissing)) throw err;
@@ -254,7 +321,6 @@ function run(name: string, marker: Marker, body: Body, opts: ContractTestOptions
       record.skipReason = `the ${kind} target lacks '${err.capability}': ${err.message} (declare requires: ['${err.capability}'] to skip before the test starts)`;
       ctx.skip(record.skipReason);
     } finally {
-      current = undefined;
       target?.beginTest(null);
     }
   };
@@ -263,7 +329,8 @@ function run(name: string, marker: Marker, body: Body, opts: ContractTestOptions
 function define(name: string, marker: Marker, body: Body, optsOrTimeout: ContractTestOptions | number | undefined, skip: boolean) {
   const opts: ContractTestOptions = typeof optsOrTimeout === 'number' ? { timeout: optsOrTimeout } : (optsOrTimeout ?? {});
   const testOptions = { meta: { contract: marker }, ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}) };
-  (skip ? test.skip : test)(name, testOptions, run(name, marker, body, opts));
+  const define = skip ? test.skip : opts.concurrent ? test.concurrent : test;
+  define(name, testOptions, run(name, marker, body, opts));
 }
 
 export const contract = {
@@ -286,26 +353,35 @@ export const contract = {
  */
 export function checkMarker(ctx: TestContext): void {
   if (ctx.task.meta.contract) return;
-  records.push({
-    name: ctx.task.name,
-    fullName: ctx.task.fullTestName ?? ctx.task.name,
-    marker: null,
-    requires: [],
-    outcome: 'failed',
-    requests: [],
-    snapshots: [],
-  });
+  const file = fileTaskOf(ctx.task.file);
+  (file.meta.unmarkedContractTests ??= []).push({ name: ctx.task.name, fullName: ctx.task.fullTestName ?? ctx.task.name });
   throw new Error(
     `"${ctx.task.name}" has no contract marker: define it with contract.unverified, contract.emulatorOnly or contract.liveValidated (contracts/harness.ts), not with test/it`,
   );
 }
 
-/** For files that never called setupContract: their (unmarked) tests still reach the coverage file. */
-export function writeCoverageIfNotSetUp(filePath: string): void {
-  if (!setUp) writeCoverage(fileNameOf(filePath));
+function unmarkedRecords(file: FileTask | undefined): TestRecord[] {
+  return (file?.meta.unmarkedContractTests ?? []).map(({ name, fullName }) => ({
+    name,
+    fullName,
+    marker: null,
+    requires: [],
+    outcome: 'failed',
+    requests: [],
+    snapshots: [],
+  }));
 }
 
-function writeCoverage(file: string): void {
+/**
+ * For files that never called setupContract: their (unmarked) tests still reach the coverage file.
+ * A file that did call it writes its own (its afterAll runs before this one: hooks unwind in stack order).
+ */
+export function writeCoverageIfNotSetUp(file: Readonly<Suite | File>): void {
+  const task = fileTaskOf(file);
+  if (!task.meta.contractSetUp) writeCoverage(fileNameOf(task.filepath), unmarkedRecords(task));
+}
+
+function writeCoverage(file: string, records: TestRecord[]): void {
   if (records.length === 0) return;
   const dir = join(resultsDir(), 'contract-coverage');
   mkdirSync(dir, { recursive: true });

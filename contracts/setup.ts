@@ -10,7 +10,4 @@ beforeEach((ctx) => checkMarker(ctx));
 
 // vitest reads the first parameter of a hook as a fixture pattern: it must be destructured.
 // eslint-disable-next-line no-empty-pattern -- vitest's fixture pattern, see above
-afterAll(({}, suite) => {
-  const file = 'filepath' in suite ? suite.filepath : suite.file.filepath;
-  writeCoverageIfNotSetUp(file);
-});
+afterAll(({}, suite) => writeCoverageIfNotSetUp(suite));

@@ -160,16 +160,15 @@ class InProcessTarget extends EmulatorTarget {
   }
 }
 
-async function createInProcessTarget(hooks: TargetHooks): Promise<Target> {
-  const { buildEmulator, createApp } = await import('../emulator/index.js');
-  const { inject } = await import('light-my-request');
-  const { parseRateLimit } = await import('../emulator/index.js');
-  const { emulator, routes, persistence } = await buildEmulator({
-    port: 0,
-    ...(hooks.emulatorFlags?.rateLimit ? { rateLimit: parseRateLimit(hooks.emulatorFlags.rateLimit) } : {}),
-  });
-  const app = createApp({ emulator, routes });
-  const fetchFn: FetchLike = async (url, init) => {
+/**
+ * A `fetch` that hands each request to an express app in this process (light-my-request), without
+ * sockets: the in-process target's transport, and the one test/support/client.ts gives unit tests.
+ * The caller's address is loopback unless given (the control plane answers loopback only).
+ */
+export function inProcessFetch(app: unknown, opts: { remoteAddress?: string } = {}): FetchLike {
+  return async (url, init) => {
+    // Loaded on first use: the http and live targets never need it.
+    const { inject } = await import('light-my-request');
     const u = new URL(url);
     const headers: Record<string, string> = {};
     new Headers(init.headers).forEach((v, k) => (headers[k] = v));
@@ -186,7 +185,7 @@ async function createInProcessTarget(hooks: TargetHooks): Promise<Target> {
       url: u.pathname + u.search,
       headers,
       ...(payload !== undefined ? { payload } : {}),
-      remoteAddress: '127.0.0.1',
+      remoteAddress: opts.remoteAddress ?? '127.0.0.1',
       ...(init.signal ? { signal: init.signal } : {}),
     });
     const out = new Headers();
@@ -197,6 +196,17 @@ async function createInProcessTarget(hooks: TargetHooks): Promise<Target> {
     }
     return new Response(res.rawPayload.length > 0 ? new Uint8Array(res.rawPayload) : null, { status: res.statusCode, headers: out });
   };
+}
+
+async function createInProcessTarget(hooks: TargetHooks): Promise<Target> {
+  const { buildEmulator, createApp } = await import('../emulator/index.js');
+  const { parseRateLimit } = await import('../emulator/index.js');
+  const { emulator, routes, persistence } = await buildEmulator({
+    port: 0,
+    ...(hooks.emulatorFlags?.rateLimit ? { rateLimit: parseRateLimit(hooks.emulatorFlags.rateLimit) } : {}),
+  });
+  const app = createApp({ emulator, routes });
+  const fetchFn = inProcessFetch(app);
   return new InProcessTarget(fetchFn, hooks, async () => {
     await persistence?.close();
   });

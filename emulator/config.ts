@@ -38,6 +38,23 @@ export interface EmulatorConfig {
   /** POST every audit event to this URL (emulator-only webhook) */
   forwardEventsTo: string | undefined;
   forwardSecret: string | undefined;
+  /**
+   * PARITY: CHOICE bounds on what one client can hold. A request's headers must arrive within
+   * `headersTimeoutMs` and the whole request (body included) within `requestTimeoutMs`, or the
+   * connection is answered 408 and closed; an idle keep-alive connection closes after
+   * `keepAliveTimeoutMs`.
+   */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** concurrent long-polls (`/activity/poll/` and upload details with `wait`) per credential; more answer 429 */
+  maxLongPollsPerCredential: number;
+  /** open WebSockets per credential; more are refused with 429 */
+  maxWebSocketsPerCredential: number;
+  /** a WebSocket whose unsent data passes this is cut off (a consumer that does not read) */
+  maxWebSocketBufferedBytes: number;
+  /** upload and ingestion chains in the background queue; new uploads and notes answer 429 past it */
+  maxBackgroundJobs: number;
 }
 
 export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
@@ -57,6 +74,13 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   controlToken: undefined,
   forwardEventsTo: undefined,
   forwardSecret: undefined,
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 65_000,
+  maxLongPollsPerCredential: 10,
+  maxWebSocketsPerCredential: 10,
+  maxWebSocketBufferedBytes: 1024 * 1024,
+  maxBackgroundJobs: 10_000,
 });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LogLevel[];
@@ -102,24 +126,37 @@ const nonEmpty = z.string().min(1);
 const rateLimitSchema = z.object({ max: z.number().int().min(1), windowSeconds: z.number().int().min(1) });
 
 /** The one schema every source of settings is checked against, after merging. */
-const configSchema = z.looseObject({
-  host: nonEmpty,
-  port: wholeNumber(0, 65535),
-  dataFile: nonEmpty.optional(),
-  seedFile: nonEmpty.optional(),
-  plansFile: nonEmpty.optional(),
-  logLevel: z.enum(LOG_LEVELS),
-  logFormat: z.enum(['pretty', 'json']),
-  rateLimit: rateLimitSchema,
-  bodyLimitBytes: wholeNumber(0, Number.MAX_SAFE_INTEGER),
-  uploadLimitBytes: wholeNumber(0, Number.MAX_SAFE_INTEGER),
-  flushDelayMs: wholeNumber(0, 60_000),
-  ingestDelayMs: wholeNumber(0, 600_000),
-  randomSeed: z.string().optional(),
-  controlToken: nonEmpty.optional(),
-  forwardEventsTo: z.url({ protocol: /^https?$/ }).optional(),
-  forwardSecret: nonEmpty.optional(),
-}) satisfies z.ZodType<Partial<EmulatorConfig>>;
+const configSchema = z
+  .looseObject({
+    host: nonEmpty,
+    port: wholeNumber(0, 65535),
+    dataFile: nonEmpty.optional(),
+    seedFile: nonEmpty.optional(),
+    plansFile: nonEmpty.optional(),
+    logLevel: z.enum(LOG_LEVELS),
+    logFormat: z.enum(['pretty', 'json']),
+    rateLimit: rateLimitSchema,
+    bodyLimitBytes: wholeNumber(0, Number.MAX_SAFE_INTEGER),
+    uploadLimitBytes: wholeNumber(0, Number.MAX_SAFE_INTEGER),
+    flushDelayMs: wholeNumber(0, 60_000),
+    ingestDelayMs: wholeNumber(0, 600_000),
+    randomSeed: z.string().optional(),
+    controlToken: nonEmpty.optional(),
+    forwardEventsTo: z.url({ protocol: /^https?$/ }).optional(),
+    forwardSecret: nonEmpty.optional(),
+    headersTimeoutMs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    requestTimeoutMs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    keepAliveTimeoutMs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    maxLongPollsPerCredential: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    maxWebSocketsPerCredential: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    maxWebSocketBufferedBytes: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    maxBackgroundJobs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+  })
+  // Node refuses a header timeout longer than the request timeout.
+  .refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
+    message: 'headersTimeoutMs must not be longer than requestTimeoutMs',
+    path: ['headersTimeoutMs'],
+  }) satisfies z.ZodType<Partial<EmulatorConfig>>;
 
 /**
  * The config file's keys are the long flags in camelCase (`port`, `data`, `logLevel`,

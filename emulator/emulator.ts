@@ -9,6 +9,7 @@ import { Db, STATE_FORMAT, STATE_VERSION, type StateFile } from './store/db.js';
 import { IdGenerator, isProfileId } from './store/ids.js';
 import { checkStateHeader, type StateDocument } from './store/persistence.js';
 import { cryptoRandom, seededRandom, type RandomSource } from './store/random.js';
+import { HeldConnections } from './http/held-connections.js';
 import { Mailer } from './users/mailer.js';
 import { UserService } from './users/service.js';
 import { CreditLedger } from './billing/ledger.js';
@@ -67,15 +68,19 @@ export class Emulator {
   private readonly changes = new Listeners<[]>();
   /** After every write, and after a state import; persistence listens here. */
   readonly changed: Observable<[]> = this.changes;
+  /** long-polls and WebSockets each credential holds open (bounded per credential) */
+  readonly held: HeldConnections;
 
   constructor(
     readonly config: Readonly<EmulatorConfig>,
     readonly log: Logger = silentLogger(),
-    options: { clock?: Clock; plans?: PlanCatalog } = {},
+    options: { clock?: Clock; plans?: PlanCatalog; reproducibleSecrets?: boolean } = {},
   ) {
     this.clock = options.clock ?? new Clock();
     this.random = config.randomSeed !== undefined ? seededRandom(config.randomSeed) : cryptoRandom();
-    this.ids = new IdGenerator(this.random);
+    // Secrets are drawn from node:crypto whatever --random-seed says. `reproducibleSecrets` is for
+    // the fixture generator only (its demo keys are published in the scenario files); no flag sets it.
+    this.ids = new IdGenerator(this.random, options.reproducibleSecrets ? this.random : cryptoRandom());
     this.plans = options.plans ?? PlanCatalog.load(config.plansFile ?? defaultPlansFile());
     const now = () => this.clock.now();
     this.mailer = new Mailer(this.db, this.ids, now);
@@ -94,7 +99,8 @@ export class Emulator {
     this.activity = new ActivityService({ db: this.db, access: this.access, hub: this.activityHub, audit: this.audit });
     this.events = new EventService({ db: this.db, access: this.access });
     this.billing = new BillingService({ db: this.db, ledger: this.ledger, plans: this.plans, audit: this.audit, now });
-    this.jobs = new JobQueue(config.ingestDelayMs, (err) => this.log.error({ err }, 'background job failed'));
+    this.jobs = new JobQueue(config.ingestDelayMs, (err) => this.log.error({ err }, 'background job failed'), config.maxBackgroundJobs);
+    this.held = new HeldConnections({ 'long-poll': config.maxLongPollsPerCredential, websocket: config.maxWebSocketsPerCredential });
     const storageDeps = {
       db: this.db,
       ids: this.ids,

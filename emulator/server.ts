@@ -9,6 +9,7 @@ import { Emulator } from './emulator.js';
 import { createLogger, silentLogger } from './logger.js';
 import { allRoutes } from './routes.js';
 import { Persistence } from './store/persistence.js';
+import { DataFileLock, DataLockError } from './store/data-lock.js';
 import { loadSeed, type LoadedSeed } from './scenarios.js';
 import type { AnyRoute } from './http/route.js';
 import { ActivitySockets } from './activity/websocket.js';
@@ -75,13 +76,21 @@ export async function buildEmulator(options: StartOptions = {}): Promise<{
   let persistence: Persistence | undefined;
   let seed: LoadedSeed | undefined;
   let source: LoadedState['source'] = 'empty';
+  let lock: DataFileLock | undefined;
   if (config.dataFile) {
+    // One process per data file; a missing or read-only folder stops start-up here.
+    try {
+      lock = DataFileLock.acquire(config.dataFile, (message) => log.warn({ file: config.dataFile }, message));
+    } catch (e) {
+      throw e instanceof DataLockError ? new StartupError(e.message) : e;
+    }
     persistence = new Persistence(
       config.dataFile,
       () => emulator.stateDocument(),
       config.flushDelayMs,
       (err) => log.error({ err: err.message, file: config.dataFile }, 'cannot write the state file; serving from memory (health reports degraded)'),
     );
+    persistence.holdLock(lock);
   }
 
   try {
@@ -95,6 +104,7 @@ export async function buildEmulator(options: StartOptions = {}): Promise<{
       source = 'seed';
     }
   } catch (e) {
+    lock?.release();
     // An unknown scenario name is a usage error (exit 2), like a bad flag.
     if (e instanceof ConfigError) throw e;
     throw new StartupError((e as Error).message);
@@ -137,6 +147,11 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
         ? 'The request was not received in time.'
         : `The request is not valid HTTP (${err.code ?? 'parse error'}).`;
   const body = JSON.stringify({ result: false, error: new ApiError(status, Codes.invalidInput, text).toBody() });
+  // Read nothing more and close once the answer is out: a slow client still dripping bytes (the
+  // 408 case) would otherwise feed a parser Node has already released to its pool, where another
+  // connection may be using it.
+  socket.pause();
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
       `x-fastio-emulator: ${VERSION}\r\nconnection: close\r\n\r\n${body}`,
@@ -185,8 +200,21 @@ export function exposureWarning(host: string, controlToken: string | undefined):
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
   const { emulator, persistence, routes, seed, loaded } = await buildEmulator(options);
   const app = createApp({ emulator, routes });
-  const server = createServer(expressNative(app), app);
-  server.keepAliveTimeout = 65_000;
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = emulator.config;
+  const server = createServer(
+    {
+      ...expressNative(app),
+      // Bounded: a client that sends its headers (or its body) too slowly is answered 408 and
+      // closed, so slow clients cannot hold sockets forever. Node checks these timers every
+      // `connectionsCheckingInterval` (30 s by default): a quarter of the header timeout keeps
+      // the bound close to what was configured.
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
+    },
+    app,
+  );
   server.on('clientError', answerClientError);
   const sockets = new ActivitySockets(emulator);
   sockets.attach(server);
@@ -194,23 +222,29 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const forwardSecret = forwardEventsTo ? (emulator.config.forwardSecret ?? randomBytes(24).toString('base64url')) : undefined;
   let forwarder: EventForwarder | undefined;
   let stopForwarding = () => {};
-  if (forwardEventsTo) {
-    try {
-      forwarder = new EventForwarder({ url: forwardEventsTo, secret: forwardSecret!, log: emulator.log });
-    } catch (e) {
-      throw new StartupError((e as Error).message);
+  try {
+    if (forwardEventsTo) {
+      try {
+        forwarder = new EventForwarder({ url: forwardEventsTo, secret: forwardSecret!, log: emulator.log });
+      } catch (e) {
+        throw new StartupError((e as Error).message);
+      }
+      const f = forwarder;
+      stopForwarding = emulator.audit.recorded.on((event) => f.enqueue(event));
     }
-    const f = forwarder;
-    stopForwarding = emulator.audit.recorded.on((event) => f.enqueue(event));
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(emulator.config.port, emulator.config.host, () => {
-      server.off('error', reject);
-      resolve();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(emulator.config.port, emulator.config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    // Not started: the data file's lock goes (after writing a seed it may hold).
+    stopForwarding();
+    await persistence?.close();
+    throw e;
+  }
   const address = server.address() as AddressInfo;
   const exposure = exposureWarning(emulator.config.host, emulator.config.controlToken);
   if (exposure) emulator.log.warn({ host: emulator.config.host }, exposure.replace(/!+\n/g, '').trim());

@@ -1,15 +1,12 @@
 import { describe, expect } from 'vitest';
 import WebSocket from 'ws';
-import { ApiClient, type ApiResponse } from '../client.js';
+import { ApiClient } from '../client.js';
 import { contract, setupContract } from '../harness.js';
+import { expectApiError } from '../expect.js';
 import { spawnEmulator, stopChild } from '../target.js';
 import { addWorkspaceMember, createOrg, createWorkspace } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
-
-function expectError(res: ApiResponse, status: number, code: number) {
-  expect({ status: res.status, code: res.body.error?.code }, res.text).toEqual({ status, code });
-}
 
 /**
  * A WebSocket needs a real listener. The HTTP and live targets have one; the in-process target
@@ -80,9 +77,9 @@ describe('activity long-poll', () => {
     const b = await c.signedIn({ accountType: 'agent' });
     const org = await createOrg(a.api);
     const ws = await createWorkspace(a.api, org.id);
-    expectError(await b.api.get(`/current/activity/poll/${org.id}/`), 404, 1609);
-    expectError(await b.api.get(`/current/activity/poll/${ws.id}/`), 401, 10545);
-    expectError(await b.api.get(`/current/activity/poll/${a.persona.userId}/`), 404, 1609);
+    expectApiError(await b.api.get(`/current/activity/poll/${org.id}/`), 404, 1609);
+    expectApiError(await b.api.get(`/current/activity/poll/${ws.id}/`), 401, 10545);
+    expectApiError(await b.api.get(`/current/activity/poll/${a.persona.userId}/`), 404, 1609);
     // The caller's own user id (uploads are user-scoped) and its own org are fine.
     expect((await b.api.get(`/current/activity/poll/${b.persona.userId}/`)).status).toBe(200);
     expect((await a.api.get(`/current/activity/poll/${org.id}/`)).status).toBe(200);

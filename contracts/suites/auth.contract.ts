@@ -1,20 +1,14 @@
 import { describe, expect } from 'vitest';
 import { contract, setupContract } from '../harness.js';
+import { expectApiError } from '../expect.js';
 import { Control } from '../control.js';
 
 const c = setupContract(import.meta.url);
 
-function expectError(res: { status: number; body: { result?: unknown; error?: { code: number; text: string } } }, status: number, code: number) {
-  expect(res.status).toBe(status);
-  expect(res.body.result).toBe(false);
-  expect(res.body.error?.code).toBe(code);
-  expect(typeof res.body.error?.text).toBe('string');
-}
-
 describe('wire format', () => {
   contract.unverified('an unknown route answers 404 with code 9992 in the error envelope', async () => {
     const res = await c.api().get('/current/no/such/route/');
-    expectError(res, 404, 9992);
+    expectApiError(res, 404, 9992);
     c.snapshot.match('unknown route', res);
   });
 
@@ -45,7 +39,7 @@ describe('wire format', () => {
 
   contract.unverified('invalid sign-up fields answer 400/1605 naming each field', async () => {
     const res = await c.api().post('/current/user/', { email_address: 'not-an-email', password: 'short' });
-    expectError(res, 400, 1605);
+    expectApiError(res, 400, 1605);
     c.snapshot.match('invalid sign-up', res);
     const names = (res.body.error as { params: { name: string; kind: string }[] }).params.map((p) => `${p.name}:${p.kind}`).sort();
     expect(names).toEqual(['email_address:invalid', 'password:invalid', 'tos_agree:missing']);
@@ -59,7 +53,7 @@ describe('wire format', () => {
   contract.emulatorOnly('a guide path answers 404/9992 with a hint naming the real route', async () => {
     const { api } = await c.signedIn();
     const res = await api.post('/current/org/', { domain: 'acme', name: 'Acme' });
-    expectError(res, 404, 9992);
+    expectApiError(res, 404, 9992);
     expect((res.body.error as { hint?: string }).hint).toContain('/current/org/create/');
   });
 });
@@ -165,7 +159,7 @@ describe('sign-in and tokens', () => {
     expect((await api.get('/current/user/auth/check/')).status).toBe(200);
     await control.advanceClock(2);
     const res = await api.get('/current/user/auth/check/');
-    expectError(res, 401, 1650);
+    expectApiError(res, 401, 1650);
     // The API key is not a session: it still works.
     expect((await c.api().get('/current/user/auth/check/', { token: p.apiKey })).status).toBe(200);
   });
@@ -234,8 +228,8 @@ describe('email verification', () => {
   contract.emulatorOnly('an unverified user gets 403/10587 until the mailbox code is validated', async () => {
     const p = await c.persona({ verified: false });
     const api = c.target.client(p.token);
-    expectError(await api.get('/current/user/auth/check/'), 403, 10587);
-    expectError(await api.get('/current/user/details/'), 403, 10587);
+    expectApiError(await api.get('/current/user/auth/check/'), 403, 10587);
+    expectApiError(await api.get('/current/user/details/'), 403, 10587);
 
     expect((await api.post('/current/user/email/validate/', { email: p.email })).status).toBe(200);
     const [msg] = await new Control(c.api()).mailbox(p.email);
@@ -243,7 +237,7 @@ describe('email verification', () => {
     expect(msg?.code).toMatch(/^\d{6}$/);
 
     const wrong = await api.post('/current/user/email/validate/', { email: p.email, email_token: msg!.code === '000000' ? '111111' : '000000' });
-    expectError(wrong, 400, 1605);
+    expectApiError(wrong, 400, 1605);
     expect((await api.get('/current/user/auth/check/')).status).toBe(403);
 
     const ok = await api.post('/current/user/email/validate/', { email: p.email, email_token: msg!.code! });
@@ -260,9 +254,9 @@ describe('email verification', () => {
     expect(res.body.id).toMatch(/^[1-9]\d{18}$/);
     expect(res.body.account_type).toBe('agent');
     const again = await c.api().post('/current/user/', { email_address: email.toUpperCase(), password: 'correct horse battery', tos_agree: true });
-    expectError(again, 409, 1660);
+    expectApiError(again, 409, 1660);
     const signIn = await c.api().get('/current/user/auth/', { basic: { email, password: 'correct horse battery' } });
     expect(signIn.status).toBe(200);
-    expectError(await c.api().get('/current/user/auth/check/', { token: signIn.body.auth_token as string }), 403, 10587);
+    expectApiError(await c.api().get('/current/user/auth/check/', { token: signIn.body.auth_token as string }), 403, 10587);
   });
 });

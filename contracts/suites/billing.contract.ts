@@ -2,14 +2,11 @@ import { describe, expect } from 'vitest';
 import type { ApiClient, ApiResponse } from '../client.js';
 import { Control } from '../control.js';
 import { contract, setupContract } from '../harness.js';
+import { expectApiError } from '../expect.js';
 import { addOrgMember, createOrg, createWorkspace } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
 const DAY = 24 * 3600;
-
-function expectError(res: ApiResponse, status: number, code: number) {
-  expect({ status: res.status, code: res.body.error?.code }, res.text).toEqual({ status, code });
-}
 
 interface Credits {
   credits_used: number;
@@ -55,9 +52,9 @@ describe('plans and billing details', () => {
       30 * DAY * 1000,
     );
 
-    expectError(await member.api.get(`/current/org/${org.id}/billing/details/`), 403, 1680);
-    expectError(await member.api.get(`/current/org/${org.id}/billing/usage/limits/credits/`), 403, 1680);
-    expectError(await member.api.post(`/current/org/${org.id}/billing/`, { billing_plan: 'pro' }), 403, 1680);
+    expectApiError(await member.api.get(`/current/org/${org.id}/billing/details/`), 403, 1680);
+    expectApiError(await member.api.get(`/current/org/${org.id}/billing/usage/limits/credits/`), 403, 1680);
+    expectApiError(await member.api.post(`/current/org/${org.id}/billing/`, { billing_plan: 'pro' }), 403, 1680);
   });
 
   contract.unverified('usage meters take workspace_id or share_id, not both; billable members are listed', async () => {
@@ -66,7 +63,7 @@ describe('plans and billing details', () => {
     const ws = await createWorkspace(api, org.id);
     const meters = await api.get(`/current/org/${org.id}/billing/usage/meters/list/`, { query: { meter: 'storage_bytes', workspace_id: ws.id } });
     expect(meters.status, meters.text).toBe(200);
-    expectError(
+    expectApiError(
       await api.get(`/current/org/${org.id}/billing/usage/meters/list/`, { query: { meter: 'storage_bytes', workspace_id: ws.id, share_id: ws.id } }),
       400,
       1605,
@@ -89,7 +86,7 @@ describe('the credit ledger', () => {
       for (const amount of [1200, 2000, 800, 900, 300, 100]) {
         const r = await charge(org.id, amount);
         if (r.status === 200) accepted.push(amount);
-        else expectError(r, 402, 1696);
+        else expectApiError(r, 402, 1696);
         const usage = await credits(api, org.id);
         const sum = accepted.reduce((a, b) => a + b, 0);
         expect(usage.credits_used).toBe(sum);
@@ -100,7 +97,7 @@ describe('the credit ledger', () => {
       // 1200 + 2000 + 800 + 900 = 4900; 300 would pass 5000 and is refused; 100 fits exactly.
       expect(accepted).toEqual([1200, 2000, 800, 900, 100]);
       const refused = await charge(org.id, 1);
-      expectError(refused, 402, 1696);
+      expectApiError(refused, 402, 1696);
       expect(refused.body.error?.text).toMatch(/5000.*5000/);
       expect(((await api.get(`/current/org/${org.id}/details/`)).body.org as { subscriber: boolean }).subscriber).toBe(false);
 

@@ -2,6 +2,7 @@ import { describe, expect } from 'vitest';
 import type { ApiClient, ApiResponse, Form } from '../client.js';
 import { Control } from '../control.js';
 import { contract, setupContract } from '../harness.js';
+import { expectApiError } from '../expect.js';
 import { createOrg, createWorkspace } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
@@ -24,10 +25,6 @@ interface Page {
   limit: number;
   offset: number;
   has_more: boolean;
-}
-
-function expectError(res: ApiResponse, status: number, code: number) {
-  expect({ status: res.status, code: res.body.error?.code }, res.text).toEqual({ status, code });
 }
 
 /**
@@ -96,10 +93,10 @@ describe('events search', () => {
     expect(beforeAll.page.total).toBe(0);
 
     // Tenant B: refused on A's ids with the tenancy codes, and its own search holds nothing of A.
-    expectError(await search(b.api, { workspace_id: wsA.id }), 401, 10545);
-    expectError(await search(b.api, { org_id: orgA.id }), 404, 1609);
-    expectError(await search(b.api, { user_id: a.persona.userId }), 404, 1609);
-    expectError(await b.api.get(`/current/event/${updated.rows[0]!.id}/details/`), 404, 1609);
+    expectApiError(await search(b.api, { workspace_id: wsA.id }), 401, 10545);
+    expectApiError(await search(b.api, { org_id: orgA.id }), 404, 1609);
+    expectApiError(await search(b.api, { user_id: a.persona.userId }), 404, 1609);
+    expectApiError(await b.api.get(`/current/event/${updated.rows[0]!.id}/details/`), 404, 1609);
     const own = await events(b.api, { org_id: orgB.id, limit: 250 });
     expect(own.rows.every((e) => e.org_id === orgB.id)).toBe(true);
     expect(JSON.stringify(own.rows)).not.toContain(orgA.id);
@@ -107,10 +104,10 @@ describe('events search', () => {
 
   contract.unverified('one of user_id, org_id, workspace_id, share_id is required; limit is 1-250', async () => {
     const { api, persona } = await c.signedIn();
-    expectError(await search(api, { event: 'org_created' }), 400, 1605);
-    expectError(await search(api, { user_id: persona.userId, limit: 251 }), 400, 1605);
-    expectError(await search(api, { user_id: persona.userId, limit: 0 }), 400, 1605);
-    expectError(await search(api, { user_id: persona.userId, 'created-min': 'last tuesday' }), 400, 1605);
+    expectApiError(await search(api, { event: 'org_created' }), 400, 1605);
+    expectApiError(await search(api, { user_id: persona.userId, limit: 251 }), 400, 1605);
+    expectApiError(await search(api, { user_id: persona.userId, limit: 0 }), 400, 1605);
+    expectApiError(await search(api, { user_id: persona.userId, 'created-min': 'last tuesday' }), 400, 1605);
     const own = await events(api, { user_id: persona.userId });
     expect(own.rows.every((e) => e.user_id === persona.userId)).toBe(true);
   });
@@ -131,7 +128,7 @@ describe('events search', () => {
     expect(unread.rows.map((e) => e.id)).not.toContain(created.id);
     // GET is accepted for ack too.
     expect((await api.get(`/current/event/${created.id}/ack/`)).status).toBe(200);
-    expectError(await api.get('/current/event/a0000000000000000000000000000/details/'), 404, 1609);
+    expectApiError(await api.get('/current/event/a0000000000000000000000000000/details/'), 404, 1609);
   });
 
   contract.unverified('the search has its own per-user limit: the 6th search within 3 s answers 429 with its headers', async () => {

@@ -1,14 +1,11 @@
 import { describe, expect } from 'vitest';
-import type { ApiClient, ApiResponse } from '../client.js';
+import type { ApiClient } from '../client.js';
 import { aiSettled, creditsUsed, fixtureDocument, nodeDetails, spendCreditsDownTo, uploaded } from '../files.js';
 import { contract, setupContract } from '../harness.js';
+import { expectApiError } from '../expect.js';
 import { createOrg, createWorkspace, WORKSPACE_DEFAULTS } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
-
-function expectError(res: ApiResponse, status: number, code: number) {
-  expect({ status: res.status, code: res.body.error?.code, result: res.body.result }, res.text).toEqual({ status, code, result: false });
-}
 
 interface Hit {
   id: string;
@@ -141,9 +138,9 @@ describe('credits', () => {
       // Spend the rest: now every credit-consuming call is past the budget.
       await spendCreditsDownTo(c.api(), api, org.id, 0);
       const chat = await api.post(`/current/workspace/${ws.id}/ai/chat/`, { type: 'chat_with_files', question: 'When is the irrigation budget reviewed?' });
-      expectError(chat, 402, 1696);
+      expectApiError(chat, 402, 1696);
       expect(chat.body.error!.text).toMatch(/of 10000 credits used/);
-      expectError(await api.get(`/current/workspace/${ws.id}/storage/${big}/read/`), 402, 1696);
+      expectApiError(await api.get(`/current/workspace/${ws.id}/storage/${big}/read/`), 402, 1696);
       // Storage and reads keep working.
       expect(await uploaded(api, ws.id, 'later.txt', 'still stored')).toMatch(/^[0-9a-z]{29,30}$/);
       expect((await api.get(`/current/workspace/${ws.id}/storage/root/list/`)).status).toBe(200);
@@ -159,8 +156,8 @@ describe('plan gates', () => {
       const { api } = await c.signedIn({ accountType: 'agent' });
       const org = await createOrg(api);
       const ws = await createWorkspace(api, org.id);
-      expectError(await api.post(`/current/workspace/${ws.id}/update/`, { intelligence: true }), 400, 1605);
-      expectError(
+      expectApiError(await api.post(`/current/workspace/${ws.id}/update/`, { intelligence: true }), 400, 1605);
+      expectApiError(
         await api.post(`/current/org/${org.id}/create/workspace/`, {
           ...WORKSPACE_DEFAULTS,
           name: 'Smart',
@@ -170,8 +167,8 @@ describe('plan gates', () => {
         400,
         1605,
       );
-      expectError(await api.post(`/current/workspace/${ws.id}/ai/chat/`, { type: 'chat', question: 'Can I chat on the agent plan?' }), 402, 1695);
-      expectError(await api.post(`/current/workspace/${ws.id}/ai/chat/`, { type: 'chat_with_files', question: 'And with files?' }), 402, 1695);
+      expectApiError(await api.post(`/current/workspace/${ws.id}/ai/chat/`, { type: 'chat', question: 'Can I chat on the agent plan?' }), 402, 1695);
+      expectApiError(await api.post(`/current/workspace/${ws.id}/ai/chat/`, { type: 'chat_with_files', question: 'And with files?' }), 402, 1695);
     },
     { requires: ['account-type'] },
   );
@@ -203,7 +200,7 @@ describe('chats', () => {
       expect((await api.get(`${base}${chatId}/details/`)).body.chat).toMatchObject({ id: chatId, messages: 2 });
       expect(((await api.get(`${base}list/`)).body.chats as { id: string }[]).map((x) => x.id)).toEqual([chatId]);
       expect((await api.delete(`${base}${chatId}/`)).status).toBe(200);
-      expectError(await api.get(`${base}${chatId}/details/`), 404, 1609);
+      expectApiError(await api.get(`${base}${chatId}/details/`), 404, 1609);
     },
     { requires: ['account-type'], timeout: 60_000 },
   );

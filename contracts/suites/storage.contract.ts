@@ -2,13 +2,10 @@ import { describe, expect } from 'vitest';
 import type { ApiResponse } from '../client.js';
 import { fixtureDocument, nodeDetails, spendCreditsDownTo, uploadChunk, uploadFile, uploaded, waitFor, type NodeJson } from '../files.js';
 import { contract, setupContract } from '../harness.js';
+import { expectApiError } from '../expect.js';
 import { createOrg, createWorkspace } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
-
-function expectError(res: ApiResponse, status: number, code: number) {
-  expect({ status: res.status, code: res.body.error?.code, result: res.body.result }, res.text).toEqual({ status, code, result: false });
-}
 
 /** A signed-in owner of a fresh org and workspace (no intelligence: storage only). */
 async function storageTenant() {
@@ -64,7 +61,7 @@ describe('uploads', () => {
     const read = await api.get(`${base}/${done.new_file_id!}/read/`);
     expect(read.text).toBe(total);
     expect((await api.delete(`/current/upload/${id}/`)).status).toBe(200);
-    expectError(await api.get(`/current/upload/${id}/details/`), 404, 1609);
+    expectApiError(await api.get(`/current/upload/${id}/details/`), 404, 1609);
     expect((await nodeDetails(api, ws.id, done.new_file_id!)).size).toBe(total.length);
   });
 
@@ -78,7 +75,7 @@ describe('uploads', () => {
       folder_id: 'root',
       profile_type: 'workspace',
     });
-    expectError(res, 402, 1685);
+    expectApiError(res, 402, 1685);
   });
 });
 
@@ -91,18 +88,18 @@ describe('folders, notes and the trash', () => {
     const note = await api.post(`${base}/${folder.id}/createnote/`, { name: 'decisions.md', content: '# Decisions\n\nWe chose the harbor vendor.' });
     expect(note.status, note.text).toBe(200);
     expect(note.body.node).toMatchObject({ type: 'note', parent: folder.id, name: 'decisions.md' });
-    expectError(await api.post(`${base}/root/createnote/`, { name: 'decisions.txt', content: 'x' }), 400, 1605);
+    expectApiError(await api.post(`${base}/root/createnote/`, { name: 'decisions.txt', content: 'x' }), 400, 1605);
     const fileId = await uploaded(api, ws.id, 'inside.txt', 'inside the folder', { folder_id: folder.id });
     const inFolder = (await api.get(`${base}/${folder.id}/list/`)).body.nodes as NodeJson[];
     expect(inFolder.map((n) => n.name).sort()).toEqual(['decisions.md', 'inside.txt']);
 
-    expectError(await api.delete(`${base}/${fileId}/purge/`), 400, 1605);
+    expectApiError(await api.delete(`${base}/${fileId}/purge/`), 400, 1605);
     expect((await api.delete(`${base}/${folder.id}/delete/`)).status).toBe(200);
     expect((await api.get(`${base}/root/list/`)).body.nodes).toEqual([]);
     expect(((await api.get(`${base}/trash/list/`)).body.nodes as NodeJson[]).map((n) => n.id)).toEqual([folder.id]);
     expect((await nodeDetails(api, ws.id, fileId)).deleted).toBe(true);
     expect((await api.delete(`${base}/${folder.id}/purge/`)).status).toBe(200);
-    expectError(await api.get(`${base}/${fileId}/details/`), 404, 1609);
+    expectApiError(await api.get(`${base}/${fileId}/details/`), 404, 1609);
   });
 });
 
@@ -115,7 +112,7 @@ describe('hostile input', () => {
     const check = async (res: Promise<ApiResponse>, status: number, code: number) => {
       const r = await res;
       responses.push(r);
-      expectError(r, status, code);
+      expectApiError(r, status, code);
       return r;
     };
     for (const name of ['../../etc/passwd', 'a/b', '..', 'x'.repeat(256), 'nul\u0000.txt']) {
@@ -147,7 +144,7 @@ describe('credits', () => {
     expect((await api.get(`${base}/${nodeId}/read/`)).status).toBe(200);
     await spendCreditsDownTo(c.api(), api, org.id, 0);
     const refused = await api.get(`${base}/${nodeId}/read/`);
-    expectError(refused, 402, 1696);
+    expectApiError(refused, 402, 1696);
     expect(refused.body.error!.text).toMatch(/of 5000 credits used/);
     expect((await nodeDetails(api, ws.id, nodeId)).name).toBe('report.bin');
     expect(await uploaded(api, ws.id, 'after.txt', 'uploads still work')).toMatch(/^[0-9a-z]{29,30}$/);

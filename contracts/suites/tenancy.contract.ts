@@ -1,13 +1,10 @@
 import { describe, expect } from 'vitest';
 import type { ApiResponse } from '../client.js';
 import { contract, setupContract } from '../harness.js';
+import { expectApiError } from '../expect.js';
 import { addOrgMember, addWorkspaceMember, createOrg, createWorkspace, uniqueDomain, WORKSPACE_DEFAULTS } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
-
-function expectError(res: ApiResponse, status: number, code: number) {
-  expect({ status: res.status, code: res.body.error?.code, result: res.body.result }, res.text).toEqual({ status, code, result: false });
-}
 
 describe('the multi-tenant guide, end to end', () => {
   contract.unverified('an agent provisions two tenants; each tenant only reaches its own; a human claims one', async () => {
@@ -47,7 +44,7 @@ describe('the multi-tenant guide, end to end', () => {
       [await adminB.api.post(`/current/workspace/${wsA.id}/update/`, { name: 'pwned' }), 401, 10545],
     ];
     for (const [res, status, code] of refusals) {
-      expectError(res, status, code);
+      expectApiError(res, status, code);
       // `resource` echoes the caller's own request line; everything else must say nothing of A.
       const { resource: _echo, ...rest } = res.body.error!;
       const said = JSON.stringify(rest);
@@ -74,8 +71,8 @@ describe('the multi-tenant guide, end to end', () => {
     const wsMembers = (await adminA.api.get(`/current/workspace/${wsA.id}/members/list/`)).body.users as { id: string; permissions: string }[];
     expect(Object.fromEntries(wsMembers.map((m) => [m.id, m.permissions]))).toEqual({ [agent.persona.userId]: 'admin', [adminA.persona.userId]: 'owner' });
     // The agent, now admin, can no longer close the org or make transfer tokens.
-    expectError(await agent.api.post(`/current/org/${orgA.id}/close/`, { confirm: orgA.domain }), 403, 1680);
-    expectError(await agent.api.post(`/current/org/${orgA.id}/transfer/token/create/`), 403, 1680);
+    expectApiError(await agent.api.post(`/current/org/${orgA.id}/close/`, { confirm: orgA.domain }), 403, 1680);
+    expectApiError(await agent.api.post(`/current/org/${orgA.id}/transfer/token/create/`), 403, 1680);
     // The token is spent.
     const again = await adminB.api.post('/current/org/transfer/claim/', { token: token.body.token as string });
     expect(again.status).toBe(400);
@@ -100,14 +97,14 @@ describe('orgs', () => {
   contract.unverified('domains: taken -> 409/1660, reserved or malformed -> 400/1605, availability check', async () => {
     const { api } = await c.signedIn();
     const org = await createOrg(api);
-    expectError(await api.post('/current/org/create/', { domain: org.domain, name: 'Dup tenant' }), 409, 1660);
+    expectApiError(await api.post('/current/org/create/', { domain: org.domain, name: 'Dup tenant' }), 409, 1660);
     const check = await api.get(`/current/orgs/check/domain/${org.domain}/`);
     expect(check.body).toMatchObject({ result: true, available: false });
     const free = await api.get(`/current/orgs/check/domain/${uniqueDomain('free')}/`);
     expect(free.body).toMatchObject({ result: true, available: true });
     for (const domain of ['www', 'UPPER', '-dash', 'a', 'x'.repeat(64), 'has space', 'dot.ted']) {
       const res = await api.post('/current/org/create/', { domain, name: 'Bad domain' });
-      expectError(res, 400, 1605);
+      expectApiError(res, 400, 1605);
       expect((res.body.error!.params ?? []).map((p) => p.name)).toEqual(['domain']);
     }
   });
@@ -115,7 +112,7 @@ describe('orgs', () => {
   contract.unverified('field rules give 400/1605 with params[] naming each field', async () => {
     const { api } = await c.signedIn();
     const res = await api.post('/current/org/create/', { domain: uniqueDomain(), name: 'ab', description: 'too short', billing_email: 'nope' });
-    expectError(res, 400, 1605);
+    expectApiError(res, 400, 1605);
     expect(res.body.error!.params!.map((p) => `${p.name}:${p.kind}`).sort()).toEqual(['billing_email:invalid', 'description:invalid', 'name:invalid']);
     const missing = await api.post('/current/org/create/', {});
     expect(missing.body.error!.params!.map((p) => `${p.name}:${p.kind}`)).toEqual(['domain:missing']);
@@ -128,12 +125,12 @@ describe('orgs', () => {
     await addOrgMember(owner.api, org.id, member.persona.userId, 'member');
     const upd = await owner.api.post(`/current/org/${org.id}/update/`, { name: 'Renamed tenant', industry: 'technology' });
     expect(upd.body.org).toMatchObject({ name: 'Renamed tenant', industry: 'technology' });
-    expectError(await member.api.post(`/current/org/${org.id}/update/`, { name: 'Nope nope' }), 403, 1680);
-    expectError(await owner.api.post(`/current/org/${org.id}/update/`, {}), 400, 1605);
-    expectError(await owner.api.post(`/current/org/${org.id}/close/`, { confirm: 'wrong' }), 400, 1605);
-    expectError(await member.api.post(`/current/org/${org.id}/close/`, { confirm: org.domain }), 403, 1680);
+    expectApiError(await member.api.post(`/current/org/${org.id}/update/`, { name: 'Nope nope' }), 403, 1680);
+    expectApiError(await owner.api.post(`/current/org/${org.id}/update/`, {}), 400, 1605);
+    expectApiError(await owner.api.post(`/current/org/${org.id}/close/`, { confirm: 'wrong' }), 400, 1605);
+    expectApiError(await member.api.post(`/current/org/${org.id}/close/`, { confirm: org.domain }), 403, 1680);
     expect((await owner.api.post(`/current/org/${org.id}/close/`, { confirm: org.domain })).status).toBe(200);
-    expectError(await owner.api.get(`/current/org/${org.id}/details/`), 404, 1609);
+    expectApiError(await owner.api.get(`/current/org/${org.id}/details/`), 404, 1609);
     expect((await owner.api.get(`/current/orgs/check/domain/${org.domain}/`)).body.available).toBe(true);
   });
 
@@ -146,7 +143,7 @@ describe('orgs', () => {
     const ext = await guest.api.get('/current/orgs/list/external/');
     expect(ext.body.orgs).toEqual([{ id: org.id, domain: org.domain, name: org.name, member: false }]);
     expect((await guest.api.get('/current/orgs/list/')).body.orgs).toEqual([]);
-    expectError(await guest.api.get(`/current/org/${org.id}/details/`), 403, 1680);
+    expectApiError(await guest.api.get(`/current/org/${org.id}/details/`), 403, 1680);
     expect((await guest.api.get(`/current/workspace/${ws.id}/details/`)).status).toBe(200);
     const all = await guest.api.get('/current/workspaces/all/');
     expect((all.body.workspaces as { id: string; permissions: string }[]).map((w) => [w.id, w.permissions])).toEqual([[ws.id, 'guest']]);
@@ -165,13 +162,13 @@ describe('workspaces', () => {
     const upd = await api.post(`/current/workspace/${ws.id}/update/`, { name: 'Renamed workspace', perm_join: 'Admin or above' });
     expect(upd.body.workspace).toMatchObject({ name: 'Renamed workspace', perm_join: 'Admin or above' });
     expect((await api.post(`/current/workspace/${ws.id}/archive/`)).body.workspace).toMatchObject({ archived: true });
-    expectError(await api.post(`/current/workspace/${ws.id}/archive/`), 409, 1660);
+    expectApiError(await api.post(`/current/workspace/${ws.id}/archive/`), 409, 1660);
     expect((await api.post(`/current/workspace/${ws.id}/unarchive/`)).body.workspace).toMatchObject({ archived: false });
     const list = await api.get(`/current/org/${org.id}/list/workspaces/`);
     expect((list.body.workspaces as { id: string }[]).map((w) => w.id)).toEqual([ws.id]);
-    expectError(await api.delete(`/current/workspace/${ws.id}/delete/`, { query: { confirm: 'nope' } }), 400, 1605);
+    expectApiError(await api.delete(`/current/workspace/${ws.id}/delete/`, { query: { confirm: 'nope' } }), 400, 1605);
     expect((await api.delete(`/current/workspace/${ws.id}/delete/`, { query: { confirm: ws.folder_name } })).status).toBe(200);
-    expectError(await api.get(`/current/workspace/${ws.id}/details/`), 404, 1609);
+    expectApiError(await api.get(`/current/workspace/${ws.id}/details/`), 404, 1609);
     expect((await api.get(`/current/org/${org.id}/list/workspaces/`)).body.workspaces).toEqual([]);
   });
 
@@ -181,7 +178,7 @@ describe('workspaces', () => {
     const b = await createOrg(api);
     const folder = uniqueDomain('shared');
     await createWorkspace(api, a.id, { folder_name: folder });
-    expectError(await api.post(`/current/org/${a.id}/create/workspace/`, { ...WORKSPACE_DEFAULTS, name: 'Again', folder_name: folder }), 409, 1660);
+    expectApiError(await api.post(`/current/org/${a.id}/create/workspace/`, { ...WORKSPACE_DEFAULTS, name: 'Again', folder_name: folder }), 409, 1660);
     expect((await createWorkspace(api, b.id, { folder_name: folder })).folder_name).toBe(folder);
   });
 
@@ -189,7 +186,7 @@ describe('workspaces', () => {
     const { api } = await c.signedIn();
     const org = await createOrg(api);
     const res = await api.post(`/current/org/${org.id}/create/workspace/`, { folder_name: 'Bad Folder!', perm_join: 'Everyone', intelligence: 'maybe' });
-    expectError(res, 400, 1605);
+    expectApiError(res, 400, 1605);
     expect(res.body.error!.params!.map((p) => `${p.name}:${p.kind}`).sort()).toEqual([
       'folder_name:invalid',
       'intelligence:invalid',
@@ -208,14 +205,14 @@ describe('workspaces', () => {
       folder_name: uniqueDomain('ai'),
       intelligence: true,
     });
-    expectError(on, 400, 1605);
+    expectApiError(on, 400, 1605);
     expect(on.body.error!.params!.map((p) => p.name)).toEqual(['intelligence']);
     const ws = await createWorkspace(api, org.id);
-    expectError(await api.post(`/current/workspace/${ws.id}/update/`, { intelligence: true }), 400, 1605);
+    expectApiError(await api.post(`/current/workspace/${ws.id}/update/`, { intelligence: true }), 400, 1605);
     await createWorkspace(api, org.id);
     await createWorkspace(api, org.id);
     const fourth = await api.post(`/current/org/${org.id}/create/workspace/`, { ...WORKSPACE_DEFAULTS, name: 'Fourth', folder_name: uniqueDomain('w4') });
-    expectError(fourth, 402, 1685);
+    expectApiError(fourth, 402, 1685);
     expect(fourth.body.error!.text).toMatch(/3 workspaces/);
   });
 });
@@ -287,19 +284,19 @@ describe('members and roles', () => {
     await addWorkspaceMember(owner.api, ws.id, wsGuest.persona.userId, 'guest');
     const third = await c.persona();
     expect((await wsGuest.api.get(`/current/workspace/${ws.id}/members/list/`)).status).toBe(200);
-    expectError(await wsGuest.api.post(`/current/workspace/${ws.id}/members/${third.userId}/`, { permissions: 'guest' }), 403, 1680);
-    expectError(await wsMember.api.post(`/current/workspace/${ws.id}/members/${third.userId}/`, { permissions: 'guest' }), 403, 1680);
-    expectError(await wsMember.api.post(`/current/workspace/${ws.id}/update/`, { name: 'Member rename' }), 403, 1680);
+    expectApiError(await wsGuest.api.post(`/current/workspace/${ws.id}/members/${third.userId}/`, { permissions: 'guest' }), 403, 1680);
+    expectApiError(await wsMember.api.post(`/current/workspace/${ws.id}/members/${third.userId}/`, { permissions: 'guest' }), 403, 1680);
+    expectApiError(await wsMember.api.post(`/current/workspace/${ws.id}/update/`, { name: 'Member rename' }), 403, 1680);
     expect((await wsAdmin.api.post(`/current/workspace/${ws.id}/members/${third.userId}/`, { permissions: 'member' })).status).toBe(200);
     // Nobody grants a role above their own; the owner is not demoted or removed.
     expect((await wsAdmin.api.post(`/current/workspace/${ws.id}/member/${third.userId}/update/`, { permissions: 'admin' })).body.member).toMatchObject({
       permissions: 'admin',
     });
-    expectError(await wsAdmin.api.post(`/current/workspace/${ws.id}/member/${third.userId}/update/`, { permissions: 'owner' }), 400, 1605);
-    expectError(await wsMember.api.post(`/current/workspace/${ws.id}/member/${wsGuest.persona.userId}/update/`, { permissions: 'member' }), 403, 1680);
-    expectError(await wsAdmin.api.delete(`/current/workspace/${ws.id}/members/${owner.persona.userId}/`), 403, 1680);
+    expectApiError(await wsAdmin.api.post(`/current/workspace/${ws.id}/member/${third.userId}/update/`, { permissions: 'owner' }), 400, 1605);
+    expectApiError(await wsMember.api.post(`/current/workspace/${ws.id}/member/${wsGuest.persona.userId}/update/`, { permissions: 'member' }), 403, 1680);
+    expectApiError(await wsAdmin.api.delete(`/current/workspace/${ws.id}/members/${owner.persona.userId}/`), 403, 1680);
     expect((await wsGuest.api.delete(`/current/workspace/${ws.id}/member/`)).status).toBe(200);
-    expectError(await wsGuest.api.get(`/current/workspace/${ws.id}/details/`), 401, 10545);
+    expectApiError(await wsGuest.api.get(`/current/workspace/${ws.id}/details/`), 401, 10545);
   });
 });
 
@@ -311,7 +308,7 @@ describe('plan limits, ownership and invitations', () => {
     // The owner is the first of five.
     for (let i = 0; i < 4; i++) await addWorkspaceMember(api, ws.id, (await c.persona()).userId, 'member');
     const sixth = await api.post(`/current/workspace/${ws.id}/members/${(await c.persona()).userId}/`, { permissions: 'member' });
-    expectError(sixth, 402, 1685);
+    expectApiError(sixth, 402, 1685);
     expect(sixth.body.error!.text).toMatch(/5 members per workspace/);
   });
 
@@ -332,7 +329,7 @@ describe('plan limits, ownership and invitations', () => {
     const human = await c.signedIn({ accountType: 'human' });
     const otherAgent = await c.signedIn({ accountType: 'agent' });
     const humanOrg = await createOrg(human.api);
-    expectError(await human.api.post(`/current/org/${humanOrg.id}/transfer/token/create/`), 403, 1680);
+    expectApiError(await human.api.post(`/current/org/${humanOrg.id}/transfer/token/create/`), 403, 1680);
 
     const org = await createOrg(agent.api);
     const ids: string[] = [];
@@ -343,14 +340,14 @@ describe('plan limits, ownership and invitations', () => {
       expect(t.body.claim_url).toBe(`https://go.fast.io/claim?token=${t.body.token as string}`);
       ids.push(t.body.id as string);
     }
-    expectError(await agent.api.post(`/current/org/${org.id}/transfer/token/create/`), 402, 1685);
+    expectApiError(await agent.api.post(`/current/org/${org.id}/transfer/token/create/`), 402, 1685);
     const list = await agent.api.get(`/current/org/${org.id}/transfer/token/list/`);
     expect((list.body.tokens as { id: string; state: string }[]).map((t) => t.state)).toEqual(['active', 'active', 'active', 'active', 'active']);
     expect((await agent.api.delete(`/current/org/${org.id}/transfer/token/${ids[0]}/`)).status).toBe(200);
     const sixth = await agent.api.post(`/current/org/${org.id}/transfer/token/create/`);
     expect(sixth.status).toBe(200);
-    expectError(await otherAgent.api.post('/current/org/transfer/claim/', { token: sixth.body.token as string }), 403, 1680);
-    expectError(await human.api.post('/current/org/transfer/claim/', { token: 'x'.repeat(64) }), 404, 1609);
+    expectApiError(await otherAgent.api.post('/current/org/transfer/claim/', { token: sixth.body.token as string }), 403, 1680);
+    expectApiError(await human.api.post('/current/org/transfer/claim/', { token: 'x'.repeat(64) }), 404, 1609);
   });
 
   contract.emulatorOnly('a transfer token expires after 72 hours on the emulator clock', async () => {
@@ -361,7 +358,7 @@ describe('plan limits, ownership and invitations', () => {
     // Sign in again: the JWTs died with the clock jump.
     const human = await c.signedIn({ accountType: 'human' });
     const claim = await human.api.post('/current/org/transfer/claim/', { token: t.body.token as string });
-    expectError(claim, 400, 1605);
+    expectApiError(claim, 400, 1605);
     expect(claim.body.error!.text).toMatch(/expired/);
     const list = await c.target.client(agent.persona.apiKey).get(`/current/org/${org.id}/transfer/token/list/`);
     expect((list.body.tokens as { state: string }[])[0]!.state).toBe('expired');
@@ -411,9 +408,9 @@ describe('plan limits, ownership and invitations', () => {
     expect(visible.map((w) => w.id)).toEqual([open.id]);
     const joined = await member.api.post(`/current/workspace/${open.id}/members/join/`);
     expect(joined.body.member).toMatchObject({ id: member.persona.userId, permissions: 'member', status: 'active' });
-    expectError(await member.api.post(`/current/workspace/${closed.id}/members/join/`), 403, 1680);
+    expectApiError(await member.api.post(`/current/workspace/${closed.id}/members/join/`), 403, 1680);
     const stranger = await c.signedIn();
-    expectError(await stranger.api.post(`/current/workspace/${open.id}/members/join/`), 401, 10545);
+    expectApiError(await stranger.api.post(`/current/workspace/${open.id}/members/join/`), 401, 10545);
   });
 });
 
@@ -433,13 +430,13 @@ describe('member management', () => {
     const inviteId = (invited.body.member as { invite: { id: string } }).invite.id;
     expect((await owner.api.delete(`/current/org/${org.id}/members/invitation/${inviteId}/`)).status).toBe(200);
     expect((await owner.api.get(`/current/org/${org.id}/members/invitations/list/`)).body.invitations).toEqual([]);
-    expectError(await owner.api.delete(`/current/org/${org.id}/members/invitation/${inviteId}/`), 404, 1609);
+    expectApiError(await owner.api.delete(`/current/org/${org.id}/members/invitation/${inviteId}/`), 404, 1609);
 
     const ws = await createWorkspace(owner.api, org.id);
     await addWorkspaceMember(owner.api, ws.id, helper.persona.userId, 'member');
     const wsMember = await helper.api.get(`/current/workspace/${ws.id}/member/${helper.persona.userId}/details/`);
     expect(wsMember.body.member).toMatchObject({ id: helper.persona.userId, permissions: 'member', status: 'active' });
-    expectError(await helper.api.post(`/current/workspace/${ws.id}/member/${owner.persona.userId}/transfer_ownership/`), 403, 1680);
+    expectApiError(await helper.api.post(`/current/workspace/${ws.id}/member/${owner.persona.userId}/transfer_ownership/`), 403, 1680);
     expect((await owner.api.post(`/current/workspace/${ws.id}/member/${helper.persona.userId}/transfer_ownership/`)).status).toBe(200);
     const roles = (await helper.api.get(`/current/workspace/${ws.id}/members/list/`)).body.users as { id: string; permissions: string }[];
     expect(Object.fromEntries(roles.map((r) => [r.id, r.permissions]))).toEqual({ [owner.persona.userId]: 'admin', [helper.persona.userId]: 'owner' });

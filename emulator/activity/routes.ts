@@ -27,7 +27,11 @@ export const activityRoutes = [
         ...ACTIVITY_KEY_CHOICES,
       ],
     },
-    handler: async (ctx, { params, query }, emu) => emu.activity.poll(callerOf(ctx), params.entity_id, query, ctx.signal),
+    handler: async (ctx, { params, query }, emu) => {
+      const poll = () => emu.activity.poll(callerOf(ctx), params.entity_id, query, ctx.signal);
+      // A poll that waits holds a slot of its credential's long-poll budget until it answers.
+      return query.wait ? emu.held.hold('long-poll', callerOf(ctx), poll) : poll();
+    },
   }),
 
   defineRoute({

@@ -33,6 +33,7 @@ export const WEBSOCKET_CHOICES = [
   'the token may also come as `Authorization: Bearer`; a missing or bad token refuses the upgrade with 401 and the error envelope, an unverified email with 403/10587',
   'a revoked or expired credential (or a removed user) closes the socket with code 4401 at the next push or heartbeat',
   'messages from the client are ignored; the server pings every 30 s and drops peers that do not answer',
+  'at most maxWebSocketsPerCredential (10) sockets per credential, more are refused with 429; a socket with more than maxWebSocketBufferedBytes (1 MiB) unsent is cut off',
 ];
 
 interface Connection {
@@ -42,6 +43,8 @@ interface Connection {
   /** entity -> keys waiting for this tick's flush */
   pending: Map<string, Set<string>>;
   flushing: boolean;
+  /** gives back the credential's WebSocket slot */
+  release: () => void;
 }
 
 function refuse(socket: Duplex, err: ApiError): void {
@@ -123,9 +126,19 @@ export class ActivitySockets {
       return refuse(socket, err instanceof ApiError ? err : Errors.unauthenticated());
     }
     if (!caller.user.emailVerified) return refuse(socket, Errors.emailNotVerified());
+    let release: () => void;
+    try {
+      release = this.emu.held.acquire('websocket', caller);
+    } catch (err) {
+      return refuse(socket, err as ApiError);
+    }
     const wss = await this.server();
-    if (this.closed || socket.destroyed) return void socket.destroy();
-    wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, caller));
+    if (this.closed || socket.destroyed) {
+      release();
+      return void socket.destroy();
+    }
+    socket.once('close', release);
+    wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, caller, release));
   }
 
   /** Close every socket and stop listening to the hub. */
@@ -146,12 +159,16 @@ export class ActivitySockets {
     return this.wss;
   }
 
-  private accept(ws: WebSocket, caller: Caller): void {
-    const conn: Connection = { ws, caller, alive: true, pending: new Map(), flushing: false };
+  /** A socket past the handshake (tests hand it a stand-in to play a consumer that does not read). */
+  accept(ws: WebSocket, caller: Caller, release: () => void = () => {}): void {
+    const conn: Connection = { ws, caller, alive: true, pending: new Map(), flushing: false, release };
     this.connections.add(conn);
     ws.on('pong', () => (conn.alive = true));
     ws.on('error', () => ws.terminate());
-    ws.on('close', () => this.connections.delete(conn));
+    ws.on('close', () => {
+      this.connections.delete(conn);
+      release();
+    });
     this.unsubscribe ??= this.emu.activityHub.touched.on((entityId, entry) => this.queue(entityId, entry.key));
     if (!this.heartbeat) {
       this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
@@ -183,6 +200,15 @@ export class ActivitySockets {
     }
     for (const [entityId, keys] of pending) {
       if (!this.emu.activity.mayWatch(conn.caller, entityId)) continue;
+      // A consumer that does not read would make the emulator buffer every push for it: past the
+      // bound it is cut off (a close frame would only queue behind what it does not read).
+      if (conn.ws.bufferedAmount > this.emu.config.maxWebSocketBufferedBytes) {
+        this.emu.log.warn({ buffered: conn.ws.bufferedAmount, userId: conn.caller.user.id }, 'websocket consumer too slow: disconnected');
+        this.connections.delete(conn);
+        conn.release();
+        conn.ws.terminate();
+        return;
+      }
       conn.ws.send(JSON.stringify({ response: 'activity', activity: [...keys], entity_id: entityId }));
     }
   }

@@ -145,6 +145,10 @@ export const Errors = {
   accessDenied(text = 'You do not have permission to perform this action.'): ApiError {
     return new ApiError(403, Codes.accessDenied, text);
   },
+  /** PARITY: CHOICE 403/1680, the live answer to a write on an archived workspace is not recorded. */
+  workspaceArchived(): ApiError {
+    return new ApiError(403, Codes.accessDenied, 'This workspace is archived: unarchive it to make changes.');
+  },
   notFound(what = 'resource'): ApiError {
     return new ApiError(404, Codes.notFound, `The requested ${what} was not found.`);
   },
@@ -165,6 +169,18 @@ export const Errors = {
   rateLimited(retryAfterSeconds: number): ApiError {
     return new ApiError(429, Codes.rateLimited, `Rate limit exceeded. Retry in ${retryAfterSeconds} seconds.`, {
       headers: { 'retry-after': String(retryAfterSeconds) },
+    });
+  },
+  /** PARITY: the live 429 envelope (code CHOICE, as for the rate limit); `what` is counted per credential. */
+  tooManyHeld(what: string, limit: number): ApiError {
+    return new ApiError(429, Codes.rateLimited, `Too many ${what} open for this credential (at most ${limit}). Close one, then retry.`, {
+      headers: { 'retry-after': '1' },
+    });
+  },
+  /** PARITY: CHOICE 429 while the background queue (upload assembly, ingestion) is full. */
+  backgroundQueueFull(limit: number): ApiError {
+    return new ApiError(429, Codes.rateLimited, `The emulator's background queue is full (${limit} uploads and ingestions in progress). Retry shortly.`, {
+      headers: { 'retry-after': '1' },
     });
   },
   notImplemented(method: string, path: string): ApiError {

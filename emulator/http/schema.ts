@@ -63,6 +63,29 @@ export function text(opts: { min?: number; max?: number; trim?: boolean } = {}) 
   return s.refine((v) => !v.includes('\u0000'), 'This value must not contain NUL bytes.');
 }
 
+/**
+ * Characters a name may not hold, because they make two different names look alike or reorder
+ * what a reader sees: C0 and C1 controls, zero-width characters and directional marks
+ * (U+200B-U+200F, the joiners included), bidi embeddings and overrides (U+202A-U+202E), bidi
+ * isolates (U+2066-U+2069) and the BOM (U+FEFF).
+ * PARITY: the same set the official client strips from server strings before they reach a terminal
+ * (MediaFire/fastio_cli src/api/storage.rs `sanitize_terminal_string`); refusing them in names is CHOICE.
+ */
+export const LOOKALIKE_CHARACTERS = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
+
+/**
+ * A name a person reads (org, workspace, folder, file, note, chat, person): trimmed, normalised to
+ * NFC so a composed and a decomposed accent are one name (compared, stored and counted as one),
+ * length-checked after normalising, and refused with 400/1605 `params[]` when it holds a character
+ * of LOOKALIKE_CHARACTERS. Every name field uses this one helper.
+ */
+export function displayName(opts: { min?: number; max?: number } = {}) {
+  let s = z.string().trim().normalize('NFC');
+  if (opts.min !== undefined) s = s.min(opts.min, `This value must be at least ${opts.min} characters long.`);
+  if (opts.max !== undefined) s = s.max(opts.max, `This value must be at most ${opts.max} characters long.`);
+  return s.refine((v) => !LOOKALIKE_CHARACTERS.test(v), 'This value must not contain control, zero-width or text-direction characters.');
+}
+
 /** A 19-digit numeric profile id (user, org, workspace, share). */
 export function profileId() {
   return z.string().regex(/^[1-9]\d{18}$/, 'Expected a 19-digit numeric id.');

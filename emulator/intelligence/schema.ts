@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formBool, formInt, lazy, paginationQuery, text } from '../http/schema.js';
+import { displayName, formBool, formInt, lazy, paginationQuery, text } from '../http/schema.js';
 import { opaqueId } from '../storage/schema.js';
 
 /** Scope strings: comma-separated pairs, at most 100 (checked per pair by scopes.ts). */
@@ -29,7 +29,7 @@ export const chatCreateBody = lazy(() =>
     type: z.enum(['chat', 'chat_with_files']),
     question: text({ min: 1, max: 12_768 }),
     personality: z.enum(PERSONALITIES).optional(),
-    name: text({ min: 1, max: 100 }).optional(),
+    name: displayName({ min: 1, max: 100 }).optional(),
     privacy: z.enum(['private', 'public']).optional(),
     files_scope: scopeList().optional(),
     folders_scope: scopeList().optional(),

@@ -54,7 +54,8 @@ export class MemberService {
 
   private newInvite(): Invite {
     const now = this.d.now();
-    return { id: this.d.ids.opaqueId('a'), created: now, expires: now + INVITE_LIFETIME_MS };
+    // The invitation id is its code (whoever holds it may accept): drawn as a secret.
+    return { id: this.d.ids.secretOpaqueId('a'), created: now, expires: now + INVITE_LIFETIME_MS };
   }
 
   // -------------------------------------------------------------------------------------------

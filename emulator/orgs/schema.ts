@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lazy, paginationQuery, text } from '../http/schema.js';
+import { displayName, lazy, paginationQuery, text } from '../http/schema.js';
 import { ORG_PERM_MEMBER_MANAGE } from '../tenancy/permissions.js';
 import type { CamelKeys } from '../camel-case.js';
 
@@ -65,7 +65,7 @@ export const orgParams = lazy(() => z.object({ org_id: z.string().min(1).max(100
 export const orgCreateBody = lazy(() =>
   z.object({
     domain: domain(),
-    name: text({ min: 3, max: 100 }).optional(),
+    name: displayName({ min: 3, max: 100 }).optional(),
     description: text({ min: 10, max: 1000 }).optional(),
     industry: text({ max: 100 }).optional(),
     billing_email: email().optional(),
@@ -97,7 +97,7 @@ export const ORG_EXTRA_FIELDS = Object.keys(orgExtraShape()) as OrgExtraField[];
 
 export const orgUpdateBody = lazy(() =>
   z.object({
-    name: text({ min: 3, max: 100 }).optional(),
+    name: displayName({ min: 3, max: 100 }).optional(),
     domain: domain().optional(),
     description: z.union([z.literal('null'), text({ min: 10, max: 1000 })]).optional(),
     industry: z.union([z.literal('null'), text({ max: 100 })]).optional(),

@@ -1,3 +1,5 @@
+import { Errors } from '../http/errors.js';
+
 /**
  * Background work of the storage and intelligence areas, off the request path: upload assembly
  * (assembling -> complete -> storing -> stored) and ingestion (pending -> in_progress -> ready).
@@ -30,7 +32,18 @@ export class JobQueue {
   constructor(
     private readonly defaultDelayMs: number,
     private readonly onError: (err: unknown) => void,
+    private readonly maxJobs = Number.POSITIVE_INFINITY,
   ) {}
+
+  /**
+   * Bounded at the door: a request that starts background work (an upload completing, a file or
+   * note stored, so ingestion follows) calls this first and is answered 429 while `maxJobs` steps
+   * are scheduled or running. Steps a running chain schedules are never refused: each chain holds
+   * one step at a time, so admitting chains bounds the queue, and no chain is left half done.
+   */
+  admit(): void {
+    if (this.running >= this.maxJobs) throw Errors.backgroundQueueFull(this.maxJobs);
+  }
 
   /** Steps scheduled or running. */
   get size(): number {

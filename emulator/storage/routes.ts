@@ -114,8 +114,9 @@ export const storageRoutes = [
       choices: ['`wait` (seconds, up to 60) holds a session that is assembling or storing until it changes'],
     },
     handler: async (ctx, { params, query }, emu) => {
-      const upload = await emu.storage.uploadDetails(callerOf(ctx).user, params.upload_id, query.wait ?? 0, ctx.signal);
-      return { session: uploadJson(upload) };
+      const details = () => emu.storage.uploadDetails(callerOf(ctx).user, params.upload_id, query.wait ?? 0, ctx.signal);
+      // With `wait` the request is a long-poll: it spends a slot of the credential's long-poll budget.
+      return { session: uploadJson(query.wait ? await emu.held.hold('long-poll', callerOf(ctx), details) : await details()) };
     },
   }),
 

@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { formBool, formInt, lazy, text } from '../http/schema.js';
+import { displayName, formBool, formInt, lazy } from '../http/schema.js';
 import { normalizeOpaqueId } from '../store/ids.js';
 
 /**
- * PARITY: CHOICE. Node names are 1-255 characters with no `/`, `\`, control characters, and are
- * not `.` or `..`; surrounding whitespace is trimmed. The live rules are not published; these
+ * PARITY: CHOICE. Node names are 1-255 characters with no `/`, `\`, and are not `.` or `..`;
+ * surrounding whitespace is trimmed, and `displayName` normalises them to NFC and refuses control,
+ * zero-width and bidi characters. The live rules are not published; these
  * refuse path traversal (`../../etc`) and names no file system could hold.
  */
 export const NODE_NAME_MAX = 255;
 
 export function nodeName(max = NODE_NAME_MAX) {
-  return text({ min: 1, max })
+  return displayName({ min: 1, max })
     .refine((v) => !/[/\\]/.test(v), 'A name must not contain "/" or "\\".')
-    .refine((v) => !/\p{Cc}/u.test(v), 'A name must not contain control characters.')
     .refine((v) => v !== '.' && v !== '..', 'A name must not be "." or "..".');
 }
 

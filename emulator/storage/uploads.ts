@@ -54,6 +54,8 @@ export class Uploads {
     const { scope, parentId } = this.uploadScope(caller, input);
     const user = caller.user;
     const bytes = part ? part.data : input.chunk !== undefined ? Buffer.from(input.chunk, 'utf8') : undefined;
+    // A single-call upload stores the file now, and its ingestion follows in the background.
+    if (bytes) this.d.jobs.admit();
     const name = input.name ?? (part ? checkedName(part.name) : undefined);
     if (name === undefined) throw Errors.missingField('name', 'string');
     const now = this.d.now();
@@ -143,6 +145,7 @@ export class Uploads {
 
   complete(user: User, id: string): Upload {
     const upload = this.ownUpload(user, id);
+    this.d.jobs.admit();
     if (upload.status === 'ready') throw Errors.badRequest('No chunks were uploaded to this session.');
     assert(upload.status === 'uploading', () => Errors.conflict(`The upload session is already ${upload.status}.`));
     const updated = this.d.db.uploads.update(id, { status: 'assembling', updated: this.d.now() });
@@ -210,6 +213,7 @@ export class Uploads {
     if (!ws || ws.deleted || !org || org.closed || !user) return void fail('the workspace no longer exists');
     const role = this.d.access.workspaceRoleOf(ws, user.id);
     if (!role || !workspaceAllows('workspace.storage.write', role, ws)) return void fail('the uploader may no longer write to this workspace');
+    if (ws.archived) return void fail('the workspace was archived');
     const parent = upload.folderId === 'root' ? undefined : this.d.db.nodes.get(upload.folderId);
     if (upload.folderId !== 'root' && (!parent || parent.trashed !== null)) return void fail('the target folder no longer exists');
     let node: StorageNode;

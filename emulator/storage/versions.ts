@@ -30,7 +30,7 @@ export interface VersionInput {
 
 export class Versions {
   constructor(
-    private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit'>,
+    private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit' | 'jobs'>,
     private readonly nodes: NodeTree,
     private readonly credits: StorageCredits,
     private readonly signals: StorageSignals,
@@ -104,6 +104,8 @@ export class Versions {
   }
 
   createNote(user: User, scope: WorkspaceScope, parentRef: string, name: string, content: string): StorageNode {
+    // A stored note is ingested in the background: admitted only while the job queue has room.
+    this.d.jobs.admit();
     const parentId = this.nodes.folder(scope, parentRef);
     return this.storeVersion(user, scope.workspace, scope.org, { parentId, name, bytes: Buffer.from(content, 'utf8'), type: 'note' });
   }

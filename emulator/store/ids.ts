@@ -1,4 +1,5 @@
-import type { RandomSource } from './random.js';
+import { randomInt } from 'node:crypto';
+import { cryptoRandom, type RandomSource } from './random.js';
 
 /**
  * Id formats, as the live API issues them.
@@ -43,13 +44,25 @@ export function isOpaqueId(s: string, type?: OpaqueType): boolean {
 }
 
 /**
- * Issues ids. Profile ids (63 bits) are tracked so one is never handed out twice in an instance;
- * opaque ids and secrets are long enough that tracking them would only cost memory.
+ * Issues ids and secrets. Profile ids (63 bits) are tracked so one is never handed out twice in an
+ * instance; opaque ids and secrets are long enough that tracking them would only cost memory.
+ *
+ * Two sources: `random` draws ids (seeded under `--random-seed`, so runs are reproducible), and
+ * `secrets` draws everything that grants access or proves possession (API keys, transfer tokens,
+ * invitation codes, verification codes, password salts). Secrets come from `node:crypto` whatever
+ * the seed says: a seed is printed in scripts and CI logs, and must not let anyone recompute a key.
+ * Only the fixture generator passes a seeded `secrets` source, for the demo logins it publishes.
  */
 export class IdGenerator {
   private readonly issued = new Set<string>();
+  private readonly secretsAreCrypto: boolean;
 
-  constructor(private readonly random: RandomSource) {}
+  constructor(
+    private readonly random: RandomSource,
+    private readonly secrets: RandomSource = cryptoRandom(),
+  ) {
+    this.secretsAreCrypto = secrets.kind === 'crypto';
+  }
 
   /** Remember ids that already exist (after loading a state file) so they are never issued again. */
   reserve(id: string): void {
@@ -72,21 +85,31 @@ export class IdGenerator {
     return this.chars(28, BASE36, type);
   }
 
+  /**
+   * An opaque id that is also a secret (an invitation code: whoever holds it may accept). Drawn
+   * from the secret source, in the id's format.
+   */
+  secretOpaqueId(type: OpaqueType): string {
+    return this.chars(28, BASE36, type, this.secrets);
+  }
+
   /** A random secret of `length` characters from [0-9A-Za-z] (API keys, transfer tokens). */
   secret(length: number): string {
-    return this.chars(length, BASE62);
+    return this.chars(length, BASE62, '', this.secrets);
   }
 
-  /** Raw random bytes from this instance's source (password salts: seeded under --random-seed). */
-  bytes(n: number): Uint8Array {
-    return this.random.bytes(n);
+  /** Raw bytes from the secret source (password salts). */
+  secretBytes(n: number): Uint8Array {
+    return this.secrets.bytes(n);
   }
 
-  /** A numeric one-time code (email verification). */
+  /**
+   * A numeric one-time code (email verification), every digit uniform: `crypto.randomInt` rejects
+   * the draws that `byte % 10` would have folded onto 0-5.
+   */
   numericCode(digits: number): string {
-    const bytes = this.random.bytes(digits);
     const codes = new Array<number>(digits);
-    for (let i = 0; i < digits; i++) codes[i] = 48 + (bytes[i]! % 10);
+    for (let i = 0; i < digits; i++) codes[i] = 48 + (this.secretsAreCrypto ? randomInt(10) : uniformDigit(this.secrets));
     return String.fromCharCode(...codes);
   }
 
@@ -94,8 +117,8 @@ export class IdGenerator {
    * Built with one `String.fromCharCode` call: appending character by character leaves V8 a rope
    * of pieces (about 10x the memory per id) until something flattens it.
    */
-  private chars(n: number, alphabet: string, prefix = ''): string {
-    const bytes = this.random.bytes(n);
+  private chars(n: number, alphabet: string, prefix = '', source: RandomSource = this.random): string {
+    const bytes = source.bytes(n);
     const codes = new Array<number>(prefix.length + n);
     for (let i = 0; i < prefix.length; i++) codes[i] = prefix.charCodeAt(i);
     for (let i = 0; i < n; i++) codes[prefix.length + i] = alphabet.charCodeAt(bytes[i]! % alphabet.length);
@@ -106,5 +129,13 @@ export class IdGenerator {
     if (this.issued.has(id)) return false;
     this.issued.add(id);
     return true;
+  }
+}
+
+/** A digit in 0-9 from a non-crypto source, without modulo bias (bytes of 250 and above are redrawn). */
+function uniformDigit(source: RandomSource): number {
+  for (;;) {
+    const b = source.bytes(1)[0]!;
+    if (b < 250) return b % 10;
   }
 }

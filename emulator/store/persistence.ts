@@ -186,6 +186,7 @@ export class Persistence {
   private lastError: string | null = null;
   private lastFlushAt: number | null = null;
   private flushes = 0;
+  private lock: { release(): void } | undefined;
 
   constructor(
     readonly filename: string,
@@ -257,11 +258,20 @@ export class Persistence {
     };
   }
 
-  /** Final flush; no more flushes are scheduled afterwards. */
+  /** Hold the data file's lock (DataFileLock) until `close`. */
+  holdLock(lock: { release(): void }): void {
+    this.lock = lock;
+  }
+
+  /** Final flush; no more flushes are scheduled afterwards. The lock goes after the last write. */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.flush();
-    this.closed = true;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      this.lock?.release();
+    }
   }
 }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 /** A source of randomness: `next()` in [0, 1) and `bytes(n)`. Seeded for reproducible runs. */
 export interface RandomSource {
+  /** `crypto` draws from node:crypto; `seeded` repeats for a seed */
+  readonly kind: 'crypto' | 'seeded';
   next(): number;
   bytes(n: number): Uint8Array;
 }
@@ -9,6 +11,7 @@ export interface RandomSource {
 /** Cryptographic randomness: the default for ids and secrets. */
 export function cryptoRandom(): RandomSource {
   return {
+    kind: 'crypto',
     next: () => randomBytes(4).readUInt32BE(0) / 2 ** 32,
     bytes: (n) => randomBytes(n),
   };
@@ -16,7 +19,7 @@ export function cryptoRandom(): RandomSource {
 
 /**
  * A small seeded generator (sfc32) for reproducible runs: fault probabilities, deterministic ids
- * under `--random-seed`. Not for secrets.
+ * under `--random-seed`. Not for secrets (IdGenerator draws those from `cryptoRandom`).
  */
 export function seededRandom(seed: number | string): RandomSource {
   let h = 1779033703 ^ String(seed).length;
@@ -49,6 +52,7 @@ export function seededRandom(seed: number | string): RandomSource {
     return t >>> 0;
   };
   return {
+    kind: 'seeded',
     next: () => next32() / 2 ** 32,
     bytes: (n) => {
       const out = new Uint8Array(n);

@@ -14,6 +14,7 @@ import type { Db } from '../store/db.js';
 import { isProfileId } from '../store/ids.js';
 import type { Org, OrgRole, Workspace, WorkspaceRole } from '../store/model.js';
 import {
+  ARCHIVED_WORKSPACE_REFUSES,
   higherWorkspaceRole,
   implicitWorkspaceRole,
   mayJoin,
@@ -138,6 +139,7 @@ export class Access {
     // PARITY: a workspace that exists but is not the caller's answers 401/10545 (official client's hint for 10545).
     if (!role) throw Errors.notWorkspaceMember();
     if (!workspaceAllows(action, role, workspace)) throw Errors.accessDenied(denialText(action));
+    refuseIfArchived(workspace, action);
     return { kind: 'workspace', org, workspace, role, orgRole: this.orgRoleOf(org.id, caller.user.id), action };
   }
 
@@ -153,6 +155,7 @@ export class Access {
     const orgRole = this.orgRoleOf(org.id, caller.user.id);
     if (!orgRole) throw Errors.notWorkspaceMember();
     if (!mayJoin(orgRole, workspace.permJoin)) throw Errors.accessDenied(`This workspace admits ${workspace.permJoin.toLowerCase()} of its organization.`);
+    refuseIfArchived(workspace, 'workspace.join');
     return { kind: 'workspace', org, workspace, role: this.workspaceRoleOf(workspace, caller.user.id) ?? 'member', orgRole, action: 'workspace.join' };
   }
 
@@ -196,6 +199,11 @@ export class Access {
     if (scope.action === 'workspace.join') return this.joinable(caller, scope.workspace.id);
     return this.workspace(caller, scope.workspace.id, scope.action);
   }
+}
+
+/** The one place the archived rule is enforced for routes (see ARCHIVED_WORKSPACE_REFUSES). */
+function refuseIfArchived(workspace: Workspace, action: WorkspaceAction | 'workspace.join'): void {
+  if (workspace.archived && ARCHIVED_WORKSPACE_REFUSES.has(action)) throw Errors.workspaceArchived();
 }
 
 function denialText(action: string): string {

@@ -89,6 +89,23 @@ export const WORKSPACE_TABLE: Record<WorkspaceAction, Record<WorkspaceRole, Rule
   'workspace.events.view': { owner: A, admin: A, member: A, guest: A },
 };
 
+/**
+ * What an archived workspace refuses: every write except the lifecycle steps that end the archive
+ * (unarchive), or the workspace (delete), or one's own membership (leave). Reads stay open. Checked
+ * in `Access.workspace` for every route's declared action, and by background steps that write on a
+ * caller's behalf (an upload finishing after the archive).
+ * PARITY: CHOICE. The API notes, the official client and the agent guide name archive/unarchive but
+ * not what archiving refuses.
+ */
+export const ARCHIVED_WORKSPACE_REFUSES: ReadonlySet<WorkspaceAction | 'workspace.join'> = new Set([
+  'workspace.update',
+  'workspace.members.manage',
+  'workspace.members.transfer',
+  'workspace.join',
+  'workspace.storage.write',
+  'workspace.ai.chat',
+]);
+
 /** PARITY: the cells and rules that no source states; they show as CHOICE in the parity report. */
 export const CHOICES = [
   'org members (not admins) cannot create workspaces',
@@ -97,6 +114,7 @@ export const CHOICES = [
   'only the workspace owner (or the org owner) deletes a workspace',
   'guests read storage and search but cannot write or start AI chats',
   'nobody grants a role above their own; the owner role moves only by transfer',
+  'an archived workspace refuses writes (settings, members, joins, storage writes, AI chats) with 403/1680 and allows reads, unarchive, delete and leave',
 ];
 
 export const ORG_PERM_MEMBER_MANAGE = ['Member or above', 'Admin or above', 'Owner only'] as const;

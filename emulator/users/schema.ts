@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formBool, lazy, text } from '../http/schema.js';
+import { displayName, formBool, lazy, text } from '../http/schema.js';
 
 /** PARITY: sign-up fields from the official client (src/api/auth.rs `sign_up`). */
 export const signUpBody = lazy(() =>
@@ -7,8 +7,8 @@ export const signUpBody = lazy(() =>
     email_address: z.string().trim().toLowerCase().pipe(z.email('This value is not a valid email address.')),
     password: z.string().min(8, 'This value must be at least 8 characters long.').max(256, 'This value must be at most 256 characters long.'),
     tos_agree: formBool().refine((v) => v, 'You must agree to the terms of service.'),
-    first_name: text({ max: 100 }).optional(),
-    last_name: text({ max: 100 }).optional(),
+    first_name: displayName({ max: 100 }).optional(),
+    last_name: displayName({ max: 100 }).optional(),
     agent: formBool().optional(),
   }),
 );
@@ -24,7 +24,7 @@ export const apiKeyCreateBody = lazy(() =>
   z.object({
     memo: text({ max: 255 }).optional(),
     scopes: text({ max: 4000 }).optional(),
-    agent_name: text({ max: 255 }).optional(),
+    agent_name: displayName({ max: 255 }).optional(),
     /** ISO 8601 time or epoch seconds; empty clears (on update). */
     expires: z.string().trim().max(64).optional(),
   }),

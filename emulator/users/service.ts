@@ -59,7 +59,7 @@ export class UserService {
   async signUp(input: SignUpInput): Promise<User> {
     const emailKey = input.email.toLowerCase();
     assert(!this.db.users.findOne('email', emailKey), () => Errors.conflict('An account with this email address already exists.'));
-    const passwordHash = input.passwordHash ?? (await hashPassword(input.password, Buffer.from(this.ids.bytes(16))));
+    const passwordHash = input.passwordHash ?? (await hashPassword(input.password, Buffer.from(this.ids.secretBytes(16))));
     // Checked again after the await: two sign-ups for one address may race.
     assert(!this.db.users.findOne('email', emailKey), () => Errors.conflict('An account with this email address already exists.'));
     const now = this.clock.now();

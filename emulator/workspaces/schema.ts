@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formBool, lazy, text } from '../http/schema.js';
+import { displayName, formBool, lazy, text } from '../http/schema.js';
 import { WORKSPACE_PERM_JOIN, WORKSPACE_PERM_MEMBER_MANAGE } from '../tenancy/permissions.js';
 import type { CamelKeys } from '../camel-case.js';
 
@@ -15,7 +15,7 @@ export const workspaceParams = lazy(() => z.object({ workspace_id: z.string().mi
 export const workspaceCreateBody = lazy(() =>
   z.object({
     folder_name: folderName(),
-    name: text({ min: 2, max: 100 }),
+    name: displayName({ min: 2, max: 100 }),
     perm_join: z.enum(WORKSPACE_PERM_JOIN),
     perm_member_manage: z.enum(WORKSPACE_PERM_MEMBER_MANAGE),
     intelligence: formBool().optional(),
@@ -37,7 +37,7 @@ export const WORKSPACE_EXTRA_FIELDS = Object.keys(workspaceExtraShape()) as Work
 export const workspaceUpdateBody = lazy(() =>
   z.object({
     folder_name: folderName().optional(),
-    name: text({ min: 2, max: 100 }).optional(),
+    name: displayName({ min: 2, max: 100 }).optional(),
     perm_join: z.enum(WORKSPACE_PERM_JOIN).optional(),
     perm_member_manage: z.enum(WORKSPACE_PERM_MEMBER_MANAGE).optional(),
     intelligence: formBool().optional(),

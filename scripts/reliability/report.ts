@@ -63,6 +63,21 @@ const SECTIONS: Section[] = [
   },
   { name: 'crash-full-disk', title: 'Crash safety: full disk', what: 'The same with ENOSPC.' },
   {
+    name: 'containment-secrets-and-data',
+    title: 'Containment: secrets and data files',
+    what: 'Pairs of emulators started with the same `--random-seed` and driven alike: the ids agree (`idsShared`), and no API key, password hash, secret, verification code or invitation code does (`secretsShared` must be 0). Then data files: a second emulator on a locked file is refused, the file opens again after a clean close, and a data path in a missing folder is refused.',
+  },
+  {
+    name: 'containment-lifecycle',
+    title: 'Containment: archived workspaces and look-alike names',
+    what: 'Every workspace write route of the route table, called on an archived workspace by its owner and by a member, round after round: `writesAccepted` must be 0 while reads still answer. Then random folder names mixing composed and decomposed accents, some with a zero-width, bidi or control character spliced in: the spliced ones are refused with 400/1605 (`acceptedRefusable` must be 0), and two spellings of one NFC name never make two folders (`splitByForm` must be 0).',
+  },
+  {
+    name: 'containment-bounds',
+    title: 'Containment: held connections and the background queue',
+    what: 'Floods of long-polls from one credential against a cap (`maxHeld` never above `cap`; the rest answered 429/1671), and floods of single-call uploads into an intelligent workspace against a background queue of 20 (`maxJobs` never above it; the rest answered 429).',
+  },
+  {
     name: 'soak',
     title: 'Soak',
     what: 'Mixed requests (reads, cross-tenant refusals, writes) at 64 keep-alive connections while long-polls stay open and are re-issued as they answer, against the HTTP server in a child process of its own. Judged: no 5xx and no connection error, every answer the one its request expects, no long-poll left in the hub after its client went away, resident memory after the run (after a full GC) within 10% of after warm-up. The audit events the writes add are state and stay; `eventsAdded` and the `curve` show what they cost.',

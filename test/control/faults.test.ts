@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { compilePathGlob, faultRuleBody, FaultRules, type FaultRuleInput } from '../../emulator/control/faults.js';
 import { seededRandom } from '../../emulator/store/random.js';
-import { inProcess } from './helpers.js';
+import { inProcessEmulator } from '../support/client.js';
 
 function rules(seed = 'faults') {
   return new FaultRules(seededRandom(seed), () => 0);
@@ -97,8 +97,8 @@ describe('fault rules (unit)', () => {
 
 describe('fault rules through the pipeline', () => {
   it('answer an injected error in the live envelope, with the rule id in a header and in the journal', async () => {
-    const emu = await inProcess();
-    const t = await emu.tenant('flt');
+    const emu = await inProcessEmulator();
+    const t = await emu.tenant({ label: 'flt' });
     const added = await emu.call('POST', '/_emulator/faults', {
       form: { method: 'GET', path: '/current/user/details/', status: '503', code: '1500', times: '1' },
     });
@@ -107,12 +107,12 @@ describe('fault rules through the pipeline', () => {
     expect(fault).toMatchObject({ times: 1, hits: 0, active: true });
     expect(fault.id).toMatch(/^fault_\d+$/);
 
-    const failed = await emu.call('GET', '/current/user/details/', { token: t.token });
+    const failed = await emu.call('GET', '/current/user/details/', { token: t.user.token });
     expect(failed.status).toBe(503);
     expect(failed.body).toEqual({ result: false, error: { code: 1500, text: expect.stringContaining(fault.id), resource: 'GET /current/user/details/' } });
-    expect(failed.headers['x-fastio-emulator-fault']).toBe(fault.id);
+    expect(failed.headers.get('x-fastio-emulator-fault')).toBe(fault.id);
     // times = 1: the next request is served.
-    expect((await emu.call('GET', '/current/user/details/', { token: t.token })).status).toBe(200);
+    expect((await emu.call('GET', '/current/user/details/', { token: t.user.token })).status).toBe(200);
 
     const listed = (await emu.ok('GET', '/_emulator/faults')).faults as { id: string; hits: number; remaining: number; active: boolean }[];
     expect(listed).toEqual([expect.objectContaining({ id: fault.id, hits: 1, remaining: 0, active: false })]);
@@ -121,30 +121,30 @@ describe('fault rules through the pipeline', () => {
   });
 
   it('match org_id on workspace routes too (the org comes from the resolved workspace)', async () => {
-    const emu = await inProcess();
-    const a = await emu.tenant('orga');
-    const b = await emu.tenant('orgb');
-    await emu.ok('POST', '/_emulator/faults', { form: { org_id: a.orgId, status: '500' } });
-    const wsA = await emu.call('GET', `/current/workspace/${a.workspaceId}/details/`, { token: a.token });
+    const emu = await inProcessEmulator();
+    const a = await emu.tenant({ label: 'orga' });
+    const b = await emu.tenant({ label: 'orgb' });
+    await emu.ok('POST', '/_emulator/faults', { form: { org_id: a.org.id, status: '500' } });
+    const wsA = await emu.call('GET', `/current/workspace/${a.ws.id}/details/`, { token: a.user.token });
     expect(wsA.status).toBe(500);
     expect(wsA.body.error?.code).toBe(1500);
-    const orgA = await emu.call('GET', `/current/org/${a.orgId}/details/`, { token: a.token });
+    const orgA = await emu.call('GET', `/current/org/${a.org.id}/details/`, { token: a.user.token });
     expect(orgA.status).toBe(500);
     // Another tenant, and routes that name no org, are untouched.
-    expect((await emu.call('GET', `/current/workspace/${b.workspaceId}/details/`, { token: b.token })).status).toBe(200);
-    expect((await emu.call('GET', '/current/user/details/', { token: a.token })).status).toBe(200);
+    expect((await emu.call('GET', `/current/workspace/${b.ws.id}/details/`, { token: b.user.token })).status).toBe(200);
+    expect((await emu.call('GET', '/current/user/details/', { token: a.user.token })).status).toBe(200);
   });
 
   it('apply only to requests that pass authentication and validation', async () => {
-    const emu = await inProcess();
-    const t = await emu.tenant('auth');
+    const emu = await inProcessEmulator();
+    const t = await emu.tenant({ label: 'auth' });
     await emu.ok('POST', '/_emulator/faults', { form: { path: '/current/org/*/create/workspace/', status: '503' } });
-    expect((await emu.call('POST', `/current/org/${t.orgId}/create/workspace/`, { form: {} })).status).toBe(401);
-    expect((await emu.call('POST', `/current/org/${t.orgId}/create/workspace/`, { token: t.token, form: {} })).status).toBe(400);
+    expect((await emu.call('POST', `/current/org/${t.org.id}/create/workspace/`, { form: {} })).status).toBe(401);
+    expect((await emu.call('POST', `/current/org/${t.org.id}/create/workspace/`, { token: t.user.token, form: {} })).status).toBe(400);
     expect(
       (
-        await emu.call('POST', `/current/org/${t.orgId}/create/workspace/`, {
-          token: t.token,
+        await emu.call('POST', `/current/org/${t.org.id}/create/workspace/`, {
+          token: t.user.token,
           form: { folder_name: 'x1', name: 'X one', perm_join: 'Member or above', perm_member_manage: 'Member or above' },
         })
       ).status,
@@ -152,28 +152,28 @@ describe('fault rules through the pipeline', () => {
   });
 
   it('delay without failing: the request is served and marked', async () => {
-    const emu = await inProcess();
-    const t = await emu.tenant('slow');
+    const emu = await inProcessEmulator();
+    const t = await emu.tenant({ label: 'slow' });
     const rule = (await emu.ok('POST', '/_emulator/faults', { json: { path: '/current/user/details/', delay_ms: 5 } })).fault as { id: string };
-    const res = await emu.call('GET', '/current/user/details/', { token: t.token });
+    const res = await emu.call('GET', '/current/user/details/', { token: t.user.token });
     expect(res.status).toBe(200);
-    expect(res.headers['x-fastio-emulator-fault']).toBe(rule.id);
+    expect(res.headers.get('x-fastio-emulator-fault')).toBe(rule.id);
   });
 
   it('mark the response with every rule that applied; an injected 429 says when to retry', async () => {
-    const emu = await inProcess();
-    const t = await emu.tenant('both');
+    const emu = await inProcessEmulator();
+    const t = await emu.tenant({ label: 'both' });
     const slow = (await emu.ok('POST', '/_emulator/faults', { form: { delay_ms: '1' } })).fault as { id: string };
     const limited = (await emu.ok('POST', '/_emulator/faults', { form: { path: '/current/user/details/', status: '429' } })).fault as { id: string };
-    const res = await emu.call('GET', '/current/user/details/', { token: t.token });
+    const res = await emu.call('GET', '/current/user/details/', { token: t.user.token });
     expect(res.status).toBe(429);
     expect(res.body.error?.code).toBe(1671);
-    expect(res.headers['x-fastio-emulator-fault']).toBe(`${slow.id},${limited.id}`);
-    expect(res.headers['retry-after']).toBe('1');
+    expect(res.headers.get('x-fastio-emulator-fault')).toBe(`${slow.id},${limited.id}`);
+    expect(res.headers.get('retry-after')).toBe('1');
   });
 
   it('never apply to the control plane, and go with reset', async () => {
-    const emu = await inProcess();
+    const emu = await inProcessEmulator();
     await emu.ok('POST', '/_emulator/faults', { form: { status: '500' } });
     expect((await emu.call('GET', '/_emulator/health')).status).toBe(200);
     expect((await emu.call('GET', '/_emulator/faults')).status).toBe(200);
@@ -182,7 +182,7 @@ describe('fault rules through the pipeline', () => {
   });
 
   it('refuse invalid rules with 400/1605 and a param per field', async () => {
-    const emu = await inProcess();
+    const emu = await inProcessEmulator();
     const cases: [Record<string, string>, string][] = [
       [{}, 'status'],
       [{ status: '200' }, 'status'],
@@ -206,7 +206,7 @@ describe('fault rules through the pipeline', () => {
   });
 
   it('delete one rule by id (404 for an unknown id) or all of them', async () => {
-    const emu = await inProcess();
+    const emu = await inProcessEmulator();
     const one = (await emu.ok('POST', '/_emulator/faults', { form: { status: '500' } })).fault as { id: string };
     const two = (await emu.ok('POST', '/_emulator/faults', { form: { status: '502' } })).fault as { id: string };
     expect((await emu.call('DELETE', `/_emulator/faults/${one.id}`)).status).toBe(200);
@@ -219,8 +219,8 @@ describe('fault rules through the pipeline', () => {
   });
 
   it('keep two emulators in one process apart', async () => {
-    const a = await inProcess();
-    const b = await inProcess();
+    const a = await inProcessEmulator();
+    const b = await inProcessEmulator();
     await a.ok('POST', '/_emulator/faults', { form: { status: '500' } });
     expect((await b.ok('GET', '/_emulator/faults')).faults).toEqual([]);
   });

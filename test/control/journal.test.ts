@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RequestJournal, type JournalEntry } from '../../emulator/control/journal.js';
-import { inProcess } from './helpers.js';
+import { inProcessEmulator } from '../support/client.js';
 
 type Entry = Omit<JournalEntry, 'seq'>;
 
@@ -51,24 +51,24 @@ describe('request journal', () => {
   });
 
   it('records method, path, status, latency, caller, org and workspace of real requests', async () => {
-    const emu = await inProcess();
-    const t = await emu.tenant('jrnl');
-    await emu.ok('GET', `/current/workspace/${t.workspaceId}/details/`, { token: t.token });
-    await emu.call('GET', `/current/org/${t.orgId}/details/`, { token: 'not-a-token' });
-    const ws = (await emu.ok('GET', `/_emulator/requests?workspace_id=${t.workspaceId}`)).requests as Record<string, unknown>[];
+    const emu = await inProcessEmulator();
+    const t = await emu.tenant({ label: 'jrnl' });
+    await emu.ok('GET', `/current/workspace/${t.ws.id}/details/`, { token: t.user.token });
+    await emu.call('GET', `/current/org/${t.org.id}/details/`, { token: 'not-a-token' });
+    const ws = (await emu.ok('GET', `/_emulator/requests?workspace_id=${t.ws.id}`)).requests as Record<string, unknown>[];
     expect(ws[0]).toMatchObject({
       method: 'GET',
-      path: `/current/workspace/${t.workspaceId}/details/`,
+      path: `/current/workspace/${t.ws.id}/details/`,
       status: 200,
-      userId: t.userId,
-      orgId: t.orgId,
-      workspaceId: t.workspaceId,
+      userId: t.user.id,
+      orgId: t.org.id,
+      workspaceId: t.ws.id,
       faults: [],
     });
     expect(typeof ws[0]!.latencyMs).toBe('number');
     expect(Date.parse(ws[0]!.time as string)).toBeGreaterThan(0);
-    const byOrg = (await emu.ok('GET', `/_emulator/requests?org_id=${t.orgId}&method=get`)).requests as { path: string }[];
-    expect(byOrg.map((e) => e.path)).toEqual([`/current/workspace/${t.workspaceId}/details/`]);
+    const byOrg = (await emu.ok('GET', `/_emulator/requests?org_id=${t.org.id}&method=get`)).requests as { path: string }[];
+    expect(byOrg.map((e) => e.path)).toEqual([`/current/workspace/${t.ws.id}/details/`]);
     const unauthorised = (await emu.ok('GET', '/_emulator/requests?status=4xx')).requests as { status: number; userId: string | null }[];
     expect(unauthorised[0]).toMatchObject({ status: 401, userId: null });
     expect((await emu.call('GET', '/_emulator/requests?status=6xx')).status).toBe(400);

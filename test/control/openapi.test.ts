@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openApiPath, pathParamNames, type OpenApiDocument, type Operation } from '../../emulator/control/openapi.js';
-import { inProcess } from './helpers.js';
+import { inProcessEmulator } from '../support/client.js';
 
 async function document() {
-  const emu = await inProcess();
+  const emu = await inProcessEmulator();
   const res = await emu.call('GET', '/_emulator/openapi.json');
   return { emu, res, doc: res.body as unknown as OpenApiDocument };
 }
@@ -18,7 +18,7 @@ describe('OpenAPI document', () => {
   it('lists every route of the table exactly once, with every path parameter declared', async () => {
     const { emu, res, doc } = await document();
     expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(doc.openapi).toBe('3.1.0');
     const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, o]) => ({ path, method, o })));
     expect(operations).toHaveLength(emu.routes.length);

@@ -2,51 +2,51 @@ import { describe, expect, it } from 'vitest';
 import type { Overview } from '../../emulator/control/overview-types.js';
 import type { StorageNode } from '../../emulator/store/model.js';
 import { buildOverview, waitForOverviewChange } from '../../emulator/control/overview.js';
-import { inProcess, WS_FORM } from './helpers.js';
+import { inProcessEmulator, WS_FORM } from '../support/client.js';
 
 describe('dashboard overview', () => {
   it('shows tenants with workspaces, members, credits, events and requests', async () => {
-    const emu = await inProcess();
-    const t = await emu.tenant('ovw');
+    const emu = await inProcessEmulator();
+    const t = await emu.tenant({ label: 'ovw' });
     const other = await emu.ok('POST', '/_emulator/users/', { form: { account_type: 'human', first_name: 'Dana', last_name: 'Scully' } });
-    await emu.ok('POST', `/current/org/${t.orgId}/members/${other.email_address as string}/`, { token: t.token, form: { permissions: 'admin' } });
+    await emu.ok('POST', `/current/org/${t.org.id}/members/${other.email_address as string}/`, { token: t.user.token, form: { permissions: 'admin' } });
     const doc = (await emu.ok('GET', '/_emulator/overview')) as unknown as Overview;
     expect(doc.totals).toMatchObject({ orgs: 1, workspaces: 1, users: 2 });
     const org = doc.orgs[0]!;
-    expect(org).toMatchObject({ id: t.orgId, domain: t.domain, transfer_pending: false });
+    expect(org).toMatchObject({ id: t.org.id, domain: t.org.domain, transfer_pending: false });
     expect(org.credits.used).toBe(0);
     expect(org.credits.limit === null || org.credits.limit > 0).toBe(true);
     expect(org.members.map((m) => [m.user_id, m.role]).sort()).toEqual(
       [
-        [t.userId, 'owner'],
+        [t.user.id, 'owner'],
         [other.user_id, 'admin'],
       ].sort(),
     );
     expect(org.members.find((m) => m.user_id === other.user_id)).toMatchObject({ name: 'Dana Scully', email: other.email_address, account_type: 'human' });
-    expect(org.workspaces).toEqual([expect.objectContaining({ id: t.workspaceId, files_total: 0, files: [], intelligence: false })]);
+    expect(org.workspaces).toEqual([expect.objectContaining({ id: t.ws.id, files_total: 0, files: [], intelligence: false })]);
     expect(doc.events.map((e) => e.event)).toContain('workspace_created');
     expect(doc.requests[0]).toMatchObject({
       method: 'POST',
-      path: `/current/org/${t.orgId}/members/${other.email_address as string}/`,
+      path: `/current/org/${t.org.id}/members/${other.email_address as string}/`,
       status: 200,
-      org_id: t.orgId,
+      org_id: t.org.id,
     });
     expect(doc.requests.some((r) => r.path.startsWith('/_emulator'))).toBe(false);
   });
 
   it('reads files and ledger entries from the tables, and filters orgs', async () => {
-    const emu = await inProcess();
-    const a = await emu.tenant('alpha');
-    await emu.tenant('beta');
-    const org = emu.emulator.db.orgs.get(a.orgId)!;
+    const emu = await inProcessEmulator();
+    const a = await emu.tenant({ label: 'alpha' });
+    await emu.tenant({ label: 'beta' });
+    const org = emu.emulator.db.orgs.get(a.org.id)!;
     emu.emulator.ledger.charge(org, { kind: 'ingestion', units: 3, credits: 30 });
     const now = emu.emulator.clock.now();
     // A row as an older or hand-made state file might hold it (the storage area owns the full
     // shape): the overview reads the fields it shows and nothing else.
     emu.emulator.db.nodes.insert({
       id: '2aaaaaaaaaaaaaaaaaaaaaaaaaaaa',
-      workspaceId: a.workspaceId!,
-      orgId: a.orgId,
+      workspaceId: a.ws.id!,
+      orgId: a.org.id,
       parentId: 'root',
       type: 'file',
       name: 'contract.pdf',
@@ -55,7 +55,7 @@ describe('dashboard overview', () => {
       versionId: null,
       blobId: null,
       ai: { state: 'in_progress', reason: null, pages: null, updated: now },
-      createdBy: a.userId,
+      createdBy: a.user.id,
       created: now,
       updated: now,
       trashed: null,
@@ -71,8 +71,8 @@ describe('dashboard overview', () => {
   });
 
   it('long-polls: answers as soon as what it shows changes, and at once for an old hash', async () => {
-    const emu = await inProcess();
-    const t = await emu.tenant('poll');
+    const emu = await inProcessEmulator();
+    const t = await emu.tenant({ label: 'poll' });
     const build = () => buildOverview(emu.emulator, emu.journal);
     const first = build();
     expect(build().hash).toBe(first.hash);
@@ -80,14 +80,17 @@ describe('dashboard overview', () => {
     expect(stale.hash).toBe(first.hash);
 
     const waiting = waitForOverviewChange(build, emu.journal, first.hash, 60_000, new AbortController().signal);
-    await emu.ok('POST', `/current/org/${t.orgId}/create/workspace/`, { token: t.token, form: { ...WS_FORM, folder_name: 'second', name: 'Second one' } });
+    await emu.ok('POST', `/current/org/${t.org.id}/create/workspace/`, {
+      token: t.user.token,
+      form: { ...WS_FORM, folder_name: 'second', name: 'Second one' },
+    });
     const changed = await waiting;
     expect(changed.hash).not.toBe(first.hash);
     expect(changed.orgs[0]!.workspaces.map((w) => w.name)).toContain('Second one');
   });
 
   it('long-polls: reading the dashboard changes nothing it shows; moving the clock does', async () => {
-    const emu = await inProcess();
+    const emu = await inProcessEmulator();
     const build = () => buildOverview(emu.emulator, emu.journal);
     const first = build();
     const controller = new AbortController();
@@ -106,7 +109,7 @@ describe('dashboard overview', () => {
   });
 
   it('long-polls: a client going away ends the wait', async () => {
-    const emu = await inProcess();
+    const emu = await inProcessEmulator();
     const build = () => buildOverview(emu.emulator, emu.journal);
     const first = build();
     const controller = new AbortController();
@@ -116,7 +119,7 @@ describe('dashboard overview', () => {
   });
 
   it('the route answers at once without `wait`, and validates its query', async () => {
-    const emu = await inProcess();
+    const emu = await inProcessEmulator();
     const first = await emu.ok('GET', '/_emulator/overview');
     const again = await emu.ok('GET', `/_emulator/overview?after=${first.hash as string}`);
     expect(again.hash).toBe(first.hash);

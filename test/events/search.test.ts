@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { inProcess, WS_FORM } from '../tenancy/helpers.js';
+import { inProcessEmulator, WS_FORM } from '../support/client.js';
 
-type Env = Awaited<ReturnType<typeof inProcess>>;
+type Env = Awaited<ReturnType<typeof inProcessEmulator>>;
 
 interface EventRow {
   id: string;
@@ -21,29 +21,37 @@ async function tenants(env: Env) {
   const member = await env.persona('human');
   const guest = await env.persona('human');
   const other = await env.persona('agent');
-  const orgA = (await env.ok('POST', '/current/org/create/', owner.token, { domain: `a-${owner.id.slice(-6)}`, name: 'Tenant A' })).org as { id: string };
-  const orgB = (await env.ok('POST', '/current/org/create/', other.token, { domain: `b-${other.id.slice(-6)}`, name: 'Tenant B' })).org as { id: string };
-  await env.ok('POST', `/current/org/${orgA.id}/members/${admin.id}/`, owner.token, { permissions: 'admin' });
-  await env.ok('POST', `/current/org/${orgA.id}/members/${member.id}/`, owner.token, { permissions: 'member' });
-  const wsA = (await env.ok('POST', `/current/org/${orgA.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'ws-a', name: 'WS A' })).workspace as {
+  const orgA = (await env.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: `a-${owner.id.slice(-6)}`, name: 'Tenant A' } })).org as {
     id: string;
   };
-  const wsB = (await env.ok('POST', `/current/org/${orgB.id}/create/workspace/`, other.token, { ...WS_FORM, folder_name: 'ws-b', name: 'WS B' })).workspace as {
+  const orgB = (await env.ok('POST', '/current/org/create/', { token: other.token, form: { domain: `b-${other.id.slice(-6)}`, name: 'Tenant B' } })).org as {
     id: string;
   };
-  await env.ok('POST', `/current/workspace/${wsA.id}/members/${guest.id}/`, owner.token, { permissions: 'guest' });
+  await env.ok('POST', `/current/org/${orgA.id}/members/${admin.id}/`, { token: owner.token, form: { permissions: 'admin' } });
+  await env.ok('POST', `/current/org/${orgA.id}/members/${member.id}/`, { token: owner.token, form: { permissions: 'member' } });
+  const wsA = (
+    await env.ok('POST', `/current/org/${orgA.id}/create/workspace/`, { token: owner.token, form: { ...WS_FORM, folder_name: 'ws-a', name: 'WS A' } })
+  ).workspace as {
+    id: string;
+  };
+  const wsB = (
+    await env.ok('POST', `/current/org/${orgB.id}/create/workspace/`, { token: other.token, form: { ...WS_FORM, folder_name: 'ws-b', name: 'WS B' } })
+  ).workspace as {
+    id: string;
+  };
+  await env.ok('POST', `/current/workspace/${wsA.id}/members/${guest.id}/`, { token: owner.token, form: { permissions: 'guest' } });
   return { owner, admin, member, guest, other, orgA, orgB, wsA, wsB };
 }
 
 /** Searches advance the emulator clock past the per-user limit window between calls. */
 async function search(env: Env, token: string, query: string) {
   env.emulator.clock.advance(3);
-  return env.call('GET', `/current/events/search/?${query}`, token);
+  return env.call('GET', `/current/events/search/?${query}`, { token });
 }
 
 describe('events search', () => {
   it('requires a scope, refuses other tenants with the tenancy codes, and never answers their events', async () => {
-    const env = await inProcess();
+    const env = await inProcessEmulator();
     const t = await tenants(env);
     const none = await search(env, t.owner.token, 'event=org_created');
     expect(none.status).toBe(400);
@@ -82,11 +90,12 @@ describe('events search', () => {
   });
 
   it('filters by event, category, subcategory, calling user, object, acknowledged and time, and pages', async () => {
-    const env = await inProcess();
+    const env = await inProcessEmulator();
     const t = await tenants(env);
     const start = env.emulator.clock.now();
     env.emulator.clock.advance(3600);
-    for (let i = 0; i < 7; i++) await env.ok('POST', `/current/org/${t.orgA.id}/update/`, i % 2 ? t.admin.token : t.owner.token, { name: `Tenant A ${i}` });
+    for (let i = 0; i < 7; i++)
+      await env.ok('POST', `/current/org/${t.orgA.id}/update/`, { token: i % 2 ? t.admin.token : t.owner.token, form: { name: `Tenant A ${i}` } });
     const all = (await search(env, t.owner.token, `org_id=${t.orgA.id}&event=org_updated`)).body;
     expect(all.pagination).toEqual({ total: 7, limit: 100, offset: 0, has_more: false });
     const page = await search(env, t.owner.token, `org_id=${t.orgA.id}&event=org_updated&limit=3&offset=3`);
@@ -116,54 +125,54 @@ describe('events search', () => {
 
     // Acknowledge one: details, ack, and the acknowledged filter agree.
     const first = (all.events as EventRow[])[0]!;
-    const ack = await env.call('POST', `/current/event/${first.id}/ack/`, t.admin.token, { event_id: first.id });
+    const ack = await env.call('POST', `/current/event/${first.id}/ack/`, { token: t.admin.token, form: { event_id: first.id } });
     expect(ack.status).toBe(200);
     expect((ack.body.event as EventRow).acknowledged).toBe(true);
-    expect(((await env.call('GET', `/current/event/${first.id}/details/`, t.owner.token)).body.event as EventRow).acknowledged).toBe(true);
+    expect(((await env.call('GET', `/current/event/${first.id}/details/`, { token: t.owner.token })).body.event as EventRow).acknowledged).toBe(true);
     const unread = await search(env, t.owner.token, `org_id=${t.orgA.id}&event=org_updated&acknowledged=false`);
     expect(unread.body.pagination).toMatchObject({ total: 6 });
     const read = await search(env, t.owner.token, `org_id=${t.orgA.id}&acknowledged=true`);
     expect((read.body.events as EventRow[]).map((e) => e.id)).toEqual([first.id]);
     // GET is accepted for ack too; another tenant's event is not found.
-    expect((await env.call('GET', `/current/event/${first.id}/ack/`, t.owner.token)).status).toBe(200);
-    expect((await env.call('GET', `/current/event/${first.id}/details/`, t.other.token)).status).toBe(404);
-    expect((await env.call('POST', `/current/event/${first.id}/ack/`, t.member.token)).status).toBe(404);
+    expect((await env.call('GET', `/current/event/${first.id}/ack/`, { token: t.owner.token })).status).toBe(200);
+    expect((await env.call('GET', `/current/event/${first.id}/details/`, { token: t.other.token })).status).toBe(404);
+    expect((await env.call('POST', `/current/event/${first.id}/ack/`, { token: t.member.token })).status).toBe(404);
   });
 
   it('limits searches per user (5 per 3 s) with the rate-limit headers of that limit', async () => {
-    const env = await inProcess();
+    const env = await inProcessEmulator();
     const t = await tenants(env);
     const statuses: number[] = [];
     let last;
     for (let i = 0; i < 6; i++) {
-      last = await env.call('GET', `/current/events/search/?org_id=${t.orgA.id}`, t.owner.token);
+      last = await env.call('GET', `/current/events/search/?org_id=${t.orgA.id}`, { token: t.owner.token });
       statuses.push(last.status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     expect(last!.body.error?.code).toBe(1671);
     // The summary shares the channel; another user has a budget of their own.
-    expect((await env.call('GET', `/current/events/search/summarize/?org_id=${t.orgA.id}`, t.owner.token)).status).toBe(429);
-    expect((await env.call('GET', `/current/events/search/?org_id=${t.orgA.id}`, t.admin.token)).status).toBe(200);
+    expect((await env.call('GET', `/current/events/search/summarize/?org_id=${t.orgA.id}`, { token: t.owner.token })).status).toBe(429);
+    expect((await env.call('GET', `/current/events/search/?org_id=${t.orgA.id}`, { token: t.admin.token })).status).toBe(200);
     // Other routes are not counted against the search budget.
-    expect((await env.call('GET', `/current/org/${t.orgA.id}/details/`, t.owner.token)).status).toBe(200);
+    expect((await env.call('GET', `/current/org/${t.orgA.id}/details/`, { token: t.owner.token })).status).toBe(200);
     env.emulator.clock.advance(3);
     // 15 per 30 s: after 5 + 5 + 5 in three windows, the 16th is refused until 30 s have passed.
     for (let w = 0; w < 2; w++) {
-      for (let i = 0; i < 5; i++) expect((await env.call('GET', `/current/events/search/?org_id=${t.orgA.id}`, t.owner.token)).status).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await env.call('GET', `/current/events/search/?org_id=${t.orgA.id}`, { token: t.owner.token })).status).toBe(200);
       env.emulator.clock.advance(3);
     }
-    const refused = await env.call('GET', `/current/events/search/?org_id=${t.orgA.id}`, t.owner.token);
+    const refused = await env.call('GET', `/current/events/search/?org_id=${t.orgA.id}`, { token: t.owner.token });
     expect(refused.status).toBe(429);
     env.emulator.clock.advance(30);
-    expect((await env.call('GET', `/current/events/search/?org_id=${t.orgA.id}`, t.owner.token)).status).toBe(200);
+    expect((await env.call('GET', `/current/events/search/?org_id=${t.orgA.id}`, { token: t.owner.token })).status).toBe(200);
   });
 
   it('summarizes the selected events by category with a deterministic narrative', async () => {
-    const env = await inProcess();
+    const env = await inProcessEmulator();
     const t = await tenants(env);
-    const a = await env.call('GET', `/current/events/search/summarize/?org_id=${t.orgA.id}`, t.owner.token);
+    const a = await env.call('GET', `/current/events/search/summarize/?org_id=${t.orgA.id}`, { token: t.owner.token });
     env.emulator.clock.advance(3);
-    const b = await env.call('GET', `/current/events/search/summarize/?org_id=${t.orgA.id}`, t.owner.token);
+    const b = await env.call('GET', `/current/events/search/summarize/?org_id=${t.orgA.id}`, { token: t.owner.token });
     expect(a.status).toBe(200);
     expect(a.body.summary).toBe(b.body.summary);
     const categories = a.body.categories as Record<string, number>;

@@ -9,7 +9,8 @@ import { createHmac, generateKeyPairSync, sign as rsaSign } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { spawnEmulator, stopChild } from '../../contracts/target.js';
-import { envelopeProblem, inProcessHarness, report, WS_FORM, type Answer } from './helpers.js';
+import { type Answer, inProcessEmulator, WS_FORM } from '../support/client.js';
+import { envelopeProblem, report } from './support.js';
 
 const counts = { attacks: 0, refused: 0 };
 
@@ -40,27 +41,27 @@ function expectRefused(a: Answer, what: string, status = 401): void {
 }
 
 describe('auth attacks', async () => {
-  const h = await inProcessHarness();
+  const h = await inProcessEmulator();
   const victim = await h.persona('human');
   const other = await h.persona('human');
-  const org = (await h.ok('POST', '/current/org/create/', victim.token, { domain: 'auth-victim', name: 'Victim Org' })).org as { id: string };
+  const org = (await h.ok('POST', '/current/org/create/', { token: victim.token, form: { domain: 'auth-victim', name: 'Victim Org' } })).org as { id: string };
 
   async function signIn(email: string, password: string): Promise<Answer> {
-    return h.request({
+    return h.inject({
       method: 'GET',
       url: '/current/user/auth/',
       headers: { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` },
     });
   }
-  const check = (token: string) => h.call('GET', '/current/user/auth/check/', token);
+  const check = (token: string) => h.call('GET', '/current/user/auth/check/', { token });
 
-  const jwtOf = async (email: string, password: string) => ((await signIn(email, password)).json as { auth_token: string }).auth_token;
+  const jwtOf = async (email: string, password: string) => ((await signIn(email, password)).body as { auth_token: string }).auth_token;
 
   it('a genuine JWT works (the reference every attack is compared with)', async () => {
     const token = await jwtOf(victim.email, victim.password);
     const a = await check(token);
     expect(a.status).toBe(200);
-    expect((a.json as { id: string }).id).toBe(victim.id);
+    expect((a.body as { id: string }).id).toBe(victim.id);
   });
 
   it('a tampered JWT is refused: another subject, another session, a flipped signature bit, a re-encoded header', async () => {
@@ -123,45 +124,45 @@ describe('auth attacks', async () => {
     h.emulator.clock.advance(1);
     expectRefused(await check(token), 'expired JWT');
     const expires = new Date(h.emulator.clock.now() + 60_000).toISOString();
-    const key = (await h.ok('POST', '/current/user/auth/key/', other.token, { memo: 'short-lived', expires })).api_key as string;
+    const key = (await h.ok('POST', '/current/user/auth/key/', { token: other.token, form: { memo: 'short-lived', expires } })).api_key as string;
     expect((await check(key)).status).toBe(200);
     h.emulator.clock.advance(61);
     expectRefused(await check(key), 'expired API key');
   });
 
   it('a JWT of another emulator instance is refused, even over the same state; API keys travel with the state', async () => {
-    const second = await inProcessHarness();
+    const second = await inProcessEmulator();
     second.emulator.importState(h.emulator.exportState());
     const token = await jwtOf(victim.email, victim.password);
     expect((await check(token)).status).toBe(200);
-    const elsewhere = await second.call('GET', '/current/user/auth/check/', token);
+    const elsewhere = await second.call('GET', '/current/user/auth/check/', { token });
     expectRefused(elsewhere, 'JWT of another instance');
-    expect((await second.call('GET', '/current/user/auth/check/', victim.token)).status).toBe(200);
+    expect((await second.call('GET', '/current/user/auth/check/', { token: victim.token })).status).toBe(200);
     // And the other way: a JWT minted by the second instance means nothing here.
     const theirs = (
       (
-        await second.request({
+        await second.inject({
           method: 'GET',
           url: '/current/user/auth/',
           headers: { authorization: `Basic ${Buffer.from(`${victim.email}:${victim.password}`).toString('base64')}` },
         })
-      ).json as { auth_token: string }
+      ).body as { auth_token: string }
     ).auth_token;
     expectRefused(await check(theirs), 'JWT minted by the other instance');
   });
 
   it('a revoked API key fails on the very next request (also when revoked with another key); sign-out ends a JWT', async () => {
-    const key = await h.ok('POST', '/current/user/auth/key/', victim.token, { memo: 'to revoke' });
-    const spare = await h.ok('POST', '/current/user/auth/key/', victim.token, { memo: 'spare' });
+    const key = await h.ok('POST', '/current/user/auth/key/', { token: victim.token, form: { memo: 'to revoke' } });
+    const spare = await h.ok('POST', '/current/user/auth/key/', { token: victim.token, form: { memo: 'spare' } });
     expect((await check(key.api_key as string)).status).toBe(200);
-    await h.ok('DELETE', `/current/user/auth/key/${key.id as string}/`, spare.api_key as string);
+    await h.ok('DELETE', `/current/user/auth/key/${key.id as string}/`, { token: spare.api_key as string });
     expectRefused(await check(key.api_key as string), 'revoked key');
     // Revoking someone else's key is as good as absent.
-    const a = await h.call('DELETE', `/current/user/auth/key/${spare.id as string}/`, other.token);
+    const a = await h.call('DELETE', `/current/user/auth/key/${spare.id as string}/`, { token: other.token });
     expect(a.status).toBe(404);
     expect((await check(spare.api_key as string)).status).toBe(200);
     const token = await jwtOf(victim.email, victim.password);
-    await h.ok('POST', '/current/user/auth/sign-out/', token);
+    await h.ok('POST', '/current/user/auth/sign-out/', { token });
     expectRefused(await check(token), 'signed-out JWT');
   });
 
@@ -172,7 +173,7 @@ describe('auth attacks', async () => {
     for (const a of wrong) expectRefused(a, 'wrong password');
     // The same words for an unknown address: no account enumeration.
     const unknown = await signIn('nobody@nowhere.test', 'whatever-pass');
-    expect((unknown.json as { error: { text: string } }).error.text).toBe((wrong[0]!.json as { error: { text: string } }).error.text);
+    expect((unknown.body as { error: { text: string } }).error.text).toBe((wrong[0]!.body as { error: { text: string } }).error.text);
     const limited = await signIn(target.email.toUpperCase(), target.password);
     expectRefused(limited, 'the right password after 10 failures', 429);
     h.emulator.clock.advance(5 * 60);
@@ -195,11 +196,15 @@ describe('auth attacks', async () => {
   });
 
   it('credentials in query strings are ignored, except the documented download token on read/ (and the WebSocket token)', async () => {
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, victim.token, { ...WS_FORM, folder_name: 'auth-files', name: 'Auth files' }))
-      .workspace as {
+    const ws = (
+      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, {
+        token: victim.token,
+        form: { ...WS_FORM, folder_name: 'auth-files', name: 'Auth files' },
+      })
+    ).workspace as {
       id: string;
     };
-    const file = (await h.upload(victim.token, ws.id, 'secret.txt', 'the secret bytes')).json as { new_file_id: string };
+    const file = (await h.uploadFile(victim.token, ws.id, 'secret.txt', 'the secret bytes')).body as { new_file_id: string };
     const token = await jwtOf(victim.email, victim.password);
     for (const credential of [victim.token, token]) {
       for (const name of ['token', 'access_token', 'auth_token', 'api_key', 'apikey', 'authorization', 'key', 'bearer']) {
@@ -210,39 +215,40 @@ describe('auth attacks', async () => {
           '/current/events/search/',
         ]) {
           expectRefused(
-            await h.request({ method: 'GET', url: `${path}?${name}=${encodeURIComponent(credential)}&user_id=${victim.id}` }),
+            await h.inject({ method: 'GET', url: `${path}?${name}=${encodeURIComponent(credential)}&user_id=${victim.id}` }),
             `${name}= on ${path}`,
           );
         }
       }
       // read/ takes a download token, not an API key or a JWT.
       expectRefused(
-        await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${encodeURIComponent(credential)}` }),
+        await h.inject({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${encodeURIComponent(credential)}` }),
         'a credential as the download token',
       );
     }
-    const read = await h.ok('GET', `/current/workspace/${ws.id}/storage/${file.new_file_id}/requestread/`, victim.token);
+    const read = await h.ok('GET', `/current/workspace/${ws.id}/storage/${file.new_file_id}/requestread/`, { token: victim.token });
     const dl = read.token as string;
-    const ok = await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${encodeURIComponent(dl)}` });
+    const ok = await h.inject({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${encodeURIComponent(dl)}` });
     expect(ok.text).toBe('the secret bytes');
     // The download token opens that file only, and is not a bearer credential.
-    const note = (await h.ok('POST', `/current/workspace/${ws.id}/storage/root/createnote/`, victim.token, { name: 'n.md', content: 'other' })).node as {
+    const note = (await h.ok('POST', `/current/workspace/${ws.id}/storage/root/createnote/`, { token: victim.token, form: { name: 'n.md', content: 'other' } }))
+      .node as {
       id: string;
     };
     expectRefused(
-      await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${note.id}/read/?token=${encodeURIComponent(dl)}` }),
+      await h.inject({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${note.id}/read/?token=${encodeURIComponent(dl)}` }),
       'download token for another node',
     );
     expectRefused(await check(dl), 'download token as a bearer');
     const [payload, sig] = dl.split('.');
     const forged = b64url(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), u: other.id }));
     expectRefused(
-      await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${forged}.${sig}` }),
+      await h.inject({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${forged}.${sig}` }),
       'download token with another user',
     );
     h.emulator.clock.advance(3601);
     expectRefused(
-      await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${encodeURIComponent(dl)}` }),
+      await h.inject({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/?token=${encodeURIComponent(dl)}` }),
       'expired download token',
     );
   });
@@ -251,34 +257,34 @@ describe('auth attacks', async () => {
     for (const address of ['192.0.2.10', '10.0.0.1', '::ffff:192.0.2.10', '2001:db8::1', '0.0.0.0', '128.0.0.1']) {
       for (const path of ['/_emulator/health', '/_emulator/state', '/_emulator/ui']) {
         expectRefused(
-          await h.request({ method: 'GET', url: path, remoteAddress: address, headers: { 'x-forwarded-for': '127.0.0.1' } }),
+          await h.inject({ method: 'GET', url: path, remoteAddress: address, headers: { 'x-forwarded-for': '127.0.0.1' } }),
           `${path} from ${address}`,
           403,
         );
       }
-      expectRefused(await h.request({ method: 'POST', url: '/_emulator/reset', remoteAddress: address }), `reset from ${address}`, 403);
+      expectRefused(await h.inject({ method: 'POST', url: '/_emulator/reset', remoteAddress: address }), `reset from ${address}`, 403);
       // The API itself answers everywhere.
       expect(
-        (await h.request({ method: 'GET', url: '/current/user/auth/check/', remoteAddress: address, headers: { authorization: `Bearer ${victim.token}` } }))
+        (await h.inject({ method: 'GET', url: '/current/user/auth/check/', remoteAddress: address, headers: { authorization: `Bearer ${victim.token}` } }))
           .status,
       ).toBe(200);
     }
     expect(h.emulator.db.users.size).toBeGreaterThan(0);
     for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1', '127.1.2.3']) {
-      expect((await h.request({ method: 'GET', url: '/_emulator/health', remoteAddress: address })).status, address).toBe(200);
+      expect((await h.inject({ method: 'GET', url: '/_emulator/health', remoteAddress: address })).status, address).toBe(200);
     }
   });
 
   it('with a control token the control plane requires it, on every address (in process)', async () => {
-    const guarded = await inProcessHarness({ controlToken: 'the-control-token' });
+    const guarded = await inProcessEmulator({ controlToken: 'the-control-token' });
     for (const address of ['127.0.0.1', '192.0.2.10']) {
-      expectRefused(await guarded.request({ method: 'GET', url: '/_emulator/health', remoteAddress: address }), `no token from ${address}`);
+      expectRefused(await guarded.inject({ method: 'GET', url: '/_emulator/health', remoteAddress: address }), `no token from ${address}`);
       expectRefused(
-        await guarded.request({ method: 'GET', url: '/_emulator/health', remoteAddress: address, headers: { 'x-emulator-control-token': 'the-control-toke' } }),
+        await guarded.inject({ method: 'GET', url: '/_emulator/health', remoteAddress: address, headers: { 'x-emulator-control-token': 'the-control-toke' } }),
         `a wrong token from ${address}`,
       );
       expectRefused(
-        await guarded.request({
+        await guarded.inject({
           method: 'GET',
           url: '/_emulator/health',
           remoteAddress: address,
@@ -287,12 +293,12 @@ describe('auth attacks', async () => {
         `a longer token from ${address}`,
       );
       expectRefused(
-        await guarded.request({ method: 'GET', url: '/_emulator/health?token=the-control-token', remoteAddress: address }),
+        await guarded.inject({ method: 'GET', url: '/_emulator/health?token=the-control-token', remoteAddress: address }),
         `the token in the query from ${address}`,
       );
       expect(
         (
-          await guarded.request({
+          await guarded.inject({
             method: 'GET',
             url: '/_emulator/health',
             remoteAddress: address,
@@ -301,25 +307,25 @@ describe('auth attacks', async () => {
         ).status,
       ).toBe(200);
       expect(
-        (await guarded.request({ method: 'GET', url: '/_emulator/health', remoteAddress: address, headers: { authorization: 'Bearer the-control-token' } }))
+        (await guarded.inject({ method: 'GET', url: '/_emulator/health', remoteAddress: address, headers: { authorization: 'Bearer the-control-token' } }))
           .status,
       ).toBe(200);
     }
   });
 
   it('with a control token the dashboard page loads without it (it holds no data), and its data does not', async () => {
-    const guarded = await inProcessHarness({ controlToken: 'the-control-token' });
+    const guarded = await inProcessEmulator({ controlToken: 'the-control-token' });
     for (const address of ['127.0.0.1', '192.0.2.10']) {
-      const page = await guarded.request({ method: 'GET', url: '/_emulator/ui', remoteAddress: address });
+      const page = await guarded.inject({ method: 'GET', url: '/_emulator/ui', remoteAddress: address });
       // `npm test` builds the dashboard before the tests run.
       expect(page.status, `the page from ${address}: ${page.text.slice(0, 200)}`).toBe(200);
-      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       expectRefused(
-        await guarded.request({ method: 'GET', url: '/_emulator/overview', remoteAddress: address }),
+        await guarded.inject({ method: 'GET', url: '/_emulator/overview', remoteAddress: address }),
         `the overview without a token from ${address}`,
       );
-      expectRefused(await guarded.request({ method: 'GET', url: '/_emulator/state', remoteAddress: address }), `the state without a token from ${address}`);
-      const withToken = await guarded.request({
+      expectRefused(await guarded.inject({ method: 'GET', url: '/_emulator/state', remoteAddress: address }), `the state without a token from ${address}`);
+      const withToken = await guarded.inject({
         method: 'GET',
         url: '/_emulator/overview',
         remoteAddress: address,

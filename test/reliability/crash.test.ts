@@ -26,7 +26,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnEmulator, stopChild } from '../../contracts/target.js';
 import { Persistence } from '../../emulator/store/persistence.js';
-import { inProcessHarness, prng, report, scale, spawnWithLog, WS_FORM } from './helpers.js';
+import { HOLD_JOBS, inProcessEmulator, WS_FORM } from '../support/client.js';
+import { prng, report, scale, spawnWithLog } from './support.js';
 
 const SEED = Number(process.env.FASTIO_CRASH_SEED ?? 20_261_127);
 
@@ -237,12 +238,13 @@ describe('crash safety', () => {
     // a file stored meanwhile left the file with the node's old version and without its bytes.
     // Here the interleaving is made exact: the new version is stored right after the flush has
     // read the nodes table, as a request between two chunks would.
-    const h = await inProcessHarness({ ingestDelayMs: 3_600_000 });
+    const h = await inProcessEmulator(HOLD_JOBS);
     const owner = await h.persona('human');
-    const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'snapshot' })).org as { id: string };
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'snapshot', name: 'Snapshot' }))
-      .workspace as { id: string };
-    const first = (await h.upload(owner.token, ws.id, 'f.txt', 'version one')).json as { new_file_id: string };
+    const org = (await h.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: 'snapshot' } })).org as { id: string };
+    const ws = (
+      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, { token: owner.token, form: { ...WS_FORM, folder_name: 'snapshot', name: 'Snapshot' } })
+    ).workspace as { id: string };
+    const first = (await h.uploadFile(owner.token, ws.id, 'f.txt', 'version one')).body as { new_file_id: string };
     const file = join(mkdtempSync(join(tmpdir(), 'emu-snapshot-')), 'state.json');
     const user = h.emulator.db.users.get(owner.id)!;
     const persistence = new Persistence(

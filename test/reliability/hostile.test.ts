@@ -17,7 +17,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AnyRoute } from '../../emulator/http/route.js';
-import { envelopeProblem, inProcessHarness, LONG, parseJson, report, RequestTimeout, WS_FORM, type Answer } from './helpers.js';
+import { HOLD_JOBS, type Answer, inProcessEmulator, RequestTimeout, WS_FORM } from '../support/client.js';
+import { envelopeProblem, LONG, parseJson, report } from './support.js';
 
 // ---------------------------------------------------------------------------------------------
 // Hostile values
@@ -243,43 +244,50 @@ function queryString(q: Record<string, unknown>): string {
 }
 
 describe('hostile input on every route', async () => {
-  const h = await inProcessHarness({ ingestDelayMs: 3_600_000 });
+  const h = await inProcessEmulator(HOLD_JOBS);
 
   // ---- the fixture: one tenant with something behind every kind of id
   const owner = await h.persona('human');
   const member = await h.persona('human');
   const agent = await h.persona('agent');
-  const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'hostile-a', name: 'Hostile Alpha', billing_plan: 'pro' })).org as {
+  const org = (await h.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: 'hostile-a', name: 'Hostile Alpha', billing_plan: 'pro' } }))
+    .org as {
     id: string;
     domain: string;
   };
   const ws = (
-    await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, {
-      ...WS_FORM,
-      folder_name: 'hostile-ws',
-      name: 'Hostile WS',
-      intelligence: 'true',
+    await h.ok('POST', `/current/org/${org.id}/create/workspace/`, {
+      token: owner.token,
+      form: {
+        ...WS_FORM,
+        folder_name: 'hostile-ws',
+        name: 'Hostile WS',
+        intelligence: 'true',
+      },
     })
   ).workspace as { id: string };
-  await h.ok('POST', `/current/org/${org.id}/members/${member.id}/`, owner.token, { permissions: 'member' });
-  await h.ok('POST', `/current/workspace/${ws.id}/members/${member.id}/`, owner.token, { permissions: 'member' });
+  await h.ok('POST', `/current/org/${org.id}/members/${member.id}/`, { token: owner.token, form: { permissions: 'member' } });
+  await h.ok('POST', `/current/workspace/${ws.id}/members/${member.id}/`, { token: owner.token, form: { permissions: 'member' } });
   const invite = (
-    (await h.ok('POST', `/current/org/${org.id}/members/pending%40hostile.test/`, owner.token, { permissions: 'member' })).member as {
+    (await h.ok('POST', `/current/org/${org.id}/members/pending%40hostile.test/`, { token: owner.token, form: { permissions: 'member' } })).member as {
       invite: { id: string };
     }
   ).invite;
-  const file = (await h.upload(owner.token, ws.id, 'orchard.txt', 'Orchards grow apples and pears in the hostile valley.')).json as { new_file_id: string };
-  const trashed = (await h.upload(owner.token, ws.id, 'trash-me.txt', 'Bound for the trash.')).json as { new_file_id: string };
-  await h.ok('DELETE', `/current/workspace/${ws.id}/storage/${trashed.new_file_id}/delete/`, owner.token);
-  await h.ok('POST', `/current/workspace/${ws.id}/storage/root/createfolder/`, owner.token, { name: 'docs' });
+  const file = (await h.uploadFile(owner.token, ws.id, 'orchard.txt', 'Orchards grow apples and pears in the hostile valley.')).body as { new_file_id: string };
+  const trashed = (await h.uploadFile(owner.token, ws.id, 'trash-me.txt', 'Bound for the trash.')).body as { new_file_id: string };
+  await h.ok('DELETE', `/current/workspace/${ws.id}/storage/${trashed.new_file_id}/delete/`, { token: owner.token });
+  await h.ok('POST', `/current/workspace/${ws.id}/storage/root/createfolder/`, { token: owner.token, form: { name: 'docs' } });
   await h.emulator.jobs.drain();
-  const chat = await h.ok('POST', `/current/workspace/${ws.id}/ai/chat/`, owner.token, { type: 'chat_with_files', question: 'What grows in the valley?' });
-  const session = await h.ok('POST', '/current/upload/', owner.token, { name: 'big.bin', size: '10', instance_id: ws.id });
-  const key = await h.ok('POST', '/current/user/auth/key/', owner.token, { memo: 'extra key' });
-  const orgB = (await h.ok('POST', '/current/org/create/', agent.token, { domain: 'hostile-b', name: 'Hostile Bravo' })).org as { id: string };
-  const transfer = await h.ok('POST', `/current/org/${orgB.id}/transfer/token/create/`, agent.token);
+  const chat = await h.ok('POST', `/current/workspace/${ws.id}/ai/chat/`, {
+    token: owner.token,
+    form: { type: 'chat_with_files', question: 'What grows in the valley?' },
+  });
+  const session = await h.ok('POST', '/current/upload/', { token: owner.token, form: { name: 'big.bin', size: '10', instance_id: ws.id } });
+  const key = await h.ok('POST', '/current/user/auth/key/', { token: owner.token, form: { memo: 'extra key' } });
+  const orgB = (await h.ok('POST', '/current/org/create/', { token: agent.token, form: { domain: 'hostile-b', name: 'Hostile Bravo' } })).org as { id: string };
+  const transfer = await h.ok('POST', `/current/org/${orgB.id}/transfer/token/create/`, { token: agent.token });
   // Settle this period's held storage now, so no later request's first storage operation writes it.
-  await h.request({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/`, headers: { authorization: `Bearer ${owner.token}` } });
+  await h.inject({ method: 'GET', url: `/current/workspace/${ws.id}/storage/${file.new_file_id}/read/`, headers: { authorization: `Bearer ${owner.token}` } });
   const eventId = [...h.emulator.db.events.values()].at(-1)!.id;
 
   const baseline = h.emulator.exportState();
@@ -644,7 +652,7 @@ describe('hostile input on every route', async () => {
     const started = performance.now();
     let a: Answer;
     try {
-      a = await h.request({
+      a = await h.inject({
         method: c.method,
         url: c.url,
         headers: c.headers,
@@ -717,10 +725,10 @@ describe('hostile input on every route', async () => {
     // Compiled to a regular expression, `a*` twelve times against a long segment took minutes (and
     // `@(a|a*)+` a minute on 40 characters): the matcher now works segment by segment.
     const started = performance.now();
-    const rule = await h.ok('POST', '/_emulator/faults', undefined, { path: `/current/orgs/check/domain/${'a*'.repeat(12)}b/`, status: '409' });
-    const probe = await h.call('GET', `/current/orgs/check/domain/${'a'.repeat(60)}/`, owner.token);
-    const extglob = await h.ok('POST', '/_emulator/faults', undefined, { path: `/current/orgs/check/domain/${'@(a|a*)+'.repeat(10)}b/`, status: '409' });
-    const probe2 = await h.call('GET', `/current/orgs/check/domain/${'a'.repeat(60)}/`, owner.token);
+    const rule = await h.ok('POST', '/_emulator/faults', { form: { path: `/current/orgs/check/domain/${'a*'.repeat(12)}b/`, status: '409' } });
+    const probe = await h.call('GET', `/current/orgs/check/domain/${'a'.repeat(60)}/`, { token: owner.token });
+    const extglob = await h.ok('POST', '/_emulator/faults', { form: { path: `/current/orgs/check/domain/${'@(a|a*)+'.repeat(10)}b/`, status: '409' } });
+    const probe2 = await h.call('GET', `/current/orgs/check/domain/${'a'.repeat(60)}/`, { token: owner.token });
     const elapsed = performance.now() - started;
     h.emulator.faults.clear();
     expect(rule.fault).toBeDefined();
@@ -728,9 +736,9 @@ describe('hostile input on every route', async () => {
     expect([probe.status, probe2.status]).toEqual([200, 200]);
     expect(elapsed).toBeLessThan(5_000);
     // Brace groups that would expand without end are refused with the field named.
-    const braces = await h.call('POST', '/_emulator/faults', undefined, { path: `/current/${'{a,b}'.repeat(12)}/`, status: '409' });
+    const braces = await h.call('POST', '/_emulator/faults', { form: { path: `/current/${'{a,b}'.repeat(12)}/`, status: '409' } });
     expect(braces.status).toBe(400);
-    expect(JSON.stringify(braces.json)).toContain('"name":"path"');
+    expect(JSON.stringify(braces.body)).toContain('"name":"path"');
   });
 
   it('a request with two Authorization headers is refused, whichever comes first', async () => {
@@ -739,7 +747,7 @@ describe('hostile input on every route', async () => {
       ['Bearer junk', `Bearer ${owner.token}`],
       [`Bearer ${owner.token}`, `Bearer ${owner.token}`],
     ]) {
-      const a = await h.request({ method: 'GET', url: '/current/user/details/', headers: { authorization: pair } });
+      const a = await h.inject({ method: 'GET', url: '/current/user/details/', headers: { authorization: pair } });
       expect(a.status, a.text).toBe(400);
       expect(envelopeProblem(a)).toBeUndefined();
     }
@@ -747,7 +755,7 @@ describe('hostile input on every route', async () => {
 
   it('a state import refused for a bad header changes nothing', async () => {
     const before = changes;
-    const a = await h.request({
+    const a = await h.inject({
       method: 'PUT',
       url: '/_emulator/state',
       headers: { 'content-type': 'application/json' },

@@ -25,7 +25,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inProcessHarness, LONG, report, scale, type Answer, type InProcessHarness } from './helpers.js';
+import { HOLD_JOBS, inProcessEmulator, multipartBody, type Answer, type InProcessEmulator } from '../support/client.js';
+import { LONG, report, scale } from './support.js';
 
 // ---------------------------------------------------------------------------------------------
 // The model
@@ -118,6 +119,8 @@ const ORG_TABLE: Record<string, Record<OrgRole | 'external', Rule>> = {
   tokens: { owner: 'y', admin: 'n', member: 'n', external: 'n' },
   events: { owner: 'y', admin: 'y', member: 'n', external: 'n' },
 };
+/** What an archived workspace refuses (settings, members, storage writes, chats, joins); reads, archive/unarchive, delete and leave stay open. */
+const ARCHIVED_REFUSES = new Set(['update', 'manage', 'transfer', 'write', 'chat']);
 const WS_TABLE: Record<string, Record<WsRole, Rule>> = {
   details: { owner: 'y', admin: 'y', member: 'y', guest: 'y' },
   update: { owner: 'y', admin: 'y', member: 'n', guest: 'n' },
@@ -192,9 +195,10 @@ class Rules {
     const role = this.wsRole(u, ws);
     if (!role) return NOT_MEMBER;
     const rule = WS_TABLE[action]![role];
-    if (rule === 'y') return OK;
-    if (rule === 'pmm' && (ws.pmm === 'Member or above' || WS_RANK[role] >= 3)) return OK;
-    return DENIED;
+    const allowed = rule === 'y' || (rule === 'pmm' && (ws.pmm === 'Member or above' || WS_RANK[role] >= 3));
+    if (!allowed) return DENIED;
+    // The documented CHOICE (PARITY.md): an archived workspace refuses writes, after the role check.
+    return ws.archived && ARCHIVED_REFUSES.has(action) ? DENIED : OK;
   }
   mayJoin(role: OrgRole, permJoin: MWs['permJoin']): boolean {
     if (permJoin === 'Only Org Owners') return role === 'owner';
@@ -343,7 +347,7 @@ class Run {
   private answers: [Answer, string][] = [];
 
   constructor(
-    readonly h: InProcessHarness,
+    readonly h: InProcessEmulator,
     readonly m: Model,
     readonly stats: Record<string, number>,
   ) {
@@ -367,7 +371,7 @@ class Run {
     const headers: Record<string, string> = { authorization: `Bearer ${this.caller.token}` };
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     if (raw) headers['content-type'] = raw.type;
-    const a = await this.h.request({
+    const a = await this.h.inject({
       method,
       url,
       headers,
@@ -379,7 +383,7 @@ class Run {
   }
 
   expectAnswer(a: Answer, e: Expect, what: string): void {
-    const code = (a.json as { error?: { code?: number } } | undefined)?.error?.code;
+    const code = (a.body as { error?: { code?: number } } | undefined)?.error?.code;
     if (a.status !== e.status || (e.code !== undefined && code !== e.code)) {
       this.fail(`${what}: expected ${e.status}${e.code ? `/${e.code}` : ''}, got ${a.status}${code ? `/${code}` : ''}: ${a.text.slice(0, 400)}`);
     }
@@ -404,7 +408,7 @@ class Run {
         if (s && !allowed(s, selfEvent)) this.fail(`LEAK in ${where} to ${this.caller.label}: "${word}" (${JSON.stringify(s)}): ${text.slice(0, 400)}`);
       }
     };
-    const body = a.json as { events?: Record<string, unknown>[]; event?: Record<string, unknown> } | undefined;
+    const body = a.body as { events?: Record<string, unknown>[]; event?: Record<string, unknown> } | undefined;
     const events = body?.events ?? (body?.event ? [body.event] : undefined);
     if (events && url.includes('/event')) {
       for (const e of events) {
@@ -463,7 +467,7 @@ class Run {
         const e = r.orgAccess(caller.id, org, 'membersList');
         this.expectAnswer(a, e, `${label} ${org.label}`);
         if (e.status === 200) {
-          const ids = ((a.json as { users: { id: string | null }[] }).users.map((x) => x.id).filter(Boolean) as string[]).sort();
+          const ids = ((a.body as { users: { id: string | null }[] }).users.map((x) => x.id).filter(Boolean) as string[]).sort();
           expect(ids, `${label} ${org.label}`).toEqual(Object.keys(org.roles).sort());
         }
         break;
@@ -479,7 +483,7 @@ class Run {
             .filter((w) => role !== 'member' || w.rows[caller.id] !== undefined || r.mayJoin(role, w.permJoin))
             .map((w) => w.id)
             .sort();
-          expect((a.json as { workspaces: { id: string }[] }).workspaces.map((w) => w.id).sort(), `${label} ${org.label}`).toEqual(want);
+          expect((a.body as { workspaces: { id: string }[] }).workspaces.map((w) => w.id).sort(), `${label} ${org.label}`).toEqual(want);
         }
         break;
       }
@@ -488,7 +492,7 @@ class Run {
         const a = await this.api('GET', `/current/events/search/?org_id=${org.id}&limit=250`);
         const e = r.orgAccess(caller.id, org, 'events');
         this.expectAnswer(a, e, `${label} ${org.label}`);
-        if (e.status === 200) for (const ev of (a.json as { events: { org_id: string }[] }).events) expect(ev.org_id).toBe(org.id);
+        if (e.status === 200) for (const ev of (a.body as { events: { org_id: string }[] }).events) expect(ev.org_id).toBe(org.id);
         break;
       }
       case 'orgCredits': {
@@ -508,7 +512,7 @@ class Run {
         this.expectAnswer(a, e, `${label} ${email ?? target.label} to ${org.label} as ${role}`);
         if (e.status === 200) {
           if (email) {
-            const id = (a.json as { member: { invite: { id: string } } }).member.invite.id;
+            const id = (a.body as { member: { invite: { id: string } } }).member.invite.id;
             org.pending.push({ email, role, id });
             m.invited.push(email);
             this.register(id, { kind: 'oi', org: org.id });
@@ -596,7 +600,7 @@ class Run {
         else if (e.status === 200 && intelligence && !r.limits(org).ai) e = INVALID;
         this.expectAnswer(a, e, `${label} ${folder} in ${org.label}`);
         if (e.status === 200) {
-          const id = (a.json as { workspace: { id: string } }).workspace.id;
+          const id = (a.body as { workspace: { id: string } }).workspace.id;
           m.workspaces.push({
             id,
             orgId: org.id,
@@ -680,7 +684,7 @@ class Run {
         this.expectAnswer(a, e, `${label} ${email ?? target.label} to ${ws.label} as ${role}`);
         if (e.status === 200) {
           if (email) {
-            const id = (a.json as { member: { invite: { id: string } } }).member.invite.id;
+            const id = (a.body as { member: { invite: { id: string } } }).member.invite.id;
             ws.pending.push({ email, role, id });
             m.invited.push(email);
             this.register(id, { kind: 'wc', ws: ws.id });
@@ -735,7 +739,7 @@ class Run {
         if (!ws) break;
         const a = await this.api('POST', `/current/workspace/${ws.id}/members/join/`);
         const orgRole = r.orgRole(caller.id, r.org(ws.orgId));
-        let e: Expect = ws.deleted ? NOT_FOUND : !orgRole ? NOT_MEMBER : !r.mayJoin(orgRole, ws.permJoin) ? DENIED : OK;
+        let e: Expect = ws.deleted ? NOT_FOUND : !orgRole ? NOT_MEMBER : !r.mayJoin(orgRole, ws.permJoin) || ws.archived ? DENIED : OK;
         if (e.status === 200 && ws.rows[caller.id]) e = CONFLICT;
         else if (e.status === 200) {
           const limit = r.limits(r.org(ws.orgId)).members;
@@ -765,7 +769,7 @@ class Run {
         const e = r.wsAccess(caller.id, ws, 'membersList');
         this.expectAnswer(a, e, `${label} ${ws.label}`);
         if (e.status === 200) {
-          const ids = ((a.json as { users: { id: string | null }[] }).users.map((x) => x.id).filter(Boolean) as string[]).sort();
+          const ids = ((a.body as { users: { id: string | null }[] }).users.map((x) => x.id).filter(Boolean) as string[]).sort();
           expect(ids, `${label} ${ws.label}`).toEqual(Object.keys(ws.rows).sort());
           this.onlyWorkspace(a, ws.id, label);
         }
@@ -778,7 +782,7 @@ class Run {
         const content = `${WORDS[st.v % WORDS.length]} ${WORDS[st.b % WORDS.length]} report ${this.marker('zc')} for the ${WORDS[(st.v + 3) % WORDS.length]} team.`;
         let a: Answer;
         if (st.t === 'upload') {
-          const { contentType, payload } = await this.h.multipartBody(
+          const { contentType, payload } = await multipartBody(
             { name: `${name}.txt`, action: 'create', instance_id: ws.id, folder_id: 'root', profile_type: 'workspace' },
             { name: `${name}.txt`, data: content },
           );
@@ -787,7 +791,7 @@ class Run {
         const e = r.wsAccess(caller.id, ws, 'write');
         this.expectAnswer(a, e, `${label} ${name} in ${ws.label}`);
         if (e.status === 200) {
-          const body = a.json as { new_file_id?: string; id?: string; node?: { id: string } };
+          const body = a.body as { new_file_id?: string; id?: string; node?: { id: string } };
           const nodeId = body.new_file_id ?? body.node!.id;
           ws.nodes.push({ id: nodeId, trashed: false });
           this.register(nodeId, { kind: 'wc', ws: ws.id });
@@ -805,7 +809,7 @@ class Run {
         this.expectAnswer(a, e, `${label} ${ws.label}`);
         if (e.status === 200) {
           this.onlyWorkspace(a, ws.id, label);
-          const listed = (a.json as { nodes: { id: string }[] }).nodes.map((n) => n.id).sort();
+          const listed = (a.body as { nodes: { id: string }[] }).nodes.map((n) => n.id).sort();
           expect(listed, `${label} ${ws.label}`).toEqual(
             ws.nodes
               .filter((n) => !n.trashed)
@@ -853,7 +857,7 @@ class Run {
         if (e.status === 200) {
           this.onlyWorkspace(a, ws.id, label);
           const live = new Set(ws.nodes.filter((n) => !n.trashed).map((n) => n.id));
-          for (const hit of (a.json as { results: { node_id: string }[] }).results) expect(live.has(hit.node_id), `${label}: hit ${hit.node_id}`).toBe(true);
+          for (const hit of (a.body as { results: { node_id: string }[] }).results) expect(live.has(hit.node_id), `${label}: hit ${hit.node_id}`).toBe(true);
         }
         break;
       }
@@ -867,7 +871,7 @@ class Run {
         else if (e.status === 200 && type === 'chat_with_files' && !ws.intelligence) e = INVALID;
         this.expectAnswer(a, e, `${label} in ${ws.label} (${type})`);
         if (e.status === 200) {
-          const body = a.json as { chat_id: string; message_id: string };
+          const body = a.body as { chat_id: string; message_id: string };
           ws.chats.push({ id: body.chat_id, type, deleted: false });
           this.register(body.chat_id, { kind: 'wc', ws: ws.id });
           this.register(body.message_id, { kind: 'wc', ws: ws.id });
@@ -895,7 +899,7 @@ class Run {
         else if (e.status === 200 && chat.type === 'chat_with_files' && !ws.intelligence) e = INVALID;
         this.expectAnswer(a, e, `${label} chat ${chat.id} of ${home.label} via ${ws.label}`);
         if (e.status === 200) {
-          this.register((a.json as { message_id?: string; message?: { id: string } }).message?.id, { kind: 'wc', ws: ws.id });
+          this.register((a.body as { message_id?: string; message?: { id: string } }).message?.id, { kind: 'wc', ws: ws.id });
           this.onlyWorkspace(a, ws.id, label);
         }
         break;
@@ -915,7 +919,7 @@ class Run {
         const e = r.wsAccess(caller.id, ws, 'events');
         this.expectAnswer(a, e, `${label} ${ws.label}`);
         if (e.status === 200) {
-          for (const ev of (a.json as { events: { workspace_id: string }[] }).events) expect(ev.workspace_id).toBe(ws.id);
+          for (const ev of (a.body as { events: { workspace_id: string }[] }).events) expect(ev.workspace_id).toBe(ws.id);
           this.onlyWorkspace(a, ws.id, label);
         }
         break;
@@ -926,7 +930,7 @@ class Run {
         const a = await this.api('GET', `/current/events/search/?user_id=${target.id}&limit=250`);
         const e = target.id === caller.id ? OK : NOT_FOUND;
         this.expectAnswer(a, e, `${label} of ${target.label}`);
-        if (e.status === 200) for (const ev of (a.json as { events: { user_id: string }[] }).events) expect(ev.user_id).toBe(caller.id);
+        if (e.status === 200) for (const ev of (a.body as { events: { user_id: string }[] }).events) expect(ev.user_id).toBe(caller.id);
         break;
       }
       case 'eventDetails': {
@@ -953,7 +957,7 @@ class Run {
         else e = NOT_FOUND;
         this.expectAnswer(a, e, `${label} ${entity}`);
         if (e.status === 200) {
-          m.cursors[key] = (a.json as { lastactivity: string }).lastactivity;
+          m.cursors[key] = (a.body as { lastactivity: string }).lastactivity;
           if (target) this.onlyWorkspace(a, target.id, label);
           if (targetOrg) for (const word of a.text.match(/[A-Za-z0-9]+/g) ?? []) expect(m.secrets.get(word)?.kind ?? 'none').not.toBe('wc');
         }
@@ -962,7 +966,7 @@ class Run {
       case 'orgsList': {
         const a = await this.api('GET', '/current/orgs/list/');
         this.expectAnswer(a, OK, label);
-        expect((a.json as { orgs: { id: string }[] }).orgs.map((o) => o.id).sort(), label).toEqual(
+        expect((a.body as { orgs: { id: string }[] }).orgs.map((o) => o.id).sort(), label).toEqual(
           m.orgs
             .filter((o) => r.orgRole(caller.id, o))
             .map((o) => o.id)
@@ -973,7 +977,7 @@ class Run {
       case 'externalList': {
         const a = await this.api('GET', '/current/orgs/list/external/');
         this.expectAnswer(a, OK, label);
-        expect((a.json as { orgs: { id: string }[] }).orgs.map((o) => o.id).sort(), label).toEqual(
+        expect((a.body as { orgs: { id: string }[] }).orgs.map((o) => o.id).sort(), label).toEqual(
           m.orgs
             .filter((o) => !r.orgRole(caller.id, o) && r.isExternal(caller.id, o))
             .map((o) => o.id)
@@ -984,7 +988,7 @@ class Run {
       case 'wsAll': {
         const a = await this.api('GET', '/current/workspaces/all/');
         this.expectAnswer(a, OK, label);
-        expect((a.json as { workspaces: { id: string }[] }).workspaces.map((w) => w.id).sort(), label).toEqual(
+        expect((a.body as { workspaces: { id: string }[] }).workspaces.map((w) => w.id).sort(), label).toEqual(
           m.workspaces
             .filter((w) => r.wsRole(caller.id, w))
             .map((w) => w.id)
@@ -999,7 +1003,7 @@ class Run {
         else if (e.status === 200 && org.tokens.filter((t) => t.state === 'active').length >= 5) e = PLAN_LIMIT;
         this.expectAnswer(a, e, `${label} ${org.label}`);
         if (e.status === 200) {
-          const body = a.json as { id: string; token: string };
+          const body = a.body as { id: string; token: string };
           org.tokens.push({ id: body.id, token: body.token, state: 'active' });
           this.register(body.id, { kind: 'oa', org: org.id });
           this.register(body.token, { kind: 'oa', org: org.id });
@@ -1063,7 +1067,7 @@ class Run {
         const name = this.marker('zo');
         const a = await this.api('POST', '/current/org/create/', { domain, name: `Org ${name}` });
         this.expectAnswer(a, OK, `${label} ${domain}`);
-        const id = (a.json as { org: { id: string } }).org.id;
+        const id = (a.body as { org: { id: string } }).org.id;
         m.orgs.push({
           id,
           domain,
@@ -1121,8 +1125,8 @@ function sortKeys(o: Record<string, unknown>): [string, unknown][] {
 // ---------------------------------------------------------------------------------------------
 // The base state: three tenants with every role, built by the steps' own code
 
-async function buildBase(): Promise<{ state: ReturnType<InProcessHarness['emulator']['exportState']>; model: Model }> {
-  const h = await inProcessHarness({ ingestDelayMs: 3_600_000 });
+async function buildBase(): Promise<{ state: ReturnType<InProcessEmulator['emulator']['exportState']>; model: Model }> {
+  const h = await inProcessEmulator(HOLD_JOBS);
   const m: Model = { users: [], orgs: [], workspaces: [], invited: [], secrets: new Map(), history: {}, cursors: {}, counter: 0 };
   const types: ('agent' | 'human')[] = ['agent', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'agent', 'human'];
   for (const [i, type] of types.entries()) {
@@ -1206,7 +1210,7 @@ describe('isolation under random sequences (fast-check, model-based)', () => {
         console.log(`[reliability] isolation: fast-check seed ${batchSeed} (FASTIO_ISOLATION_SEED=${seed}, batch ${batch})`);
         await fc.assert(
           fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 150, size: 'max' }), async (seq) => {
-            const h = await inProcessHarness({ ingestDelayMs: 3_600_000, randomSeed: `iso-${batchSeed}-${runs}` });
+            const h = await inProcessEmulator({ ...HOLD_JOBS, randomSeed: `iso-${batchSeed}-${runs}` });
             h.emulator.importState(base.state);
             const model = cloneModel(base.model);
             const run = new Run(h, model, stats);

@@ -15,7 +15,8 @@
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { spawnEmulator, stopChild } from '../../contracts/target.js';
-import { inProcessHarness, prng, report, scale, WS_FORM, type Answer, type InProcessHarness } from './helpers.js';
+import { HOLD_JOBS, type Answer, inProcessEmulator, type InProcessEmulator, WS_FORM } from '../support/client.js';
+import { prng, report, scale } from './support.js';
 
 /** A gate around document extraction: armed, every extraction waits until it is released. */
 const gate = vi.hoisted(() => {
@@ -65,7 +66,7 @@ const summary: Record<string, unknown> = {};
 afterAll(() => report('races', summary));
 
 /** Every org has exactly one active owner; every live workspace at most one explicit owner row. */
-function ownersProblems(h: InProcessHarness): string[] {
+function ownersProblems(h: InProcessEmulator): string[] {
   const db = h.emulator.db;
   const out: string[] = [];
   for (const org of db.orgs.values()) {
@@ -87,7 +88,7 @@ function ownersProblems(h: InProcessHarness): string[] {
 function tally(answers: Answer[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const a of answers) {
-    const code = (a.json as { error?: { code?: number } } | undefined)?.error?.code;
+    const code = (a.body as { error?: { code?: number } } | undefined)?.error?.code;
     const k = code === undefined ? String(a.status) : `${a.status}/${code}`;
     out[k] = (out[k] ?? 0) + 1;
   }
@@ -195,27 +196,36 @@ describe('credits under 1,000 concurrent requests', () => {
   }, 60_000);
 
   it('in process: 1,000 chat messages at once against a nearly spent budget: nothing stored or charged past it', async () => {
-    const h = await inProcessHarness({ ingestDelayMs: 3_600_000 });
+    const h = await inProcessEmulator(HOLD_JOBS);
     const owner = await h.persona('human');
-    const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-chat' })).org as { id: string };
+    const org = (await h.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: 'race-chat' } })).org as { id: string };
     const ws = (
-      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, {
-        ...WS_FORM,
-        folder_name: 'race-chat',
-        name: 'Race chat',
-        intelligence: 'true',
+      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, {
+        token: owner.token,
+        form: {
+          ...WS_FORM,
+          folder_name: 'race-chat',
+          name: 'Race chat',
+          intelligence: 'true',
+        },
       })
     ).workspace as { id: string };
-    await h.upload(owner.token, ws.id, 'orchards.txt', 'Apple orchards need pruning in winter. Pear trees need less water than apples.');
+    await h.uploadFile(owner.token, ws.id, 'orchards.txt', 'Apple orchards need pruning in winter. Pear trees need less water than apples.');
     await h.emulator.jobs.drain();
-    const chat = await h.ok('POST', `/current/workspace/${ws.id}/ai/chat/`, owner.token, { type: 'chat_with_files', question: 'When are orchards pruned?' });
+    const chat = await h.ok('POST', `/current/workspace/${ws.id}/ai/chat/`, {
+      token: owner.token,
+      form: { type: 'chat_with_files', question: 'When are orchards pruned?' },
+    });
     const used = h.emulator.ledger.used(h.emulator.db.orgs.get(org.id)!);
-    await h.ok('POST', '/_emulator/ledger/charge', undefined, { org_id: org.id, kind: 'storage', credits: String(10_000 - used - 25) });
+    await h.ok('POST', '/_emulator/ledger/charge', { form: { org_id: org.id, kind: 'storage', credits: String(10_000 - used - 25) } });
     const n = scale(1000, 3000);
     const answers = await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        h.call('POST', `/current/workspace/${ws.id}/ai/chat/${chat.chat_id as string}/message/`, owner.token, {
-          question: `Question ${i}: which trees need less water?`,
+        h.call('POST', `/current/workspace/${ws.id}/ai/chat/${chat.chat_id as string}/message/`, {
+          token: owner.token,
+          form: {
+            question: `Question ${i}: which trees need less water?`,
+          },
         }),
       ),
     );
@@ -238,7 +248,7 @@ describe('credits under 1,000 concurrent requests', () => {
 });
 
 describe('concurrent member and workspace changes', async () => {
-  const h = await inProcessHarness({ ingestDelayMs: 3_600_000 });
+  const h = await inProcessEmulator(HOLD_JOBS);
   const counts: Record<string, Record<string, number>> = {};
   afterAll(() => {
     summary.concurrentChanges = counts;
@@ -246,10 +256,12 @@ describe('concurrent member and workspace changes', async () => {
 
   it('50 creates of one folder_name: one workspace', async () => {
     const owner = await h.persona('human');
-    const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-folder', billing_plan: 'pro' })).org as { id: string };
+    const org = (await h.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: 'race-folder', billing_plan: 'pro' } })).org as {
+      id: string;
+    };
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        h.call('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'same-folder', name: `Try ${i}` }),
+        h.call('POST', `/current/org/${org.id}/create/workspace/`, { token: owner.token, form: { ...WS_FORM, folder_name: 'same-folder', name: `Try ${i}` } }),
       ),
     );
     counts.sameFolder = tally(answers);
@@ -259,10 +271,10 @@ describe('concurrent member and workspace changes', async () => {
 
   it('20 creates with distinct folder names on a 3-workspace plan: three workspaces', async () => {
     const owner = await h.persona('human');
-    const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-ws-limit' })).org as { id: string };
+    const org = (await h.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: 'race-ws-limit' } })).org as { id: string };
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        h.call('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: `limit-${i}`, name: `Limit ${i}` }),
+        h.call('POST', `/current/org/${org.id}/create/workspace/`, { token: owner.token, form: { ...WS_FORM, folder_name: `limit-${i}`, name: `Limit ${i}` } }),
       ),
     );
     counts.workspaceLimit = tally(answers);
@@ -272,53 +284,64 @@ describe('concurrent member and workspace changes', async () => {
 
   it('30 adds of distinct users to a 5-member workspace, and 10 adds of one user: the limit and uniqueness hold', async () => {
     const owner = await h.persona('agent');
-    const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-members' })).org as { id: string };
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'members', name: 'Members' }))
-      .workspace as {
+    const org = (await h.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: 'race-members' } })).org as { id: string };
+    const ws = (
+      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, { token: owner.token, form: { ...WS_FORM, folder_name: 'members', name: 'Members' } })
+    ).workspace as {
       id: string;
     };
     const users = await Promise.all(Array.from({ length: 30 }, () => h.persona('human')));
-    const answers = await Promise.all(users.map((u) => h.call('POST', `/current/workspace/${ws.id}/members/${u.id}/`, owner.token, { permissions: 'member' })));
+    const answers = await Promise.all(
+      users.map((u) => h.call('POST', `/current/workspace/${ws.id}/members/${u.id}/`, { token: owner.token, form: { permissions: 'member' } })),
+    );
     counts.memberLimit = tally(answers);
     // The owner's own row counts: four more fit the agent plan's five.
     expect(counts.memberLimit).toEqual({ '200': 4, '402/1685': 26 });
     expect(h.emulator.db.workspaceMembers.count('workspace', ws.id)).toBe(5);
-    const ws2 = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'members-2', name: 'Members 2' }))
-      .workspace as {
+    const ws2 = (
+      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, { token: owner.token, form: { ...WS_FORM, folder_name: 'members-2', name: 'Members 2' } })
+    ).workspace as {
       id: string;
     };
     const same = await Promise.all(
-      Array.from({ length: 10 }, () => h.call('POST', `/current/workspace/${ws2.id}/members/${users[0]!.id}/`, owner.token, { permissions: 'member' })),
+      Array.from({ length: 10 }, () =>
+        h.call('POST', `/current/workspace/${ws2.id}/members/${users[0]!.id}/`, { token: owner.token, form: { permissions: 'member' } }),
+      ),
     );
     counts.sameMember = tally(same);
     expect(counts.sameMember).toEqual({ '200': 1, '409/1660': 9 });
     // Self-joins of org members race the limit too.
     const joiners = await Promise.all(Array.from({ length: 10 }, () => h.persona('human')));
-    for (const j of joiners) await h.ok('POST', `/current/org/${org.id}/members/${j.id}/`, owner.token, { permissions: 'member' });
-    const joins = await Promise.all(joiners.map((j) => h.call('POST', `/current/workspace/${ws2.id}/members/join/`, j.token)));
+    for (const j of joiners) await h.ok('POST', `/current/org/${org.id}/members/${j.id}/`, { token: owner.token, form: { permissions: 'member' } });
+    const joins = await Promise.all(joiners.map((j) => h.call('POST', `/current/workspace/${ws2.id}/members/join/`, { token: j.token })));
     counts.selfJoins = tally(joins);
     expect(counts.selfJoins).toEqual({ '200': 3, '402/1685': 7 });
   });
 
   it('10 transfers of one org to 10 members at once: one owner, the one whose transfer succeeded', async () => {
     const owner = await h.persona('human');
-    const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-transfer', billing_plan: 'pro' })).org as { id: string };
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'transfer', name: 'Transfer' }))
-      .workspace as {
+    const org = (await h.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: 'race-transfer', billing_plan: 'pro' } })).org as {
+      id: string;
+    };
+    const ws = (
+      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, { token: owner.token, form: { ...WS_FORM, folder_name: 'transfer', name: 'Transfer' } })
+    ).workspace as {
       id: string;
     };
     const members = await Promise.all(Array.from({ length: 10 }, () => h.persona('human')));
     for (const m of members) {
-      await h.ok('POST', `/current/org/${org.id}/members/${m.id}/`, owner.token, { permissions: 'admin' });
-      await h.ok('POST', `/current/workspace/${ws.id}/members/${m.id}/`, owner.token, { permissions: 'admin' });
+      await h.ok('POST', `/current/org/${org.id}/members/${m.id}/`, { token: owner.token, form: { permissions: 'admin' } });
+      await h.ok('POST', `/current/workspace/${ws.id}/members/${m.id}/`, { token: owner.token, form: { permissions: 'admin' } });
     }
-    const answers = await Promise.all(members.map((m) => h.call('POST', `/current/org/${org.id}/member/${m.id}/transfer_ownership/`, owner.token)));
+    const answers = await Promise.all(members.map((m) => h.call('POST', `/current/org/${org.id}/member/${m.id}/transfer_ownership/`, { token: owner.token })));
     counts.orgTransfers = tally(answers);
     expect(counts.orgTransfers).toEqual({ '200': 1, '403/1680': 9 });
     const winner = members[answers.findIndex((a) => a.status === 200)]!;
     const owners = h.emulator.db.orgMembers.find('org', org.id).filter((m) => m.role === 'owner');
     expect(owners.map((o) => o.userId)).toEqual([winner.id]);
-    const wsAnswers = await Promise.all(members.map((m) => h.call('POST', `/current/workspace/${ws.id}/member/${m.id}/transfer_ownership/`, owner.token)));
+    const wsAnswers = await Promise.all(
+      members.map((m) => h.call('POST', `/current/workspace/${ws.id}/member/${m.id}/transfer_ownership/`, { token: owner.token })),
+    );
     counts.workspaceTransfers = tally(wsAnswers);
     expect(counts.workspaceTransfers['200']).toBe(1);
     expect(ownersProblems(h)).toEqual([]);
@@ -326,11 +349,13 @@ describe('concurrent member and workspace changes', async () => {
 
   it('5 claims of one org with its 5 transfer tokens at once: one new owner on the free plan', async () => {
     const agent = await h.persona('agent');
-    const org = (await h.ok('POST', '/current/org/create/', agent.token, { domain: 'race-claim' })).org as { id: string };
-    await h.ok('POST', `/current/org/${org.id}/create/workspace/`, agent.token, { ...WS_FORM, folder_name: 'claimed', name: 'Claimed' });
-    const tokens = await Promise.all(Array.from({ length: 5 }, () => h.ok('POST', `/current/org/${org.id}/transfer/token/create/`, agent.token)));
+    const org = (await h.ok('POST', '/current/org/create/', { token: agent.token, form: { domain: 'race-claim' } })).org as { id: string };
+    await h.ok('POST', `/current/org/${org.id}/create/workspace/`, { token: agent.token, form: { ...WS_FORM, folder_name: 'claimed', name: 'Claimed' } });
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => h.ok('POST', `/current/org/${org.id}/transfer/token/create/`, { token: agent.token })));
     const humans = await Promise.all(Array.from({ length: 5 }, () => h.persona('human')));
-    const answers = await Promise.all(humans.map((u, i) => h.call('POST', '/current/org/transfer/claim/', u.token, { token: tokens[i]!.token as string })));
+    const answers = await Promise.all(
+      humans.map((u, i) => h.call('POST', '/current/org/transfer/claim/', { token: u.token, form: { token: tokens[i]!.token as string } })),
+    );
     counts.claims = tally(answers);
     expect(counts.claims['200']).toBe(1);
     expect(answers.every((a) => a.status === 200 || a.status === 404 || a.status === 400)).toBe(true);
@@ -348,7 +373,7 @@ describe('concurrent member and workspace changes', async () => {
   it('20 sign-ups of one address at once (each awaits scrypt): one account', async () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        h.call('POST', '/current/user/', undefined, { email_address: 'twin@race.test', password: `password-${i}`, tos_agree: 'true', agent: 'true' }),
+        h.call('POST', '/current/user/', { form: { email_address: 'twin@race.test', password: `password-${i}`, tos_agree: 'true', agent: 'true' } }),
       ),
     );
     counts.signUps = tally(answers);
@@ -358,15 +383,17 @@ describe('concurrent member and workspace changes', async () => {
 
   it('20 orgs of one domain at once: one org', async () => {
     const users = await Promise.all(Array.from({ length: 20 }, () => h.persona('human')));
-    const answers = await Promise.all(users.map((u) => h.call('POST', '/current/org/create/', u.token, { domain: 'race-domain' })));
+    const answers = await Promise.all(users.map((u) => h.call('POST', '/current/org/create/', { token: u.token, form: { domain: 'race-domain' } })));
     counts.sameDomain = tally(answers);
     expect(counts.sameDomain).toEqual({ '200': 1, '409/1660': 19 });
   });
 
   it('a member removed, re-added, promoted and leaving all at once: the rows stay consistent', async () => {
     const owner = await h.persona('human');
-    const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-churn', billing_plan: 'pro' })).org as { id: string };
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'churn', name: 'Churn' })).workspace as {
+    const org = (await h.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: 'race-churn', billing_plan: 'pro' } })).org as { id: string };
+    const ws = (
+      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, { token: owner.token, form: { ...WS_FORM, folder_name: 'churn', name: 'Churn' } })
+    ).workspace as {
       id: string;
     };
     const people = await Promise.all(Array.from({ length: 8 }, () => h.persona('human')));
@@ -375,11 +402,12 @@ describe('concurrent member and workspace changes', async () => {
     for (let round = 0; round < 40; round++) {
       for (const p of people) {
         const r = rand();
-        if (r < 0.3) ops.push(h.call('POST', `/current/workspace/${ws.id}/members/${p.id}/`, owner.token, { permissions: 'member' }));
-        else if (r < 0.5) ops.push(h.call('DELETE', `/current/workspace/${ws.id}/members/${p.id}/`, owner.token));
-        else if (r < 0.7) ops.push(h.call('POST', `/current/workspace/${ws.id}/member/${p.id}/update/`, owner.token, { permissions: 'admin' }));
-        else if (r < 0.85) ops.push(h.call('DELETE', `/current/workspace/${ws.id}/member/`, p.token));
-        else ops.push(h.call('POST', `/current/workspace/${ws.id}/member/${p.id}/transfer_ownership/`, owner.token));
+        if (r < 0.3) ops.push(h.call('POST', `/current/workspace/${ws.id}/members/${p.id}/`, { token: owner.token, form: { permissions: 'member' } }));
+        else if (r < 0.5) ops.push(h.call('DELETE', `/current/workspace/${ws.id}/members/${p.id}/`, { token: owner.token }));
+        else if (r < 0.7)
+          ops.push(h.call('POST', `/current/workspace/${ws.id}/member/${p.id}/update/`, { token: owner.token, form: { permissions: 'admin' } }));
+        else if (r < 0.85) ops.push(h.call('DELETE', `/current/workspace/${ws.id}/member/`, { token: p.token }));
+        else ops.push(h.call('POST', `/current/workspace/${ws.id}/member/${p.id}/transfer_ownership/`, { token: owner.token }));
       }
     }
     const answers = await Promise.all(ops);
@@ -390,10 +418,10 @@ describe('concurrent member and workspace changes', async () => {
 });
 
 describe('checks are made again after every await', async () => {
-  const h = await inProcessHarness({ ingestDelayMs: 3_600_000 });
+  const h = await inProcessEmulator(HOLD_JOBS);
   const owner = await h.persona('human');
   const guest = await h.persona('human');
-  const org = (await h.ok('POST', '/current/org/create/', owner.token, { domain: 'race-gaps', billing_plan: 'pro' })).org as { id: string };
+  const org = (await h.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: 'race-gaps', billing_plan: 'pro' } })).org as { id: string };
   const gaps: Record<string, string> = {};
   afterAll(() => {
     summary.asyncGaps = gaps;
@@ -401,15 +429,19 @@ describe('checks are made again after every await', async () => {
 
   /** A fresh workspace with an ingested file, the guest as an explicit member, and indexes dropped. */
   async function workspace(name: string): Promise<{ id: string; file: string }> {
-    const ws = (await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: name, name, intelligence: 'true' }))
-      .workspace as {
+    const ws = (
+      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, {
+        token: owner.token,
+        form: { ...WS_FORM, folder_name: name, name, intelligence: 'true' },
+      })
+    ).workspace as {
       id: string;
     };
-    const file = (await h.upload(owner.token, ws.id, 'pruning.txt', 'Orchards are pruned in winter when the trees are dormant.')).json as {
+    const file = (await h.uploadFile(owner.token, ws.id, 'pruning.txt', 'Orchards are pruned in winter when the trees are dormant.')).body as {
       new_file_id: string;
     };
     await h.emulator.jobs.drain();
-    await h.ok('POST', `/current/workspace/${ws.id}/members/${guest.id}/`, owner.token, { permissions: 'member' });
+    await h.ok('POST', `/current/workspace/${ws.id}/members/${guest.id}/`, { token: owner.token, form: { permissions: 'member' } });
     // As after a restart: the next search or chat reads the documents again to rebuild the index.
     h.emulator.importState(h.emulator.exportState());
     return { id: ws.id, file: file.new_file_id };
@@ -428,11 +460,15 @@ describe('checks are made again after every await', async () => {
     const ws = await workspace('gap-chat');
     const before = h.emulator.db.ledger.find('org', org.id).length;
     const a = await whileGated(
-      () => h.call('POST', `/current/workspace/${ws.id}/ai/chat/`, guest.token, { type: 'chat_with_files', question: 'When are orchards pruned?' }),
-      () => h.ok('DELETE', `/current/workspace/${ws.id}/members/${guest.id}/`, owner.token),
+      () =>
+        h.call('POST', `/current/workspace/${ws.id}/ai/chat/`, {
+          token: guest.token,
+          form: { type: 'chat_with_files', question: 'When are orchards pruned?' },
+        }),
+      () => h.ok('DELETE', `/current/workspace/${ws.id}/members/${guest.id}/`, { token: owner.token }),
     );
     gaps.chatMemberRemoved = `${a.status}`;
-    expect({ status: a.status, code: (a.json as { error?: { code: number } }).error?.code }).toEqual({ status: 401, code: 10545 });
+    expect({ status: a.status, code: (a.body as { error?: { code: number } }).error?.code }).toEqual({ status: 401, code: 10545 });
     expect(h.emulator.db.chats.find('workspace', ws.id)).toEqual([]);
     expect(h.emulator.db.ledger.find('org', org.id).length).toBe(before);
   });
@@ -440,15 +476,23 @@ describe('checks are made again after every await', async () => {
   it('a chat whose workspace was deleted or lost intelligence during the wait is refused', async () => {
     const ws = await workspace('gap-deleted');
     const deleted = await whileGated(
-      () => h.call('POST', `/current/workspace/${ws.id}/ai/chat/`, owner.token, { type: 'chat_with_files', question: 'When are orchards pruned?' }),
-      () => h.ok('DELETE', `/current/workspace/${ws.id}/delete/?confirm=gap-deleted`, owner.token),
+      () =>
+        h.call('POST', `/current/workspace/${ws.id}/ai/chat/`, {
+          token: owner.token,
+          form: { type: 'chat_with_files', question: 'When are orchards pruned?' },
+        }),
+      () => h.ok('DELETE', `/current/workspace/${ws.id}/delete/?confirm=gap-deleted`, { token: owner.token }),
     );
     gaps.chatWorkspaceDeleted = `${deleted.status}`;
     expect(deleted.status).toBe(404);
     const ws2 = await workspace('gap-off');
     const off = await whileGated(
-      () => h.call('POST', `/current/workspace/${ws2.id}/ai/chat/`, owner.token, { type: 'chat_with_files', question: 'When are orchards pruned?' }),
-      () => h.ok('POST', `/current/workspace/${ws2.id}/update/`, owner.token, { intelligence: 'false' }),
+      () =>
+        h.call('POST', `/current/workspace/${ws2.id}/ai/chat/`, {
+          token: owner.token,
+          form: { type: 'chat_with_files', question: 'When are orchards pruned?' },
+        }),
+      () => h.ok('POST', `/current/workspace/${ws2.id}/update/`, { token: owner.token, form: { intelligence: 'false' } }),
     );
     gaps.chatIntelligenceOff = `${off.status}`;
     expect(off.status).toBe(400);
@@ -457,11 +501,14 @@ describe('checks are made again after every await', async () => {
 
   it('a follow-up message whose chat was deleted during the wait is refused', async () => {
     const ws = await workspace('gap-message');
-    const chat = await h.ok('POST', `/current/workspace/${ws.id}/ai/chat/`, owner.token, { type: 'chat_with_files', question: 'When are orchards pruned?' });
+    const chat = await h.ok('POST', `/current/workspace/${ws.id}/ai/chat/`, {
+      token: owner.token,
+      form: { type: 'chat_with_files', question: 'When are orchards pruned?' },
+    });
     h.emulator.importState(h.emulator.exportState());
     const a = await whileGated(
-      () => h.call('POST', `/current/workspace/${ws.id}/ai/chat/${chat.chat_id as string}/message/`, guest.token, { question: 'And pears?' }),
-      () => h.ok('DELETE', `/current/workspace/${ws.id}/ai/chat/${chat.chat_id as string}/`, owner.token),
+      () => h.call('POST', `/current/workspace/${ws.id}/ai/chat/${chat.chat_id as string}/message/`, { token: guest.token, form: { question: 'And pears?' } }),
+      () => h.ok('DELETE', `/current/workspace/${ws.id}/ai/chat/${chat.chat_id as string}/`, { token: owner.token }),
     );
     gaps.messageChatDeleted = `${a.status}`;
     expect(a.status).toBe(404);
@@ -471,8 +518,8 @@ describe('checks are made again after every await', async () => {
   it('a search that waited for the index answers a caller removed meanwhile with 401/10545 and no hits', async () => {
     const ws = await workspace('gap-search');
     const a = await whileGated(
-      () => h.call('GET', `/current/workspace/${ws.id}/storage/search/?search=orchards%20pruned`, guest.token),
-      () => h.ok('DELETE', `/current/workspace/${ws.id}/members/${guest.id}/`, owner.token),
+      () => h.call('GET', `/current/workspace/${ws.id}/storage/search/?search=orchards%20pruned`, { token: guest.token }),
+      () => h.ok('DELETE', `/current/workspace/${ws.id}/members/${guest.id}/`, { token: owner.token }),
     );
     gaps.searchMemberRemoved = `${a.status}`;
     expect(a.status).toBe(401);
@@ -481,18 +528,22 @@ describe('checks are made again after every await', async () => {
 
   it('ingestion of a file whose workspace was deleted while it was read: not charged, not left in progress', async () => {
     const ws = (
-      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, {
-        ...WS_FORM,
-        folder_name: 'gap-ingest',
-        name: 'Gap ingest',
-        intelligence: 'true',
+      await h.ok('POST', `/current/org/${org.id}/create/workspace/`, {
+        token: owner.token,
+        form: {
+          ...WS_FORM,
+          folder_name: 'gap-ingest',
+          name: 'Gap ingest',
+          intelligence: 'true',
+        },
       })
     ).workspace as { id: string };
-    const file = ((await h.upload(owner.token, ws.id, 'late.txt', 'A file read while its workspace goes away.')).json as { new_file_id: string }).new_file_id;
+    const file = ((await h.uploadFile(owner.token, ws.id, 'late.txt', 'A file read while its workspace goes away.')).body as { new_file_id: string })
+      .new_file_id;
     gate.arm();
     const drained = h.emulator.jobs.drain();
     await until(() => gate.entered > 0, 'ingestion reached document extraction');
-    await h.ok('DELETE', `/current/workspace/${ws.id}/delete/?confirm=gap-ingest`, owner.token);
+    await h.ok('DELETE', `/current/workspace/${ws.id}/delete/?confirm=gap-ingest`, { token: owner.token });
     gate.release();
     await drained;
     const node = h.emulator.db.nodes.get(file)!;
@@ -503,22 +554,22 @@ describe('checks are made again after every await', async () => {
 
   it('a long-poll held while its caller is removed from the workspace answers 401/10545, not the activity', async () => {
     const ws = await workspace('gap-poll');
-    const first = await h.ok('GET', `/current/activity/poll/${ws.id}/`, guest.token);
-    const polling = h.call('GET', `/current/activity/poll/${ws.id}/?wait=95&lastactivity=${first.lastactivity as string}`, guest.token);
+    const first = await h.ok('GET', `/current/activity/poll/${ws.id}/`, { token: guest.token });
+    const polling = h.call('GET', `/current/activity/poll/${ws.id}/?wait=95&lastactivity=${first.lastactivity as string}`, { token: guest.token });
     await until(() => h.emulator.activityHub.waiting === 1, 'the long-poll is waiting');
-    await h.ok('DELETE', `/current/workspace/${ws.id}/members/${guest.id}/`, owner.token);
+    await h.ok('DELETE', `/current/workspace/${ws.id}/members/${guest.id}/`, { token: owner.token });
     const a = await polling;
     gaps.longPollMemberRemoved = `${a.status}`;
-    expect({ status: a.status, code: (a.json as { error?: { code: number } }).error?.code }).toEqual({ status: 401, code: 10545 });
+    expect({ status: a.status, code: (a.body as { error?: { code: number } }).error?.code }).toEqual({ status: 401, code: 10545 });
   });
 
   it('a request held by a fault delay is authorized again when the delay ends', async () => {
     const ws = await workspace('gap-fault');
-    await h.ok('POST', '/_emulator/faults', undefined, { path: `/current/workspace/${ws.id}/storage/root/createnote/`, delay_ms: '60000' });
+    await h.ok('POST', '/_emulator/faults', { form: { path: `/current/workspace/${ws.id}/storage/root/createnote/`, delay_ms: '60000' } });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       // (The harness's own timeout runs on the faked clock too: longer than the delay.)
-      const pending = h.request({
+      const pending = h.inject({
         method: 'POST',
         url: `/current/workspace/${ws.id}/storage/root/createnote/`,
         headers: { authorization: `Bearer ${guest.token}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -526,7 +577,7 @@ describe('checks are made again after every await', async () => {
         timeoutMs: 600_000,
       });
       await until(() => h.emulator.faults.list()[0]?.hits === 1, 'the request is held by the fault delay');
-      await h.ok('DELETE', `/current/workspace/${ws.id}/members/${guest.id}/`, owner.token);
+      await h.ok('DELETE', `/current/workspace/${ws.id}/members/${guest.id}/`, { token: owner.token });
       vi.advanceTimersByTime(60_000);
       const a = await pending;
       gaps.faultDelayMemberRemoved = `${a.status}`;

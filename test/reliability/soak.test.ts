@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runSoak } from '../../scripts/reliability/soak.js';
-import { report, scale } from './helpers.js';
+import { report, scale } from './support.js';
 
 describe('soak', () => {
   const requests = scale(20_000, 200_000);

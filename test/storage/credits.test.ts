@@ -1,32 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { PERIOD_MS } from '../../emulator/billing/ledger.js';
 import { GB, GIB } from '../../emulator/storage/storage-credits.js';
-import { storageEmulator } from './helpers.js';
+import { HOLD_JOBS, inProcessEmulator } from '../support/client.js';
 
 describe('downloads', () => {
   it('requestread hands out a token that opens read/ without a bearer, for that node, until it expires', async () => {
-    const emu = await storageEmulator();
+    const emu = await inProcessEmulator(HOLD_JOBS);
     const { user, ws } = await emu.tenant({ intelligence: false });
     const id = await emu.upload(user.token, ws.id, 'Report "Q1".txt', 'quarterly numbers');
     const other = await emu.upload(user.token, ws.id, 'other.txt', 'other');
     const base = `/current/workspace/${ws.id}/storage`;
-    const { token, expires } = await emu.ok('GET', `${base}/${id}/requestread/`, user.token);
+    const { token, expires } = await emu.ok('GET', `${base}/${id}/requestread/`, { token: user.token });
     expect(typeof token).toBe('string');
     expect(expires).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
     const read = await emu.download(`${base}/${id}/read/?token=${encodeURIComponent(token as string)}`);
     expect(read.status).toBe(200);
-    expect(read.body.toString()).toBe('quarterly numbers');
-    expect(read.headers['content-type']).toMatch(/^text\/plain/);
-    expect(read.headers['content-disposition']).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('Report "Q1".txt')}`);
+    expect(read.bytes.toString()).toBe('quarterly numbers');
+    expect(read.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(read.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('Report "Q1".txt')}`);
     // The token opens only its node, and nothing without it or with a forged one.
     expect((await emu.call('GET', `${base}/${other}/read/?token=${encodeURIComponent(token as string)}`)).status).toBe(401);
     expect((await emu.call('GET', `${base}/${id}/read/?token=${encodeURIComponent(`${token as string}x`)}`)).status).toBe(401);
     expect((await emu.call('GET', `${base}/${id}/read/`)).status).toBe(401);
     // A member removed from the workspace loses the token's access.
     const member = await emu.persona('human');
-    await emu.ok('POST', `/current/workspace/${ws.id}/members/${member.id}/`, user.token, { permissions: 'member' });
-    const memberToken = (await emu.ok('GET', `${base}/${id}/requestread/`, member.token)).token as string;
-    await emu.ok('DELETE', `/current/workspace/${ws.id}/members/${member.id}/`, user.token);
+    await emu.ok('POST', `/current/workspace/${ws.id}/members/${member.id}/`, { token: user.token, form: { permissions: 'member' } });
+    const memberToken = (await emu.ok('GET', `${base}/${id}/requestread/`, { token: member.token })).token as string;
+    await emu.ok('DELETE', `/current/workspace/${ws.id}/members/${member.id}/`, { token: user.token });
     const gone = await emu.call('GET', `${base}/${id}/read/?token=${encodeURIComponent(memberToken)}`);
     expect([gone.status, gone.body.error?.code]).toEqual([401, 10545]);
     emu.emulator.clock.advance(3601);
@@ -34,7 +34,7 @@ describe('downloads', () => {
   });
 
   it('charges bandwidth per byte sent (212 per 10^9), not for HEAD, and refuses past the budget with 402/1696', async () => {
-    const emu = await storageEmulator();
+    const emu = await inProcessEmulator(HOLD_JOBS);
     const { user, org, ws } = await emu.tenant({ intelligence: false });
     const bytes = new Uint8Array(5000).fill(65);
     const id = await emu.upload(user.token, ws.id, 'a.txt', bytes);
@@ -48,19 +48,19 @@ describe('downloads', () => {
 
     const orgRow = emu.emulator.db.orgs.get(org.id)!;
     emu.emulator.ledger.charge(orgRow, { kind: 'conversions', units: 1, credits: emu.emulator.ledger.remaining(orgRow)! });
-    const refused = await emu.call('GET', path, user.token);
+    const refused = await emu.call('GET', path, { token: user.token });
     expect([refused.status, refused.body.error?.code]).toEqual([402, 1696]);
     expect(refused.body.error?.text).toMatch(/10000 of 10000 credits/);
     expect(emu.ledger(org.id, 'bandwidth')).toHaveLength(1);
     // Storage and reading details keep working.
-    expect((await emu.call('GET', `/current/workspace/${ws.id}/storage/${id}/details/`, user.token)).status).toBe(200);
+    expect((await emu.call('GET', `/current/workspace/${ws.id}/storage/${id}/details/`, { token: user.token })).status).toBe(200);
     expect(await emu.upload(user.token, ws.id, 'b.txt', 'more')).toMatch(/^2/);
   });
 });
 
 describe('storage credits', () => {
   it('charges a stored version for the rest of the period, and held bytes once per later period', async () => {
-    const emu = await storageEmulator();
+    const emu = await inProcessEmulator(HOLD_JOBS);
     const { user, org, ws } = await emu.tenant({ intelligence: false });
     const orgRow = () => emu.emulator.db.orgs.get(org.id)!;
     const size = 3 * 1024 * 1024;
@@ -82,7 +82,7 @@ describe('storage credits', () => {
     expect(held[0]!.credits).toBeCloseTo((size / GIB) * 100, 9);
 
     // A restart (state exported and imported) does not charge the same period twice.
-    const copy = await storageEmulator();
+    const copy = await inProcessEmulator(HOLD_JOBS);
     copy.emulator.importState(emu.emulator.exportState());
     const before = copy.emulator.db.ledger.size;
     copy.emulator.storage.settleHeldStorage(copy.emulator.db.orgs.get(org.id)!);
@@ -90,7 +90,7 @@ describe('storage credits', () => {
   });
 
   it('never refuses storage for credits: past the budget only what is left is charged', async () => {
-    const emu = await storageEmulator();
+    const emu = await inProcessEmulator(HOLD_JOBS);
     const { user, org, ws } = await emu.tenant({ intelligence: false });
     const orgRow = emu.emulator.db.orgs.get(org.id)!;
     emu.emulator.ledger.charge(orgRow, { kind: 'conversions', units: 1, credits: 10_000 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JobQueue } from '../../emulator/storage/job-queue.js';
-import { storageEmulator } from './helpers.js';
+import { HOLD_JOBS, inProcessEmulator } from '../support/client.js';
 
 describe('JobQueue', () => {
   it('settles only after chained steps end, and drain runs steps without their delay', async () => {
@@ -48,8 +48,8 @@ describe('JobQueue', () => {
   });
 
   it('runs ingestion on real timers with --ingest-delay-ms 0', async () => {
-    const emu = await storageEmulator({ ingestDelayMs: 0 });
-    const { user, ws } = await emu.tenant();
+    const emu = await inProcessEmulator({ ...HOLD_JOBS, ingestDelayMs: 0 });
+    const { user, ws } = await emu.tenant({ intelligence: true });
     const id = await emu.upload(user.token, ws.id, 'note.txt', 'the pruning schedule is in March');
     await emu.emulator.jobs.settle();
     expect((await emu.node(user.token, ws.id, id)).ai.state).toBe('ready');

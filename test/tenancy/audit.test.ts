@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { inProcess, WS_FORM } from './helpers.js';
+import { inProcessEmulator, WS_FORM } from '../support/client.js';
 
 /** Every tenancy mutation records one audit event naming who, what, where. */
 describe('audit events for tenancy mutations', () => {
   it('records the documented event for each mutation, with caller, org, workspace and object', async () => {
-    const emu = await inProcess();
+    const emu = await inProcessEmulator();
     const events = () => emu.emulator.db.events.toArray();
     const agent = await emu.persona('agent');
     const human = await emu.persona('human');
@@ -12,7 +12,7 @@ describe('audit events for tenancy mutations', () => {
 
     const step = async (method: string, path: string, token: string, form: Record<string, string> | undefined, expected: string) => {
       const before = events().length;
-      const r = await emu.call(method, path, token, form);
+      const r = await emu.call(method, path, { token, form });
       expect(r.status, r.text).toBe(200);
       const added = events().slice(before);
       expect(added.map((e) => e.event)).toEqual([expected]);
@@ -55,7 +55,7 @@ describe('audit events for tenancy mutations', () => {
 
     // A refused request records nothing.
     const before = events().length;
-    expect((await emu.call('POST', `/current/org/${org.id}/update/`, helper.token, { name: 'Nope' })).status).toBe(404);
+    expect((await emu.call('POST', `/current/org/${org.id}/update/`, { token: helper.token, form: { name: 'Nope' } })).status).toBe(404);
     expect(events().length).toBe(before);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inProcess, WS_FORM } from './helpers.js';
+import { inProcessEmulator, WS_FORM } from '../support/client.js';
 
 /**
  * Every route that names an org or a workspace, called by another tenant's users with tenant A's
@@ -7,32 +7,42 @@ import { inProcess, WS_FORM } from './helpers.js';
  * The route list comes from the emulator's own table, so a new route is probed the day it lands.
  */
 describe('cross-tenant isolation on every id-taking route', async () => {
-  const emu = await inProcess();
+  const emu = await inProcessEmulator();
   const ownerA = await emu.persona('agent');
   const adminA = await emu.persona('human');
   const memberA = await emu.persona('human');
-  const org = (await emu.ok('POST', '/current/org/create/', ownerA.token, { domain: 'tenant-a', name: 'Tenant Alpha Secret' })).org as {
+  const org = (await emu.ok('POST', '/current/org/create/', { token: ownerA.token, form: { domain: 'tenant-a', name: 'Tenant Alpha Secret' } })).org as {
     id: string;
     domain: string;
   };
   const ws = (
-    await emu.ok('POST', `/current/org/${org.id}/create/workspace/`, ownerA.token, { ...WS_FORM, folder_name: 'alpha-docs', name: 'Alpha Confidential' })
+    await emu.ok('POST', `/current/org/${org.id}/create/workspace/`, {
+      token: ownerA.token,
+      form: { ...WS_FORM, folder_name: 'alpha-docs', name: 'Alpha Confidential' },
+    })
   ).workspace as { id: string };
-  await emu.ok('POST', `/current/org/${org.id}/members/${adminA.id}/`, ownerA.token, { permissions: 'admin' });
-  await emu.ok('POST', `/current/workspace/${ws.id}/members/${memberA.id}/`, ownerA.token, { permissions: 'member' });
-  const invite = (await emu.ok('POST', `/current/org/${org.id}/members/invitee%40alpha.test/`, ownerA.token, { permissions: 'member' })).member as {
+  await emu.ok('POST', `/current/org/${org.id}/members/${adminA.id}/`, { token: ownerA.token, form: { permissions: 'admin' } });
+  await emu.ok('POST', `/current/workspace/${ws.id}/members/${memberA.id}/`, { token: ownerA.token, form: { permissions: 'member' } });
+  const invite = (await emu.ok('POST', `/current/org/${org.id}/members/invitee%40alpha.test/`, { token: ownerA.token, form: { permissions: 'member' } }))
+    .member as {
     invite: { id: string };
   };
-  const token = await emu.ok('POST', `/current/org/${org.id}/transfer/token/create/`, ownerA.token);
+  const token = await emu.ok('POST', `/current/org/${org.id}/transfer/token/create/`, { token: ownerA.token });
   // Storage and intelligence ids of tenant A: a note, and a chat (on a plan with ai_agent).
   const note = (
-    await emu.ok('POST', `/current/workspace/${ws.id}/storage/root/createnote/`, ownerA.token, {
-      name: 'alpha-secret.md',
-      content: 'Alpha confidential plans.',
+    await emu.ok('POST', `/current/workspace/${ws.id}/storage/root/createnote/`, {
+      token: ownerA.token,
+      form: {
+        name: 'alpha-secret.md',
+        content: 'Alpha confidential plans.',
+      },
     })
   ).node as { id: string };
-  await emu.ok('POST', `/current/org/${org.id}/billing/`, ownerA.token, { billing_plan: 'pro' });
-  const chat = await emu.ok('POST', `/current/workspace/${ws.id}/ai/chat/`, ownerA.token, { type: 'chat', question: 'What are the alpha plans?' });
+  await emu.ok('POST', `/current/org/${org.id}/billing/`, { token: ownerA.token, form: { billing_plan: 'pro' } });
+  const chat = await emu.ok('POST', `/current/workspace/${ws.id}/ai/chat/`, {
+    token: ownerA.token,
+    form: { type: 'chat', question: 'What are the alpha plans?' },
+  });
   await emu.emulator.jobs.settle();
 
   // Tenant B: an owner, an admin, a member, a workspace member, and a user with no org at all.
@@ -40,13 +50,16 @@ describe('cross-tenant isolation on every id-taking route', async () => {
   const adminB = await emu.persona('human');
   const wsMemberB = await emu.persona('human');
   const loner = await emu.persona('human');
-  const orgB = (await emu.ok('POST', '/current/org/create/', ownerB.token, { domain: 'tenant-b', name: 'Tenant Bravo' })).org as { id: string };
-  const wsB = (await emu.ok('POST', `/current/org/${orgB.id}/create/workspace/`, ownerB.token, { ...WS_FORM, folder_name: 'bravo-docs', name: 'Bravo' }))
-    .workspace as {
+  const orgB = (await emu.ok('POST', '/current/org/create/', { token: ownerB.token, form: { domain: 'tenant-b', name: 'Tenant Bravo' } })).org as {
     id: string;
   };
-  await emu.ok('POST', `/current/org/${orgB.id}/members/${adminB.id}/`, ownerB.token, { permissions: 'admin' });
-  await emu.ok('POST', `/current/workspace/${wsB.id}/members/${wsMemberB.id}/`, ownerB.token, { permissions: 'admin' });
+  const wsB = (
+    await emu.ok('POST', `/current/org/${orgB.id}/create/workspace/`, { token: ownerB.token, form: { ...WS_FORM, folder_name: 'bravo-docs', name: 'Bravo' } })
+  ).workspace as {
+    id: string;
+  };
+  await emu.ok('POST', `/current/org/${orgB.id}/members/${adminB.id}/`, { token: ownerB.token, form: { permissions: 'admin' } });
+  await emu.ok('POST', `/current/workspace/${wsB.id}/members/${wsMemberB.id}/`, { token: ownerB.token, form: { permissions: 'admin' } });
 
   const values: Record<string, string> = {
     org_id: org.id,
@@ -90,10 +103,9 @@ describe('cross-tenant isolation on every id-taking route', async () => {
         });
         const before = JSON.stringify(emu.emulator.exportState().tables);
         // A body that would be valid for many routes: the access check must refuse before it matters.
-        const res = await emu.call(route.method, `${path}?confirm=${org.domain}`, caller.token, {
-          permissions: 'admin',
-          name: 'Hijacked',
-          confirm: org.domain,
+        const res = await emu.call(route.method, `${path}?confirm=${org.domain}`, {
+          token: caller.token,
+          form: { permissions: 'admin', name: 'Hijacked', confirm: org.domain },
         });
         const expected = 'org' in route.access! ? { status: 404, code: 1609 } : { status: 401, code: 10545 };
         expect({ status: res.status, code: res.body.error?.code }, res.text).toEqual(expected);

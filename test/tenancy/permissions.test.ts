@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../emulator/http/errors.js';
 import type { Caller } from '../../emulator/http/context.js';
 import { ORG_ACTIONS, ORG_TABLE, WORKSPACE_ACTIONS, WORKSPACE_TABLE } from '../../emulator/tenancy/permissions.js';
-import { inProcess, WS_FORM } from './helpers.js';
+import { inProcessEmulator, WS_FORM } from '../support/client.js';
 
 /**
  * Walks every cell of the permission table through the real access path (users holding each role
@@ -55,7 +55,7 @@ function outcome(fn: () => unknown): string {
 }
 
 describe('permission table', async () => {
-  const emu = await inProcess();
+  const emu = await inProcessEmulator();
   const access = emu.emulator.access;
   const caller = (id: string): Caller => ({ user: emu.emulator.db.users.get(id)!, credential: { kind: 'api_key', keyId: 'x' } });
 
@@ -67,18 +67,19 @@ describe('permission table', async () => {
   const wsAdmin = await emu.persona();
   const wsMember = await emu.persona();
   const wsGuest = await emu.persona();
-  const org = (await emu.ok('POST', '/current/org/create/', owner.token, { domain: 'perm-org', name: 'Permissions' })).org as { id: string };
-  await emu.ok('POST', `/current/org/${org.id}/members/${admin.id}/`, owner.token, { permissions: 'admin' });
-  await emu.ok('POST', `/current/org/${org.id}/members/${member.id}/`, owner.token, { permissions: 'member' });
-  const ws = (await emu.ok('POST', `/current/org/${org.id}/create/workspace/`, owner.token, { ...WS_FORM, folder_name: 'perm-ws', name: 'Perm' }))
-    .workspace as { id: string };
-  await emu.ok('POST', `/current/workspace/${ws.id}/members/${external.id}/`, owner.token, { permissions: 'guest' });
+  const org = (await emu.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: 'perm-org', name: 'Permissions' } })).org as { id: string };
+  await emu.ok('POST', `/current/org/${org.id}/members/${admin.id}/`, { token: owner.token, form: { permissions: 'admin' } });
+  await emu.ok('POST', `/current/org/${org.id}/members/${member.id}/`, { token: owner.token, form: { permissions: 'member' } });
+  const ws = (
+    await emu.ok('POST', `/current/org/${org.id}/create/workspace/`, { token: owner.token, form: { ...WS_FORM, folder_name: 'perm-ws', name: 'Perm' } })
+  ).workspace as { id: string };
+  await emu.ok('POST', `/current/workspace/${ws.id}/members/${external.id}/`, { token: owner.token, form: { permissions: 'guest' } });
   for (const [u, role] of [
     [wsAdmin, 'admin'],
     [wsMember, 'member'],
     [wsGuest, 'guest'],
   ] as const) {
-    await emu.ok('POST', `/current/workspace/${ws.id}/members/${u.id}/`, owner.token, { permissions: role });
+    await emu.ok('POST', `/current/workspace/${ws.id}/members/${u.id}/`, { token: owner.token, form: { permissions: role } });
   }
 
   function setOrgSetting(value: string) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DashboardAssets } from '../../emulator/control/dashboard.js';
 import { ApiError } from '../../emulator/http/errors.js';
-import { inProcess } from './helpers.js';
+import { inProcessEmulator } from '../support/client.js';
 
 function builtDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'emu-ui-'));
@@ -55,17 +55,17 @@ describe('dashboard assets', () => {
   });
 
   it('over HTTP: the page and its assets, and traversal refused in the live envelope', async () => {
-    const emu = await inProcess();
+    const emu = await inProcessEmulator();
     for (const path of ['/_emulator/ui', '/_emulator/ui/']) {
       const page = await emu.call('GET', path);
       expect(page.status, `${path}: ${page.text.slice(0, 200)}`).toBe(200);
-      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(page.text).toContain('/_emulator/ui/app.js');
     }
     const js = await emu.call('GET', '/_emulator/ui/app.js');
     expect(js.status).toBe(200);
-    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect((await emu.call('GET', '/_emulator/ui/app.css')).headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await emu.call('GET', '/_emulator/ui/app.css')).headers.get('content-type')).toBe('text/css; charset=utf-8');
     for (const path of [
       '/_emulator/ui/..%2F..%2Fpackage.json',
       '/_emulator/ui/%2e%2e',

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromPackageRoot } from '../../emulator/index.js';
-import { storageEmulator } from '../storage/helpers.js';
+import { HOLD_JOBS, inProcessEmulator } from '../support/client.js';
 
 const fixture = (name: string) => readFileSync(fromPackageRoot('fixtures', 'documents', name));
 
 describe('ingestion', () => {
   it('goes pending -> in_progress -> ready off the request path and charges 10 credits a page once', async () => {
-    const emu = await storageEmulator();
-    const { user, org, ws } = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, org, ws } = await emu.tenant({ intelligence: true });
     const seen: string[] = [];
     const stop = emu.emulator.activityHub.touched.on((entity, entry) => {
       if (entity === ws.id && entry.key.startsWith('ai_state:')) seen.push(emu.emulator.db.nodes.get(entry.key.slice(9))!.ai.state);
@@ -28,14 +28,15 @@ describe('ingestion', () => {
   });
 
   it('counts pages of DOCX, Markdown, CSV and notes as 3,000-character pages, at least one', async () => {
-    const emu = await storageEmulator();
-    const { user, org, ws } = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, org, ws } = await emu.tenant({ intelligence: true });
     const docx = await emu.upload(user.token, ws.id, 'contract.docx', fixture('contract.docx'));
     const md = await emu.upload(user.token, ws.id, 'notes.md', fixture('notes.md'));
     const long = await emu.upload(user.token, ws.id, 'long.txt', 'word '.repeat(1500));
     const empty = await emu.upload(user.token, ws.id, 'empty.txt', '');
-    const note = (await emu.ok('POST', `/current/workspace/${ws.id}/storage/root/createnote/`, user.token, { name: 'n.md', content: 'pruning schedule' }))
-      .node as { id: string };
+    const note = (
+      await emu.ok('POST', `/current/workspace/${ws.id}/storage/root/createnote/`, { token: user.token, form: { name: 'n.md', content: 'pruning schedule' } })
+    ).node as { id: string };
     await emu.settle();
     const pages = async (id: string) => (await emu.node(user.token, ws.id, id)).ai.pages;
     expect([await pages(docx), await pages(md), await pages(long), await pages(empty), await pages(note.id)]).toEqual([1, 1, 3, 1, 1]);
@@ -43,35 +44,35 @@ describe('ingestion', () => {
   });
 
   it('charges again when a file is uploaded again, and toggling intelligence off and on re-ingests at full cost', async () => {
-    const emu = await storageEmulator();
-    const { user, org, ws } = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, org, ws } = await emu.tenant({ intelligence: true });
     const id = await emu.upload(user.token, ws.id, 'overview.pdf', fixture('three-page.pdf'));
     await emu.settle();
     expect(await emu.upload(user.token, ws.id, 'overview.pdf', fixture('three-page.pdf'))).toBe(id);
     await emu.settle();
     expect(emu.credits(org.id, 'ingestion')).toBe(60);
 
-    await emu.ok('POST', `/current/workspace/${ws.id}/update/`, user.token, { intelligence: 'false' });
+    await emu.ok('POST', `/current/workspace/${ws.id}/update/`, { token: user.token, form: { intelligence: 'false' } });
     expect((await emu.node(user.token, ws.id, id)).ai).toMatchObject({ state: 'disabled', pages: null });
-    const off = await emu.ok('GET', `/current/workspace/${ws.id}/storage/search/?search=termination%20notice`, user.token);
+    const off = await emu.ok('GET', `/current/workspace/${ws.id}/storage/search/?search=termination%20notice`, { token: user.token });
     expect((off.results as { content_snippet: unknown }[]).every((r) => r.content_snippet === null)).toBe(true);
     await emu.settle();
     expect(emu.credits(org.id, 'ingestion')).toBe(60);
 
-    await emu.ok('POST', `/current/workspace/${ws.id}/update/`, user.token, { intelligence: 'true' });
+    await emu.ok('POST', `/current/workspace/${ws.id}/update/`, { token: user.token, form: { intelligence: 'true' } });
     expect((await emu.node(user.token, ws.id, id)).ai.state).toBe('pending');
     await emu.settle();
     expect((await emu.node(user.token, ws.id, id)).ai).toMatchObject({ state: 'ready', pages: 3 });
     expect(emu.ledger(org.id, 'ingestion').map((r) => r.credits)).toEqual([30, 30, 30]);
-    const on = await emu.ok('GET', `/current/workspace/${ws.id}/storage/search/?search=termination%20notice`, user.token);
+    const on = await emu.ok('GET', `/current/workspace/${ws.id}/storage/search/?search=termination%20notice`, { token: user.token });
     expect((on.results as { id: string; content_snippet: string }[])[0]).toMatchObject({ id, content_snippet: expect.stringContaining('termination notice') });
   });
 
   it('leaves files uncharged in a workspace without intelligence, and disables types it cannot read', async () => {
-    const emu = await storageEmulator();
+    const emu = await inProcessEmulator(HOLD_JOBS);
     const off = await emu.tenant({ intelligence: false });
     const a = await emu.upload(off.user.token, off.ws.id, 'overview.pdf', fixture('three-page.pdf'));
-    const on = await emu.tenant();
+    const on = await emu.tenant({ intelligence: true });
     const png = await emu.upload(on.user.token, on.ws.id, 'photo.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]));
     await emu.settle();
     expect((await emu.node(off.user.token, off.ws.id, a)).ai).toMatchObject({ state: 'disabled', reason: null });
@@ -80,8 +81,8 @@ describe('ingestion', () => {
   });
 
   it('ends an unparseable file in failed with a reason, uncharged, and keeps serving', async () => {
-    const emu = await storageEmulator();
-    const { user, org, ws } = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, org, ws } = await emu.tenant({ intelligence: true });
     const broken = await emu.upload(user.token, ws.id, 'broken.pdf', fixture('broken.pdf'));
     const garbage = await emu.upload(user.token, ws.id, 'garbage.docx', new Uint8Array(2048).fill(7));
     const binary = await emu.upload(user.token, ws.id, 'binary.txt', new Uint8Array([1, 0, 2, 0, 3]));
@@ -93,12 +94,12 @@ describe('ingestion', () => {
     }
     expect(emu.ledger(org.id, 'ingestion')).toEqual([]);
     expect(emu.emulator.db.events.toArray().filter((e) => e.event === 'ai_file_ingestion_failed')).toHaveLength(3);
-    expect((await emu.call('GET', `/current/workspace/${ws.id}/storage/search/?search=anything`, user.token)).status).toBe(200);
+    expect((await emu.call('GET', `/current/workspace/${ws.id}/storage/search/?search=anything`, { token: user.token })).status).toBe(200);
   });
 
   it('short of credits: the upload succeeds and the file ends failed with reason credits', async () => {
-    const emu = await storageEmulator();
-    const { user, org, ws } = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, org, ws } = await emu.tenant({ intelligence: true });
     const orgRow = emu.emulator.db.orgs.get(org.id)!;
     emu.emulator.ledger.charge(orgRow, { kind: 'conversions', units: 1, credits: 9_980 });
     const id = await emu.upload(user.token, ws.id, 'overview.pdf', fixture('three-page.pdf'));
@@ -114,8 +115,8 @@ describe('ingestion', () => {
   });
 
   it('ends a file in failed (internal_error) when ingestion breaks unexpectedly, and the server keeps answering', async () => {
-    const emu = await storageEmulator();
-    const { user, ws } = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, ws } = await emu.tenant({ intelligence: true });
     const logged: unknown[] = [];
     emu.emulator.log.error = ((obj: unknown) => void logged.push(obj)) as typeof emu.emulator.log.error;
     const charge = emu.emulator.ledger.charge.bind(emu.emulator.ledger);
@@ -128,28 +129,28 @@ describe('ingestion', () => {
     emu.emulator.ledger.charge = charge;
     expect((await emu.node(user.token, ws.id, id)).ai).toMatchObject({ state: 'failed', reason: 'internal_error' });
     expect(logged).toHaveLength(1);
-    expect((await emu.call('GET', `/current/workspace/${ws.id}/storage/search/?search=orchards`, user.token)).status).toBe(200);
+    expect((await emu.call('GET', `/current/workspace/${ws.id}/storage/search/?search=orchards`, { token: user.token })).status).toBe(200);
   });
 
   it('stops a pending ingestion when the file is deleted or replaced, charging nothing for the stale version', async () => {
-    const emu = await storageEmulator();
-    const { user, org, ws } = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, org, ws } = await emu.tenant({ intelligence: true });
     const gone = await emu.upload(user.token, ws.id, 'gone.pdf', fixture('three-page.pdf'));
-    await emu.ok('DELETE', `/current/workspace/${ws.id}/storage/${gone}/delete/`, user.token);
+    await emu.ok('DELETE', `/current/workspace/${ws.id}/storage/${gone}/delete/`, { token: user.token });
     const replaced = await emu.upload(user.token, ws.id, 'doc.txt', 'first version about irrigation');
     await emu.upload(user.token, ws.id, 'doc.txt', 'second version about pruning');
     await emu.settle();
     expect((await emu.node(user.token, ws.id, gone)).ai.state).toBe('disabled');
     expect(emu.ledger(org.id, 'ingestion').map((r) => r.objectId)).toEqual([replaced]);
-    const hits = await emu.ok('GET', `/current/workspace/${ws.id}/storage/search/?search=irrigation`, user.token);
+    const hits = await emu.ok('GET', `/current/workspace/${ws.id}/storage/search/?search=irrigation`, { token: user.token });
     expect(hits.results).toEqual([]);
   });
 });
 
 describe('state replaced', () => {
   it('resumes ingestion in flight after an import without charging twice, and rebuilds the index on first search', async () => {
-    const emu = await storageEmulator();
-    const { user, org, ws } = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, org, ws } = await emu.tenant({ intelligence: true });
     const ready = await emu.upload(user.token, ws.id, 'overview.pdf', fixture('three-page.pdf'));
     await emu.settle();
     const pending = await emu.upload(user.token, ws.id, 'notes.md', fixture('notes.md'));
@@ -161,7 +162,7 @@ describe('state replaced', () => {
     const tables = state.tables as { nodes: { id: string; ai: { state: string } }[]; ledger: { objectId: string; kind: string }[] };
     const inProgress = tables.nodes.find((n) => n.id === ready)!;
     inProgress.ai = { ...inProgress.ai, state: 'in_progress' };
-    const copy = await storageEmulator();
+    const copy = await inProcessEmulator(HOLD_JOBS);
     copy.emulator.importState(state);
     await copy.settle();
     expect(copy.emulator.db.nodes.get(ready)!.ai.state).toBe('ready');
@@ -174,7 +175,7 @@ describe('state replaced', () => {
     ).toEqual([ready, pending]);
 
     // The search index is derived: after import it is rebuilt on first search, from the stored bytes.
-    const third = await storageEmulator();
+    const third = await inProcessEmulator(HOLD_JOBS);
     third.emulator.importState(emu.emulator.exportState());
     const size = await third.emulator.intelligence.indexSize(ws.id);
     expect(size.files).toBe(2);

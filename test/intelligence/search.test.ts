@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { storageEmulator, type StorageEmulator } from '../storage/helpers.js';
+import { HOLD_JOBS, inProcessEmulator, type InProcessEmulator } from '../support/client.js';
 
 interface Hit {
   id: string;
@@ -20,32 +20,35 @@ const DOCS: Record<string, string> = {
   'invoice.txt': 'Invoice for the harbor sorter maintenance visit, payable within thirty days.',
 };
 
-async function seed(emu: StorageEmulator, token: string, wsId: string, prefix = ''): Promise<Record<string, string>> {
+async function seed(emu: InProcessEmulator, token: string, wsId: string, prefix = ''): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   for (const [name, text] of Object.entries(DOCS)) ids[name] = await emu.upload(token, wsId, name, `${prefix}${text}`);
   return ids;
 }
 
-async function search(emu: StorageEmulator, token: string, wsId: string, query: Record<string, string>) {
-  const r = await emu.call('GET', `/current/workspace/${wsId}/storage/search/?${new URLSearchParams(query).toString()}`, token);
+async function search(emu: InProcessEmulator, token: string, wsId: string, query: Record<string, string>) {
+  const r = await emu.call('GET', `/current/workspace/${wsId}/storage/search/?${new URLSearchParams(query).toString()}`, { token });
   if (r.status !== 200) throw new Error(r.text);
   return r.body as { results: Hit[]; pagination: { total: number; limit: number; offset: number; has_more: boolean } };
 }
 
 describe('search', () => {
   it("ranks only this workspace's ready files: two tenants, and two workspaces of one org, with the same names and words", async () => {
-    const emu = await storageEmulator();
-    const a = await emu.tenant();
-    const b = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const a = await emu.tenant({ intelligence: true });
+    const b = await emu.tenant({ intelligence: true });
     const idsA = await seed(emu, a.user.token, a.ws.id, 'Alpha tenant. ');
     const idsB = await seed(emu, b.user.token, b.ws.id, 'Bravo tenant. ');
     const second = (
-      await emu.ok('POST', `/current/org/${a.org.id}/create/workspace/`, a.user.token, {
-        perm_join: 'Member or above',
-        perm_member_manage: 'Member or above',
-        folder_name: 'second-ws',
-        name: 'Second',
-        intelligence: 'true',
+      await emu.ok('POST', `/current/org/${a.org.id}/create/workspace/`, {
+        token: a.user.token,
+        form: {
+          perm_join: 'Member or above',
+          perm_member_manage: 'Member or above',
+          folder_name: 'second-ws',
+          name: 'Second',
+          intelligence: 'true',
+        },
       })
     ).workspace as { id: string };
     const idsA2 = await seed(emu, a.user.token, second.id, 'Second workspace. ');
@@ -66,8 +69,8 @@ describe('search', () => {
   });
 
   it('answers results with score 0-1, snippet, match_source, node info and pagination; never the passage text', async () => {
-    const emu = await storageEmulator();
-    const { user, ws } = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, ws } = await emu.tenant({ intelligence: true });
     const ids = await seed(emu, user.token, ws.id);
     await emu.settle();
     const page = await search(emu, user.token, ws.id, { search: 'maintenance' });
@@ -95,8 +98,8 @@ describe('search', () => {
   });
 
   it('is deterministic: the same state and query give the same order, also after a state import', async () => {
-    const emu = await storageEmulator();
-    const { user, ws } = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, ws } = await emu.tenant({ intelligence: true });
     for (let i = 0; i < 12; i++)
       await emu.upload(user.token, ws.id, `doc-${i}.txt`, `Report ${i}: the maintenance schedule and the notice period are the same in every copy.`);
     await emu.settle();
@@ -104,19 +107,19 @@ describe('search', () => {
     const two = await search(emu, user.token, ws.id, { search: 'maintenance notice' });
     expect(two).toEqual(one);
     expect(one.results.map((h) => h.id)).toEqual([...one.results.map((h) => h.id)].sort());
-    const copy = await storageEmulator();
+    const copy = await inProcessEmulator(HOLD_JOBS);
     copy.emulator.importState(JSON.parse(JSON.stringify(emu.emulator.exportState())));
     const three = await search(copy, user.token, ws.id, { search: 'maintenance notice' });
     expect(three).toEqual(one);
   });
 
   it('restricts to files_scope (version pinned) and folders_scope (by depth); foreign or unknown scope nodes are refused', async () => {
-    const emu = await storageEmulator();
-    const { user, ws } = await emu.tenant();
-    const other = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, ws } = await emu.tenant({ intelligence: true });
+    const other = await emu.tenant({ intelligence: true });
     const base = `/current/workspace/${ws.id}/storage`;
-    const top = (await emu.ok('POST', `${base}/root/createfolder/`, user.token, { name: 'top' })).node as { id: string };
-    const deep = (await emu.ok('POST', `${base}/${top.id}/createfolder/`, user.token, { name: 'deep' })).node as { id: string };
+    const top = (await emu.ok('POST', `${base}/root/createfolder/`, { token: user.token, form: { name: 'top' } })).node as { id: string };
+    const deep = (await emu.ok('POST', `${base}/${top.id}/createfolder/`, { token: user.token, form: { name: 'deep' } })).node as { id: string };
     const atRoot = await emu.upload(user.token, ws.id, 'root.txt', 'maintenance at the root');
     const inTop = await emu.upload(user.token, ws.id, 'top.txt', 'maintenance in the top folder', { folder_id: top.id });
     const inDeep = await emu.upload(user.token, ws.id, 'deep.txt', 'maintenance in the deep folder', { folder_id: deep.id });
@@ -132,21 +135,21 @@ describe('search', () => {
     expect(await ids({ files_scope: `${atRoot}:${version}` })).toEqual([atRoot]);
     expect(await ids({ files_scope: `${atRoot}:3${'0'.repeat(28)}` })).toEqual([]);
     expect(await ids({ files_scope: `${atRoot}:`, folders_scope: `${deep.id}:1` })).toEqual([atRoot, inDeep].sort());
-    const refused = await emu.call('GET', `${base}/search/?search=maintenance&files_scope=${foreign}:`, user.token);
+    const refused = await emu.call('GET', `${base}/search/?search=maintenance&files_scope=${foreign}:`, { token: user.token });
     expect([refused.status, refused.body.error?.code]).toEqual([401, 115069]);
-    const unknown = await emu.call('GET', `${base}/search/?search=maintenance&folders_scope=2${'0'.repeat(28)}:1`, user.token);
+    const unknown = await emu.call('GET', `${base}/search/?search=maintenance&folders_scope=2${'0'.repeat(28)}:1`, { token: user.token });
     expect([unknown.status, unknown.body.error?.code]).toEqual([404, 1609]);
   });
 
   it('drops a deleted file at once, lets guests search, and matches names only with intelligence off', async () => {
-    const emu = await storageEmulator();
-    const { user, ws } = await emu.tenant();
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, ws } = await emu.tenant({ intelligence: true });
     const ids = await seed(emu, user.token, ws.id);
     await emu.settle();
-    await emu.ok('DELETE', `/current/workspace/${ws.id}/storage/${ids['contract.txt']!}/delete/`, user.token);
+    await emu.ok('DELETE', `/current/workspace/${ws.id}/storage/${ids['contract.txt']!}/delete/`, { token: user.token });
     expect((await search(emu, user.token, ws.id, { search: 'termination notice' })).results).toEqual([]);
     const guest = await emu.persona('human');
-    await emu.ok('POST', `/current/workspace/${ws.id}/members/${guest.id}/`, user.token, { permissions: 'guest' });
+    await emu.ok('POST', `/current/workspace/${ws.id}/members/${guest.id}/`, { token: user.token, form: { permissions: 'guest' } });
     expect((await search(emu, guest.token, ws.id, { search: 'pruning' })).results.map((h) => h.id)).toEqual([ids['notes.md']]);
 
     const off = await emu.tenant({ intelligence: false });
