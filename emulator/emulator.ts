@@ -24,6 +24,7 @@ import { ActivityHub } from './activity/hub.js';
 import { JobQueue } from './storage/job-queue.js';
 import { StorageService } from './storage/service.js';
 import { IntelligenceService } from './intelligence/service.js';
+import { EmulatorParsers } from './intelligence/engine/parser-pool.js';
 import { ActivityService } from './activity/service.js';
 import { EventService } from './events/service.js';
 import { Listeners, type Observable } from './listeners.js';
@@ -61,6 +62,8 @@ export class Emulator {
   readonly jobs: JobQueue;
   readonly storage: StorageService;
   readonly intelligence: IntelligenceService;
+  /** this instance's way to the process's document parser workers (parser-pool.ts) */
+  readonly parsers: EmulatorParsers;
   /** activity for callers: who may watch which entity, and the long-poll (the hub fed from audit events) */
   readonly activity: ActivityService;
   readonly events: EventService;
@@ -112,10 +115,24 @@ export class Emulator {
       jobs: this.jobs,
     };
     this.storage = new StorageService({ ...storageDeps, access: this.access, log: this.log });
-    this.intelligence = new IntelligenceService({ ...storageDeps, access: this.access, storage: this.storage, workspaces: this.workspaces, log: this.log });
+    this.parsers = new EmulatorParsers();
+    this.intelligence = new IntelligenceService({
+      ...storageDeps,
+      access: this.access,
+      storage: this.storage,
+      workspaces: this.workspaces,
+      parsers: this.parsers,
+      log: this.log,
+    });
     // An address that verifies accepts the invitations waiting for it.
     this.users.emailVerified.on((user) => this.members.activateInvitations(user));
     this.db.changed.on(() => this.changes.emit());
+  }
+
+  /** Releases what the instance holds outside its records: its use of the parser workers. */
+  close(): Promise<void> {
+    this.parsers.close();
+    return Promise.resolve();
   }
 
   /**

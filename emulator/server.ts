@@ -274,6 +274,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
           server.closeAllConnections();
         });
         await persistence?.close();
+        await emulator.close();
         emulator.log.flush?.();
       })()),
   };

@@ -23,7 +23,7 @@ export class Ingestion {
   private runSeq = 0;
 
   constructor(
-    private readonly d: Pick<IntelligenceDeps, 'db' | 'now' | 'audit' | 'ledger' | 'activityHub' | 'jobs' | 'storage' | 'log'>,
+    private readonly d: Pick<IntelligenceDeps, 'db' | 'now' | 'audit' | 'ledger' | 'activityHub' | 'jobs' | 'storage' | 'parsers' | 'log'>,
     private readonly indexes: WorkspaceIndexes,
   ) {}
 
@@ -101,7 +101,7 @@ export class Ingestion {
         if (!node || node.trashed !== null) return;
         if (!this.intelligent(node.workspaceId)) return void this.setAi(nodeId, { state: 'disabled', reason: null });
         const versionId = node.versionId;
-        const extracted = await extractDocument(this.d.storage.bytesOf(node), node.name, node.mimetype ?? undefined);
+        const extracted = await extractDocument(this.d.storage.bytesOf(node), node.name, node.mimetype ?? undefined, {}, this.d.parsers);
         if (!alive() || !mine()) return;
         const current = this.d.db.nodes.get(nodeId);
         if (!current || current.trashed !== null || current.versionId !== versionId) return;
@@ -177,7 +177,7 @@ export class Ingestion {
       if (node.trashed !== null || node.ai.state !== 'ready' || !node.versionId) continue;
       if (index.indexedVersion(node.id) === node.versionId) continue;
       const versionId = node.versionId;
-      const extracted = await extractDocument(this.d.storage.bytesOf(node), node.name, node.mimetype ?? undefined);
+      const extracted = await extractDocument(this.d.storage.bytesOf(node), node.name, node.mimetype ?? undefined, {}, this.d.parsers);
       if (!isCurrent()) return;
       const latest = this.d.db.nodes.get(node.id);
       if (!latest || latest.trashed !== null || latest.ai.state !== 'ready' || latest.versionId !== versionId) continue;

@@ -21,6 +21,7 @@ import type { JobQueue } from '../storage/job-queue.js';
 import type { StorageService } from '../storage/service.js';
 import type { Access, WorkspaceScope } from '../tenancy/access.js';
 import type { WorkspaceService } from '../workspaces/service.js';
+import type { DocumentParsers } from './engine/extract.js';
 import { Chats } from './chat.js';
 import { WorkspaceIndexes } from './indexes.js';
 import { Ingestion } from './ingestion.js';
@@ -40,6 +41,8 @@ export interface IntelligenceDeps {
   jobs: JobQueue;
   storage: StorageService;
   workspaces: WorkspaceService;
+  /** who reads documents: the emulator's parser workers, never this event loop */
+  parsers: DocumentParsers;
   log: Logger;
 }
 

@@ -78,6 +78,11 @@ const SECTIONS: Section[] = [
     what: 'Floods of long-polls from one credential against a cap (`maxHeld` never above `cap`; the rest answered 429/1671), and floods of single-call uploads into an intelligent workspace against a background queue of 20 (`maxJobs` never above it; the rest answered 429).',
   },
   {
+    name: 'parse-containment',
+    title: 'Document parsing contained',
+    what: "One tenant uploads crafted documents of every class (made by the test: a DOCX inflating into millions of tiny paragraphs, one of a million paragraphs under another namespace prefix, one whose zip lies about its sizes, a PDF whose one content stream inflates enormously, the same stream behind a second filter, a PDF of 20,000 pages; `copies` of each) while another tenant's requests run one after another and are timed. Judged: that tenant's p99 under 50 ms, every answer a 200, resident memory under `rssMb.bound` (before + the parser workers' budget + 256 MB), every crafted file `failed` with the reason in `reasons` and charged nothing, the ordinary PDF beside them `ready`.",
+  },
+  {
     name: 'soak',
     title: 'Soak',
     what: 'Mixed requests (reads, cross-tenant refusals, writes) at 64 keep-alive connections while long-polls stay open and are re-issued as they answer, against the HTTP server in a child process of its own. Judged: no 5xx and no connection error, every answer the one its request expects, no long-poll left in the hub after its client went away, resident memory after the run (after a full GC) within 10% of after warm-up. The audit events the writes add are state and stay; `eventsAdded` and the `curve` show what they cost.',
