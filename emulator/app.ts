@@ -5,9 +5,11 @@
  *
  * Stages, in order:
  *  1. identify      request id, the request context (http/request-context.ts)
- *  2. match         the route table: unknown path -> 404/9992 (with a hint for the guide's paths),
- *                   known path under another method -> 405 (http/match.ts); `GET /` from a
- *                   browser -> 302 to the dashboard
+ *  2. match         the route table of the running dialect (`--api-dialect`): a route the
+ *                   catalogue documents in that dialect and the emulator does not serve -> 501 with
+ *                   the route named (http/not-implemented.ts); unknown path -> 404/9992 (with a
+ *                   hint for the guide's paths); known path under another method -> 405 (http/match.ts);
+ *                   `GET /` from a browser -> 302 to the dashboard
  *  3. control guard `/_emulator/*`: a Host naming this machine, the control token or loopback, and
  *                   no cross-site state changes (http/control-guard.ts)
  *  4. rate limit    per-credential budget on the emulator clock; `x-ve-limit-*` on every response
@@ -55,10 +57,13 @@ import { readInput } from './http/input.js';
 import { applyFaults } from './http/faults-stage.js';
 import { Responder } from './http/respond.js';
 import { errorStage } from './http/error-stage.js';
+import { Catalogue } from './catalogue/index.js';
 
 export interface AppDeps {
   emulator: Emulator;
   routes: readonly AnyRoute[];
+  /** the documented routes (default: emulator/catalogue/routes.json) */
+  catalogue?: Catalogue;
 }
 
 const CONTROL_PREFIX = '/_emulator/';
@@ -73,7 +78,7 @@ export function createApp(deps: AppDeps): express.Express {
   const { emulator } = deps;
   const { config, faults, access, log, clock } = emulator;
   const limits = new RateLimits(config, clock);
-  const matcher = new RouteMatcher(deps.routes, limits);
+  const matcher = new RouteMatcher(deps.routes, config.apiDialect, deps.catalogue ?? Catalogue.load(), limits);
   const guard = new ControlGuard(config, new HostRule(config.host));
   const bodies = new BodyParser(config);
   const authenticator = new Authenticator(emulator);

@@ -25,9 +25,9 @@ function plural(n: number, one: string): string {
   return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
-export function banner(running: RunningEmulator, options: { forwardSecretShown: boolean; dialect?: string | undefined }): string {
+export function banner(running: RunningEmulator, options: { forwardSecretShown: boolean }): string {
   const { url, loaded, seed, emulator } = running;
-  const lines = [`fastio-emulator ${VERSION} listening on ${url}`];
+  const lines = [`fastio-emulator ${VERSION} listening on ${url} (API dialect ${emulator.config.apiDialect})`];
   // The forwarding secret stays on the second line, where scripts that sign-check read it.
   if (running.forwarder) {
     const secret = options.forwardSecretShown ? '' : ` (x-fastio-emulator-signature secret: ${running.forwardSecret})`;
@@ -39,7 +39,7 @@ export function banner(running: RunningEmulator, options: { forwardSecretShown: 
     ['Dashboard', `${url}/_emulator/ui`],
     ['Control plane', `${url}/_emulator/`],
   ];
-  if (options.dialect) rows.push(['Dialect', options.dialect]);
+  rows.push(['API dialect', emulator.config.apiDialect]);
   const counts = `${plural(loaded.users, 'user')}, ${plural(loaded.orgs, 'org')}, ${plural(loaded.workspaces, 'workspace')}`;
   const dataFile = emulator.config.dataFile;
   if (loaded.source === 'data') rows.push(['State', `${dataFile} (loaded ${counts})`]);

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
 import type { LogLevel } from './config.js';
+import { DEFAULT_DIALECT, DIALECTS, type Dialect } from './catalogue/index.js';
 import { createLogger } from './logger.js';
 import { startEmulator } from './server.js';
 
@@ -17,12 +18,14 @@ interface ExecFlags {
   seed?: string;
   plans?: string;
   logLevel: LogLevel;
+  apiDialect?: Dialect;
 }
 
 /** What the command finds in its environment. */
 export const EXEC_ENV = {
   base: 'FASTIO_API_BASE',
   emulator: 'FASTIO_EMULATOR_URL',
+  dialect: 'FASTIO_EMULATOR_API_DIALECT',
   apiKey: 'FASTIO_API_KEY',
   token: 'FASTIO_AUTH_TOKEN',
   userId: 'FASTIO_USER_ID',
@@ -52,9 +55,22 @@ export async function personaEnv(baseUrl: string, accountType: 'agent' | 'human'
 async function exec(command: string, args: string[], flags: ExecFlags): Promise<number> {
   // Logs go to stderr: the command's stdout stays its own.
   const logger = await createLogger(flags.logLevel, 'json', process.stderr);
-  const running = await startEmulator({ port: 0, host: '127.0.0.1', seedFile: flags.seed, plansFile: flags.plans, logger, env: process.env });
+  const running = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    seedFile: flags.seed,
+    plansFile: flags.plans,
+    apiDialect: flags.apiDialect,
+    logger,
+    env: process.env,
+  });
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, [EXEC_ENV.base]: running.url, [EXEC_ENV.emulator]: running.url };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      [EXEC_ENV.base]: running.url,
+      [EXEC_ENV.emulator]: running.url,
+      [EXEC_ENV.dialect]: running.emulator.config.apiDialect,
+    };
     if (flags.withPersona) Object.assign(env, await personaEnv(running.url, flags.personaType));
 
     const child = spawn(command, args, { stdio: 'inherit', env });
@@ -97,6 +113,7 @@ export function registerExec(program: Command): void {
     .addOption(new Option('--persona-type <type>', 'account type of the persona').choices(['agent', 'human']).default('agent'))
     .option('-s, --seed <file>', 'load this state file at start')
     .option('--plans <file>', 'plan catalog to use instead of fixtures/plans.json')
+    .addOption(new Option('--api-dialect <dialect>', `API dialect to serve (default ${DEFAULT_DIALECT})`).choices([...DIALECTS]))
     .addOption(
       new Option('--log-level <level>', "the emulator's log level (logs go to stderr)")
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -7,6 +7,7 @@ import { VERSION } from './version.js';
 import { registerSeed } from './cli-seed.js';
 import { banner } from './cli-banner.js';
 import { didYouMean } from './did-you-mean.js';
+import { DEFAULT_DIALECT, DIALECTS, type Dialect } from './catalogue/index.js';
 
 // The CLI runs from a minified bundle: map stack traces in logs back to the sources.
 process.setSourceMapsEnabled(true);
@@ -44,6 +45,7 @@ interface StartFlags {
   controlToken?: string;
   forwardEventsTo?: string;
   forwardSecret?: string;
+  apiDialect?: Dialect;
 }
 
 function urlArg(v: string): string {
@@ -72,6 +74,7 @@ async function start(flags: StartFlags): Promise<void> {
     controlToken: flags.controlToken,
     forwardEventsTo: flags.forwardEventsTo,
     forwardSecret: flags.forwardSecret,
+    apiDialect: flags.apiDialect,
     env: process.env,
     // Defaults live in config.ts; flags, variables and the config file override them. The log
     // format's default depends on the terminal, so the CLI supplies it as the lowest layer.
@@ -132,6 +135,11 @@ function unknownCommand(program: Command, argv: readonly string[]): string | und
   return `unknown command '${word}'${guess ? ` (did you mean ${guess}?)` : ''}; commands: ${names.join(', ')}`;
 }
 
+/** `--api-dialect`: which dialect of the API to serve (start and exec). */
+export function apiDialectOption(): Option {
+  return new Option('--api-dialect <dialect>', `API dialect to serve (default ${DEFAULT_DIALECT}, or FASTIO_EMULATOR_API_DIALECT)`).choices([...DIALECTS]);
+}
+
 export function buildProgram(): Command {
   const program = new Command('fastio-emulator')
     .description('A local emulator of the Fast.io REST API.')
@@ -163,6 +171,7 @@ export function buildProgram(): Command {
     .option('--control-token <token>', 'require this token on /_emulator/* (and allow it beyond loopback)')
     .addOption(new Option('--forward-events-to <url>', 'POST every audit event to this URL, signed (emulator-only webhook)').argParser(urlArg))
     .option('--forward-secret <secret>', 'HMAC-SHA256 secret of the forwarded events (default: random, printed at start)')
+    .addOption(apiDialectOption())
     .addHelpText('after', environmentHelp)
     .action(start);
 

@@ -1,3 +1,5 @@
+import { DEFAULT_DIALECT, DIALECTS, type Dialect } from './catalogue/index.js';
+
 /**
  * One place that decides the emulator's settings: flags over environment over the optional config
  * file (`fastio-emulator.json`) over defaults, checked with one zod schema and returned frozen.
@@ -55,6 +57,11 @@ export interface EmulatorConfig {
   maxWebSocketBufferedBytes: number;
   /** upload and ingestion chains in the background queue; new uploads and notes answer 429 past it */
   maxBackgroundJobs: number;
+  /**
+   * The API dialect served (one at a time): which routes exist, and the plan catalog (see
+   * DIALECT_PLANS). `2026-04` is today's behaviour and the default for now.
+   */
+  apiDialect: Dialect;
 }
 
 export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
@@ -81,6 +88,7 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   maxWebSocketsPerCredential: 10,
   maxWebSocketBufferedBytes: 1024 * 1024,
   maxBackgroundJobs: 10_000,
+  apiDialect: DEFAULT_DIALECT,
 });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LogLevel[];
@@ -110,6 +118,7 @@ export const ENV_VARS = [
   { name: 'FASTIO_EMULATOR_CONTROL_TOKEN', key: 'controlToken', help: 'control plane token (--control-token)' },
   { name: 'FASTIO_EMULATOR_FORWARD_EVENTS_TO', key: 'forwardEventsTo', help: 'event webhook URL (--forward-events-to)' },
   { name: 'FASTIO_EMULATOR_FORWARD_SECRET', key: 'forwardSecret', help: 'event webhook secret (--forward-secret)' },
+  { name: 'FASTIO_EMULATOR_API_DIALECT', key: 'apiDialect', help: 'API dialect to serve (--api-dialect)' },
   { name: 'FASTIO_EMULATOR_CONFIG', key: undefined, help: `config file (--config; default ./${CONFIG_FILE_NAME} if present)` },
 ] as const satisfies readonly { name: string; key: keyof EmulatorConfig | undefined; help: string }[];
 
@@ -151,6 +160,7 @@ const configSchema = z
     maxWebSocketsPerCredential: wholeNumber(1, Number.MAX_SAFE_INTEGER),
     maxWebSocketBufferedBytes: wholeNumber(1, Number.MAX_SAFE_INTEGER),
     maxBackgroundJobs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    apiDialect: z.enum(DIALECTS),
   })
   // Node refuses a header timeout longer than the request timeout.
   .refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
@@ -178,6 +188,7 @@ const fileSchema = z.strictObject({
   controlToken: nonEmpty.optional(),
   forwardEventsTo: nonEmpty.optional(),
   forwardSecret: nonEmpty.optional(),
+  apiDialect: z.enum(DIALECTS).optional(),
 });
 
 function describeIssues(error: z.ZodError, source: string, nameOf: (key: string) => string): string {
@@ -258,6 +269,7 @@ function fromFile(path: string, required: boolean): Partial<Record<keyof Emulato
     controlToken: f.controlToken,
     forwardEventsTo: f.forwardEventsTo,
     forwardSecret: f.forwardSecret,
+    apiDialect: f.apiDialect,
   };
   return definedOnly(out);
 }

@@ -84,7 +84,7 @@ export class Emulator {
     // Secrets are drawn from node:crypto whatever --random-seed says. `reproducibleSecrets` is for
     // the fixture generator only (its demo keys are published in the scenario files); no flag sets it.
     this.ids = new IdGenerator(this.random, options.reproducibleSecrets ? this.random : cryptoRandom());
-    this.plans = options.plans ?? PlanCatalog.load(config.plansFile ?? defaultPlansFile());
+    this.plans = options.plans ?? PlanCatalog.load(config.plansFile ?? defaultPlansFile(config.apiDialect));
     const now = () => this.clock.now();
     this.mailer = new Mailer(this.db, this.ids, now);
     this.audit = new AuditLog(this.db, this.ids, now, (err) => this.log.error({ err }, 'audit listener failed'));

@@ -2,7 +2,7 @@
  * The programmatic API.
  *
  *   import { startEmulator } from 'fastio-emulator';
- *   const emu = await startEmulator({ port: 0 });
+ *   const emu = await startEmulator({ port: 0 });            // or { port: 0, apiDialect: 'v2' }
  *   // ... point a client at emu.url ...
  *   await emu.close();
  */
@@ -12,3 +12,4 @@ export { Emulator } from './emulator.js';
 export { loadConfig, parseRateLimit, type EmulatorConfig } from './config.js';
 export { VERSION } from './version.js';
 export { fromPackageRoot } from './paths.js';
+export { Catalogue, DIALECTS, DEFAULT_DIALECT, type Dialect, type CatalogueRoute } from './catalogue/index.js';

@@ -11,7 +11,7 @@ import { allRoutes } from './routes.js';
 import { Persistence } from './store/persistence.js';
 import { DataFileLock, DataLockError } from './store/data-lock.js';
 import { loadSeed, type LoadedSeed } from './scenarios.js';
-import type { AnyRoute } from './http/route.js';
+import { servesDialect, type AnyRoute } from './http/route.js';
 import { ActivitySockets } from './activity/websocket.js';
 import { EventForwarder } from './events/forwarder.js';
 import { ApiError, Codes } from './http/errors.js';
@@ -123,7 +123,12 @@ export async function buildEmulator(options: StartOptions = {}): Promise<{
     if (config.seedFile) p.markDirty();
   }
 
-  const routes = allRoutes({ routes: () => routes, persistence: () => persistence?.status() });
+  // the control plane lists (and documents in OpenAPI) the routes of the running dialect
+  const routes = allRoutes({
+    routes: () => routes.filter((r) => servesDialect(r, config.apiDialect)),
+    allRoutes: () => routes,
+    persistence: () => persistence?.status(),
+  });
   // `journal` is the instance's own (emulator.journal), named here for callers that read it.
   return { emulator, persistence, journal: emulator.journal, routes, seed, loaded };
 }

@@ -21,6 +21,7 @@
 import type { TestProject } from 'vitest/node';
 import { EXEC_ENV, personaEnv } from './cli-exec.js';
 import { startEmulator, type StartOptions } from './server.js';
+import type { Dialect } from './catalogue/index.js';
 
 export interface ProvidedPersona {
   userId: string;
@@ -34,6 +35,8 @@ export interface ProvidedPersona {
 export interface ProvidedEmulator {
   /** `http://127.0.0.1:<port>`; API paths start with `/current/` */
   url: string;
+  /** the API dialect it serves */
+  dialect: Dialect;
   persona: ProvidedPersona | null;
 }
 
@@ -48,6 +51,8 @@ export interface FastioEmulatorSetupOptions {
   persona?: boolean | 'agent' | 'human';
   /** set FASTIO_API_BASE and friends in the environment of the test workers (default true) */
   env?: boolean;
+  /** the API dialect to serve (default 2026-04 for now); the same as `start.apiDialect` */
+  apiDialect?: Dialect;
   /** options of the emulator (port 0 and host 127.0.0.1 unless given) */
   start?: StartOptions;
 }
@@ -57,11 +62,12 @@ type GlobalSetup = (project: TestProject) => Promise<() => Promise<void>>;
 /** A vitest global set-up with these options. */
 export function fastioEmulator(options: FastioEmulatorSetupOptions = {}): GlobalSetup {
   return async (project) => {
-    const running = await startEmulator({ port: 0, host: '127.0.0.1', ...options.start });
+    const running = await startEmulator({ port: 0, host: '127.0.0.1', ...options.start, ...(options.apiDialect ? { apiDialect: options.apiDialect } : {}) });
+    const dialect = running.emulator.config.apiDialect;
     const previous = new Map<string, string | undefined>();
     try {
       const wanted = options.persona ?? true;
-      const vars: Record<string, string> = { [EXEC_ENV.base]: running.url, [EXEC_ENV.emulator]: running.url };
+      const vars: Record<string, string> = { [EXEC_ENV.base]: running.url, [EXEC_ENV.emulator]: running.url, [EXEC_ENV.dialect]: dialect };
       if (wanted) Object.assign(vars, await personaEnv(running.url, wanted === 'human' ? 'human' : 'agent'));
       const persona: ProvidedPersona | null = wanted
         ? {
@@ -72,7 +78,7 @@ export function fastioEmulator(options: FastioEmulatorSetupOptions = {}): Global
             authToken: vars[EXEC_ENV.token]!,
           }
         : null;
-      project.provide('fastioEmulator', { url: running.url, persona });
+      project.provide('fastioEmulator', { url: running.url, dialect, persona });
       if (options.env ?? true) {
         for (const [k, v] of Object.entries(vars)) {
           previous.set(k, process.env[k]);

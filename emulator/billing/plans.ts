@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { fromPackageRoot } from '../paths.js';
+import { DEFAULT_DIALECT, type Dialect } from '../catalogue/index.js';
 
 /**
  * The plan catalog is data: `fixtures/plans.json` (the April-2026 table) unless `--plans FILE`
@@ -70,7 +71,13 @@ export class PlanCatalog {
   }
 }
 
-/** The catalog shipped with the package. */
-export function defaultPlansFile(): string {
-  return fromPackageRoot('fixtures', 'plans.json');
+/**
+ * The plan catalog each API dialect names (a file under fixtures/). CHOICE: both dialects name the
+ * April-2026 table until the V2 catalog exists (issue 16).
+ */
+export const DIALECT_PLAN_FILES: Readonly<Record<Dialect, string>> = Object.freeze({ '2026-04': 'plans.json', v2: 'plans.json' });
+
+/** The catalog shipped with the package for a dialect. */
+export function defaultPlansFile(dialect: Dialect = DEFAULT_DIALECT): string {
+  return fromPackageRoot('fixtures', DIALECT_PLAN_FILES[dialect]);
 }

@@ -22,12 +22,16 @@ import {
   settleQuery,
   ledgerChargeBody,
 } from './schema.js';
+import { Catalogue, DIALECTS } from '../catalogue/index.js';
+import { catalogueCoverage } from '../catalogue/coverage.js';
 
 const emulatorOnly = { status: 'implemented', source: 'emulator control plane (no live counterpart)' } as const;
 
 export interface ControlDeps {
-  /** the route table, for `GET /_emulator/routes` */
+  /** the route table of the running dialect, for `GET /_emulator/routes` and OpenAPI */
   routes: () => readonly AnyRoute[];
+  /** the whole route table, every dialect (for the coverage of each) */
+  allRoutes?: () => readonly AnyRoute[];
   /** persistence status, when `--data` is set */
   persistence: () => { status: 'ok' | 'degraded'; lastError: string | null; file: string } | undefined;
 }
@@ -45,12 +49,16 @@ export function controlRoutes(deps: ControlDeps): AnyRoute[] {
       summary: 'Liveness, version and persistence status',
       auth: 'none',
       emulatorOnly: true,
+      // Open under --control-token (issue 14): container health checks carry no token, and the
+      // answer holds nothing secret (status, version, dialect, the data file's state).
+      publicAsset: true,
       parity: emulatorOnly,
-      handler: () => {
+      handler: (_ctx, _i, emu) => {
         const p = deps.persistence();
         return {
           status: p?.status === 'degraded' ? 'degraded' : 'ok',
           version: VERSION,
+          api_dialect: emu.config.apiDialect,
           ...(p ? { persistence: p } : {}),
         };
       },
@@ -227,11 +235,14 @@ export function controlRoutes(deps: ControlDeps): AnyRoute[] {
       method: 'GET',
       path: '/_emulator/routes',
       area: 'control',
-      summary: 'The route table with parity status',
+      summary: 'The route table of the running dialect with parity status, and the coverage of the documented API per dialect and area',
       auth: 'none',
       emulatorOnly: true,
       parity: emulatorOnly,
-      handler: () => ({
+      handler: (_ctx, _i, emu) => ({
+        dialect: emu.config.apiDialect,
+        // served / documented per dialect and area, against emulator/catalogue/routes.json
+        coverage: catalogueCoverage(Catalogue.load(), deps.allRoutes?.() ?? deps.routes()),
         routes: deps.routes().map((r) => ({
           method: r.method,
           path: r.path,
@@ -239,6 +250,7 @@ export function controlRoutes(deps: ControlDeps): AnyRoute[] {
           summary: r.summary,
           auth: r.auth,
           emulator_only: r.emulatorOnly,
+          dialects: r.dialects ?? DIALECTS,
           status: r.parity.status,
           choices: r.parity.choices ?? [],
           divergences: r.parity.divergences ?? [],

@@ -23,6 +23,10 @@ export interface ErrorBody {
   params?: ParamError[];
   resource?: string;
   hint?: string;
+  /** on a 501 for a documented route: the route's template, the dialect, and where the parity report is */
+  route?: string;
+  dialect?: string;
+  parity?: string;
 }
 
 export class ApiError extends Error {
@@ -33,8 +37,14 @@ export class ApiError extends Error {
   readonly hint: string | undefined;
   /** Extra response headers (for example `allow` on a 405). */
   readonly headers: Record<string, string> | undefined;
+  readonly unserved: { route: string; dialect: string; parity: string } | undefined;
 
-  constructor(status: number, code: number, text: string, extra: { params?: ParamError[]; hint?: string; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    code: number,
+    text: string,
+    extra: { params?: ParamError[]; hint?: string; headers?: Record<string, string>; unserved?: { route: string; dialect: string; parity: string } } = {},
+  ) {
     super(text);
     this.name = 'ApiError';
     this.status = status;
@@ -42,6 +52,7 @@ export class ApiError extends Error {
     this.params = extra.params;
     this.hint = extra.hint;
     this.headers = extra.headers;
+    this.unserved = extra.unserved;
     this.resource = undefined;
   }
 
@@ -50,6 +61,7 @@ export class ApiError extends Error {
     if (this.params && this.params.length > 0) body.params = this.params;
     if (this.resource) body.resource = this.resource;
     if (this.hint) body.hint = this.hint;
+    if (this.unserved) Object.assign(body, this.unserved);
     return body;
   }
 }
@@ -62,6 +74,8 @@ export const Codes = {
   unauthenticated: 1650,
   notWorkspaceMember: 10545,
   notShared: 115069,
+  /** PARITY: official client src/api/storage.rs:66-69, more ids than bulk details takes. */
+  bulkDetailsTooMany: 115519,
   subscriptionRequired: 1688,
   creditLimit: 1696,
   upgradeRequired: 1695,
@@ -185,6 +199,18 @@ export const Errors = {
   },
   notImplemented(method: string, path: string): ApiError {
     return new ApiError(501, Codes.notImplemented, `The emulator does not implement ${method} ${path} yet.`);
+  },
+  /**
+   * A route the catalogue documents in the running dialect that the emulator does not serve: 501,
+   * never 404/9992 (a typo) or 405, so a user can tell an emulator gap from a mistake.
+   */
+  routeNotImplemented(method: string, route: string, dialect: string): ApiError {
+    return new ApiError(
+      501,
+      Codes.notImplemented,
+      `The emulator does not implement ${method} ${route} (documented in the ${dialect} API) yet. See PARITY.md or GET /_emulator/routes for what it serves.`,
+      { unserved: { route: `${method} ${route}`, dialect, parity: 'PARITY.md; GET /_emulator/routes' } },
+    );
   },
   internal(): ApiError {
     return new ApiError(500, Codes.internal, 'An internal error occurred in the emulator.');

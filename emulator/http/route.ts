@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { RequestContext } from './context.js';
 import type { AccessSpec, OrgScope, ScopeFor, WorkspaceScope } from '../tenancy/access.js';
+import { DIALECTS, type Dialect } from '../catalogue/index.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -131,9 +132,21 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
   /** Emulator-only (control plane): skipped by the live target and left out of the live parity score. */
   emulatorOnly?: boolean;
   /**
-   * Control plane: static files that hold no data (the dashboard's page and assets). With
-   * `--control-token` they load without it, since a browser cannot send a header with its first
-   * request; the Host rule and, without a token, the loopback rule still apply.
+   * The dialects that serve this route (default: all). Under another dialect the router does not
+   * know it: the request falls to the catalogue (501 if that dialect documents the route, else 404).
+   */
+  dialects?: readonly Dialect[];
+  /**
+   * Documented routes with a literal segment that this parameterised route answers too (the
+   * trash: `GET .../storage/trash/list/` is the folder listing with node id `trash`): the catalogue
+   * counts them served, and they are not answered 501 though a literal beats a parameter.
+   */
+  serves?: readonly string[];
+  /**
+   * Control plane: answers that hold nothing secret: the dashboard's page and assets (a browser
+   * cannot send a header with its first request) and the health check (container health probes
+   * carry no token). With `--control-token` they answer without it; the Host rule and, without a
+   * token, the loopback rule still apply.
    */
   publicAsset?: boolean;
   /** The body is one JSON document (a state import): any other content type answers 415 saying so. */
@@ -158,11 +171,20 @@ export interface AnyRoute {
   access?: AccessSpec;
   files: boolean;
   emulatorOnly: boolean;
+  /** the dialects that serve it; absent = all */
+  dialects?: readonly Dialect[];
+  /** documented literal paths this route answers too (see RouteSpec.serves) */
+  serves?: readonly string[];
   publicAsset?: boolean;
   jsonBody?: boolean;
   rateLimit?: RouteRateLimit;
   parity: RouteParity;
   handler: (ctx: RequestContext, input: RouteInput<unknown, unknown, unknown>, deps: never) => HandlerResult | Promise<HandlerResult>;
+}
+
+/** Whether the route is served under this dialect. */
+export function servesDialect(route: Pick<AnyRoute, 'dialects'>, dialect: Dialect): boolean {
+  return (route.dialects ?? DIALECTS).includes(dialect);
 }
 
 /**
@@ -181,6 +203,7 @@ export function routeFactory<D>() {
       auth: spec.auth ?? 'bearer',
       files: spec.files ?? false,
       emulatorOnly: spec.emulatorOnly ?? false,
+      dialects: spec.dialects ?? DIALECTS,
       publicAsset: spec.publicAsset ?? false,
     } as unknown as AnyRoute;
   };

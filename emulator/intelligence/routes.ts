@@ -5,6 +5,8 @@ import { workspaceParams } from '../workspaces/schema.js';
 import { chatJson, messageJson, searchHitJson } from './format.js';
 import { chatCreateBody, chatListQuery, chatParams, messageCreateBody, messageParams, searchQuery } from './schema.js';
 
+/** PARITY: the V2 client moved chat to `/ai/agent/` (MediaFire/fastio_cli 96b1551, src/api/ai.rs); `/ai/chat/` is the April dialect's. */
+const AI_CHAT_DIALECTS = ['2026-04'] as const;
 const AI_SOURCE = 'API notes "Intelligence"; agent guide v1.29 "Built-In AI"; official client src/api/ai.rs (before the V2 /ai/agent/ move)';
 const SEARCH_SOURCE = 'API notes "Intelligence"; agent guide v1.29 "Semantic Search"; official client src/api/storage.rs search_files';
 
@@ -59,6 +61,7 @@ export const intelligenceRoutes = [
   defineRoute({
     method: 'POST',
     path: '/current/workspace/:workspace_id/ai/chat/',
+    dialects: AI_CHAT_DIALECTS,
     area: 'intelligence',
     summary: 'Create an AI chat with its first question (April-2026 shape); the answer cites this workspace only',
     params: workspaceParams,
@@ -84,6 +87,7 @@ export const intelligenceRoutes = [
   defineRoute({
     method: 'GET',
     path: '/current/workspace/:workspace_id/ai/chat/list/',
+    dialects: AI_CHAT_DIALECTS,
     area: 'intelligence',
     summary: "The workspace's chats, newest first",
     params: workspaceParams,
@@ -103,6 +107,7 @@ export const intelligenceRoutes = [
   defineRoute({
     method: 'GET',
     path: '/current/workspace/:workspace_id/ai/chat/:chat_id/details/',
+    dialects: AI_CHAT_DIALECTS,
     area: 'intelligence',
     summary: 'One chat',
     params: chatParams,
@@ -117,6 +122,7 @@ export const intelligenceRoutes = [
   defineRoute({
     method: 'DELETE',
     path: '/current/workspace/:workspace_id/ai/chat/:chat_id/',
+    dialects: AI_CHAT_DIALECTS,
     area: 'intelligence',
     summary: 'Delete a chat',
     params: chatParams,
@@ -130,6 +136,7 @@ export const intelligenceRoutes = [
   defineRoute({
     method: 'POST',
     path: '/current/workspace/:workspace_id/ai/chat/:chat_id/message/',
+    dialects: AI_CHAT_DIALECTS,
     area: 'intelligence',
     summary: 'Ask a follow-up question in a chat',
     params: chatParams,
@@ -149,6 +156,7 @@ export const intelligenceRoutes = [
   defineRoute({
     method: 'GET',
     path: '/current/workspace/:workspace_id/ai/chat/:chat_id/messages/list/',
+    dialects: AI_CHAT_DIALECTS,
     area: 'intelligence',
     summary: "A chat's messages, oldest first",
     params: chatParams,
@@ -164,6 +172,7 @@ export const intelligenceRoutes = [
   defineRoute({
     method: 'GET',
     path: '/current/workspace/:workspace_id/ai/chat/:chat_id/message/:message_id/details/',
+    dialects: AI_CHAT_DIALECTS,
     area: 'intelligence',
     summary: 'One message: state, response.text, response.citations[]',
     params: messageParams,

@@ -5,12 +5,12 @@
  */
 import type { ActivityHub } from '../activity/hub.js';
 import { AuditEvents } from '../events/catalogue.js';
-import { Errors } from '../http/errors.js';
+import { ApiError, Codes, Errors } from '../http/errors.js';
 import { paginate, type Pagination } from '../http/schema.js';
 import { OpaqueType } from '../store/ids.js';
 import type { StorageNode, User } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
-import type { ListOptions } from './schema.js';
+import { BULK_DETAILS_MAX_IDS, bulkNodeId, type ListOptions } from './schema.js';
 import type { StorageDeps, StorageSignals } from './service.js';
 import type { StorageCredits } from './storage-credits.js';
 
@@ -20,6 +20,17 @@ export type TrashedFilter = 'no' | 'allow' | 'only';
 /** A node changed: everyone waiting on the workspace's activity hears of it. */
 export function touchNode(activityHub: ActivityHub, node: StorageNode): void {
   activityHub.touch([node.workspaceId], `storage:${node.id}`);
+}
+
+/** Per-id codes of bulk details (official client src/api/storage.rs:80-84). */
+const BULK_INVALID_ID = 191_878;
+const BULK_NO_SUCH_NODE = 133_123;
+
+/** One id of a bulk details request that did not resolve. */
+export interface BulkDetailsError {
+  node_id: string;
+  code: number;
+  message: string;
 }
 
 export class NodeTree {
@@ -42,6 +53,38 @@ export class NodeTree {
     if (trashed === 'no' && node.trashed !== null) throw Errors.notFound('node');
     if (trashed === 'only' && node.trashed === null) throw Errors.invalidField('node_id', 'Only a node in the trash can be purged; delete it first.');
     return node;
+  }
+
+  /**
+   * The bulk form of details: each id judged on its own, answered as resolved nodes plus per-id
+   * error rows (`node_id` as sent, `code`, `message`). PARITY: official client
+   * src/api/storage.rs:72-90 (row shape and codes: 191878 not a node id, 133123 no such node in
+   * this workspace) and :161-178 (ids deduplicated case-insensitively, at most 25, order not kept).
+   * CHOICE: a trashed node resolves (with `deleted: true`), as the single form shows it.
+   */
+  nodesDetails(scope: WorkspaceScope, rawIds: string[]): { nodes: StorageNode[]; errors: BulkDetailsError[] } {
+    if (rawIds.length > BULK_DETAILS_MAX_IDS) {
+      throw new ApiError(400, Codes.bulkDetailsTooMany, `At most ${BULK_DETAILS_MAX_IDS} node ids per details request (got ${rawIds.length}).`, {
+        params: [{ name: 'node_id', kind: 'invalid', code: Codes.bulkDetailsTooMany, message: `At most ${BULK_DETAILS_MAX_IDS} node ids.` }],
+      });
+    }
+    const nodes: StorageNode[] = [];
+    const errors: BulkDetailsError[] = [];
+    const seen = new Set<string>();
+    for (const raw of rawIds) {
+      const id = bulkNodeId(raw);
+      if (id === undefined) {
+        errors.push({ node_id: raw, code: BULK_INVALID_ID, message: 'Expected a file or folder id.' });
+        continue;
+      }
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const node = this.d.db.nodes.get(id);
+      if (!node || node.workspaceId !== scope.workspace.id)
+        errors.push({ node_id: raw, code: BULK_NO_SUCH_NODE, message: 'The requested node was not found.' });
+      else nodes.push(node);
+    }
+    return { nodes, errors };
   }
 
   /** A folder to put things in or list: `root` or a live folder of this workspace. */

@@ -1,5 +1,6 @@
 import { defineRoute } from '../http/define.js';
 import { callerOf } from '../http/context.js';
+import { Codes } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
 import { RawResponse } from '../http/route.js';
 import { nodeJson, uploadJson } from './format.js';
@@ -9,6 +10,7 @@ import {
   createFolderBody,
   createNoteBody,
   listQuery,
+  nodeDetailsParams,
   readQuery,
   uploadCreateBody,
   uploadDetailsQuery,
@@ -138,6 +140,8 @@ export const storageRoutes = [
     path: '/current/workspace/:workspace_id/storage/:node_id/list/',
     area: 'storage',
     summary: 'List a folder (`root`, `trash` or a folder id)',
+    // PARITY: the client lists the trash with `GET .../storage/trash/list/` (src/api/storage.rs list_trash)
+    serves: ['/current/workspace/:workspace_id/storage/trash/list/'],
     params: workspaceNodeParams,
     query: listQuery,
     access: { workspace: 'workspace_id', action: 'workspace.storage.read' },
@@ -162,7 +166,7 @@ export const storageRoutes = [
     path: '/current/workspace/:workspace_id/storage/:node_id/details/',
     area: 'storage',
     summary: 'One node under `node`, with `ai: {state}`, size, mimetype, version',
-    params: workspaceNodeParams,
+    params: nodeDetailsParams,
     access: { workspace: 'workspace_id', action: 'workspace.storage.read' },
     parity: {
       status: 'implemented',
@@ -171,9 +175,19 @@ export const storageRoutes = [
         '`ai.reason` (why ingestion failed: `credits`, `parse_error: …`, `unsupported_type`) and `ai.pages` are emulator additions',
         'a node in the trash is shown with `deleted: true`',
         FOREIGN_NODE_CHOICE,
+        'bulk form (`{id1},{id2}/details/`): `format: "multi"`, `nodes[]` and per-id `errors[]`; 200 when one id resolves, 404 with the same fields (and `error`) when none does',
       ],
     },
-    handler: (_ctx, { params, scope }, emu) => ({ node: nodeJson(emu.storage.node(scope, params.node_id, 'allow')) }),
+    handler: (_ctx, { params, scope }, emu) => {
+      if (typeof params.node_id === 'string') return { node: nodeJson(emu.storage.node(scope, params.node_id, 'allow')) };
+      // PARITY: official client src/api/storage.rs:145-150 and :172-178: partial results are a 200,
+      // all ids failing a 404 that still carries `nodes[]`/`errors[]` (read with the partial envelope).
+      const { nodes, errors } = emu.storage.nodesDetails(scope, params.node_id);
+      const fields = { format: 'multi', nodes: nodes.map(nodeJson), errors };
+      if (nodes.length > 0) return fields;
+      const error = { code: Codes.notFound, text: 'None of the requested nodes was found.' };
+      return new RawResponse(JSON.stringify({ result: false, ...fields, error }), 'application/json', 404);
+    },
   }),
 
   defineRoute({

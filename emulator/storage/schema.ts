@@ -37,6 +37,39 @@ function nodeRef() {
 
 export const workspaceNodeParams = lazy(() => z.object({ workspace_id: z.string().min(1).max(100), node_id: nodeRef() }));
 
+/**
+ * PARITY: official client src/api/storage.rs:66-70 and :161-178 (`get_bulk_node_details`): the
+ * details path takes up to 25 comma-joined node ids (`{id1},{id2}/details/`, commas not encoded);
+ * more answer 400/115519.
+ */
+export const BULK_DETAILS_MAX_IDS = 25;
+
+/**
+ * `node_id` of the details route: one node reference (a string, checked as everywhere else), or
+ * the bulk form, a comma-joined list (an array of the raw ids; each is judged on its own row).
+ */
+export const nodeDetailsParams = lazy(() =>
+  z.object({
+    workspace_id: z.string().min(1).max(100),
+    node_id: z
+      .string()
+      .max(BULK_DETAILS_MAX_IDS * 40)
+      .transform((v, ctx): string | string[] => {
+        if (v.includes(',')) return v.split(',');
+        const one = nodeRef().safeParse(v);
+        if (one.success) return one.data;
+        for (const issue of one.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+        return z.NEVER;
+      }),
+  }),
+);
+
+/** A bulk-details id as the caller sent it, normalised (or undefined when it is no node id). */
+export function bulkNodeId(raw: string): string | undefined {
+  const parsed = nodeRef().safeParse(raw.trim());
+  return parsed.success && parsed.data !== 'root' && parsed.data !== 'trash' ? parsed.data : undefined;
+}
+
 export const uploadParams = lazy(() => z.object({ upload_id: opaqueId('5', 'an upload id') }));
 
 /** PARITY: listing takes the project's `limit`/`offset`; `page_size` is the official client's name for `limit`. */

@@ -24,7 +24,7 @@ import type { Org, StorageNode, Upload, User, Workspace } from '../store/model.j
 import type { Access, WorkspaceScope } from '../tenancy/access.js';
 import { DownloadTokens, type DownloadGrant } from './download-tokens.js';
 import type { JobQueue } from './job-queue.js';
-import { NodeTree, type TrashedFilter } from './nodes.js';
+import { NodeTree, type BulkDetailsError, type TrashedFilter } from './nodes.js';
 import type { ListOptions, UploadInput } from './schema.js';
 import { StorageCredits } from './storage-credits.js';
 import { Uploads } from './uploads.js';
@@ -75,6 +75,10 @@ export class StorageService {
 
   node(scope: WorkspaceScope, id: string, trashed?: TrashedFilter): StorageNode {
     return this.tree.node(scope, id, trashed);
+  }
+
+  nodesDetails(scope: WorkspaceScope, rawIds: string[]): { nodes: StorageNode[]; errors: BulkDetailsError[] } {
+    return this.tree.nodesDetails(scope, rawIds);
   }
 
   folder(scope: WorkspaceScope, ref: string, field?: string): string {

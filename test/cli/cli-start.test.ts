@@ -56,7 +56,7 @@ async function freePort(): Promise<number> {
 describe('start banner', { timeout: 60_000 }, () => {
   it('names the API base, the dashboard, the state, how to make a user and how to stop', async () => {
     const { url, banner } = await start(['--port', '0', '--log-level', 'warn']);
-    expect(banner.split('\n')[0]).toMatch(/^fastio-emulator \S+ listening on http:\/\/127\.0\.0\.1:\d+$/);
+    expect(banner.split('\n')[0]).toMatch(/^fastio-emulator \S+ listening on http:\/\/127\.0\.0\.1:\d+ \(API dialect \S+\)$/);
     expect(banner).toMatch(new RegExp(`API base\\s+${url}/current\\n`));
     expect(banner).toMatch(new RegExp(`Dashboard\\s+${url}/_emulator/ui\\n`));
     expect(banner).toMatch(/State\s+in memory \(empty/);

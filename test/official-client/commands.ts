@@ -1,0 +1,330 @@
+/**
+ * The official Fast.io CLI (MediaFire/fastio_cli v0.2.13 at 96b1551, the V2 dialect) as a contract
+ * target: every command of the groups that touch what the emulator serves, with the API routes it
+ * calls (METHOD + path template, from `RUST_LOG=fastio_cli=trace` runs and src/api/*.rs) and what
+ * the emulator is expected to do with it.
+ *
+ * - `pass`: the routes are served; official-client.test.ts runs the command and requires exit 0
+ *   and the JSON it prints to say what happened.
+ * - `unserved`: at least one route is not served (the table test checks that against the router, so
+ *   a route that becomes served moves its command to `pass`); the command is run and must fail
+ *   with 404, 405 or 501.
+ * - `gap`: the routes are served but the command needs a part of them the emulator has not built.
+ * - `client-bug`: the client itself is wrong; the reason says how.
+ *
+ * `args` (unserved, gap and client-bug rows) is the command line after the command, with
+ * placeholders the test fills: {ws} {org} {node} {md} {folder} {user} {email} {share} {tmpfile}. A row
+ * per leaf command of every group the emulator touches; groups it has nothing of are UNSERVED_GROUPS.
+ */
+export type Expectation = 'pass' | 'unserved' | 'gap' | 'client-bug';
+
+export interface CommandRow {
+  command: string;
+  routes: string[];
+  expect: Expectation;
+  args?: string;
+  reason?: string;
+  /** the status the emulator answers now, when it is not 404, 405 or 501 (said why in `reason`) */
+  answers?: number;
+  /** the client gives up before any answer tells: what it prints instead */
+  failsWith?: string;
+}
+
+const pass = (command: string, ...routes: string[]): CommandRow => ({ command, routes, expect: 'pass' });
+const unserved = (command: string, args: string, ...routes: string[]): CommandRow => ({ command, routes, expect: 'unserved', args });
+const gap = (command: string, args: string, answers: number, reason: string, ...routes: string[]): CommandRow => ({
+  command,
+  routes,
+  expect: 'gap',
+  args,
+  answers,
+  reason,
+});
+const clientBug = (command: string, args: string, answers: number, reason: string, ...routes: string[]): CommandRow => ({
+  command,
+  routes,
+  expect: 'client-bug',
+  args,
+  answers,
+  reason,
+});
+
+/** src/bin/fastio/commands/user.rs:327-331, :345-349, :494-498, :509-513 */
+const ME_LOOKUP =
+  "the client reads `id` (or `profile_id`) at the top level of GET /current/user/me/details/, where the emulator answers the profile under `user` (API notes; the client's own src/api/fileshare.rs:868 reads user lookups the same way), so it stops before the asset route, which is unserved anyway. UNVERIFIED: if the live API answers `id` at the top level there, this is the emulator's bug";
+const meLookupBug = (command: string, args: string, ...routes: string[]): CommandRow => ({
+  command,
+  routes,
+  expect: 'client-bug',
+  args,
+  failsWith: 'could not determine user ID',
+  reason: ME_LOOKUP,
+});
+
+const WS = '/current/workspace/:workspace_id';
+const ORG = '/current/org/:org_id';
+const NODE = `${WS}/storage/:node_id`;
+const CHAT = `${WS}/ai/agent/:chat_id`;
+
+export const COMMANDS: CommandRow[] = [
+  // ---- auth
+  pass('auth login', 'GET /current/user/auth/'),
+  pass('auth logout'),
+  pass('auth signout', 'POST /current/user/auth/sign-out/'),
+  unserved('auth invalidate-all', '', 'POST /current/user/auth/invalidate-all/'),
+  pass('auth status', 'GET /current/user/auth/check/'),
+  pass('auth signup', 'POST /current/user/', 'GET /current/user/auth/'),
+  pass('auth verify', 'POST /current/user/email/validate/'),
+  unserved('auth 2fa setup', '--channel sms', 'POST /current/user/auth/2factor/:channel/'),
+  unserved('auth 2fa verify', '--code 123456', 'POST /current/user/auth/2factor/auth/:code/'),
+  unserved('auth 2fa disable', '--token 123456', 'DELETE /current/user/auth/2factor/:code/'),
+  unserved('auth 2fa status', '', 'GET /current/user/auth/2factor/'),
+  unserved('auth 2fa send', '--channel sms', 'GET /current/user/auth/2factor/send/:channel/'),
+  unserved('auth 2fa verify-setup', '--token 123456', 'POST /current/user/auth/2factor/verify/:code/'),
+  pass('auth api-key create', 'POST /current/user/auth/key/'),
+  pass('auth api-key list', 'GET /current/user/auth/keys/'),
+  pass('auth api-key delete', 'DELETE /current/user/auth/key/:key_id/'),
+  pass('auth api-key get', 'GET /current/user/auth/key/:key_id/'),
+  pass('auth api-key update', 'POST /current/user/auth/key/:key_id/'),
+  pass('auth check', 'GET /current/user/auth/check/'),
+  pass('auth session', 'GET /current/user/me/details/'),
+  unserved('auth email-check', '{email}', 'POST /current/user/email/'),
+  unserved('auth password-reset-request', '{email}', 'POST /current/user/email/reset/'),
+  unserved('auth password-reset', '--new-password Passw0rd!long --confirm-password Passw0rd!long x', 'POST /current/user/password/:code/'),
+  unserved('auth oauth list', '', 'GET /current/oauth/sessions/'),
+  unserved('auth oauth details', 'x', 'GET /current/oauth/sessions/:session_id/'),
+  unserved('auth oauth rename', '--device-name d x', 'POST /current/oauth/sessions/:session_id/'),
+  unserved('auth oauth revoke', 'x', 'DELETE /current/oauth/sessions/:session_id/'),
+  unserved('auth oauth revoke-all', '', 'DELETE /current/oauth/sessions/'),
+  unserved('auth scopes', '', 'GET /current/auth/scopes/'),
+  unserved('auth password-reset-check', 'x', 'GET /current/user/password/:code/details/'),
+
+  // ---- user
+  pass('user info', 'GET /current/user/me/details/'),
+  unserved('user update', '--first-name Renamed', 'POST /current/user/update/'),
+  unserved('user email-change request', '--new-email {email}', 'POST /current/user/update/'),
+  unserved('user email-change confirm', '--token abc', 'POST /current/user/email/change/'),
+  meLookupBug('user avatar upload', '{tmpfile}', 'GET /current/user/me/details/', 'POST /current/user/:user_id/assets/:asset_name/'),
+  meLookupBug('user avatar remove', '', 'GET /current/user/me/details/', 'DELETE /current/user/:user_id/assets/:asset_name/'),
+  pass('user settings get', 'GET /current/user/me/details/'),
+  unserved('user settings update', '--first-name Renamed', 'POST /current/user/update/'),
+  unserved('user search', 'persona', 'GET /current/users/search/'),
+  unserved('user close', 'x', 'POST /current/user/close/'),
+  unserved('user details', '{user}', 'GET /current/user/:user_id/details/'),
+  unserved('user profiles', '', 'GET /current/user/available_profiles/'),
+  unserved('user allowed', '', 'GET /current/user/me/allowed/'),
+  unserved('user org-limits', '', 'GET /current/user/me/limits/orgs/'),
+  unserved('user shares', '', 'GET /current/shares/all/'),
+  unserved('user invitations list', '', 'GET /current/user/invitations/list/'),
+  unserved('user invitations details', 'x', 'GET /current/user/invitation/:invitation_id/details/'),
+  unserved('user invitations accept-all', '', 'POST /current/user/invitations/acceptall/'),
+  unserved('user asset types', '', 'GET /current/user/assets/'),
+  unserved('user asset list', '{user}', 'GET /current/user/:user_id/assets/'),
+  meLookupBug('user asset delete', 'photo', 'GET /current/user/me/details/', 'DELETE /current/user/:user_id/assets/:asset_name/'),
+  meLookupBug('user asset upload', '--asset-type photo --file {tmpfile}', 'GET /current/user/me/details/', 'POST /current/user/:user_id/assets/:asset_name/'),
+  unserved('user asset read', '--user-id {user} --asset-type photo --output {tmpfile}.out', 'GET /current/user/:user_id/assets/:asset_name/read/'),
+  unserved('user autosync', 'enable', 'GET /current/user/me/autosync/:state/'),
+  unserved('user pin', '', 'GET /current/user/pin/'),
+  unserved('user phone', '--country-code 1 --phone-number 5555555555', 'GET /current/user/phone/:phone/'),
+
+  // ---- org
+  pass('org list', 'GET /current/orgs/list/'),
+  pass('org create', 'POST /current/org/create/'),
+  pass('org info', `GET ${ORG}/details/`),
+  pass('org update', `POST ${ORG}/update/`),
+  pass('org delete', `POST ${ORG}/close/`),
+  pass('org billing details', `GET ${ORG}/billing/details/`),
+  pass('org billing plans', 'GET /current/org/billing/plan/list/'),
+  pass('org billing usage', `GET ${ORG}/billing/usage/limits/credits/`),
+  pass('org billing meters', `GET ${ORG}/billing/usage/meters/list/`),
+  unserved('org billing cancel', '--yes {org}', `DELETE ${ORG}/billing/`),
+  unserved('org billing reactivate', '{org}', `PUT ${ORG}/billing/`),
+  pass('org billing members', `GET ${ORG}/billing/usage/members/list/`),
+  pass('org billing subscribe', `POST ${ORG}/billing/`),
+  unserved('org billing invoices', '{org}', `GET ${ORG}/billing/invoices/`),
+  pass('org members list', `GET ${ORG}/members/list/`),
+  pass('org members invite', `POST ${ORG}/members/:member/`),
+  pass('org members remove', `DELETE ${ORG}/members/:member/`),
+  pass('org members update-role', `POST ${ORG}/member/:member/update/`),
+  pass('org members details', `GET ${ORG}/member/:member/details/`),
+  pass('org members leave', `DELETE ${ORG}/member/`),
+  {
+    ...unserved('org members join', '{org}', `POST ${ORG}/members/join/`),
+    answers: 400,
+    reason: 'the router gives the path to the invite route (`members/:member/`, member "join"), which answers 400 on email_or_user_id',
+  },
+  pass('org transfer', `POST ${ORG}/member/:member/transfer_ownership/`),
+  unserved('org discover', '', 'GET /current/orgs/available/'),
+  unserved('org public-details', '{org}', `GET ${ORG}/public/details/`),
+  pass('org invitations list', `GET ${ORG}/members/invitations/list/`),
+  unserved('org invitations update', '{org} x', `POST ${ORG}/members/invitation/:invitation_id/`),
+  pass('org invitations delete', `DELETE ${ORG}/members/invitation/:invitation_id/`),
+  pass('org transfer-token create', `POST ${ORG}/transfer/token/create/`),
+  pass('org transfer-token list', `GET ${ORG}/transfer/token/list/`),
+  pass('org transfer-token delete', `DELETE ${ORG}/transfer/token/:token_id/`),
+  clientBug(
+    'org transfer-claim',
+    'TOKEN',
+    401,
+    'sends the transfer token as its Bearer credential (the positional <TOKEN> shares its name with the global --token), so the emulator rightly answers 401',
+    'POST /current/org/transfer/claim/',
+  ),
+  unserved('org discover-all', '', 'GET /current/orgs/all/'),
+  unserved('org discover-available', '', 'GET /current/orgs/available/'),
+  pass('org discover-check-domain', 'GET /current/orgs/check/domain/:domain/'),
+  pass('org discover-external', 'GET /current/orgs/list/external/'),
+  pass('org workspaces', `GET ${ORG}/list/workspaces/`),
+  unserved('org shares', '{org}', 'GET /current/shares/all/'),
+  unserved('org asset types', '', 'GET /current/org/assets/'),
+  unserved('org asset list', '{org}', `GET ${ORG}/assets/`),
+  unserved('org asset delete', '{org} logo', `DELETE ${ORG}/assets/:asset_name/`),
+  pass('org create-workspace', `POST ${ORG}/create/workspace/`),
+
+  // ---- workspace
+  pass('workspace list', 'GET /current/workspaces/all/'),
+  pass('workspace create', `POST ${ORG}/create/workspace/`),
+  pass('workspace info', `GET ${WS}/details/`),
+  pass('workspace update', `POST ${WS}/update/`),
+  pass('workspace delete', `DELETE ${WS}/delete/`),
+  unserved('workspace jobs-status', '{ws}', `GET ${WS}/jobs/status/`),
+  unserved('workspace search', '{ws} alpha', `GET ${WS}/search/`),
+  unserved('workspace limits', '{ws}', `GET ${WS}/limits/`),
+
+  // ---- member (workspace members)
+  pass('member list', `GET ${WS}/members/list/`),
+  pass('member add', `POST ${WS}/members/:member/`),
+  pass('member remove', `DELETE ${WS}/members/:member/`),
+  pass('member update', `POST ${WS}/member/:member/update/`),
+  pass('member info', `GET ${WS}/member/:member/details/`),
+
+  // ---- invitation (the caller's own)
+  unserved('invitation list', '', 'GET /current/user/invitations/list/'),
+  unserved('invitation accept', '', 'POST /current/user/invitations/acceptall/'),
+  unserved('invitation decline', '--entity-type workspace --entity-id {ws} x', `POST ${WS}/members/invitation/:invitation_id/`),
+  unserved('invitation delete', '--entity-type workspace --entity-id {ws} x', `DELETE ${WS}/members/invitation/:invitation_id/`),
+
+  // ---- files
+  pass('files list', `GET ${NODE}/list/`),
+  pass('files info', `GET ${NODE}/details/`),
+  pass('files create-folder', `POST ${NODE}/createfolder/`),
+  unserved('files move', '--workspace {ws} --to {folder} {node}', `POST ${NODE}/move/`),
+  unserved('files copy', '--workspace {ws} --to {folder} {node}', `POST ${NODE}/copy/`),
+  unserved('files rename', '--workspace {ws} {node} renamed.txt', `POST ${NODE}/update/`),
+  unserved('files update', '--workspace {ws} --name renamed.txt {node}', `POST ${NODE}/update/`),
+  unserved('files add-file', '--workspace {ws} --upload-id 5abcdefghijklmnopqrstuvwxyz12 added.txt', `POST ${NODE}/addfile/`),
+  pass('files delete', `DELETE ${NODE}/delete/`),
+  unserved('files restore', '--workspace {ws} {node}', `POST ${NODE}/restore/`),
+  pass('files purge', `DELETE ${NODE}/purge/`),
+  pass('files trash', `GET ${NODE}/list/`),
+  unserved('files versions', '--workspace {ws} {node}', `GET ${NODE}/versions/`),
+  pass('files search', `GET ${WS}/storage/search/`),
+  unserved('files recent', '--workspace {ws}', `GET ${WS}/storage/recent/`),
+  unserved('files add-link', '--workspace {ws} {folder} {share}', `POST ${NODE}/addlink/`),
+  unserved('files transfer', '--workspace {ws} --to-workspace {ws} {node}', `POST ${NODE}/transfer/`),
+  unserved('files version-restore', '--workspace {ws} {node} 3abcdefghijklmnopqrstuvwxyz12', `POST ${NODE}/restore-version/`),
+  unserved('files lock acquire', '--workspace {ws} {node}', `POST ${NODE}/lock/`),
+  unserved('files lock status', '--workspace {ws} {node}', `GET ${NODE}/lock/`),
+  unserved('files lock release', '--workspace {ws} --lock-token x {node}', `DELETE ${NODE}/lock/`),
+  pass('files read', `GET ${NODE}/read/`),
+
+  // ---- upload
+  pass(
+    'upload file',
+    'POST /current/upload/',
+    'POST /current/upload/:upload_id/chunk/',
+    'POST /current/upload/:upload_id/complete/',
+    'GET /current/upload/:upload_id/details/',
+  ),
+  pass('upload text', 'POST /current/upload/'),
+  unserved('upload url', '--workspace {ws} https://example.com/a.txt', 'POST /current/web_upload/'),
+  pass('upload create-session', 'POST /current/upload/'),
+  pass('upload chunk', 'POST /current/upload/:upload_id/chunk/'),
+  pass('upload finalize', 'POST /current/upload/:upload_id/complete/'),
+  pass('upload status', 'GET /current/upload/:upload_id/details/'),
+  pass('upload cancel', 'DELETE /current/upload/:upload_id/'),
+  unserved('upload list-sessions', '', 'GET /current/upload/details/'),
+  unserved('upload cancel-all', '', 'DELETE /current/upload/'),
+  unserved('upload chunk-status', '5abcdefghijklmnopqrstuvwxyz12', 'GET /current/upload/:upload_id/chunk/'),
+  unserved('upload chunk-delete', '5abcdefghijklmnopqrstuvwxyz12 1', 'DELETE /current/upload/:upload_id/chunk/'),
+  unserved('upload web-list', '', 'GET /current/web_upload/'),
+  unserved('upload web-cancel', 'x', 'DELETE /current/web_upload/'),
+  unserved('upload web-status', 'x', 'GET /current/web_upload/:upload_id/details/'),
+  unserved('upload limits', '', 'GET /current/upload/limits/'),
+  unserved('upload algos', '', 'GET /current/upload/algos/'),
+  unserved('upload extensions', '', 'GET /current/upload/limits/extensions/'),
+  {
+    ...unserved('upload stream', '--workspace {ws} {tmpfile}', 'POST /current/upload/', 'POST /current/upload/:upload_id/stream/'),
+    answers: 400,
+    reason:
+      'streaming sessions are not built: the session request (POST /current/upload/ with stream=true, no size) answers 400 before the unserved stream route',
+  },
+  gap(
+    'upload create-stream-session',
+    '--workspace {ws} streamed.bin',
+    400,
+    'streaming sessions (`stream=true`, no size up front) are not built: POST /current/upload/ answers 400 on the missing size',
+    'POST /current/upload/',
+  ),
+  unserved('upload stream-send', '5abcdefghijklmnopqrstuvwxyz12 {tmpfile}', 'POST /current/upload/:upload_id/stream/'),
+
+  // ---- download
+  pass('download file', `GET ${NODE}/details/`, `GET ${NODE}/requestread/`, `GET ${NODE}/read/`),
+  unserved('download folder', '--workspace {ws} {folder}', `GET ${NODE}/zip/`),
+  pass('download batch', `GET ${NODE}/details/`, `GET ${NODE}/requestread/`, `GET ${NODE}/read/`),
+
+  // ---- event
+  pass('event list', 'GET /current/events/search/'),
+  pass('event info', 'GET /current/event/:event_id/details/'),
+  pass('event poll', 'GET /current/activity/poll/:entity_id/'),
+  pass('event ack', 'POST /current/event/:event_id/ack/'),
+  pass('event summarize', 'GET /current/events/search/summarize/'),
+
+  // ---- ripley (AI): the V2 `ai/agent/` routes are issue 16's
+  unserved('ripley ask', '--workspace {ws} --no-wait hello', `POST ${WS}/ai/agent/`),
+  unserved('ripley chat', '--workspace {ws} hello', `POST ${WS}/ai/agent/`),
+  pass('ripley search', `GET ${WS}/storage/search/`),
+  unserved('ripley history', '--workspace {ws}', `GET ${WS}/ai/agent/list/`),
+  unserved('ripley summary', '--workspace {ws} {node}', `POST ${WS}/ai/share/`),
+  unserved('ripley cancel', '--workspace {ws} --chat-id x', `POST ${CHAT}/cancel/`),
+  unserved('ripley list', '--workspace {ws}', `GET ${WS}/ai/agent/list/`),
+  unserved('ripley details', '--workspace {ws} x', `GET ${CHAT}/details/`),
+  unserved('ripley messages', '--workspace {ws} x', `GET ${CHAT}/messages/list/`),
+  unserved('ripley message', '--workspace {ws} x y', `GET ${CHAT}/message/:message_id/details/`),
+  unserved('ripley update', '--workspace {ws} --name n x', `POST ${CHAT}/update/`),
+  unserved('ripley publish', '--workspace {ws} x', `POST ${CHAT}/publish/`),
+  unserved('ripley delete', '--workspace {ws} x', `DELETE ${CHAT}/`),
+  unserved('ripley transactions', '--workspace {ws}', `GET ${WS}/ai/transactions/`),
+  unserved('ripley autotitle', '--share {share}', 'POST /current/share/:share_id/ai/autotitle/'),
+
+  // ---- system, unified search, view
+  unserved('system ping', '', 'GET /current/ping/'),
+  unserved('system status', '', 'GET /current/system/status/'),
+  unserved('search workspace', '{ws} alpha', `GET ${WS}/search/`),
+  {
+    ...unserved('search share', '{share} alpha', 'GET /current/share/:share_id/details/', 'GET /current/share/:share_id/search/'),
+    failsWith: 'not available',
+    reason: 'the client looks the share up first; with shares unserved it gives up on its own ("unified search is not available ...")',
+  },
+  unserved('view', '{ws} {md}', `GET ${NODE}/details/`, `GET ${NODE}/readnote/`),
+  unserved('how-to', 'uploading', 'POST /current/how-to/'),
+];
+
+/**
+ * Groups of the client for areas the emulator does not have at all, each with one of its routes
+ * (src/api/*.rs at 96b1551). Their commands are not listed one by one: the whole group is unserved.
+ */
+export const UNSERVED_GROUPS: { group: string; route: string }[] = [
+  { group: 'share', route: 'GET /current/shares/all/' },
+  { group: 'comment', route: 'GET /current/comments/:comment_id/attachments/' },
+  { group: 'dashboard', route: `GET ${WS}/dashboard/` },
+  { group: 'preview', route: `GET ${NODE}/preview/:preview_type/preauthorize/` },
+  { group: 'asset', route: `GET ${ORG}/assets/` },
+  { group: 'apps', route: 'GET /current/apps/list/' },
+  { group: 'import', route: 'GET /current/imports/details/:source_id/' },
+  { group: 'lock', route: `GET ${NODE}/lock/` },
+  { group: 'metadata', route: `GET ${WS}/metadata/eligible/` },
+  { group: 'fileshare', route: `GET ${WS}/list/fileshares/` },
+];
+
+/** Top-level groups whose commands send no request (identifiers, profiles, completions, the skill guide, help). */
+export const OFFLINE_GROUPS = ['id', 'configure', 'completions', 'skill', 'help'];

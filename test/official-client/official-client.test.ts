@@ -1,0 +1,377 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
+import { COMMANDS, UNSERVED_GROUPS, OFFLINE_GROUPS } from './commands.js';
+import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
+
+/**
+ * The official Fast.io CLI (a client nobody here wrote) against the emulator over real HTTP: every
+ * command of the table that must pass is run and its JSON checked; the others must fail as the
+ * table says. Without the binary the file is skipped, and says so once.
+ */
+const BIN = findOfficialCli();
+if (!BIN) console.log('official-client: SKIPPED, no official Fast.io CLI here (set FASTIO_CLI, or put the build at ../shared/fastio-cli/fastio)');
+
+interface Persona {
+  user_id: string;
+  email_address: string;
+  password: string;
+  api_key: string;
+}
+
+type Json = Record<string, unknown>;
+const list = (j: Json, key: string) => j[key] as Json[];
+const ids = (items: Json[]) => items.map((i) => i.id);
+const unique = () => randomBytes(4).toString('hex');
+
+describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', () => {
+  let emu: RunningEmulator;
+  let cli: OfficialCli;
+  let tmp: string;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'fastio-official-'));
+    mkdirSync(join(tmp, 'home'));
+    emu = await startEmulator({ port: 0, host: '127.0.0.1' });
+    cli = new OfficialCli(BIN!, `${emu.url}/current`, join(tmp, 'home'));
+  });
+
+  afterAll(async () => {
+    await emu?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function persona(accountType: 'agent' | 'human' = 'human'): Promise<Persona> {
+    const res = await fetch(`${emu.url}/_emulator/users/`, { method: 'POST', body: new URLSearchParams({ account_type: accountType }) });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Persona;
+  }
+
+  function freshHome(): string {
+    return mkdtempSync(join(tmp, 'home-'));
+  }
+
+  async function settle(): Promise<void> {
+    const res = await fetch(`${emu.url}/_emulator/jobs/settle?now=true`, { method: 'POST' });
+    expect(res.status).toBe(200);
+  }
+
+  /** A persona with an org and a workspace, made with the client itself. */
+  async function tenant(accountType: 'agent' | 'human' = 'human') {
+    const p = await persona(accountType);
+    const domain = `cli-${unique()}`;
+    const org = (await cli.ok('org create', ['--domain', domain, 'Client Org'], { token: p.api_key })).org as Json;
+    const ws = (await cli.ok('workspace create', ['--org', org.id as string, 'Client Workspace'], { token: p.api_key })).workspace as Json;
+    return { p, token: p.api_key, org, orgId: org.id as string, ws, wsId: ws.id as string };
+  }
+
+  describe.concurrent('scenarios (each makes its own personas and tenants)', () => {
+    it('auth: API keys, sign-in with a password, sign-up and email verification', async () => {
+      const p = await persona();
+      const t = { token: p.api_key };
+      expect(await cli.ok('auth check', [], t)).toMatchObject({ valid: true, user_id: p.user_id });
+      expect(await cli.ok('auth status', [], t)).toMatchObject({ authenticated: true, user_id: p.user_id });
+      expect(((await cli.ok('user info', [], t)).user as Json).email_address).toBe(p.email_address);
+      expect(((await cli.ok('auth session', [], t)).user as Json).id).toBe(p.user_id);
+      expect(((await cli.ok('user settings get', [], t)).user as Json).id).toBe(p.user_id);
+
+      const created = await cli.ok('auth api-key create', ['--name', 'cli key'], t);
+      expect(created.api_key).toMatch(/^[A-Za-z0-9]{40,}$/);
+      const keys = await cli.ok<Json[]>('auth api-key list', [], t);
+      const key = keys.find((k) => k.memo === 'cli key');
+      expect(key).toBeDefined();
+      expect((await cli.ok('auth api-key get', [key!.id as string], t)).memo).toBe('cli key');
+      expect((await cli.ok('auth api-key update', [key!.id as string, '--name', 'renamed key'], t)).memo).toBe('renamed key');
+      expect(await cli.ok('auth api-key delete', ['--key-id', key!.id as string], t)).toMatchObject({ status: 'deleted', key_id: key!.id });
+      expect(ids(await cli.ok<Json[]>('auth api-key list', [], t))).not.toContain(key!.id);
+      // the new key itself works until deleted: the deleted one no longer does
+      const withNew = await cli.run('auth check', [], { token: created.api_key as string });
+      expect(withNew.code).not.toBe(0);
+
+      // Basic-auth sign-in stores a JWT under HOME; later commands use it without --token.
+      const home = freshHome();
+      expect(await cli.ok('auth login', ['--email', p.email_address, '--password', p.password], { home })).toMatchObject({
+        status: 'authenticated',
+        email: p.email_address,
+      });
+      expect(await cli.ok('auth status', [], { home })).toMatchObject({ authenticated: true, user_id: p.user_id, auth_method: 'basic' });
+      expect(await cli.ok('org list', [], { home })).toMatchObject({ result: true, orgs: [] });
+      expect(await cli.ok('auth signout', [], { home })).toMatchObject({ status: 'signed_out' });
+      expect((await cli.run('org list', [], { home })).code).not.toBe(0);
+      await cli.ok('auth login', ['--email', p.email_address, '--password', p.password], { home });
+      expect(await cli.ok('auth logout', [], { home })).toMatchObject({ profile: 'default' });
+      expect((await cli.run('org list', [], { home })).code).not.toBe(0);
+
+      // Sign-up signs in; verification sends a code (the emulator's mailbox) and accepts it.
+      const signupHome = freshHome();
+      const email = `signup-${unique()}@example.com`;
+      await cli.ok('auth signup', ['--email', email, '--password', 'Sign-up-passw0rd', '--first-name', 'Ada', '--last-name', 'Client'], { home: signupHome });
+      expect(await cli.ok('auth verify', ['--email', email], { home: signupHome })).toMatchObject({ status: 'sent', email });
+      const mail = (await (await fetch(`${emu.url}/_emulator/mailbox/?to=${encodeURIComponent(email)}`)).json()) as { messages: { code: string }[] };
+      expect(mail.messages[0]?.code).toMatch(/^\d{6}$/);
+      expect(await cli.ok('auth verify', ['--email', email, '--code', mail.messages[0]!.code], { home: signupHome })).toMatchObject({ status: 'verified' });
+      expect(((await cli.ok('user info', [], { home: signupHome })).user as Json).email_verified).toBe(true);
+    });
+
+    it('orgs: create, list, details, update, domains, billing, workspaces, close', async () => {
+      const p = await persona();
+      const t = { token: p.api_key };
+      const domain = `cli-${unique()}`;
+      const org = (await cli.ok('org create', ['--domain', domain, '--description', 'An org made by the client', 'Client Org'], t)).org as Json;
+      expect(org).toMatchObject({ domain, name: 'Client Org', owner_id: p.user_id, permissions: 'owner' });
+      const orgId = org.id as string;
+      expect(orgId).toMatch(/^\d{19}$/);
+      expect(ids(list(await cli.ok('org list', [], t), 'orgs'))).toContain(orgId);
+      expect((await cli.ok('org info', [orgId], t)).org).toMatchObject({ id: orgId, domain });
+      expect((await cli.ok('org update', [orgId, '--name', 'Renamed Org', '--industry', 'technology'], t)).org).toMatchObject({
+        name: 'Renamed Org',
+        industry: 'technology',
+      });
+      expect(await cli.ok('org discover-check-domain', [domain], t)).toMatchObject({ available: false });
+      expect(await cli.ok('org discover-check-domain', [`free-${unique()}`], t)).toMatchObject({ available: true });
+      expect(list(await cli.ok('org discover-external', [], t), 'orgs')).toEqual([]);
+
+      expect(ids(list(await cli.ok('org billing plans', [], t), 'plans'))).toEqual(expect.arrayContaining(['free', 'pro']));
+      expect(await cli.ok('org billing details', [orgId], t)).toMatchObject({ org_id: orgId, billing_plan: 'free' });
+      const usage = await cli.ok('org billing usage', [orgId], t);
+      expect(usage.credits_used).toBe(0);
+      expect(usage.credits_remaining).toBe(usage.credits_limit);
+      expect(await cli.ok('org billing meters', [orgId, '--meter', 'storage_bytes'], t)).toMatchObject({ meter: 'storage_bytes', total: 0 });
+      expect(ids(list(await cli.ok('org billing members', [orgId], t), 'billable_members'))).toEqual([p.user_id]);
+      expect(await cli.ok('org billing subscribe', [orgId, '--plan', 'pro'], t)).toMatchObject({ org_id: orgId, billing_plan: 'pro' });
+      expect(await cli.ok('org billing details', [orgId], t)).toMatchObject({ billing_plan: 'pro' });
+
+      const folder = `ws-${unique()}`;
+      const ws = (await cli.ok('org create-workspace', [orgId, folder], t)).workspace as Json;
+      expect(ws).toMatchObject({ org_id: orgId, folder_name: folder });
+      expect(ids(list(await cli.ok('org workspaces', [orgId], t), 'workspaces'))).toEqual([ws.id]);
+
+      const other = (await cli.ok('org create', ['--domain', `cli-${unique()}`, 'Closing Org'], t)).org as Json;
+      await cli.ok('org delete', ['--confirm', other.domain as string, other.id as string], t);
+      expect(ids(list(await cli.ok('org list', [], t), 'orgs'))).toEqual([orgId]);
+    });
+
+    it('org members, invitations, transfer tokens and ownership transfer', async () => {
+      const { token, orgId, p } = await tenant('agent');
+      const t = { token };
+      const second = await persona();
+      const invited = (await cli.ok('org members invite', [orgId, second.email_address], t)).member as Json;
+      expect(invited).toMatchObject({ id: second.user_id, permissions: 'member', status: 'active' });
+      expect(ids(list(await cli.ok('org members list', [orgId], t), 'users'))).toEqual(expect.arrayContaining([p.user_id, second.user_id]));
+      expect((await cli.ok('org members details', [orgId, second.user_id], t)).member).toMatchObject({ email_address: second.email_address });
+      expect((await cli.ok('org members update-role', [orgId, second.user_id, 'admin'], t)).member).toMatchObject({ permissions: 'admin' });
+
+      const stranger = `stranger-${unique()}@example.com`;
+      const pending = (await cli.ok('org members invite', [orgId, stranger], t)).member as Json;
+      expect(pending).toMatchObject({ email_address: stranger, status: 'pending' });
+      const inviteId = (pending.invite as Json).id as string;
+      const invitations = list(await cli.ok('org invitations list', [orgId], t), 'invitations');
+      expect(invitations.map((i) => (i.invite as Json).id)).toEqual([inviteId]);
+      await cli.ok('org invitations delete', [orgId, inviteId], t);
+      expect(list(await cli.ok('org invitations list', [orgId], t), 'invitations')).toEqual([]);
+
+      // A member may leave; the owner removes another.
+      expect(await cli.ok('org members leave', [orgId], { token: second.api_key })).toBeDefined();
+      expect(ids(list(await cli.ok('org members list', [orgId], t), 'users'))).toEqual([p.user_id]);
+      const third = await persona();
+      await cli.ok('org members invite', [orgId, third.email_address], t);
+      expect(await cli.ok('org members remove', [orgId, third.user_id], t)).toMatchObject({ status: 'removed', member_id: third.user_id });
+
+      // Transfer tokens are an agent's; the list shows the token made and forgets the deleted one.
+      const tok = await cli.ok('org transfer-token create', [orgId], t);
+      expect(tok.id).toEqual(expect.any(String));
+      expect(tok.claim_url).toContain(tok.token as string);
+      expect(ids(list(await cli.ok('org transfer-token list', [orgId], t), 'tokens'))).toEqual([tok.id]);
+      expect(await cli.ok('org transfer-token delete', [orgId, tok.id as string], t)).toMatchObject({ status: 'deleted', token_id: tok.id });
+      expect(list(await cli.ok('org transfer-token list', [orgId], t), 'tokens')).toEqual([]);
+
+      await cli.ok('org members invite', [orgId, second.email_address], t);
+      await cli.ok('org transfer', [orgId, second.user_id], t);
+      expect((await cli.ok('org info', [orgId], { token: second.api_key })).org).toMatchObject({ owner_id: second.user_id, permissions: 'owner' });
+    });
+
+    it('workspaces and their members', async () => {
+      const { token, orgId, wsId, p } = await tenant();
+      const t = { token };
+      expect(ids(list(await cli.ok('workspace list', [], t), 'workspaces'))).toEqual([wsId]);
+      expect((await cli.ok('workspace info', [wsId], t)).workspace).toMatchObject({ id: wsId, org_id: orgId, name: 'Client Workspace' });
+      expect((await cli.ok('workspace update', [wsId, '--name', 'Renamed WS', '--description', 'changed by the client'], t)).workspace).toMatchObject({
+        name: 'Renamed WS',
+        description: 'changed by the client',
+      });
+
+      const second = await persona();
+      expect((await cli.ok('member add', ['--workspace', wsId, second.email_address], t)).member).toMatchObject({ id: second.user_id, permissions: 'member' });
+      expect(ids(list(await cli.ok('member list', ['--workspace', wsId], t), 'users'))).toEqual(expect.arrayContaining([p.user_id, second.user_id]));
+      expect((await cli.ok('member info', ['--workspace', wsId, second.user_id], t)).member).toMatchObject({ email_address: second.email_address });
+      expect((await cli.ok('member update', ['--workspace', wsId, '--role', 'admin', second.user_id], t)).member).toMatchObject({ permissions: 'admin' });
+      expect(await cli.ok('member remove', ['--workspace', wsId, second.user_id], t)).toMatchObject({ status: 'removed' });
+      expect(ids(list(await cli.ok('member list', ['--workspace', wsId], t), 'users'))).toEqual([p.user_id]);
+
+      const folderName = ((await cli.ok('workspace info', [wsId], t)).workspace as Json).folder_name as string;
+      await cli.ok('workspace delete', ['--confirm', folderName, wsId], t);
+      expect(list(await cli.ok('workspace list', [], t), 'workspaces')).toEqual([]);
+    });
+
+    it('files: folders, single and chunked uploads, details, read, search, download, trash and purge', async () => {
+      const { token, wsId } = await tenant();
+      const t = { token };
+      const folder = (await cli.ok('files create-folder', ['--workspace', wsId, 'docs'], t)).node as Json;
+      expect(folder).toMatchObject({ name: 'docs', type: 'folder', parent: 'root' });
+
+      const small = join(tmp, 'hello.txt');
+      writeFileSync(small, 'hello from the official client\n');
+      const up = await cli.ok('upload file', ['--workspace', wsId, small], t);
+      expect(up).toMatchObject({ status: 'uploaded', filename: 'hello.txt', final_status: 'stored' });
+      const fileId = up.new_file_id as string;
+
+      // Big enough that the client opens a session and sends chunks.
+      const bigBytes = randomBytes(6 * 1024 * 1024 + 123);
+      const big = join(tmp, 'big.bin');
+      writeFileSync(big, bigBytes);
+      const bigUp = await cli.ok('upload file', ['--workspace', wsId, '--folder', folder.id as string, big], t);
+      expect(bigUp).toMatchObject({ status: 'uploaded', size: bigBytes.length, final_status: 'stored' });
+      const bigId = bigUp.new_file_id as string;
+
+      const text = await cli.ok('upload text', ['--workspace', wsId, '--name', 'note.txt', 'a note from the client'], t);
+      expect(text).toMatchObject({ status: 'uploaded', filename: 'note.txt' });
+
+      const root = list(await cli.ok('files list', ['--workspace', wsId, '--page-size', '100', '--sort-by', 'name'], t), 'nodes');
+      expect(root.map((n) => n.name)).toEqual(['docs', 'hello.txt', 'note.txt']);
+      expect(ids(list(await cli.ok('files list', ['--workspace', wsId, '--folder', folder.id as string], t), 'nodes'))).toEqual([bigId]);
+      expect((await cli.ok('files info', ['--workspace', wsId, fileId], t)).node).toMatchObject({
+        id: fileId,
+        name: 'hello.txt',
+        size: 31,
+        mimetype: 'text/plain',
+      });
+      // Two ids: the client's bulk form of details.
+      const both = JSON.stringify(await cli.ok('files info', ['--workspace', wsId, fileId, bigId], t));
+      expect(both).toContain(fileId);
+      expect(both).toContain(bigId);
+      expect(await cli.ok('files read', ['--workspace', wsId, fileId], t)).toMatchObject({ node_id: fileId, content: 'hello from the official client\n' });
+      expect(ids(list(await cli.ok('files search', ['--workspace', wsId, 'hello'], t), 'results'))).toEqual([fileId]);
+      expect(ids(list(await cli.ok('ripley search', ['--workspace', wsId, 'hello'], t), 'results'))).toEqual([fileId]);
+
+      const out = join(tmp, 'downloaded-big.bin');
+      expect(await cli.ok('download file', ['--workspace', wsId, bigId, '--output', out], t)).toMatchObject({ status: 'downloaded', size: bigBytes.length });
+      expect(readFileSync(out).equals(bigBytes)).toBe(true);
+      const dir = mkdtempSync(join(tmp, 'batch-'));
+      const batch = await cli.ok('download batch', ['--workspace', wsId, '--output-dir', dir, fileId], t);
+      expect(list(batch, 'downloads')).toMatchObject([{ node_id: fileId, status: 'downloaded' }]);
+      expect(readFileSync(join(dir, 'hello.txt'), 'utf8')).toBe('hello from the official client\n');
+
+      expect(await cli.ok('files delete', ['--workspace', wsId, fileId], t)).toMatchObject({ status: 'moved_to_trash', node_id: fileId });
+      expect(ids(list(await cli.ok('files trash', ['--workspace', wsId], t), 'nodes'))).toEqual([fileId]);
+      expect(await cli.ok('files purge', ['--workspace', wsId, fileId], t)).toMatchObject({ status: 'permanently_deleted' });
+      expect(list(await cli.ok('files trash', ['--workspace', wsId], t), 'nodes')).toEqual([]);
+      expect((await cli.run('files info', ['--workspace', wsId, fileId], t)).code).not.toBe(0);
+    });
+
+    it('upload sessions by hand: create, chunk, finalize, status, cancel', async () => {
+      const { token, wsId } = await tenant();
+      const t = { token };
+      const part = join(tmp, 'part.bin');
+      writeFileSync(part, '0123456789');
+      const session = await cli.ok('upload create-session', ['--workspace', wsId, 'by-hand.bin', '10'], t);
+      const key = session.id as string;
+      expect(key).toMatch(/^5[0-9a-z]{28}$/);
+      expect(await cli.ok('upload chunk', [key, '1', part], t)).toMatchObject({ result: true });
+      expect(await cli.ok('upload finalize', [key], t)).toMatchObject({ id: key });
+      await settle();
+      const status = (await cli.ok('upload status', [key], t)).session as Json;
+      expect(status).toMatchObject({ id: key, name: 'by-hand.bin', size: 10, status: 'stored' });
+      const names = list(await cli.ok('files list', ['--workspace', wsId], t), 'nodes').map((n) => n.name);
+      expect(names).toEqual(['by-hand.bin']);
+
+      const abandoned = (await cli.ok('upload create-session', ['--workspace', wsId, 'abandoned.bin', '10'], t)).id as string;
+      expect(await cli.ok('upload cancel', [abandoned], t)).toMatchObject({ status: 'cancelled', upload_key: abandoned });
+      expect((await cli.run('upload status', [abandoned], t)).code).not.toBe(0);
+    });
+
+    it('events: search, details, acknowledge, summarize, activity poll', async () => {
+      const { token, wsId } = await tenant();
+      const t = { token };
+      await cli.ok('files create-folder', ['--workspace', wsId, 'evented'], t);
+      const events = list(await cli.ok('event list', ['--workspace', wsId, '--limit', '50'], t), 'events');
+      expect(events.length).toBeGreaterThan(0);
+      for (const e of events) expect(e.workspace_id).toBe(wsId);
+      const first = events[0]!;
+      expect((await cli.ok('event info', [first.id as string], t)).event).toMatchObject({ id: first.id, event: first.event });
+      expect((await cli.ok('event ack', [first.id as string], t)).event).toMatchObject({ id: first.id, acknowledged: true });
+      const summary = await cli.ok('event summarize', ['--workspace', wsId], t);
+      expect(summary.event_count).toBe(events.length);
+      const poll = await cli.ok('event poll', [wsId, '--wait', '1'], t);
+      expect(poll).toMatchObject({ result: true });
+      expect(String(poll.lastactivity)).toMatch(/^\d+(\.\d+)?$/);
+    });
+
+    it('commands listed as unserved, gap or client bug fail as listed', async () => {
+      const { token, orgId, wsId, p } = await tenant();
+      const file = join(tmp, 'placeholder.txt');
+      writeFileSync(file, 'placeholder\n');
+      const md = join(tmp, 'placeholder.md');
+      writeFileSync(md, '# Placeholder\n');
+      const node = (await cli.ok('upload file', ['--workspace', wsId, file], { token })).new_file_id as string;
+      const mdNode = (await cli.ok('upload file', ['--workspace', wsId, md], { token })).new_file_id as string;
+      const folder = ((await cli.ok('files create-folder', ['--workspace', wsId, 'placeholder'], { token })).node as Json).id as string;
+      const values: Record<string, string> = {
+        ws: wsId,
+        org: orgId,
+        node,
+        md: mdNode,
+        folder,
+        user: p.user_id,
+        email: `nobody-${unique()}@example.com`,
+        share: '4123456789012345678',
+        tmpfile: file,
+      };
+      const rows = COMMANDS.filter((c) => c.expect !== 'pass');
+      const wrong: string[] = [];
+      // A few at a time: each is one short process.
+      for (let i = 0; i < rows.length; i += 6) {
+        await Promise.all(
+          rows.slice(i, i + 6).map(async (row) => {
+            const args = (row.args ?? '')
+              .split(' ')
+              .filter(Boolean)
+              .map((a) => a.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? `{${k}}`));
+            const res = await cli.run(row.command, args, { token, home: freshHome() });
+            const status = /HTTP (\d{3})/.exec(res.stderr)?.[1];
+            const allowed = row.expect === 'unserved' ? ['404', '405', '501'] : [];
+            if (row.answers) allowed.push(String(row.answers));
+            const asListed = row.failsWith ? res.stderr.includes(row.failsWith) : status !== undefined && allowed.includes(status);
+            if (res.code === 0 || !asListed) {
+              wrong.push(
+                `${row.command} ${args.join(' ')}: exit ${res.code}, HTTP ${status ?? '-'} (expected ${row.failsWith ?? allowed.join('/')})\n${res.stderr.slice(0, 300)}`,
+              );
+            }
+          }),
+        );
+      }
+      expect(wrong).toEqual([]);
+    });
+  });
+
+  describe('coverage', () => {
+    it('the table lists every command of the groups it covers, and classifies every group', async () => {
+      const topLevel = await subcommands(cli, []);
+      const covered = new Set(COMMANDS.map((c) => c.command.split(' ')[0]!));
+      const classified = new Set([...covered, ...UNSERVED_GROUPS.map((g) => g.group), ...OFFLINE_GROUPS]);
+      expect(topLevel.filter((g) => !classified.has(g))).toEqual([]);
+      // The covered groups side by side (help is local and quick), each walked depth first.
+      const leaves = (await Promise.all([...covered].map((g) => leafCommands(cli, [g])))).flat();
+      const table = new Set(COMMANDS.map((c) => c.command));
+      expect(leaves.filter((c) => !table.has(c))).toEqual([]);
+      expect([...table].filter((c) => !leaves.includes(c))).toEqual([]);
+    });
+
+    it('ran every command the table requires to pass', () => {
+      const required = COMMANDS.filter((c) => c.expect === 'pass').map((c) => c.command);
+      expect(required.filter((c) => !cli.succeeded.has(c))).toEqual([]);
+    });
+  });
+});
