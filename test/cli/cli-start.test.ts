@@ -112,8 +112,8 @@ describe('configuration', { timeout: 60_000 }, () => {
     expect(url).toBe(`http://127.0.0.1:${port}`);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    expect((await fetch(`${url}/_emulator/health`)).status).toBe(401);
-    const ok = await fetch(`${url}/_emulator/health`, { headers: { 'x-emulator-control-token': 'sesame-token' } });
+    expect((await fetch(`${url}/_emulator/state`)).status).toBe(401);
+    const ok = await fetch(`${url}/_emulator/state`, { headers: { 'x-emulator-control-token': 'sesame-token' } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-ve-limit-max')).toBe('5');
     // debug level and json format: the dashboard's poll is logged, as a JSON line

@@ -92,14 +92,14 @@ describe('access log levels', () => {
   }
 
   it("logs the dashboard's own polls at debug and other control requests at info", async () => {
-    const paths = ['/_emulator/overview', '/_emulator/ui', '/_emulator/health'];
+    const paths = ['/_emulator/overview', '/_emulator/ui', '/_emulator/state'];
     const info = await logged('info', paths);
-    expect(info.map((l) => l.path)).toEqual(['/_emulator/health']);
+    expect(info.map((l) => l.path)).toEqual(['/_emulator/state']);
     const debug = await logged('debug', paths);
     expect(debug.map((l) => [l.path, l.level])).toEqual([
       ['/_emulator/overview', 20],
       ['/_emulator/ui', 20],
-      ['/_emulator/health', 30],
+      ['/_emulator/state', 30],
     ]);
   });
 
