@@ -149,6 +149,8 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
    * token, the loopback rule still apply.
    */
   publicAsset?: boolean;
+  /** The body is one JSON document (a state import): any other content type answers 415 saying so. */
+  jsonBody?: boolean;
 
   /** A per-user budget of this route's own (see RouteRateLimit). */
   rateLimit?: RouteRateLimit;
@@ -174,6 +176,7 @@ export interface AnyRoute {
   /** documented literal paths this route answers too (see RouteSpec.serves) */
   serves?: readonly string[];
   publicAsset?: boolean;
+  jsonBody?: boolean;
   rateLimit?: RouteRateLimit;
   parity: RouteParity;
   handler: (ctx: RequestContext, input: RouteInput<unknown, unknown, unknown>, deps: never) => HandlerResult | Promise<HandlerResult>;

@@ -90,6 +90,7 @@ describe('reset', () => {
     expect(a.emulator.exportState().tables.users).toEqual([]);
     expect(a.emulator.journal.list({ includeControl: true })).toEqual([]);
     expect(a.emulator.faults.size).toBe(0);
-    expect(a.emulator.clock.offset).toBe(3_600_000);
+    // Issue 21: a reset puts the clock back at real time (the moved hour does not outlive the state).
+    expect(a.emulator.clock.offset).toBe(0);
   });
 });
