@@ -226,8 +226,10 @@ export type MatchResult =
   { kind: 'route'; route: AnyRoute; params: Record<string, string> } | { kind: 'method'; allowed: HttpMethod[] } | { kind: 'none' } | { kind: 'bad-path' };
 
 /** C0 controls and DEL in a decoded segment. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 /** A cheap look at the raw path first: controls raw or percent-encoded (`%00`-`%1F`, `%7F`). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const MAYBE_CONTROL_CHARS = /[\u0000-\u001f\u007f]|%[01][0-9a-f]|%7f/i;
 
 export function splitPath(path: string): string[] {
