@@ -22,6 +22,9 @@ export function stateRoutes(deps: ControlDeps): AnyRoute[] {
       summary: 'Liveness, version and persistence status',
       auth: 'none',
       emulatorOnly: true,
+      // Open under --control-token (issue 14): container health checks carry no token, and the
+      // answer holds nothing secret (status, version, dialect, the data file's state).
+      publicAsset: true,
       parity: emulatorOnly,
       handler: (_ctx, _i, emu) => {
         const p = deps.persistence();

@@ -5,8 +5,8 @@
  *   `--host`, else 403. A page on another site that rebinds its own name to 127.0.0.1 (DNS
  *   rebinding) sends its own name as Host, so it cannot read or change the control plane.
  * - Who: with `--control-token`, the token (header or Bearer) on everything but the routes marked
- *   `publicAsset` (the dashboard's files); without one, loopback peers only. (Health needs the
- *   token too: test/reliability/auth-attacks.test.ts holds it to that.)
+ *   `publicAsset` (the dashboard's files and the health check, which say nothing secret); without
+ *   one, loopback peers only.
  * - Cross-site: a request with an Origin that is not the emulator's own is refused, and a
  *   state-changing one (anything but GET and HEAD) must carry a signal a page on another site cannot
  *   send without a CORS preflight (which the emulator never grants): a JSON content type, or the

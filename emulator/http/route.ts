@@ -143,9 +143,10 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
    */
   serves?: readonly string[];
   /**
-   * Control plane: static files that hold no data (the dashboard's page and assets). With
-   * `--control-token` they load without it, since a browser cannot send a header with its first
-   * request; the Host rule and, without a token, the loopback rule still apply.
+   * Control plane: answers that hold nothing secret: the dashboard's page and assets (a browser
+   * cannot send a header with its first request) and the health check (container health probes
+   * carry no token). With `--control-token` they answer without it; the Host rule and, without a
+   * token, the loopback rule still apply.
    */
   publicAsset?: boolean;
 

@@ -278,36 +278,38 @@ describe('auth attacks', async () => {
   it('with a control token the control plane requires it, on every address (in process)', async () => {
     const guarded = await inProcessEmulator({ controlToken: 'the-control-token' });
     for (const address of ['127.0.0.1', '192.0.2.10']) {
-      expectRefused(await guarded.inject({ method: 'GET', url: '/_emulator/health', remoteAddress: address }), `no token from ${address}`);
+      // Health says nothing secret and answers container health checks without the token.
+      expect((await guarded.inject({ method: 'GET', url: '/_emulator/health', remoteAddress: address })).status, `health from ${address}`).toBe(200);
+      expectRefused(await guarded.inject({ method: 'GET', url: '/_emulator/state', remoteAddress: address }), `no token from ${address}`);
       expectRefused(
-        await guarded.inject({ method: 'GET', url: '/_emulator/health', remoteAddress: address, headers: { 'x-emulator-control-token': 'the-control-toke' } }),
+        await guarded.inject({ method: 'GET', url: '/_emulator/state', remoteAddress: address, headers: { 'x-emulator-control-token': 'the-control-toke' } }),
         `a wrong token from ${address}`,
       );
       expectRefused(
         await guarded.inject({
           method: 'GET',
-          url: '/_emulator/health',
+          url: '/_emulator/state',
           remoteAddress: address,
           headers: { authorization: 'Bearer the-control-token-and-more' },
         }),
         `a longer token from ${address}`,
       );
       expectRefused(
-        await guarded.inject({ method: 'GET', url: '/_emulator/health?token=the-control-token', remoteAddress: address }),
+        await guarded.inject({ method: 'GET', url: '/_emulator/state?token=the-control-token', remoteAddress: address }),
         `the token in the query from ${address}`,
       );
       expect(
         (
           await guarded.inject({
             method: 'GET',
-            url: '/_emulator/health',
+            url: '/_emulator/state',
             remoteAddress: address,
             headers: { 'x-emulator-control-token': 'the-control-token' },
           })
         ).status,
       ).toBe(200);
       expect(
-        (await guarded.inject({ method: 'GET', url: '/_emulator/health', remoteAddress: address, headers: { authorization: 'Bearer the-control-token' } }))
+        (await guarded.inject({ method: 'GET', url: '/_emulator/state', remoteAddress: address, headers: { authorization: 'Bearer the-control-token' } }))
           .status,
       ).toBe(200);
     }
@@ -370,10 +372,12 @@ describe('auth attacks', async () => {
     try {
       const port = new URL(guarded.url).port;
       for (const base of [`http://${external}:${port}`, `http://127.0.0.1:${port}`]) {
-        expect((await fetch(`${base}/_emulator/health`)).status, base).toBe(401);
-        expect((await fetch(`${base}/_emulator/health`, { headers: { 'x-emulator-control-token': 'nope' } })).status).toBe(401);
-        expect((await fetch(`${base}/_emulator/health`, { headers: { 'x-emulator-control-token': 'http-control-token' } })).status).toBe(200);
-        expect((await fetch(`${base}/_emulator/health`, { headers: { authorization: 'Bearer http-control-token' } })).status).toBe(200);
+        // Health answers container health checks without the token; the rest of the plane needs it.
+        expect((await fetch(`${base}/_emulator/health`)).status, base).toBe(200);
+        expect((await fetch(`${base}/_emulator/state`)).status, base).toBe(401);
+        expect((await fetch(`${base}/_emulator/state`, { headers: { 'x-emulator-control-token': 'nope' } })).status).toBe(401);
+        expect((await fetch(`${base}/_emulator/state`, { headers: { 'x-emulator-control-token': 'http-control-token' } })).status).toBe(200);
+        expect((await fetch(`${base}/_emulator/state`, { headers: { authorization: 'Bearer http-control-token' } })).status).toBe(200);
         counts.attacks += 2;
         counts.refused += 2;
       }
