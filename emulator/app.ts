@@ -8,7 +8,8 @@
  *  2. match         the route table of the running dialect (`--api-dialect`): a route the
  *                   catalogue documents in that dialect and the emulator does not serve -> 501 with
  *                   the route named (http/not-implemented.ts); unknown path -> 404/9992 (with a
- *                   hint for the guide's paths); known path under another method -> 405 (http/match.ts)
+ *                   hint for the guide's paths); known path under another method -> 405 (http/match.ts);
+ *                   `GET /` from a browser -> 302 to the dashboard
  *  3. control guard `/_emulator/*`: a Host naming this machine, the control token or loopback, and
  *                   no cross-site state changes (http/control-guard.ts)
  *  4. rate limit    per-credential budget on the emulator clock; `x-ve-limit-*` on every response
@@ -47,7 +48,7 @@ import type { Emulator } from './emulator.js';
 import { Errors } from './http/errors.js';
 import type { AnyRoute } from './http/route.js';
 import { identify } from './http/request-context.js';
-import { RouteMatcher } from './http/match.js';
+import { browserAtRoot, isDashboardRequest, RouteMatcher } from './http/match.js';
 import { ControlGuard, HostRule } from './http/control-guard.js';
 import { RateLimits } from './http/rate-limit-stage.js';
 import { BodyParser } from './http/body.js';
@@ -92,8 +93,11 @@ export function createApp(deps: AppDeps): express.Express {
     const ctx = identify(req, res, log, clock);
     (res.locals as { ctx?: typeof ctx }).ctx = ctx;
     try {
-      // 2. match
+      // 2. match (a browser at `/` is sent to the dashboard; API clients get the 404 below)
+      const dashboard = browserAtRoot(req);
+      if (dashboard) return responder.redirect(res, ctx, dashboard);
       const { route, params } = matcher.match(req, ctx);
+      ctx.quiet = isDashboardRequest(req, route);
       // 3. control guard
       if (route.area === 'control') guard.check(req, route);
       // 4. rate limit

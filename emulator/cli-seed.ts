@@ -1,11 +1,9 @@
 /**
- * `fastio-emulator seed`: write a deterministic demo state file (faker, seeded), and the
- * printing of a loaded seed's personas at start.
+ * `fastio-emulator seed`: write a deterministic demo state file (faker, seeded).
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { LoadedSeed } from './scenarios.js';
 
 function positiveInt(name: string, max: number) {
   return (v: string): number => {
@@ -69,20 +67,4 @@ export function registerSeed(program: Command): void {
     .option('-o, --out <file>', 'write here (default: stdout)')
     .option('--scenario <name>', 'start from a named scenario (demo, credits-exhausted, transfer-pending, large)')
     .action(seedCommand);
-}
-
-/** What `start` prints after the URL line when it loaded a scenario: how to log in. */
-export function describeSeed(seed: LoadedSeed): string {
-  const lines = [
-    `loaded ${seed.scenario ? `scenario "${seed.scenario.name}"` : 'seed'} from ${seed.file}${seed.scenario ? `: ${seed.scenario.description}` : ''}`,
-  ];
-  const shown = seed.personas.slice(0, 12);
-  if (shown.length > 0) {
-    lines.push('personas (sign in with Basic email:password, or send the API key as a Bearer token):');
-    for (const p of shown) {
-      lines.push(`  ${p.role.padEnd(14)} ${(p.tenant ?? '-').padEnd(28)} ${p.email.padEnd(44)} ${p.password.padEnd(20)} ${p.api_key}`);
-    }
-    if (seed.personas.length > shown.length) lines.push(`  ... and ${seed.personas.length - shown.length} more in ${seed.file}`);
-  }
-  return `${lines.join('\n')}\n`;
 }

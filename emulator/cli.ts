@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerExec } from './cli-exec.js';
-import { ConfigError, parseRateLimit, type EmulatorConfig, type LogFormat, type LogLevel } from './config.js';
+import { CONFIG_FILE_NAME, ConfigError, DEFAULTS, ENV_VARS, parseRateLimit, type EmulatorConfig, type LogFormat, type LogLevel } from './config.js';
 import { exposureWarning, startEmulator, StartupError } from './server.js';
 import { VERSION } from './version.js';
-import { describeSeed, registerSeed } from './cli-seed.js';
+import { registerSeed } from './cli-seed.js';
+import { banner } from './cli-banner.js';
+import { didYouMean } from './did-you-mean.js';
 import { DEFAULT_DIALECT, DIALECTS, type Dialect } from './catalogue/index.js';
 
 // The CLI runs from a minified bundle: map stack traces in logs back to the sources.
@@ -28,12 +30,13 @@ function rateLimitArg(v: string): EmulatorConfig['rateLimit'] {
 }
 
 interface StartFlags {
-  port: number;
-  host: string;
+  port?: number;
+  host?: string;
+  config?: string;
   data?: string;
   seed?: string;
   plans?: string;
-  logLevel: LogLevel;
+  logLevel?: LogLevel;
   logFormat?: LogFormat;
   rateLimit?: EmulatorConfig['rateLimit'];
   flushDelayMs?: number;
@@ -63,7 +66,7 @@ async function start(flags: StartFlags): Promise<void> {
     seedFile: flags.seed,
     plansFile: flags.plans,
     logLevel: flags.logLevel,
-    logFormat: flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    logFormat: flags.logFormat,
     rateLimit: flags.rateLimit,
     flushDelayMs: flags.flushDelayMs,
     ingestDelayMs: flags.ingestDelayMs,
@@ -73,16 +76,15 @@ async function start(flags: StartFlags): Promise<void> {
     forwardSecret: flags.forwardSecret,
     apiDialect: flags.apiDialect,
     env: process.env,
+    // Defaults live in config.ts; flags, variables and the config file override them. The log
+    // format's default depends on the terminal, so the CLI supplies it as the lowest layer.
+    sources: { configFile: flags.config, cwd: process.cwd(), defaults: { logFormat: process.stdout.isTTY ? 'pretty' : 'json' } },
   });
   // The first line on stdout names the base URL, so scripts can read it.
-  process.stdout.write(`fastio-emulator ${VERSION} listening on ${running.url} (API dialect ${running.emulator.config.apiDialect})\n`);
-  if (running.seed) process.stdout.write(describeSeed(running.seed));
-  const exposure = exposureWarning(running.host, flags.controlToken);
+  process.stdout.write(banner(running, { forwardSecretShown: Boolean(running.emulator.config.forwardSecret) }));
+  // The control token may come from the environment or the config file: the config decides.
+  const exposure = exposureWarning(running.host, running.emulator.config.controlToken);
   if (exposure) process.stderr.write(exposure);
-  if (running.forwarder) {
-    const secret = flags.forwardSecret ? '' : ` (x-fastio-emulator-signature secret: ${running.forwardSecret})`;
-    process.stdout.write(`forwarding events to ${running.forwarder.url}${secret}\n`);
-  }
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -101,6 +103,38 @@ async function start(flags: StartFlags): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
+const environmentHelp = [
+  '',
+  'Environment (flags win over variables, variables over the config file):',
+  ...ENV_VARS.map((v) => `  ${v.name.padEnd(34)} ${v.help}`),
+  '',
+  'Exit codes: 0 stopped cleanly, 1 could not start or stop (port in use, bad state file), 2 bad usage.',
+].join('\n');
+
+/** One line for a failed listen: what went wrong and what to try. */
+function listenErrorLine(err: NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string }): string | undefined {
+  const where = err.address !== undefined ? `${err.address}:${err.port ?? ''}` : 'the address';
+  if (err.code === 'EADDRINUSE')
+    return `port ${err.port ?? ''} on ${err.address ?? 'this host'} is already in use (another process is using that port; try --port 0)`;
+  if (err.code === 'EADDRNOTAVAIL') return `cannot listen on ${where}: this machine has no such address (try --host 127.0.0.1)`;
+  if (err.code === 'EACCES') return `cannot listen on ${where}: permission denied (ports below 1024 need privileges; try --port 0)`;
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return `cannot listen on host "${err.hostname ?? ''}": the name does not resolve`;
+  return undefined;
+}
+
+/**
+ * `fastio-emulator bogus` would otherwise reach the default command as an extra argument
+ * ("too many arguments for 'start'"): a word that is not a command is answered as one.
+ */
+function unknownCommand(program: Command, argv: readonly string[]): string | undefined {
+  const word = argv[2];
+  if (word === undefined || word.startsWith('-')) return undefined;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]).concat('help');
+  if (names.includes(word)) return undefined;
+  const guess = didYouMean(word, names);
+  return `unknown command '${word}'${guess ? ` (did you mean ${guess}?)` : ''}; commands: ${names.join(', ')}`;
+}
+
 /** `--api-dialect`: which dialect of the API to serve (start and exec). */
 export function apiDialectOption(): Option {
   return new Option('--api-dialect <dialect>', `API dialect to serve (default ${DEFAULT_DIALECT}, or FASTIO_EMULATOR_API_DIALECT)`).choices([...DIALECTS]);
@@ -116,15 +150,19 @@ export function buildProgram(): Command {
   program
     .command('start', { isDefault: true })
     .description('Serve the emulated API on localhost')
-    .addOption(new Option('-p, --port <port>', 'port to listen on (0 picks a free port)').default(3278).argParser(intArg('--port', 0, 65535)))
-    .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
+    // No commander defaults here: a default would hide the environment and the config file.
+    .addOption(new Option('-p, --port <port>', `port to listen on, 0 picks a free port (default: ${DEFAULTS.port})`).argParser(intArg('--port', 0, 65535)))
+    .option('-H, --host <host>', `address to listen on (default: ${DEFAULTS.host})`)
+    .option('-c, --config <file>', `read settings from this JSON file (default: ./${CONFIG_FILE_NAME} when present)`)
     .option('-d, --data <file>', 'persist state to this JSON file (created if missing)')
     .option(
       '-s, --seed <file|scenario>',
       'load a state file or a named scenario (demo, credits-exhausted, transfer-pending, large) when --data has no saved state yet',
     )
     .option('--plans <file>', 'plan catalog to use instead of fixtures/plans.json')
-    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+    .addOption(
+      new Option('--log-level <level>', `log level (default: ${DEFAULTS.logLevel})`).choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    )
     .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, json otherwise)').choices(['pretty', 'json']))
     .addOption(new Option('--rate-limit <max/seconds>', 'per-token request budget, e.g. 600/60, or "off"').argParser(rateLimitArg))
     .addOption(new Option('--flush-delay-ms <ms>', 'coalesce writes to --data for this long').argParser(intArg('--flush-delay-ms', 0, 60_000)))
@@ -134,6 +172,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--forward-events-to <url>', 'POST every audit event to this URL, signed (emulator-only webhook)').argParser(urlArg))
     .option('--forward-secret <secret>', 'HMAC-SHA256 secret of the forwarded events (default: random, printed at start)')
     .addOption(apiDialectOption())
+    .addHelpText('after', environmentHelp)
     .action(start);
 
   registerExec(program);
@@ -143,6 +182,11 @@ export function buildProgram(): Command {
 
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  const unknown = unknownCommand(program, argv);
+  if (unknown) {
+    process.stderr.write(`fastio-emulator: error: ${unknown}\n(run with --help for usage)\n`);
+    process.exit(2);
+  }
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -150,12 +194,17 @@ async function main(argv: string[]): Promise<void> {
       // --help and --version end here with code 0; bad flags with 2.
       process.exit(err.exitCode === 0 ? 0 : 2);
     }
-    if (err instanceof StartupError || err instanceof ConfigError) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`fastio-emulator: error: ${err.message}\n`);
+      process.exit(2);
+    }
+    if (err instanceof StartupError) {
       process.stderr.write(`fastio-emulator: error: ${err.message}\n`);
       process.exit(1);
     }
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      process.stderr.write(`fastio-emulator: error: ${(err as Error).message} (another process is using that port; try --port 0)\n`);
+    const listen = listenErrorLine(err as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string });
+    if (listen) {
+      process.stderr.write(`fastio-emulator: error: ${listen}\n`);
       process.exit(1);
     }
     throw err;

@@ -1,9 +1,14 @@
-import { DEFAULT_DIALECT, DIALECTS, isDialect, type Dialect } from './catalogue/index.js';
+import { DEFAULT_DIALECT, DIALECTS, type Dialect } from './catalogue/index.js';
 
 /**
- * One place that decides the emulator's settings: flags over environment over defaults, returned
- * frozen. Nothing else reads `process.env`.
+ * One place that decides the emulator's settings: flags over environment over the optional config
+ * file (`fastio-emulator.json`) over defaults, checked with one zod schema and returned frozen.
+ * Nothing else reads `process.env` for settings.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type LogFormat = 'pretty' | 'json';
 
@@ -86,17 +91,36 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   apiDialect: DEFAULT_DIALECT,
 });
 
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LogLevel[];
 
+/** A setting that is wrong (a flag, a variable, the config file): the CLI exits 2, like a bad flag. */
 export class ConfigError extends Error {}
 
-function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const v = env[name];
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${v}"`);
-  return n;
-}
+/** The name of the optional config file looked up in the working directory. */
+export const CONFIG_FILE_NAME = 'fastio-emulator.json';
+
+/**
+ * Every environment variable the emulator reads, with the config key it sets and its `--help` line.
+ * The CLI prints this table in `start --help`; the README lists the same names.
+ */
+export const ENV_VARS = [
+  { name: 'FASTIO_EMULATOR_PORT', key: 'port', help: 'port to listen on (--port)' },
+  { name: 'FASTIO_EMULATOR_HOST', key: 'host', help: 'address to listen on (--host)' },
+  { name: 'FASTIO_EMULATOR_DATA', key: 'dataFile', help: 'state file (--data)' },
+  { name: 'FASTIO_EMULATOR_SEED', key: 'seedFile', help: 'state file or scenario loaded into an empty start (--seed)' },
+  { name: 'FASTIO_EMULATOR_PLANS', key: 'plansFile', help: 'plan catalog (--plans)' },
+  { name: 'FASTIO_EMULATOR_LOG_LEVEL', key: 'logLevel', help: 'log level (--log-level)' },
+  { name: 'FASTIO_EMULATOR_LOG_FORMAT', key: 'logFormat', help: 'pretty or json (--log-format)' },
+  { name: 'FASTIO_EMULATOR_RATE_LIMIT', key: 'rateLimit', help: 'MAX/SECONDS or off (--rate-limit)' },
+  { name: 'FASTIO_EMULATOR_FLUSH_DELAY_MS', key: 'flushDelayMs', help: 'write coalescing delay (--flush-delay-ms)' },
+  { name: 'FASTIO_EMULATOR_INGEST_DELAY_MS', key: 'ingestDelayMs', help: 'ingestion step delay (--ingest-delay-ms)' },
+  { name: 'FASTIO_EMULATOR_RANDOM_SEED', key: 'randomSeed', help: 'seed for ids and faults (--random-seed)' },
+  { name: 'FASTIO_EMULATOR_CONTROL_TOKEN', key: 'controlToken', help: 'control plane token (--control-token)' },
+  { name: 'FASTIO_EMULATOR_FORWARD_EVENTS_TO', key: 'forwardEventsTo', help: 'event webhook URL (--forward-events-to)' },
+  { name: 'FASTIO_EMULATOR_FORWARD_SECRET', key: 'forwardSecret', help: 'event webhook secret (--forward-secret)' },
+  { name: 'FASTIO_EMULATOR_API_DIALECT', key: 'apiDialect', help: 'API dialect to serve (--api-dialect)' },
+  { name: 'FASTIO_EMULATOR_CONFIG', key: undefined, help: `config file (--config; default ./${CONFIG_FILE_NAME} if present)` },
+] as const satisfies readonly { name: string; key: keyof EmulatorConfig | undefined; help: string }[];
 
 /** Parse `MAX/SECONDS` (for example `600/60`) or `off`. */
 export function parseRateLimit(s: string): { max: number; windowSeconds: number } {
@@ -106,40 +130,184 @@ export function parseRateLimit(s: string): { max: number; windowSeconds: number 
   return { max: Number(m[1]), windowSeconds: Number(m[2]) };
 }
 
-export function loadConfig(flags: Partial<EmulatorConfig> = {}, env: NodeJS.ProcessEnv = {}): Readonly<EmulatorConfig> {
-  const fromEnv: Partial<EmulatorConfig> = {};
-  const port = envNumber(env, 'FASTIO_EMULATOR_PORT');
-  if (port !== undefined) fromEnv.port = port;
-  if (env.FASTIO_EMULATOR_HOST) fromEnv.host = env.FASTIO_EMULATOR_HOST;
-  if (env.FASTIO_EMULATOR_DATA) fromEnv.dataFile = env.FASTIO_EMULATOR_DATA;
-  if (env.FASTIO_EMULATOR_LOG_LEVEL) fromEnv.logLevel = env.FASTIO_EMULATOR_LOG_LEVEL as LogLevel;
-  if (env.FASTIO_EMULATOR_RATE_LIMIT) fromEnv.rateLimit = parseRateLimit(env.FASTIO_EMULATOR_RATE_LIMIT);
-  if (env.FASTIO_EMULATOR_CONTROL_TOKEN) fromEnv.controlToken = env.FASTIO_EMULATOR_CONTROL_TOKEN;
-  if (env.FASTIO_EMULATOR_API_DIALECT) fromEnv.apiDialect = env.FASTIO_EMULATOR_API_DIALECT as Dialect;
+const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
+const nonEmpty = z.string().min(1);
+const rateLimitSchema = z.object({ max: z.number().int().min(1), windowSeconds: z.number().int().min(1) });
 
-  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as Partial<EmulatorConfig>;
-  const config: EmulatorConfig = { ...DEFAULTS, ...fromEnv, ...defined };
-
-  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535)
-    throw new ConfigError(`port must be an integer from 0 to 65535, got ${config.port}`);
-  if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);
-  if (!isDialect(config.apiDialect)) throw new ConfigError(`API dialect must be one of ${DIALECTS.join(', ')}, got "${String(config.apiDialect)}"`);
-  if (config.logFormat !== 'pretty' && config.logFormat !== 'json') throw new ConfigError(`log format must be pretty or json, got "${config.logFormat}"`);
-  for (const k of ['bodyLimitBytes', 'uploadLimitBytes', 'flushDelayMs', 'ingestDelayMs'] as const) {
-    if (!Number.isFinite(config[k]) || config[k] < 0) throw new ConfigError(`${k} must be a non-negative number`);
-  }
-  for (const k of [
-    'headersTimeoutMs',
-    'requestTimeoutMs',
-    'keepAliveTimeoutMs',
-    'maxLongPollsPerCredential',
-    'maxWebSocketsPerCredential',
-    'maxWebSocketBufferedBytes',
-    'maxBackgroundJobs',
-  ] as const) {
-    if (!Number.isInteger(config[k]) || config[k] < 1) throw new ConfigError(`${k} must be a whole number of at least 1`);
-  }
+/** The one schema every source of settings is checked against, after merging. */
+const configSchema = z
+  .looseObject({
+    host: nonEmpty,
+    port: wholeNumber(0, 65535),
+    dataFile: nonEmpty.optional(),
+    seedFile: nonEmpty.optional(),
+    plansFile: nonEmpty.optional(),
+    logLevel: z.enum(LOG_LEVELS),
+    logFormat: z.enum(['pretty', 'json']),
+    rateLimit: rateLimitSchema,
+    bodyLimitBytes: wholeNumber(0, Number.MAX_SAFE_INTEGER),
+    uploadLimitBytes: wholeNumber(0, Number.MAX_SAFE_INTEGER),
+    flushDelayMs: wholeNumber(0, Number.MAX_SAFE_INTEGER),
+    ingestDelayMs: wholeNumber(0, Number.MAX_SAFE_INTEGER),
+    randomSeed: z.string().optional(),
+    controlToken: nonEmpty.optional(),
+    forwardEventsTo: z.url({ protocol: /^https?$/ }).optional(),
+    forwardSecret: nonEmpty.optional(),
+    headersTimeoutMs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    requestTimeoutMs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    keepAliveTimeoutMs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    maxLongPollsPerCredential: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    maxWebSocketsPerCredential: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    maxWebSocketBufferedBytes: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    maxBackgroundJobs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    apiDialect: z.enum(DIALECTS),
+  })
   // Node refuses a header timeout longer than the request timeout.
-  if (config.headersTimeoutMs > config.requestTimeoutMs) throw new ConfigError('headersTimeoutMs must not be longer than requestTimeoutMs');
+  .refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
+    message: 'headersTimeoutMs must not be longer than requestTimeoutMs',
+    path: ['headersTimeoutMs'],
+  }) satisfies z.ZodType<Partial<EmulatorConfig>>;
+
+/**
+ * The config file's keys are the long flags in camelCase (`port`, `data`, `logLevel`,
+ * `rateLimit`: "600/60"), so a flag, its variable and its file key are one setting.
+ */
+const fileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  port: wholeNumber(0, 65535).optional(),
+  host: nonEmpty.optional(),
+  data: nonEmpty.optional(),
+  seed: nonEmpty.optional(),
+  plans: nonEmpty.optional(),
+  logLevel: z.enum(LOG_LEVELS).optional(),
+  logFormat: z.enum(['pretty', 'json']).optional(),
+  rateLimit: z.string().optional(),
+  flushDelayMs: wholeNumber(0, 60_000).optional(),
+  ingestDelayMs: wholeNumber(0, 600_000).optional(),
+  randomSeed: z.string().optional(),
+  controlToken: nonEmpty.optional(),
+  forwardEventsTo: nonEmpty.optional(),
+  forwardSecret: nonEmpty.optional(),
+  apiDialect: z.enum(DIALECTS).optional(),
+});
+
+function describeIssues(error: z.ZodError, source: string, nameOf: (key: string) => string): string {
+  return error.issues
+    .map((i) => {
+      const key = i.path.length > 0 ? nameOf(String(i.path[0])) : source;
+      if (i.code === 'unrecognized_keys') return `${source}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+      if (i.code === 'invalid_value') return `${key}: expected one of ${i.values.map(String).join(', ')}`;
+      return `${key}: ${i.message}`;
+    })
+    .join('; ');
+}
+
+function envValue(name: string, key: keyof EmulatorConfig, raw: string): unknown {
+  if (key === 'rateLimit') {
+    try {
+      return parseRateLimit(raw);
+    } catch (e) {
+      throw new ConfigError(`${name}: ${(e as Error).message}`);
+    }
+  }
+  if (key === 'port' || key === 'flushDelayMs' || key === 'ingestDelayMs') {
+    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+    return Number(raw);
+  }
+  return raw;
+}
+
+function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof EmulatorConfig, unknown>> {
+  const out: Partial<Record<keyof EmulatorConfig, unknown>> = {};
+  for (const v of ENV_VARS) {
+    const raw = env[v.name];
+    if (v.key === undefined || raw === undefined || raw === '') continue;
+    out[v.key] = envValue(v.name, v.key, raw);
+  }
+  return out;
+}
+
+/** Read and check a config file; `required` (from --config) makes a missing file an error. */
+function fromFile(path: string, required: boolean): Partial<Record<keyof EmulatorConfig, unknown>> {
+  if (!existsSync(path)) {
+    if (required) throw new ConfigError(`config file ${path} does not exist`);
+    return {};
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, `config file ${path}`, (k) => `${path}: "${k}"`));
+  const f = parsed.data;
+  const base = dirname(path);
+  // Paths in the file are relative to the file, as in tsconfig.json or firebase.json.
+  const rel = (p: string | undefined) => (p === undefined ? undefined : resolve(base, p));
+  const seed = f.seed !== undefined && (f.seed.includes('/') || f.seed.includes('\\') || f.seed.endsWith('.json')) ? rel(f.seed) : f.seed;
+  let rateLimit: EmulatorConfig['rateLimit'] | undefined;
+  if (f.rateLimit !== undefined) {
+    try {
+      rateLimit = parseRateLimit(f.rateLimit);
+    } catch (e) {
+      throw new ConfigError(`${path}: "rateLimit": ${(e as Error).message}`);
+    }
+  }
+  const out: Partial<Record<keyof EmulatorConfig, unknown>> = {
+    port: f.port,
+    host: f.host,
+    dataFile: rel(f.data),
+    seedFile: seed,
+    plansFile: rel(f.plans),
+    logLevel: f.logLevel,
+    logFormat: f.logFormat,
+    rateLimit,
+    flushDelayMs: f.flushDelayMs,
+    ingestDelayMs: f.ingestDelayMs,
+    randomSeed: f.randomSeed,
+    controlToken: f.controlToken,
+    forwardEventsTo: f.forwardEventsTo,
+    forwardSecret: f.forwardSecret,
+    apiDialect: f.apiDialect,
+  };
+  return definedOnly(out);
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export interface ConfigSources {
+  /** a config file to read (`--config`): it must exist */
+  configFile?: string;
+  /** look for `fastio-emulator.json` here when no file is named (the CLI passes the working directory) */
+  cwd?: string;
+  /** defaults that depend on the caller (the CLI's log format follows the terminal), below the file */
+  defaults?: Partial<EmulatorConfig>;
+}
+
+/** Where the file the config came from, if any, was found. */
+export function configFilePath(env: NodeJS.ProcessEnv, sources: ConfigSources): { path: string; required: boolean } | undefined {
+  const named = sources.configFile ?? (env.FASTIO_EMULATOR_CONFIG || undefined);
+  if (named) return { path: resolve(sources.cwd ?? '.', named), required: true };
+  if (sources.cwd) return { path: join(sources.cwd, CONFIG_FILE_NAME), required: false };
+  return undefined;
+}
+
+/**
+ * The settings, once: flags over environment over the config file over defaults, checked
+ * against one schema and frozen. Nothing else reads `process.env` for settings.
+ */
+export function loadConfig(flags: Partial<EmulatorConfig> = {}, env: NodeJS.ProcessEnv = {}, sources: ConfigSources = {}): Readonly<EmulatorConfig> {
+  const file = configFilePath(env, sources);
+  const fromConfigFile = file ? fromFile(file.path, file.required) : {};
+  const merged = { ...DEFAULTS, ...definedOnly(sources.defaults ?? {}), ...fromConfigFile, ...fromEnvironment(env), ...definedOnly(flags) };
+  const parsed = configSchema.safeParse(definedOnly(merged));
+  if (!parsed.success) {
+    const envName = (key: string) => ENV_VARS.find((v) => v.key === key)?.name;
+    throw new ConfigError(describeIssues(parsed.error, 'config', (k) => (envName(k) ? `${k} (${envName(k)})` : k)));
+  }
+  const config: EmulatorConfig = { ...DEFAULTS, ...parsed.data };
   return Object.freeze({ ...config, rateLimit: Object.freeze({ ...config.rateLimit }) });
 }

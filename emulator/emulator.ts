@@ -180,13 +180,15 @@ export class Emulator {
 
   /**
    * Empty state: users, orgs, everything, and the request journal and fault rules with them; this
-   * is all `POST /_emulator/reset` does. The clock keeps its time and offset (it never runs
-   * backwards).
+   * is all `POST /_emulator/reset` does. The clock goes back to real time: with the state emptied
+   * no token, period or event is left that an earlier time could bring back, and an offset left by
+   * `POST /_emulator/clock/advance` would otherwise outlive the state it was for (issue 21).
    */
   reset(): void {
     this.db.clear();
     this.journal.clear();
     this.faults.clear();
+    this.clock.resetOffset();
     this.stateReplaced();
   }
 

@@ -34,12 +34,24 @@ export function silentLogger(): Logger {
 
 const ACCESS_FIELDS = ['reqId', 'method', 'path', 'status', 'ms', 'user', 'org', 'workspace', 'fault'] as const;
 
-/** `GET /current/user/details/ 200 1.2 ms user=… org=…` for access lines; other messages keep their request, if any. */
-export function prettyMessage(log: Record<string, unknown>, messageKey: string): string {
+/** The colour functions pino-pretty hands to `messageFormat` (identity functions when colour is off). */
+interface PrettyColors {
+  red?: (s: string) => string;
+  yellow?: (s: string) => string;
+}
+
+/**
+ * `GET /current/user/details/ 200 1.2 ms user=… org=…` for access lines, the status yellow for a
+ * 4xx and red for a 5xx when the terminal shows colour; other messages keep their request, if any.
+ */
+export function prettyMessage(log: Record<string, unknown>, messageKey: string, _level?: string, extras?: { colors?: PrettyColors }): string {
   const msg = String(log[messageKey] ?? '');
   if (msg === 'request' && typeof log.method === 'string') {
     const who = (['user', 'org', 'workspace', 'fault'] as const).filter((k) => log[k] !== undefined && log[k] !== null).map((k) => `${k}=${String(log[k])}`);
-    return [log.method, log.path, log.status, `${String(log.ms)} ms`, ...who].join(' ');
+    const status = Number(log.status);
+    const paint = status >= 500 ? extras?.colors?.red : status >= 400 ? extras?.colors?.yellow : undefined;
+    const shown = paint ? paint(String(log.status)) : String(log.status);
+    return [log.method, log.path, shown, `${String(log.ms)} ms`, ...who].join(' ');
   }
   return typeof log.method === 'string' ? `${msg} (${log.method} ${String(log.path)})` : msg;
 }

@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ConfigError } from './config.js';
+import { didYouMean } from './did-you-mean.js';
 import { fromPackageRoot } from './paths.js';
 import { readStateFile } from './store/persistence.js';
 import { shiftTimes } from './store/time-shift.js';
@@ -54,7 +56,12 @@ export async function loadSeed(ref: string, now: number, log: (msg: string) => v
     file = scenarioPath(ref);
     if (!existsSync(file)) {
       const { SCENARIOS } = await import('../fixtures/scenarios.js');
-      if (!SCENARIOS[ref]) throw new Error(`--seed ${ref}: no such file, and no scenario of that name (known: ${Object.keys(SCENARIOS).join(', ')})`);
+      if (!SCENARIOS[ref]) {
+        const guess = didYouMean(ref, Object.keys(SCENARIOS));
+        throw new ConfigError(
+          `--seed ${ref}: no such file, and no scenario of that name${guess ? ` (did you mean ${guess}?)` : ''}; known scenarios: ${Object.keys(SCENARIOS).join(', ')}`,
+        );
+      }
       log(`generating the ${ref} scenario into ${file} (first use)`);
       await generateScenarioFile(ref, file);
     }

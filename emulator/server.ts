@@ -3,7 +3,7 @@ import { createServer, IncomingMessage, ServerResponse, STATUS_CODES, type Serve
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
-import { loadConfig, type EmulatorConfig } from './config.js';
+import { ConfigError, loadConfig, type ConfigSources, type EmulatorConfig } from './config.js';
 import type { RequestJournal } from './control/journal.js';
 import { Emulator } from './emulator.js';
 import { createLogger, silentLogger } from './logger.js';
@@ -23,6 +23,17 @@ export interface StartOptions extends Partial<EmulatorConfig> {
   logger?: Logger;
   /** read FASTIO_EMULATOR_* variables (the CLI does; the programmatic API does not by default) */
   env?: NodeJS.ProcessEnv;
+  /** the config file (`--config`), or the directory to look for `fastio-emulator.json` in (the CLI's working directory) */
+  sources?: ConfigSources;
+}
+
+/** What the state came from at start, for the banner: the data file, a seed, or nothing. */
+export interface LoadedState {
+  source: 'data' | 'seed' | 'empty';
+  file: string | undefined;
+  users: number;
+  orgs: number;
+  workspaces: number;
 }
 
 export interface RunningEmulator {
@@ -40,6 +51,8 @@ export interface RunningEmulator {
   forwardSecret: string | undefined;
   /** the seed or scenario loaded at start (with its personas' logins), if any */
   seed: LoadedSeed | undefined;
+  /** where the state came from and how much of it there was */
+  loaded: LoadedState;
   /** Stop listening, close connections, flush state to `--data`. */
   close(): Promise<void>;
 }
@@ -47,16 +60,22 @@ export interface RunningEmulator {
 export class StartupError extends Error {}
 
 /** Build an emulator instance with its state loaded (seed, then data file) and persistence attached. */
-export async function buildEmulator(
-  options: StartOptions = {},
-): Promise<{ emulator: Emulator; persistence: Persistence | undefined; journal: RequestJournal; routes: AnyRoute[]; seed: LoadedSeed | undefined }> {
-  const { logger, env, ...flags } = options;
-  const config = loadConfig(flags, env ?? {});
+export async function buildEmulator(options: StartOptions = {}): Promise<{
+  emulator: Emulator;
+  persistence: Persistence | undefined;
+  journal: RequestJournal;
+  routes: AnyRoute[];
+  seed: LoadedSeed | undefined;
+  loaded: LoadedState;
+}> {
+  const { logger, env, sources, ...flags } = options;
+  const config = loadConfig(flags, env ?? {}, sources);
   const log = logger ?? (env ? await createLogger(config.logLevel, config.logFormat) : silentLogger());
   const emulator = new Emulator(config, log);
 
   let persistence: Persistence | undefined;
   let seed: LoadedSeed | undefined;
+  let source: LoadedState['source'] = 'empty';
   let lock: DataFileLock | undefined;
   if (config.dataFile) {
     // One process per data file; a missing or read-only folder stops start-up here.
@@ -76,15 +95,27 @@ export async function buildEmulator(
 
   try {
     const saved = persistence ? await persistence.read() : null;
-    if (saved) emulator.importState(saved, config.dataFile);
-    else if (config.seedFile) {
+    if (saved) {
+      emulator.importState(saved, config.dataFile);
+      source = 'data';
+    } else if (config.seedFile) {
       seed = await loadSeed(config.seedFile, emulator.clock.now(), (msg) => log.warn(msg));
       emulator.importState(seed.state, seed.file);
+      source = 'seed';
     }
   } catch (e) {
     lock?.release();
+    // An unknown scenario name is a usage error (exit 2), like a bad flag.
+    if (e instanceof ConfigError) throw e;
     throw new StartupError((e as Error).message);
   }
+  const loaded: LoadedState = {
+    source,
+    file: source === 'data' ? config.dataFile : source === 'seed' ? seed?.file : undefined,
+    users: emulator.db.users.size,
+    orgs: emulator.db.orgs.size,
+    workspaces: emulator.db.workspaces.size,
+  };
   if (persistence) {
     const p = persistence;
     emulator.changed.on(() => p.markDirty());
@@ -99,7 +130,7 @@ export async function buildEmulator(
     persistence: () => persistence?.status(),
   });
   // `journal` is the instance's own (emulator.journal), named here for callers that read it.
-  return { emulator, persistence, journal: emulator.journal, routes, seed };
+  return { emulator, persistence, journal: emulator.journal, routes, seed, loaded };
 }
 
 /**
@@ -172,7 +203,7 @@ export function exposureWarning(host: string, controlToken: string | undefined):
 
 /** Start an emulator listening on `host:port` (port 0 picks a free port). */
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
-  const { emulator, persistence, routes, seed } = await buildEmulator(options);
+  const { emulator, persistence, routes, seed, loaded } = await buildEmulator(options);
   const app = createApp({ emulator, routes });
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = emulator.config;
   const server = createServer(
@@ -237,6 +268,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     forwarder,
     forwardSecret,
     seed,
+    loaded,
     close: () =>
       (closing ??= (async () => {
         sockets.close();

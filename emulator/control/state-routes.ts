@@ -68,6 +68,9 @@ export function stateRoutes(deps: ControlDeps): AnyRoute[] {
       summary: 'Import a state (the body is an export, or {"state": export})',
       auth: 'none',
       emulatorOnly: true,
+      // curl -d sends application/x-www-form-urlencoded: a JSON export parsed as a form would
+      // fail with a message about tables, so the content type is named instead.
+      jsonBody: true,
       body: stateImportBody,
       parity: emulatorOnly,
       handler: (_ctx, { body }, emu) => {

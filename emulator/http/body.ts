@@ -4,7 +4,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { EmulatorConfig } from '../config.js';
-import { ApiError, Errors } from './errors.js';
+import { ApiError, Codes, Errors } from './errors.js';
 import type { AnyRoute, UploadedFile } from './route.js';
 
 const STATE_IMPORT_LIMIT_BYTES = 512 * 1024 * 1024;
@@ -69,6 +69,14 @@ export class BodyParser {
     if (req.method === 'GET' || req.method === 'HEAD') return [];
     const { config } = this;
     const type = req.headers['content-type'] ?? '';
+    // curl -d sends application/x-www-form-urlencoded: a JSON export parsed as a form would fail
+    // with a message about its tables, so the content type is named instead.
+    if (route.jsonBody && !type.includes('json') && (type !== '' || Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding']))
+      throw new ApiError(
+        415,
+        Codes.invalidInput,
+        `${req.method} ${req.path} takes a JSON body: send it with Content-Type: application/json (curl: -H 'Content-Type: application/json' --data-binary @state.json)${type ? `, not ${type.split(';')[0]}` : ''}.`,
+      );
     try {
       if (type.startsWith('multipart/form-data')) {
         const declared = Number(req.headers['content-length'] ?? 0);

@@ -21,6 +21,20 @@ export interface Matched {
   params: Record<string, string>;
 }
 
+const DASHBOARD_PATH = '/_emulator/ui';
+const DASHBOARD_DATA_PATH = '/_emulator/overview';
+
+/** `GET /` from a browser (it asks for HTML): the dashboard is what a person opening the address wants. */
+export function browserAtRoot(req: Request): string | undefined {
+  if (req.path !== '/' || (req.method !== 'GET' && req.method !== 'HEAD')) return undefined;
+  return (req.headers.accept ?? '').includes('text/html') ? DASHBOARD_PATH : undefined;
+}
+
+/** The dashboard's page, assets and overview long-poll (emulator/ui/live.ts), logged at debug. */
+export function isDashboardRequest(req: Request, route: AnyRoute): boolean {
+  return route.area === 'control' && req.method === 'GET' && (route.publicAsset === true || route.path === DASHBOARD_DATA_PATH);
+}
+
 export class RouteMatcher {
   private readonly router = new Router();
   private readonly unserved: UnservedRoutes;

@@ -26,6 +26,8 @@ export class Context implements RequestContext {
   readonly started = performance.now();
   /** set once the answer is written and journaled */
   done = false;
+  /** the dashboard's own requests: their access line is at debug, so its long-polls do not flood info */
+  quiet = false;
   private controller: AbortController | undefined;
 
   constructor(

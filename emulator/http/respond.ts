@@ -13,9 +13,19 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 export class Responder {
   private readonly accessLog: boolean;
+  private readonly quietAccessLog: boolean;
 
   constructor(private readonly emulator: Emulator) {
     this.accessLog = emulator.log.isLevelEnabled('info');
+    this.quietAccessLog = emulator.log.isLevelEnabled('debug');
+  }
+
+  /** A 302 to `location` (a browser opening the bare address is sent to the dashboard). */
+  redirect(res: Response, ctx: Context, location: string): void {
+    const body = `Found. Redirecting to ${location}`;
+    this.writeHead(res, ctx, 302, 'text/plain; charset=utf-8', Buffer.byteLength(body), { location });
+    res.end(ctx.method === 'HEAD' ? undefined : body);
+    this.finish(ctx, 302);
   }
 
   /**
@@ -86,8 +96,8 @@ export class Responder {
       time: emulator.clock.now(),
     });
     // The access line: who called and which tenant it touched (built only when the level prints it).
-    if (!this.accessLog) return;
-    emulator.log.info(
+    if (ctx.quiet ? !this.quietAccessLog : !this.accessLog) return;
+    emulator.log[ctx.quiet ? 'debug' : 'info'](
       {
         reqId: ctx.requestId,
         method: ctx.method,

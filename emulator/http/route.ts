@@ -149,6 +149,8 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
    * token, the loopback rule still apply.
    */
   publicAsset?: boolean;
+  /** The body is one JSON document (a state import): any other content type answers 415 saying so. */
+  jsonBody?: boolean;
 
   /** A per-user budget of this route's own (see RouteRateLimit). */
   rateLimit?: RouteRateLimit;
@@ -174,6 +176,7 @@ export interface AnyRoute {
   /** documented literal paths this route answers too (see RouteSpec.serves) */
   serves?: readonly string[];
   publicAsset?: boolean;
+  jsonBody?: boolean;
   rateLimit?: RouteRateLimit;
   parity: RouteParity;
   handler: (ctx: RequestContext, input: RouteInput<unknown, unknown, unknown>, deps: never) => HandlerResult | Promise<HandlerResult>;
@@ -222,6 +225,11 @@ function newNode(): TrieNode {
 export type MatchResult =
   { kind: 'route'; route: AnyRoute; params: Record<string, string> } | { kind: 'method'; allowed: HttpMethod[] } | { kind: 'none' } | { kind: 'bad-path' };
 
+/** C0 controls and DEL in a decoded segment. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/** A cheap look at the raw path first: controls raw or percent-encoded (`%00`-`%1F`, `%7F`). */
+const MAYBE_CONTROL_CHARS = /[\u0000-\u001f\u007f]|%[01][0-9a-f]|%7f/i;
+
 export function splitPath(path: string): string[] {
   return path.split('/').filter((s) => s.length > 0);
 }
@@ -263,6 +271,9 @@ export class Router {
     } catch {
       return { kind: 'bad-path' };
     }
+    // No id, name or literal of any route holds a control character: an encoded NUL or newline in
+    // a segment is a bad path (400), whatever route its shape would match (a served one or a 501).
+    if (MAYBE_CONTROL_CHARS.test(path) && segments.some((s) => CONTROL_CHARS.test(s))) return { kind: 'bad-path' };
     const params: Record<string, string> = {};
     let allowed: HttpMethod[] | undefined;
     const found = this.walk(this.root, segments, 0, params, method as HttpMethod, (node) => {

@@ -121,7 +121,11 @@ export function issuesToParams(issues: readonly z.core.$ZodIssue[], input: unkno
     const value = lookup(input, issue.path);
     const expected = expectedType(issue);
     if (value === undefined || (typeof value === 'string' && value.trim() === '' && issue.code !== 'custom')) {
-      params.push(paramMissing(name, expected));
+      const missing = paramMissing(name, expected);
+      // A required choice names its choices, so the first error tells the caller what to send.
+      const choices = allowedValues(issue);
+      if (choices) missing.message = `${missing.message} ${choices}`;
+      params.push(missing);
     } else {
       params.push(paramInvalid(name, cleanMessage(issue), expected));
     }
@@ -145,10 +149,15 @@ function expectedType(issue: z.core.$ZodIssue): string | undefined {
   return undefined;
 }
 
+/** `Expected one of: Member or above, Admin or above.` for an enum issue, else undefined. */
+function allowedValues(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== 'invalid_value' || !('values' in issue) || issue.values.length === 0) return undefined;
+  return `Expected one of: ${issue.values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}.`;
+}
+
 function cleanMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_value' && 'values' in issue) {
-    return `Expected one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
-  }
+  const choices = allowedValues(issue);
+  if (choices) return choices;
   if (issue.code === 'invalid_union') return 'This value is not valid.';
   return issue.message;
 }

@@ -49,6 +49,14 @@ export class Clock {
     if (Number.isFinite(offsetMs) && offsetMs > this.offsetMs) this.offsetMs = offsetMs;
   }
 
+  /**
+   * Back to real time, for a reset: with the state emptied no token, period or event is left that
+   * an earlier time could bring back, so a reset emulator starts as a new one does.
+   */
+  resetOffset(): void {
+    this.offsetMs = 0;
+  }
+
   private notify(): number {
     const now = this.now();
     this.jumps.emit(now);

@@ -64,14 +64,23 @@ function everything(emulator: Emulator, ignoreRequestId?: string) {
   };
 }
 
+/** Every table's row ids, in order. */
+function rowIds(emulator: Emulator): Record<string, unknown[]> {
+  const tables = emulator.exportState().tables as Record<string, { id?: unknown }[]>;
+  return Object.fromEntries(Object.entries(tables).map(([name, rows]) => [name, rows.map((r) => r.id ?? null)]));
+}
+
 describe('reset', () => {
   it('emulator.reset() and POST /_emulator/reset leave the same state, journal, clock and faults', async () => {
     const a = instance();
     const b = instance();
     await seed(a);
     await seed(b);
-    // The same seeded state on both (the check that the comparison below compares like with like).
-    expect(everything(b.emulator).state).toEqual(everything(a.emulator).state);
+    // The same seeded state on both (the check that the comparison below compares like with like):
+    // the same rows by id. Not byte for byte: API keys, salts and persona passwords come from
+    // node:crypto whatever the seed (issue 14).
+    expect(rowIds(b.emulator)).toEqual(rowIds(a.emulator));
+    expect(Object.values(rowIds(a.emulator)).flat().length).toBeGreaterThan(0);
 
     a.emulator.reset();
     const res = await b.call('POST', '/_emulator/reset');
@@ -81,6 +90,7 @@ describe('reset', () => {
     expect(a.emulator.exportState().tables.users).toEqual([]);
     expect(a.emulator.journal.list({ includeControl: true })).toEqual([]);
     expect(a.emulator.faults.size).toBe(0);
-    expect(a.emulator.clock.offset).toBe(3_600_000);
+    // Issue 21: a reset puts the clock back at real time (the moved hour does not outlive the state).
+    expect(a.emulator.clock.offset).toBe(0);
   });
 });

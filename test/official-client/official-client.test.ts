@@ -3,9 +3,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTROL_CLIENT_HEADER } from '../../contracts/client.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
 import { COMMANDS, UNSERVED_GROUPS, OFFLINE_GROUPS } from './commands.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
+
+/** The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts). */
+const CONTROL = { [CONTROL_CLIENT_HEADER]: '1' };
 
 /**
  * The official Fast.io CLI (a client nobody here wrote) against the emulator over real HTTP: every
@@ -45,7 +49,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
   });
 
   async function persona(accountType: 'agent' | 'human' = 'human'): Promise<Persona> {
-    const res = await fetch(`${emu.url}/_emulator/users/`, { method: 'POST', body: new URLSearchParams({ account_type: accountType }) });
+    const res = await fetch(`${emu.url}/_emulator/users/`, { method: 'POST', headers: CONTROL, body: new URLSearchParams({ account_type: accountType }) });
     expect(res.status).toBe(200);
     return (await res.json()) as Persona;
   }
@@ -55,7 +59,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
   }
 
   async function settle(): Promise<void> {
-    const res = await fetch(`${emu.url}/_emulator/jobs/settle?now=true`, { method: 'POST' });
+    const res = await fetch(`${emu.url}/_emulator/jobs/settle?now=true`, { method: 'POST', headers: CONTROL });
     expect(res.status).toBe(200);
   }
 
