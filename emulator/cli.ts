@@ -80,12 +80,6 @@ async function start(flags: StartFlags): Promise<void> {
     // format's default depends on the terminal, so the CLI supplies it as the lowest layer.
     sources: { configFile: flags.config, cwd: process.cwd(), defaults: { logFormat: process.stdout.isTTY ? 'pretty' : 'json' } },
   });
-  // The first line on stdout names the base URL, so scripts can read it.
-  process.stdout.write(banner(running, { forwardSecretShown: Boolean(running.emulator.config.forwardSecret) }));
-  // The control token may come from the environment or the config file: the config decides.
-  const exposure = exposureWarning(running.host, running.emulator.config.controlToken);
-  if (exposure) process.stderr.write(exposure);
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
@@ -99,8 +93,15 @@ async function start(flags: StartFlags): Promise<void> {
       },
     );
   };
+  // Before the banner: a script that reads the URL line and stops the emulator at once must find
+  // the handlers in place.
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  // The first line on stdout names the base URL, so scripts can read it.
+  process.stdout.write(banner(running, { forwardSecretShown: Boolean(running.emulator.config.forwardSecret) }));
+  // The control token may come from the environment or the config file: the config decides.
+  const exposure = exposureWarning(running.host, running.emulator.config.controlToken);
+  if (exposure) process.stderr.write(exposure);
 }
 
 const environmentHelp = [
