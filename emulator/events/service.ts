@@ -15,7 +15,7 @@ import type { Db } from '../store/db.js';
 import type { AuditEvent } from '../store/model.js';
 import type { Access } from '../tenancy/access.js';
 import { orgAllows, workspaceAllows } from '../tenancy/permissions.js';
-import type { EventQuery } from '../store/event-table.js';
+import type { EventQuery } from '../store/event-query.js';
 import type { EventSearchInput } from './schema.js';
 
 /** PARITY: CHOICE, the live default page size of the events search is not documented. */

@@ -10,7 +10,7 @@ import { OpaqueType } from '../store/ids.js';
 import type { Chat, ChatMessage, Org, User, Workspace } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
 import { buildAnswer, countTokens, type Answer } from './engine/answer.js';
-import type { SearchHit } from './engine/search-index.js';
+import type { SearchHit } from './engine/search-types.js';
 import type { WorkspaceIndexes } from './indexes.js';
 import type { ChatInput, MessageInput } from './schema.js';
 import type { ScopeResolver, Scopes } from './scopes.js';

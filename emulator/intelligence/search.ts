@@ -5,7 +5,7 @@
  */
 import type { StorageNode } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
-import type { MatchSource } from './engine/search-index.js';
+import type { MatchSource } from './engine/search-types.js';
 import { tokenize } from './engine/tokenize.js';
 import type { WorkspaceIndexes } from './indexes.js';
 import type { SearchInput } from './schema.js';

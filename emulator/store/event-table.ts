@@ -25,126 +25,16 @@
  * position; an arena list that gets a new event is copied out to a PositionList first; short
  * lists are arrays that double from two; long ones are Uint32Arrays. A workspace event sits in 11
  * lists.
+ *
+ * The lists themselves are in event-positions.ts; the query types and the reading of the chosen list
+ * in event-query.ts. This file keeps the indexes up to date and picks the list a query reads.
  */
 import { Table } from './table.js';
 import type { AuditEvent } from './model.js';
+import { EMPTY_LIST, PositionList, type Posting } from './event-positions.js';
+import { candidate, countConstraints, readExact, readFiltered, type Candidate, type EventPage, type EventQuery } from './event-query.js';
 
-const SMALL_LIST_MAX = 256;
-/** Shared by views and copies before their own storage is set (never written: capacity 0). */
-const EMPTY_POSITIONS: number[] = [];
 const EMPTY_DATA: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
-
-/**
- * An ascending list of positions: a plain array while small (capacity doubling from 2, so short
- * lists waste little), a growable Uint32Array (4 bytes a position) once past SMALL_LIST_MAX.
- */
-class PositionList {
-  private small: number[] | null;
-  private big: Uint32Array | null = null;
-  /** where the list starts in `big` (non-zero only in a read-only view of the arena) */
-  private start = 0;
-  length: number;
-
-  constructor(first: number[] = []) {
-    this.small = first;
-    this.length = first.length;
-  }
-
-  /** A read-only view of `length` positions of the arena from `start` (a query's; never pushed to). */
-  static view(arena: Uint32Array, start: number, length: number): PositionList {
-    const list = new PositionList(EMPTY_POSITIONS);
-    list.small = null;
-    list.big = arena;
-    list.start = start;
-    list.length = length;
-    return list;
-  }
-
-  /** A growable copy of `length` positions of the arena from `start` (an arena list getting a new event). */
-  static copyOf(arena: Uint32Array, start: number, length: number): PositionList {
-    if (length < SMALL_LIST_MAX) {
-      const small = new Array<number>(length);
-      for (let i = 0; i < length; i++) small[i] = arena[start + i]!;
-      return new PositionList(small);
-    }
-    const list = new PositionList(EMPTY_POSITIONS);
-    list.small = null;
-    list.big = arena.slice(start, start + length);
-    list.length = length;
-    return list;
-  }
-
-  push(pos: number): void {
-    const small = this.small;
-    if (small) {
-      if (this.length === small.length) {
-        if (this.length >= SMALL_LIST_MAX) {
-          this.big = new Uint32Array(this.length * 2);
-          this.big.set(small);
-          this.small = null;
-          this.big[this.length++] = pos;
-          return;
-        }
-        const grown = new Array<number>(Math.max(2, this.length * 2));
-        for (let i = 0; i < this.length; i++) grown[i] = small[i]!;
-        this.small = grown;
-      }
-      this.small![this.length++] = pos;
-      return;
-    }
-    let big = this.big!;
-    if (this.length === big.length) {
-      const grown = new Uint32Array(Math.ceil(big.length * 1.5));
-      grown.set(big);
-      this.big = big = grown;
-    }
-    big[this.length++] = pos;
-  }
-
-  at(i: number): number {
-    return this.small ? this.small[i]! : this.big![this.start + i]!;
-  }
-
-  /** Insert keeping the order (acknowledged lists: rare, and short). */
-  insertSorted(pos: number): void {
-    const i = this.lowerBoundValue(pos);
-    if (i < this.length && this.at(i) === pos) return;
-    this.push(pos);
-    for (let j = this.length - 1; j > i; j--) this.set(j, this.at(j - 1));
-    this.set(i, pos);
-  }
-
-  removeValue(pos: number): void {
-    const i = this.lowerBoundValue(pos);
-    if (i >= this.length || this.at(i) !== pos) return;
-    for (let j = i; j < this.length - 1; j++) this.set(j, this.at(j + 1));
-    this.length--;
-  }
-
-  /** First index whose position is >= `pos`. */
-  lowerBoundValue(pos: number): number {
-    let lo = 0;
-    let hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.at(mid) < pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  private set(i: number, pos: number): void {
-    if (this.small) this.small[i] = pos;
-    else this.big![i] = pos;
-  }
-}
-
-/**
- * A list as its map (or scope) holds it: a number >= 0 is a list of that one position (most keys
- * recorded one at a time, an object id, hold one event); a number < 0 is arena list `~p`; else a
- * growable list.
- */
-type Posting = number | PositionList;
 
 /**
  * The lists of one tenant scope (an org, a workspace, a share): every event, the acknowledged
@@ -157,48 +47,8 @@ class ScopeIndex {
   readonly dims = new Map<string, Posting>();
 }
 
-export type ScopeKind = 'org' | 'workspace' | 'user' | 'share';
-const SCOPE_KINDS: readonly ScopeKind[] = ['org', 'workspace', 'user', 'share'];
 type TenantKind = 'org' | 'workspace' | 'share';
 const TENANT_KINDS: readonly TenantKind[] = ['org', 'workspace', 'share'];
-
-export interface EventQuery {
-  /** every given scope must match (at least one is required) */
-  scopes: Partial<Record<ScopeKind, string>>;
-  event?: string | undefined;
-  category?: string | undefined;
-  subcategory?: string | undefined;
-  callingUserId?: string | undefined;
-  objectId?: string | undefined;
-  acknowledged?: boolean | undefined;
-  /** inclusive bounds, emulator-clock ms */
-  createdMin?: number | undefined;
-  createdMax?: number | undefined;
-  limit: number;
-  offset: number;
-}
-
-export interface EventPage {
-  /** newest first */
-  events: AuditEvent[];
-  total: number;
-  /** how the query was answered (tests and the bench read it) */
-  plan: { list: string; exact: boolean; scanned: number };
-}
-
-/** A source list for a query: the positions in range, and what it already guarantees. */
-interface Candidate {
-  name: string;
-  list: PositionList;
-  lo: number;
-  hi: number;
-  /** the number of query constraints the list implies on its own */
-  covers: number;
-  /** acknowledged positions to leave out (the `acknowledged=false` shortcut) */
-  exclude?: { list: PositionList; lo: number; hi: number };
-}
-
-const EMPTY_LIST = new PositionList();
 
 export class EventTable extends Table<AuditEvent> {
   /** every event, ordered by `created` (then insertion) */
@@ -320,7 +170,7 @@ export class EventTable extends Table<AuditEvent> {
       const scope = this.tenants[kind].get(id);
       if (!scope) return { events: [], total: 0, plan: { list: `${kind} (none)`, exact: true, scanned: 0 } };
       const all = this.asList(scope.all);
-      candidates.push(this.candidate(kind, all, q, 1));
+      candidates.push(candidate(this.all, kind, all, q, 1));
       const dims: [string, 'e' | 'c' | 's', string | undefined][] = [
         ['event', 'e', q.event],
         ['category', 'c', q.category],
@@ -329,20 +179,20 @@ export class EventTable extends Table<AuditEvent> {
       for (const [name, dim, value] of dims) {
         if (value === undefined) continue;
         const key = this.dimKeys[dim].get(value);
-        candidates.push(this.candidate(`${kind}+${name}`, this.asList(key === undefined ? undefined : scope.dims.get(key)), q, 2));
+        candidates.push(candidate(this.all, `${kind}+${name}`, this.asList(key === undefined ? undefined : scope.dims.get(key)), q, 2));
       }
       const ack = scope.acknowledged ?? EMPTY_LIST;
-      if (q.acknowledged === true) candidates.push(this.candidate(`${kind}+acknowledged`, ack, q, 2));
+      if (q.acknowledged === true) candidates.push(candidate(this.all, `${kind}+acknowledged`, ack, q, 2));
       if (q.acknowledged === false) {
-        const c = this.candidate(`${kind}-acknowledged`, all, q, 2);
-        const range = this.candidate('', ack, q, 0);
+        const c = candidate(this.all, `${kind}-acknowledged`, all, q, 2);
+        const range = candidate(this.all, '', ack, q, 0);
         c.exclude = { list: ack, lo: range.lo, hi: range.hi };
         candidates.push(c);
       }
     }
-    if (q.scopes.user !== undefined) candidates.push(this.candidate('user', this.asList(this.byUser.get(q.scopes.user)), q, 1));
-    if (q.callingUserId !== undefined) candidates.push(this.candidate('calling_user', this.asList(this.byCallingUser.get(q.callingUserId)), q, 1));
-    if (q.objectId !== undefined) candidates.push(this.candidate('object', this.asList(this.byObject.get(q.objectId)), q, 1));
+    if (q.scopes.user !== undefined) candidates.push(candidate(this.all, 'user', this.asList(this.byUser.get(q.scopes.user)), q, 1));
+    if (q.callingUserId !== undefined) candidates.push(candidate(this.all, 'calling_user', this.asList(this.byCallingUser.get(q.callingUserId)), q, 1));
+    if (q.objectId !== undefined) candidates.push(candidate(this.all, 'object', this.asList(this.byObject.get(q.objectId)), q, 1));
     if (candidates.length === 0) throw new Error('an event query needs at least one scope');
 
     // The shortest list wins; among equals, the one that implies the most constraints.
@@ -353,73 +203,7 @@ export class EventTable extends Table<AuditEvent> {
       if (size < bestSize || (size === bestSize && c.covers > best.covers)) best = c;
     }
     const exact = best.covers === constraints;
-    return exact ? this.readExact(best, q) : this.readFiltered(best, q);
-  }
-
-  private candidate(name: string, list: PositionList, q: EventQuery, covers: number): Candidate {
-    const lo = q.createdMin === undefined ? 0 : this.lowerBound(list, q.createdMin);
-    const hi = q.createdMax === undefined ? list.length : this.upperBound(list, q.createdMax);
-    return { name, list, lo, hi: Math.max(lo, hi), covers };
-  }
-
-  private readExact(c: Candidate, q: EventQuery): EventPage {
-    const events: AuditEvent[] = [];
-    if (!c.exclude) {
-      const total = c.hi - c.lo;
-      for (let i = c.hi - 1 - q.offset; i >= c.lo && events.length < q.limit; i--) events.push(this.all[c.list.at(i)]!);
-      return { events, total, plan: { list: c.name, exact: true, scanned: events.length } };
-    }
-    // Every event of the scope minus the acknowledged ones: walk both lists from the newest end.
-    const ex = c.exclude;
-    const total = c.hi - c.lo - (ex.hi - ex.lo);
-    let j = ex.hi - 1;
-    let skipped = 0;
-    let scanned = 0;
-    for (let i = c.hi - 1; i >= c.lo && events.length < q.limit; i--) {
-      const pos = c.list.at(i);
-      scanned++;
-      while (j >= ex.lo && ex.list.at(j) > pos) j--;
-      if (j >= ex.lo && ex.list.at(j) === pos) continue;
-      if (skipped < q.offset) skipped++;
-      else events.push(this.all[pos]!);
-    }
-    return { events, total, plan: { list: c.name, exact: true, scanned } };
-  }
-
-  private readFiltered(c: Candidate, q: EventQuery): EventPage {
-    const events: AuditEvent[] = [];
-    let total = 0;
-    for (let i = c.hi - 1; i >= c.lo; i--) {
-      const e = this.all[c.list.at(i)]!;
-      if (!matches(e, q)) continue;
-      if (total >= q.offset && events.length < q.limit) events.push(e);
-      total++;
-    }
-    return { events, total, plan: { list: c.name, exact: false, scanned: c.hi - c.lo } };
-  }
-
-  /** First index in `list` whose event was created at or after `t`. */
-  private lowerBound(list: PositionList, t: number): number {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.all[list.at(mid)]!.created < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** First index in `list` whose event was created after `t`. */
-  private upperBound(list: PositionList, t: number): number {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.all[list.at(mid)]!.created <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return exact ? readExact(this.all, best, q) : readFiltered(this.all, best, q);
   }
 
   /** The position of a stored event: binary search on its time, then a look among equal times. */
@@ -596,27 +380,4 @@ export class EventTable extends Table<AuditEvent> {
     this.offsets = offsets;
     this.dirty = false;
   }
-}
-
-function countConstraints(q: EventQuery): number {
-  let n = 0;
-  for (const kind of SCOPE_KINDS) if (q.scopes[kind] !== undefined) n++;
-  for (const v of [q.event, q.category, q.subcategory, q.callingUserId, q.objectId, q.acknowledged]) if (v !== undefined) n++;
-  return n;
-}
-
-function matches(e: AuditEvent, q: EventQuery): boolean {
-  const s = q.scopes;
-  return (
-    (s.org === undefined || e.orgId === s.org) &&
-    (s.workspace === undefined || e.workspaceId === s.workspace) &&
-    (s.user === undefined || e.userId === s.user) &&
-    (s.share === undefined || e.shareId === s.share) &&
-    (q.event === undefined || e.event === q.event) &&
-    (q.category === undefined || e.category === q.category) &&
-    (q.subcategory === undefined || e.subcategory === q.subcategory) &&
-    (q.callingUserId === undefined || e.callingUserId === q.callingUserId) &&
-    (q.objectId === undefined || e.objectId === q.objectId) &&
-    (q.acknowledged === undefined || e.acknowledged === q.acknowledged)
-  );
 }

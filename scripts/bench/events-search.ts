@@ -12,7 +12,7 @@
 import { Emulator } from '../../emulator/emulator.js';
 import { loadConfig } from '../../emulator/config.js';
 import { eventJson } from '../../emulator/events/format.js';
-import type { EventQuery } from '../../emulator/store/event-table.js';
+import type { EventQuery } from '../../emulator/store/event-query.js';
 import { summarize } from './stats.js';
 import { mulberry32 } from '../../emulator/store/random.js';
 import { AuditEvents, type CataloguedEvent } from '../../emulator/events/catalogue.js';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventTable, type EventQuery } from '../../emulator/store/event-table.js';
+import type { EventQuery } from '../../emulator/store/event-query.js';
+import { EventTable } from '../../emulator/store/event-table.js';
 import type { AuditEvent } from '../../emulator/store/model.js';
 
 const ORGS = ['o1', 'o2', 'o3'];

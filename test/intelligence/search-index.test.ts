@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkPages } from '../../emulator/intelligence/engine/chunk.js';
-import { WorkspaceSearchIndex, type IndexedDocument, type SearchOptions } from '../../emulator/intelligence/engine/search-index.js';
+import { WorkspaceSearchIndex } from '../../emulator/intelligence/engine/search-index.js';
+import type { IndexedDocument, SearchOptions } from '../../emulator/intelligence/engine/search-types.js';
 
 function document(nodeId: string, versionId: string, ...pages: string[]): IndexedDocument {
   return { nodeId, versionId, passages: chunkPages(pages) };

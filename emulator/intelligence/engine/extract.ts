@@ -9,10 +9,11 @@
  * to, so no document can stall or exhaust the process that serves every tenant.
  */
 import { classifyDocument, type DocumentKind } from './document-types.js';
-import { DEFAULT_EXTRACT_LIMITS, parseInThisThread, type ExtractLimits, type ParseOutcome } from './parse-document.js';
+import { parseInThisThread } from './parse-document.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ParseOutcome } from './parse-limits.js';
 
 export { detectMimetype, type DocumentKind } from './document-types.js';
-export { CHARACTERS_PER_PAGE, DEFAULT_EXTRACT_LIMITS, paginateText, type ExtractLimits } from './parse-document.js';
+export { CHARACTERS_PER_PAGE, DEFAULT_EXTRACT_LIMITS, paginateText, type ExtractLimits } from './parse-limits.js';
 
 export interface ExtractSuccess {
   ok: true;

@@ -5,6 +5,7 @@
 export * from './extract.js';
 export * from './chunk.js';
 export * from './search-index.js';
+export * from './search-types.js';
 export * from './answer.js';
 export { buildSnippet, SNIPPET_MAX_LENGTH, type SnippetTerm } from './snippet.js';
 export { splitSentences, type TextSpan } from './sentences.js';

@@ -6,7 +6,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { DocumentKind } from './document-types.js';
-import { parseInThisThread, type ExtractLimits, type ParseOutcome } from './parse-document.js';
+import { parseInThisThread } from './parse-document.js';
+import type { ExtractLimits, ParseOutcome } from './parse-limits.js';
 
 export interface ParseRequest {
   id: number;

@@ -33,7 +33,8 @@ import { Worker } from 'node:worker_threads';
 import { fromPackageRoot } from '../../paths.js';
 import type { DocumentKind } from './document-types.js';
 import type { DocumentParsers } from './extract.js';
-import { parseInThisThread, timedOutReason, type ExtractLimits, type ParseOutcome } from './parse-document.js';
+import { parseInThisThread } from './parse-document.js';
+import { timedOutReason, type ExtractLimits, type ParseOutcome } from './parse-limits.js';
 import type { ParseReply, ParseRequest } from './parse-worker.js';
 
 export interface ParserPoolOptions {
@@ -57,7 +58,7 @@ export interface ParserPoolOptions {
 
 /**
  * PARITY: CHOICE. The live service does not publish how it bounds its parsers. A worker gets a
- * 512 MB heap (the DOCX limits of parse-document.ts keep mammoth inside it) and may add 768 MB to
+ * 512 MB heap (the DOCX limits of parse-limits.ts keep mammoth inside it) and may add 768 MB to
  * the process in all; an idle worker lives 30 s.
  */
 export function defaultParserPoolOptions(): ParserPoolOptions {

@@ -19,7 +19,8 @@
  * sets `matchSource`; passages neither leg found are not results. In a query with content words,
  * English function words weigh a tenth. Live relevance values are not reproduced.
  *
- * Index layout, chosen for 10,000+ passages at a few milliseconds a query:
+ * Index layout, chosen for 10,000+ passages at a few milliseconds a query (the vocabulary, its
+ * postings and trigram index are in search-vocabulary.ts; scopes and the top-k in search-rank.ts):
  *
  * - Each passage lives in a numbered slot with typed-array metadata (ordinal, page, length).
  * - Each vocabulary term has a postings list of packed integers `slot << 10 | tf` (tf capped at
@@ -35,63 +36,14 @@
  * on insertion or removal history, and results are ordered by score, then node id, then passage
  * ordinal, so the same content and query give the same page of results.
  */
-import type { Passage } from './chunk.js';
 import { buildSnippet, type SnippetTerm } from './snippet.js';
-import { allowsFuzzyMatch, ENGLISH_STOPWORDS, termTrigrams, tokenize } from './tokenize.js';
-
-export type MatchSource = 'keyword' | 'semantic' | 'both';
-
-export interface IndexedDocument {
-  nodeId: string;
-  versionId: string;
-  passages: readonly Passage[];
-}
-
-/** Node ids allowed, or node id -> the version that must be the indexed one (`files_scope`). */
-export type FileScope = ReadonlySet<string> | ReadonlyMap<string, string>;
-/** Node ids allowed, or a test on the node id (`folders_scope`, resolved by the caller). */
-export type FolderScope = ReadonlySet<string> | ((nodeId: string) => boolean);
-
-export interface SearchOptions {
-  /** Default 10. */
-  limit?: number;
-  /** Default 0. */
-  offset?: number;
-  fileScope?: FileScope;
-  folderScope?: FolderScope;
-  /**
-   * `node` (default): one hit per file, its best passage, and `total` counts files, like the
-   * live file search. `passage`: every matching passage, `total` counts passages; the chat uses
-   * this to gather context from several passages of one file.
-   */
-  groupBy?: 'node' | 'passage';
-}
-
-export interface SearchHit {
-  nodeId: string;
-  versionId: string;
-  /** Opaque, unique in the workspace: `{nodeId}:{versionId}:{ordinal}`. */
-  passageId: string;
-  page: number;
-  /** 0..1, rounded to 4 decimals; not increasing down the result list. */
-  relevanceScore: number;
-  snippet: string;
-  matchSource: MatchSource;
-  /** The whole passage, for the chat's answer builder. The search route does not send it. */
-  text: string;
-}
-
-export interface SearchResult {
-  total: number;
-  hits: SearchHit[];
-}
+import { inScope, topRanked } from './search-rank.js';
+import type { IndexedDocument, SearchHit, SearchOptions, SearchResult } from './search-types.js';
+import { compareCodeUnits, growInt32, MAX_TF, MAX_VARIANTS_PER_TERM, TF_BITS, Vocabulary } from './search-vocabulary.js';
+import { allowsFuzzyMatch, ENGLISH_STOPWORDS, tokenize } from './tokenize.js';
 
 const BM25_K1 = 1.2;
 const BM25_B = 0.75;
-/** Spelling variants of a query term worth reading postings for. */
-const MAX_VARIANTS_PER_TERM = 8;
-/** "termination"/"terminaton" 0.76, "renew"/"renewal" 0.67, "payment"/"pavement" 0.5. */
-const MIN_VARIANT_SIMILARITY = 0.6;
 /**
  * Function words of a query that also has content words count this much. BM25's idf alone does
  * not demote them in a workspace of a few files, where "is" or "for" may occur in only one.
@@ -108,8 +60,6 @@ const SEMANTIC_FOUND_AT = 0.35;
 /** BM25 normalised so that every query term once, in a passage of average length, scores 0.8. */
 const KEYWORD_SATURATION = Math.log(5);
 
-const TF_BITS = 10;
-const MAX_TF = (1 << TF_BITS) - 1;
 /** Slots must fit in 21 bits so that a packed posting stays a small integer. */
 const MAX_SLOTS = 1 << 21;
 
@@ -136,31 +86,15 @@ interface Candidate {
   semantic: boolean;
 }
 
-function growInt32(array: Int32Array<ArrayBuffer>, minimumLength: number): Int32Array<ArrayBuffer> {
-  if (array.length >= minimumLength) return array;
-  const grown = new Int32Array(Math.max(minimumLength, array.length * 2));
-  grown.set(array);
-  return grown;
-}
-
 /** For scratch arrays, which are all zeros between searches: growing them need not copy. */
 function growFloat64(array: Float64Array<ArrayBuffer>, minimumLength: number): Float64Array<ArrayBuffer> {
   if (array.length >= minimumLength) return array;
   return new Float64Array(Math.max(minimumLength, array.length * 2));
 }
 
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export class WorkspaceSearchIndex {
   // Vocabulary: term <-> id, document frequency, postings, trigram -> terms.
-  private termIds = new Map<string, number>();
-  private terms: string[] = [];
-  private documentFrequency = new Int32Array(1024);
-  private postings: number[][] = [];
-  private termTrigramCounts: number[] = [];
-  private termsByTrigram = new Map<string, number[]>();
+  private vocabulary = new Vocabulary();
 
   // Passages by slot. A slot whose document is undefined is dead (tombstoned or free).
   private slotDocument: Array<DocumentRecord | undefined> = [];
@@ -181,7 +115,6 @@ export class WorkspaceSearchIndex {
   private semanticScores = new Float64Array(0);
   private bestVariantScores = new Float64Array(0);
   private touchedMarks = new Uint8Array(0);
-  private sharedTrigramCounts = new Int32Array(0);
 
   /** Number of passages indexed. */
   get size(): number {
@@ -195,7 +128,7 @@ export class WorkspaceSearchIndex {
 
   /** Distinct terms ever indexed since the last clear (terms of removed nodes included). */
   get vocabularySize(): number {
-    return this.terms.length;
+    return this.vocabulary.terms.length;
   }
 
   has(nodeId: string): boolean {
@@ -220,9 +153,9 @@ export class WorkspaceSearchIndex {
       const termIds = new Int32Array(frequencies.size);
       let i = 0;
       for (const [term, frequency] of frequencies) {
-        const termId = this.internTerm(term);
-        (this.postings[termId] as number[]).push((slot << TF_BITS) | Math.min(frequency, MAX_TF));
-        this.documentFrequency[termId] = (this.documentFrequency[termId] ?? 0) + 1;
+        const termId = this.vocabulary.intern(term);
+        (this.vocabulary.postings[termId] as number[]).push((slot << TF_BITS) | Math.min(frequency, MAX_TF));
+        this.vocabulary.documentFrequency[termId] = (this.vocabulary.documentFrequency[termId] ?? 0) + 1;
         termIds[i++] = termId;
       }
       this.slotDocument[slot] = record;
@@ -243,7 +176,7 @@ export class WorkspaceSearchIndex {
     if (record === undefined) return false;
     for (const slot of record.slots) {
       for (const termId of this.slotTerms[slot] ?? []) {
-        this.documentFrequency[termId] = (this.documentFrequency[termId] ?? 1) - 1;
+        this.vocabulary.documentFrequency[termId] = (this.vocabulary.documentFrequency[termId] ?? 1) - 1;
       }
       this.livePassages--;
       this.liveTokens -= this.slotLength[slot] ?? 0;
@@ -271,7 +204,7 @@ export class WorkspaceSearchIndex {
 
     const candidates = this.scoreCandidates(queryTerms, options);
     const ranked = options.groupBy === 'passage' ? candidates : this.bestPassagePerNode(candidates);
-    const page = this.topRanked(ranked, offset + limit).slice(offset);
+    const page = topRanked(ranked, offset + limit, (a, b) => this.ranksBefore(a, b)).slice(offset);
 
     const snippetTerms = this.snippetTerms(queryTerms);
     const hits = page.map((candidate): SearchHit => {
@@ -308,34 +241,9 @@ export class WorkspaceSearchIndex {
     return slot;
   }
 
-  private internTerm(term: string): number {
-    const known = this.termIds.get(term);
-    if (known !== undefined) return known;
-    const termId = this.terms.length;
-    this.termIds.set(term, termId);
-    this.terms.push(term);
-    this.postings.push([]);
-    this.documentFrequency = growInt32(this.documentFrequency, termId + 1);
-    const grams = termTrigrams(term);
-    this.termTrigramCounts.push(grams.length);
-    for (const gram of grams) {
-      const holders = this.termsByTrigram.get(gram);
-      if (holders === undefined) this.termsByTrigram.set(gram, [termId]);
-      else holders.push(termId);
-    }
-    return termId;
-  }
-
   /** Drops tombstoned slots from every postings list, then lets those slots be reused. */
   private compact(): void {
-    for (let termId = 0; termId < this.postings.length; termId++) {
-      const list = this.postings[termId] as number[];
-      let kept = 0;
-      for (const posting of list) {
-        if (this.slotDocument[posting >>> TF_BITS] !== undefined) list[kept++] = posting;
-      }
-      list.length = kept;
-    }
+    this.vocabulary.compactPostings((slot) => this.slotDocument[slot] !== undefined);
     for (const slot of this.tombstonedSlots) this.freeSlots.push(slot);
     this.tombstonedSlots = [];
   }
@@ -345,41 +253,14 @@ export class WorkspaceSearchIndex {
     return Math.log(1 + (n - documentFrequency + 0.5) / (documentFrequency + 0.5));
   }
 
-  /** Vocabulary terms spelled like `term`, by shared padded trigrams (Dice), best first. */
-  private spellingVariants(term: string): Array<{ termId: number; similarity: number }> {
-    const grams = termTrigrams(term);
-    if (this.sharedTrigramCounts.length < this.terms.length) {
-      this.sharedTrigramCounts = new Int32Array(Math.max(this.terms.length, this.sharedTrigramCounts.length * 2));
-    }
-    const counts = this.sharedTrigramCounts;
-    const touched: number[] = [];
-    for (const gram of grams) {
-      for (const termId of this.termsByTrigram.get(gram) ?? []) {
-        if (counts[termId] === 0) touched.push(termId);
-        counts[termId] = (counts[termId] ?? 0) + 1;
-      }
-    }
-    const variants: Array<{ termId: number; similarity: number }> = [];
-    for (const termId of touched) {
-      const shared = counts[termId] ?? 0;
-      counts[termId] = 0;
-      // Terms whose passages were all removed must not change results (history independence).
-      if ((this.documentFrequency[termId] ?? 0) === 0) continue;
-      const similarity = (2 * shared) / (grams.length + (this.termTrigramCounts[termId] ?? 0));
-      if (similarity >= MIN_VARIANT_SIMILARITY) variants.push({ termId, similarity });
-    }
-    variants.sort((a, b) => b.similarity - a.similarity || compareCodeUnits(this.terms[a.termId] ?? '', this.terms[b.termId] ?? ''));
-    return variants.slice(0, MAX_VARIANTS_PER_TERM);
-  }
-
   private analyseQuery(query: string): QueryTerm[] {
     const distinct = [...new Set(tokenize(query))];
     const unseenIdf = this.inverseDocumentFrequency(0);
-    const idfOf = (termId: number): number => this.inverseDocumentFrequency(this.documentFrequency[termId] ?? 0);
+    const idfOf = (termId: number): number => this.inverseDocumentFrequency(this.vocabulary.documentFrequency[termId] ?? 0);
     const hasContentTerm = distinct.some((term) => !ENGLISH_STOPWORDS.has(term));
     const weighed = distinct.map((term, position) => {
-      const knownId = this.termIds.get(term);
-      const exactId = knownId !== undefined && (this.documentFrequency[knownId] ?? 0) > 0 ? knownId : undefined;
+      const knownId = this.vocabulary.idOf(term);
+      const exactId = knownId !== undefined && (this.vocabulary.documentFrequency[knownId] ?? 0) > 0 ? knownId : undefined;
       const demotion = hasContentTerm && ENGLISH_STOPWORDS.has(term) ? STOPWORD_WEIGHT : 1;
       return { term, position, exactId, demotion, keywordIdf: demotion * (exactId === undefined ? unseenIdf : idfOf(exactId)) };
     });
@@ -397,7 +278,7 @@ export class WorkspaceSearchIndex {
       // The exact term is the best variant of itself; keeping it explicitly first guarantees the
       // keyword leg even if other terms share every trigram with it ("abab", "ababab").
       const variants = allowsFuzzyMatch(term)
-        ? [...exact, ...this.spellingVariants(term).filter((variant) => variant.termId !== exactId)].slice(0, MAX_VARIANTS_PER_TERM)
+        ? [...exact, ...this.vocabulary.spellingVariants(term).filter((variant) => variant.termId !== exactId)].slice(0, MAX_VARIANTS_PER_TERM)
         : exact;
       // A misspelled term weighs what its nearest real spelling would.
       const semanticWeight =
@@ -412,21 +293,6 @@ export class WorkspaceSearchIndex {
     this.semanticScores = growFloat64(this.semanticScores, slots);
     this.bestVariantScores = growFloat64(this.bestVariantScores, slots);
     if (this.touchedMarks.length < slots) this.touchedMarks = new Uint8Array(this.keywordScores.length);
-  }
-
-  private inScope(record: DocumentRecord, options: SearchOptions): boolean {
-    const { fileScope, folderScope } = options;
-    if (fileScope === undefined && folderScope === undefined) return true;
-    // PARITY: CHOICE. files_scope and folders_scope together mean "these files and everything in
-    // these folders" (a union), as a chat scoped to picked files and folders reads them.
-    if (fileScope !== undefined) {
-      const allowed = fileScope instanceof Map ? fileScope.get(record.nodeId) === record.versionId : fileScope.has(record.nodeId);
-      if (allowed) return true;
-    }
-    if (folderScope !== undefined) {
-      return typeof folderScope === 'function' ? folderScope(record.nodeId) : folderScope.has(record.nodeId);
-    }
-    return false;
   }
 
   private scoreCandidates(queryTerms: readonly QueryTerm[], options: SearchOptions): Candidate[] {
@@ -447,7 +313,7 @@ export class WorkspaceSearchIndex {
       const touchedByTerm: number[] = [];
       for (const { termId, similarity } of queryTerm.variants) {
         const isExact = termId === queryTerm.exactId;
-        for (const posting of this.postings[termId] as number[]) {
+        for (const posting of this.vocabulary.postings[termId] as number[]) {
           const slot = posting >>> TF_BITS;
           if (this.slotDocument[slot] === undefined) continue;
           const frequency = posting & MAX_TF;
@@ -485,7 +351,7 @@ export class WorkspaceSearchIndex {
       const record = this.slotDocument[slot] as DocumentRecord;
       let allowed = scopeByDocument.get(record);
       if (allowed === undefined) {
-        allowed = this.inScope(record, options);
+        allowed = inScope(record.nodeId, record.versionId, options);
         scopeByDocument.set(record, allowed);
       }
       if (!allowed) continue;
@@ -512,53 +378,12 @@ export class WorkspaceSearchIndex {
     return [...bestByDocument.values()];
   }
 
-  /** The first `count` candidates in rank order, by a bounded heap (worst of the kept on top). */
-  private topRanked(candidates: readonly Candidate[], count: number): Candidate[] {
-    if (count <= 0) return [];
-    const heap: Candidate[] = [];
-    const worse = (i: number, j: number): boolean => this.ranksBefore(heap[j] as Candidate, heap[i] as Candidate);
-    const swap = (i: number, j: number): void => {
-      const held = heap[i] as Candidate;
-      heap[i] = heap[j] as Candidate;
-      heap[j] = held;
-    };
-    const siftDown = (from: number): void => {
-      let i = from;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let worst = i;
-        if (left < heap.length && worse(left, worst)) worst = left;
-        if (right < heap.length && worse(right, worst)) worst = right;
-        if (worst === i) return;
-        swap(i, worst);
-        i = worst;
-      }
-    };
-    for (const candidate of candidates) {
-      if (heap.length < count) {
-        heap.push(candidate);
-        let i = heap.length - 1;
-        while (i > 0) {
-          const parent = (i - 1) >> 1;
-          if (!worse(i, parent)) break;
-          swap(i, parent);
-          i = parent;
-        }
-      } else if (this.ranksBefore(candidate, heap[0] as Candidate)) {
-        heap[0] = candidate;
-        siftDown(0);
-      }
-    }
-    return heap.sort((a, b) => (this.ranksBefore(a, b) ? -1 : 1));
-  }
-
   /** Terms a snippet should show: each query term and its spelling variants, by weight. */
   private snippetTerms(queryTerms: readonly QueryTerm[]): Map<string, SnippetTerm> {
     const terms = new Map<string, SnippetTerm>();
     queryTerms.forEach((queryTerm, concept) => {
       for (const { termId, similarity } of queryTerm.variants) {
-        const term = this.terms[termId] as string;
+        const term = this.vocabulary.terms[termId] as string;
         const weight = queryTerm.semanticWeight * similarity;
         if ((terms.get(term)?.weight ?? -1) < weight) terms.set(term, { concept, weight });
       }
