@@ -30,6 +30,9 @@ const running = await startEmulator({
   rateLimit: parseRateLimit('off'),
   // Ingestion runs on a short timer, as in `start`, so documents become searchable during the soak.
   ingestDelayMs: 5,
+  // The soak holds hundreds of long-polls from a few credentials: the per-credential cap (tested on
+  // its own in test/reliability/bounds.test.ts) is lifted, as the rate limiter is.
+  maxLongPollsPerCredential: Number.MAX_SAFE_INTEGER,
 });
 
 /**

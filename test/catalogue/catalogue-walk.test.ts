@@ -82,6 +82,6 @@ describe('dialects', () => {
   it('defaults to 2026-04 and refuses an unknown dialect', async () => {
     const emu = await inProcessEmulator();
     expect(emu.emulator.config.apiDialect).toBe('2026-04');
-    await expect(inProcessEmulator({ apiDialect: 'v3' as Dialect })).rejects.toThrow(/API dialect must be one of 2026-04, v2/);
+    await expect(inProcessEmulator({ apiDialect: 'v3' as Dialect })).rejects.toThrow(/apiDialect.*expected one of 2026-04, v2/);
   }, 30_000);
 });

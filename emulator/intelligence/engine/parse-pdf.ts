@@ -113,6 +113,18 @@ function looksLikeZlib(bytes: Uint8Array, at: number): boolean {
 }
 
 /**
+ * An ASCIIHexDecode stream (hex digits and white space up to `>`), decoded; undefined when the
+ * stream is not one. Decoding halves the bytes, so it cannot itself expand anything.
+ */
+function hexDecoded(data: Buffer): Buffer | undefined {
+  const text = data.toString('latin1');
+  const close = text.indexOf('>');
+  const digits = (close < 0 ? text : text.slice(0, close)).replace(/\s+/g, '');
+  if (digits.length < 4 || !/^[0-9a-fA-F]+$/.test(digits)) return undefined;
+  return Buffer.from(digits.length % 2 === 1 ? `${digits}0` : digits, 'hex');
+}
+
+/**
  * The largest `/Count` of a page tree node in `text` (what PDF.js reports as the page count, read
  * from the root of the tree), carried across pieces by `PageCountScanner`.
  */
@@ -138,8 +150,9 @@ class PageCountScanner {
  * (object streams hide it), refusing a document that declares more than `maxDocumentPages`.
  * PDF.js keeps a decoded stream whole, in memory outside the JS heap (where the worker's heap limit
  * does not reach), so a few megabytes that inflate to gigabytes must be stopped before it sees
- * them. Streams under another filter (LZW, a filter chain, encryption) are left to the worker's
- * memory limits and its timer.
+ * them. A Flate stream behind an ASCIIHexDecode (the chain [ASCIIHexDecode FlateDecode]) is
+ * decoded and counted the same way; streams under other filters (LZW, ASCII85, encryption) are
+ * left to the worker's memory limits and its timer.
  */
 async function checkPdfExpansion(bytes: Uint8Array, limits: ExtractLimits): Promise<void> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -161,9 +174,10 @@ async function checkPdfExpansion(bytes: Uint8Array, limits: ExtractLimits): Prom
     if (buffer[start] === 0x0d) start++;
     if (buffer[start] !== 0x0a) continue;
     start++;
-    if (!looksLikeZlib(buffer, start)) continue;
     const end = buffer.indexOf(END_STREAM_KEYWORD, start);
-    const data = buffer.subarray(start, end < 0 ? buffer.length : end);
+    let data: Buffer | undefined = buffer.subarray(start, end < 0 ? buffer.length : end);
+    if (!looksLikeZlib(data, 0)) data = hexDecoded(data);
+    if (!data || !looksLikeZlib(data, 0)) continue;
     const streamCounts = new PageCountScanner();
     await inflateBounded(createInflate(INFLATE_OPTIONS), data, (chunk) => {
       inflated += chunk.length;
