@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): express.Express {
   const { emulator } = deps;
   const { config, faults, access, log, clock } = emulator;
   const limits = new RateLimits(config, clock);
-  const matcher = new RouteMatcher(deps.routes, config.apiDialect, deps.catalogue ?? Catalogue.load(), limits);
+  const matcher = new RouteMatcher(deps.routes, config.apiDialect, deps.catalogue ?? Catalogue.bundled(), limits);
   const guard = new ControlGuard(config, new HostRule(config.host));
   const bodies = new BodyParser(config);
   const authenticator = new Authenticator(emulator);

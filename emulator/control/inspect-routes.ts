@@ -60,7 +60,7 @@ export function inspectionRoutes(deps: ControlDeps): AnyRoute[] {
       handler: (_ctx, _i, emu) => ({
         dialect: emu.config.apiDialect,
         // served / documented per dialect and area, against emulator/catalogue/routes.json
-        coverage: catalogueCoverage(Catalogue.load(), deps.allRoutes?.() ?? deps.routes()),
+        coverage: catalogueCoverage(Catalogue.bundled(), deps.allRoutes?.() ?? deps.routes()),
         routes: deps.routes().map((r) => ({
           method: r.method,
           path: r.path,
