@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, inject, test, type RunnerTestFile as File, type RunnerTestSuite as Suite, type TestContext } from 'vitest';
-import { fromPackageRoot } from '../emulator/index.js';
+import { fromPackageRoot, type Dialect } from '../emulator/index.js';
 import type { ApiClient, ApiResponse, Form } from './client.js';
 import { LIVE_ENV } from './live-env.js';
 import type { LiveRunInfo } from './live.js';
@@ -57,6 +57,8 @@ export interface TestRecord {
   /** null: the test was not defined through `contract.*` */
   marker: Marker | null;
   requires: Capability[];
+  /** the dialect the target spoke */
+  dialect?: Dialect;
   outcome: 'passed' | 'failed' | 'skipped';
   skipReason?: string;
   requests: [method: string, path: string, status: number][];
@@ -98,6 +100,8 @@ class ContractFile {
     readonly file: string,
     /** the live run's prefix comes from its global setup, shared by every file */
     private readonly runPrefix: string,
+    /** the dialects the file's tests cover unless a test says otherwise (undefined: all) */
+    readonly dialects?: readonly Dialect[],
   ) {}
 
   /** See `uniqueName`. */
@@ -179,6 +183,8 @@ export interface Contract {
 
 export interface ContractOptions {
   emulatorFlags?: TargetHooks['emulatorFlags'];
+  /** the dialects every test of this file covers (default: all); a test's own `dialects` narrows it */
+  dialects?: readonly Dialect[];
   /** divergences known for every snapshot of this file: JSON path -> reason */
   divergences?: Record<string, string>;
 }
@@ -192,7 +198,7 @@ function fileNameOf(fileUrlOrPath: string): string {
 export function setupContract(fileUrl: string, options: ContractOptions = {}): Contract {
   // The live run's prefix is known as soon as the file loads, so names made at collection time carry it.
   const liveRun = kind === 'live' ? inject('fastioLiveRun') : undefined;
-  const state = new ContractFile(fileNameOf(fileUrl), liveRun?.prefix ?? makeRunPrefix());
+  const state = new ContractFile(fileNameOf(fileUrl), liveRun?.prefix ?? makeRunPrefix(), options.dialects);
   const file = state.file;
   let fileTask: FileTask | undefined;
 
@@ -287,6 +293,11 @@ export interface ContractTestOptions {
   concurrent?: boolean;
   /** what the test needs beyond the public API; skipped, with the reason, on a target without it */
   requires?: Capability[];
+  /**
+   * The API dialects whose behaviour this test states (default: the file's, else all). Under
+   * another dialect it is skipped, with the reason: it says nothing about that dialect.
+   */
+  dialects?: readonly Dialect[];
 }
 
 function run(name: string, marker: Marker, body: Body, opts: ContractTestOptions) {
@@ -304,6 +315,13 @@ function run(name: string, marker: Marker, body: Body, opts: ContractTestOptions
     if (!file) throw new Error(`"${name}" is a contract test in a file that did not call setupContract(import.meta.url)`);
     const target = file.target;
     file.records.push(record);
+    if (target) record.dialect = target.dialect;
+    const dialects = opts.dialects ?? file.dialects;
+    if (target && dialects && !dialects.includes(target.dialect)) {
+      record.outcome = 'skipped';
+      record.skipReason = `states the ${dialects.join(' and ')} dialect${dialects.length > 1 ? 's' : ''}; the target speaks ${target.dialect}`;
+      ctx.skip(record.skipReason);
+    }
     const missing = (opts.requires ?? []).filter((cap) => !target?.capabilities.has(cap));
     if (missing.length > 0) {
       record.outcome = 'skipped';

@@ -15,6 +15,7 @@
  */
 import { ApiClient, type FetchLike } from './client.js';
 import { BudgetExceededError, RunLedger, type TrackedResource } from './live-budget.js';
+import type { Dialect } from '../emulator/index.js';
 import { CapabilityMissing, type Capability, type Persona, type PersonaOptions, type Target, type TargetHooks } from './target.js';
 
 /** What the live run's global setup hands each test file (vitest `provide`). */
@@ -265,6 +266,8 @@ interface LivePersonaSlot {
 /** The live target: two personas given as API keys, no control plane. */
 export class LiveTarget implements Target {
   readonly kind = 'live' as const;
+  /** the live API speaks V2 since 2026-06-26 (see ../shared/fastio-api.md "Dialects") */
+  readonly dialect: Dialect = 'v2';
   readonly canControl = false;
   /** none: API-key personas, no sign-in, no sign-up, no control plane, two personas */
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>();

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fromPackageRoot } from '../emulator/index.js';
+import { DEFAULT_DIALECT, DIALECTS, fromPackageRoot, type Dialect } from '../emulator/index.js';
 import { ApiClient, type FetchLike, type RequestObserver } from './client.js';
 import type { LiveRunInfo } from './live.js';
 
@@ -73,6 +73,8 @@ export interface PersonaOptions {
 
 export interface Target {
   kind: TargetKind;
+  /** the API dialect the target speaks (`FASTIO_CONTRACT_DIALECT`; the emulator's default unless set) */
+  dialect: Dialect;
   baseUrl: string;
   fetch: FetchLike;
   /** `/_emulator/*` is there (never on live) */
@@ -103,8 +105,20 @@ export function targetKindFromEnv(env: NodeJS.ProcessEnv = process.env): TargetK
   return k;
 }
 
+/**
+ * The dialect contract suites run under: `FASTIO_CONTRACT_DIALECT` (each contract project sets it),
+ * else the emulator's default. The emulator targets start the emulator in it (`--api-dialect`).
+ */
+export function dialectFromEnv(env: NodeJS.ProcessEnv = process.env): Dialect {
+  const d = env.FASTIO_CONTRACT_DIALECT;
+  if (d === undefined || d === '') return DEFAULT_DIALECT;
+  if (!(DIALECTS as readonly string[]).includes(d)) throw new Error(`FASTIO_CONTRACT_DIALECT must be one of ${DIALECTS.join(', ')} (got "${d}")`);
+  return d as Dialect;
+}
+
 abstract class EmulatorTarget implements Target {
   abstract kind: TargetKind;
+  readonly dialect: Dialect = dialectFromEnv();
   readonly canControl = true;
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['sign-in', 'sign-up', 'many-personas', 'account-type']);
 
@@ -203,6 +217,7 @@ async function createInProcessTarget(hooks: TargetHooks): Promise<Target> {
   const { parseRateLimit } = await import('../emulator/index.js');
   const { emulator, routes, persistence } = await buildEmulator({
     port: 0,
+    apiDialect: dialectFromEnv(),
     ...(hooks.emulatorFlags?.rateLimit ? { rateLimit: parseRateLimit(hooks.emulatorFlags.rateLimit) } : {}),
   });
   const app = createApp({ emulator, routes });
@@ -278,7 +293,7 @@ export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM
 }
 
 async function createHttpTarget(hooks: TargetHooks): Promise<Target> {
-  const args = hooks.emulatorFlags?.rateLimit ? ['--rate-limit', hooks.emulatorFlags.rateLimit] : [];
+  const args = ['--api-dialect', dialectFromEnv(), ...(hooks.emulatorFlags?.rateLimit ? ['--rate-limit', hooks.emulatorFlags.rateLimit] : [])];
   const { url, child } = await spawnEmulator(args);
   return new HttpTarget(url, hooks, child);
 }
