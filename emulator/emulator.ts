@@ -12,6 +12,7 @@ import { cryptoRandom, seededRandom, type RandomSource } from './store/random.js
 import { HeldConnections } from './http/held-connections.js';
 import { Mailer } from './users/mailer.js';
 import { UserService } from './users/service.js';
+import { authRulesFor } from './users/rules.js';
 import { CreditLedger } from './billing/ledger.js';
 import { Access } from './tenancy/access.js';
 import { FaultRules } from './control/faults.js';
@@ -89,7 +90,15 @@ export class Emulator {
     this.mailer = new Mailer(this.db, this.ids, now);
     this.audit = new AuditLog(this.db, this.ids, now, (err) => this.log.error({ err }, 'audit listener failed'));
     // A JWT secret of this instance only: tokens from another instance (or an earlier run) fail.
-    this.users = new UserService(this.db, this.clock, this.ids, this.mailer, this.audit, randomBytes(32).toString('base64url'));
+    this.users = new UserService(
+      this.db,
+      this.clock,
+      this.ids,
+      this.mailer,
+      this.audit,
+      randomBytes(32).toString('base64url'),
+      authRulesFor(config.apiDialect),
+    );
     this.access = new Access(this.db);
     this.faults = new FaultRules(this.random, now);
     this.activityHub = new ActivityHub(now, (err) => this.log.error({ err }, 'activity listener failed'));

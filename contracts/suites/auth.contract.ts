@@ -2,8 +2,19 @@ import { describe, expect } from 'vitest';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
 import { Control } from '../control.js';
+import { Normaliser } from '../snapshot.js';
+import type { ApiResponse } from '../client.js';
 
 const c = setupContract(import.meta.url);
+const DAY = 24 * 3600;
+const PASSWORD = 'correct horse battery';
+const signUp = (email: string, password = PASSWORD) => c.api().post('/current/user/', { email_address: email, password, tos_agree: true, agent: true });
+/** What a caller can tell two answers apart by: status, header names, and the body with ids normalised. */
+const observable = (res: ApiResponse) => ({
+  status: res.status,
+  headers: [...res.headers.keys()].filter((h) => !h.startsWith('x-request')).sort(),
+  body: JSON.stringify(new Normaliser().normalise(res.body)),
+});
 
 describe('wire format', () => {
   contract.unverified('an unknown route answers 404 with code 9992 in the error envelope', async () => {
@@ -65,7 +76,8 @@ describe('sign-in and tokens', () => {
       const p = await c.persona();
       const res = await c.api().get('/current/user/auth/', { basic: { email: p.email, password: p.password } });
       expect(res.status).toBe(200);
-      expect(res.body.expires_in).toBe(3600);
+      // 2026-04: an hour (API notes); v2: 30 days (agent guide v2.6 section 3).
+      expect(res.body.expires_in).toBe(c.target.dialect === 'v2' ? 30 * DAY : 3600);
       expect(res.body['2factor']).toBe(false);
       const token = res.body.auth_token as string;
       expect(token.split('.')).toHaveLength(3);
@@ -151,18 +163,39 @@ describe('sign-in and tokens', () => {
     { requires: ['sign-in'] },
   );
 
-  contract.emulatorOnly('a JWT expires after 3600 s on the emulator clock', async () => {
-    const p = await c.persona();
-    const api = c.target.client(p.token);
-    const control = new Control(c.api());
-    await control.advanceClock(3599);
-    expect((await api.get('/current/user/auth/check/')).status).toBe(200);
-    await control.advanceClock(2);
-    const res = await api.get('/current/user/auth/check/');
-    expectApiError(res, 401, 1650);
-    // The API key is not a session: it still works.
-    expect((await c.api().get('/current/user/auth/check/', { token: p.apiKey })).status).toBe(200);
-  });
+  contract.emulatorOnly(
+    'a JWT expires after 3600 s on the emulator clock',
+    async () => {
+      const p = await c.persona();
+      const api = c.target.client(p.token);
+      const control = new Control(c.api());
+      await control.advanceClock(3599);
+      expect((await api.get('/current/user/auth/check/')).status).toBe(200);
+      await control.advanceClock(2);
+      const res = await api.get('/current/user/auth/check/');
+      expectApiError(res, 401, 1650);
+      // The API key is not a session: it still works.
+      expect((await c.api().get('/current/user/auth/check/', { token: p.apiKey })).status).toBe(200);
+    },
+    { dialects: ['2026-04'] },
+  );
+
+  contract.emulatorOnly(
+    'a Basic sign-in JWT lasts 30 days on the emulator clock, not a second more',
+    async () => {
+      const p = await c.persona();
+      const signIn = await c.api().get('/current/user/auth/', { basic: { email: p.email, password: p.password } });
+      expect(signIn.body.expires_in).toBe(30 * DAY);
+      const api = c.target.client(signIn.body.auth_token as string);
+      const control = new Control(c.api());
+      await control.advanceClock(30 * DAY - 1);
+      expect((await api.get('/current/user/auth/check/')).status).toBe(200);
+      await control.advanceClock(2);
+      expectApiError(await api.get('/current/user/auth/check/'), 401, 1650);
+      expect((await c.api().get('/current/user/auth/check/', { token: p.apiKey })).status).toBe(200);
+    },
+    { dialects: ['v2'] },
+  );
 });
 
 describe('API keys', () => {
@@ -247,16 +280,87 @@ describe('email verification', () => {
     expect(check.body.id).toBe(p.userId);
   });
 
-  contract.emulatorOnly('sign-up creates an unverified account that can sign in', async () => {
-    const email = `${c.unique('signup')}@example.test`;
-    const res = await c.api().post('/current/user/', { email_address: email, password: 'correct horse battery', tos_agree: true, agent: true });
-    expect(res.status).toBe(200);
-    expect(res.body.id).toMatch(/^[1-9]\d{18}$/);
-    expect(res.body.account_type).toBe('agent');
-    const again = await c.api().post('/current/user/', { email_address: email.toUpperCase(), password: 'correct horse battery', tos_agree: true });
-    expectApiError(again, 409, 1660);
-    const signIn = await c.api().get('/current/user/auth/', { basic: { email, password: 'correct horse battery' } });
-    expect(signIn.status).toBe(200);
-    expectApiError(await c.api().get('/current/user/auth/check/', { token: signIn.body.auth_token as string }), 403, 10587);
-  });
+  contract.emulatorOnly(
+    'sign-up creates an unverified account that can sign in',
+    async () => {
+      const email = `${c.unique('signup')}@example.test`;
+      const res = await c.api().post('/current/user/', { email_address: email, password: 'correct horse battery', tos_agree: true, agent: true });
+      expect(res.status).toBe(200);
+      expect(res.body.id).toMatch(/^[1-9]\d{18}$/);
+      expect(res.body.account_type).toBe('agent');
+      const again = await c.api().post('/current/user/', { email_address: email.toUpperCase(), password: 'correct horse battery', tos_agree: true });
+      expectApiError(again, 409, 1660);
+      const signIn = await c.api().get('/current/user/auth/', { basic: { email, password: 'correct horse battery' } });
+      expect(signIn.status).toBe(200);
+      expectApiError(await c.api().get('/current/user/auth/check/', { token: signIn.body.auth_token as string }), 403, 10587);
+    },
+    { dialects: ['2026-04'] },
+  );
+
+  contract.emulatorOnly(
+    'the V2 account routes stay unserved under 2026-04 (501 where April documents them, else 404)',
+    async () => {
+      const { api } = await c.signedIn();
+      const answers = await Promise.all([
+        c.api().post('/current/user/email/', { email: 'x@example.test' }),
+        api.post('/current/user/update/', { first_name: 'Renamed' }),
+        api.post('/current/user/auth/invalidate-all/'),
+        api.post('/current/user/email/change/', { token: 'x' }),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual([501, 501, 404, 404]);
+    },
+    { dialects: ['2026-04'] },
+  );
+});
+
+describe('V2 sign-up and email-check reveal nothing', () => {
+  contract.unverified(
+    'sign-up answers byte-identical bodies for a new and an existing email (ids normalised) and signs nobody in',
+    async () => {
+      const email = `${c.unique('uniform')}@example.test`;
+      const first = await signUp(email);
+      const existing = await signUp(email.toUpperCase(), 'another password 2');
+      const fresh = await signUp(`${c.unique('uniform-other')}@example.test`);
+      expect(first.body).toEqual({ result: true, signup_request_accepted: true, signed_in: false });
+      expect(first.body).not.toHaveProperty('auth_token');
+      expect(observable(existing)).toEqual(observable(first));
+      expect(observable(fresh)).toEqual(observable(first));
+      expect([existing.text.length, fresh.text.length]).toEqual([first.text.length, first.text.length]);
+      // The existing account is untouched: its password still signs in, the second one does not.
+      expect((await c.api().get('/current/user/auth/', { basic: { email, password: PASSWORD } })).status).toBe(200);
+      expect((await c.api().get('/current/user/auth/', { basic: { email, password: 'another password 2' } })).status).toBe(401);
+    },
+    { dialects: ['v2'], requires: ['sign-up', 'sign-in'] },
+  );
+
+  contract.emulatorOnly(
+    'the existing account gets a mail in the mailbox; a new account gets none; the sign-up then signs in unverified',
+    async () => {
+      const control = new Control(c.api());
+      const email = `${c.unique('mailed')}@example.test`;
+      await signUp(email);
+      expect(await control.mailbox(email)).toEqual([]);
+      await signUp(email);
+      const mail = await control.mailbox(email);
+      expect(mail.map((m) => [m.kind, m.code])).toEqual([['notice', null]]);
+      expect(mail[0]!.subject).toMatch(/sign up/i);
+      const signIn = await c.api().get('/current/user/auth/', { basic: { email, password: PASSWORD } });
+      expect(signIn.body.expires_in).toBe(30 * DAY);
+      expectApiError(await c.api().get('/current/user/auth/check/', { token: signIn.body.auth_token as string }), 403, 10587);
+    },
+    { dialects: ['v2'] },
+  );
+
+  contract.unverified(
+    'email-check answers available for a new and an existing email alike; a malformed one is refused',
+    async () => {
+      const p = await c.persona();
+      const taken = await c.api().post('/current/user/email/', { email: p.email });
+      const free = await c.api().post('/current/user/email/', { email: `${c.unique('free')}@example.test` });
+      expect(taken.body).toEqual({ result: true, available: true });
+      expect(observable(free)).toEqual(observable(taken));
+      expectApiError(await c.api().post('/current/user/email/', { email: 'not-an-email' }), 400, 1605);
+    },
+    { dialects: ['v2'] },
+  );
 });

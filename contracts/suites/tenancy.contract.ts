@@ -391,8 +391,10 @@ describe('plan limits, ownership and invitations', () => {
     const code = mail.find((m) => m.kind === 'email_verification')!.code;
     expect((await invitee.post('/current/user/email/validate/', { email, email_token: code })).status).toBe(200);
 
+    // The V2 sign-up answers no id (it reveals nothing): the invitee's id comes from its own token.
+    const inviteeId = (await invitee.get('/current/user/auth/check/')).body.id as string;
     const active = (await api.get(`/current/org/${org.id}/members/list/`)).body.users as { id: string; status: string; permissions: string }[];
-    expect(active.find((u) => u.id === (signUp.body.id as string))).toMatchObject({ status: 'active', permissions: 'admin' });
+    expect(active.find((u) => u.id === inviteeId)).toMatchObject({ status: 'active', permissions: 'admin' });
     expect((await invitee.get(`/current/org/${org.id}/details/`)).status).toBe(200);
     expect(((await invitee.get(`/current/workspace/${ws.id}/details/`)).body.workspace as { permissions: string }).permissions).toBe('admin');
   });

@@ -36,6 +36,10 @@ const CATALOGUE = {
   user_created: { filings: [filed('user', 'lifecycle')], touches: ActivityRules.user },
   user_email_verified: { filings: [filed('user', 'authentication')], touches: ActivityRules.user },
   user_signed_out: { filings: [filed('user', 'authentication')], touches: ActivityRules.user },
+  user_sessions_invalidated: { filings: [filed('user', 'authentication')], touches: ActivityRules.user },
+  user_updated: { filings: [filed('user', 'settings')], touches: ActivityRules.user },
+  user_email_change_requested: { filings: [filed('user', 'security')], touches: ActivityRules.user },
+  user_email_changed: { filings: [filed('user', 'security')], touches: ActivityRules.user },
   api_key_created: { filings: [filed('user', 'security')], touches: ActivityRules.user },
   api_key_updated: { filings: [filed('user', 'security')], touches: ActivityRules.user },
   api_key_deleted: { filings: [filed('user', 'security')], touches: ActivityRules.user },
@@ -182,6 +186,11 @@ export const AuditEvents = {
   userCreated: (user: User) => own('user_created', { userId: user.id, callingUserId: user.id, objectId: user.id, data: { account_type: user.accountType } }),
   userEmailVerified: (userId: string) => own('user_email_verified', { userId, callingUserId: userId, objectId: userId }),
   userSignedOut: (userId: string) => own('user_signed_out', { userId, callingUserId: userId, objectId: userId }),
+  userSessionsInvalidated: (userId: string, sessions: number) =>
+    own('user_sessions_invalidated', { userId, callingUserId: userId, objectId: userId, data: { sessions } }),
+  userUpdated: (userId: string, fields: string[]) => own('user_updated', { userId, callingUserId: userId, objectId: userId, data: { fields } }),
+  userEmailChangeRequested: (userId: string) => own('user_email_change_requested', { userId, callingUserId: userId, objectId: userId }),
+  userEmailChanged: (userId: string) => own('user_email_changed', { userId, callingUserId: userId, objectId: userId }),
   apiKeyCreated: (user: User, key: ApiKey) => own('api_key_created', { userId: user.id, callingUserId: user.id, objectId: key.id, data: { memo: key.memo } }),
   apiKeyUpdated: (user: User, key: ApiKey, fields: string[]) =>
     own('api_key_updated', { userId: user.id, callingUserId: user.id, objectId: key.id, data: { fields } }),

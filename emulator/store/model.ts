@@ -50,6 +50,8 @@ export interface EmailCode {
   code: string;
   expires: number;
   attempts: number;
+  /** a pending email change (row id `email-change:<user id>`): the address the code confirms */
+  newEmail?: string;
 }
 
 export interface MailboxMessage {

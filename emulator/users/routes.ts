@@ -3,6 +3,7 @@ import { callerOf } from '../http/context.js';
 import { Errors } from '../http/errors.js';
 import { apiKeyCreateBody, apiKeyParams, emailValidateBody, signUpBody } from './schema.js';
 import { apiKeyJson, userJson } from './format.js';
+import { accountRoutes } from './account-routes.js';
 
 const AUTH_SOURCE = 'MediaFire/fastio_cli src/api/auth.rs; agent guide v1.29 "Getting Started"';
 
@@ -20,22 +21,34 @@ export const userRoutes = [
     method: 'POST',
     path: '/current/user/',
     area: 'auth',
-    summary: 'Sign up (agent accounts with agent=true)',
+    summary: 'Sign up (agent accounts with agent=true); V2: one neutral answer for new and existing emails',
     auth: 'none',
     body: signUpBody,
     parity: {
       status: 'implemented',
-      source: AUTH_SOURCE,
-      choices: ['response fields (id, email_address, account_type, email_verified)', 'passwords of 8-256 characters', 'a duplicate email answers 409/1660'],
+      source: `${AUTH_SOURCE}; V2: agent guide v2.6 SKILL.md sections 3 and 7`,
+      choices: [
+        'passwords of 8-256 characters',
+        '2026-04: response fields (id, email_address, account_type, email_verified); a duplicate email answers 409/1660',
+        'v2: the answer is exactly {signup_request_accepted: true, signed_in: false}, for a new and an existing email alike',
+        'v2: the existing account gets a notice in the mailbox (kind `notice`), no audit event; its password and state are untouched',
+        'v2: the password is hashed on both paths, so the answer takes about as long for either',
+      ],
     },
     handler: async (_ctx, { body }, emu) => {
-      const user = await emu.users.signUp({
+      const input = {
         email: body.email_address,
         password: body.password,
         firstName: body.first_name,
         lastName: body.last_name,
-        accountType: body.agent ? 'agent' : 'human',
-      });
+        accountType: body.agent ? ('agent' as const) : ('human' as const),
+      };
+      // The dialect's rule, handed to the user service as data (users/rules.ts).
+      if (emu.users.rules.uniformSignUp) {
+        await emu.users.requestSignUp(input);
+        return { signup_request_accepted: true, signed_in: false };
+      }
+      const user = await emu.users.signUp(input);
       return { id: user.id, email_address: user.email, account_type: user.accountType, email_verified: false };
     },
   }),
@@ -46,7 +59,14 @@ export const userRoutes = [
     area: 'auth',
     summary: 'Sign in with HTTP Basic credentials; returns a JWT',
     auth: 'basic',
-    parity: { status: 'implemented', source: AUTH_SOURCE, choices: ['10 failed sign-ins per email in 5 minutes answer 429'] },
+    parity: {
+      status: 'implemented',
+      source: `${AUTH_SOURCE}; V2 lifetime: agent guide v2.6 SKILL.md section 3`,
+      choices: [
+        '10 failed sign-ins per email in 5 minutes answer 429',
+        'JWT lifetime (`expires_in`): 2026-04 3600 s, v2 30 days (2592000 s), on the emulator clock',
+      ],
+    },
     // The raw Authorization header is needed here; the pipeline leaves Basic to this handler.
     handler: async (ctx, _input, emu) => {
       const { email, password } = parseBasic(ctx.authorization);
@@ -180,9 +200,18 @@ export const userRoutes = [
     area: 'auth',
     summary: 'Sign out: the JWT stops working',
     auth: 'bearer-unverified',
-    parity: { status: 'implemented', source: AUTH_SOURCE, choices: ['signing out with an API key is accepted and revokes nothing'] },
+    parity: {
+      status: 'implemented',
+      source: AUTH_SOURCE,
+      choices: [
+        'signing out with an API key is accepted and revokes nothing',
+        'only the JWT that signs out ends (the V2 client says revocable browser sessions of the user end; `invalidate-all` ends them all)',
+      ],
+    },
     handler: (ctx, _i, emu) => {
       emu.users.signOut(callerOf(ctx));
     },
   }),
+
+  ...accountRoutes,
 ];

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { displayName, formBool, lazy, text } from '../http/schema.js';
 
+const email = () => z.string().trim().toLowerCase().pipe(z.email('This value is not a valid email address.'));
+const password = () => z.string().min(8, 'This value must be at least 8 characters long.').max(256, 'This value must be at most 256 characters long.');
+
 /** PARITY: sign-up fields from the official client (src/api/auth.rs `sign_up`). */
 export const signUpBody = lazy(() =>
   z.object({
-    email_address: z.string().trim().toLowerCase().pipe(z.email('This value is not a valid email address.')),
-    password: z.string().min(8, 'This value must be at least 8 characters long.').max(256, 'This value must be at most 256 characters long.'),
+    email_address: email(),
+    password: password(),
     tos_agree: formBool().refine((v) => v, 'You must agree to the terms of service.'),
     first_name: displayName({ max: 100 }).optional(),
     last_name: displayName({ max: 100 }).optional(),
@@ -15,7 +18,7 @@ export const signUpBody = lazy(() =>
 
 export const emailValidateBody = lazy(() =>
   z.object({
-    email: z.string().trim().toLowerCase().pipe(z.email('This value is not a valid email address.')),
+    email: email(),
     email_token: text({ min: 1, max: 64 }).optional(),
   }),
 );
@@ -31,3 +34,34 @@ export const apiKeyCreateBody = lazy(() =>
 );
 
 export const apiKeyParams = lazy(() => z.object({ key_id: z.string().min(1).max(64) }));
+
+/** PARITY: client 96b1551 src/api/auth.rs `email_check` (`POST /user/email/`, field `email`, no auth). */
+export const emailCheckBody = lazy(() => z.object({ email: email() }));
+
+/**
+ * PARITY: client 96b1551 src/api/user.rs `UserUpdate`: every field optional; `email_address` and
+ * `password` need `current_password`; `phone_country` and `phone_number` travel together.
+ */
+export const userUpdateBody = lazy(() =>
+  z.object({
+    first_name: displayName({ max: 100 }).optional(),
+    last_name: displayName({ max: 100 }).optional(),
+    email_address: email().optional(),
+    password: password().optional(),
+    current_password: z.string().min(1).max(256).optional(),
+    phone_country: z
+      .string()
+      .trim()
+      .regex(/^\d{1,4}$/, 'Expected a numeric country code.')
+      .optional(),
+    phone_number: z
+      .string()
+      .trim()
+      .regex(/^\d{4,15}$/, 'Expected a numeric phone number.')
+      .optional(),
+  }),
+);
+export type UserUpdateInput = z.output<ReturnType<typeof userUpdateBody>>;
+
+/** PARITY: client 96b1551 src/api/auth.rs `email_change_confirm`: the one-time `token` mailed to the new address. */
+export const emailChangeBody = lazy(() => z.object({ token: text({ min: 1, max: 128 }) }));

@@ -6,7 +6,9 @@ import { Errors, assert } from '../http/errors.js';
 import { parseTime } from '../http/format.js';
 import type { Caller } from '../http/context.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { JWT_LIFETIME_SECONDS, JwtSigner, looksLikeJwt, sha256Hex } from './tokens.js';
+import { JwtSigner, looksLikeJwt, sha256Hex } from './tokens.js';
+import type { AuthRules } from './rules.js';
+import { ProfileService } from './profile.js';
 import type { Mailer } from './mailer.js';
 import type { AuditLog } from '../events/audit.js';
 import { AuditEvents } from '../events/catalogue.js';
@@ -44,6 +46,8 @@ export class UserService {
   /** API token -> key id, so a request does not pay for a SHA-256 (see `apiKeyFor`). */
   private readonly apiKeyIds = new Map<string, string>();
   private static readonly API_KEY_CACHE_MAX = 20_000;
+  /** profile changes: names, password, and the email change confirmed by a mailed token */
+  readonly profile: ProfileService;
 
   constructor(
     private readonly db: Db,
@@ -52,16 +56,64 @@ export class UserService {
     private readonly mailer: Mailer,
     private readonly audit: AuditLog,
     jwtSecret: string,
+    /** the running dialect's rules (users/rules.ts), handed in once; nothing here asks for the dialect */
+    readonly rules: AuthRules,
   ) {
     this.jwt = new JwtSigner(jwtSecret);
+    this.profile = new ProfileService({
+      db,
+      ids,
+      now: () => clock.now(),
+      mailer,
+      audit,
+      hashPassword: (pw) => this.hash(pw),
+      verified: (user) => this.verified.emit(user),
+    });
   }
 
+  /** Create an account; an address that has one answers 409/1660 (the April sign-up, fixtures, personas). */
   async signUp(input: SignUpInput): Promise<User> {
     const emailKey = input.email.toLowerCase();
     assert(!this.db.users.findOne('email', emailKey), () => Errors.conflict('An account with this email address already exists.'));
-    const passwordHash = input.passwordHash ?? (await hashPassword(input.password, Buffer.from(this.ids.secretBytes(16))));
+    const passwordHash = input.passwordHash ?? (await this.hash(input.password));
     // Checked again after the await: two sign-ups for one address may race.
     assert(!this.db.users.findOne('email', emailKey), () => Errors.conflict('An account with this email address already exists.'));
+    return this.createUser(input, passwordHash);
+  }
+
+  /**
+   * The uniform sign-up: a new address gets an account, an address that has one gets a mail in
+   * the mailbox instead, and the caller cannot tell which happened. The password is hashed either
+   * way, so the two paths cost about the same time; the existing account is left as it is.
+   * PARITY: agent guide v2.6 SKILL.md section 7 (no duplicate is created; the existing account is
+   * emailed a sign-in/reset link).
+   */
+  async requestSignUp(input: SignUpInput): Promise<void> {
+    const passwordHash = await this.hash(input.password);
+    // Looked up after the await only: two sign-ups for one address that race make one account.
+    const existing = this.db.users.findOne('email', input.email.toLowerCase());
+    if (!existing) {
+      this.createUser(input, passwordHash);
+      return;
+    }
+    // CHOICE: no audit event: nothing of the account changes, and the attempt is not the owner's act.
+    this.mailer.send({
+      to: existing.email,
+      subject: 'Someone tried to sign up with your email address',
+      kind: 'notice',
+      body:
+        'A sign-up was requested for this address, which already has a Fast.io account. ' +
+        'Nothing was changed. Sign in with your password, or reset it if you have forgotten it. ' +
+        'If it was not you, you can ignore this message.',
+    });
+  }
+
+  private hash(password: string): Promise<string> {
+    return hashPassword(password, Buffer.from(this.ids.secretBytes(16)));
+  }
+
+  private createUser(input: SignUpInput, passwordHash: string): User {
+    const emailKey = input.email.toLowerCase();
     const now = this.clock.now();
     const user = this.db.users.insert({
       id: this.ids.profileId(),
@@ -112,10 +164,10 @@ export class UserService {
       id: this.ids.opaqueId('a'),
       userId,
       created: now,
-      expires: now + JWT_LIFETIME_SECONDS * 1000,
+      expires: now + this.rules.jwtLifetimeSeconds * 1000,
       revoked: false,
     });
-    return { token: await this.jwt.sign(userId, session.id, now), expiresIn: JWT_LIFETIME_SECONDS };
+    return { token: await this.jwt.sign(userId, session.id, now, this.rules.jwtLifetimeSeconds), expiresIn: this.rules.jwtLifetimeSeconds };
   }
 
   signOut(caller: Caller): void {
@@ -123,6 +175,19 @@ export class UserService {
       this.db.sessions.update(caller.credential.sessionId, { revoked: true });
       this.audit.record(AuditEvents.userSignedOut(caller.user.id));
     }
+  }
+
+  /**
+   * Sign out everywhere: every JWT of the user issued before this call stops working at once,
+   * whichever credential asks. API keys keep working.
+   * PARITY: client 96b1551 src/api/auth.rs `invalidate_all` (per auth.txt it ends every login
+   * session and does NOT affect API keys or OAuth access tokens, which have their own revocation).
+   */
+  invalidateAllSessions(caller: Caller): number {
+    const live = this.db.sessions.find('user', caller.user.id).filter((s) => !s.revoked);
+    for (const s of live) this.db.sessions.update(s.id, { revoked: true });
+    this.audit.record(AuditEvents.userSessionsInvalidated(caller.user.id, live.length));
+    return live.length;
   }
 
   /**

@@ -9,10 +9,8 @@ function jose(): Promise<typeof import('jose')> {
 /**
  * JWTs for sign-in. HS256 with a secret of this emulator instance (a token minted by another
  * instance fails verification), expiry on the emulator clock, and the algorithm pinned so
- * `alg: none` or a swapped algorithm is refused.
- * PARITY: `expires_in: 3600` (agent guide, "Authentication & Token Lifecycle": tokens last 1 hour).
+ * `alg: none` or a swapped algorithm is refused. The lifetime is the dialect's (users/rules.ts).
  */
-export const JWT_LIFETIME_SECONDS = 3600;
 const ISSUER = 'fastio-emulator';
 
 export interface VerifiedJwt {
@@ -31,7 +29,7 @@ export class JwtSigner {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async sign(userId: string, sessionId: string, issuedAtMs: number): Promise<string> {
+  async sign(userId: string, sessionId: string, issuedAtMs: number, lifetimeSeconds: number): Promise<string> {
     const iat = Math.floor(issuedAtMs / 1000);
     const { SignJWT } = await jose();
     return new SignJWT({})
@@ -40,7 +38,7 @@ export class JwtSigner {
       .setJti(sessionId)
       .setIssuer(ISSUER)
       .setIssuedAt(iat)
-      .setExpirationTime(iat + JWT_LIFETIME_SECONDS)
+      .setExpirationTime(iat + lifetimeSeconds)
       .sign(this.key);
   }
 
