@@ -39,7 +39,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'fastio-official-'));
     mkdirSync(join(tmp, 'home'));
-    emu = await startEmulator({ port: 0, host: '127.0.0.1' });
+    emu = await startEmulator({ port: 0, host: '127.0.0.1', apiDialect: 'v2' });
     cli = new OfficialCli(BIN!, `${emu.url}/current`, join(tmp, 'home'));
   });
 
@@ -118,6 +118,22 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(mail.messages[0]?.code).toMatch(/^\d{6}$/);
       expect(await cli.ok('auth verify', ['--email', email, '--code', mail.messages[0]!.code], { home: signupHome })).toMatchObject({ status: 'verified' });
       expect(((await cli.ok('user info', [], { home: signupHome })).user as Json).email_verified).toBe(true);
+
+      // V2: email-check reveals nothing; invalidate-all ends the stored JWT; the profile update and the email change request.
+      expect(await cli.ok('auth email-check', [p.email_address], t)).toMatchObject({ available: true });
+      expect(await cli.ok('auth email-check', [`free-${unique()}@example.com`], t)).toMatchObject({ available: true });
+      const everywhere = freshHome();
+      await cli.ok('auth login', ['--email', p.email_address, '--password', p.password], { home: everywhere });
+      expect(await cli.ok('auth invalidate-all', [], { home: everywhere })).toMatchObject({ status: 'all_sessions_invalidated' });
+      expect((await cli.run('org list', [], { home: everywhere })).code).not.toBe(0);
+      expect(((await cli.ok('user update', ['--first-name', 'Renamed'], t)).user as Json).first_name).toBe('Renamed');
+      expect(((await cli.ok('user settings update', ['--last-name', 'Again'], t)).user as Json).last_name).toBe('Again');
+      const moved = `moved-${unique()}@example.com`;
+      expect(await cli.ok('user email-change request', ['--new-email', moved, '--current-password', p.password], t)).toMatchObject({
+        status: 'email_change_requested',
+      });
+      const change = (await (await fetch(`${emu.url}/_emulator/mailbox/?to=${encodeURIComponent(moved)}`)).json()) as { messages: { code: string }[] };
+      expect(change.messages[0]?.code).toMatch(/^[0-9A-Za-z]{40}$/);
     });
 
     it('orgs: create, list, details, update, domains, billing, workspaces, close', async () => {
