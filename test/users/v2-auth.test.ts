@@ -184,3 +184,17 @@ describe('email change', () => {
     expect((await emu.call('POST', '/current/user/update/', { token: p.token, form: {} })).status).toBe(400);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the V2 account routes under v2 only, with the fields their schemas take', async () => {
+    const paths = async (emu: Emu) => (await emu.ok('GET', '/_emulator/openapi.json')).paths as Record<string, Record<string, unknown>>;
+    const v2Paths = await paths(await v2());
+    for (const p of ['/current/user/email/', '/current/user/auth/invalidate-all/', '/current/user/update/', '/current/user/email/change/']) {
+      expect(v2Paths[p]?.post, p).toBeDefined();
+    }
+    expect(JSON.stringify(v2Paths['/current/user/update/'])).toContain('current_password');
+    const april = await paths(await inProcessEmulator({ apiDialect: '2026-04' }));
+    expect(april['/current/user/auth/invalidate-all/']).toBeUndefined();
+    expect(april['/current/user/']?.post).toBeDefined();
+  });
+});
