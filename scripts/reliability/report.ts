@@ -120,7 +120,9 @@ export function readPrevious(text: string): { written: string; sections: Map<str
     const row = /^\| (test\/\S+) \|/.exec(line);
     if (row) testRows.set(row[1]!, line);
   }
-  const written = /^\| written \| ([^ |]+)/m.exec(text)?.[1] ?? 'an earlier run';
+  const date = /^\| written \| ([^ |]+)/m.exec(text)?.[1] ?? 'an earlier run';
+  const machine = /^\| machine \| ([^|]+?) \|$/m.exec(text)?.[1];
+  const written = machine ? `${date} (${machine})` : date;
   return { written, sections, testRows };
 }
 

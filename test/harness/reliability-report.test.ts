@@ -37,7 +37,7 @@ describe('RELIABILITY.md after a filtered soak', () => {
       out: second.out,
     });
     const merged = readFileSync(second.out, 'utf8');
-    const written = /\| written \| (\S+)/.exec(full)![1]!;
+    const written = `${/\| written \| (\S+)/.exec(full)![1]!} (${/\| machine \| (.+?) \|\n/.exec(full)![1]!})`;
     // the new section's figures, the old one's kept and marked, both test rows
     expect(merged).toContain('| p99Ms | 12 |');
     expect(merged).toContain(`_Not rerun by this command: the figures of the run of ${written}._\n\n| figure | value |\n|---|---|\n| requests | 200000 |`);
