@@ -16,7 +16,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { AnyRoute } from '../../emulator/http/route.js';
+import { servesDialect, type AnyRoute } from '../../emulator/http/route.js';
 import { HOLD_JOBS, type Answer, inProcessEmulator, RequestTimeout, WS_FORM } from '../support/client.js';
 import { envelopeProblem, LONG, parseJson, report } from './support.js';
 
@@ -696,7 +696,8 @@ describe('hostile input on every route', async () => {
     }
   }
 
-  const routes = h.routes.filter((r) => r.path !== '/_emulator/reset' || true);
+  // The routes the running dialect serves: another dialect's answer 404/501 here, by design.
+  const routes = h.routes.filter((r) => servesDialect(r, h.emulator.config.apiDialect));
 
   it('covers every route of the table', () => {
     expect(routes.length).toBeGreaterThanOrEqual(100);
