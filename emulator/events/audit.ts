@@ -30,6 +30,7 @@ export class AuditLog {
   /** Store an event the catalogue built (`AuditEvents.*`): nothing else type-checks, or passes `checkCatalogued`. */
   record(input: CataloguedEvent): AuditEvent {
     checkCatalogued(input);
+    const parentEventId = this.parentOf(input);
     const event = this.db.events.insert({
       id: this.ids.opaqueId('a'),
       event: input.event,
@@ -41,7 +42,8 @@ export class AuditLog {
       userId: input.userId ?? input.callingUserId,
       callingUserId: input.callingUserId,
       objectId: input.objectId ?? null,
-      parentEventId: this.parentOf(input),
+      // only on serial events: most events have no parent, and the state file stays as it was
+      ...(parentEventId ? { parentEventId } : {}),
       data: input.data ?? NO_DATA,
       acknowledged: false,
       created: this.now(),
