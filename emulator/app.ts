@@ -5,6 +5,9 @@
  *
  * Stages, in order:
  *  1. identify      request id, the request context (http/request-context.ts)
+ *  1b. output     `?output=terse|standard|full[,markdown]` read once for the answer and the error
+ *                   stage; two levels at once are refused at stage 7 (http/output.ts); never on
+ *                   `/_emulator/*`
  *  2. match         the route table of the running dialect (`--api-dialect`): a route the
  *                   catalogue documents in that dialect and the emulator does not serve -> 501 with
  *                   the route named (http/not-implemented.ts); unknown path -> 404/9992 (with a
@@ -56,6 +59,7 @@ import { Authenticator } from './http/authenticate.js';
 import { readInput } from './http/input.js';
 import { applyFaults } from './http/faults-stage.js';
 import { Responder } from './http/respond.js';
+import { checkOutput, readOutput } from './http/output.js';
 import { errorStage } from './http/error-stage.js';
 import { Catalogue } from './catalogue/index.js';
 
@@ -93,6 +97,8 @@ export function createApp(deps: AppDeps): express.Express {
     const ctx = identify(req, res, log, clock);
     (res.locals as { ctx?: typeof ctx }).ctx = ctx;
     try {
+      // 1b. output modifiers (only when the query names one)
+      if (req.url.includes('output') && !req.path.startsWith(CONTROL_PREFIX)) readOutput(req, res);
       // 2. match (a browser at `/` is sent to the dashboard; API clients get the 404 below)
       const dashboard = browserAtRoot(req);
       if (dashboard) return responder.redirect(res, ctx, dashboard);
@@ -109,7 +115,8 @@ export function createApp(deps: AppDeps): express.Express {
       // 6. auth, 6b. the route's own budget
       await authenticator.authenticate(req, ctx, route, params);
       limits.perRoute(ctx, route);
-      // 7. input and access
+      // 7. input and access (a conflicting `output` first, like every input error)
+      checkOutput(res);
       const input = readInput(access, req, ctx, route, params, files);
       // 7c. faults
       if (faults.size > 0 && route.area !== 'control' && !(await applyFaults(emulator, req, ctx, input))) return;

@@ -3,7 +3,8 @@ import type { ApiClient, ApiResponse, Form } from '../client.js';
 import { Control } from '../control.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
-import { createOrg, createWorkspace } from '../tenants.js';
+import { uploadChunk, uploaded } from '../files.js';
+import { addWorkspaceMember, createOrg, createWorkspace } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
 
@@ -16,6 +17,9 @@ interface EventRow {
   workspace_id: string | null;
   user_id: string | null;
   calling_user_id: string | null;
+  object_id: string | null;
+  parent_event_id: string | null;
+  visibility: string;
   acknowledged: boolean;
   created: string;
 }
@@ -163,4 +167,160 @@ describe('events search', () => {
     expect(first.body.event_count).toBe(all.rows.length);
     expect(String(first.body.summary)).toContain(`${all.rows.length} events`);
   });
+});
+
+describe('events filters of V2: visibility and parent_event_id', () => {
+  contract.unverified('every event names its visibility; the filter selects exactly the events of that visibility; another value is 400/1605', async () => {
+    const a = await c.signedIn({ accountType: 'agent' });
+    const org = await c.createOrg(a.api);
+    await createWorkspace(a.api, org.id);
+    expect((await a.api.post(`/current/org/${org.id}/update/`, { name: 'Renamed tenant' })).status).toBe(200);
+    const all = await events(a.api, { org_id: org.id, limit: 250 });
+    expect(all.rows.every((e) => ['external', 'external_audit_log'].includes(e.visibility) && 'parent_event_id' in e)).toBe(true);
+    for (const visibility of ['external', 'external_audit_log']) {
+      const some = await events(a.api, { org_id: org.id, visibility, limit: 250 });
+      expect(some.rows.map((e) => e.id)).toEqual(all.rows.filter((e) => e.visibility === visibility).map((e) => e.id));
+      expect(some.page.total).toBeGreaterThan(0);
+    }
+    expect(all.rows.find((e) => e.event === 'org_created')?.visibility).toBe('external');
+    expect(all.rows.find((e) => e.event === 'org_updated')?.visibility).toBe('external_audit_log');
+    const bad = await search(a.api, { org_id: org.id, visibility: 'internal' });
+    expectApiError(bad, 400, 1605);
+    expect(bad.body.error?.params?.map((p) => p.name)).toContain('visibility');
+  });
+
+  contract.unverified(
+    'parent_event_id answers a serial event’s children (an upload session’s chunks and completion) and combines only with acknowledged, limit and offset',
+    async () => {
+      const a = await c.signedIn({ accountType: 'agent' });
+      const b = await c.signedIn({ accountType: 'agent' });
+      const org = await c.createOrg(a.api);
+      const ws = await createWorkspace(a.api, org.id, { intelligence: false });
+      const parts = ['first chunk. ', 'second chunk.'];
+      const session = await a.api.post('/current/upload/', {
+        name: 'serial.txt',
+        size: parts.join('').length,
+        action: 'create',
+        instance_id: ws.id,
+        folder_id: 'root',
+        profile_type: 'workspace',
+      });
+      expect(session.status, session.text).toBe(200);
+      const uploadId = session.body.id as string;
+      for (const [i, part] of parts.entries()) expect((await uploadChunk(a.api, uploadId, i + 1, part)).status).toBe(200);
+      expect((await a.api.post(`/current/upload/${uploadId}/complete/`)).status).toBe(200);
+
+      const parent = (await events(a.api, { workspace_id: ws.id, event: 'upload_session_created', object_id: uploadId })).rows[0]!;
+      expect(parent.parent_event_id).toBeNull();
+      const children = await events(a.api, { parent_event_id: parent.id });
+      expect(children.rows.map((e) => e.event)).toEqual(['upload_session_completed', 'upload_chunk_added', 'upload_chunk_added']);
+      expect(children.rows.every((e) => e.parent_event_id === parent.id && e.object_id === uploadId && e.workspace_id === ws.id)).toBe(true);
+      const second = await events(a.api, { parent_event_id: parent.id, limit: 1, offset: 1 });
+      expect(second.rows.map((e) => e.id)).toEqual([children.rows[1]!.id]);
+      expect(second.page).toEqual({ total: 3, limit: 1, offset: 1, has_more: true });
+      expect((await events(a.api, { parent_event_id: parent.id, acknowledged: true })).page.total).toBe(0);
+      // An event that is not serial has no children.
+      const created = (await events(a.api, { org_id: org.id, event: 'org_created' })).rows[0]!;
+      expect((await events(a.api, { parent_event_id: created.id })).page.total).toBe(0);
+
+      expectApiError(await search(a.api, { parent_event_id: parent.id, workspace_id: ws.id }), 400, 1605);
+      expectApiError(await search(a.api, { parent_event_id: parent.id, visibility: 'external' }), 400, 1605);
+      expectApiError(await search(b.api, { parent_event_id: parent.id }), 404, 1609);
+    },
+  );
+});
+
+interface Card {
+  card_key: string;
+  lane: string;
+  workspace_id: string;
+  node_id: string;
+  name: string;
+  actor_id: string | null;
+}
+
+describe('the workspace dashboard (V2)', () => {
+  const dashboard = async (api: ApiClient, wsId: string, query: Form = {}) => {
+    const r = await api.get(`/current/workspace/${wsId}/dashboard/`, { query });
+    expect(r.status, r.text).toBe(200);
+    return r.body as { cards: Card[]; pagination: Page; dismissed_recent_count: number };
+  };
+  const cardPath = (wsId: string, key: string) => `/current/workspace/${wsId}/dashboard/cards/${encodeURIComponent(key)}/dismiss/`;
+
+  contract.unverified(
+    'a member sees the files others added, newest first; dismiss, snooze and undismiss hide cards from the caller’s feed only; another tenant is refused',
+    async () => {
+      const owner = await c.signedIn({ accountType: 'agent' });
+      const member = await c.signedIn({ accountType: 'agent' });
+      const stranger = await c.signedIn({ accountType: 'agent' });
+      const org = await c.createOrg(owner.api);
+      const ws = await createWorkspace(owner.api, org.id, { intelligence: false });
+      await addWorkspaceMember(owner.api, ws.id, member.persona.email, 'member');
+      const one = await uploaded(member.api, ws.id, 'one.txt', 'first file');
+      const two = await uploaded(member.api, ws.id, 'two.txt', 'second file');
+      const mine = await uploaded(owner.api, ws.id, 'mine.txt', 'the owner’s own file');
+
+      const feed = await dashboard(owner.api, ws.id);
+      expect(feed.cards.map((k) => [k.card_key, k.lane, k.name, k.actor_id, k.workspace_id])).toEqual([
+        [`file_activity:${two}`, 'file_added', 'two.txt', member.persona.userId, ws.id],
+        [`file_activity:${one}`, 'file_added', 'one.txt', member.persona.userId, ws.id],
+      ]);
+      expect(feed.pagination).toEqual({ total: 2, limit: 50, offset: 0, has_more: false });
+      expect(feed.dismissed_recent_count).toBe(0);
+      expect((await dashboard(member.api, ws.id)).cards.map((k) => k.node_id)).toEqual([mine]);
+      expect((await dashboard(owner.api, ws.id, { limit: 1, offset: 1 })).cards.map((k) => k.node_id)).toEqual([one]);
+
+      // Dismiss (no body) and snooze (JSON body): the owner's feed only.
+      const dismissed = await owner.api.post(cardPath(ws.id, `file_activity:${two}`));
+      expect(dismissed.status, dismissed.text).toBe(200);
+      expect(dismissed.body.card_dismiss).toMatchObject({ card_key: `file_activity:${two}`, dismissed: true, snooze_until: null });
+      const afterDismiss = await dashboard(owner.api, ws.id);
+      expect(afterDismiss.cards.map((k) => k.node_id)).toEqual([one]);
+      expect(afterDismiss.dismissed_recent_count).toBe(1);
+      expect((await dashboard(member.api, ws.id)).cards.map((k) => k.node_id)).toEqual([mine]);
+      const snoozed = await owner.api.post(cardPath(ws.id, `file_activity:${one}`), undefined, { json: { snooze_until: '2099-01-01 09:00:00 UTC' } });
+      expect(snoozed.body.card_dismiss, snoozed.text).toMatchObject({ dismissed: true, snooze_until: '2099-01-01 09:00:00 UTC' });
+      expect(await dashboard(owner.api, ws.id)).toMatchObject({ cards: [], dismissed_recent_count: 2 });
+      expectApiError(
+        await owner.api.post(cardPath(ws.id, `file_activity:${one}`), undefined, { json: { snooze_until: '2001-01-01 00:00:00 UTC' } }),
+        400,
+        1605,
+      );
+      expectApiError(await owner.api.post(cardPath(ws.id, `file_activity:${one}`), undefined, { json: { snooze_until: 'tomorrow' } }), 400, 1605);
+      expectApiError(await owner.api.post(cardPath(ws.id, 'file activity')), 400, 1605);
+      expectApiError(await owner.api.get(`/current/workspace/${ws.id}/dashboard/`, { query: { limit: 201 } }), 400, 1605);
+
+      // Undismiss restores; twice is not an error.
+      const restored = await owner.api.delete(cardPath(ws.id, `file_activity:${two}`));
+      expect(restored.body.card_dismiss, restored.text).toMatchObject({ card_key: `file_activity:${two}`, dismissed: false });
+      expect((await owner.api.delete(cardPath(ws.id, `file_activity:${two}`))).status).toBe(200);
+      expect((await dashboard(owner.api, ws.id)).cards.map((k) => k.node_id)).toEqual([two]);
+      const audit = await events(owner.api, { workspace_id: ws.id, subcategory: 'dashboard' });
+      expect(audit.rows.map((e) => e.event)).toEqual(['dashboard_card_undismissed', 'dashboard_card_dismissed', 'dashboard_card_dismissed']);
+
+      // Another tenant: refused on every route with the workspace code, and told nothing.
+      for (const r of [
+        await stranger.api.get(`/current/workspace/${ws.id}/dashboard/`),
+        await stranger.api.post(cardPath(ws.id, `file_activity:${one}`)),
+        await stranger.api.delete(cardPath(ws.id, `file_activity:${one}`)),
+      ]) {
+        expectApiError(r, 401, 10545);
+        expect(r.text).not.toContain('one.txt');
+      }
+    },
+    { dialects: ['v2'] },
+  );
+
+  contract.unverified(
+    'the April 2026 dialect has no dashboard',
+    async () => {
+      const { api } = await c.signedIn({ accountType: 'agent' });
+      const org = await c.createOrg(api);
+      const ws = await createWorkspace(api, org.id);
+      const r = await api.get(`/current/workspace/${ws.id}/dashboard/`);
+      expect(r.status).toBe(404);
+      expect(r.body.result).toBe(false);
+    },
+    { dialects: ['2026-04'] },
+  );
 });

@@ -55,4 +55,6 @@ export const ActivityRules = {
   upload: (e) => (e.objectId ? [{ entities: [e.callingUserId ?? e.userId, e.workspaceId], key: `upload:${e.objectId}` }] : []),
   aiChat: (e) => (e.objectId ? [{ entities: [placeOf(e)], key: `ai_chat:${e.objectId}` }] : [{ entities: [placeOf(e)], key: 'ai' }]),
   ai: (e) => [{ entities: [placeOf(e)], key: 'ai' }],
+  // a member's own dashboard (dismissals are per member): only that member hears it
+  dashboard: (e) => [{ entities: [e.userId], key: 'dashboard' }],
 } satisfies Record<string, ActivityRule>;

@@ -46,6 +46,17 @@ export interface Parameter {
   description?: string;
 }
 
+/** `?output=` (http/output.ts), on every API operation. */
+const OUTPUT_PARAMETER: Parameter = {
+  name: 'output',
+  in: 'query',
+  required: false,
+  schema: { type: 'string', examples: ['terse', 'standard', 'full', 'standard,markdown', 'markdown'] },
+  description:
+    'Output modifiers, comma-separated: one detail level (`terse`, `standard` or `full`, the default; two levels are 400/1605) ' +
+    'and `markdown` (the answer or the error as GitHub-flavoured Markdown, `text/markdown; charset=UTF-8`). Unknown tokens are ignored.',
+};
+
 const AREA_DESCRIPTIONS: Record<Area, string> = {
   auth: 'Users: sign-up, sign-in, tokens, API keys, profile',
   orgs: 'Organizations: one per customer (tenant), plans and billing details',
@@ -137,6 +148,8 @@ function buildOperation(route: AnyRoute): Operation {
   }
   const querySchema = render('query', route.query);
   if (querySchema) parameters.push(...parametersFrom(querySchema, 'query'));
+  // The output modifiers apply to every API route (http/output.ts), not to the control plane.
+  if (!route.emulatorOnly && !parameters.some((p) => p.name === 'output')) parameters.push(OUTPUT_PARAMETER);
 
   const op: Operation = {
     operationId: operationId(route),
@@ -253,7 +266,10 @@ function components(): Record<string, unknown> {
       Success: {
         description: 'Success',
         headers: rateLimitHeaders(),
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/SuccessEnvelope' } } },
+        content: {
+          'application/json': { schema: { $ref: '#/components/schemas/SuccessEnvelope' } },
+          'text/markdown': { schema: { type: 'string', description: 'with `?output=markdown`' } },
+        },
       },
       InvalidInput: errorResponse('400/1605: invalid input, with `params[]` per field'),
       Unauthenticated: errorResponse('401: missing, bad or expired credentials'),

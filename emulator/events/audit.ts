@@ -2,7 +2,7 @@ import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { AuditEvent } from '../store/model.js';
 import { Listeners, type Observable } from '../listeners.js';
-import { checkCatalogued, type CataloguedEvent } from './catalogue.js';
+import { checkCatalogued, parentEventOf, type CataloguedEvent } from './catalogue.js';
 
 /** Events without data share one frozen object (events are the table that grows to millions). */
 const NO_DATA: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
@@ -30,6 +30,7 @@ export class AuditLog {
   /** Store an event the catalogue built (`AuditEvents.*`): nothing else type-checks, or passes `checkCatalogued`. */
   record(input: CataloguedEvent): AuditEvent {
     checkCatalogued(input);
+    const parentEventId = this.parentOf(input);
     const event = this.db.events.insert({
       id: this.ids.opaqueId('a'),
       event: input.event,
@@ -41,11 +42,27 @@ export class AuditLog {
       userId: input.userId ?? input.callingUserId,
       callingUserId: input.callingUserId,
       objectId: input.objectId ?? null,
+      // only on serial events: most events have no parent, and the state file stays as it was
+      ...(parentEventId ? { parentEventId } : {}),
       data: input.data ?? NO_DATA,
       acknowledged: false,
       created: this.now(),
     });
     this.listeners.emit(event);
     return event;
+  }
+
+  /**
+   * A serial event's parent: the latest event the catalogue names as its parent about the same
+   * object, in the same workspace (or org); null when there is none (a single-call upload has no
+   * session event, for one).
+   */
+  private parentOf(input: CataloguedEvent): string | null {
+    const parent = parentEventOf(input.event);
+    if (!parent || !input.objectId) return null;
+    const scopes = input.workspaceId ? { workspace: input.workspaceId } : input.orgId ? { org: input.orgId } : undefined;
+    if (!scopes) return null;
+    const page = this.db.events.query({ scopes, event: parent, objectId: input.objectId, limit: 1, offset: 0 });
+    return page.events[0]?.id ?? null;
   }
 }

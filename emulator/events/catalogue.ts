@@ -15,17 +15,35 @@ import type { ApiKey, AuditEvent, Invite, Org, OrgMember, StorageNode, TransferT
 
 export type AuditCategory = 'user' | 'org' | 'workspace' | 'invitation' | 'billing' | 'ai';
 export type AuditSubcategory =
-  'lifecycle' | 'authentication' | 'security' | 'settings' | 'members' | 'invitations' | 'transfer' | 'billing' | 'storage' | 'upload' | 'ai';
+  'lifecycle' | 'authentication' | 'security' | 'settings' | 'members' | 'invitations' | 'transfer' | 'billing' | 'storage' | 'upload' | 'ai' | 'dashboard';
 
 interface Filing {
   readonly category: AuditCategory;
   readonly subcategory: AuditSubcategory;
 }
 
+/**
+ * Where an event is read: `external` events are the members' activity feed and the audit log,
+ * `external_audit_log` events the audit log only (security, settings, billing, upload plumbing).
+ * PARITY: the V2 client's events filter `visibility` takes exactly these two values (src/api/event.rs
+ * `SearchEventsParams.visibility`, "Audit-log read filter"); which event is which is CHOICE.
+ */
+export type AuditVisibility = 'external' | 'external_audit_log';
+export const AUDIT_VISIBILITIES: readonly AuditVisibility[] = ['external', 'external_audit_log'];
+
 interface CatalogueEntry {
   /** the first filing is the event's own; a second is for the pending-invitation form */
   readonly filings: readonly Filing[];
   readonly touches: ActivityRule;
+  /** default `external` */
+  readonly visibility?: AuditVisibility;
+  /**
+   * A serial event: a child of the latest `parent` event about the same object (an upload
+   * session's chunks and outcome, a chat's messages). PARITY: the V2 `parent_event_id` filter
+   * "drills into a serial/batch parent event's children" (src/api/event.rs); which events are
+   * serial is CHOICE.
+   */
+  readonly parent?: string;
 }
 
 const filed = <C extends AuditCategory, S extends AuditSubcategory>(category: C, subcategory: S) => ({ category, subcategory }) as const;
@@ -33,23 +51,23 @@ const INVITATION = filed('invitation', 'invitations');
 
 const CATALOGUE = {
   // users
-  user_created: { filings: [filed('user', 'lifecycle')], touches: ActivityRules.user },
-  user_email_verified: { filings: [filed('user', 'authentication')], touches: ActivityRules.user },
-  user_signed_out: { filings: [filed('user', 'authentication')], touches: ActivityRules.user },
-  user_sessions_invalidated: { filings: [filed('user', 'authentication')], touches: ActivityRules.user },
-  user_updated: { filings: [filed('user', 'settings')], touches: ActivityRules.user },
-  user_email_change_requested: { filings: [filed('user', 'security')], touches: ActivityRules.user },
-  user_email_changed: { filings: [filed('user', 'security')], touches: ActivityRules.user },
-  api_key_created: { filings: [filed('user', 'security')], touches: ActivityRules.user },
-  api_key_updated: { filings: [filed('user', 'security')], touches: ActivityRules.user },
-  api_key_deleted: { filings: [filed('user', 'security')], touches: ActivityRules.user },
+  user_created: { filings: [filed('user', 'lifecycle')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  user_email_verified: { filings: [filed('user', 'authentication')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  user_signed_out: { filings: [filed('user', 'authentication')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  user_sessions_invalidated: { filings: [filed('user', 'authentication')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  user_updated: { filings: [filed('user', 'settings')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  user_email_change_requested: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  user_email_changed: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  api_key_created: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  api_key_updated: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  api_key_deleted: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
   // orgs
   org_created: { filings: [filed('org', 'lifecycle')], touches: ActivityRules.orgLifecycle },
-  org_updated: { filings: [filed('org', 'settings')], touches: ActivityRules.settings },
+  org_updated: { filings: [filed('org', 'settings')], touches: ActivityRules.settings, visibility: 'external_audit_log' },
   org_closed: { filings: [filed('org', 'lifecycle')], touches: ActivityRules.orgLifecycle },
   // workspaces
   workspace_created: { filings: [filed('workspace', 'lifecycle')], touches: ActivityRules.workspaceLifecycle },
-  workspace_updated: { filings: [filed('workspace', 'settings')], touches: ActivityRules.settings },
+  workspace_updated: { filings: [filed('workspace', 'settings')], touches: ActivityRules.settings, visibility: 'external_audit_log' },
   workspace_archived: { filings: [filed('workspace', 'lifecycle')], touches: ActivityRules.workspaceLifecycle },
   workspace_unarchived: { filings: [filed('workspace', 'lifecycle')], touches: ActivityRules.workspaceLifecycle },
   workspace_deleted: { filings: [filed('workspace', 'lifecycle')], touches: ActivityRules.workspaceLifecycle },
@@ -63,12 +81,15 @@ const CATALOGUE = {
   membership_updated: { filings: [filed('org', 'members'), filed('workspace', 'members'), INVITATION], touches: ActivityRules.members },
   invitation_accepted: { filings: [INVITATION], touches: ActivityRules.members },
   // ownership transfer (agent -> human)
-  org_transfer_token_created: { filings: [filed('org', 'transfer')], touches: ActivityRules.transfer },
-  org_transfer_token_deleted: { filings: [filed('org', 'transfer')], touches: ActivityRules.transfer },
+  org_transfer_token_created: { filings: [filed('org', 'transfer')], touches: ActivityRules.transfer, visibility: 'external_audit_log' },
+  org_transfer_token_deleted: { filings: [filed('org', 'transfer')], touches: ActivityRules.transfer, visibility: 'external_audit_log' },
   org_transfer_completed: { filings: [filed('org', 'transfer')], touches: ActivityRules.transferCompleted },
   // billing
-  subscription_created: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing },
-  credits_threshold_reached: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing },
+  subscription_created: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing, visibility: 'external_audit_log' },
+  credits_threshold_reached: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing, visibility: 'external_audit_log' },
+  // the per-member dashboard (V2): a card hidden or shown again, on the caller's own feed only
+  dashboard_card_dismissed: { filings: [filed('workspace', 'dashboard')], touches: ActivityRules.dashboard, visibility: 'external_audit_log' },
+  dashboard_card_undismissed: { filings: [filed('workspace', 'dashboard')], touches: ActivityRules.dashboard, visibility: 'external_audit_log' },
   // storage
   workspace_storage_file_added: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_storage_folder_created: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
@@ -76,16 +97,31 @@ const CATALOGUE = {
   workspace_storage_folder_deleted: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_storage_file_purged: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   // uploads
-  upload_session_created: { filings: [filed('user', 'upload')], touches: ActivityRules.upload },
-  upload_chunk_added: { filings: [filed('user', 'upload')], touches: ActivityRules.upload },
-  upload_session_completed: { filings: [filed('user', 'upload')], touches: ActivityRules.upload },
-  upload_session_failed: { filings: [filed('user', 'upload')], touches: ActivityRules.upload },
-  upload_session_deleted: { filings: [filed('user', 'upload')], touches: ActivityRules.upload },
+  upload_session_created: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log' },
+  upload_chunk_added: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log', parent: 'upload_session_created' },
+  upload_session_completed: {
+    filings: [filed('user', 'upload')],
+    touches: ActivityRules.upload,
+    visibility: 'external_audit_log',
+    parent: 'upload_session_created',
+  },
+  upload_session_failed: {
+    filings: [filed('user', 'upload')],
+    touches: ActivityRules.upload,
+    visibility: 'external_audit_log',
+    parent: 'upload_session_created',
+  },
+  upload_session_deleted: {
+    filings: [filed('user', 'upload')],
+    touches: ActivityRules.upload,
+    visibility: 'external_audit_log',
+    parent: 'upload_session_created',
+  },
   // intelligence
   ai_file_ingested: { filings: [filed('ai', 'ai')], touches: ActivityRules.ai },
   ai_file_ingestion_failed: { filings: [filed('ai', 'ai')], touches: ActivityRules.ai },
   ai_chat_created: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat },
-  ai_chat_new_message: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat },
+  ai_chat_new_message: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat, parent: 'ai_chat_created' },
   ai_chat_deleted: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat },
 } as const satisfies Record<string, CatalogueEntry>;
 
@@ -140,6 +176,21 @@ export function checkCatalogued(e: { event: string; category: string; subcategor
   if (!entry.filings.some((f) => f.category === e.category && f.subcategory === e.subcategory)) {
     throw new Error(`audit event ${e.event} filed under ${e.category}/${e.subcategory}, which the event catalogue does not list for it`);
   }
+}
+
+/** Where an event is read (`external` unless the catalogue says otherwise). */
+export function visibilityOf(event: string): AuditVisibility {
+  return entryOf(event)?.visibility ?? 'external';
+}
+
+/** The event names of one visibility. */
+export function eventNamesOf(visibility: AuditVisibility): ReadonlySet<string> {
+  return new Set(AUDIT_EVENT_NAMES.filter((n) => visibilityOf(n) === visibility));
+}
+
+/** The name of a serial event's parent, if it has one. */
+export function parentEventOf(event: string): string | undefined {
+  return entryOf(event)?.parent;
 }
 
 /** The activity keys a stored event touches: its catalogue entry's rule. */
@@ -262,6 +313,12 @@ export const AuditEvents = {
   /** Recorded by the emulator itself (no calling user). */
   creditsThresholdReached: (org: Org, data: Record<string, unknown>) =>
     own('credits_threshold_reached', { orgId: org.id, callingUserId: null, objectId: org.id, data }),
+
+  // dashboard (the card key is the object; `snooze_until` in ms, null for a permanent dismiss)
+  dashboardCardDismissed: (at: WorkspacePlace, userId: string, cardKey: string, snoozeUntil: number | null) =>
+    own('dashboard_card_dismissed', { ...placed(at), callingUserId: userId, objectId: cardKey, data: { card_key: cardKey, snooze_until: snoozeUntil } }),
+  dashboardCardUndismissed: (at: WorkspacePlace, userId: string, cardKey: string) =>
+    own('dashboard_card_undismissed', { ...placed(at), callingUserId: userId, objectId: cardKey, data: { card_key: cardKey } }),
 
   // storage
   storageFileAdded: (at: WorkspacePlace, callingUserId: string, node: StorageNode, data: Record<string, unknown>) =>

@@ -3,6 +3,7 @@ import { callerOf } from '../http/context.js';
 import { Errors } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
 import type { RouteRateLimit } from '../http/route.js';
+import { dashboardRoutes } from './dashboard-routes.js';
 import { eventJson } from './format.js';
 import { eventAckBody, eventParams, eventSearchQuery, eventSummarizeQuery } from './schema.js';
 
@@ -26,8 +27,9 @@ const SEARCH_CHOICES = [
   'user_id alone must be the caller (another user: 404/1609); with org_id or workspace_id it filters by the user the event is about',
   'share_id alone: 404/1609 (the emulator serves no shares); with org_id or workspace_id it filters',
   'org-wide search needs owner or admin (org members search by workspace)',
-  'parent_event_id must name an event the caller may see; it has no children (no serial events are recorded)',
-  'visibility is accepted and ignored (every emulated event is external)',
+  'parent_event_id must name an event the caller may see (else 404/1609) and combines only with acknowledged, limit and offset (else 400/1605); it answers the serial event’s children: an upload session’s chunk, completion, failure and deletion events (children of upload_session_created), a chat’s messages (children of ai_chat_created); any other event has none',
+  'visibility external_audit_log | external (another value: 400/1605) matches events whose `visibility` is that value: audit-only events (user security and authentication, org and workspace settings, transfer tokens, billing, upload plumbing) are external_audit_log, the rest external',
+  'every event carries `parent_event_id` (null unless serial) and `visibility`, in both dialects',
   'category, subcategory and event take any string (an unknown one matches nothing)',
 ];
 
@@ -116,4 +118,6 @@ export const eventRoutes = [
       },
     }),
   ),
+
+  ...dashboardRoutes,
 ];

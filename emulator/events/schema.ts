@@ -75,3 +75,33 @@ export const activityPollQuery = lazy(() =>
     updated: formBool().optional(),
   }),
 );
+
+/**
+ * The dashboard feed (V2). PARITY: official client src/api/dashboard.rs: `limit` 1-200 (default
+ * 50), `offset`; a card key is printable and bounded (the server's own check, error 128636 there;
+ * here 400/1605, CHOICE: at most 200 characters).
+ */
+export const dashboardQuery = lazy(() => z.object({ limit: formInt({ min: 1, max: 200 }).optional(), offset: formInt({ min: 0 }).optional() }));
+
+export const dashboardCardParams = lazy(() =>
+  z.object({
+    workspace_id: z.string().trim().min(1).max(100),
+    card_key: z
+      .string()
+      .min(1, 'This value should not be blank.')
+      .max(200)
+      .regex(/^[\x21-\x7e]+$/, 'A card key is printable ASCII without spaces.'),
+  }),
+);
+
+/** A permanent dismiss has no body; a snooze names `snooze_until` in the API's own time form. */
+export const dashboardDismissBody = lazy(() =>
+  z.object({
+    snooze_until: z
+      .string()
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/, 'Expected a time in the form YYYY-MM-DD HH:MM:SS UTC.')
+      .transform((s) => parseTime(s)!)
+      .optional(),
+  }),
+);

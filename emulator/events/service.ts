@@ -17,6 +17,7 @@ import type { Access } from '../tenancy/access.js';
 import { orgAllows, workspaceAllows } from '../tenancy/permissions.js';
 import type { EventQuery } from '../store/event-query.js';
 import type { EventSearchInput } from './schema.js';
+import { eventNamesOf, type AuditVisibility } from './catalogue.js';
 
 /** PARITY: CHOICE, the live default page size of the events search is not documented. */
 export const DEFAULT_EVENT_LIMIT = 100;
@@ -37,6 +38,11 @@ export interface EventSummary {
 }
 
 export class EventService {
+  private readonly namesByVisibility: Record<AuditVisibility, ReadonlySet<string>> = {
+    external: eventNamesOf('external'),
+    external_audit_log: eventNamesOf('external_audit_log'),
+  };
+
   constructor(private readonly d: { db: Db; access: Access }) {}
 
   /** Resolve the scopes a caller asked for (refusing other tenants' ids) and run the query. */
@@ -69,8 +75,9 @@ export class EventService {
   }
 
   /**
-   * The caller's scopes as an index query, or null when the request can match nothing (a
-   * parent event: the emulator records no serial/batch events, so it has no children).
+   * The caller's scopes as an index query, or null when the request can match nothing.
+   * PARITY: V2 `visibility` (src/api/event.rs): an event's `visibility` equals the one asked
+   * (CHOICE: exact match, so `external_audit_log` reads the audit-only entries).
    */
   private resolve(caller: Caller, input: EventSearchInput, limit: number, offset: number): EventQuery | null {
     const uid = caller.user.id;
@@ -79,8 +86,10 @@ export class EventService {
     if (createdMin !== undefined && createdMax !== undefined && createdMin > createdMax) {
       throw Errors.invalidField('created-min', 'created-min is later than created-max.');
     }
+    const names = input.visibility === undefined ? undefined : this.namesByVisibility[input.visibility];
     const filters = {
       event: input.event,
+      accept: names && ((e: AuditEvent) => names.has(e.event)),
       category: input.category,
       subcategory: input.subcategory,
       callingUserId: input.calling_user_id,
@@ -106,10 +115,18 @@ export class EventService {
         'created-min',
         'created-max',
       ];
-      const mixed = other.filter((k) => input[k as keyof EventSearchInput] !== undefined);
+      const mixed = [...other, 'visibility'].filter((k) => input[k as keyof EventSearchInput] !== undefined);
       if (mixed.length > 0) throw Errors.invalidField(mixed[0]!, 'parent_event_id cannot be combined with filters other than acknowledged, limit and offset.');
-      this.visible(caller, input.parent_event_id);
-      return null;
+      // The children of a serial event: the same object, in the parent's place, naming the parent.
+      const parent = this.visible(caller, input.parent_event_id);
+      if (parent.objectId === null) return null;
+      const scopes: EventQuery['scopes'] = parent.workspaceId
+        ? { workspace: parent.workspaceId }
+        : parent.orgId
+          ? { org: parent.orgId }
+          : { user: parent.userId ?? uid };
+      const id = parent.id;
+      return { scopes, objectId: parent.objectId, acknowledged: input.acknowledged, accept: (e) => e.parentEventId === id, limit, offset };
     }
     if (input.user_id === undefined && input.org_id === undefined && input.workspace_id === undefined && input.share_id === undefined) {
       throw Errors.invalidInput(

@@ -9,6 +9,7 @@ import { bodyError, isBodyParserError } from './body.js';
 import { ApiError, Errors } from './errors.js';
 import { contextOf, identify } from './request-context.js';
 import type { Responder } from './respond.js';
+import { errorMarkdown, MARKDOWN_TYPE, outputOf } from './output.js';
 
 export function errorStage(emulator: Emulator, responder: Responder) {
   const { config } = emulator;
@@ -27,6 +28,11 @@ export function errorStage(emulator: Emulator, responder: Responder) {
       return;
     }
     apiError.resource ??= `${req.method} ${req.path}`;
+    // `?output=...,markdown` (http/output.ts): the envelope as a `# Error` section.
+    if (outputOf(res)?.markdown) {
+      responder.renderError(res, ctx, apiError.status, errorMarkdown({ ...apiError.toBody() }), apiError.headers, MARKDOWN_TYPE);
+      return;
+    }
     responder.renderError(res, ctx, apiError.status, JSON.stringify({ result: false, error: apiError.toBody() }), apiError.headers);
   };
 }

@@ -7,6 +7,7 @@ import type { Emulator } from '../emulator.js';
 import { VERSION } from '../version.js';
 import type { Context } from './request-context.js';
 import { JsonFields, RawResponse } from './route.js';
+import { outputOf, renderWithOutput } from './output.js';
 
 const EMULATOR_HEADER = 'x-fastio-emulator';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -62,6 +63,15 @@ export class Responder {
       this.finish(ctx, result.status);
       return;
     }
+    // `?output=` (http/output.ts): another detail level or markdown; absent, today's bytes.
+    const option = outputOf(res);
+    const shaped = option && renderWithOutput(option, result as Record<string, unknown> | JsonFields | undefined);
+    if (shaped) {
+      this.writeHead(res, ctx, 200, shaped.type, Buffer.byteLength(shaped.body));
+      res.end(ctx.method === 'HEAD' ? undefined : shaped.body);
+      this.finish(ctx, 200);
+      return;
+    }
     // `{"result":true,` + the handler's fields: no spread copy of the result object per request.
     const fields = result === undefined ? '{}' : result instanceof JsonFields ? result.json : JSON.stringify(result);
     const body = fields === '{}' ? '{"result":true}' : `{"result":true,${fields.slice(1)}`;
@@ -71,8 +81,8 @@ export class Responder {
   }
 
   /** An error envelope, already serialised. */
-  renderError(res: Response, ctx: Context, status: number, body: string, headers: Record<string, string> | undefined): void {
-    this.writeHead(res, ctx, status, JSON_TYPE, Buffer.byteLength(body), headers);
+  renderError(res: Response, ctx: Context, status: number, body: string, headers: Record<string, string> | undefined, contentType = JSON_TYPE): void {
+    this.writeHead(res, ctx, status, contentType, Buffer.byteLength(body), headers);
     res.end(ctx.method === 'HEAD' ? undefined : body);
     this.finish(ctx, status);
   }

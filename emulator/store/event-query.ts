@@ -18,6 +18,8 @@ export interface EventQuery {
   callingUserId?: string | undefined;
   objectId?: string | undefined;
   acknowledged?: boolean | undefined;
+  /** a further test no index answers (the events search's visibility and parent filters) */
+  accept?: ((e: AuditEvent) => boolean) | undefined;
   /** inclusive bounds, emulator-clock ms */
   createdMin?: number | undefined;
   createdMax?: number | undefined;
@@ -114,7 +116,7 @@ function upperBound(all: readonly AuditEvent[], list: PositionList, t: number): 
 export function countConstraints(q: EventQuery): number {
   let n = 0;
   for (const kind of SCOPE_KINDS) if (q.scopes[kind] !== undefined) n++;
-  for (const v of [q.event, q.category, q.subcategory, q.callingUserId, q.objectId, q.acknowledged]) if (v !== undefined) n++;
+  for (const v of [q.event, q.category, q.subcategory, q.callingUserId, q.objectId, q.acknowledged, q.accept]) if (v !== undefined) n++;
   return n;
 }
 
@@ -130,6 +132,7 @@ function matches(e: AuditEvent, q: EventQuery): boolean {
     (q.subcategory === undefined || e.subcategory === q.subcategory) &&
     (q.callingUserId === undefined || e.callingUserId === q.callingUserId) &&
     (q.objectId === undefined || e.objectId === q.objectId) &&
-    (q.acknowledged === undefined || e.acknowledged === q.acknowledged)
+    (q.acknowledged === undefined || e.acknowledged === q.acknowledged) &&
+    (q.accept === undefined || q.accept(e))
   );
 }

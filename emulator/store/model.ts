@@ -264,6 +264,8 @@ export interface AuditEvent {
   userId: string | null;
   callingUserId: string | null;
   objectId: string | null;
+  /** a serial event's parent (events/catalogue.ts `parent`); absent on events stored before it existed */
+  parentEventId?: string | null;
   data: Record<string, unknown>;
   acknowledged: boolean;
   created: number;

@@ -285,6 +285,11 @@ export const COMMANDS: CommandRow[] = [
   pass('event ack', 'POST /current/event/:event_id/ack/'),
   pass('event summarize', 'GET /current/events/search/summarize/'),
 
+  // ---- dashboard (V2): the per-member workspace feed
+  pass('dashboard get', `GET ${WS}/dashboard/`),
+  pass('dashboard dismiss', `POST ${WS}/dashboard/cards/:card_key/dismiss/`),
+  pass('dashboard undismiss', `DELETE ${WS}/dashboard/cards/:card_key/dismiss/`),
+
   // ---- ripley (AI): the V2 `ai/agent/` routes are issue 16's
   unserved('ripley ask', '--workspace {ws} --no-wait hello', `POST ${WS}/ai/agent/`),
   unserved('ripley chat', '--workspace {ws} hello', `POST ${WS}/ai/agent/`),
@@ -306,11 +311,8 @@ export const COMMANDS: CommandRow[] = [
   unserved('system ping', '', 'GET /current/ping/'),
   unserved('system status', '', 'GET /current/system/status/'),
   unserved('search workspace', '{ws} alpha', `GET ${WS}/search/`),
-  {
-    ...unserved('search share', '{share} alpha', 'GET /current/share/:share_id/details/', 'GET /current/share/:share_id/search/'),
-    failsWith: 'not available',
-    reason: 'the client looks the share up first; with shares unserved it gives up on its own ("unified search is not available ...")',
-  },
+  // Under v2 the share routes are documented (501), so the client reaches the share search and reports its 501.
+  unserved('search share', '{share} alpha', 'GET /current/share/:share_id/details/', 'GET /current/share/:share_id/search/'),
   unserved('view', '{ws} {md}', `GET ${NODE}/details/`, `GET ${NODE}/readnote/`),
   unserved('how-to', 'uploading', 'POST /current/how-to/'),
 ];
@@ -322,7 +324,6 @@ export const COMMANDS: CommandRow[] = [
 export const UNSERVED_GROUPS: { group: string; route: string }[] = [
   { group: 'share', route: 'GET /current/shares/all/' },
   { group: 'comment', route: 'GET /current/comments/:comment_id/attachments/' },
-  { group: 'dashboard', route: `GET ${WS}/dashboard/` },
   { group: 'preview', route: `GET ${NODE}/preview/:preview_type/preauthorize/` },
   { group: 'asset', route: `GET ${ORG}/assets/` },
   { group: 'apps', route: 'GET /current/apps/list/' },

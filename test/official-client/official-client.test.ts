@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_CLIENT_HEADER } from '../../contracts/client.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
 import { COMMANDS, UNSERVED_GROUPS, OFFLINE_GROUPS } from './commands.js';
+import { dashboardScenario } from './dashboard-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
 /** The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts). */
@@ -39,6 +40,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'fastio-official-'));
     mkdirSync(join(tmp, 'home'));
+    // The client is the V2 one (96b1551): the emulator speaks its dialect.
     emu = await startEmulator({ port: 0, host: '127.0.0.1', apiDialect: 'v2' });
     cli = new OfficialCli(BIN!, `${emu.url}/current`, join(tmp, 'home'));
   });
@@ -327,6 +329,15 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       const poll = await cli.ok('event poll', [wsId, '--wait', '1'], t);
       expect(poll).toMatchObject({ result: true });
       expect(String(poll.lastactivity)).toMatch(/^\d+(\.\d+)?$/);
+    });
+
+    it('dashboard: the feed of files other members added, dismiss, snooze, undismiss; event list --visibility', async () => {
+      const post = async (token: string, path: string, form: Record<string, string>) => {
+        const res = await fetch(`${emu.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: new URLSearchParams(form) });
+        expect(res.status, path).toBe(200);
+        return (await res.json()) as Json;
+      };
+      await dashboardScenario({ cli, tenant, persona: () => persona('agent'), post });
     });
 
     it('commands listed as unserved, gap or client bug fail as listed', async () => {
