@@ -4,7 +4,7 @@
  * `action=update`, addfile, and the workspace-create rules. Searches are in storage-search.contract.ts.
  */
 import { describe, expect } from 'vitest';
-import type { ApiClient } from '../client.js';
+import type { ApiClient, ApiResponse } from '../client.js';
 import { nodeDetails, uploadChunk, uploadFile, uploaded, waitFor, type NodeJson } from '../files.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
@@ -18,6 +18,13 @@ async function storageTenant() {
   const org = await c.createOrg(api);
   const ws = await createWorkspace(api, org.id, { intelligence: false });
   return { api, persona, org, ws, base: `/current/workspace/${ws.id}/storage` };
+}
+
+/** PARITY: 400/1605 "Node is not a note" (official client view.rs) carrying the guide's 153548 (SKILL.md v2.6). */
+function expectNotANote(res: ApiResponse): void {
+  expectApiError(res, 400, 1605);
+  expect(res.body.error!.text).toMatch(/not a note/i);
+  expect(res.body.error!.params!.map((p) => [p.name, p.code])).toEqual([['node_id', 153548]]);
 }
 
 async function readText(api: ApiClient, base: string, nodeId: string, versionId?: string): Promise<string> {
@@ -60,12 +67,14 @@ describe('notes', () => {
   );
 
   contract.unverified(
-    'a .md uploaded as a file is not a note: readnote and updatenote answer 153548; a version of another note is 400/1605',
+    'a .md uploaded as a file is not a note: readnote and updatenote answer 400/1605 "Node is not a note" with 153548; a version of another note is 400/1605',
     async () => {
       const { api, ws, base } = await storageTenant();
       const file = await uploaded(api, ws.id, 'readme.md', '# Read me');
-      expectApiError(await api.get(`${base}/${file}/readnote/`), 400, 153548);
-      expectApiError(await api.post(`${base}/${file}/updatenote/`, { content: '# Changed' }), 400, 153548);
+      // The client's `view` falls back to read/ on exactly this: 400, 1605, "not a note" (commands/view.rs).
+      for (const res of [await api.get(`${base}/${file}/readnote/`), await api.post(`${base}/${file}/updatenote/`, { content: '# Changed' })]) {
+        expectNotANote(res);
+      }
       expect((await nodeDetails(api, ws.id, file)).type).toBe('file');
       expect(await readText(api, base, file)).toBe('# Read me');
 
@@ -73,7 +82,7 @@ describe('notes', () => {
       const b = (await api.post(`${base}/root/createnote/`, { name: 'b.md', content: 'b' })).body.node as NodeJson;
       expectApiError(await api.get(`${base}/${a.id}/readnote/`, { query: { version_id: b.version } }), 400, 1605);
       const folder = (await api.post(`${base}/root/createfolder/`, { name: 'Docs' })).body.node as NodeJson;
-      expectApiError(await api.get(`${base}/${folder.id}/readnote/`), 400, 153548);
+      expectNotANote(await api.get(`${base}/${folder.id}/readnote/`));
     },
     { dialects: ['v2'] },
   );

@@ -41,12 +41,20 @@ export class Notes {
   }
 
   /**
-   * A note of this workspace. PARITY: HTTP 400 with 153548 for a file or folder (agent guide v2.6;
-   * CHOICE: the status, which the guide does not give; the official client's `view` reads 400).
+   * A note of this workspace. PARITY: the sources disagree on a file or folder here. The agent
+   * guide v2.6 names error 153548 ("Node is not a note"); the official client (96b1551
+   * commands/view.rs is_not_a_note, citing the REST docs storage.txt:753-758) reads HTTP 400 with
+   * code 1605 and the text "Node is not a note", and only then falls back to `read/` for a `.md`
+   * file. CHOICE: both: 400/1605 with that text, and the guide's 153548 as the code of the
+   * `node_id` row of `params[]`, so `fastio view` works on an uploaded `.md` and 153548 is there.
    */
   note(scope: WorkspaceScope, id: string): StorageNode {
     const node = this.nodes.node(scope, id);
-    if (node.type !== 'note') throw new ApiError(400, NOT_A_NOTE_CODE, 'Node is not a note.');
+    if (node.type !== 'note') {
+      throw new ApiError(400, Codes.invalidInput, 'Node is not a note.', {
+        params: [{ name: 'node_id', kind: 'invalid', code: NOT_A_NOTE_CODE, message: 'Node is not a note.' }],
+      });
+    }
     return node;
   }
 

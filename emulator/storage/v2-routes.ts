@@ -10,7 +10,8 @@ import { addFileBody, readNoteQuery, restoreVersionBody, updateNoteBody, workspa
 
 const V2_SOURCE = 'official client 96b1551 src/api/storage.rs, src/api/workspace.rs; agent guide v2.6 "Notes vs Files", "Storage overwrite & versioning"';
 const FOREIGN_NODE_CHOICE = "another workspace's node id answers 401/115069 (also when the caller reaches that workspace)";
-const NOT_A_NOTE_CHOICE = 'a file or folder answers 400 with code 153548 "Node is not a note." (the guide gives the code; the status is CHOICE)';
+const NOT_A_NOTE_CHOICE =
+  'a file or folder answers 400/1605 "Node is not a note." with params[{name: node_id, code: 153548}]: the client reads 400/1605 and that text (view falls back to read/), the guide names 153548';
 const VERSIONS_CHOICE =
   'kept versions are held storage (charged like any stored bytes, never refunded); a purge removes them; version_id of another node answers 400/1605';
 
