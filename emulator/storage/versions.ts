@@ -175,7 +175,8 @@ export class Versions {
     if (versionId === node.versionId) return node;
     const kept = this.d.db.fileVersions.get(versionId);
     if (!kept || kept.nodeId !== node.id) throw Errors.invalidField('version_id', 'This version does not belong to this file.');
-    if (node.type === 'note') this.d.jobs.admit();
+    // The restored content is ingested in the background: admitted only while the job queue has room.
+    this.d.jobs.admit();
     this.credits.settleHeldStorage(scope.org);
     const named = this.nodes.childNamed(node.workspaceId, node.parentId, kept.name);
     // PARITY: CHOICE. A version keeps the name it had; if another node now holds it, the file keeps its current name.
