@@ -47,9 +47,11 @@ export async function createOrg(api: ApiClient, fields: Record<string, string> =
   return org;
 }
 
+/** The workspace-create fields every dialect takes (V2 requires `intelligence` too). */
 export const WORKSPACE_DEFAULTS = {
   perm_join: 'Member or above',
   perm_member_manage: 'Admin or above',
+  intelligence: 'false',
 };
 
 export async function createWorkspace(api: ApiClient, orgId: string, fields: Record<string, string | boolean> = {}): Promise<WorkspaceInfo> {

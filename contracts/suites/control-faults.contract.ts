@@ -21,7 +21,7 @@ interface Fault {
   active: boolean;
 }
 
-const WS = { perm_join: 'Member or above', perm_member_manage: 'Member or above' };
+const WS = { perm_join: 'Member or above', perm_member_manage: 'Member or above', intelligence: 'false' };
 
 /** Add a rule and remove it when the body ends, whatever happens. */
 async function withFault(fields: Record<string, string | number>, body: (fault: Fault) => Promise<void>): Promise<void> {

@@ -25,6 +25,7 @@ describe('control plane: observability', () => {
     const ws = await api.post(`/current/org/${org.id}/create/workspace/`, {
       perm_join: 'Member or above',
       perm_member_manage: 'Member or above',
+      intelligence: false,
       folder_name: 'journal',
       name: 'Journal',
     });

@@ -96,6 +96,8 @@ const CATALOGUE = {
   workspace_storage_file_deleted: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_storage_folder_deleted: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_storage_file_purged: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_file_updated: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_version_restored: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   // uploads
   upload_session_created: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log' },
   upload_chunk_added: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log', parent: 'upload_session_created' },
@@ -325,6 +327,12 @@ export const AuditEvents = {
     own('workspace_storage_file_added', { ...placed(at), callingUserId, objectId: node.id, data }),
   storageFolderCreated: (at: WorkspacePlace, callingUserId: string, folder: StorageNode, data: Record<string, unknown>) =>
     own('workspace_storage_folder_created', { ...placed(at), callingUserId, objectId: folder.id, data }),
+  /** A node's name changed without a new version (a note renamed by `updatenote`). */
+  storageFileUpdated: (at: WorkspacePlace, callingUserId: string, node: StorageNode, data: Record<string, unknown>) =>
+    own('workspace_storage_file_updated', { ...placed(at), callingUserId, objectId: node.id, data }),
+  /** A kept version became current again (`restore-version`). */
+  storageVersionRestored: (at: WorkspacePlace, callingUserId: string, node: StorageNode, data: Record<string, unknown>) =>
+    own('workspace_storage_version_restored', { ...placed(at), callingUserId, objectId: node.id, data }),
   /** A trash (file or folder) or a purge: `nodes` counts every node that went with it. */
   storageRemoved: (
     how: 'workspace_storage_file_deleted' | 'workspace_storage_folder_deleted' | 'workspace_storage_file_purged',

@@ -29,6 +29,8 @@ export const intelligenceRoutes = [
   defineRoute({
     method: 'GET',
     path: '/current/workspace/:workspace_id/storage/search/',
+    // V2's answer shapes are emulator/storage/search-routes.ts's.
+    dialects: ['2026-04'],
     area: 'intelligence',
     summary: "Search this workspace's ready files: keyword (BM25) fused with a local semantic score",
     params: workspaceParams,

@@ -212,6 +212,11 @@ export class NodeTree {
     const gone = [node, ...(node.type === 'folder' ? this.descendants(node.workspaceId, node.id, true) : [])];
     for (const n of gone) {
       if (n.blobId) this.d.db.blobs.delete(n.blobId);
+      // The kept versions go with the node, their bytes too.
+      for (const v of this.d.db.fileVersions.find('node', n.id)) {
+        if (v.blobId) this.d.db.blobs.delete(v.blobId);
+        this.d.db.fileVersions.delete(v.id);
+      }
       this.d.db.nodes.delete(n.id);
     }
     this.removed(user, scope, node, gone, 'workspace_storage_file_purged');

@@ -4,6 +4,8 @@ import { Codes } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
 import { RawResponse } from '../http/route.js';
 import { nodeJson, uploadJson } from './format.js';
+import { storageSearchRoutes } from './search-routes.js';
+import { storageV2Routes } from './v2-routes.js';
 import {
   chunkBody,
   chunkQuery,
@@ -26,7 +28,7 @@ const STORAGE_CREDITS_CHOICE =
 const FOREIGN_NODE_CHOICE = "another workspace's node id answers 401/115069 (also when the caller reaches that workspace)";
 const NAME_CHOICE = 'names: 1-255 characters, trimmed, no "/", "\\", control characters, "." or ".."';
 
-export const storageRoutes = [
+const storageV1Routes = [
   // ---- uploads
   defineRoute({
     method: 'POST',
@@ -41,8 +43,9 @@ export const storageRoutes = [
       choices: [
         'answers `{id, new_file_id}` (single call) or `{id}` (session), flat',
         'a single call larger than 4 MiB answers 400/1605 naming `chunk`; a `size` that differs from the bytes answers 400/1605',
-        'a file named like an existing file of the folder becomes its new version (same node id, new version id); the previous version is not kept',
-        'instance_id is required (uploads without a destination and addfile are not emulated); profile_type=share answers 501',
+        'a file named like an existing file of the folder becomes its new version (same node id, new version id); the previous content is kept as a version (held storage)',
+        '`action=update` with `file_id` stores a new version of that file of the instance_id workspace (folder_id ignored; `name` renames it; a note answers 400/1605); served by both dialects',
+        'instance_id is required (uploads without a destination are not emulated); profile_type=share answers 501',
         'a text field `chunk` is taken as the file content (UTF-8)',
         'plan file size and storage limits are checked when a session opens and again when it is stored (402/1685)',
         STORAGE_CREDITS_CHOICE,
@@ -224,7 +227,7 @@ export const storageRoutes = [
     parity: {
       status: 'implemented',
       source: 'agent guide v1.29 "Notes"; API notes "Storage and ingestion"',
-      choices: ['answers the note under `node`', 'a name already used in the folder answers 409/1660 (updatenote is not emulated)', STORAGE_CREDITS_CHOICE],
+      choices: ['answers the note under `node`', 'a name already used in the folder answers 409/1660 (change a note with updatenote)', STORAGE_CREDITS_CHOICE],
     },
     handler: (ctx, { params, body, scope }, emu) => ({
       node: nodeJson(emu.storage.createNote(callerOf(ctx).user, scope, params.node_id, body.name, body.content)),
@@ -291,7 +294,7 @@ export const storageRoutes = [
       choices: [
         'bandwidth: 212 credits per 10^9 bytes, fractional; past the budget the download answers 402/1696 and sends nothing',
         'a token whose user lost access to the workspace answers 401/10545',
-        'version_id other than the current version answers 404/1609 (previous versions are not kept)',
+        'version_id may name the current version or a kept one of this node; any other answers 404/1609',
         'HEAD is not charged',
       ],
     },
@@ -306,3 +309,6 @@ export const storageRoutes = [
     },
   }),
 ];
+
+/** Every storage route: the ones both dialects serve, V2's additions, and V2's searches. */
+export const storageRoutes = [...storageV1Routes, ...storageV2Routes, ...storageSearchRoutes];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayName, formBool, formInt, lazy } from '../http/schema.js';
+import { displayName, formBool, formInt, lazy, text } from '../http/schema.js';
 import { normalizeOpaqueId } from '../store/ids.js';
 
 /**
@@ -88,17 +88,15 @@ export const createFolderBody = lazy(() => z.object({ name: nodeName(), force: f
 
 /** PARITY: agent guide v1.29 "Notes": `name` ends in `.md`, at most 100 characters; `content` at most 100 KB. */
 export const NOTE_MAX_BYTES = 100 * 1024;
-export const createNoteBody = lazy(() =>
-  z.object({
-    name: nodeName(100).refine((v) => /\.md$/i.test(v), 'A note name must end in ".md".'),
-    // Not trimmed: the note is stored as written. Control characters other than tab and line
-    // breaks are stripped (agent guide), NUL included.
-    content: z
-      .string()
-      .transform((v) => v.replace(/[\p{Cc}]/gu, (c) => (c === '\t' || c === '\n' || c === '\r' ? c : '')))
-      .refine((v) => Buffer.byteLength(v, 'utf8') <= NOTE_MAX_BYTES, `A note holds at most ${NOTE_MAX_BYTES} bytes.`),
-  }),
-);
+const noteName = () => nodeName(100).refine((v) => /\.md$/i.test(v), 'A note name must end in ".md".');
+// Not trimmed: the note is stored as written. Control characters other than tab and line
+// breaks are stripped (agent guide), NUL included.
+const noteContent = () =>
+  z
+    .string()
+    .transform((v) => v.replace(/[\p{Cc}]/gu, (c) => (c === '\t' || c === '\n' || c === '\r' ? c : '')))
+    .refine((v) => Buffer.byteLength(v, 'utf8') <= NOTE_MAX_BYTES, `A note holds at most ${NOTE_MAX_BYTES} bytes.`);
+export const createNoteBody = lazy(() => z.object({ name: noteName(), content: noteContent() }));
 
 /**
  * `POST /current/upload/`: the official client's fields (src/api/upload.rs). With a `chunk` file
@@ -108,7 +106,10 @@ export const uploadCreateBody = lazy(() =>
   z.object({
     name: nodeName().optional(),
     size: formInt({ min: 0, max: 2 ** 50 }).optional(),
-    action: z.enum(['create']).optional(),
+    // PARITY: agent guide v2.6 "Storage overwrite & versioning": `action=update` with `file_id`
+    // stores a new version of that file (folder_id ignored; `name` optional, a rename on replace).
+    action: z.enum(['create', 'update']).optional(),
+    file_id: opaqueId('2', 'a file id').optional(),
     instance_id: z.string().trim().min(1).max(100),
     profile_type: z.enum(['workspace', 'share']).optional(),
     folder_id: nodeRef().optional(),
@@ -132,4 +133,61 @@ export const chunkBody = lazy(() => z.object({ chunk: z.string().optional() }));
 
 export const uploadDetailsQuery = lazy(() => z.object({ wait: formInt({ min: 0, max: 60 }).optional() }));
 
+/** `readnote/?version_id=`: the current version when absent. */
+export const readNoteQuery = lazy(() => z.object({ version_id: opaqueId('3', 'a version id').optional() }));
+
+/** PARITY: official client src/api/workspace.rs build_update_note_form: form fields, at least one of name/content. */
+export const updateNoteBody = lazy(() =>
+  z.object({
+    name: noteName().optional(),
+    content: noteContent().optional(),
+    if_version_id: opaqueId('3', 'a version id').optional(),
+  }),
+);
+
+/** PARITY: official client src/api/storage.rs version_restore: `version_id` is a body field. */
+export const restoreVersionBody = lazy(() => z.object({ version_id: opaqueId('3', 'a version id') }));
+
+/**
+ * PARITY: official client src/api/storage.rs add_file: `name` and `from`, a JSON string,
+ * `{"type":"upload","upload":{"id":…}}` or `{"type":"hash","hash":{"hash":…,"hash_type":"sha256"}}`.
+ */
+const addFileSource = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('upload'), upload: z.object({ id: opaqueId('5', 'an upload id') }) }),
+  z.object({ type: z.literal('hash'), hash: z.object({ hash: z.string().min(1).max(200), hash_type: z.string().min(1).max(20) }) }),
+]);
+export const addFileBody = lazy(() =>
+  z.object({
+    name: nodeName(),
+    from: z
+      .string()
+      .max(2000)
+      .transform((v, ctx) => {
+        try {
+          return JSON.parse(v) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'Expected a JSON object.' });
+          return z.NEVER;
+        }
+      })
+      .pipe(addFileSource),
+  }),
+);
+export type AddFileSource = z.output<typeof addFileSource>;
+
 export const readQuery = lazy(() => z.object({ token: z.string().min(1).max(2000).optional(), version_id: z.string().max(100).optional() }));
+
+/** PARITY: official client 96b1551 src/api/search.rs: `search` (at most 1,024 characters) and per-bucket offset/limit. */
+export const unifiedSearchQuery = lazy(() => {
+  const limit = () => formInt({ min: 1, max: 100 }).optional();
+  const offset = () => formInt({ min: 0, max: 1_000_000 }).optional();
+  return z.object({
+    search: text({ min: 1, max: 1024 }),
+    files_offset: offset(),
+    files_limit: limit(),
+    metadata_offset: offset(),
+    metadata_limit: limit(),
+    comments_offset: offset(),
+    comments_limit: limit(),
+  });
+});

@@ -4,7 +4,8 @@
  *
  * This class is the area's face (`emu.storage`): it builds the parts, each owning one lifecycle,
  * and hands calls to them. nodes.ts: the tree, lookups, trash and purge; versions.ts: file and note
- * versions and their bytes; uploads.ts: the upload state machine; storage-credits.ts: plan limits
+ * versions (current and kept) and their bytes; notes.ts: the note routes; uploads.ts: the upload
+ * state machine; add-file.ts: `addfile` from a stored upload; storage-credits.ts: plan limits
  * and credits; download-tokens.ts: `requestread` tokens. Rows are replaced, never mutated. The
  * intelligence area hears about stored versions and removed nodes through `versionStored.on` and
  * `nodesRemoved.on`; storage knows nothing of indexes.
@@ -22,13 +23,15 @@ import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { Org, StorageNode, Upload, User, Workspace } from '../store/model.js';
 import type { Access, WorkspaceScope } from '../tenancy/access.js';
+import { AddFile } from './add-file.js';
 import { DownloadTokens, type DownloadGrant } from './download-tokens.js';
 import type { JobQueue } from './job-queue.js';
 import { NodeTree, type BulkDetailsError, type TrashedFilter } from './nodes.js';
-import type { ListOptions, UploadInput } from './schema.js';
+import { Notes, type NoteUpdate } from './notes.js';
+import type { AddFileSource, ListOptions, UploadInput } from './schema.js';
 import { StorageCredits } from './storage-credits.js';
 import { Uploads } from './uploads.js';
-import { Versions, type Download, type VersionInput } from './versions.js';
+import { Versions, type Download, type VersionInput, type VersionView } from './versions.js';
 
 /** What storage tells its listeners (the parts emit, the facade hands out `on`). */
 export interface StorageSignals {
@@ -61,6 +64,8 @@ export class StorageService {
   private readonly tree: NodeTree;
   private readonly versions: Versions;
   private readonly uploads: Uploads;
+  private readonly notes: Notes;
+  private readonly addFiles: AddFile;
   private readonly tokens: DownloadTokens;
 
   constructor(d: StorageDeps) {
@@ -68,6 +73,8 @@ export class StorageService {
     this.tree = new NodeTree(d, this.credits, this.signals);
     this.versions = new Versions(d, this.tree, this.credits, this.signals);
     this.uploads = new Uploads(d, this.tree, this.versions, this.credits);
+    this.notes = new Notes(d, this.tree, this.versions);
+    this.addFiles = new AddFile(d, this.tree, this.versions, this.uploads);
     this.tokens = new DownloadTokens(d.now);
   }
 
@@ -115,12 +122,35 @@ export class StorageService {
     return this.versions.storeVersion(user, ws, org, input);
   }
 
-  createNote(user: User, scope: WorkspaceScope, parentRef: string, name: string, content: string): StorageNode {
-    return this.versions.createNote(user, scope, parentRef, name, content);
-  }
-
   download(user: User, scope: WorkspaceScope, id: string, versionId: string | undefined, charge: boolean): Download {
     return this.versions.download(user, scope, id, versionId, charge);
+  }
+
+  restoreVersion(user: User, scope: WorkspaceScope, id: string, versionId: string): StorageNode {
+    return this.versions.restoreVersion(user, scope, id, versionId);
+  }
+
+  /** Every version of a file or note of this workspace, the current one first. */
+  versionsOf(scope: WorkspaceScope, id: string): VersionView[] {
+    return this.versions.views(this.tree.file(scope, id));
+  }
+
+  // ---- notes (notes.ts) and addfile (add-file.ts)
+
+  createNote(user: User, scope: WorkspaceScope, parentRef: string, name: string, content: string): StorageNode {
+    return this.notes.createNote(user, scope, parentRef, name, content);
+  }
+
+  readNote(scope: WorkspaceScope, id: string, versionId: string | undefined): { content: string; note: StorageNode } {
+    return this.notes.readNote(scope, id, versionId);
+  }
+
+  updateNote(user: User, scope: WorkspaceScope, id: string, input: NoteUpdate): StorageNode {
+    return this.notes.updateNote(user, scope, id, input);
+  }
+
+  addFile(user: User, scope: WorkspaceScope, parentRef: string, name: string, from: AddFileSource): StorageNode {
+    return this.addFiles.add(user, scope, parentRef, name, from);
   }
 
   // ---- credits (storage-credits.ts)

@@ -20,28 +20,35 @@ export class StorageCredits {
   constructor(private readonly d: Pick<StorageDeps, 'db' | 'plans' | 'ledger' | 'now'>) {}
 
   /**
-   * Bytes an org holds: every file and note version of its live workspaces. PARITY: CHOICE, the
+   * Bytes an org holds: every file and note version (current and kept) of its live workspaces. PARITY: CHOICE, the
    * trash still holds bytes until purged; a deleted workspace's files no longer count.
    */
   heldBytes(orgId: string, storedBefore = Infinity): number {
     const live = new Map<string, boolean>();
+    const alive = (workspaceId: string): boolean => {
+      let known = live.get(workspaceId);
+      if (known === undefined) {
+        const ws = this.d.db.workspaces.get(workspaceId);
+        known = Boolean(ws && !ws.deleted);
+        live.set(workspaceId, known);
+      }
+      return known;
+    };
     let total = 0;
     for (const n of this.d.db.nodes.find('org', orgId)) {
       if (n.type === 'folder' || n.updated >= storedBefore) continue;
-      let alive = live.get(n.workspaceId);
-      if (alive === undefined) {
-        const ws = this.d.db.workspaces.get(n.workspaceId);
-        alive = Boolean(ws && !ws.deleted);
-        live.set(n.workspaceId, alive);
-      }
-      if (alive) total += n.size;
+      if (alive(n.workspaceId)) total += n.size;
+    }
+    // PARITY: agent guide v2.6: an overwritten file's previous content is kept as a version, so it is held too.
+    for (const v of this.d.db.fileVersions.find('org', orgId)) {
+      if (v.created < storedBefore && alive(v.workspaceId)) total += v.size;
     }
     return total;
   }
 
   /**
    * PARITY: the plan's file size and storage limits answer 402/1685 (API notes "Credits and plans").
-   * `freed` is what the write replaces (the previous version of the same file is not kept).
+   * `freed` is what the write releases (nothing, today: a replaced version is kept).
    */
   assertFits(org: Org, size: number, freed = 0): void {
     const plan = this.d.plans.get(org.plan);

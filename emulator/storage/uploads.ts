@@ -33,11 +33,19 @@ export class Uploads {
     private readonly credits: StorageCredits,
   ) {}
 
-  private uploadScope(caller: Caller, input: UploadInput): { scope: WorkspaceScope; parentId: string } {
+  private uploadScope(caller: Caller, input: UploadInput): { scope: WorkspaceScope; parentId: string; target: StorageNode | undefined } {
     // PARITY: CHOICE. Share uploads (`profile_type=share`) are not emulated: 501 rather than a fake success.
     if (input.profile_type === 'share') throw Errors.notImplemented('POST', '/current/upload/ (profile_type=share)');
     const scope = this.d.access.workspace(caller, input.instance_id, 'workspace.storage.write');
-    return { scope, parentId: this.nodes.folder(scope, input.folder_id ?? 'root', 'folder_id') };
+    if (input.action !== 'update') return { scope, parentId: this.nodes.folder(scope, input.folder_id ?? 'root', 'folder_id'), target: undefined };
+    // PARITY: agent guide v2.6: `action=update` + `file_id` replaces that file's content (a new
+    // version, same node id); `folder_id` is ignored. The file is looked up in the workspace of
+    // `instance_id`, so another workspace's file answers 401/115069 by construction.
+    if (input.file_id === undefined) throw Errors.missingField('file_id', 'string');
+    const target = this.nodes.file(scope, input.file_id, 'file_id');
+    // PARITY: CHOICE. A note changes through updatenote, not an upload.
+    if (target.type !== 'file') throw Errors.invalidField('file_id', 'This node is a note: change it with updatenote.');
+    return { scope, parentId: target.parentId, target };
   }
 
   /** A change that records no audit event (the events touch the same key, events/catalogue.ts). */
@@ -51,16 +59,27 @@ export class Uploads {
    */
   upload(caller: Caller, input: UploadInput, files: readonly UploadedFile[]): { upload: Upload; node: StorageNode | null; scope: WorkspaceScope } {
     const part = chunkPart(files);
-    const { scope, parentId } = this.uploadScope(caller, input);
+    const { scope, parentId, target } = this.uploadScope(caller, input);
     const user = caller.user;
     const bytes = part ? part.data : input.chunk !== undefined ? Buffer.from(input.chunk, 'utf8') : undefined;
     // A single-call upload stores the file now, and its ingestion follows in the background.
     if (bytes) this.d.jobs.admit();
-    const name = input.name ?? (part ? checkedName(part.name) : undefined);
+    // An update keeps the file's name unless `name` renames it (the part's file name does not).
+    const name = input.name ?? target?.name ?? (part ? checkedName(part.name) : undefined);
     if (name === undefined) throw Errors.missingField('name', 'string');
     const now = this.d.now();
     const id = this.d.ids.opaqueId(OpaqueType.upload);
-    const base = { id, userId: user.id, workspaceId: scope.workspace.id, orgId: scope.org.id, folderId: parentId, name, created: now, updated: now };
+    const base = {
+      id,
+      userId: user.id,
+      workspaceId: scope.workspace.id,
+      orgId: scope.org.id,
+      folderId: parentId,
+      name,
+      fileId: target?.id ?? null,
+      created: now,
+      updated: now,
+    };
 
     if (bytes === undefined) {
       if (input.size === undefined) throw Errors.missingField('size', 'integer');
@@ -92,6 +111,7 @@ export class Uploads {
       type: 'file',
       declaredMimetype: part?.mimetype,
       uploadId: id,
+      ...(target ? { replace: target, via: 'upload_update' } : {}),
     });
     const upload = this.d.db.uploads.insert({
       ...base,
@@ -100,6 +120,7 @@ export class Uploads {
       chunks: {},
       blobId: null,
       newFileId: node.id,
+      versionId: node.versionId,
       error: null,
     });
     this.touchUpload(upload);
@@ -216,21 +237,25 @@ export class Uploads {
     if (ws.archived) return void fail('the workspace was archived');
     const parent = upload.folderId === 'root' ? undefined : this.d.db.nodes.get(upload.folderId);
     if (upload.folderId !== 'root' && (!parent || parent.trashed !== null)) return void fail('the target folder no longer exists');
+    // `action=update`: the file must still be a live file of this workspace.
+    const target = upload.fileId ? this.d.db.nodes.get(upload.fileId) : undefined;
+    if (upload.fileId && (!target || target.workspaceId !== ws.id || target.trashed !== null)) return void fail('the file to update no longer exists');
     let node: StorageNode;
     try {
       node = this.versions.storeVersion(user, ws, org, {
-        parentId: upload.folderId,
+        parentId: target ? target.parentId : upload.folderId,
         name: upload.name,
         bytes: Buffer.from(blob.data, 'base64'),
         type: 'file',
         uploadId: id,
+        ...(target ? { replace: target, via: 'upload_update' } : {}),
       });
     } catch (err) {
       if (err instanceof ApiError) return void fail(err.message);
       throw err;
     }
     this.d.db.blobs.delete(blob.id);
-    this.setUploadStatus(id, { status: 'stored', blobId: null, newFileId: node.id });
+    this.setUploadStatus(id, { status: 'stored', blobId: null, newFileId: node.id, versionId: node.versionId });
   }
 
   /**

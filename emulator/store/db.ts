@@ -7,6 +7,7 @@ import type {
   Chat,
   ChatMessage,
   EmailCode,
+  FileVersion,
   LedgerEntry,
   MailboxMessage,
   Org,
@@ -78,6 +79,8 @@ export class Db {
     { indexes: { workspace: (n) => n.workspaceId, parent: (n) => `${n.workspaceId}/${n.parentId}`, org: (n) => n.orgId } },
     this.written,
   );
+  /** Kept versions of files and notes (the current one is on the node row). */
+  readonly fileVersions = new Table<FileVersion>('fileVersions', { indexes: { node: (v) => v.nodeId, org: (v) => v.orgId } }, this.written);
   readonly blobs = new Table<Blob>('blobs', {}, this.written);
   readonly uploads = new Table<Upload>('uploads', { indexes: { user: (u) => u.userId } }, this.written);
   readonly chats = new Table<Chat>('chats', { indexes: { workspace: (c) => c.workspaceId } }, this.written);
@@ -101,6 +104,7 @@ export class Db {
       this.workspaceMembers,
       this.transferTokens,
       this.nodes,
+      this.fileVersions,
       this.blobs,
       this.uploads,
       this.chats,

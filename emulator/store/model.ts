@@ -182,6 +182,27 @@ export interface StorageNode {
   trashed: number | null;
 }
 
+/**
+ * A kept (not current) version of a file or note. The current version lives on the node row; when
+ * a new one is stored, the previous one becomes a row here, with its bytes' blob.
+ */
+export interface FileVersion {
+  /** opaque id, type `3` (the version id the node carried while it was current) */
+  id: string;
+  nodeId: string;
+  workspaceId: string;
+  orgId: string;
+  name: string;
+  size: number;
+  mimetype: string | null;
+  blobId: string | null;
+  hash: string | null;
+  /** who stored this version */
+  createdBy: string;
+  /** when this version was stored (storage held is charged from it) */
+  created: number;
+}
+
 export interface Blob {
   id: string;
   /** base64 of the content */
@@ -207,6 +228,10 @@ export interface Upload {
   /** the assembled file, between assembly and storing */
   blobId: string | null;
   newFileId: string | null;
+  /** `action=update`: the file this upload replaces with a new version (absent in older states) */
+  fileId?: string | null;
+  /** the version this upload stored, once stored (absent in older states) */
+  versionId?: string | null;
   error: string | null;
   created: number;
   updated: number;
@@ -300,6 +325,7 @@ export type StoredRecord =
   | WorkspaceMember
   | TransferToken
   | StorageNode
+  | FileVersion
   | Blob
   | Upload
   | Chat

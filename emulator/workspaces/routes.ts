@@ -2,10 +2,31 @@ import { defineRoute } from '../http/define.js';
 import { callerOf } from '../http/context.js';
 import { paginate } from '../http/schema.js';
 import { listQuery, orgParams } from '../orgs/schema.js';
-import { workspaceCreateBody, workspaceDeleteQuery, workspaceParams, workspaceUpdateBody } from './schema.js';
+import { workspaceCreateBody, workspaceCreateBodyV2, workspaceDeleteQuery, workspaceParams, workspaceUpdateBody, type WorkspaceCreateInput } from './schema.js';
 import { workspaceJson, workspaceListJson } from './format.js';
 
 const SOURCE = 'API notes "Workspaces"; docs.fast.io/workspaces.html; official client src/api/workspace.rs';
+
+const CREATE_CHOICES = ['answers under `workspace`', 'folder_name pattern ^[a-z0-9][a-z0-9-]{1,62}$', 'org members (not admins) get 403/1680'];
+
+/** The create body (either dialect's) as the service takes it. */
+function createInput(body: {
+  folder_name: string;
+  name: string;
+  perm_join: WorkspaceCreateInput['permJoin'];
+  perm_member_manage: WorkspaceCreateInput['permMemberManage'];
+  intelligence?: boolean | undefined;
+  description?: string | undefined;
+}): WorkspaceCreateInput {
+  return {
+    folderName: body.folder_name,
+    name: body.name,
+    permJoin: body.perm_join,
+    permMemberManage: body.perm_member_manage,
+    intelligence: body.intelligence ?? false,
+    description: body.description,
+  };
+}
 
 export const workspaceRoutes = [
   defineRoute({
@@ -112,6 +133,7 @@ export const workspaceRoutes = [
   defineRoute({
     method: 'POST',
     path: '/current/org/:org_id/create/workspace/',
+    dialects: ['2026-04'],
     area: 'workspaces',
     summary: 'Create a workspace (folder_name, name, perm_join, perm_member_manage; intelligence)',
     params: orgParams,
@@ -120,23 +142,28 @@ export const workspaceRoutes = [
     parity: {
       status: 'implemented',
       source: 'agent guide v1.29 "Getting Started" step 5; official client src/api/workspace.rs',
+      choices: [...CREATE_CHOICES, 'intelligence optional, default false'],
+    },
+    handler: (ctx, { body, scope }, emu) => ({ workspace: workspaceJson(emu.workspaces.create(callerOf(ctx).user, scope, createInput(body)), 'owner') }),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/current/org/:org_id/create/workspace/',
+    dialects: ['v2'],
+    area: 'workspaces',
+    summary: 'Create a workspace (folder_name, name, perm_join, perm_member_manage and intelligence all required)',
+    params: orgParams,
+    body: workspaceCreateBodyV2,
+    access: { org: 'org_id', action: 'org.workspaces.create' },
+    parity: {
+      status: 'implemented',
+      source: 'official client 96b1551 src/api/workspace.rs create_workspace; agent guide v2.6 "Product Guardrails"',
       choices: [
-        'answers under `workspace`',
-        'intelligence optional, default false',
-        'folder_name pattern ^[a-z0-9][a-z0-9-]{1,62}$',
-        'org members (not admins) get 403/1680',
+        ...CREATE_CHOICES,
+        'intelligence required (400/1605 when missing), as the client says the server hard-requires it; the guide\'s "raw API defaults it ON" is not followed (no default to apply)',
       ],
     },
-    handler: (ctx, { body, scope }, emu) => {
-      const ws = emu.workspaces.create(callerOf(ctx).user, scope, {
-        folderName: body.folder_name,
-        name: body.name,
-        permJoin: body.perm_join,
-        permMemberManage: body.perm_member_manage,
-        intelligence: body.intelligence ?? false,
-        description: body.description,
-      });
-      return { workspace: workspaceJson(ws, 'owner') };
-    },
+    handler: (ctx, { body, scope }, emu) => ({ workspace: workspaceJson(emu.workspaces.create(callerOf(ctx).user, scope, createInput(body)), 'owner') }),
   }),
 ];

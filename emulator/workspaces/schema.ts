@@ -23,6 +23,15 @@ export const workspaceCreateBody = lazy(() =>
   }),
 );
 
+/**
+ * PARITY: V2 (official client 96b1551 src/api/workspace.rs create_workspace: "the server
+ * hard-requires folder_name, name, perm_join, perm_member_manage, and intelligence (no server
+ * defaults)"). CHOICE: the agent guide v2.6 says the raw API defaults intelligence ON; the
+ * client's statement is the more specific, so V2 requires the field (a missing one is 400/1605)
+ * and there is no default to choose.
+ */
+export const workspaceCreateBodyV2 = lazy(() => workspaceCreateBody().extend({ intelligence: formBool() }));
+
 /** Fields the emulator stores as given but does not interpret (branding). */
 function workspaceExtraShape() {
   const stored = () => z.string().max(2000).optional();

@@ -84,6 +84,7 @@ async function workspaceIn(url: string, token: string, orgId: string, n: number)
   const ws = await call(url, 'POST', `/current/org/${orgId}/create/workspace/`, token, {
     folder_name: `bench-ws-${n}-${tag()}`,
     name: `Bench workspace ${n}`,
+    intelligence: 'false',
     ...WORKSPACE_PERMS,
   });
   return idIn(ws, 'workspace');
@@ -164,7 +165,7 @@ export const orgCreateWorkspace: HttpScenario = {
           method: 'POST',
           path: `/current/org/${orgId}/create/workspace/`,
           headers: { ...auth(token), 'content-type': FORM },
-          body: () => new URLSearchParams({ folder_name: `${prefix}-${++n}`, name: `Bench ${n}`, ...WORKSPACE_PERMS }).toString(),
+          body: () => new URLSearchParams({ folder_name: `${prefix}-${++n}`, name: `Bench ${n}`, intelligence: 'false', ...WORKSPACE_PERMS }).toString(),
         },
       ],
     };

@@ -193,7 +193,7 @@ export const COMMANDS: CommandRow[] = [
   pass('workspace update', `POST ${WS}/update/`),
   pass('workspace delete', `DELETE ${WS}/delete/`),
   unserved('workspace jobs-status', '{ws}', `GET ${WS}/jobs/status/`),
-  unserved('workspace search', '{ws} alpha', `GET ${WS}/search/`),
+  pass('workspace search', `GET ${WS}/search/`),
   unserved('workspace limits', '{ws}', `GET ${WS}/limits/`),
 
   // ---- member (workspace members)
@@ -217,7 +217,7 @@ export const COMMANDS: CommandRow[] = [
   unserved('files copy', '--workspace {ws} --to {folder} {node}', `POST ${NODE}/copy/`),
   unserved('files rename', '--workspace {ws} {node} renamed.txt', `POST ${NODE}/update/`),
   unserved('files update', '--workspace {ws} --name renamed.txt {node}', `POST ${NODE}/update/`),
-  unserved('files add-file', '--workspace {ws} --upload-id 5abcdefghijklmnopqrstuvwxyz12 added.txt', `POST ${NODE}/addfile/`),
+  pass('files add-file', `POST ${NODE}/addfile/`),
   pass('files delete', `DELETE ${NODE}/delete/`),
   unserved('files restore', '--workspace {ws} {node}', `POST ${NODE}/restore/`),
   pass('files purge', `DELETE ${NODE}/purge/`),
@@ -227,7 +227,7 @@ export const COMMANDS: CommandRow[] = [
   unserved('files recent', '--workspace {ws}', `GET ${WS}/storage/recent/`),
   unserved('files add-link', '--workspace {ws} {folder} {share}', `POST ${NODE}/addlink/`),
   unserved('files transfer', '--workspace {ws} --to-workspace {ws} {node}', `POST ${NODE}/transfer/`),
-  unserved('files version-restore', '--workspace {ws} {node} 3abcdefghijklmnopqrstuvwxyz12', `POST ${NODE}/restore-version/`),
+  pass('files version-restore', `POST ${NODE}/restore-version/`),
   unserved('files lock acquire', '--workspace {ws} {node}', `POST ${NODE}/lock/`),
   unserved('files lock status', '--workspace {ws} {node}', `GET ${NODE}/lock/`),
   unserved('files lock release', '--workspace {ws} --lock-token x {node}', `DELETE ${NODE}/lock/`),
@@ -310,10 +310,10 @@ export const COMMANDS: CommandRow[] = [
   // ---- system, unified search, view
   unserved('system ping', '', 'GET /current/ping/'),
   unserved('system status', '', 'GET /current/system/status/'),
-  unserved('search workspace', '{ws} alpha', `GET ${WS}/search/`),
-  // Under v2 the share routes are documented (501), so the client reaches the share search and reports its 501.
-  unserved('search share', '{share} alpha', 'GET /current/share/:share_id/details/', 'GET /current/share/:share_id/search/'),
-  unserved('view', '{ws} {md}', `GET ${NODE}/details/`, `GET ${NODE}/readnote/`),
+  pass('search workspace', `GET ${WS}/search/`),
+  // V2 documents the share search, so the emulator answers 501 naming it (shares are not built).
+  unserved('search share', '{share} alpha', 'GET /current/share/:share_id/search/'),
+  pass('view', `GET ${NODE}/readnote/`, `GET ${NODE}/details/`, `GET ${NODE}/read/`),
   unserved('how-to', 'uploading', 'POST /current/how-to/'),
 ];
 

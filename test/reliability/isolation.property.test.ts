@@ -72,7 +72,7 @@ interface MWs {
   deleted: boolean;
   rows: Record<string, WsRole>;
   pending: Invite[];
-  nodes: { id: string; trashed: boolean }[];
+  nodes: { id: string; trashed: boolean; note?: boolean }[];
   chats: { id: string; type: 'chat' | 'chat_with_files'; deleted: boolean }[];
 }
 
@@ -284,6 +284,8 @@ const KINDS = [
   'nodeDetails',
   'deleteNode',
   'download',
+  'updateFile',
+  'updateNote',
   ...Array<'search'>(3).fill('search'),
   ...Array<'chat'>(2).fill('chat'),
   'chatMessage',
@@ -793,7 +795,7 @@ class Run {
         if (e.status === 200) {
           const body = a.body as { new_file_id?: string; id?: string; node?: { id: string } };
           const nodeId = body.new_file_id ?? body.node!.id;
-          ws.nodes.push({ id: nodeId, trashed: false });
+          ws.nodes.push({ id: nodeId, trashed: false, note: st.t === 'note' });
           this.register(nodeId, { kind: 'wc', ws: ws.id });
           this.register(name, { kind: 'wc', ws: ws.id });
           this.register(/zc\d+/.exec(content)![0], { kind: 'wc', ws: ws.id });
@@ -846,6 +848,42 @@ class Run {
         this.expectAnswer(a, e, `${label} ${node.id} of ${home.label} via ${ws.label}`);
         if (e.status === 200 && st.t === 'deleteNode') home.nodes.find((n) => n.id === node.id)!.trashed = true;
         if (e.status === 200 && st.t !== 'deleteNode') this.onlyWorkspace(a, ws.id, label);
+        break;
+      }
+      case 'updateFile':
+      case 'updateNote': {
+        // A new version of a node: upload action=update with file_id, or updatenote. Another
+        // workspace's node is not shared, even through a workspace the caller may write to.
+        if (!ws) break;
+        const all = m.workspaces.flatMap((w) => w.nodes.map((n) => ({ ...n, ws: w })));
+        const node =
+          st.v % 3 !== 0
+            ? pick(
+                ws.nodes.map((n) => ({ ...n, ws })),
+                st.b,
+              )
+            : pick(all, st.b);
+        if (!node) break;
+        const home = node.ws;
+        const content = `${WORDS[st.b % WORDS.length]} revision ${this.marker('zc')}.`;
+        let a: Answer;
+        if (st.t === 'updateFile') {
+          const { contentType, payload } = await multipartBody(
+            { action: 'update', file_id: node.id, instance_id: ws.id, profile_type: 'workspace' },
+            { name: 'revision.txt', data: content },
+          );
+          a = await this.api('POST', '/current/upload/', undefined, { payload, type: contentType });
+        } else a = await this.api('POST', `/current/workspace/${ws.id}/storage/${node.id}/updatenote/`, { content });
+        let e = r.wsAccess(caller.id, ws, 'write');
+        if (e.status === 200 && home.id !== ws.id) e = NOT_SHARED;
+        else if (e.status === 200 && node.trashed) e = NOT_FOUND;
+        else if (e.status === 200 && Boolean(node.note) !== (st.t === 'updateNote')) e = INVALID;
+        this.expectAnswer(a, e, `${label} ${node.id} of ${home.label} via ${ws.label}`);
+        if (e.status === 200) {
+          this.register(/zc\d+/.exec(content)![0], { kind: 'wc', ws: home.id });
+          this.onlyWorkspace(a, ws.id, label);
+          await this.h.emulator.jobs.drain();
+        }
         break;
       }
       case 'search': {

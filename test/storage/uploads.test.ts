@@ -50,7 +50,7 @@ describe('single-call uploads', () => {
     expect((list.nodes as { id: string }[]).map((n) => n.id)).toEqual([r.body.new_file_id]);
   });
 
-  it('makes a new version of a file uploaded again under the same name, dropping the old bytes', async () => {
+  it('makes a new version of a file uploaded again under the same name, keeping the old bytes as a version', async () => {
     const emu = await inProcessEmulator(HOLD_JOBS);
     const { user, ws } = await emu.tenant({ intelligence: false });
     const first = await emu.upload(user.token, ws.id, 'plan.md', '# Version one');
@@ -61,9 +61,13 @@ describe('single-call uploads', () => {
     const node = await emu.node(user.token, ws.id, second);
     expect(node.version).not.toBe(v1);
     expect(node.size).toBe('# Version two, longer'.length);
-    expect(emu.emulator.db.blobs.size).toBe(blobsBefore);
+    // PARITY: agent guide v2.6: the prior content is kept as a recoverable version.
+    expect(emu.emulator.db.blobs.size).toBe(blobsBefore + 1);
+    expect(emu.emulator.db.fileVersions.toArray().map((v) => [v.id, v.nodeId, v.size])).toEqual([[v1, first, '# Version one'.length]]);
     const read = await emu.download(`/current/workspace/${ws.id}/storage/${second}/read/`, user.token);
     expect(read.bytes.toString()).toBe('# Version two, longer');
+    const old = await emu.download(`/current/workspace/${ws.id}/storage/${second}/read/?version_id=${v1 as string}`, user.token);
+    expect(old.bytes.toString()).toBe('# Version one');
   });
 
   it('refuses a size that differs from the bytes, a chunk over 4 MiB, a stray file part, and a guest', async () => {
@@ -260,15 +264,17 @@ describe('plan limits', () => {
     const full = await emu.multipart('/current/upload/', user.token, { name: 'c.bin', instance_id: ws.id }, { name: 'c.bin', data: new Uint8Array(600) });
     expect([full.status, full.body.error?.code]).toEqual([402, 1685]);
     expect(full.body.error?.text).toMatch(/2500 bytes of storage/);
-    // A new version replaces its predecessor's bytes, so it fits where a new file does not.
-    await emu.upload(user.token, ws.id, 'b.bin', new Uint8Array(500));
-    await emu.upload(user.token, ws.id, 'c.bin', new Uint8Array(500));
-    // Trashed files still hold storage until purged.
-    const c = emu.emulator.db.nodes.toArray().find((n) => n.name === 'c.bin')!;
-    await emu.ok('DELETE', `/current/workspace/${ws.id}/storage/${c.id}/delete/`, { token: user.token });
+    // A new version keeps its predecessor's bytes (a kept version is held), so it counts in full.
+    await emu.upload(user.token, ws.id, 'b.bin', new Uint8Array(400));
+    const again = await emu.multipart('/current/upload/', user.token, { name: 'b.bin', instance_id: ws.id }, { name: 'b.bin', data: new Uint8Array(200) });
+    expect([again.status, again.body.error?.code]).toEqual([402, 1685]);
+    // Trashed files (and their kept versions) still hold storage until purged.
+    const b = emu.emulator.db.nodes.toArray().find((n) => n.name === 'b.bin')!;
+    await emu.ok('DELETE', `/current/workspace/${ws.id}/storage/${b.id}/delete/`, { token: user.token });
     const d = () => emu.multipart('/current/upload/', user.token, { name: 'd.bin', instance_id: ws.id }, { name: 'd.bin', data: new Uint8Array(600) });
     expect((await d()).status).toBe(402);
-    await emu.ok('DELETE', `/current/workspace/${ws.id}/storage/${c.id}/purge/`, { token: user.token });
+    await emu.ok('DELETE', `/current/workspace/${ws.id}/storage/${b.id}/purge/`, { token: user.token });
+    expect(emu.emulator.db.fileVersions.size).toBe(0);
     expect((await d()).status).toBe(200);
   });
 });

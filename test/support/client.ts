@@ -21,7 +21,8 @@ export type Answer = ApiResponse;
 export type EmulatorOptions = NonNullable<Parameters<typeof buildEmulator>[0]>;
 
 /** The workspace permissions every test workspace is made with. */
-export const WS_FORM = { perm_join: 'Member or above', perm_member_manage: 'Member or above' };
+/** The workspace-create fields every dialect takes (V2 requires `intelligence` too). */
+export const WS_FORM = { perm_join: 'Member or above', perm_member_manage: 'Member or above', intelligence: 'false' };
 
 /**
  * Background jobs (ingestion) wait an hour, so nothing runs on its own: a test orders events
