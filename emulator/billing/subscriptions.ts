@@ -133,7 +133,12 @@ export class SubscriptionService {
     const previous = this.d.plans.get(org.plan);
     const starts = previous?.upgrade_only ?? false;
     const now = this.d.now();
-    const updated = this.d.db.orgs.update(org.id, { plan: plan.id, cancelAt: null, updated: now, ...(starts ? { periodAnchor: now } : {}) });
+    const updated = this.d.db.orgs.update(org.id, {
+      plan: plan.id,
+      updated: now,
+      ...(org.cancelAt != null ? { cancelAt: null } : {}),
+      ...(starts ? { periodAnchor: now } : {}),
+    });
     const invoice =
       plan.amount !== null
         ? this.raise(updated, plan, starts || !this.paid(previous) ? 'subscription_create' : 'subscription_update', this.d.ledger.period(updated))

@@ -89,7 +89,7 @@ export class TransferService {
     }
     const claimPlan = this.d.plans.defaults.claimed_org;
     const previous = this.d.plans.get(org.plan);
-    const claimed = this.d.db.orgs.update(org.id, { plan: claimPlan, cancelAt: null, updated: now });
+    const claimed = this.d.db.orgs.update(org.id, { plan: claimPlan, updated: now, ...(org.cancelAt != null ? { cancelAt: null } : {}) });
     if (previous && !previous.upgrade_only && previous.amount !== null && org.plan !== claimPlan) {
       this.d.audit.record(AuditEvents.subscriptionEnded(org, caller.id, { ended: formatTime(now), reason: 'claimed' }));
     }

@@ -300,11 +300,8 @@ export const COMMANDS: CommandRow[] = [
   unserved('system ping', '', 'GET /current/ping/'),
   unserved('system status', '', 'GET /current/system/status/'),
   unserved('search workspace', '{ws} alpha', `GET ${WS}/search/`),
-  {
-    ...unserved('search share', '{share} alpha', 'GET /current/share/:share_id/details/', 'GET /current/share/:share_id/search/'),
-    failsWith: 'not available',
-    reason: 'the client looks the share up first; with shares unserved it gives up on its own ("unified search is not available ...")',
-  },
+  // Against the V2 emulator the client's share look-up and search both answer 501 (shares unserved).
+  unserved('search share', '{share} alpha', 'GET /current/share/:share_id/details/', 'GET /current/share/:share_id/search/'),
   unserved('view', '{ws} {md}', `GET ${NODE}/details/`, `GET ${NODE}/readnote/`),
   unserved('how-to', 'uploading', 'POST /current/how-to/'),
 ];
