@@ -163,25 +163,41 @@ export { NO_PLAN, V2_SET_UP_PLAN } from './set-up-plans.js';
  * Under V2 a new org is upgrade-only (402/1688 on resource calls) until it has a plan: the set-up
  * helpers (`createOrg` here and in tenants.ts) subscribe it, to `fields.billing_plan` or
  * V2_SET_UP_PLAN, unless the fields say `billing_plan: 'none'`. Under 2026-04 the fields go to
- * org create as they are. On the live target a subscription costs money, which a contract run
- * never spends: the test is skipped as lacking 'paid-subscription' before the org is made (a test
- * that needs only an unsubscribed org passes `billing_plan: 'none'`).
+ * org create as they are.
  *
  * Answers the fields to send to org create, and the plan to subscribe to afterwards (if any).
  */
-export function planForNewOrg(target: Pick<Target, 'dialect' | 'kind'> | undefined, fields: Form): { createFields: Form; subscribeTo: string | undefined } {
+export function planForNewOrg(target: Pick<Target, 'dialect'> | undefined, fields: Form): { createFields: Form; subscribeTo: string | undefined } {
   const { billing_plan: requested, ...rest } = fields;
   if (requested === NO_PLAN) return { createFields: rest, subscribeTo: undefined };
   if (target?.dialect !== 'v2') return { createFields: fields, subscribeTo: undefined };
-  if (target.kind === 'live') throw new CapabilityMissing('paid-subscription', CAPABILITY_REASONS['paid-subscription']);
   return { createFields: rest, subscribeTo: typeof requested === 'string' ? requested : V2_SET_UP_PLAN };
 }
 
-/** Subscribe a new org (V2 set-up): `POST /org/{id}/billing/`, which must answer 200. */
-export async function subscribeOrg(api: ApiClient, orgId: string, plan: string): Promise<ApiResponse> {
+/**
+ * Give a new org the plan `planForNewOrg` chose: `POST /org/{id}/billing/`, which must answer 200.
+ * On the live target a subscription costs money, which a contract run never spends: an org that
+ * answered `subscriber: false` when made (upgrade-only) skips the test as lacking
+ * 'paid-subscription' (the org is closed with the file's others); one that is usable as made (an
+ * API that does not gate new orgs) is used as it is. A test that needs only an unsubscribed org
+ * passes `billing_plan: 'none'`.
+ */
+export async function subscribeNewOrg(
+  target: Pick<Target, 'kind'> | undefined,
+  api: ApiClient,
+  orgId: string,
+  created: ApiResponse,
+  plan: string | undefined,
+): Promise<string | undefined> {
+  if (plan === undefined) return undefined;
+  if (target?.kind === 'live') {
+    const org = (created.body as { org?: { subscriber?: unknown } }).org;
+    if (org?.subscriber === false) throw new CapabilityMissing('paid-subscription', CAPABILITY_REASONS['paid-subscription']);
+    return undefined;
+  }
   const res = await api.post(`/current/org/${orgId}/billing/`, { billing_plan: plan });
   if (res.status !== 200) throw new Error(`cannot subscribe org ${orgId} to ${plan}: ${res.status} ${res.text}`);
-  return res;
+  return String((res.body as { billing_plan?: unknown }).billing_plan ?? plan);
 }
 
 export interface OrgCreated {
@@ -288,7 +304,7 @@ export function setupContract(fileUrl: string, options: ContractOptions = {}): C
       const org = (b.org ?? {}) as Record<string, unknown>;
       const id = String(b.id ?? b.org_id ?? org.id ?? '');
       if (!id) throw new Error(`the answer to POST /current/org/create/ names no org id: ${response.text}`);
-      if (subscribeTo !== undefined) await subscribeOrg(api, id, subscribeTo);
+      await subscribeNewOrg(c.target, api, id, response, subscribeTo);
       return { id, domain, response };
     },
     snapshot: {

@@ -4,7 +4,7 @@
  */
 import { onTestFinished } from 'vitest';
 import type { ApiClient, ApiResponse } from './client.js';
-import { currentTarget, planForNewOrg, subscribeOrg, uniqueName } from './harness.js';
+import { currentTarget, planForNewOrg, subscribeNewOrg, uniqueName } from './harness.js';
 
 export interface OrgInfo {
   id: string;
@@ -41,7 +41,8 @@ export function uniqueDomain(prefix = 't'): string {
  * see `planForNewOrg` in harness.ts. The answer is the org as it is after that (its `plan`).
  */
 export async function createOrg(api: ApiClient, fields: Record<string, string> = {}): Promise<OrgInfo> {
-  const { createFields, subscribeTo } = planForNewOrg(currentTarget(), fields);
+  const target = currentTarget();
+  const { createFields, subscribeTo } = planForNewOrg(target, fields);
   const domain = (createFields.domain as string | undefined) ?? uniqueDomain();
   const res = await api.post('/current/org/create/', { name: `Tenant ${domain}`.slice(0, 100), ...createFields, domain });
   if (res.status !== 200) throw new SetupError('org create', res);
@@ -50,10 +51,8 @@ export async function createOrg(api: ApiClient, fields: Record<string, string> =
     // Close as the creator; if ownership moved, the test closed it (or the new owner may).
     await api.post(`/current/org/${org.id}/close/`, { confirm: org.domain });
   });
-  if (subscribeTo !== undefined) {
-    const sub = await subscribeOrg(api, org.id, subscribeTo);
-    org.plan = String(sub.body.billing_plan ?? subscribeTo);
-  }
+  const plan = await subscribeNewOrg(target, api, org.id, res, subscribeTo);
+  if (plan !== undefined) org.plan = plan;
   return org;
 }
 
