@@ -19,6 +19,7 @@ import { afterAll, beforeAll, inject, test, type RunnerTestFile as File, type Ru
 import { fromPackageRoot, type Dialect } from '../emulator/index.js';
 import type { ApiClient, ApiResponse, Form } from './client.js';
 import { LIVE_ENV } from './live-env.js';
+import { NO_PLAN, V2_SET_UP_PLAN } from './set-up-plans.js';
 import type { LiveRunInfo } from './live.js';
 import { Normaliser, SnapshotBook, type SnapshotOptions, type SnapshotRecord, type SnapshotResponse } from './snapshot.js';
 import {
@@ -151,6 +152,54 @@ export function recordedRequests(): readonly [method: string, path: string, stat
   return scope.record.requests;
 }
 
+/** The target of the running contract test (undefined outside one, or before the file's target is up). */
+export function currentTarget(): Target | undefined {
+  return testScope.getStore()?.file.target;
+}
+
+export { NO_PLAN, V2_SET_UP_PLAN } from './set-up-plans.js';
+
+/**
+ * Under V2 a new org is upgrade-only (402/1688 on resource calls) until it has a plan: the set-up
+ * helpers (`createOrg` here and in tenants.ts) subscribe it, to `fields.billing_plan` or
+ * V2_SET_UP_PLAN, unless the fields say `billing_plan: 'none'`. Under 2026-04 the fields go to
+ * org create as they are.
+ *
+ * Answers the fields to send to org create, and the plan to subscribe to afterwards (if any).
+ */
+export function planForNewOrg(target: Pick<Target, 'dialect'> | undefined, fields: Form): { createFields: Form; subscribeTo: string | undefined } {
+  const { billing_plan: requested, ...rest } = fields;
+  if (requested === NO_PLAN) return { createFields: rest, subscribeTo: undefined };
+  if (target?.dialect !== 'v2') return { createFields: fields, subscribeTo: undefined };
+  return { createFields: rest, subscribeTo: typeof requested === 'string' ? requested : V2_SET_UP_PLAN };
+}
+
+/**
+ * Give a new org the plan `planForNewOrg` chose: `POST /org/{id}/billing/`, which must answer 200.
+ * On the live target a subscription costs money, which a contract run never spends: an org that
+ * answered `subscriber: false` when made (upgrade-only) skips the test as lacking
+ * 'paid-subscription' (the org is closed with the file's others); one that is usable as made (an
+ * API that does not gate new orgs) is used as it is. A test that needs only an unsubscribed org
+ * passes `billing_plan: 'none'`.
+ */
+export async function subscribeNewOrg(
+  target: Pick<Target, 'kind'> | undefined,
+  api: ApiClient,
+  orgId: string,
+  created: ApiResponse,
+  plan: string | undefined,
+): Promise<string | undefined> {
+  if (plan === undefined) return undefined;
+  if (target?.kind === 'live') {
+    const org = (created.body as { org?: { subscriber?: unknown } }).org;
+    if (org?.subscriber === false) throw new CapabilityMissing('paid-subscription', CAPABILITY_REASONS['paid-subscription']);
+    return undefined;
+  }
+  const res = await api.post(`/current/org/${orgId}/billing/`, { billing_plan: plan });
+  if (res.status !== 200) throw new Error(`cannot subscribe org ${orgId} to ${plan}: ${res.status} ${res.text}`);
+  return String((res.body as { billing_plan?: unknown }).billing_plan ?? plan);
+}
+
 export interface OrgCreated {
   id: string;
   domain: string;
@@ -170,7 +219,11 @@ export interface Contract {
   unique(prefix: string): string;
   /** an org domain with the run prefix (the live target refuses orgs without it) */
   orgDomain(label?: string): string;
-  /** create an org (domain with the run prefix unless given); the live target closes it when the file ends */
+  /**
+   * create an org (domain with the run prefix unless given); the live target closes it when the
+   * file ends. Under V2 it is subscribed to a plan (see `planForNewOrg`; `billing_plan: 'none'`
+   * leaves it upgrade-only).
+   */
   createOrg(api: ApiClient, fields?: Form): Promise<OrgCreated>;
   snapshot: {
     /**
@@ -243,13 +296,15 @@ export function setupContract(fileUrl: string, options: ContractOptions = {}): C
     unique: (label) => state.unique(label, testScope.getStore()),
     orgDomain: (label = 'org') => c.unique(label),
     createOrg: async (api, fields = {}) => {
-      const domain = typeof fields.domain === 'string' ? fields.domain : c.orgDomain();
-      const response = await api.post('/current/org/create/', { name: 'Contract test org', ...fields, domain });
+      const { createFields, subscribeTo } = planForNewOrg(c.target, fields);
+      const domain = typeof createFields.domain === 'string' ? createFields.domain : c.orgDomain();
+      const response = await api.post('/current/org/create/', { name: 'Contract test org', ...createFields, domain });
       if (response.status !== 200) throw new Error(`cannot create org ${domain}: ${response.status} ${response.text}`);
       const b = response.body as Record<string, unknown>;
       const org = (b.org ?? {}) as Record<string, unknown>;
       const id = String(b.id ?? b.org_id ?? org.id ?? '');
       if (!id) throw new Error(`the answer to POST /current/org/create/ names no org id: ${response.text}`);
+      await subscribeNewOrg(c.target, api, id, response, subscribeTo);
       return { id, domain, response };
     },
     snapshot: {

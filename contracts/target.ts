@@ -40,13 +40,16 @@ export type Capability =
   /** more than two personas in one test (the live target has two) */
   | 'many-personas'
   /** personas of a chosen account type (live personas are whatever accounts their keys belong to) */
-  | 'account-type';
+  | 'account-type'
+  /** a V2 org subscribed to a paid plan (the live run never pays: contracts/live-budget.ts refuses POST /org/{id}/billing/) */
+  | 'paid-subscription';
 
 export const CAPABILITY_REASONS: Record<Capability, string> = {
   'sign-in': 'needs personas with a password and a JWT; live personas are API keys',
   'sign-up': 'creates accounts; live accounts need a real, verified email',
   'many-personas': 'needs more than the two live personas',
   'account-type': 'needs a persona of an account type the live personas do not have',
+  'paid-subscription': 'needs a V2 org on a paid plan; a live run spends no money, so it never subscribes an org',
 };
 
 /**

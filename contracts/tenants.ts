@@ -4,7 +4,7 @@
  */
 import { onTestFinished } from 'vitest';
 import type { ApiClient, ApiResponse } from './client.js';
-import { uniqueName } from './harness.js';
+import { currentTarget, planForNewOrg, subscribeNewOrg, uniqueName } from './harness.js';
 
 export interface OrgInfo {
   id: string;
@@ -35,15 +35,24 @@ export function uniqueDomain(prefix = 't'): string {
   return uniqueName(prefix);
 }
 
+/**
+ * An org for the running test, closed when it ends. Under V2 it is subscribed to a plan
+ * (`fields.billing_plan`, else the set-up plan; `billing_plan: 'none'` leaves it upgrade-only):
+ * see `planForNewOrg` in harness.ts. The answer is the org as it is after that (its `plan`).
+ */
 export async function createOrg(api: ApiClient, fields: Record<string, string> = {}): Promise<OrgInfo> {
-  const domain = fields.domain ?? uniqueDomain();
-  const res = await api.post('/current/org/create/', { name: `Tenant ${domain}`.slice(0, 100), ...fields, domain });
+  const target = currentTarget();
+  const { createFields, subscribeTo } = planForNewOrg(target, fields);
+  const domain = (createFields.domain as string | undefined) ?? uniqueDomain();
+  const res = await api.post('/current/org/create/', { name: `Tenant ${domain}`.slice(0, 100), ...createFields, domain });
   if (res.status !== 200) throw new SetupError('org create', res);
   const org = res.body.org as OrgInfo;
   onTestFinished(async () => {
     // Close as the creator; if ownership moved, the test closed it (or the new owner may).
     await api.post(`/current/org/${org.id}/close/`, { confirm: org.domain });
   });
+  const plan = await subscribeNewOrg(target, api, org.id, res, subscribeTo);
+  if (plan !== undefined) org.plan = plan;
   return org;
 }
 

@@ -17,6 +17,7 @@ interface SeedFlags {
   seed?: number;
   out?: string;
   scenario?: string;
+  apiDialect?: string;
 }
 
 /** A progress bar on a terminal only: CI logs get one line at the end. */
@@ -32,15 +33,18 @@ async function progress(total: number): Promise<{ update(done: number): void; st
 }
 
 async function seedCommand(flags: SeedFlags): Promise<void> {
-  const { SCENARIOS } = await import('../fixtures/scenarios.js');
+  const { scenariosFor } = await import('../fixtures/scenarios.js');
   const { generateScenario, serializeScenario } = await import('../fixtures/generate.js');
+  const dialect = flags.apiDialect ?? '2026-04';
+  if (dialect !== '2026-04' && dialect !== 'v2') throw new InvalidArgumentError(`--api-dialect must be 2026-04 or v2 (got "${dialect}")`);
+  const SCENARIOS = scenariosFor(dialect);
   const base = flags.scenario ? SCENARIOS[flags.scenario] : undefined;
   if (flags.scenario && !base) throw new InvalidArgumentError(`unknown scenario "${flags.scenario}" (known: ${Object.keys(SCENARIOS).join(', ')})`);
   const tenants = flags.tenants ?? base?.tenants ?? 3;
   const bar = await progress(tenants);
   const started = Date.now();
   const file = await generateScenario({
-    ...(base ?? { name: 'generated', description: `${tenants} generated tenants` }),
+    ...(base ?? { name: 'generated', description: `${tenants} generated tenants`, apiDialect: dialect }),
     tenants,
     seed: flags.seed ?? base?.seed ?? 42,
     onProgress: (done) => bar.update(done),
@@ -66,5 +70,9 @@ export function registerSeed(program: Command): void {
     .option('--seed <number>', "the faker and id seed (default 42, or the scenario's)", positiveInt('--seed', 2 ** 31))
     .option('-o, --out <file>', 'write here (default: stdout)')
     .option('--scenario <name>', 'start from a named scenario (demo, credits-exhausted, transfer-pending, large)')
+    .option(
+      '--api-dialect <dialect>',
+      'the dialect whose plans and scenarios to use (2026-04 or v2; default 2026-04; load the file with the same `start --api-dialect`)',
+    )
     .action(seedCommand);
 }

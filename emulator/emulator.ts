@@ -30,6 +30,7 @@ import { ActivityService } from './activity/service.js';
 import { EventService } from './events/service.js';
 import { Listeners, type Observable } from './listeners.js';
 import { BillingService } from './billing/service.js';
+import { subscriptionGate } from './billing/gate.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
 const EPHEMERAL_TABLES = new Set(['sessions']);
@@ -107,10 +108,12 @@ export class Emulator {
     this.orgs = new OrgService({ ...tenancy, ledger: this.ledger });
     this.workspaces = new WorkspaceService(tenancy);
     this.members = new MemberService({ ...tenancy, mailer: this.mailer });
-    this.transfer = new TransferService({ db: this.db, ids: this.ids, now, audit: this.audit, members: this.members, orgs: this.orgs });
+    this.transfer = new TransferService({ db: this.db, ids: this.ids, now, audit: this.audit, members: this.members, orgs: this.orgs, plans: this.plans });
     this.activity = new ActivityService({ db: this.db, access: this.access, hub: this.activityHub, audit: this.audit });
     this.events = new EventService({ db: this.db, access: this.access });
-    this.billing = new BillingService({ db: this.db, ledger: this.ledger, plans: this.plans, audit: this.audit, now });
+    this.billing = new BillingService({ db: this.db, ids: this.ids, ledger: this.ledger, plans: this.plans, audit: this.audit, now });
+    // An upgrade-only org (the plan catalog says which) answers 402/1688 on resource-consuming actions.
+    this.access.addGate(subscriptionGate(this.plans, this.billing.subscriptions));
     this.jobs = new JobQueue(config.ingestDelayMs, (err) => this.log.error({ err }, 'background job failed'), config.maxBackgroundJobs);
     this.held = new HeldConnections({ 'long-poll': config.maxLongPollsPerCredential, websocket: config.maxWebSocketsPerCredential });
     const storageDeps = {

@@ -12,6 +12,7 @@ import { fromPackageRoot } from './paths.js';
 import { readStateFile } from './store/persistence.js';
 import { shiftTimes } from './store/time-shift.js';
 import type { StateFile } from './store/db.js';
+import type { Dialect } from './catalogue/index.js';
 
 export interface SeedPersona {
   role: string;
@@ -30,8 +31,9 @@ export interface LoadedSeed {
   personas: SeedPersona[];
 }
 
-export function scenarioPath(name: string): string {
-  return fromPackageRoot('fixtures', 'scenarios', `${name}.json`);
+/** A scenario's file: fixtures/scenarios/NAME.json (2026-04), fixtures/scenarios/v2/NAME.json (v2). */
+export function scenarioPath(name: string, dialect: Dialect = '2026-04'): string {
+  return dialect === 'v2' ? fromPackageRoot('fixtures', 'scenarios', 'v2', `${name}.json`) : fromPackageRoot('fixtures', 'scenarios', `${name}.json`);
 }
 
 /** Is this `--seed` value a scenario name rather than a path? */
@@ -40,8 +42,14 @@ export function isScenarioName(ref: string): boolean {
 }
 
 /** Make a scenario file (the generator and faker load only here, never at ordinary start-up). */
-export async function generateScenarioFile(name: string, out: string, onProgress?: (done: number, total: number) => void): Promise<void> {
-  const { SCENARIOS } = await import('../fixtures/scenarios.js');
+export async function generateScenarioFile(
+  name: string,
+  out: string,
+  onProgress?: (done: number, total: number) => void,
+  dialect: Dialect = '2026-04',
+): Promise<void> {
+  const { scenariosFor } = await import('../fixtures/scenarios.js');
+  const SCENARIOS = scenariosFor(dialect);
   const def = SCENARIOS[name];
   if (!def) throw new Error(`unknown scenario "${name}" (known: ${Object.keys(SCENARIOS).join(', ')})`);
   const { generateScenario, serializeScenario } = await import('../fixtures/generate.js');
@@ -50,12 +58,14 @@ export async function generateScenarioFile(name: string, out: string, onProgress
   await writeFile(out, serializeScenario(file));
 }
 
-export async function loadSeed(ref: string, now: number, log: (msg: string) => void = () => {}): Promise<LoadedSeed> {
+/** `--seed`: a file, or a scenario of the running dialect (fixtures/scenarios/, or its v2/ folder). */
+export async function loadSeed(ref: string, now: number, log: (msg: string) => void = () => {}, dialect: Dialect = '2026-04'): Promise<LoadedSeed> {
   let file = ref;
   if (isScenarioName(ref)) {
-    file = scenarioPath(ref);
+    file = scenarioPath(ref, dialect);
     if (!existsSync(file)) {
-      const { SCENARIOS } = await import('../fixtures/scenarios.js');
+      const { scenariosFor } = await import('../fixtures/scenarios.js');
+      const SCENARIOS = scenariosFor(dialect);
       if (!SCENARIOS[ref]) {
         const guess = didYouMean(ref, Object.keys(SCENARIOS));
         throw new ConfigError(
@@ -63,7 +73,7 @@ export async function loadSeed(ref: string, now: number, log: (msg: string) => v
         );
       }
       log(`generating the ${ref} scenario into ${file} (first use)`);
-      await generateScenarioFile(ref, file);
+      await generateScenarioFile(ref, file, undefined, dialect);
     }
   }
   const raw = await readStateFile(file);

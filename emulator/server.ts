@@ -99,7 +99,7 @@ export async function buildEmulator(options: StartOptions = {}): Promise<{
       emulator.importState(saved, config.dataFile);
       source = 'data';
     } else if (config.seedFile) {
-      seed = await loadSeed(config.seedFile, emulator.clock.now(), (msg) => log.warn(msg));
+      seed = await loadSeed(config.seedFile, emulator.clock.now(), (msg) => log.warn(msg), config.apiDialect);
       emulator.importState(seed.state, seed.file);
       source = 'seed';
     }

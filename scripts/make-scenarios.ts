@@ -3,11 +3,15 @@
  * checks the committed files equal a fresh generation, so run this after changing the generator
  * or anything it records.
  */
-import { SCENARIOS } from '../fixtures/scenarios.js';
+import { scenariosFor } from '../fixtures/scenarios.js';
 import { generateScenarioFile, scenarioPath } from '../emulator/scenarios.js';
+import { DIALECTS } from '../emulator/catalogue/index.js';
 
-for (const def of Object.values(SCENARIOS)) {
-  if (!def.committed) continue;
-  await generateScenarioFile(def.name, scenarioPath(def.name));
-  console.log(`wrote ${scenarioPath(def.name)}`);
+// Each dialect's scenarios: fixtures/scenarios/ (2026-04) and fixtures/scenarios/v2/.
+for (const dialect of DIALECTS) {
+  for (const def of Object.values(scenariosFor(dialect))) {
+    if (!def.committed) continue;
+    await generateScenarioFile(def.name, scenarioPath(def.name, dialect), undefined, dialect);
+    console.log(`wrote ${scenarioPath(def.name, dialect)}`);
+  }
 }

@@ -30,48 +30,57 @@ function charge(orgId: string, credits: number, kind = 'ingestion'): Promise<Api
 }
 
 describe('plans and billing details', () => {
-  contract.unverified('the plan catalog, billing details and credit usage, to owners and admins only', async () => {
-    const owner = await c.signedIn({ accountType: 'agent' });
-    const member = await c.signedIn();
-    const org = await createOrg(owner.api);
-    await addOrgMember(owner.api, org.id, member.persona.userId, 'member');
+  // Both dialects: the set-up helpers give a V2 org a plan (contracts/harness.ts planForNewOrg).
+  contract.unverified(
+    'the plan catalog, billing details and credit usage, to owners and admins only',
+    async () => {
+      const owner = await c.signedIn({ accountType: 'agent' });
+      const member = await c.signedIn();
+      const org = await createOrg(owner.api);
+      await addOrgMember(owner.api, org.id, member.persona.userId, 'member');
 
-    const plans = await owner.api.get('/current/org/billing/plan/list/');
-    expect(plans.status).toBe(200);
-    expect((plans.body.plans as unknown[]).length).toBeGreaterThan(0);
+      const plans = await owner.api.get('/current/org/billing/plan/list/');
+      expect(plans.status).toBe(200);
+      expect((plans.body.plans as unknown[]).length).toBeGreaterThan(0);
 
-    const details = await owner.api.get(`/current/org/${org.id}/billing/details/`);
-    expect(details.status, details.text).toBe(200);
-    expect(details.body).toMatchObject({ subscriber: true });
-    expect(details.body.current_period_end).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+      const details = await owner.api.get(`/current/org/${org.id}/billing/details/`);
+      expect(details.status, details.text).toBe(200);
+      expect(details.body).toMatchObject({ subscriber: true });
+      expect(details.body.current_period_end).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
 
-    const usage = await credits(owner.api, org.id);
-    expect(usage.credits_used).toBe(0);
-    expect(usage.credits_remaining).toBe(usage.credits_limit);
-    expect(Date.parse(usage.period_end.replace(' UTC', 'Z').replace(' ', 'T')) - Date.parse(usage.period_start.replace(' UTC', 'Z').replace(' ', 'T'))).toBe(
-      30 * DAY * 1000,
-    );
+      const usage = await credits(owner.api, org.id);
+      expect(usage.credits_used).toBe(0);
+      expect(usage.credits_remaining).toBe(usage.credits_limit);
+      expect(Date.parse(usage.period_end.replace(' UTC', 'Z').replace(' ', 'T')) - Date.parse(usage.period_start.replace(' UTC', 'Z').replace(' ', 'T'))).toBe(
+        30 * DAY * 1000,
+      );
 
-    expectApiError(await member.api.get(`/current/org/${org.id}/billing/details/`), 403, 1680);
-    expectApiError(await member.api.get(`/current/org/${org.id}/billing/usage/limits/credits/`), 403, 1680);
-    expectApiError(await member.api.post(`/current/org/${org.id}/billing/`, { billing_plan: 'pro' }), 403, 1680);
-  });
+      expectApiError(await member.api.get(`/current/org/${org.id}/billing/details/`), 403, 1680);
+      expectApiError(await member.api.get(`/current/org/${org.id}/billing/usage/limits/credits/`), 403, 1680);
+      expectApiError(await member.api.post(`/current/org/${org.id}/billing/`, { billing_plan: 'pro' }), 403, 1680);
+    },
+    { dialects: ['2026-04', 'v2'] },
+  );
 
-  contract.unverified('usage meters take workspace_id or share_id, not both; billable members are listed', async () => {
-    const { api, persona } = await c.signedIn({ accountType: 'agent' });
-    const org = await createOrg(api);
-    const ws = await createWorkspace(api, org.id);
-    const meters = await api.get(`/current/org/${org.id}/billing/usage/meters/list/`, { query: { meter: 'storage_bytes', workspace_id: ws.id } });
-    expect(meters.status, meters.text).toBe(200);
-    expectApiError(
-      await api.get(`/current/org/${org.id}/billing/usage/meters/list/`, { query: { meter: 'storage_bytes', workspace_id: ws.id, share_id: ws.id } }),
-      400,
-      1605,
-    );
-    const members = await api.get(`/current/org/${org.id}/billing/usage/members/list/`);
-    expect(members.status, members.text).toBe(200);
-    expect((members.body.billable_members as { id: string }[]).map((m) => m.id)).toContain(persona.userId);
-  });
+  contract.unverified(
+    'usage meters take workspace_id or share_id, not both; billable members are listed',
+    async () => {
+      const { api, persona } = await c.signedIn({ accountType: 'agent' });
+      const org = await createOrg(api);
+      const ws = await createWorkspace(api, org.id);
+      const meters = await api.get(`/current/org/${org.id}/billing/usage/meters/list/`, { query: { meter: 'storage_bytes', workspace_id: ws.id } });
+      expect(meters.status, meters.text).toBe(200);
+      expectApiError(
+        await api.get(`/current/org/${org.id}/billing/usage/meters/list/`, { query: { meter: 'storage_bytes', workspace_id: ws.id, share_id: ws.id } }),
+        400,
+        1605,
+      );
+      const members = await api.get(`/current/org/${org.id}/billing/usage/members/list/`);
+      expect(members.status, members.text).toBe(200);
+      expect((members.body.billable_members as { id: string }[]).map((m) => m.id)).toContain(persona.userId);
+    },
+    { dialects: ['2026-04', 'v2'] },
+  );
 });
 
 describe('the credit ledger', () => {
@@ -114,15 +123,37 @@ describe('the credit ledger', () => {
       expect((await charge(org.id, 4000)).status).toBe(200);
       await api.post(`/current/org/${org.id}/close/`, { confirm: org.domain });
     },
+    // The agent plan's 5,000 credits are April's (V2 has no free plan).
+    { dialects: ['2026-04'] },
   );
 
-  contract.emulatorOnly('an unlimited plan never refuses a charge', async () => {
-    const { api } = await c.signedIn({ accountType: 'agent' });
-    const org = await createOrg(api);
-    const changed = await api.post(`/current/org/${org.id}/billing/`, { billing_plan: 'pro' });
-    expect(changed.status, changed.text).toBe(200);
-    expect((await charge(org.id, 1_000_000)).status).toBe(200);
-    const usage = await credits(api, org.id);
-    expect(usage).toMatchObject({ credits_used: 1_000_000, credits_limit: null, credits_remaining: null, subscriber: true });
-  });
+  contract.emulatorOnly(
+    'an unlimited plan never refuses a charge',
+    async () => {
+      const { api } = await c.signedIn({ accountType: 'agent' });
+      const org = await createOrg(api);
+      const changed = await api.post(`/current/org/${org.id}/billing/`, { billing_plan: 'pro' });
+      expect(changed.status, changed.text).toBe(200);
+      expect((await charge(org.id, 1_000_000)).status).toBe(200);
+      const usage = await credits(api, org.id);
+      expect(usage).toMatchObject({ credits_used: 1_000_000, credits_limit: null, credits_remaining: null, subscriber: true });
+    },
+    { dialects: ['2026-04'] },
+  );
+
+  contract.emulatorOnly(
+    'a V2 plan has a credit allowance on the same ledger: a charge past it answers 402/1696',
+    async () => {
+      const { api } = await c.signedIn({ accountType: 'agent' });
+      const org = await createOrg(api, { billing_plan: 'solo_monthly' });
+      const usage = await credits(api, org.id);
+      expect(usage).toMatchObject({ credits_used: 0, subscriber: true, plan: 'solo_monthly' });
+      const limit = usage.credits_limit!;
+      expect(limit).toBeGreaterThan(0);
+      expect((await charge(org.id, limit - 10)).status).toBe(200);
+      expectApiError(await charge(org.id, 11), 402, 1696);
+      expect(await credits(api, org.id)).toMatchObject({ credits_used: limit - 10, credits_remaining: 10 });
+    },
+    { dialects: ['v2'] },
+  );
 });

@@ -53,6 +53,7 @@ async function search(api: ApiClient, wsId: string, query: string): Promise<Hit[
 const QUERIES = ['termination notice', 'maintenance visit', 'pruning schedule irrigation', 'harbor invoice', 'orchard contract quarter'];
 
 describe('isolation', () => {
+  // April's plans (agent, free) and /ai/chat/ routes: V2 has neither
   contract.unverified(
     'two tenants with the same file names and overlapping words: every search hit and chat citation names only their own nodes; two workspaces of one org too',
     async () => {
@@ -88,7 +89,7 @@ describe('isolation', () => {
         for (const other of ['Alpha', 'Bravo', 'Second'].filter((o) => o !== owner)) expect(message.response.text).not.toContain(other);
       }
     },
-    { requires: ['account-type'], timeout: 60_000 },
+    { dialects: ['2026-04'], requires: ['account-type'], timeout: 60_000 },
   );
 });
 
@@ -119,6 +120,7 @@ describe('credits', () => {
     { requires: ['account-type'], timeout: 60_000 },
   );
 
+  // April's plans (agent, free) and /ai/chat/ routes: V2 has neither
   contract.emulatorOnly(
     'an org short of credits: the upload succeeds and the file ends failed (credits); chat messages and downloads answer 402/1696',
     async () => {
@@ -145,11 +147,12 @@ describe('credits', () => {
       expect(await uploaded(api, ws.id, 'later.txt', 'still stored')).toMatch(/^[0-9a-z]{29,30}$/);
       expect((await api.get(`/current/workspace/${ws.id}/storage/root/list/`)).status).toBe(200);
     },
-    { requires: ['account-type'], timeout: 60_000 },
+    { dialects: ['2026-04'], requires: ['account-type'], timeout: 60_000 },
   );
 });
 
 describe('plan gates', () => {
+  // April's plans (agent, free) and /ai/chat/ routes: V2 has neither
   contract.unverified(
     'the agent plan cannot turn intelligence on (400/1605) nor create a chat (402/1695)',
     async () => {
@@ -170,11 +173,12 @@ describe('plan gates', () => {
       expectApiError(await api.post(`/current/workspace/${ws.id}/ai/chat/`, { type: 'chat', question: 'Can I chat on the agent plan?' }), 402, 1695);
       expectApiError(await api.post(`/current/workspace/${ws.id}/ai/chat/`, { type: 'chat_with_files', question: 'And with files?' }), 402, 1695);
     },
-    { requires: ['account-type'] },
+    { dialects: ['2026-04'], requires: ['account-type'] },
   );
 });
 
 describe('chats', () => {
+  // April's plans (agent, free) and /ai/chat/ routes: V2 has neither
   contract.unverified(
     'a chat lives on: follow-up messages, message details, lists, and deletion',
     async () => {
@@ -202,7 +206,7 @@ describe('chats', () => {
       expect((await api.delete(`${base}${chatId}/`)).status).toBe(200);
       expectApiError(await api.get(`${base}${chatId}/details/`), 404, 1609);
     },
-    { requires: ['account-type'], timeout: 60_000 },
+    { dialects: ['2026-04'], requires: ['account-type'], timeout: 60_000 },
   );
 
   contract.unverified(

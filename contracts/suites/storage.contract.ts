@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import type { ApiResponse } from '../client.js';
-import { fixtureDocument, nodeDetails, spendCreditsDownTo, uploadChunk, uploadFile, uploaded, waitFor, type NodeJson } from '../files.js';
+import { creditsUsed, fixtureDocument, nodeDetails, spendCreditsDownTo, uploadChunk, uploadFile, uploaded, waitFor, type NodeJson } from '../files.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
 import { createOrg, createWorkspace } from '../tenants.js';
@@ -66,10 +66,12 @@ describe('uploads', () => {
   });
 
   contract.unverified("the plan's file size limit answers 402/1685 when a session opens", async () => {
-    const { api, ws } = await storageTenant();
+    const { api, org, ws } = await storageTenant();
+    // The org's own plan says its limit (April's free plan: 1 GiB; V2's set-up plan: its own).
+    const plan = (await api.get(`/current/org/${org.id}/billing/details/`)).body.plan as { max_file_bytes: number };
     const res = await api.post('/current/upload/', {
       name: 'huge.bin',
-      size: 1024 ** 3 + 1,
+      size: plan.max_file_bytes + 1,
       action: 'create',
       instance_id: ws.id,
       folder_id: 'root',
@@ -145,7 +147,9 @@ describe('credits', () => {
     await spendCreditsDownTo(c.api(), api, org.id, 0);
     const refused = await api.get(`${base}/${nodeId}/read/`);
     expectApiError(refused, 402, 1696);
-    expect(refused.body.error!.text).toMatch(/of 5000 credits used/);
+    // The plan's allowance: 5000 on April's free plan, the set-up plan's under V2.
+    const { limit } = await creditsUsed(api, org.id);
+    expect(refused.body.error!.text).toMatch(new RegExp(`of ${limit} credits used`));
     expect((await nodeDetails(api, ws.id, nodeId)).name).toBe('report.bin');
     expect(await uploaded(api, ws.id, 'after.txt', 'uploads still work')).toMatch(/^[0-9a-z]{29,30}$/);
   });

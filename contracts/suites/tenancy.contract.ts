@@ -7,92 +7,102 @@ import { addOrgMember, addWorkspaceMember, createOrg, createWorkspace, uniqueDom
 const c = setupContract(import.meta.url);
 
 describe('the multi-tenant guide, end to end', () => {
-  contract.unverified('an agent provisions two tenants; each tenant only reaches its own; a human claims one', async () => {
-    const agent = await c.signedIn({ accountType: 'agent' });
-    const adminA = await c.signedIn({ accountType: 'human' });
-    const adminB = await c.signedIn({ accountType: 'human' });
+  // April's plans (agent, free on claim) and limits: V2's catalog has neither
+  contract.unverified(
+    'an agent provisions two tenants; each tenant only reaches its own; a human claims one',
+    async () => {
+      const agent = await c.signedIn({ accountType: 'agent' });
+      const adminA = await c.signedIn({ accountType: 'human' });
+      const adminB = await c.signedIn({ accountType: 'human' });
 
-    // One org per customer, workspaces inside, a tenant admin each.
-    const orgA = await createOrg(agent.api);
-    const orgB = await createOrg(agent.api);
-    const wsA = await createWorkspace(agent.api, orgA.id);
-    const wsB = await createWorkspace(agent.api, orgB.id);
-    await addOrgMember(agent.api, orgA.id, adminA.persona.userId, 'admin');
-    await addOrgMember(agent.api, orgB.id, adminB.persona.userId, 'admin');
+      // One org per customer, workspaces inside, a tenant admin each.
+      const orgA = await createOrg(agent.api);
+      const orgB = await createOrg(agent.api);
+      const wsA = await createWorkspace(agent.api, orgA.id);
+      const wsB = await createWorkspace(agent.api, orgB.id);
+      await addOrgMember(agent.api, orgA.id, adminA.persona.userId, 'admin');
+      await addOrgMember(agent.api, orgB.id, adminB.persona.userId, 'admin');
 
-    const membersA = await adminA.api.get(`/current/org/${orgA.id}/members/list/`);
-    expect(membersA.status).toBe(200);
-    const rows = membersA.body.users as { id: string; permissions: string; status: string }[];
-    expect(rows.map((r) => [r.id, r.permissions, r.status]).sort()).toEqual(
-      [
-        [agent.persona.userId, 'owner', 'active'],
-        [adminA.persona.userId, 'admin', 'active'],
-      ].sort(),
-    );
-    expect(membersA.body.pagination).toMatchObject({ total: 2, has_more: false });
+      const membersA = await adminA.api.get(`/current/org/${orgA.id}/members/list/`);
+      expect(membersA.status).toBe(200);
+      const rows = membersA.body.users as { id: string; permissions: string; status: string }[];
+      expect(rows.map((r) => [r.id, r.permissions, r.status]).sort()).toEqual(
+        [
+          [agent.persona.userId, 'owner', 'active'],
+          [adminA.persona.userId, 'admin', 'active'],
+        ].sort(),
+      );
+      expect(membersA.body.pagination).toMatchObject({ total: 2, has_more: false });
 
-    // Tenant B's admin is refused on every A id, with the documented codes, and learns nothing.
-    const refusals: [ApiResponse, number, number][] = [
-      [await adminB.api.get(`/current/org/${orgA.id}/details/`), 404, 1609],
-      [await adminB.api.get(`/current/org/${orgA.domain}/details/`), 404, 1609],
-      [await adminB.api.get(`/current/org/${orgA.id}/members/list/`), 404, 1609],
-      [await adminB.api.get(`/current/org/${orgA.id}/member/${adminA.persona.userId}/details/`), 404, 1609],
-      [await adminB.api.post(`/current/org/${orgA.id}/members/${adminB.persona.userId}/`, { permissions: 'admin' }), 404, 1609],
-      [await adminB.api.get(`/current/org/${orgA.id}/list/workspaces/`), 404, 1609],
-      [await adminB.api.get(`/current/workspace/${wsA.id}/details/`), 401, 10545],
-      [await adminB.api.get(`/current/workspace/${wsA.id}/members/list/`), 401, 10545],
-      [await adminB.api.post(`/current/workspace/${wsA.id}/update/`, { name: 'pwned' }), 401, 10545],
-    ];
-    for (const [res, status, code] of refusals) {
-      expectApiError(res, status, code);
-      // `resource` echoes the caller's own request line; everything else must say nothing of A.
-      const { resource: _echo, ...rest } = res.body.error!;
-      const said = JSON.stringify(rest);
-      for (const secret of [orgA.id, orgA.domain, orgA.name, wsA.id, wsA.folder_name, wsA.name, adminA.persona.email]) expect(said).not.toContain(secret);
-    }
-    // And B still works for B.
-    expect((await adminB.api.get(`/current/workspace/${wsB.id}/details/`)).status).toBe(200);
-    const listB = await adminB.api.get('/current/orgs/list/');
-    expect((listB.body.orgs as { id: string }[]).map((o) => o.id)).toEqual([orgB.id]);
+      // Tenant B's admin is refused on every A id, with the documented codes, and learns nothing.
+      const refusals: [ApiResponse, number, number][] = [
+        [await adminB.api.get(`/current/org/${orgA.id}/details/`), 404, 1609],
+        [await adminB.api.get(`/current/org/${orgA.domain}/details/`), 404, 1609],
+        [await adminB.api.get(`/current/org/${orgA.id}/members/list/`), 404, 1609],
+        [await adminB.api.get(`/current/org/${orgA.id}/member/${adminA.persona.userId}/details/`), 404, 1609],
+        [await adminB.api.post(`/current/org/${orgA.id}/members/${adminB.persona.userId}/`, { permissions: 'admin' }), 404, 1609],
+        [await adminB.api.get(`/current/org/${orgA.id}/list/workspaces/`), 404, 1609],
+        [await adminB.api.get(`/current/workspace/${wsA.id}/details/`), 401, 10545],
+        [await adminB.api.get(`/current/workspace/${wsA.id}/members/list/`), 401, 10545],
+        [await adminB.api.post(`/current/workspace/${wsA.id}/update/`, { name: 'pwned' }), 401, 10545],
+      ];
+      for (const [res, status, code] of refusals) {
+        expectApiError(res, status, code);
+        // `resource` echoes the caller's own request line; everything else must say nothing of A.
+        const { resource: _echo, ...rest } = res.body.error!;
+        const said = JSON.stringify(rest);
+        for (const secret of [orgA.id, orgA.domain, orgA.name, wsA.id, wsA.folder_name, wsA.name, adminA.persona.email]) expect(said).not.toContain(secret);
+      }
+      // And B still works for B.
+      expect((await adminB.api.get(`/current/workspace/${wsB.id}/details/`)).status).toBe(200);
+      const listB = await adminB.api.get('/current/orgs/list/');
+      expect((listB.body.orgs as { id: string }[]).map((o) => o.id)).toEqual([orgB.id]);
 
-    // Hand-off: the agent makes a transfer token; the human tenant admin claims it.
-    const token = await agent.api.post(`/current/org/${orgA.id}/transfer/token/create/`);
-    expect(token.status).toBe(200);
-    expect(token.body.token).toMatch(/^[0-9A-Za-z]{64}$/);
-    const claim = await adminA.api.post('/current/org/transfer/claim/', { token: token.body.token as string });
-    expect(claim.status).toBe(200);
+      // Hand-off: the agent makes a transfer token; the human tenant admin claims it.
+      const token = await agent.api.post(`/current/org/${orgA.id}/transfer/token/create/`);
+      expect(token.status).toBe(200);
+      expect(token.body.token).toMatch(/^[0-9A-Za-z]{64}$/);
+      const claim = await adminA.api.post('/current/org/transfer/claim/', { token: token.body.token as string });
+      expect(claim.status).toBe(200);
 
-    const details = await adminA.api.get(`/current/org/${orgA.id}/details/`);
-    expect(details.body.org).toMatchObject({ id: orgA.id, plan: 'free', permissions: 'owner', owner_id: adminA.persona.userId });
-    const afterMembers = (await adminA.api.get(`/current/org/${orgA.id}/members/list/`)).body.users as { id: string; permissions: string }[];
-    expect(Object.fromEntries(afterMembers.map((m) => [m.id, m.permissions]))).toEqual({ [agent.persona.userId]: 'admin', [adminA.persona.userId]: 'owner' });
-    const ws = await adminA.api.get(`/current/workspace/${wsA.id}/details/`);
-    expect((ws.body.workspace as { permissions: string }).permissions).toBe('owner');
-    const wsMembers = (await adminA.api.get(`/current/workspace/${wsA.id}/members/list/`)).body.users as { id: string; permissions: string }[];
-    expect(Object.fromEntries(wsMembers.map((m) => [m.id, m.permissions]))).toEqual({ [agent.persona.userId]: 'admin', [adminA.persona.userId]: 'owner' });
-    // The agent, now admin, can no longer close the org or make transfer tokens.
-    expectApiError(await agent.api.post(`/current/org/${orgA.id}/close/`, { confirm: orgA.domain }), 403, 1680);
-    expectApiError(await agent.api.post(`/current/org/${orgA.id}/transfer/token/create/`), 403, 1680);
-    // The token is spent.
-    const again = await adminB.api.post('/current/org/transfer/claim/', { token: token.body.token as string });
-    expect(again.status).toBe(400);
-    // The new owner closes the org (the set-up's clean-up would otherwise try as the agent).
-    expect((await adminA.api.post(`/current/org/${orgA.id}/close/`, { confirm: orgA.domain })).status).toBe(200);
-  });
+      const details = await adminA.api.get(`/current/org/${orgA.id}/details/`);
+      expect(details.body.org).toMatchObject({ id: orgA.id, plan: 'free', permissions: 'owner', owner_id: adminA.persona.userId });
+      const afterMembers = (await adminA.api.get(`/current/org/${orgA.id}/members/list/`)).body.users as { id: string; permissions: string }[];
+      expect(Object.fromEntries(afterMembers.map((m) => [m.id, m.permissions]))).toEqual({ [agent.persona.userId]: 'admin', [adminA.persona.userId]: 'owner' });
+      const ws = await adminA.api.get(`/current/workspace/${wsA.id}/details/`);
+      expect((ws.body.workspace as { permissions: string }).permissions).toBe('owner');
+      const wsMembers = (await adminA.api.get(`/current/workspace/${wsA.id}/members/list/`)).body.users as { id: string; permissions: string }[];
+      expect(Object.fromEntries(wsMembers.map((m) => [m.id, m.permissions]))).toEqual({ [agent.persona.userId]: 'admin', [adminA.persona.userId]: 'owner' });
+      // The agent, now admin, can no longer close the org or make transfer tokens.
+      expectApiError(await agent.api.post(`/current/org/${orgA.id}/close/`, { confirm: orgA.domain }), 403, 1680);
+      expectApiError(await agent.api.post(`/current/org/${orgA.id}/transfer/token/create/`), 403, 1680);
+      // The token is spent.
+      const again = await adminB.api.post('/current/org/transfer/claim/', { token: token.body.token as string });
+      expect(again.status).toBe(400);
+      // The new owner closes the org (the set-up's clean-up would otherwise try as the agent).
+      expect((await adminA.api.post(`/current/org/${orgA.id}/close/`, { confirm: orgA.domain })).status).toBe(200);
+    },
+    { dialects: ['2026-04'] },
+  );
 });
 
 describe('orgs', () => {
-  contract.unverified('an org is addressed by id or domain and lists with its plan and subscriber flag', async () => {
-    const { api, persona } = await c.signedIn({ accountType: 'agent' });
-    const org = await createOrg(api, { description: 'A tenant made by the contract suite.' });
-    expect(org.id).toMatch(/^[1-9]\d{18}$/);
-    const byId = await api.get(`/current/org/${org.id}/details/`);
-    const byDomain = await api.get(`/current/org/${org.domain}/details/`);
-    expect(byId.body.org).toEqual(byDomain.body.org);
-    expect(byId.body.org).toMatchObject({ domain: org.domain, plan: 'agent', subscriber: true, owner_id: persona.userId });
-    const list = await api.get('/current/orgs/list/');
-    expect((list.body.orgs as { id: string; member: boolean }[]).find((o) => o.id === org.id)).toMatchObject({ member: true });
-  });
+  // April's plans (agent, free on claim) and limits: V2's catalog has neither
+  contract.unverified(
+    'an org is addressed by id or domain and lists with its plan and subscriber flag',
+    async () => {
+      const { api, persona } = await c.signedIn({ accountType: 'agent' });
+      const org = await createOrg(api, { description: 'A tenant made by the contract suite.' });
+      expect(org.id).toMatch(/^[1-9]\d{18}$/);
+      const byId = await api.get(`/current/org/${org.id}/details/`);
+      const byDomain = await api.get(`/current/org/${org.domain}/details/`);
+      expect(byId.body.org).toEqual(byDomain.body.org);
+      expect(byId.body.org).toMatchObject({ domain: org.domain, plan: 'agent', subscriber: true, owner_id: persona.userId });
+      const list = await api.get('/current/orgs/list/');
+      expect((list.body.orgs as { id: string; member: boolean }[]).find((o) => o.id === org.id)).toMatchObject({ member: true });
+    },
+    { dialects: ['2026-04'] },
+  );
 
   contract.unverified('domains: taken -> 409/1660, reserved or malformed -> 400/1605, availability check', async () => {
     const { api } = await c.signedIn();
@@ -196,25 +206,30 @@ describe('workspaces', () => {
     ]);
   });
 
-  contract.unverified('the agent plan allows 3 workspaces and no intelligence', async () => {
-    const { api } = await c.signedIn({ accountType: 'agent' });
-    const org = await createOrg(api);
-    const on = await api.post(`/current/org/${org.id}/create/workspace/`, {
-      ...WORKSPACE_DEFAULTS,
-      name: 'Smart',
-      folder_name: uniqueDomain('ai'),
-      intelligence: true,
-    });
-    expectApiError(on, 400, 1605);
-    expect(on.body.error!.params!.map((p) => p.name)).toEqual(['intelligence']);
-    const ws = await createWorkspace(api, org.id);
-    expectApiError(await api.post(`/current/workspace/${ws.id}/update/`, { intelligence: true }), 400, 1605);
-    await createWorkspace(api, org.id);
-    await createWorkspace(api, org.id);
-    const fourth = await api.post(`/current/org/${org.id}/create/workspace/`, { ...WORKSPACE_DEFAULTS, name: 'Fourth', folder_name: uniqueDomain('w4') });
-    expectApiError(fourth, 402, 1685);
-    expect(fourth.body.error!.text).toMatch(/3 workspaces/);
-  });
+  // April's plans (agent, free on claim) and limits: V2's catalog has neither
+  contract.unverified(
+    'the agent plan allows 3 workspaces and no intelligence',
+    async () => {
+      const { api } = await c.signedIn({ accountType: 'agent' });
+      const org = await createOrg(api);
+      const on = await api.post(`/current/org/${org.id}/create/workspace/`, {
+        ...WORKSPACE_DEFAULTS,
+        name: 'Smart',
+        folder_name: uniqueDomain('ai'),
+        intelligence: true,
+      });
+      expectApiError(on, 400, 1605);
+      expect(on.body.error!.params!.map((p) => p.name)).toEqual(['intelligence']);
+      const ws = await createWorkspace(api, org.id);
+      expectApiError(await api.post(`/current/workspace/${ws.id}/update/`, { intelligence: true }), 400, 1605);
+      await createWorkspace(api, org.id);
+      await createWorkspace(api, org.id);
+      const fourth = await api.post(`/current/org/${org.id}/create/workspace/`, { ...WORKSPACE_DEFAULTS, name: 'Fourth', folder_name: uniqueDomain('w4') });
+      expectApiError(fourth, 402, 1685);
+      expect(fourth.body.error!.text).toMatch(/3 workspaces/);
+    },
+    { dialects: ['2026-04'] },
+  );
 });
 
 describe('members and roles', () => {
@@ -301,16 +316,21 @@ describe('members and roles', () => {
 });
 
 describe('plan limits, ownership and invitations', () => {
-  contract.unverified('the agent plan allows 5 members per workspace', async () => {
-    const { api } = await c.signedIn({ accountType: 'agent' });
-    const org = await createOrg(api);
-    const ws = await createWorkspace(api, org.id);
-    // The owner is the first of five.
-    for (let i = 0; i < 4; i++) await addWorkspaceMember(api, ws.id, (await c.persona()).userId, 'member');
-    const sixth = await api.post(`/current/workspace/${ws.id}/members/${(await c.persona()).userId}/`, { permissions: 'member' });
-    expectApiError(sixth, 402, 1685);
-    expect(sixth.body.error!.text).toMatch(/5 members per workspace/);
-  });
+  // April's plans (agent, free on claim) and limits: V2's catalog has neither
+  contract.unverified(
+    'the agent plan allows 5 members per workspace',
+    async () => {
+      const { api } = await c.signedIn({ accountType: 'agent' });
+      const org = await createOrg(api);
+      const ws = await createWorkspace(api, org.id);
+      // The owner is the first of five.
+      for (let i = 0; i < 4; i++) await addWorkspaceMember(api, ws.id, (await c.persona()).userId, 'member');
+      const sixth = await api.post(`/current/workspace/${ws.id}/members/${(await c.persona()).userId}/`, { permissions: 'member' });
+      expectApiError(sixth, 402, 1685);
+      expect(sixth.body.error!.text).toMatch(/5 members per workspace/);
+    },
+    { dialects: ['2026-04'] },
+  );
 
   contract.unverified('org ownership moves by transfer_ownership; there is always one owner', async () => {
     const owner = await c.signedIn();

@@ -1,10 +1,11 @@
 /** The billing area's wire shapes: plans, credit usage, ledger entries, meters, billable members. */
 import { formatTime } from '../http/format.js';
-import type { LedgerEntry, Org } from '../store/model.js';
+import type { Invoice, LedgerEntry, Org } from '../store/model.js';
 import type { Emulator } from '../emulator.js';
 import type { Plan } from './plans.js';
 import type { BillableMember, MeterReport } from './service.js';
 
+/** A plan row. The price fields appear only where the catalog prices the plan (V2), as the client reads them: `amount` in cents. */
 export function planJson(p: Plan): Record<string, unknown> {
   return {
     id: p.id,
@@ -16,6 +17,48 @@ export function planJson(p: Plan): Record<string, unknown> {
     workspaces: p.workspaces,
     members_per_workspace: p.members_per_workspace,
     features: p.features,
+    ...(p.amount !== null ? { amount: p.amount, currency: p.currency, interval: p.interval } : {}),
+  };
+}
+
+/** Unix seconds, as the official client reads `cancel_at` and `current_period_end` of the cancel and reactivate answers. */
+export function unixSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+/**
+ * The subscription of an org on a priced plan, or null. Times as Unix seconds: the client formats
+ * `subscription.{current_period_start,current_period_end,cancel_at}` from integers (commands/org.rs format_details).
+ */
+export function subscriptionJson(org: Org, emu: Emulator): Record<string, unknown> | null {
+  const renews = emu.billing.subscriptions.renews(org);
+  if (renews === null) return null;
+  const period = emu.ledger.period(org);
+  return {
+    id: `sub_${org.id}`,
+    plan: org.plan,
+    status: renews ? 'active' : 'scheduled_cancellation',
+    current_period_start: unixSeconds(period.start),
+    current_period_end: unixSeconds(period.end),
+    cancel_at: org.cancelAt != null ? unixSeconds(org.cancelAt) : null,
+    cancel_at_period_end: !renews,
+  };
+}
+
+export function invoiceJson(i: Invoice): Record<string, unknown> {
+  return {
+    id: i.id,
+    status: 'paid',
+    plan: i.plan,
+    reason: i.reason,
+    currency: i.currency,
+    amount_due: i.amount,
+    amount_paid: i.amount,
+    subtotal: i.amount,
+    total: i.amount,
+    period_start: formatTime(i.periodStart),
+    period_end: formatTime(i.periodEnd),
+    created: formatTime(i.created),
   };
 }
 
@@ -34,6 +77,9 @@ export function billingDetails(org: Org, emu: Emulator): Record<string, unknown>
     current_period_start: formatTime(u.period.start),
     current_period_end: formatTime(u.period.end),
     credits_limit: u.limit,
+    subscription: subscriptionJson(org, emu),
+    cancel_at: org.cancelAt != null ? unixSeconds(org.cancelAt) : null,
+    cancel_at_period_end: org.cancelAt != null,
   };
 }
 

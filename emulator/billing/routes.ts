@@ -1,13 +1,23 @@
 import { defineRoute } from '../http/define.js';
-import { callerOf } from '../http/context.js';
 import { Errors } from '../http/errors.js';
 import { paginate } from '../http/schema.js';
 import { billableMemberJson, billingDetails, creditsJson, meterReportJson, planJson } from './format.js';
-import { changePlanBody, membersQuery, metersQuery, orgParams } from './schema.js';
+import { membersQuery, metersQuery, orgParams } from './schema.js';
+import { subscriptionRoutes } from './subscription-routes.js';
 import { CREDIT_THRESHOLDS } from './service.js';
+import { PlanCatalog, defaultPlansFile } from './plans.js';
 
 const SOURCE = 'API notes "Credits and plans"; official client src/api/org.rs; agent guide v1.29 "Agent Plan", "Manage Credit Budget"';
 const ADMIN_ONLY = 'owners and admins only (org members 403/1680)';
+
+/** The V2 plan file's own `choices`, read at start-up (it is data; the parity report lists them with the route's). */
+const PLAN_CHOICES: string[] = (() => {
+  try {
+    return [...PlanCatalog.load(defaultPlansFile('v2')).choices].map((c) => `V2 plan catalog: ${c}`);
+  } catch {
+    return [];
+  }
+})();
 
 export const billingRoutes = [
   defineRoute({
@@ -19,8 +29,9 @@ export const billingRoutes = [
       status: 'implemented',
       source: SOURCE,
       choices: [
-        'answers `plans[]` from the loaded catalog (fixtures/plans.json or --plans), with credits_per_period, storage_bytes, max_file_bytes, workspaces, members_per_workspace, features (null = unlimited)',
-        'no prices (`amount`) in the April-2026 catalog',
+        "answers `plans[]` from the loaded catalog (the dialect's: fixtures/plans.json for 2026-04, fixtures/plans-v2.json for v2; or --plans), its offered plans only, with credits_per_period, storage_bytes, max_file_bytes, workspaces, members_per_workspace, features (null = unlimited)",
+        'no prices in the April-2026 catalog; V2 plans add amount (cents), currency, interval',
+        ...PLAN_CHOICES,
       ],
     },
     handler: (_ctx, _input, emu) => ({ plans: emu.billing.plans().map(planJson) }),
@@ -37,37 +48,12 @@ export const billingRoutes = [
       status: 'implemented',
       source: SOURCE,
       choices: [
-        'answers org_id, billing_plan, plan {catalog row}, subscriber, current_period_start, current_period_end (server-formatted), credits_limit',
+        'answers org_id, billing_plan, plan {catalog row}, subscriber, current_period_start, current_period_end (server-formatted), credits_limit, subscription (priced plans: id, plan, status, current_period_start, current_period_end, cancel_at in Unix seconds, cancel_at_period_end; else null), cancel_at, cancel_at_period_end',
+        'an org without a subscription (V2) shows billing_plan `none`, subscriber false, credits_limit 0',
         ADMIN_ONLY,
       ],
     },
-    handler: (_ctx, { scope }, emu) => billingDetails(scope.org, emu),
-  }),
-
-  defineRoute({
-    method: 'POST',
-    path: '/current/org/:org_id/billing/',
-    area: 'billing',
-    summary: "Change the org's plan (`billing_plan`)",
-    params: orgParams,
-    body: changePlanBody,
-    access: { org: 'org_id', action: 'org.billing.manage' },
-    parity: {
-      status: 'partial',
-      source: SOURCE,
-      choices: [
-        'changes the plan at once, no payment step; answers the billing details',
-        "the plan must be open to the owner's account type (agent plan for agent-owned orgs only; free for human-owned)",
-        'the billing period keeps its anchor: credits already used count against the new allowance',
-        'records subscription_created (category billing) when the plan changes',
-        ADMIN_ONLY,
-      ],
-      divergences: [{ path: '$', reason: 'the live route starts a paid subscription (setup intent, onboarding URL); the emulator switches the plan' }],
-    },
-    handler: (ctx, { body, scope }, emu) => {
-      const org = emu.billing.changePlan(callerOf(ctx).user, scope, body.billing_plan, emu.orgs.ownerOf(scope.org.id));
-      return billingDetails(org, emu);
-    },
+    handler: (_ctx, { scope }, emu) => billingDetails(emu.billing.subscriptions.settle(scope.org), emu),
   }),
 
   defineRoute({
@@ -87,7 +73,7 @@ export const billingRoutes = [
         ADMIN_ONLY,
       ],
     },
-    handler: (_ctx, { scope }, emu) => creditsJson(scope.org, emu),
+    handler: (_ctx, { scope }, emu) => creditsJson(emu.billing.subscriptions.settle(scope.org), emu),
   }),
 
   defineRoute({
@@ -146,4 +132,5 @@ export const billingRoutes = [
       };
     },
   }),
+  ...subscriptionRoutes,
 ];

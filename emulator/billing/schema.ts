@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { timeBound } from '../events/schema.js';
-import { lazy, paginationQuery, profileId, text } from '../http/schema.js';
+import { formInt, lazy, paginationQuery, profileId, text } from '../http/schema.js';
 import { METERS } from './service.js';
 
 export const orgParams = lazy(() => z.object({ org_id: z.string().min(1).max(100) }));
@@ -34,3 +34,15 @@ export const metersQuery = lazy(() =>
 export const membersQuery = lazy(() => z.object(paginationQuery));
 
 /** Emulator-only: a charge through the ledger, as storage, ingestion or chat would make it. */
+
+/**
+ * PARITY: cursor pagination, `limit` and `starting_after` (an invoice id), never `offset` (official
+ * client src/api/org.rs billing_invoices). CHOICE: limit 1-100, default 10.
+ */
+export const INVOICES_DEFAULT_LIMIT = 10;
+export const invoicesQuery = lazy(() =>
+  z.object({
+    limit: formInt({ min: 1, max: 100 }).optional(),
+    starting_after: text({ min: 1, max: 100 }).optional(),
+  }),
+);

@@ -6,7 +6,6 @@
  * PARITY: routes and the meter names from the official client (src/api/org.rs); plan table and
  * credit costs from the API notes "Credits and plans" and the agent guide v1.29 "Agent Plan".
  */
-import { Errors } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
 import { utcDay } from './format.js';
 import type { AuditLog } from '../events/audit.js';
@@ -14,7 +13,9 @@ import { AuditEvents, type AuditEventName } from '../events/catalogue.js';
 import type { Db } from '../store/db.js';
 import type { LedgerEntry, LedgerKind, Org, OrgRole, User } from '../store/model.js';
 import type { OrgScope } from '../tenancy/access.js';
+import type { IdGenerator } from '../store/ids.js';
 import type { CreditLedger, Period } from './ledger.js';
+import { SubscriptionService, type PlanChange } from './subscriptions.js';
 import type { Plan, PlanCatalog } from './plans.js';
 
 export const LEDGER_KINDS: readonly LedgerKind[] = ['storage', 'bandwidth', 'ai_tokens', 'ingestion', 'video', 'audio', 'images', 'conversions'];
@@ -65,15 +66,19 @@ export function roundCredits(n: number): number {
 }
 
 export class BillingService {
-  constructor(private readonly d: { db: Db; ledger: CreditLedger; plans: PlanCatalog; audit: AuditLog; now: () => number }) {
+  readonly subscriptions: SubscriptionService;
+
+  constructor(private readonly d: { db: Db; ids: IdGenerator; ledger: CreditLedger; plans: PlanCatalog; audit: AuditLog; now: () => number }) {
+    this.subscriptions = new SubscriptionService(d);
     d.ledger.charged.on((entry) => {
       const org = d.db.orgs.get(entry.orgId);
       if (org) this.checkThresholds(org);
     });
   }
 
+  /** The plans a client may choose (an upgrade-only plan such as V2's `none` is not listed). */
   plans(): readonly Plan[] {
-    return this.d.plans.plans;
+    return this.d.plans.offered();
   }
 
   usage(org: Org): CreditUsage {
@@ -94,24 +99,13 @@ export class BillingService {
   }
 
   /**
-   * Change the org's plan. PARITY: CHOICE, the plan must be open to the owner's account type; the
-   * period keeps its anchor (usage so far counts against the new plan's credits).
+   * Choose a plan (see SubscriptionService.choosePlan): a smaller allowance may already be 80% or
+   * 100% spent, so the thresholds are checked again.
    */
-  changePlan(caller: User, scope: OrgScope, planId: string, ownerId: string | undefined): Org {
-    const { org } = scope;
-    const plan = this.d.plans.get(planId);
-    if (!plan) throw Errors.invalidField('billing_plan', `Unknown plan "${planId}". See GET /current/org/billing/plan/list/.`);
-    const owner = ownerId ? this.d.db.users.get(ownerId) : undefined;
-    const accountType = owner?.accountType ?? caller.accountType;
-    if (!plan.account_types.includes(accountType)) {
-      throw Errors.invalidField('billing_plan', `The ${plan.id} plan is not available to organizations owned by ${accountType} accounts.`);
-    }
-    if (plan.id === org.plan) return org;
-    const updated = this.d.db.orgs.update(org.id, { plan: plan.id, updated: this.d.now() });
-    this.d.audit.record(AuditEvents.subscriptionCreated(caller, org, plan.id));
-    // A smaller allowance may already be 80% or 100% spent.
-    this.checkThresholds(updated);
-    return updated;
+  choosePlan(caller: User, scope: OrgScope, planId: string, ownerId: string | undefined): PlanChange {
+    const change = this.subscriptions.choosePlan(caller, scope, planId, ownerId);
+    if (change.changed) this.checkThresholds(change.org);
+    return change;
   }
 
   /**

@@ -86,6 +86,11 @@ const CATALOGUE = {
   org_transfer_completed: { filings: [filed('org', 'transfer')], touches: ActivityRules.transferCompleted },
   // billing
   subscription_created: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing, visibility: 'external_audit_log' },
+  subscription_updated: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing, visibility: 'external_audit_log' },
+  subscription_cancel_scheduled: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing, visibility: 'external_audit_log' },
+  subscription_reactivated: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing, visibility: 'external_audit_log' },
+  subscription_renewed: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing, visibility: 'external_audit_log' },
+  subscription_ended: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing, visibility: 'external_audit_log' },
   credits_threshold_reached: { filings: [filed('billing', 'billing')], touches: ActivityRules.billing, visibility: 'external_audit_log' },
   // the per-member dashboard (V2): a card hidden or shown again, on the caller's own feed only
   dashboard_card_dismissed: { filings: [filed('workspace', 'dashboard')], touches: ActivityRules.dashboard, visibility: 'external_audit_log' },
@@ -310,8 +315,21 @@ export const AuditEvents = {
     }),
 
   // billing
-  subscriptionCreated: (caller: User, org: Org, plan: string) =>
-    own('subscription_created', { orgId: org.id, callingUserId: caller.id, objectId: org.id, data: { plan, previous_plan: org.plan } }),
+  subscriptionCreated: (caller: User, org: Org, plan: string, data: Record<string, unknown> = {}) =>
+    own('subscription_created', { orgId: org.id, callingUserId: caller.id, objectId: org.id, data: { plan, previous_plan: org.plan, ...data } }),
+  /** A subscription moved from one paid plan to another. */
+  subscriptionUpdated: (caller: User, org: Org, plan: string, data: Record<string, unknown> = {}) =>
+    own('subscription_updated', { orgId: org.id, callingUserId: caller.id, objectId: org.id, data: { plan, previous_plan: org.plan, ...data } }),
+  subscriptionCancelScheduled: (caller: User, org: Org, data: Record<string, unknown>) =>
+    own('subscription_cancel_scheduled', { orgId: org.id, callingUserId: caller.id, objectId: org.id, data: { plan: org.plan, ...data } }),
+  subscriptionReactivated: (caller: User, org: Org) =>
+    own('subscription_reactivated', { orgId: org.id, callingUserId: caller.id, objectId: org.id, data: { plan: org.plan } }),
+  /** Recorded by the emulator itself when a period of a subscription starts (no calling user). */
+  subscriptionRenewed: (org: Org, data: Record<string, unknown>) =>
+    own('subscription_renewed', { orgId: org.id, callingUserId: null, objectId: org.id, data: { plan: org.plan, ...data } }),
+  /** A cancelled subscription reached its end, or a claim ended the previous owner's (callingUserId null: the clock). */
+  subscriptionEnded: (org: Org, callingUserId: string | null, data: Record<string, unknown>) =>
+    own('subscription_ended', { orgId: org.id, callingUserId, objectId: org.id, data: { plan: org.plan, ...data } }),
   /** Recorded by the emulator itself (no calling user). */
   creditsThresholdReached: (org: Org, data: Record<string, unknown>) =>
     own('credits_threshold_reached', { orgId: org.id, callingUserId: null, objectId: org.id, data }),

@@ -19,14 +19,15 @@ export const orgRoutes = [
       source: SOURCE,
       choices: [
         'answers the org under `org`',
-        'billing_plan accepted; agents default to the agent plan, humans to free',
+        "the new org's plan is the catalog's defaults.new_org (April: agents the agent plan, humans free; V2: the upgrade-only `none`, 402/1688 on resource calls until a plan is chosen)",
+        'billing_plan accepted; where new orgs start upgrade-only (V2) it subscribes the new org at once, as POST /org/{id}/billing/ would',
         'reserved domain list',
         'name defaults to the domain',
       ],
     },
     handler: (ctx, { body }, emu) => {
       const user = callerOf(ctx).user;
-      const org = emu.orgs.create(user, {
+      let org = emu.orgs.create(user, {
         domain: body.domain,
         name: body.name,
         description: body.description,
@@ -36,6 +37,14 @@ export const orgRoutes = [
       });
       // The org is born here: the route could not name it before the handler ran.
       ctx.tenantResolved(org.id);
+      if (body.billing_plan !== undefined && emu.plans.isUpgradeOnly(org.plan)) {
+        org = emu.billing.choosePlan(
+          user,
+          { kind: 'org', org, standing: 'owner', role: 'owner', action: 'org.billing.manage' },
+          body.billing_plan,
+          user.id,
+        ).org;
+      }
       return { org: orgJson(org, { subscriber: emu.ledger.isSubscriber(org), role: 'owner', ownerId: user.id }) };
     },
   }),
@@ -48,9 +57,11 @@ export const orgRoutes = [
     params: orgParams,
     access: { org: 'org_id', action: 'org.details' },
     parity: { status: 'implemented', source: SOURCE, choices: ['answers under `org`', 'external (workspace-only) users get 403/1680'] },
-    handler: (_ctx, { scope }, emu) => ({
-      org: orgJson(scope.org, { subscriber: emu.ledger.isSubscriber(scope.org), role: scope.role, ownerId: emu.orgs.ownerOf(scope.org.id) }),
-    }),
+    handler: (_ctx, { scope }, emu) => {
+      // A cancelled subscription whose period is over ends before the org is shown.
+      const org = emu.billing.subscriptions.settle(scope.org);
+      return { org: orgJson(org, { subscriber: emu.ledger.isSubscriber(org), role: scope.role, ownerId: emu.orgs.ownerOf(org.id) }) };
+    },
   }),
 
   defineRoute({

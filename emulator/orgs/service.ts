@@ -41,15 +41,21 @@ export class OrgService {
     throw Errors.invalidField('domain', 'This value is not a valid domain.');
   }
 
-  /** Pick the plan for a new org. PARITY: CHOICE `billing_plan` is accepted; agents default to `agent`, humans to `free`. */
+  /**
+   * Pick the plan for a new org: the catalog's `defaults.new_org` for the creator's account type
+   * (April: agent or free; V2: the upgrade-only `none`). PARITY: CHOICE `billing_plan` is accepted;
+   * where new orgs start upgrade-only it is a subscription, which the route starts once the org
+   * exists (so it raises its invoice and event like `POST /org/{id}/billing/`).
+   */
   private planFor(user: User, requested: string | undefined): string {
-    const id = requested ?? (user.accountType === 'agent' ? 'agent' : 'free');
-    const plan = this.d.plans.get(id);
-    if (!plan) throw Errors.invalidField('billing_plan', `Unknown plan "${id}". See GET /current/org/billing/plan/list/.`);
+    const initial = this.d.plans.newOrgPlan(user.accountType);
+    if (requested === undefined) return initial;
+    const plan = this.d.plans.get(requested);
+    if (!plan || !plan.offered) throw Errors.invalidField('billing_plan', `Unknown plan "${requested}". See GET /current/org/billing/plan/list/.`);
     if (!plan.account_types.includes(user.accountType)) {
       throw Errors.invalidField('billing_plan', `The ${plan.id} plan is not available to ${user.accountType} accounts.`);
     }
-    return plan.id;
+    return this.d.plans.isUpgradeOnly(initial) ? initial : plan.id;
   }
 
   create(user: User, input: OrgCreateInput): Org {

@@ -8,6 +8,7 @@ import type {
   ChatMessage,
   EmailCode,
   FileVersion,
+  Invoice,
   LedgerEntry,
   MailboxMessage,
   Org,
@@ -89,6 +90,7 @@ export class Db {
   /** Audit events, with the indexes the events search uses (see store/event-table.ts). */
   readonly events = new EventTable(this.written);
   readonly ledger = new Table<LedgerEntry>('ledger', { indexes: { org: (e) => e.orgId } }, this.written);
+  readonly invoices = new Table<Invoice>('invoices', { indexes: { org: (i) => i.orgId } }, this.written);
 
   /** Every table, in the order they are saved and loaded. */
   get tables(): Table<{ id: string }>[] {
@@ -111,6 +113,7 @@ export class Db {
       this.chatMessages,
       this.events,
       this.ledger,
+      this.invoices,
     ] as unknown as Table<{ id: string }>[];
   }
 

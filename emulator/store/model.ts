@@ -80,12 +80,29 @@ export interface Org {
   plan: string;
   /** start of the current 30-day billing period anchor (the period repeats every 30 days from it) */
   periodAnchor: number;
+  /** a cancelled subscription ends at this time (the end of its period); absent or null: renews */
+  cancelAt?: number | null;
   permMemberManage: string;
   created: number;
   updated: number;
   closed: number | null;
   /** extra fields set through update that the emulator stores but does not interpret */
   extra: Record<string, unknown>;
+}
+
+/** One invoice of an org's subscription (the emulator's payment is instant and offline: every invoice is paid). */
+export interface Invoice {
+  id: string;
+  orgId: string;
+  plan: string;
+  /** cents */
+  amount: number;
+  currency: string;
+  /** why it was raised: a new subscription, a plan change, a renewal */
+  reason: 'subscription_create' | 'subscription_update' | 'subscription_cycle';
+  periodStart: number;
+  periodEnd: number;
+  created: number;
 }
 
 export interface Invite {
@@ -331,7 +348,8 @@ export type StoredRecord =
   | Chat
   | ChatMessage
   | AuditEvent
-  | LedgerEntry;
+  | LedgerEntry
+  | Invoice;
 
 /** The names of a record's numeric fields, nested objects and arrays included. */
 type NumericKeys<T> = T extends readonly (infer U)[]
@@ -354,6 +372,9 @@ export const NUMERIC_FIELDS = {
   expires: 'time',
   closed: 'time',
   periodAnchor: 'time',
+  cancelAt: 'time',
+  periodStart: 'time',
+  periodEnd: 'time',
   deleted: 'time',
   claimed: 'time',
   trashed: 'time',
@@ -364,6 +385,7 @@ export const NUMERIC_FIELDS = {
   tokens: 'quantity',
   credits: 'quantity',
   units: 'quantity',
+  amount: 'quantity',
 } as const satisfies Record<NumericField, 'time' | 'quantity'>;
 
 /** The fields that hold times, read off NUMERIC_FIELDS. */

@@ -59,8 +59,26 @@ export function workspaceMemberKey(workspaceId: string, userId: string): string 
   return `${workspaceId}:${userId}`;
 }
 
+/**
+ * A check that runs after the permission table allowed an action (the billing area's subscription
+ * gate: an upgrade-only org answers 402/1688 on resource-consuming actions). It throws to refuse.
+ */
+export type AccessGate = (scope: OrgScope | WorkspaceScope) => void;
+
 export class Access {
+  private readonly gates: AccessGate[] = [];
+
   constructor(private readonly db: Db) {}
+
+  /** Add a gate; every scope granted from now on passes through it (refusals of the table come first). */
+  addGate(gate: AccessGate): void {
+    this.gates.push(gate);
+  }
+
+  private gated<S extends OrgScope | WorkspaceScope>(scope: S): S {
+    for (const gate of this.gates) gate(scope);
+    return scope;
+  }
 
   /** An open org by id or domain. */
   findOrg(ref: string): Org | undefined {
@@ -114,7 +132,7 @@ export class Access {
     // No relation at all: the org is as good as absent (PARITY: CHOICE 404/1609).
     if (!standing) throw Errors.notFound('organization');
     if (!orgAllows(action, standing, org)) throw Errors.accessDenied(denialText(action));
-    return { kind: 'org', org, standing, role, action };
+    return this.gated({ kind: 'org', org, standing, role, action });
   }
 
   /** A workspace by id, or by folder name among the workspaces the caller reaches. */
@@ -140,7 +158,7 @@ export class Access {
     if (!role) throw Errors.notWorkspaceMember();
     if (!workspaceAllows(action, role, workspace)) throw Errors.accessDenied(denialText(action));
     refuseIfArchived(workspace, action);
-    return { kind: 'workspace', org, workspace, role, orgRole: this.orgRoleOf(org.id, caller.user.id), action };
+    return this.gated({ kind: 'workspace', org, workspace, role, orgRole: this.orgRoleOf(org.id, caller.user.id), action });
   }
 
   /**

@@ -1,23 +1,27 @@
 import { Errors, assert } from '../http/errors.js';
 import type { AuditLog } from '../events/audit.js';
 import { AuditEvents } from '../events/catalogue.js';
+import { formatTime } from '../http/format.js';
 import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { Org, TransferToken, User } from '../store/model.js';
 import type { OrgScope } from '../tenancy/access.js';
 import type { MemberService } from '../members/service.js';
 import type { OrgService } from '../orgs/service.js';
+import type { PlanCatalog } from '../billing/plans.js';
 
 /**
  * PARITY: ownership transfer from the agent guide v1.29 ("Ownership Transfer") and the API notes:
  * tokens are 64 characters, valid 72 hours, at most 5 active per org, created only by agent
  * accounts; a human claims: they become owner of the org and its workspaces, the agent stays as
- * admin, and the org moves to the human `free` plan.
+ * admin, and the org moves to the plan catalog's `defaults.claimed_org`: April's human `free` plan;
+ * V2's upgrade-only `none` (agent guide SKILL.md v2.6: "human claims and upgrades": the claimed
+ * org answers 402/1688 on resource calls until its new owner chooses a plan; CHOICE: the agent's
+ * subscription ends with the claim, the period's credit usage stays on the org's one ledger).
  */
 export const TRANSFER_TOKEN_LENGTH = 64;
 export const TRANSFER_TOKEN_LIFETIME_MS = 72 * 3600 * 1000;
 export const MAX_ACTIVE_TRANSFER_TOKENS = 5;
-export const CLAIM_PLAN = 'free';
 
 export interface TransferDeps {
   db: Db;
@@ -26,6 +30,7 @@ export interface TransferDeps {
   audit: AuditLog;
   members: MemberService;
   orgs: OrgService;
+  plans: PlanCatalog;
 }
 
 export class TransferService {
@@ -82,11 +87,16 @@ export class TransferService {
     for (const ws of this.d.db.workspaces.find('org', org.id)) {
       if (!ws.deleted) this.d.members.setWorkspaceOwner(ws.id, org.id, caller.id);
     }
-    const claimed = this.d.db.orgs.update(org.id, { plan: CLAIM_PLAN, updated: now });
+    const claimPlan = this.d.plans.defaults.claimed_org;
+    const previous = this.d.plans.get(org.plan);
+    const claimed = this.d.db.orgs.update(org.id, { plan: claimPlan, updated: now, ...(org.cancelAt != null ? { cancelAt: null } : {}) });
+    if (previous && !previous.upgrade_only && previous.amount !== null && org.plan !== claimPlan) {
+      this.d.audit.record(AuditEvents.subscriptionEnded(org, caller.id, { ended: formatTime(now), reason: 'claimed' }));
+    }
     this.d.db.transferTokens.update(token.id, { claimed: now, claimedBy: caller.id });
     // The other tokens of the org die with the claim.
     for (const t of this.tokensOf(org.id)) if (t.id !== token.id && this.isActive(t, now)) this.d.db.transferTokens.delete(t.id);
-    this.d.audit.record(AuditEvents.orgTransferCompleted(caller, org, previousOwner ?? null, CLAIM_PLAN));
+    this.d.audit.record(AuditEvents.orgTransferCompleted(caller, org, previousOwner ?? null, claimPlan));
     return claimed;
   }
 }

@@ -65,11 +65,15 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
     expect(res.status).toBe(200);
   }
 
-  /** A persona with an org and a workspace, made with the client itself. */
+  /**
+   * A persona with an org and a workspace, made with the client itself. A V2 org is upgrade-only
+   * until it has a plan, so the client subscribes it first.
+   */
   async function tenant(accountType: 'agent' | 'human' = 'human') {
     const p = await persona(accountType);
     const domain = `cli-${unique()}`;
     const org = (await cli.ok('org create', ['--domain', domain, 'Client Org'], { token: p.api_key })).org as Json;
+    await cli.ok('org billing subscribe', [org.id as string, '--plan', 'growth_monthly'], { token: p.api_key });
     const ws = (await cli.ok('workspace create', ['--org', org.id as string, 'Client Workspace'], { token: p.api_key })).workspace as Json;
     return { p, token: p.api_key, org, orgId: org.id as string, ws, wsId: ws.id as string };
   }
@@ -156,15 +160,33 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(await cli.ok('org discover-check-domain', [`free-${unique()}`], t)).toMatchObject({ available: true });
       expect(list(await cli.ok('org discover-external', [], t), 'orgs')).toEqual([]);
 
-      expect(ids(list(await cli.ok('org billing plans', [], t), 'plans'))).toEqual(expect.arrayContaining(['free', 'pro']));
-      expect(await cli.ok('org billing details', [orgId], t)).toMatchObject({ org_id: orgId, billing_plan: 'free' });
+      // V2 plans, amounts rendered by the client from cents; a new org is upgrade-only (402/1688).
+      const plans = list(await cli.ok('org billing plans', [], t), 'plans');
+      expect(plans.map((pl) => [pl.id, pl.name, pl.amount])).toEqual([
+        ['solo_monthly', 'Solo', '$29.00'],
+        ['business_v2_monthly', 'Business', '$99.00'],
+        ['growth_monthly', 'Growth', '$299.00'],
+      ]);
+      expect(await cli.ok('org billing details', [orgId], t)).toMatchObject({ org_id: orgId, billing_plan: 'none', subscriber: false });
+      const gated = await cli.run('org create-workspace', [orgId, `ws-${unique()}`], t);
+      expect(gated.code).not.toBe(0);
+      expect(gated.stderr).toMatch(/402/);
+      expect(await cli.ok('org billing subscribe', [orgId, '--plan', 'solo_monthly'], t)).toMatchObject({
+        org_id: orgId,
+        billing_plan: 'solo_monthly',
+        is_active: true,
+      });
+      expect(await cli.ok('org billing details', [orgId], t)).toMatchObject({ billing_plan: 'solo_monthly', subscriber: true });
       const usage = await cli.ok('org billing usage', [orgId], t);
       expect(usage.credits_used).toBe(0);
       expect(usage.credits_remaining).toBe(usage.credits_limit);
       expect(await cli.ok('org billing meters', [orgId, '--meter', 'storage_bytes'], t)).toMatchObject({ meter: 'storage_bytes', total: 0 });
       expect(ids(list(await cli.ok('org billing members', [orgId], t), 'billable_members'))).toEqual([p.user_id]);
-      expect(await cli.ok('org billing subscribe', [orgId, '--plan', 'pro'], t)).toMatchObject({ org_id: orgId, billing_plan: 'pro' });
-      expect(await cli.ok('org billing details', [orgId], t)).toMatchObject({ billing_plan: 'pro' });
+      expect(list(await cli.ok('org billing invoices', [orgId], t), 'invoices')).toMatchObject([{ plan: 'solo_monthly', status: 'paid', total: '$29.00' }]);
+      const cancelled = await cli.ok('org billing cancel', [orgId, '--yes'], t);
+      expect(cancelled).toMatchObject({ status: 'scheduled_cancellation', cancel_at_period_end: true });
+      expect(cancelled.cancel_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+      expect(await cli.ok('org billing reactivate', [orgId], t)).toMatchObject({ status: 'reactivated', cancel_at_period_end: false });
 
       const folder = `ws-${unique()}`;
       const ws = (await cli.ok('org create-workspace', [orgId, folder], t)).workspace as Json;

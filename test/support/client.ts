@@ -12,6 +12,7 @@
 import { inject as lightInject } from 'light-my-request';
 import { ApiClient, CONTROL_CLIENT_HEADER, type ApiResponse, type FetchLike, type Form, type RequestOptions } from '../../contracts/client.js';
 import { inProcessFetch } from '../../contracts/target.js';
+import { NO_PLAN, V2_SET_UP_PLAN } from '../../contracts/set-up-plans.js';
 import { buildEmulator, createApp } from '../../emulator/index.js';
 
 export type { ApiResponse, Form, RequestOptions } from '../../contracts/client.js';
@@ -69,6 +70,10 @@ export interface TenantOptions {
   /** names the org (`<label> org`), its domain (`<label>-<random>`) and its workspace */
   label?: string;
   accountType?: 'agent' | 'human';
+  /**
+   * The org's plan. Under 2026-04 it is sent with org create (default: the account type's plan);
+   * under v2 the new org is subscribed to it (default V2_SET_UP_PLAN), or left upgrade-only with 'none'.
+   */
   plan?: string;
   /** the workspace's intelligence; the emulator's default (off) unless given */
   intelligence?: boolean;
@@ -195,8 +200,15 @@ export async function inProcessEmulator(options: EmulatorOptions = {}) {
     const label = opts.label ?? 't';
     const user = await persona(opts.accountType ?? 'human');
     const orgForm: Form = { domain: opts.domain ?? `${label}-${randomTag()}`, name: `${label} org` };
-    if (opts.plan) orgForm.billing_plan = opts.plan;
+    // Under v2 a new org is upgrade-only (402/1688 on resource calls) until it has a plan.
+    const v2 = built.emulator.config.apiDialect === 'v2';
+    if (opts.plan && opts.plan !== NO_PLAN && !v2) orgForm.billing_plan = opts.plan;
     const org = (await ok('POST', '/current/org/create/', { token: user.token, form: orgForm })).org as { id: string; domain: string };
+    if (v2 && opts.plan !== NO_PLAN) {
+      await ok('POST', `/current/org/${org.id}/billing/`, { token: user.token, form: { billing_plan: opts.plan ?? V2_SET_UP_PLAN } });
+    }
+    // An upgrade-only org cannot make a workspace: the tenant has none (ws.id '').
+    if (v2 && opts.plan === NO_PLAN) return { user, org, ws: { id: '' } };
     const wsForm: Form = { ...WS_FORM, folder_name: `${label}-ws${randomTag()}`, name: `${label} workspace` };
     if (opts.intelligence !== undefined) wsForm.intelligence = String(opts.intelligence);
     const ws = (await ok('POST', `/current/org/${org.id}/create/workspace/`, { token: user.token, form: wsForm })).workspace as { id: string };
