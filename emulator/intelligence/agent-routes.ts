@@ -81,7 +81,7 @@ export const agentChatRoutes = [
       status: 'implemented',
       source: SOURCE,
       choices: [
-        'answers the turn flat: `turn_id`, `thread_id`, `seq`, `status`, and the rest of the turn',
+        'answers the turn flat: `turn_id`, `thread_id`, `seq`, `status`, and the whole turn under `message` (never a top-level `response`, which the client would unwrap)',
         "a message without references or subjects uses the chat's (files gone since are skipped)",
         ...ANSWER_CHOICES,
         ...VIEW_CHOICES,
@@ -96,7 +96,10 @@ export const agentChatRoutes = [
         { question: body.question, ...referencesAsScopes(body.references), ...(body.subjects ? { attach: subjectsAsAttachments(body.subjects) ?? [] } : {}) },
         { viewer: user },
       );
-      return turnJson(emu.db, message, emu.intelligence.messageCount(message.chatId));
+      // Flat, and never a top-level `response`: the client unwraps a top-level `response` object
+      // as the whole payload (src/client.rs:2152-2165), which would hide `turn_id`.
+      const seq = emu.intelligence.messageCount(message.chatId);
+      return { turn_id: message.id, thread_id: message.chatId, seq, status: message.state, message: turnJson(emu.db, message, seq) };
     },
   }),
 

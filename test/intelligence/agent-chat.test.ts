@@ -37,7 +37,8 @@ describe('V2 AI chat (/ai/agent/)', () => {
     expect(turn.response.citations.map((c) => c.node_id)).toEqual([mine]);
 
     const follow = await emu.ok('POST', `${base}${thread.thread_id}/message/`, { token: a.user.token, form: { question: 'Who may end the agreement?' } });
-    expect(follow).toMatchObject({ thread_id: thread.thread_id, seq: 2, status: 'complete' });
+    expect(follow).toMatchObject({ thread_id: thread.thread_id, seq: 2, status: 'complete', message: { turn_id: follow.turn_id } });
+    expect(follow).not.toHaveProperty('response');
     const details = await emu.ok('GET', `${base}${thread.thread_id}/message/${follow.turn_id as string}/details/`, { token: a.user.token });
     expect(details.message).toMatchObject({ turn_id: follow.turn_id, state: 'complete', seq: 2 });
     const messages = await emu.ok('GET', `${base}${thread.thread_id}/messages/list/`, { token: a.user.token });

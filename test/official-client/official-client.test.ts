@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_CLIENT_HEADER } from '../../contracts/client.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
+import { aiScenario } from './ai-scenario.js';
 import { COMMANDS, UNSERVED_GROUPS, OFFLINE_GROUPS } from './commands.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
@@ -39,7 +40,8 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'fastio-official-'));
     mkdirSync(join(tmp, 'home'));
-    emu = await startEmulator({ port: 0, host: '127.0.0.1' });
+    // The client is the V2 one (96b1551): the emulator speaks its dialect.
+    emu = await startEmulator({ port: 0, host: '127.0.0.1', apiDialect: 'v2' });
     cli = new OfficialCli(BIN!, `${emu.url}/current`, join(tmp, 'home'));
   });
 
@@ -313,6 +315,15 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(String(poll.lastactivity)).toMatch(/^\d+(\.\d+)?$/);
     });
 
+    it('ripley: AI chat over /ai/agent/, citing only the workspace own files', async () => {
+      const post = async (token: string, path: string, form: Record<string, string>) => {
+        const res = await fetch(`${emu.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: new URLSearchParams(form) });
+        expect(res.status, path).toBe(200);
+        return (await res.json()) as Json;
+      };
+      await aiScenario({ cli, tmp, tenant, post, settle });
+    });
+
     it('commands listed as unserved, gap or client bug fail as listed', async () => {
       const { token, orgId, wsId, p } = await tenant();
       const file = join(tmp, 'placeholder.txt');
@@ -322,6 +333,12 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       const node = (await cli.ok('upload file', ['--workspace', wsId, file], { token })).new_file_id as string;
       const mdNode = (await cli.ok('upload file', ['--workspace', wsId, md], { token })).new_file_id as string;
       const folder = ((await cli.ok('files create-folder', ['--workspace', wsId, 'placeholder'], { token })).node as Json).id as string;
+      const chatRes = await fetch(`${emu.url}/current/workspace/${wsId}/ai/agent/`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: new URLSearchParams({ question: 'A placeholder chat?' }),
+      });
+      const chat = (((await chatRes.json()) as Json).thread as Json).thread_id as string;
       const values: Record<string, string> = {
         ws: wsId,
         org: orgId,
@@ -332,6 +349,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
         email: `nobody-${unique()}@example.com`,
         share: '4123456789012345678',
         tmpfile: file,
+        chat,
       };
       const rows = COMMANDS.filter((c) => c.expect !== 'pass');
       const wrong: string[] = [];
