@@ -138,7 +138,7 @@ export class Chats {
       citations: answer.citations.map((c) => ({ nodeId: c.nodeId, versionId: c.versionId, passageId: c.passageId, page: c.page, snippet: c.snippet })),
       tokens: usage.tokens,
       credits: usage.credits,
-      attachments: attached.length > 0 ? attachmentsText(attached) : null,
+      ...(attached.length > 0 ? { attachments: attachmentsText(attached) } : {}),
       created: now,
       updated: now,
     });
@@ -201,7 +201,7 @@ export class Chats {
         message_id: message.id,
         tokens: usage.tokens,
         citations: message.citations.length,
-        attachments: attached.length,
+        ...(attached.length > 0 ? { attachments: attached.length } : {}),
       }),
     );
     return { chat, message };
@@ -256,7 +256,7 @@ export class Chats {
         message_id: message.id,
         tokens: usage.tokens,
         citations: message.citations.length,
-        attachments: attached.length,
+        ...(attached.length > 0 ? { attachments: attached.length } : {}),
       }),
     );
     return message;

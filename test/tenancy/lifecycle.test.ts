@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ARCHIVED_WORKSPACE_REFUSES, type WorkspaceAction } from '../../emulator/tenancy/permissions.js';
 import { inProcessEmulator, WS_FORM } from '../support/client.js';
+import { servesDialect } from '../../emulator/http/route.js';
 
 type Emu = Awaited<ReturnType<typeof inProcessEmulator>>;
 
@@ -39,7 +40,7 @@ describe('an archived workspace', () => {
     await emu.ok('POST', `/current/workspace/${ws.id}/archive/`, { token: owner.token });
     const values = { workspace_id: ws.id, node_id: note.id, member: member.id, chat_id: chatId, message_id: `9${'1'.repeat(28)}` };
 
-    const workspaceRoutes = emu.routes.filter((r) => r.access && 'workspace' in r.access);
+    const workspaceRoutes = emu.routes.filter((r) => r.access && 'workspace' in r.access && servesDialect(r, emu.emulator.config.apiDialect));
     const writes = workspaceRoutes.filter((r) => ARCHIVED_WORKSPACE_REFUSES.has(r.access!.action as WorkspaceAction));
     const reads = workspaceRoutes.filter((r) => !ARCHIVED_WORKSPACE_REFUSES.has(r.access!.action as WorkspaceAction));
     expect(writes.length).toBeGreaterThanOrEqual(12);
