@@ -50,10 +50,25 @@ async function search(api: ApiClient, wsId: string, query: string): Promise<Hit[
   return res.body.results as Hit[];
 }
 
+/**
+ * A chat over the whole workspace in the target's dialect: April `POST .../ai/chat/` with
+ * `type=chat_with_files` (answer under `message`), V2 `POST .../ai/agent/` (answer under `turn`).
+ */
+async function askWorkspace(api: ApiClient, wsId: string, question: string): Promise<Message['response']> {
+  const v2 = c.target.dialect === 'v2';
+  const res = v2
+    ? await api.post(`/current/workspace/${wsId}/ai/agent/`, { question })
+    : await api.post(`/current/workspace/${wsId}/ai/chat/`, { type: 'chat_with_files', question });
+  expect(res.status, res.text).toBe(200);
+  return ((v2 ? res.body.turn : res.body.message) as Message).response;
+}
+
+/** The April chat routes: V2 moved them to `/ai/agent/` (ai-agent.contract.ts). */
+const APRIL_CHAT = { dialects: ['2026-04'] } as const;
+
 const QUERIES = ['termination notice', 'maintenance visit', 'pruning schedule irrigation', 'harbor invoice', 'orchard contract quarter'];
 
 describe('isolation', () => {
-  // April's plans (agent, free) and /ai/chat/ routes: V2 has neither
   contract.unverified(
     'two tenants with the same file names and overlapping words: every search hit and chat citation names only their own nodes; two workspaces of one org too',
     async () => {
@@ -75,21 +90,16 @@ describe('isolation', () => {
             expect(hit.relevance_score).toBeLessThanOrEqual(1);
           }
         }
-        const chat = await api.post(`/current/workspace/${wsId}/ai/chat/`, {
-          type: 'chat_with_files',
-          question: 'How long is the termination notice, and who wrote the contract?',
-        });
-        expect(chat.status, chat.text).toBe(200);
-        const message = chat.body.message as Message;
-        expect(message.response.citations.length).toBeGreaterThan(0);
-        for (const citation of message.response.citations) {
+        const response = await askWorkspace(api, wsId, 'How long is the termination notice, and who wrote the contract?');
+        expect(response.citations.length).toBeGreaterThan(0);
+        for (const citation of response.citations) {
           expect(own.has(citation.node_id), `citation ${citation.node_id} is not ${owner}'s`).toBe(true);
           expect(citation.passage_id.startsWith(citation.node_id)).toBe(true);
         }
-        for (const other of ['Alpha', 'Bravo', 'Second'].filter((o) => o !== owner)) expect(message.response.text).not.toContain(other);
+        for (const other of ['Alpha', 'Bravo', 'Second'].filter((o) => o !== owner)) expect(response.text).not.toContain(other);
       }
     },
-    { dialects: ['2026-04'], requires: ['account-type'], timeout: 60_000 },
+    { requires: ['account-type'], timeout: 60_000 },
   );
 });
 
@@ -120,7 +130,6 @@ describe('credits', () => {
     { requires: ['account-type'], timeout: 60_000 },
   );
 
-  // April's plans (agent, free) and /ai/chat/ routes: V2 has neither
   contract.emulatorOnly(
     'an org short of credits: the upload succeeds and the file ends failed (credits); chat messages and downloads answer 402/1696',
     async () => {
@@ -147,12 +156,11 @@ describe('credits', () => {
       expect(await uploaded(api, ws.id, 'later.txt', 'still stored')).toMatch(/^[0-9a-z]{29,30}$/);
       expect((await api.get(`/current/workspace/${ws.id}/storage/root/list/`)).status).toBe(200);
     },
-    { dialects: ['2026-04'], requires: ['account-type'], timeout: 60_000 },
+    { requires: ['account-type'], timeout: 60_000, ...APRIL_CHAT },
   );
 });
 
 describe('plan gates', () => {
-  // April's plans (agent, free) and /ai/chat/ routes: V2 has neither
   contract.unverified(
     'the agent plan cannot turn intelligence on (400/1605) nor create a chat (402/1695)',
     async () => {
@@ -173,12 +181,11 @@ describe('plan gates', () => {
       expectApiError(await api.post(`/current/workspace/${ws.id}/ai/chat/`, { type: 'chat', question: 'Can I chat on the agent plan?' }), 402, 1695);
       expectApiError(await api.post(`/current/workspace/${ws.id}/ai/chat/`, { type: 'chat_with_files', question: 'And with files?' }), 402, 1695);
     },
-    { dialects: ['2026-04'], requires: ['account-type'] },
+    { requires: ['account-type'], ...APRIL_CHAT },
   );
 });
 
 describe('chats', () => {
-  // April's plans (agent, free) and /ai/chat/ routes: V2 has neither
   contract.unverified(
     'a chat lives on: follow-up messages, message details, lists, and deletion',
     async () => {
@@ -206,7 +213,7 @@ describe('chats', () => {
       expect((await api.delete(`${base}${chatId}/`)).status).toBe(200);
       expectApiError(await api.get(`${base}${chatId}/details/`), 404, 1609);
     },
-    { dialects: ['2026-04'], requires: ['account-type'], timeout: 60_000 },
+    { requires: ['account-type'], timeout: 60_000, ...APRIL_CHAT },
   );
 
   contract.unverified(

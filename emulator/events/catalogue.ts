@@ -130,6 +130,7 @@ const CATALOGUE = {
   ai_chat_created: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat },
   ai_chat_new_message: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat, parent: 'ai_chat_created' },
   ai_chat_deleted: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat },
+  ai_chat_updated: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type AuditEventName = keyof typeof CATALOGUE;
@@ -389,6 +390,8 @@ export const AuditEvents = {
   aiChatNewMessage: (at: WorkspacePlace, callingUserId: string, chatId: string, data: Record<string, unknown>) =>
     own('ai_chat_new_message', { ...placed(at), callingUserId, objectId: chatId, data }),
   aiChatDeleted: (at: WorkspacePlace, callingUserId: string, chatId: string) => own('ai_chat_deleted', { ...placed(at), callingUserId, objectId: chatId }),
+  aiChatUpdated: (at: WorkspacePlace, callingUserId: string, chatId: string, data: Record<string, unknown>) =>
+    own('ai_chat_updated', { ...placed(at), callingUserId, objectId: chatId, data }),
 };
 
 /** Only the place's ids (a caller may pass a whole row that has them). */

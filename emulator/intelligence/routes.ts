@@ -2,6 +2,7 @@ import { defineRoute } from '../http/define.js';
 import { callerOf } from '../http/context.js';
 import { paginate } from '../http/schema.js';
 import { workspaceParams } from '../workspaces/schema.js';
+import { agentChatRoutes } from './agent-routes.js';
 import { chatJson, messageJson, searchHitJson } from './format.js';
 import { chatCreateBody, chatListQuery, chatParams, messageCreateBody, messageParams, searchQuery } from './schema.js';
 
@@ -81,7 +82,8 @@ export const intelligenceRoutes = [
       ],
     },
     handler: async (ctx, { body, scope }, emu) => {
-      const { chat, message } = await emu.intelligence.createChat(callerOf(ctx).user, scope, body);
+      // April accepts `privacy` and does not apply it: every member sees every chat.
+      const { chat, message } = await emu.intelligence.createChat(callerOf(ctx).user, scope, { ...body, privacy: undefined });
       return { chat_id: chat.id, message_id: message.id, chat: chatJson(chat, 1), message: messageJson(emu.db, message) };
     },
   }),
@@ -182,4 +184,6 @@ export const intelligenceRoutes = [
     parity: { status: 'implemented', source: AI_SOURCE, choices: ['answers under `message`'] },
     handler: (_ctx, { params, scope }, emu) => ({ message: messageJson(emu.db, emu.intelligence.message(scope, params.chat_id, params.message_id)) }),
   }),
+
+  ...agentChatRoutes,
 ];

@@ -4,7 +4,9 @@
  *
  * This class is the area's face (`emu.intelligence`): it builds the parts and hands calls to them.
  * ingestion.ts: the ingestion state machine and the index's lazy fill; scopes.ts: `files_scope`
- * and `folders_scope`; search.ts: search; chat.ts: chats and messages. Everything a request reads
+ * and `folders_scope`; search.ts: search; chat.ts: chats and messages; attachments.ts: files a
+ * chat answers from without ingestion; chat-lifecycle.ts: rename, publish, cancel, delete,
+ * transactions. Both dialects' routes call the same methods. Everything a request reads
  * is scoped to the workspace the pipeline resolved: each workspace has its own index (see
  * indexes.ts), and every scope parameter is resolved against that workspace's nodes before it
  * reaches the engine.
@@ -16,16 +18,18 @@ import type { PlanCatalog } from '../billing/plans.js';
 import type { AuditLog } from '../events/audit.js';
 import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
-import type { Chat, ChatMessage, User } from '../store/model.js';
+import type { Chat, ChatMessage, LedgerEntry, User } from '../store/model.js';
 import type { JobQueue } from '../storage/job-queue.js';
 import type { StorageService } from '../storage/service.js';
 import type { Access, WorkspaceScope } from '../tenancy/access.js';
 import type { WorkspaceService } from '../workspaces/service.js';
 import type { DocumentParsers } from './engine/extract.js';
-import { Chats } from './chat.js';
+import { Attachments } from './attachments.js';
+import { Chats, type ChatRequest, type ChatViewer, type MessageRequest } from './chat.js';
+import { ChatLifecycle, type CancelOutcome } from './chat-lifecycle.js';
 import { WorkspaceIndexes } from './indexes.js';
 import { Ingestion } from './ingestion.js';
-import type { ChatInput, MessageInput, SearchInput } from './schema.js';
+import type { SearchInput } from './schema.js';
 import { ScopeResolver } from './scopes.js';
 import { Search, type SearchResultPage } from './search.js';
 
@@ -51,13 +55,15 @@ export class IntelligenceService {
   private readonly ingestion: Ingestion;
   private readonly searcher: Search;
   private readonly chatting: Chats;
+  private readonly lifecycle: ChatLifecycle;
 
   constructor(d: IntelligenceDeps) {
     this.indexes = new WorkspaceIndexes((workspaceId, index, isCurrent) => this.ingestion.fillIndex(workspaceId, index, isCurrent));
     this.ingestion = new Ingestion(d, this.indexes);
     const scopes = new ScopeResolver(d);
     this.searcher = new Search(d, this.indexes, scopes);
-    this.chatting = new Chats(d, this.indexes, scopes);
+    this.chatting = new Chats(d, this.indexes, scopes, new Attachments(d));
+    this.lifecycle = new ChatLifecycle(d, this.chatting);
     d.workspaces.intelligenceToggled.on((ws, enabled, user) => (enabled ? this.ingestion.ingestWorkspace(ws, user) : this.ingestion.flushWorkspace(ws)));
     d.storage.versionStored.on((node, user) => this.ingestion.versionStored(node, user));
     d.storage.nodesRemoved.on((nodes) => this.ingestion.nodesRemoved(nodes));
@@ -83,37 +89,53 @@ export class IntelligenceService {
     return this.searcher.search(scope, input);
   }
 
-  // ---- chat (chat.ts)
+  // ---- chat (chat.ts, chat-lifecycle.ts)
 
-  createChat(user: User, scope: WorkspaceScope, input: ChatInput): Promise<{ chat: Chat; message: ChatMessage }> {
+  createChat(user: User, scope: WorkspaceScope, input: ChatRequest): Promise<{ chat: Chat; message: ChatMessage }> {
     return this.chatting.createChat(user, scope, input);
   }
 
-  addMessage(user: User, scope: WorkspaceScope, chatId: string, input: MessageInput): Promise<ChatMessage> {
-    return this.chatting.addMessage(user, scope, chatId, input);
+  addMessage(user: User, scope: WorkspaceScope, chatId: string, input: MessageRequest, opts?: ChatViewer): Promise<ChatMessage> {
+    return this.chatting.addMessage(user, scope, chatId, input, opts);
   }
 
-  chat(scope: WorkspaceScope, chatId: string): Chat {
-    return this.chatting.chat(scope, chatId);
+  chat(scope: WorkspaceScope, chatId: string, opts?: ChatViewer & { deleted?: boolean }): Chat {
+    return this.chatting.chat(scope, chatId, opts);
   }
 
-  chats(scope: WorkspaceScope): Chat[] {
-    return this.chatting.chats(scope);
+  chats(scope: WorkspaceScope, opts?: ChatViewer & { kind?: 'user' | 'agent' | 'all'; deleted?: boolean }): Chat[] {
+    return this.chatting.chats(scope, opts);
   }
 
-  message(scope: WorkspaceScope, chatId: string, messageId: string): ChatMessage {
-    return this.chatting.message(scope, chatId, messageId);
+  message(scope: WorkspaceScope, chatId: string, messageId: string, opts?: ChatViewer): ChatMessage {
+    return this.chatting.message(scope, chatId, messageId, opts);
   }
 
-  messages(scope: WorkspaceScope, chatId: string): ChatMessage[] {
-    return this.chatting.messages(scope, chatId);
+  messages(scope: WorkspaceScope, chatId: string, opts?: ChatViewer): ChatMessage[] {
+    return this.chatting.messages(scope, chatId, opts);
   }
 
   messageCount(chatId: string): number {
     return this.chatting.messageCount(chatId);
   }
 
-  deleteChat(user: User, scope: WorkspaceScope, chatId: string): void {
-    this.chatting.deleteChat(user, scope, chatId);
+  renameChat(user: User, scope: WorkspaceScope, chatId: string, name: string, opts?: ChatViewer): Chat {
+    return this.lifecycle.rename(user, scope, chatId, name, opts);
+  }
+
+  publishChat(user: User, scope: WorkspaceScope, chatId: string, opts?: ChatViewer): Chat {
+    return this.lifecycle.publish(user, scope, chatId, opts);
+  }
+
+  cancelChat(scope: WorkspaceScope, chatId: string, opts?: ChatViewer): CancelOutcome {
+    return this.lifecycle.cancel(scope, chatId, opts);
+  }
+
+  deleteChat(user: User, scope: WorkspaceScope, chatId: string, opts?: ChatViewer): void {
+    this.lifecycle.deleteChat(user, scope, chatId, opts);
+  }
+
+  aiTransactions(scope: WorkspaceScope): LedgerEntry[] {
+    return this.lifecycle.transactions(scope);
   }
 }

@@ -265,6 +265,12 @@ export interface Chat {
   name: string;
   filesScope: string | null;
   foldersScope: string | null;
+  /** V2 (`/ai/agent/`): `private` or `public`; absent on April chats, which every member sees */
+  privacy?: 'private' | 'public';
+  /** V2: `user` or `agent`, fixed at creation; absent = `user` */
+  kind?: 'user' | 'agent';
+  /** attached files (`nodeId:versionId,...`), answered from their text without ingestion; absent = none */
+  attachments?: string | null;
   created: number;
   updated: number;
   deleted: number | null;
@@ -290,6 +296,8 @@ export interface ChatMessage {
   citations: Citation[];
   tokens: number;
   credits: number;
+  /** the files this message was answered from when they were attachments (`nodeId:versionId,...`) */
+  attachments?: string | null;
   created: number;
   updated: number;
 }

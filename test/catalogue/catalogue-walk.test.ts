@@ -62,7 +62,7 @@ describe.each(DIALECTS)('the catalogue under --api-dialect %s', (dialect: Dialec
 });
 
 describe('dialects', () => {
-  it('serves the April chat routes only under 2026-04; under v2 they are unknown and /ai/agent/ answers 501', async () => {
+  it('serves the April chat routes only under 2026-04; under v2 they are unknown and /ai/agent/ is served', async () => {
     const april = await inProcessEmulator({ apiDialect: '2026-04' });
     const a = await april.tenant({ label: 'april' });
     const chats = await april.call('GET', `/current/workspace/${a.ws.id}/ai/chat/list/`, { token: a.user.token });
@@ -75,8 +75,11 @@ describe('dialects', () => {
     const chatsV2 = await v2.call('GET', `/current/workspace/${b.ws.id}/ai/chat/list/`, { token: b.user.token });
     expect([chatsV2.status, chatsV2.body.error?.code]).toEqual([404, 9992]);
     const agent = await v2.call('GET', `/current/workspace/${b.ws.id}/ai/agent/list/`, { token: b.user.token });
-    expect(agent.status).toBe(501);
-    expect(agent.body.error).toMatchObject({ code: 1501, route: 'GET /current/workspace/:workspace_id/ai/agent/list/', dialect: 'v2' });
+    expect([agent.status, agent.body.chats]).toEqual([200, []]);
+    // A route V2 documents and the emulator does not serve answers 501, naming it.
+    const autotitle = await v2.call('POST', '/current/share/4123456789012345678/ai/autotitle/', { token: b.user.token });
+    expect(autotitle.status).toBe(501);
+    expect(autotitle.body.error).toMatchObject({ code: 1501, route: 'POST /current/share/:share_id/ai/autotitle/', dialect: 'v2' });
   }, 30_000);
 
   it('defaults to 2026-04 and refuses an unknown dialect', async () => {

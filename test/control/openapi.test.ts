@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openApiPath, pathParamNames, type OpenApiDocument, type Operation } from '../../emulator/control/openapi.js';
-import { inProcessEmulator } from '../support/client.js';
 import { servesDialect } from '../../emulator/http/route.js';
+import { inProcessEmulator } from '../support/client.js';
 
 async function document() {
   const emu = await inProcessEmulator();

@@ -13,7 +13,7 @@
  * - `client-bug`: the client itself is wrong; the reason says how.
  *
  * `args` (unserved, gap and client-bug rows) is the command line after the command, with
- * placeholders the test fills: {ws} {org} {node} {md} {folder} {user} {email} {share} {tmpfile}. A row
+ * placeholders the test fills: {ws} {org} {node} {md} {folder} {user} {email} {share} {tmpfile} {chat}. A row
  * per leaf command of every group the emulator touches; groups it has nothing of are UNSERVED_GROUPS.
  */
 export type Expectation = 'pass' | 'unserved' | 'gap' | 'client-bug';
@@ -290,21 +290,27 @@ export const COMMANDS: CommandRow[] = [
   pass('dashboard dismiss', `POST ${WS}/dashboard/cards/:card_key/dismiss/`),
   pass('dashboard undismiss', `DELETE ${WS}/dashboard/cards/:card_key/dismiss/`),
 
-  // ---- ripley (AI): the V2 `ai/agent/` routes are issue 16's
-  unserved('ripley ask', '--workspace {ws} --no-wait hello', `POST ${WS}/ai/agent/`),
-  unserved('ripley chat', '--workspace {ws} hello', `POST ${WS}/ai/agent/`),
+  // ---- ripley (AI): the V2 `ai/agent/` routes (issue 16), served under the v2 dialect
+  pass('ripley ask', `POST ${WS}/ai/agent/`, `GET ${CHAT}/message/:message_id/details/`),
+  pass('ripley chat', `POST ${WS}/ai/agent/`, `POST ${CHAT}/message/`, `GET ${CHAT}/message/:message_id/details/`),
   pass('ripley search', `GET ${WS}/storage/search/`),
-  unserved('ripley history', '--workspace {ws}', `GET ${WS}/ai/agent/list/`),
+  pass('ripley history', `GET ${WS}/ai/agent/list/`, `GET ${CHAT}/messages/list/`),
   unserved('ripley summary', '--workspace {ws} {node}', `POST ${WS}/ai/share/`),
-  unserved('ripley cancel', '--workspace {ws} --chat-id x', `POST ${CHAT}/cancel/`),
-  unserved('ripley list', '--workspace {ws}', `GET ${WS}/ai/agent/list/`),
-  unserved('ripley details', '--workspace {ws} x', `GET ${CHAT}/details/`),
-  unserved('ripley messages', '--workspace {ws} x', `GET ${CHAT}/messages/list/`),
-  unserved('ripley message', '--workspace {ws} x y', `GET ${CHAT}/message/:message_id/details/`),
-  unserved('ripley update', '--workspace {ws} --name n x', `POST ${CHAT}/update/`),
-  unserved('ripley publish', '--workspace {ws} x', `POST ${CHAT}/publish/`),
-  unserved('ripley delete', '--workspace {ws} x', `DELETE ${CHAT}/`),
-  unserved('ripley transactions', '--workspace {ws}', `GET ${WS}/ai/transactions/`),
+  pass('ripley cancel', `POST ${CHAT}/cancel/`),
+  pass('ripley list', `GET ${WS}/ai/agent/list/`, `GET ${WS}/ai/agent/list/deleted/`),
+  pass('ripley details', `GET ${CHAT}/details/`),
+  pass('ripley messages', `GET ${CHAT}/messages/list/`),
+  pass('ripley message', `GET ${CHAT}/message/:message_id/details/`),
+  pass('ripley update', `POST ${CHAT}/update/`),
+  gap(
+    'ripley publish',
+    '--workspace {ws} {chat}',
+    403,
+    'publishing a chat is disabled platform-wide upstream (the client maps the 403 to its own HINT_PUBLISH_DISABLED); the emulator answers that 403',
+    `POST ${CHAT}/publish/`,
+  ),
+  pass('ripley delete', `DELETE ${CHAT}/`),
+  pass('ripley transactions', `GET ${WS}/ai/transactions/`),
   unserved('ripley autotitle', '--share {share}', 'POST /current/share/:share_id/ai/autotitle/'),
 
   // ---- system, unified search, view

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_CLIENT_HEADER } from '../../contracts/client.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
+import { aiScenario } from './ai-scenario.js';
 import { COMMANDS, UNSERVED_GROUPS, OFFLINE_GROUPS } from './commands.js';
 import { dashboardScenario } from './dashboard-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
@@ -392,13 +393,19 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(String(poll.lastactivity)).toMatch(/^\d+(\.\d+)?$/);
     });
 
+    /** A form POST the scenarios make outside the CLI (set-up the CLI has no command for). */
+    const post = async (token: string, path: string, form: Record<string, string>) => {
+      const res = await fetch(`${emu.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: new URLSearchParams(form) });
+      expect(res.status, path).toBe(200);
+      return (await res.json()) as Json;
+    };
+
     it('dashboard: the feed of files other members added, dismiss, snooze, undismiss; event list --visibility', async () => {
-      const post = async (token: string, path: string, form: Record<string, string>) => {
-        const res = await fetch(`${emu.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: new URLSearchParams(form) });
-        expect(res.status, path).toBe(200);
-        return (await res.json()) as Json;
-      };
       await dashboardScenario({ cli, tenant, persona: () => persona('agent'), post });
+    });
+
+    it('ripley: AI chat over /ai/agent/, citing only the workspace own files', async () => {
+      await aiScenario({ cli, tmp, tenant, post, settle });
     });
 
     it('commands listed as unserved, gap or client bug fail as listed', async () => {
@@ -410,6 +417,12 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       const node = (await cli.ok('upload file', ['--workspace', wsId, file], { token })).new_file_id as string;
       const mdNode = (await cli.ok('upload file', ['--workspace', wsId, md], { token })).new_file_id as string;
       const folder = ((await cli.ok('files create-folder', ['--workspace', wsId, 'placeholder'], { token })).node as Json).id as string;
+      const chatRes = await fetch(`${emu.url}/current/workspace/${wsId}/ai/agent/`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: new URLSearchParams({ question: 'A placeholder chat?' }),
+      });
+      const chat = (((await chatRes.json()) as Json).thread as Json).thread_id as string;
       const values: Record<string, string> = {
         ws: wsId,
         org: orgId,
@@ -420,6 +433,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
         email: `nobody-${unique()}@example.com`,
         share: '4123456789012345678',
         tmpfile: file,
+        chat,
       };
       const rows = COMMANDS.filter((c) => c.expect !== 'pass');
       const wrong: string[] = [];

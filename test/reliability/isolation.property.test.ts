@@ -28,6 +28,9 @@ import { describe, expect, it } from 'vitest';
 import { HOLD_JOBS, inProcessEmulator, multipartBody, type Answer, type InProcessEmulator } from '../support/client.js';
 import { LONG, report, scale } from './support.js';
 
+/** FASTIO_ISOLATION_DIALECT=v2|2026-04 picks the dialect the steps speak (default: the emulator's). */
+const DIALECT = process.env.FASTIO_ISOLATION_DIALECT ? { apiDialect: process.env.FASTIO_ISOLATION_DIALECT as 'v2' | '2026-04' } : {};
+
 // ---------------------------------------------------------------------------------------------
 // The model
 
@@ -73,7 +76,7 @@ interface MWs {
   rows: Record<string, WsRole>;
   pending: Invite[];
   nodes: { id: string; trashed: boolean; note?: boolean }[];
-  chats: { id: string; type: 'chat' | 'chat_with_files'; deleted: boolean }[];
+  chats: { id: string; type: 'chat' | 'chat_with_files'; deleted: boolean; creator?: string }[];
 }
 
 /** What a secret word belongs to, and so who may see it. */
@@ -342,6 +345,8 @@ class IsolationFailure extends Error {}
 /** One run: a fresh emulator on the base state, the model beside it. */
 class Run {
   readonly rules: Rules;
+  /** the chat steps call `/ai/agent/` under V2, `/ai/chat/` under April */
+  readonly v2: boolean;
   steps = 0;
   readonly log: string[] = [];
   private caller!: MUser;
@@ -353,6 +358,7 @@ class Run {
     readonly m: Model,
     readonly stats: Record<string, number>,
   ) {
+    this.v2 = h.emulator.config.apiDialect === 'v2';
     this.rules = new Rules(m);
     h.emulator.audit.recorded.on((e) => {
       m.secrets.set(e.id, { kind: 'event', org: e.orgId, ws: e.workspaceId, user: e.userId });
@@ -901,18 +907,23 @@ class Run {
       }
       case 'chat': {
         if (!ws) break;
-        const type = ws.intelligence || st.v % 5 === 4 ? 'chat_with_files' : 'chat';
+        // V2 (`/ai/agent/`) has no type: the whole workspace is the scope when intelligence is on.
+        const v2 = this.v2;
+        const type = v2 ? (ws.intelligence ? 'chat_with_files' : 'chat') : ws.intelligence || st.v % 5 === 4 ? 'chat_with_files' : 'chat';
         const question = `What does the ${WORDS[st.v % WORDS.length]} report say? ${this.marker('zq')}`;
-        const a = await this.api('POST', `/current/workspace/${ws.id}/ai/chat/`, { type, question });
+        const a = v2
+          ? await this.api('POST', `/current/workspace/${ws.id}/ai/agent/`, { question })
+          : await this.api('POST', `/current/workspace/${ws.id}/ai/chat/`, { type, question });
         let e = r.wsAccess(caller.id, ws, 'chat');
         if (e.status === 200 && !r.limits(r.org(ws.orgId)).ai) e = UPGRADE;
         else if (e.status === 200 && type === 'chat_with_files' && !ws.intelligence) e = INVALID;
         this.expectAnswer(a, e, `${label} in ${ws.label} (${type})`);
         if (e.status === 200) {
-          const body = a.body as { chat_id: string; message_id: string };
-          ws.chats.push({ id: body.chat_id, type, deleted: false });
-          this.register(body.chat_id, { kind: 'wc', ws: ws.id });
-          this.register(body.message_id, { kind: 'wc', ws: ws.id });
+          const body = a.body as { chat_id?: string; message_id?: string; thread?: { thread_id: string }; turn?: { turn_id: string } };
+          const chatId = (body.thread?.thread_id ?? body.chat_id)!;
+          ws.chats.push({ id: chatId, type, deleted: false, creator: caller.id });
+          this.register(chatId, { kind: 'wc', ws: ws.id });
+          this.register(body.turn?.turn_id ?? body.message_id, { kind: 'wc', ws: ws.id });
           this.register(/zq\d+/.exec(question)![0], { kind: 'wc', ws: ws.id });
           this.onlyWorkspace(a, ws.id, label);
         }
@@ -930,21 +941,25 @@ class Run {
           : pick(all, st.b);
         if (!chat) break;
         const home = chat.ws;
-        const a = await this.api('POST', `/current/workspace/${ws.id}/ai/chat/${chat.id}/message/`, { question: `And the ${WORDS[st.b % WORDS.length]}?` });
+        const question = `And the ${WORDS[st.b % WORDS.length]}?`;
+        const a = await this.api('POST', `/current/workspace/${ws.id}/ai/${this.v2 ? 'agent' : 'chat'}/${chat.id}/message/`, { question });
         let e = r.wsAccess(caller.id, ws, 'chat');
         if (e.status === 200 && home.id !== ws.id) e = NOT_FOUND;
+        // V2 chats are private: another member's is as good as absent.
+        else if (e.status === 200 && this.v2 && chat.creator !== caller.id) e = NOT_FOUND;
         else if (e.status === 200 && !r.limits(r.org(ws.orgId)).ai) e = UPGRADE;
         else if (e.status === 200 && chat.type === 'chat_with_files' && !ws.intelligence) e = INVALID;
         this.expectAnswer(a, e, `${label} chat ${chat.id} of ${home.label} via ${ws.label}`);
         if (e.status === 200) {
-          this.register((a.body as { message_id?: string; message?: { id: string } }).message?.id, { kind: 'wc', ws: ws.id });
+          const body = a.body as { turn_id?: string; message?: { id: string } };
+          this.register(body.turn_id ?? body.message?.id, { kind: 'wc', ws: ws.id });
           this.onlyWorkspace(a, ws.id, label);
         }
         break;
       }
       case 'chatList': {
         if (!ws) break;
-        const a = await this.api('GET', `/current/workspace/${ws.id}/ai/chat/list/`);
+        const a = await this.api('GET', `/current/workspace/${ws.id}/ai/${this.v2 ? 'agent' : 'chat'}/list/`);
         const e = r.wsAccess(caller.id, ws, 'read');
         this.expectAnswer(a, e, `${label} ${ws.label}`);
         if (e.status === 200) this.onlyWorkspace(a, ws.id, label);
@@ -1164,7 +1179,7 @@ function sortKeys(o: Record<string, unknown>): [string, unknown][] {
 // The base state: three tenants with every role, built by the steps' own code
 
 async function buildBase(): Promise<{ state: ReturnType<InProcessEmulator['emulator']['exportState']>; model: Model }> {
-  const h = await inProcessEmulator(HOLD_JOBS);
+  const h = await inProcessEmulator({ ...HOLD_JOBS, ...DIALECT });
   const m: Model = { users: [], orgs: [], workspaces: [], invited: [], secrets: new Map(), history: {}, cursors: {}, counter: 0 };
   const types: ('agent' | 'human')[] = ['agent', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'agent', 'human'];
   for (const [i, type] of types.entries()) {
@@ -1248,7 +1263,7 @@ describe('isolation under random sequences (fast-check, model-based)', () => {
         console.log(`[reliability] isolation: fast-check seed ${batchSeed} (FASTIO_ISOLATION_SEED=${seed}, batch ${batch})`);
         await fc.assert(
           fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 150, size: 'max' }), async (seq) => {
-            const h = await inProcessEmulator({ ...HOLD_JOBS, randomSeed: `iso-${batchSeed}-${runs}` });
+            const h = await inProcessEmulator({ ...HOLD_JOBS, ...DIALECT, randomSeed: `iso-${batchSeed}-${runs}` });
             h.emulator.importState(base.state);
             const model = cloneModel(base.model);
             const run = new Run(h, model, stats);
