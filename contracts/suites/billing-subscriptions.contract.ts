@@ -169,6 +169,7 @@ describe('subscriptions and invoices', () => {
             folder_name: c.unique('open'),
             perm_join: 'Member or above',
             perm_member_manage: 'Admin or above',
+            intelligence: 'false',
           })
         ).status,
       ).toBe(200);
