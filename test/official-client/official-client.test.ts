@@ -39,7 +39,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'fastio-official-'));
     mkdirSync(join(tmp, 'home'));
-    emu = await startEmulator({ port: 0, host: '127.0.0.1' });
+    emu = await startEmulator({ port: 0, host: '127.0.0.1', apiDialect: 'v2' });
     cli = new OfficialCli(BIN!, `${emu.url}/current`, join(tmp, 'home'));
   });
 
