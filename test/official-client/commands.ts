@@ -300,11 +300,8 @@ export const COMMANDS: CommandRow[] = [
   unserved('system ping', '', 'GET /current/ping/'),
   unserved('system status', '', 'GET /current/system/status/'),
   unserved('search workspace', '{ws} alpha', `GET ${WS}/search/`),
-  {
-    ...unserved('search share', '{share} alpha', 'GET /current/share/:share_id/details/', 'GET /current/share/:share_id/search/'),
-    failsWith: 'not available',
-    reason: 'the client looks the share up first; with shares unserved it gives up on its own ("unified search is not available ...")',
-  },
+  // Under v2 (the dialect this project runs) the client reaches the share search route itself, which answers 501.
+  unserved('search share', '{share} alpha', 'GET /current/share/:share_id/details/', 'GET /current/share/:share_id/search/'),
   unserved('view', '{ws} {md}', `GET ${NODE}/details/`, `GET ${NODE}/readnote/`),
   unserved('how-to', 'uploading', 'POST /current/how-to/'),
 ];
