@@ -17,7 +17,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, inject, test, type RunnerTestFile as File, type RunnerTestSuite as Suite, type TestContext } from 'vitest';
 import { fromPackageRoot, type Dialect } from '../emulator/index.js';
 import type { ApiClient, ApiResponse, Form } from './client.js';
-import { resultsDir, unmarkedRecord, writeCoverageRecord, type Marker, type TestRecord } from './coverage-file.js';
+import { unmarkedRecord, writeCoverageRecord, type Marker, type TestRecord } from './coverage-file.js';
 import { LIVE_ENV } from './live-env.js';
 import type { LiveRunInfo } from './live.js';
 import { Normaliser, SnapshotBook, type SnapshotOptions, type SnapshotRecord, type SnapshotResponse } from './snapshot.js';
