@@ -9,15 +9,15 @@
  * contract file fails (contracts/setup.ts) and is reported by the parity check.
  *
  * Each request a test makes is recorded with the test's marker and its snapshot outcomes, so the
- * parity report can say which routes which tests cover (written under
- * test-results/contract-coverage/<target>-<file>.json).
+ * parity report can say which routes which tests cover, per target and dialect (written under
+ * test-results/contract-coverage/<target>-<dialect>-<file>.json, see `coverageFileName`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, inject, test, type RunnerTestFile as File, type RunnerTestSuite as Suite, type TestContext } from 'vitest';
 import { fromPackageRoot, type Dialect } from '../emulator/index.js';
 import type { ApiClient, ApiResponse, Form } from './client.js';
+import { unmarkedRecord, writeCoverageRecord, type Marker, type TestRecord } from './coverage-file.js';
 import { LIVE_ENV } from './live-env.js';
 import { NO_PLAN, V2_SET_UP_PLAN } from './set-up-plans.js';
 import type { LiveRunInfo } from './live.js';
@@ -26,6 +26,7 @@ import {
   CAPABILITY_REASONS,
   CapabilityMissing,
   createTarget,
+  targetDialect,
   targetKindFromEnv,
   type Capability,
   type Persona,
@@ -33,8 +34,6 @@ import {
   type Target,
   type TargetHooks,
 } from './target.js';
-
-export type Marker = { kind: 'live-validated'; date: string } | { kind: 'emulator-only' } | { kind: 'unverified' };
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -51,27 +50,11 @@ declare module 'vitest' {
   }
 }
 
-export interface TestRecord {
-  name: string;
-  /** suites and name, ` > ` between levels */
-  fullName: string;
-  /** null: the test was not defined through `contract.*` */
-  marker: Marker | null;
-  requires: Capability[];
-  /** the dialect the target spoke */
-  dialect?: Dialect;
-  outcome: 'passed' | 'failed' | 'skipped';
-  skipReason?: string;
-  requests: [method: string, path: string, status: number][];
-  snapshots: SnapshotRecord[];
-}
+export { coverageFileName, resultsDir, type Marker, type TestRecord } from './coverage-file.js';
 
 const kind = targetKindFromEnv();
-
-/** Where coverage records and live-run ledgers go (the live rehearsal points it at a temporary folder). */
-export function resultsDir(): string {
-  return process.env.FASTIO_CONTRACT_RESULTS_DIR || fromPackageRoot('test-results');
-}
+/** the dialect this run's target speaks (each contract project sets FASTIO_CONTRACT_DIALECT) */
+const dialect = targetDialect(kind);
 
 function snapshotsDir(): string {
   return process.env.FASTIO_SNAPSHOT_DIR || fromPackageRoot('contracts', 'snapshots');
@@ -434,15 +417,7 @@ export function checkMarker(ctx: TestContext): void {
 }
 
 function unmarkedRecords(file: FileTask | undefined): TestRecord[] {
-  return (file?.meta.unmarkedContractTests ?? []).map(({ name, fullName }) => ({
-    name,
-    fullName,
-    marker: null,
-    requires: [],
-    outcome: 'failed',
-    requests: [],
-    snapshots: [],
-  }));
+  return (file?.meta.unmarkedContractTests ?? []).map(({ name, fullName }) => unmarkedRecord(name, fullName));
 }
 
 /**
@@ -455,8 +430,5 @@ export function writeCoverageIfNotSetUp(file: Readonly<Suite | File>): void {
 }
 
 function writeCoverage(file: string, records: TestRecord[]): void {
-  if (records.length === 0) return;
-  const dir = join(resultsDir(), 'contract-coverage');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${kind}-${file}.json`), JSON.stringify({ target: kind, file, writtenAt: new Date().toISOString(), tests: records }, null, 1));
+  writeCoverageRecord({ target: kind, dialect, file, tests: records });
 }

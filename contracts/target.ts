@@ -119,6 +119,14 @@ export function dialectFromEnv(env: NodeJS.ProcessEnv = process.env): Dialect {
   return d as Dialect;
 }
 
+/** The live API speaks V2 since 2026-06-26 (../shared/fastio-api.md "Dialects"; LiveTarget.dialect). */
+export const LIVE_DIALECT: Dialect = 'v2';
+
+/** The dialect a target of this kind speaks: the live API's, else `FASTIO_CONTRACT_DIALECT`. */
+export function targetDialect(kind: TargetKind, env: NodeJS.ProcessEnv = process.env): Dialect {
+  return kind === 'live' ? LIVE_DIALECT : dialectFromEnv(env);
+}
+
 abstract class EmulatorTarget implements Target {
   abstract kind: TargetKind;
   readonly dialect: Dialect = dialectFromEnv();

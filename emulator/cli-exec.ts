@@ -113,7 +113,9 @@ export function registerExec(program: Command): void {
     .addOption(new Option('--persona-type <type>', 'account type of the persona').choices(['agent', 'human']).default('agent'))
     .option('-s, --seed <file>', 'load this state file at start')
     .option('--plans <file>', 'plan catalog to use instead of fixtures/plans.json')
-    .addOption(new Option('--api-dialect <dialect>', `API dialect to serve (default ${DEFAULT_DIALECT})`).choices([...DIALECTS]))
+    .addOption(
+      new Option('--api-dialect <dialect>', `API dialect to serve: v2 or 2026-04 (the April profile); default ${DEFAULT_DIALECT}`).choices([...DIALECTS]),
+    )
     .addOption(
       new Option('--log-level <level>', "the emulator's log level (logs go to stderr)")
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

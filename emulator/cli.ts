@@ -138,7 +138,10 @@ function unknownCommand(program: Command, argv: readonly string[]): string | und
 
 /** `--api-dialect`: which dialect of the API to serve (start and exec). */
 export function apiDialectOption(): Option {
-  return new Option('--api-dialect <dialect>', `API dialect to serve (default ${DEFAULT_DIALECT}, or FASTIO_EMULATOR_API_DIALECT)`).choices([...DIALECTS]);
+  return new Option(
+    '--api-dialect <dialect>',
+    `API dialect to serve: v2 (today's API) or 2026-04 (the April-2026 profile); default ${DEFAULT_DIALECT}, or FASTIO_EMULATOR_API_DIALECT`,
+  ).choices([...DIALECTS]);
 }
 
 export function buildProgram(): Command {

@@ -59,7 +59,7 @@ export interface EmulatorConfig {
   maxBackgroundJobs: number;
   /**
    * The API dialect served (one at a time): which routes exist, and the plan catalog (see
-   * DIALECT_PLANS). `2026-04` is today's behaviour and the default for now.
+   * DIALECT_PLAN_FILES). `v2` (today's API) by default; `2026-04` is the April profile.
    */
   apiDialect: Dialect;
 }

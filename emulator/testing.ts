@@ -51,7 +51,7 @@ export interface FastioEmulatorSetupOptions {
   persona?: boolean | 'agent' | 'human';
   /** set FASTIO_API_BASE and friends in the environment of the test workers (default true) */
   env?: boolean;
-  /** the API dialect to serve (default 2026-04 for now); the same as `start.apiDialect` */
+  /** the API dialect to serve (default v2; `2026-04` for the April profile); the same as `start.apiDialect` */
   apiDialect?: Dialect;
   /** options of the emulator (port 0 and host 127.0.0.1 unless given) */
   start?: StartOptions;

@@ -5,17 +5,20 @@
  *   node dist/scripts/parity.js [--run] [--check] [--out DIR]
  *
  * Inputs: the route table (an emulator built in this process, `routes` of buildEmulator) and the
- * records the contract harness writes per file and target
- * (test-results/contract-coverage/<target>-<file>.json). Each recorded request is mapped to its
- * route template with the emulator's own Router.
+ * records the contract harness writes per file, target and dialect
+ * (test-results/contract-coverage/<target>-<dialect>-<file>.json). Each recorded request is mapped
+ * to its route template with the emulator's own Router, over the routes of the dialect the test ran
+ * under, so the report says per dialect which routes are contract-tested.
  *
- * - `--run` first runs the in-process contract project (vitest) so the records are fresh; the
- *   report is written even when a contract test fails (it says so), and the exit code is then 1.
- * - `--check` writes nothing: it fails (exit 1) when a served route has no contract test, a
- *   contract test has no marker, a contract file imports `test`/`it` from vitest, a contract
- *   file's record is missing or older than the file, a served API route is in no dialect of the
- *   catalogue (invented, unless emulatorOnly), or parity.json / the README's coverage table no
- *   longer match the route table and the catalogue (stale). `npm test` runs it after the suites.
+ * - `--run` first runs the in-process contract projects of both dialects (vitest) so the records
+ *   are fresh; the report is written even when a contract test fails (it says so), and the exit
+ *   code is then 1.
+ * - `--check` writes nothing: it fails (exit 1) when a route served in a dialect has no contract
+ *   test run under that dialect, a contract test has no marker, a contract file imports `test`/`it`
+ *   from vitest, a contract file's in-process record of a dialect is missing or older than the
+ *   file, a served API route is in no dialect of the catalogue (invented, unless emulatorOnly), or
+ *   parity.json / the README's coverage table no longer match the route table and the catalogue
+ *   (stale). `npm test` runs it after the suites.
  *
  * The catalogue (emulator/catalogue/routes.json) is the denominator: coverage per dialect and area
  * is served / documented (emulator/catalogue/coverage.ts), never served / served.
@@ -27,23 +30,32 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Marker, TestRecord } from '../contracts/harness.js';
-import { Router, type AnyRoute, type Area, type ParityStatus } from '../emulator/http/route.js';
+import { coverageFileName, type CoverageRecord, type Marker } from '../contracts/coverage-file.js';
+import { Router, servesDialect, type AnyRoute, type Area, type ParityStatus } from '../emulator/http/route.js';
+import { DIALECT_PLAN_FILES } from '../emulator/billing/plans.js';
 import { fromPackageRoot } from '../emulator/paths.js';
 import { buildEmulator } from '../emulator/server.js';
 import { VERSION } from '../emulator/version.js';
-import { Catalogue, CATALOGUE_AREAS, DIALECTS } from '../emulator/catalogue/index.js';
+import { Catalogue, DEFAULT_DIALECT, DIALECTS, type Dialect } from '../emulator/catalogue/index.js';
 import { catalogueCoverage, type CatalogueCoverage } from '../emulator/catalogue/coverage.js';
+import { API_AREAS, renderMarkdown, withReadmeCoverage } from './parity-render.js';
 
-export const API_AREAS: readonly Area[] = ['auth', 'orgs', 'members', 'workspaces', 'storage', 'intelligence', 'events', 'billing', 'transfer'];
+export {
+  API_AREAS,
+  COVERAGE_END,
+  COVERAGE_START,
+  renderCoverageTable,
+  renderDialectSections,
+  renderMarkdown,
+  renderReadmeCoverage,
+  withReadmeCoverage,
+} from './parity-render.js';
+
 const TARGETS = ['inprocess', 'http'] as const;
+/** Every contract file must have a fresh record of this target in every dialect (the in-process projects run both). */
+const REQUIRED_TARGET = 'inprocess';
 
-interface CoverageFile {
-  target: string;
-  file: string;
-  writtenAt?: string;
-  tests: TestRecord[];
-}
+type CoverageFile = CoverageRecord;
 
 export interface CoveringTest {
   file: string;
@@ -51,6 +63,8 @@ export interface CoveringTest {
   marker: Marker['kind'] | 'none';
   liveValidated: string | null;
   targets: string[];
+  /** the dialects the test ran under (passed, failed or skipped) and reached the route */
+  dialects: Dialect[];
   outcomes: string[];
 }
 
@@ -61,6 +75,10 @@ export interface ParityRoute {
   summary: string;
   status: ParityStatus;
   emulatorOnly: boolean;
+  /** the dialects that serve the route */
+  dialects: Dialect[];
+  /** the dialects under which a contract test reached it */
+  testedIn: Dialect[];
   tests: CoveringTest[];
   /** the latest live-validated date among the covering tests, else how it stands */
   validation: 'live-validated' | 'unverified' | 'emulator-only' | 'untested';
@@ -88,10 +106,28 @@ export interface AreaScore {
   score: number | null;
 }
 
+/** Per dialect: the routes it serves and how many a contract test reached under it. */
+export interface DialectTesting {
+  dialect: Dialect;
+  /** API routes served in the dialect (control plane apart) */
+  routes: number;
+  contractTested: number;
+  controlRoutes: number;
+  controlTested: number;
+  /** the target/dialect runs whose records were read (`inprocess`, `http`) */
+  targets: string[];
+  /** served in this dialect but no test run under it reaches them */
+  untested: { method: string; path: string; area: Area }[];
+  /** the CHOICEs of the routes this dialect serves, and of its plan catalog */
+  choices: { route: string | null; choices: string[]; onlyHere: boolean }[];
+}
+
 export interface ParityReport {
   generated: string;
   version: string;
   targets: string[];
+  /** per dialect: served, contract-tested, CHOICEs */
+  dialects: DialectTesting[];
   routes: ParityRoute[];
   areas: AreaScore[];
   control: AreaScore;
@@ -107,6 +143,8 @@ export interface ParityReport {
 export interface CoverageInput {
   suitesDir: string;
   coverageDir: string;
+  /** the dialects whose records are read (default: all) */
+  dialects?: readonly Dialect[];
 }
 
 function contractFiles(suitesDir: string): string[] {
@@ -149,24 +187,50 @@ export function readCoverage(input: CoverageInput): { files: CoverageFile[]; pro
     const name = source.replace(/\.ts$/, '');
     problems.push(...staticMarkerProblems(`contracts/suites/${source}`, readFileSync(sourcePath, 'utf8')));
     for (const target of TARGETS) {
-      const path = join(input.coverageDir, `${target}-${name}.json`);
-      if (!existsSync(path)) {
-        if (target === 'inprocess') problems.push(`no contract record for ${source} (${target}): run the contract suites first (npm test or npm run parity)`);
-        continue;
+      for (const dialect of input.dialects ?? DIALECTS) {
+        const path = join(input.coverageDir, coverageFileName(target, dialect, name));
+        const required = target === REQUIRED_TARGET;
+        if (!existsSync(path)) {
+          if (required) problems.push(`no contract record for ${source} (${target}, ${dialect}): run the contract suites first (npm test or npm run parity)`);
+          continue;
+        }
+        if (statSync(path).mtimeMs < statSync(sourcePath).mtimeMs) {
+          if (required) problems.push(`the ${target} ${dialect} record of ${source} is older than the file: run the contract suites again`);
+          continue;
+        }
+        const record = JSON.parse(readFileSync(path, 'utf8')) as CoverageFile;
+        files.push({ ...record, dialect: record.dialect ?? dialect });
       }
-      if (statSync(path).mtimeMs < statSync(sourcePath).mtimeMs) {
-        if (target === 'inprocess') problems.push(`the ${target} record of ${source} is older than the file: run the contract suites again`);
-        continue;
-      }
-      files.push(JSON.parse(readFileSync(path, 'utf8')) as CoverageFile);
     }
   }
   return { files, problems, contractFiles: sources };
 }
 
-export function buildReport(routes: readonly AnyRoute[], coverage: CoverageFile[], inputProblems: string[] = [], catalogue?: Catalogue): ParityReport {
-  const router = new Router();
-  for (const r of routes) router.add(r);
+/** The `choices` of each dialect's plan catalog (DIALECT_PLAN_FILES under fixtures/). */
+export function planCatalogChoices(): Record<Dialect, string[]> {
+  const out = {} as Record<Dialect, string[]>;
+  for (const d of DIALECTS) {
+    const data = JSON.parse(readFileSync(fromPackageRoot('fixtures', DIALECT_PLAN_FILES[d]), 'utf8')) as { choices?: string[] };
+    out[d] = data.choices ?? [];
+  }
+  return out;
+}
+
+export function buildReport(
+  routes: readonly AnyRoute[],
+  coverage: CoverageFile[],
+  inputProblems: string[] = [],
+  catalogue?: Catalogue,
+  planChoices: Partial<Record<Dialect, string[]>> = {},
+): ParityReport {
+  // A request is mapped over the routes of the dialect its test ran under (records without one:
+  // the default dialect), so a route of one dialect is never credited to a test of the other.
+  const routers = new Map<Dialect, Router>();
+  for (const d of DIALECTS) {
+    const router = new Router();
+    for (const r of routes) if (servesDialect(r, d)) router.add(r);
+    routers.set(d, router);
+  }
   const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
   const byRoute = new Map<string, ParityRoute>();
   for (const r of routes) {
@@ -177,6 +241,8 @@ export function buildReport(routes: readonly AnyRoute[], coverage: CoverageFile[
       summary: r.summary,
       status: r.parity.status,
       emulatorOnly: r.emulatorOnly,
+      dialects: DIALECTS.filter((d) => servesDialect(r, d)),
+      testedIn: [],
       tests: [],
       validation: 'untested',
       liveValidated: null,
@@ -194,10 +260,14 @@ export function buildReport(routes: readonly AnyRoute[], coverage: CoverageFile[
   const counted = new Set<string>();
   let unserved = 0;
   const targets = new Set<string>();
+  const runs = new Map<Dialect, Set<string>>(DIALECTS.map((d) => [d, new Set<string>()]));
 
   for (const cov of coverage) {
     targets.add(cov.target);
     for (const t of cov.tests) {
+      const dialect = t.dialect ?? cov.dialect ?? DEFAULT_DIALECT;
+      const router = routers.get(dialect)!;
+      runs.get(dialect)!.add(cov.target);
       const testId = `${cov.file} > ${t.fullName}`;
       const markerKind = t.marker?.kind ?? 'none';
       if (!counted.has(testId)) {
@@ -225,11 +295,14 @@ export function buildReport(routes: readonly AnyRoute[], coverage: CoverageFile[
             marker: markerKind,
             liveValidated: t.marker?.kind === 'live-validated' ? t.marker.date : null,
             targets: [],
+            dialects: [],
             outcomes: [],
           };
           route.tests.push(entry);
         }
         if (!entry.targets.includes(cov.target)) entry.targets.push(cov.target);
+        if (!entry.dialects.includes(dialect)) entry.dialects.push(dialect);
+        if (!route.testedIn.includes(dialect)) route.testedIn.push(dialect);
         if (!entry.outcomes.includes(t.outcome)) entry.outcomes.push(t.outcome);
       }
       for (const s of t.snapshots ?? []) {
@@ -257,6 +330,8 @@ export function buildReport(routes: readonly AnyRoute[], coverage: CoverageFile[
     else if (route.emulatorOnly) route.validation = 'emulator-only';
     else route.validation = 'unverified';
     route.tests.sort((a, b) => a.file.localeCompare(b.file) || a.test.localeCompare(b.test));
+    for (const t of route.tests) t.dialects.sort();
+    route.testedIn.sort();
   }
 
   const all = [...byRoute.values()];
@@ -278,10 +353,32 @@ export function buildReport(routes: readonly AnyRoute[], coverage: CoverageFile[
     };
   };
 
+  const dialects = DIALECTS.map((dialect): DialectTesting => {
+    const served = all.filter((r) => r.dialects.includes(dialect));
+    const api = served.filter((r) => r.area !== 'control');
+    const control = served.filter((r) => r.area === 'control');
+    const testedHere = (r: ParityRoute) => r.testedIn.includes(dialect);
+    const routeChoices = served
+      .filter((r) => r.choices.length > 0)
+      .map((r) => ({ route: `${r.method} ${r.path}`, choices: r.choices, onlyHere: r.dialects.length === 1 }));
+    const plans = planChoices[dialect] ?? [];
+    return {
+      dialect,
+      routes: api.length,
+      contractTested: api.filter(testedHere).length,
+      controlRoutes: control.length,
+      controlTested: control.filter(testedHere).length,
+      targets: [...runs.get(dialect)!].sort(),
+      untested: served.filter((r) => !testedHere(r)).map((r) => ({ method: r.method, path: r.path, area: r.area })),
+      choices: [...(plans.length > 0 ? [{ route: null, choices: plans, onlyHere: false }] : []), ...routeChoices],
+    };
+  });
+
   return {
     generated: new Date().toISOString().slice(0, 10),
     version: VERSION,
     targets: [...targets].sort(),
+    dialects,
     routes: all,
     areas: API_AREAS.map(score),
     control: score('control'),
@@ -299,173 +396,18 @@ export function buildReport(routes: readonly AnyRoute[], coverage: CoverageFile[
  */
 export function checkProblems(report: ParityReport): string[] {
   const uncovered = report.routes.filter((r) => r.tests.length === 0).map((r) => `no contract test covers ${r.method} ${r.path} (${r.area})`);
+  // A route some test reaches, but not under every dialect that serves it (and whose records were read).
+  const ranDialects = new Set(report.dialects.filter((d) => d.targets.length > 0).map((d) => d.dialect));
+  for (const r of report.routes) {
+    if (r.tests.length === 0) continue;
+    for (const d of r.dialects)
+      if (ranDialects.has(d) && !r.testedIn.includes(d))
+        uncovered.push(`no contract test covers ${r.method} ${r.path} (${r.area}) under the ${d} dialect (it is served there)`);
+  }
   const invented = (report.catalogue?.invented ?? []).map(
     (r) => `${r.method} ${r.path} (${r.area}) is served but no dialect of the catalogue documents it: mark it emulatorOnly or fix the catalogue`,
   );
   return [...report.problems, ...uncovered, ...invented];
-}
-
-export const COVERAGE_START = '<!-- coverage:start (generated by npm run parity from emulator/catalogue/routes.json; do not edit) -->';
-export const COVERAGE_END = '<!-- coverage:end -->';
-
-/** The coverage table: served / documented per area and dialect (README and PARITY.md). */
-export function renderCoverageTable(cov: CatalogueCoverage): string {
-  const out: string[] = [];
-  const head = DIALECTS.map((d) => `${d}: served / documented | ${d}: 501`).join(' | ');
-  out.push(`| area | ${head} | removed upstream 2026-07-21 | e-sign disabled 2026-07-21 |`);
-  out.push(`|---|${DIALECTS.map(() => '---|---|').join('')}---|---|`);
-  const frac = (served: number, documented: number, score: number | null) => (documented === 0 ? '—' : `${served} / ${documented} (${score}%)`);
-  for (const area of CATALOGUE_AREAS) {
-    const per = cov.dialects.map((d) => d.areas.find((a) => a.area === area)!);
-    if (per.every((a) => a.documented + a.removed + a.disabled === 0)) continue;
-    const cells = per.map((a) => `${frac(a.served, a.documented, a.score)} | ${a.notImplemented}`).join(' | ');
-    const removed = per.reduce((n, a) => n + a.removed, 0);
-    const disabled = per.reduce((n, a) => n + a.disabled, 0);
-    out.push(`| ${area} | ${cells} | ${removed || ''} | ${disabled || ''} |`);
-  }
-  const totals = cov.dialects.map((d) => `**${frac(d.total.served, d.total.documented, d.total.score)}** | **${d.total.notImplemented}**`).join(' | ');
-  const removed = cov.dialects.reduce((n, d) => n + d.total.removed, 0);
-  const disabled = cov.dialects.reduce((n, d) => n + d.total.disabled, 0);
-  out.push(`| **all** | ${totals} | **${removed}** | **${disabled}** |`);
-  return out.join('\n');
-}
-
-/** The README block between the coverage markers. */
-export function renderReadmeCoverage(cov: CatalogueCoverage): string {
-  return [
-    COVERAGE_START,
-    '',
-    `Routes of the documented Fast.io API (${cov.catalogueRoutes} in the catalogue) that the emulator serves, per area and dialect; every other catalogued route answers 501. Details and the list of missing routes: [PARITY.md](PARITY.md).`,
-    '',
-    renderCoverageTable(cov),
-    '',
-    COVERAGE_END,
-  ].join('\n');
-}
-
-/**
- * README with its coverage block replaced (or undefined when the markers are missing), formatted
- * by prettier as `npm run lint` checks it.
- */
-export async function withReadmeCoverage(readme: string, cov: CatalogueCoverage, file = fromPackageRoot('README.md')): Promise<string | undefined> {
-  const a = readme.indexOf(COVERAGE_START);
-  const b = readme.indexOf(COVERAGE_END);
-  if (a < 0 || b < a) return undefined;
-  const text = readme.slice(0, a) + renderReadmeCoverage(cov) + readme.slice(b + COVERAGE_END.length);
-  const prettier = await import('prettier');
-  return prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file });
-}
-
-function renderCatalogueSection(cov: CatalogueCoverage): string[] {
-  const out: string[] = [];
-  out.push('## Coverage of the documented API', '');
-  out.push(
-    `The denominator is what Fast.io documents: the route catalogue (\`emulator/catalogue/routes.json\`, ${cov.catalogueRoutes} routes from the official client and the agent guide, see README "Route catalogue"). ` +
-      '**served / documented** counts routes whose upstream status is `documented`; **501** counts every catalogued route of the dialect the emulator does not serve (removed and disabled routes included: they answer 501 too). ' +
-      'A dialect is chosen with `--api-dialect`; routes of the other dialect answer 404/9992.',
-    '',
-  );
-  out.push(renderCoverageTable(cov), '');
-  for (const d of cov.dialects) {
-    const t = d.total;
-    out.push(
-      `- **${d.dialect}**: ${t.documented} documented, ${t.served} served (${t.implemented} implemented, ${t.partial} partial), ${t.notImplemented} answer 501, ${t.removed} removed upstream, ${t.disabled} disabled upstream.`,
-    );
-  }
-  if (cov.invented.length > 0)
-    out.push('', '**Served routes no dialect documents (invented):**', '', ...cov.invented.map((r) => `- \`${r.method} ${r.path}\` (${r.area})`));
-  for (const d of cov.dialects) {
-    if (d.servedOutsideDialect.length > 0) {
-      out.push(
-        '',
-        `Served under \`${d.dialect}\` although only ${[...new Set(d.servedOutsideDialect.flatMap((r) => r.documentedIn))].join(', ')} documents them:`,
-        '',
-      );
-      out.push(...d.servedOutsideDialect.map((r) => `- \`${r.method} ${r.path}\` (documented in ${r.documentedIn.join(', ')})`));
-    }
-  }
-  for (const d of cov.dialects) {
-    out.push('', `### Documented routes still missing in ${d.dialect} (${d.missing.length})`, '');
-    for (const area of CATALOGUE_AREAS) {
-      const rs = d.missing.filter((r) => r.area === area);
-      if (rs.length === 0) continue;
-      out.push(`- **${area}** (${rs.length}): ${rs.map((r) => `\`${r.method} ${r.path}\``).join(', ')}`);
-    }
-  }
-  out.push('');
-  return out;
-}
-
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-export function renderMarkdown(report: ParityReport): string {
-  const out: string[] = [];
-  const pct = (a: AreaScore) => (a.score === null ? 'no routes yet' : `${a.score}%`);
-  out.push('# Parity report', '');
-  out.push(
-    `Generated ${report.generated} by \`npm run parity\` from the route table of fastio-emulator ${report.version} and the contract ` +
-      `suites' records (${report.targets.join(', ') || 'none'}). Do not edit by hand.`,
-    '',
-  );
-  out.push(
-    '- **status**: what the emulator does (`implemented`, `partial`, `not-implemented`, from the route table).',
-    '- **validation**: `live-validated (date)` when a test covering the route carries that marker; `unverified` when its tests state what the project believes the live API does; `emulator-only` for the control plane; `untested` when no contract test reaches the route.',
-    '- **tests (live-runnable)**: contract tests whose requests reach the route, and how many of them also run on the live target (the others are emulator-only).',
-    '- **parity score** of an area (second table): (implemented + partial / 2) / the routes the emulator serves, counting only routes a contract test reaches (an untested status is a claim). It says how well the served routes are tested, not how much of the API is served: that is the coverage table above (served / documented). Every CHOICE below is unverified until a live recording confirms it.',
-    '',
-  );
-  if (report.catalogue) out.push(...renderCatalogueSection(report.catalogue), '## Served routes: contract tests and live validation', '');
-  out.push(
-    '| area | routes | implemented | partial | not implemented | contract-tested | live-validated | parity score |',
-    '|---|---|---|---|---|---|---|---|',
-  );
-  for (const a of report.areas) {
-    out.push(`| ${a.area} | ${a.routes} | ${a.implemented} | ${a.partial} | ${a.notImplemented} | ${a.contractTested} | ${a.liveValidated} | ${pct(a)} |`);
-  }
-  const c = report.control;
-  out.push('', `Control plane (\`/_emulator/*\`, emulator only, not part of the scores): ${c.routes} routes, ${c.contractTested} contract-tested.`, '');
-
-  const m = report.markers;
-  out.push(
-    `Contract tests: ${m['live-validated']} live-validated, ${m.unverified} unverified, ${m['emulator-only']} emulator-only` +
-      (m.none > 0 ? `, **${m.none} without a marker**` : '') +
-      '.',
-  );
-  const snaps = Object.entries(report.snapshots)
-    .map(([k, v]) => `${v} ${k}`)
-    .join(', ');
-  out.push(
-    `Snapshot comparisons: ${snaps || 'none'}.${report.snapshots['no-live-snapshot'] ? ' "no-live-snapshot" means no live run has recorded that answer yet: the comparison asserted nothing.' : ''}`,
-  );
-  if (report.problems.length > 0) out.push('', '**Problems:**', '', ...report.problems.map((p) => `- ${p}`));
-  const untested = report.routes.filter((r) => r.tests.length === 0);
-  if (untested.length > 0) out.push('', '**Routes without a contract test:**', '', ...untested.map((r) => `- \`${r.method} ${r.path}\` (${r.area})`));
-
-  for (const area of [...API_AREAS, 'control' as Area]) {
-    const rs = report.routes.filter((r) => r.area === area);
-    if (rs.length === 0) continue;
-    out.push('', `## ${area === 'control' ? 'control plane' : area}`, '');
-    out.push('| route | status | validation | tests (live-runnable) | snapshots |', '|---|---|---|---|---|');
-    for (const r of rs) {
-      const validation = r.validation === 'live-validated' ? `live-validated ${r.liveValidated}` : r.validation;
-      const snaps = r.snapshots.length === 0 ? '' : [...new Set(r.snapshots.map((s) => (s.recorded ? `${s.outcome} (${s.recorded})` : s.outcome)))].join(', ');
-      const runnable = r.emulatorOnly ? '' : ` (${r.liveRunnableTests})`;
-      out.push(`| \`${r.method} ${r.path}\` | ${r.status} | ${validation} | ${r.tests.length}${runnable} | ${snaps} |`);
-    }
-    for (const r of rs) {
-      out.push('', `### \`${r.method} ${r.path}\``, '', cell(r.summary) + (r.source ? ` (source: ${cell(r.source)})` : ''), '');
-      if (r.tests.length === 0) out.push('- tests: **none**');
-      else
-        for (const t of r.tests)
-          out.push(`- test: ${t.file}: "${cell(t.test)}" [${t.liveValidated ? `live-validated ${t.liveValidated}` : t.marker}; ${t.targets.join(', ')}]`);
-      for (const ch of r.choices) out.push(`- CHOICE (unverified): ${cell(ch)}`);
-      for (const d of r.divergences) out.push(`- divergence at \`${d.path}\`: ${cell(d.reason)} (${d.from})`);
-      for (const s of r.snapshots) out.push(`- snapshot "${cell(s.name)}" in ${s.file}: ${s.outcome}${s.recorded ? `, recorded ${s.recorded}` : ''}`);
-    }
-  }
-  return `${out.join('\n')}\n`;
 }
 
 /**
@@ -492,7 +434,9 @@ export async function staleProblems(report: ParityReport, outDir: string, readme
 
 function runContracts(): number {
   const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-  const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'contracts:inprocess'], { cwd: fromPackageRoot(), stdio: 'inherit' });
+  // Both dialects: the report says per dialect which routes are contract-tested.
+  const projects = ['contracts:inprocess', 'contracts:inprocess:2026-04'].flatMap((p) => ['--project', p]);
+  const r = spawnSync(process.execPath, [vitest, 'run', ...projects], { cwd: fromPackageRoot(), stdio: 'inherit' });
   return r.status ?? 1;
 }
 
@@ -506,7 +450,7 @@ async function main(argv: string[]): Promise<number> {
 
   const { routes } = await buildEmulator({ port: 0 });
   const coverage = readCoverage({ suitesDir: fromPackageRoot('contracts', 'suites'), coverageDir: join(resultsDir, 'contract-coverage') });
-  const report = buildReport(routes, coverage.files, coverage.problems, Catalogue.load());
+  const report = buildReport(routes, coverage.files, coverage.problems, Catalogue.load(), planCatalogChoices());
   const readmePath = join(outDir, 'README.md');
   const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : undefined;
 

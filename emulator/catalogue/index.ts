@@ -10,8 +10,12 @@ import { fromPackageRoot } from '../paths.js';
 /** The API dialects: `2026-04` (the client at 41dde01) and `v2` (the client at 96b1551, 2026-07-21). */
 export const DIALECTS = ['2026-04', 'v2'] as const;
 export type Dialect = (typeof DIALECTS)[number];
-/** CHOICE: today's behaviour is the April dialect; the V2 dialect becomes the default once it exists (issue 16). */
-export const DEFAULT_DIALECT: Dialect = '2026-04';
+/**
+ * The dialect served unless `--api-dialect` (or FASTIO_EMULATOR_API_DIALECT, the config file,
+ * `startEmulator({ apiDialect })`) names another: V2, today's API (issue 16). `2026-04` is the
+ * April profile (the multi-tenant guide's world).
+ */
+export const DEFAULT_DIALECT: Dialect = 'v2';
 
 export function isDialect(s: string): s is Dialect {
   return (DIALECTS as readonly string[]).includes(s);

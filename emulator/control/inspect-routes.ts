@@ -138,11 +138,11 @@ export function inspectionRoutes(deps: ControlDeps): AnyRoute[] {
       auth: 'none',
       emulatorOnly: true,
       parity: emulatorOnly,
-      handler: async () => {
+      handler: async (_ctx, _input, emu) => {
         if (!openApi) {
           // Built on first use and kept: start-up never pays for it.
           const { buildOpenApi } = await import('./openapi.js');
-          openApi = new RawResponse(JSON.stringify(buildOpenApi(deps.routes())), 'application/json; charset=utf-8');
+          openApi = new RawResponse(JSON.stringify(buildOpenApi(deps.routes(), emu.config.apiDialect)), 'application/json; charset=utf-8');
         }
         return openApi;
       },

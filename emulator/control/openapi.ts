@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { AnyRoute, Area, AuthMode } from '../http/route.js';
+import type { Dialect } from '../catalogue/index.js';
 import { VERSION } from '../version.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -289,7 +290,8 @@ function rateLimitHeaders(): Record<string, unknown> {
   };
 }
 
-export function buildOpenApi(routes: readonly AnyRoute[]): OpenApiDocument {
+/** The document of the routes the running dialect serves; `info` names the dialect. */
+export function buildOpenApi(routes: readonly AnyRoute[], dialect?: Dialect): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   const areas = new Set<Area>();
   for (const route of routes) {
@@ -306,7 +308,9 @@ export function buildOpenApi(routes: readonly AnyRoute[]): OpenApiDocument {
       description:
         'Every route the emulator serves, generated from the schemas that validate its requests. `x-parity` gives each ' +
         'route’s parity status with the live API and the behaviours that are the emulator’s own choice; operations ' +
-        'tagged `control` (and marked `x-emulator-only`) exist only on the emulator.',
+        'tagged `control` (and marked `x-emulator-only`) exist only on the emulator.' +
+        (dialect ? ` API dialect: ${dialect} (\`--api-dialect\`).` : ''),
+      ...(dialect ? { 'x-fastio-api-dialect': dialect } : {}),
     },
     servers: [
       { url: 'http://127.0.0.1:3278', description: 'fastio-emulator (default port)' },

@@ -106,6 +106,8 @@ export type Overview = {
   /** changes whenever anything shown changes (except the running clock) */
   hash: string;
   version: string;
+  /** the API dialect the emulator serves (`--api-dialect`) */
+  api_dialect: string;
   clock: { now: string; offset_ms: number };
   totals: { users: number; orgs: number; workspaces: number; files: number; events: number; ledger_entries: number };
   /** orgs matching the filter; `orgs` holds the newest of them */

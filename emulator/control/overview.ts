@@ -217,7 +217,7 @@ export function buildOverview(emu: Emulator, journal: RequestJournal, options: O
   const hash = createHash('sha1')
     .update(JSON.stringify([state, emu.clock.offset]))
     .digest('base64url');
-  return { hash, version: VERSION, clock: { now: emu.clock.nowIso(), offset_ms: emu.clock.offset }, ...state };
+  return { hash, version: VERSION, api_dialect: emu.config.apiDialect, clock: { now: emu.clock.nowIso(), offset_ms: emu.clock.offset }, ...state };
 }
 
 /**

@@ -79,7 +79,10 @@ export function App() {
     <div class="layout">
       <header class="top">
         <div class="brand">
-          <strong>fastio-emulator</strong> <span class="version">{doc.version}</span>
+          <strong>fastio-emulator</strong> <span class="version">{doc.version}</span>{' '}
+          <span class="dialect" data-testid="api-dialect" title="API dialect (--api-dialect)">
+            API {doc.api_dialect}
+          </span>
         </div>
         <Clock clock={doc.clock} />
         <div class="totals" data-testid="totals">

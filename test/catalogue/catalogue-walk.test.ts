@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Catalogue, DIALECTS, type CatalogueRoute, type Dialect } from '../../emulator/catalogue/index.js';
 import { catalogueCoverage } from '../../emulator/catalogue/coverage.js';
+import { buildEmulator } from '../../emulator/index.js';
 import { inProcessEmulator } from '../support/client.js';
 
 const catalogue = Catalogue.load();
@@ -82,7 +83,8 @@ describe('dialects', () => {
     expect(autotitle.body.error).toMatchObject({ code: 1501, route: 'POST /current/share/:share_id/ai/autotitle/', dialect: 'v2' });
   }, 30_000);
 
-  it('defaults to 2026-04 and refuses an unknown dialect', async () => {
+  it("the emulator defaults to v2 (the unit tests' helper to 2026-04, explicitly) and refuses an unknown dialect", async () => {
+    expect((await buildEmulator({ port: 0 })).emulator.config.apiDialect).toBe('v2');
     const emu = await inProcessEmulator();
     expect(emu.emulator.config.apiDialect).toBe('2026-04');
     await expect(inProcessEmulator({ apiDialect: 'v3' as Dialect })).rejects.toThrow(/apiDialect.*expected one of 2026-04, v2/);

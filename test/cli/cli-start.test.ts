@@ -56,12 +56,25 @@ async function freePort(): Promise<number> {
 describe('start banner', { timeout: 60_000 }, () => {
   it('names the API base, the dashboard, the state, how to make a user and how to stop', async () => {
     const { url, banner } = await start(['--port', '0', '--log-level', 'warn']);
-    expect(banner.split('\n')[0]).toMatch(/^fastio-emulator \S+ listening on http:\/\/127\.0\.0\.1:\d+ \(API dialect \S+\)$/);
+    // V2 is the default dialect (issue 16); `--api-dialect 2026-04` is the April profile.
+    expect(banner.split('\n')[0]).toMatch(/^fastio-emulator \S+ listening on http:\/\/127\.0\.0\.1:\d+ \(API dialect v2\)$/);
+    expect(banner).toMatch(/API dialect\s+v2\n/);
     expect(banner).toMatch(new RegExp(`API base\\s+${url}/current\\n`));
     expect(banner).toMatch(new RegExp(`Dashboard\\s+${url}/_emulator/ui\\n`));
     expect(banner).toMatch(/State\s+in memory \(empty/);
     expect(banner).toContain(`curl -X POST -H 'x-fastio-emulator-client: 1' ${url}/_emulator/users/`);
     expect(banner).toContain('Ctrl+C');
+  });
+
+  it('serves v2 unless --api-dialect or FASTIO_EMULATOR_API_DIALECT names the April profile; health and --help agree', async () => {
+    const april = await start(['--port', '0', '--log-level', 'warn', '--api-dialect', '2026-04']);
+    expect(april.banner.split('\n')[0]).toMatch(/\(API dialect 2026-04\)$/);
+    const fromEnv = await start(['--port', '0', '--log-level', 'warn'], { env: { FASTIO_EMULATOR_API_DIALECT: '2026-04' } });
+    expect(((await (await fetch(`${fromEnv.url}/_emulator/health`)).json()) as { api_dialect: string }).api_dialect).toBe('2026-04');
+    const v2 = await start(['--port', '0', '--log-level', 'warn']);
+    expect(((await (await fetch(`${v2.url}/_emulator/health`)).json()) as { api_dialect: string }).api_dialect).toBe('v2');
+    const help = run(['start', '--help']).stdout.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--api-dialect <dialect> .*2026-04 \(the April-2026 profile\); default v2/);
   });
 
   it('prints a persona table with a header whose columns hold the longest email', async () => {

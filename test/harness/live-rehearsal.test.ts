@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerData } from '../../contracts/live-budget.js';
+import { coverageFileName } from '../../contracts/coverage-file.js';
 import { spawnEmulator, stopChild } from '../../contracts/target.js';
 import { fromPackageRoot } from '../../emulator/paths.js';
 
@@ -123,7 +124,7 @@ describe('live rehearsal', () => {
     expect(report.testResults.map((f) => f.name).some((n) => n.endsWith('orgs-closed.contract.ts'))).toBe(true);
 
     // Tests that need sign-in were skipped with their reason (the coverage record keeps it).
-    const auth = JSON.parse(readFileSync(join(results, 'contract-coverage', 'live-auth.contract.json'), 'utf8')) as {
+    const auth = JSON.parse(readFileSync(join(results, 'contract-coverage', coverageFileName('live', 'v2', 'auth.contract')), 'utf8')) as {
       tests: { name: string; outcome: string; skipReason?: string }[];
     };
     const signIn = auth.tests.find((t) => t.name.startsWith('Basic sign-in'))!;

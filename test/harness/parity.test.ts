@@ -73,9 +73,12 @@ describe('parity report', () => {
         marker: 'live-validated',
         liveValidated: '2026-04-03',
         targets: ['inprocess'],
+        dialects: ['v2'],
         outcomes: ['passed'],
       },
     ]);
+    expect(details.testedIn).toEqual(['v2']);
+    expect(details.dialects).toEqual(['2026-04', 'v2']);
     expect(details.validation).toBe('live-validated');
     expect(details.divergences).toEqual([{ path: '$.org.plan', reason: 'era', from: 'route table' }]);
     expect(details.snapshots).toEqual([
@@ -90,6 +93,89 @@ describe('parity report', () => {
     expect(report.areas.find((a) => a.area === 'auth')).toMatchObject({ implemented: 1, contractTested: 0, score: 0 });
     expect(report.areas.find((a) => a.area === 'billing')!.score).toBeNull();
     expect(report.control.routes).toBe(1);
+  });
+
+  it('maps each request over the routes of the dialect its test ran under, and checks every dialect that serves a route', () => {
+    const april = route('POST', '/current/workspace/:workspace_id/ai/chat/', 'intelligence', {
+      dialects: ['2026-04'],
+      parity: { status: 'implemented', choices: ['an April CHOICE'] },
+    });
+    const v2Only = route('POST', '/current/workspace/:workspace_id/ai/agent/', 'intelligence', {
+      dialects: ['v2'],
+      parity: { status: 'implemented', choices: ['a V2 CHOICE'] },
+    });
+    const test = (name: string, requests: [string, string, number][]) => ({
+      name,
+      fullName: name,
+      marker: { kind: 'unverified' as const },
+      requires: [],
+      outcome: 'passed' as const,
+      requests,
+      snapshots: [],
+    });
+    const both: [string, string, number][] = [
+      ['POST', '/current/org/create/', 200],
+      ['POST', '/current/workspace/1/ai/chat/', 200],
+      ['POST', '/current/workspace/1/ai/agent/', 200],
+    ];
+    const records = [
+      { target: 'inprocess', dialect: '2026-04' as const, file: 'ai.contract', tests: [test('chat', both)] },
+      { target: 'inprocess', dialect: 'v2' as const, file: 'ai.contract', tests: [test('chat', both)] },
+      { target: 'http', dialect: 'v2' as const, file: 'orgs.contract', tests: [test('create', [['POST', '/current/org/create/', 200]])] },
+    ];
+    const report = buildReport(
+      [route('POST', '/current/org/create/', 'orgs'), route('GET', '/current/user/auth/check/', 'auth'), april, v2Only],
+      records,
+      [],
+      undefined,
+      {
+        v2: ['a plan CHOICE'],
+      },
+    );
+    const byPath = (p: string) => report.routes.find((r) => r.path === p)!;
+    // Under 2026-04 the /ai/agent/ request reaches no route; under v2 the /ai/chat/ one does not.
+    expect(byPath('/current/workspace/:workspace_id/ai/chat/').testedIn).toEqual(['2026-04']);
+    expect(byPath('/current/workspace/:workspace_id/ai/agent/').testedIn).toEqual(['v2']);
+    expect(byPath('/current/org/create/').tests.map((t) => [t.file, t.targets, t.dialects])).toEqual([
+      ['ai.contract', ['inprocess'], ['2026-04', 'v2']],
+      ['orgs.contract', ['http'], ['v2']],
+    ]);
+    expect(report.unservedRequests).toBe(2);
+    const v2 = report.dialects.find((d) => d.dialect === 'v2')!;
+    expect(v2).toMatchObject({ routes: 3, contractTested: 2, targets: ['http', 'inprocess'] });
+    expect(v2.choices).toEqual([
+      { route: null, choices: ['a plan CHOICE'], onlyHere: false },
+      { route: 'POST /current/workspace/:workspace_id/ai/agent/', choices: ['a V2 CHOICE'], onlyHere: true },
+    ]);
+    const md = renderMarkdown(report);
+    expect(md).toContain('### v2 (2 CHOICEs)');
+    expect(md).toContain('- `POST /current/workspace/:workspace_id/ai/agent/` (only here): a V2 CHOICE');
+    expect(md).toContain('- `POST /current/workspace/:workspace_id/ai/chat/` (only here): an April CHOICE');
+    expect(md).toContain('| v2 | 3 | 2 | 0 | 0 | http, inprocess |');
+
+    // A route served in both dialects but tested under one only is a problem of the other.
+    const v2Run = buildReport([route('POST', '/current/org/create/', 'orgs')], records.slice(1));
+    expect(checkProblems(v2Run)).toEqual([]);
+    const aprilOnly = buildReport([route('POST', '/current/org/create/', 'orgs'), v2Only], [records[0]!, { ...records[2]!, tests: [] }]);
+    expect(checkProblems(aprilOnly)).toEqual(['no contract test covers POST /current/workspace/:workspace_id/ai/agent/ (intelligence)']);
+    const mixed = buildReport(
+      [route('POST', '/current/org/create/', 'orgs'), route('GET', '/current/user/details/', 'auth')],
+      [
+        {
+          target: 'inprocess',
+          dialect: '2026-04' as const,
+          file: 'a.contract',
+          tests: [
+            test('a', [
+              ['POST', '/current/org/create/', 200],
+              ['GET', '/current/user/details/', 200],
+            ]),
+          ],
+        },
+        { target: 'inprocess', dialect: 'v2' as const, file: 'a.contract', tests: [test('a', [['POST', '/current/org/create/', 200]])] },
+      ],
+    );
+    expect(checkProblems(mixed)).toEqual(['no contract test covers GET /current/user/details/ (auth) under the v2 dialect (it is served there)']);
   });
 
   it('the check lists every served route without a contract test', () => {
@@ -117,7 +203,7 @@ describe('marker check', () => {
     const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
     const run = spawnSync(process.execPath, [vitest, 'run', '--config', 'test/harness/fixtures/vitest.markers.config.ts'], {
       cwd: fromPackageRoot(),
-      env: { ...process.env, FASTIO_CONTRACT_RESULTS_DIR: results, FASTIO_TARGET: 'inprocess' },
+      env: { ...process.env, FASTIO_CONTRACT_RESULTS_DIR: results, FASTIO_TARGET: 'inprocess', FASTIO_CONTRACT_DIALECT: '2026-04' },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -126,14 +212,23 @@ describe('marker check', () => {
     expect(output).toContain('"a plain test" has no contract marker');
     expect(output).toMatch(/1 failed.*1 passed|1 passed.*1 failed/s);
 
-    const record = JSON.parse(readFileSync(join(results, 'contract-coverage', 'inprocess-markers.contract.json'), 'utf8')) as {
-      tests: { name: string; marker: unknown; outcome: string }[];
+    // One record per target and dialect: this run spoke 2026-04.
+    const record = JSON.parse(readFileSync(join(results, 'contract-coverage', 'inprocess-2026-04-markers.contract.json'), 'utf8')) as {
+      dialect: string;
+      tests: { name: string; marker: unknown; outcome: string; dialect: string }[];
     };
+    expect(record.dialect).toBe('2026-04');
+    expect(record.tests.every((t) => t.dialect === '2026-04')).toBe(true);
     expect(record.tests.map((t) => [t.name, t.marker, t.outcome])).toEqual([
       ['a marked test', { kind: 'unverified' }, 'passed'],
       ['a plain test', null, 'failed'],
     ]);
     const coverage = readCoverage({ suitesDir: fromPackageRoot('test', 'harness', 'fixtures', 'markers'), coverageDir: join(results, 'contract-coverage') });
+    // The v2 run is missing: the check says so (every contract file runs in process under both dialects).
+    expect(coverage.problems).toContain(
+      'no contract record for markers.contract.ts (inprocess, v2): run the contract suites first (npm test or npm run parity)',
+    );
+    expect(coverage.files.map((f) => f.dialect)).toEqual(['2026-04']);
     const problems = checkProblems(buildReport([], coverage.files, coverage.problems));
     expect(problems).toContain('markers.contract: "a plain test" has no contract marker (defined with test/it)');
     expect(problems.some((p) => p.includes('imports test from vitest'))).toBe(true);

@@ -137,9 +137,16 @@ export async function multipartBody(fields: Record<string, string>, file?: FileP
   return { contentType: req.headers.get('content-type')!, payload: Buffer.from(await req.arrayBuffer()) };
 }
 
-/** An emulator in this process with its client. */
+/**
+ * The dialect of `inProcessEmulator()` unless `apiDialect` says otherwise: the April profile, not
+ * the emulator's default (v2). CHOICE: the unit tests were written against the April behaviour, so
+ * they keep it explicitly; a test of V2 behaviour passes `{ apiDialect: 'v2' }`.
+ */
+export const UNIT_TEST_DIALECT = '2026-04' as const;
+
+/** An emulator in this process with its client (dialect `UNIT_TEST_DIALECT` unless `apiDialect` is given). */
 export async function inProcessEmulator(options: EmulatorOptions = {}) {
-  const built = await buildEmulator({ port: 0, ...options });
+  const built = await buildEmulator({ port: 0, apiDialect: UNIT_TEST_DIALECT, ...options });
   const app = createApp({ emulator: built.emulator, routes: built.routes });
   const transport = inProcessFetch(app);
   const fetch: FetchLike = (url, init) =>
