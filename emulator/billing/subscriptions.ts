@@ -145,9 +145,8 @@ export class SubscriptionService {
         : undefined;
     const data = invoice ? { invoice_id: invoice.id, amount: invoice.amount, currency: invoice.currency } : {};
     // April's plans are unpriced: every change there is a `subscription_created`, as before V2.
-    this.d.audit.record(
-      this.paid(previous) ? AuditEvents.subscriptionUpdated(caller, org, plan.id, data) : AuditEvents.subscriptionCreated(caller, org, plan.id, data),
-    );
+    if (this.paid(previous)) this.d.audit.record(AuditEvents.subscriptionUpdated(caller, org, plan.id, data));
+    else this.d.audit.record(AuditEvents.subscriptionCreated(caller, org, plan.id, data));
     return { org: updated, changed: true, invoice };
   }
 

@@ -143,6 +143,22 @@ describe('live rehearsal', () => {
   }, 120_000);
 
   it('the credit budget stops a run before the request that would pass it; orgs of failed tests are closed', async () => {
+    // The budget files spend credits on April chats (/ai/chat/). Under V2 a new org must first buy
+    // a plan, which the live path never pays for (its tests skip as lacking 'paid-subscription'),
+    // so this test drives an emulator of its own that speaks April.
+    const v2 = { emulator, agent, human };
+    emulator = await spawnEmulator(['--api-dialect', '2026-04']);
+    try {
+      agent = await makePersona('agent');
+      human = await makePersona('human');
+      await budgetRun();
+    } finally {
+      await stopChild(emulator.child);
+      ({ emulator, agent, human } = v2);
+    }
+  }, 120_000);
+
+  async function budgetRun(): Promise<void> {
     const results = mkdtempSync(join(tmpdir(), 'rehearsal-budget-'));
     const since = await lastSeq();
     const run = await runLive(
@@ -169,7 +185,7 @@ describe('live rehearsal', () => {
     expect(ledger.stopped).toContain('may cost 25 credits');
     expect(ledger.resources.filter((r) => r.kind === 'org').length).toBeGreaterThanOrEqual(1);
     await expectClosedOnTheEmulator(ledger);
-  }, 120_000);
+  }
 
   it('refuses to start without credentials, naming the missing variable', async () => {
     const none = await runLive([], liveEnv({ FASTIO_LIVE_BASE_URL: emulator.url }));
