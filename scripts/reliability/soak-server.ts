@@ -24,6 +24,8 @@ if (!gc || !process.send) {
 
 const running = await startEmulator({
   port: 0,
+  // The soak's requests are the April dialect's (its orgs spend without buying a plan first).
+  apiDialect: '2026-04',
   host: '127.0.0.1',
   logLevel: 'silent',
   // Throughput is what is soaked here; the rate limiter is tested on its own.

@@ -5,11 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
+import { UNIT_TEST_DIALECT } from '../support/client.js';
 
 let emu: RunningEmulator;
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
+  emu = await startEmulator({ port: 0, apiDialect: UNIT_TEST_DIALECT });
 });
 
 afterAll(async () => {

@@ -10,11 +10,14 @@ import { createApp, Emulator, loadConfig } from '../../emulator/index.js';
 import { Clock } from '../../emulator/store/clock.js';
 import { allRoutes } from '../../emulator/routes.js';
 import type { AnyRoute } from '../../emulator/http/route.js';
+import { UNIT_TEST_DIALECT } from '../support/client.js';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 
 function instance() {
-  const emulator = new Emulator(loadConfig({ port: 0, randomSeed: 'reset-parity', ingestDelayMs: 0 }), undefined, { clock: new Clock(() => T0) });
+  const emulator = new Emulator(loadConfig({ port: 0, apiDialect: UNIT_TEST_DIALECT, randomSeed: 'reset-parity', ingestDelayMs: 0 }), undefined, {
+    clock: new Clock(() => T0),
+  });
   const routes: AnyRoute[] = allRoutes({ routes: () => routes, persistence: () => undefined });
   const app = createApp({ emulator, routes });
   const call = async (method: string, url: string, o: { token?: string; form?: Record<string, string> } = {}) => {

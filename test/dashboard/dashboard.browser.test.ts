@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromPackageRoot, startEmulator, type RunningEmulator } from '../../emulator/index.js';
+import { UNIT_TEST_DIALECT } from '../support/client.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const WS_FORM = { perm_join: 'Member or above', perm_member_manage: 'Member or above' };
@@ -48,7 +49,7 @@ describe('dashboard in a real browser', () => {
   beforeAll(async () => {
     // Without chromium the test itself fails, with the way to install it (below).
     if (!existsSync(CHROMIUM)) return;
-    emu = await startEmulator({ port: 0 });
+    emu = await startEmulator({ port: 0, apiDialect: UNIT_TEST_DIALECT });
     profile = mkdtempSync(join(tmpdir(), 'emu-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,

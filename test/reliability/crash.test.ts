@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnEmulator, stopChild } from '../../contracts/target.js';
 import { Persistence } from '../../emulator/store/persistence.js';
-import { HOLD_JOBS, inProcessEmulator, WS_FORM } from '../support/client.js';
+import { HOLD_JOBS, inProcessEmulator, WS_FORM, UNIT_TEST_DIALECT } from '../support/client.js';
 import { prng, report, scale, spawnWithLog } from './support.js';
 
 const SEED = Number(process.env.FASTIO_CRASH_SEED ?? 20_261_127);
@@ -93,7 +93,7 @@ describe('crash safety', () => {
 
     for (let round = 0; round < rounds; round++) {
       const flushDelay = [0, 2, 10, 25][Math.floor(rand() * 4)]!;
-      const emu = await spawnEmulator(['--data', file, '--flush-delay-ms', String(flushDelay)]);
+      const emu = await spawnEmulator(['--api-dialect', UNIT_TEST_DIALECT, '--data', file, '--flush-delay-ms', String(flushDelay)]);
       try {
         // 1. What the previous rounds guaranteed is there, and the file is consistent.
         const before = await stateOf(emu);
@@ -219,7 +219,7 @@ describe('crash safety', () => {
     }
 
     // A last restart: everything guaranteed across all rounds is still there.
-    const last = await spawnEmulator(['--data', file]);
+    const last = await spawnEmulator(['--api-dialect', UNIT_TEST_DIALECT, '--data', file]);
     try {
       const s = await stateOf(last);
       expect(inconsistencies(s)).toEqual([]);

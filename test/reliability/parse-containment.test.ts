@@ -21,7 +21,7 @@ import { spawnEmulator, stopChild } from '../../contracts/target.js';
 import { Emulator, fromPackageRoot, loadConfig } from '../../emulator/index.js';
 import { DEFAULT_EXTRACT_LIMITS, extractDocument } from '../../emulator/intelligence/engine/extract.js';
 import { ParserPool, defaultParserPoolOptions, workerScript } from '../../emulator/intelligence/engine/parser-pool.js';
-import { inProcessEmulator } from '../support/client.js';
+import { inProcessEmulator, UNIT_TEST_DIALECT } from '../support/client.js';
 import { asciiHex, deflatedRepeat, docxOf, pdfOfPages, pdfWithContentStream } from './crafted-documents.js';
 import { report, scale } from './support.js';
 
@@ -227,7 +227,7 @@ describe('the parser pool', () => {
 
 describe('the built CLI', () => {
   it('parses in its workers over HTTP: a crafted DOCX fails with its limit, an ordinary PDF is ready', async () => {
-    const { url, child } = await spawnEmulator(['--ingest-delay-ms', '10']);
+    const { url, child } = await spawnEmulator(['--api-dialect', UNIT_TEST_DIALECT, '--ingest-delay-ms', '10']);
     try {
       const form = async (path: string, token: string | undefined, fields: Record<string, string>) => {
         const res = await fetch(url + path, {

@@ -15,7 +15,7 @@
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { spawnEmulator, stopChild } from '../../contracts/target.js';
-import { HOLD_JOBS, type Answer, inProcessEmulator, type InProcessEmulator, WS_FORM } from '../support/client.js';
+import { HOLD_JOBS, type Answer, inProcessEmulator, type InProcessEmulator, WS_FORM, UNIT_TEST_DIALECT } from '../support/client.js';
 import { prng, report, scale } from './support.js';
 
 /** A gate around document extraction: armed, every extraction waits until it is released. */
@@ -97,7 +97,7 @@ function tally(answers: Answer[]): Record<string, number> {
 
 describe('credits under 1,000 concurrent requests', () => {
   it('over HTTP: 1,000 charges of 1 credit against 137 remaining: exactly 137 succeed, the ledger sums to the limit', async () => {
-    const emu = await spawnEmulator();
+    const emu = await spawnEmulator(['--api-dialect', UNIT_TEST_DIALECT]);
     try {
       const post = (path: string, form: Record<string, string>, token?: string) =>
         fetch(`${emu.url}${path}`, {
@@ -148,7 +148,7 @@ describe('credits under 1,000 concurrent requests', () => {
   }, 60_000);
 
   it('over HTTP: charges of seeded random sizes: the ones that succeed fit, every refused one was larger than what is left', async () => {
-    const emu = await spawnEmulator();
+    const emu = await spawnEmulator(['--api-dialect', UNIT_TEST_DIALECT]);
     try {
       const post = (path: string, form: Record<string, string>) =>
         fetch(`${emu.url}${path}`, {
