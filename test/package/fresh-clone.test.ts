@@ -5,8 +5,10 @@
  *   npm ci --offline         (the npm cache; if it cannot serve the lockfile, this checkout's
  *                             node_modules is linked instead, and the test says so loudly)
  *   npm start                (it builds, being a fresh clone; the banner must appear)
- *   npm test                 (its own steps, read from package.json, with vitest given a small
- *                             subset: the browser tests among them, which must skip loudly)
+ *   npm test                 (its own steps, read from package.json; `vitest run` becomes a
+ *                             small unit subset, the browser tests among them, which must skip
+ *                             loudly, plus the whole contracts:inprocess project, whose records
+ *                             parity:check reads)
  *
  * Opt-in: it costs a full build and lint of the clone (minutes on two shared cores), more than
  * `npm test` can afford on every run. Set FASTIO_EMULATOR_FRESH_CLONE=1 to run it (.ci/run can).
@@ -21,8 +23,12 @@ import { fromPackageRoot } from '../../emulator/paths.js';
 
 const ROOT = fromPackageRoot();
 const wanted = process.env.FASTIO_EMULATOR_FRESH_CLONE === '1';
-/** What the clone's vitest runs: small, and with the dashboard's browser tests (skipped without chromium). */
-const SUBSET = ['--project', 'unit', 'test/dashboard', 'test/fixtures', 'test/cli/cli.test.ts'];
+/**
+ * What `vitest run` becomes in the clone: a few unit files, with the dashboard's browser tests
+ * (skipped without chromium), then the in-process contract suites (parity:check needs their
+ * records; the HTTP target and the rest of the unit project are left to the checkout's own run).
+ */
+const VITEST_STEPS = ['npx vitest run --project unit test/dashboard test/fixtures test/cli/cli.test.ts', 'npx vitest run --project contracts:inprocess'];
 
 if (!wanted)
   console.warn(
@@ -97,20 +103,19 @@ describe.skipIf(!wanted)('a fresh clone: npm ci, npm start, npm test', () => {
     expect(out).toContain(`${url!}/_emulator/ui`);
     expect(out).toMatch(/Ctrl\+C/);
 
-    // 3. npm test: its own steps from package.json, vitest given the subset.
+    // 3. npm test: its own steps from package.json, `vitest run` as VITEST_STEPS.
     const script = (JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.test!;
     const steps = script.split('&&').map((s) => s.trim());
     expect(steps.some((s) => s === 'vitest run')).toBe(true);
     for (const s of steps) {
-      const command = s === 'vitest run' ? `npx vitest run ${SUBSET.join(' ')}` : s;
-      const r = step(clone, command);
-      timings[command] = r.ms;
-      expect(r.status, `${command}:\n${r.out.slice(-4000)}`).toBe(0);
-      if (s === 'vitest run') {
-        expect(r.out).toMatch(/SKIPPED the dashboard's browser tests: no chromium/);
-        expect(r.out).not.toMatch(/\bfailed\b/);
+      for (const command of s === 'vitest run' ? VITEST_STEPS : [s]) {
+        const r = step(clone, command);
+        timings[command] = r.ms;
+        expect(r.status, `${command}:\n${r.out.slice(-4000)}`).toBe(0);
+        if (command === VITEST_STEPS[0]) expect(r.out).toMatch(/SKIPPED the dashboard's browser tests: no chromium/);
+        if (command.startsWith('npx vitest')) expect(r.out).not.toMatch(/\bfailed\b/);
+        if (command.startsWith('node scripts/build-if-stale.mjs')) expect(r.out).not.toMatch(/building/);
       }
-      if (s.startsWith('node scripts/build-if-stale.mjs')) expect(r.out).not.toMatch(/building/);
     }
     console.log(
       `fresh clone ${head.slice(0, 8)}: ${ci.status === 0 ? 'npm ci --offline from the npm cache' : "this checkout's node_modules linked"}; ${JSON.stringify(timings)}`,
