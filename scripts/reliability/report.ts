@@ -98,8 +98,47 @@ function cell(v: unknown): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-export function renderReliability(o: { resultsDir: string; vitestJson: string; command: string; seconds: number; exitStatus: number }): string {
+/**
+ * The report as it stands, split at its `## ` headings (title -> body lines), and its test table's
+ * rows by file: a filtered run (`npm run soak -- containment`) rewrites what it ran and keeps the
+ * rest, marked with the run that wrote it, instead of blanking every other section.
+ */
+export function readPrevious(text: string): { written: string; sections: Map<string, string[]>; testRows: Map<string, string> } {
+  const sections = new Map<string, string[]>();
+  const testRows = new Map<string, string>();
+  let current: string[] | undefined;
+  for (const line of text.split('\n')) {
+    const h = /^## (.+)$/.exec(line);
+    if (h) {
+      current = [];
+      sections.set(h[1]!, current);
+      continue;
+    }
+    current?.push(line);
+  }
+  for (const line of sections.get('Tests') ?? []) {
+    const row = /^\| (test\/\S+) \|/.exec(line);
+    if (row) testRows.set(row[1]!, line);
+  }
+  const date = /^\| written \| ([^ |]+)/m.exec(text)?.[1] ?? 'an earlier run';
+  const machine = /^\| machine \| ([^|]+?) \|$/m.exec(text)?.[1];
+  const written = machine ? `${date} (${machine})` : date;
+  return { written, sections, testRows };
+}
+
+export function renderReliability(o: {
+  resultsDir: string;
+  vitestJson: string;
+  command: string;
+  seconds: number;
+  exitStatus: number;
+  /** a filtered run: sections and test rows it did not rerun are kept from this report text */
+  previous?: string;
+  /** where to write (RELIABILITY.md at the package root unless given) */
+  out?: string;
+}): string {
   const m = machineInfo();
+  const previous = o.previous !== undefined ? readPrevious(o.previous) : undefined;
   const lines: string[] = [
     '# Reliability',
     '',
@@ -120,14 +159,20 @@ export function renderReliability(o: { resultsDir: string; vitestJson: string; c
     const v = JSON.parse(readFileSync(o.vitestJson, 'utf8')) as VitestJson;
     lines.push('## Tests', '', '| file | tests | passed | failed | seconds |', '|---|---|---|---|---|');
     const failures: string[] = [];
+    const rerun = new Set((v.testResults ?? []).map((f) => f.name.replace(fromPackageRoot() + '/', '')));
+    const kept = [...(previous?.testRows ?? new Map<string, string>())].filter(([file]) => !rerun.has(file));
+    const rows: [string, string][] = [...kept];
     for (const f of v.testResults ?? []) {
       const file = f.name.replace(fromPackageRoot() + '/', '');
       const tests = f.assertionResults ?? [];
       const failed = tests.filter((a) => a.status !== 'passed' && a.status !== 'skipped');
       for (const a of failed) failures.push(`- ${file}: ${a.title} (**${a.status}**)`);
       const seconds = tests.reduce((n, a) => n + (a.duration ?? 0), 0) / 1000;
-      lines.push(`| ${file} | ${tests.length} | ${tests.filter((a) => a.status === 'passed').length} | ${failed.length} | ${seconds.toFixed(1)} |`);
+      rows.push([file, `| ${file} | ${tests.length} | ${tests.filter((a) => a.status === 'passed').length} | ${failed.length} | ${seconds.toFixed(1)} |`]);
     }
+    rows.sort(([a], [b]) => a.localeCompare(b));
+    lines.push(...rows.map(([, row]) => row));
+    if (kept.length > 0) lines.push('', `Rows of files this run did not select are from the run of ${previous!.written}.`);
     if (failures.length > 0) lines.push('', 'Failed:', '', ...failures);
     lines.push('');
   }
@@ -140,7 +185,11 @@ export function renderReliability(o: { resultsDir: string; vitestJson: string; c
   for (const s of SECTIONS) {
     lines.push(`## ${s.title}`, '', s.what, '');
     if (!present.has(s.name)) {
-      lines.push('_No summary from this run (not selected, or the test failed before it reported)._', '');
+      const before = previous?.sections.get(s.title) ?? [];
+      const table = before.filter((l) => l.startsWith('|'));
+      if (table.length > 0) {
+        lines.push(`_Not rerun by this command: the figures of the run of ${keptFrom(before, previous!.written)}._`, '', ...table, '');
+      } else lines.push('_No summary from this run (not selected, or the test failed before it reported)._', '');
       continue;
     }
     present.delete(s.name);
@@ -148,9 +197,18 @@ export function renderReliability(o: { resultsDir: string; vitestJson: string; c
   }
   for (const name of [...present].sort()) lines.push(`## ${name}`, '', ...summaryTable(join(o.resultsDir, `${name}.long.json`)), '');
 
-  const out = fromPackageRoot('RELIABILITY.md');
+  const out = o.out ?? fromPackageRoot('RELIABILITY.md');
   writeFileSync(out, lines.join('\n'));
   return out;
+}
+
+/** When a kept section's figures were measured: the run it already named, else the report's. */
+function keptFrom(body: string[], written: string): string {
+  for (const l of body) {
+    const m = /^_Not rerun by this command: the figures of the run of (.+)\._$/.exec(l);
+    if (m) return m[1]!;
+  }
+  return written;
 }
 
 function summaryTable(file: string): string[] {

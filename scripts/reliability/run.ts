@@ -5,12 +5,13 @@
  * tests leave in test-results/reliability/*.long.json and vitest's own pass/fail per test.
  *
  *   npm run soak                 # everything
- *   npm run soak -- soak         # only files whose name matches (vitest filters)
+ *   npm run soak -- soak         # only files whose name matches (vitest filters); the
+ *                                # report keeps the other sections from the last run, marked
  *
  * Exits with vitest's status: a failing long run still writes the report, marked as failed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromPackageRoot } from '../../emulator/index.js';
 import { renderReliability } from './report.js';
@@ -40,6 +41,15 @@ const run = spawnSync(
 );
 const status = run.status ?? 1;
 const command = `npm run soak${filters.length > 0 ? ` -- ${filters.join(' ')}` : ''}`;
-const out = renderReliability({ resultsDir: results, vitestJson, command, seconds: (Date.now() - started) / 1000, exitStatus: status });
+const report = fromPackageRoot('RELIABILITY.md');
+const out = renderReliability({
+  resultsDir: results,
+  vitestJson,
+  command,
+  seconds: (Date.now() - started) / 1000,
+  exitStatus: status,
+  // A filtered run keeps what it did not rerun (report.ts readPrevious).
+  ...(filters.length > 0 && existsSync(report) ? { previous: readFileSync(report, 'utf8') } : {}),
+});
 console.log(`\nwrote ${out}`);
 process.exit(status);
