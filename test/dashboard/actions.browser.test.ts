@@ -13,6 +13,8 @@ import { apiClient, haveChromium, launch, screenshot, watch, type Browser } from
 
 const WS_FORM = { perm_join: 'Member or above', perm_member_manage: 'Member or above' };
 const available = haveChromium();
+const dialect =
+  process.env.FASTIO_CONTRACT_DIALECT === 'v2' || process.env.FASTIO_CONTRACT_DIALECT === '2026-04' ? process.env.FASTIO_CONTRACT_DIALECT : undefined;
 
 let emu: RunningEmulator;
 let browser: Browser;
@@ -31,7 +33,8 @@ const offsetText = (page: Page) => page.locator('[data-testid=clock] .clock-offs
 
 describe.skipIf(!available)('dashboard actions in a real browser', () => {
   beforeAll(async () => {
-    emu = await startEmulator({ port: 0 });
+    // The dialect the contract runs choose (FASTIO_CONTRACT_DIALECT), so both dialects' API is driven.
+    emu = await startEmulator({ port: 0, ...(dialect ? { apiDialect: dialect } : {}) });
     api = apiClient(emu.url);
     browser = await launch();
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: emu.url });
@@ -163,7 +166,7 @@ describe.skipIf(!available)('dashboard actions in a real browser', () => {
   }, 90_000);
 
   it('acts on an emulator with a control token, which it takes from #token=', async () => {
-    const guarded = await startEmulator({ port: 0, controlToken: 'dash-secret' });
+    const guarded = await startEmulator({ port: 0, controlToken: 'dash-secret', ...(dialect ? { apiDialect: dialect } : {}) });
     try {
       // Without the token the page loads (its files hold no data) but cannot read or act.
       const without = await browser.context.newPage();

@@ -10,6 +10,8 @@ import { apiClient, haveChromium, launch, screenshot, watch, type Browser } from
 
 const WS_FORM = { perm_join: 'Member or above', perm_member_manage: 'Member or above' };
 const available = haveChromium();
+const dialect =
+  process.env.FASTIO_CONTRACT_DIALECT === 'v2' || process.env.FASTIO_CONTRACT_DIALECT === '2026-04' ? process.env.FASTIO_CONTRACT_DIALECT : undefined;
 
 let emu: RunningEmulator;
 let browser: Browser;
@@ -28,7 +30,8 @@ async function seedTenant(domain: string, name: string, accountType: 'agent' | '
 
 describe.skipIf(!available)('dashboard in a real browser', () => {
   beforeAll(async () => {
-    emu = await startEmulator({ port: 0 });
+    // The dialect the contract runs choose (FASTIO_CONTRACT_DIALECT), so both dialects' API is driven.
+    emu = await startEmulator({ port: 0, ...(dialect ? { apiDialect: dialect } : {}) });
     api = apiClient(emu.url);
     browser = await launch();
   }, 60_000);
