@@ -1,15 +1,18 @@
 /**
  * `--seed` takes a state file or a scenario name. Named scenarios live in fixtures/scenarios/;
- * `large` is generated there the first time it is asked for. Seeds are templates: their times are
+ * `large` (not shipped) is generated the first time it is asked for, into a cache folder outside
+ * the package (`scenarioCacheDir()`), so an installed package never writes into node_modules. Seeds are templates: their times are
  * shifted so the seed's `savedAt` becomes now (credits used this period, tokens not yet expired).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { ConfigError } from './config.js';
 import { didYouMean } from './did-you-mean.js';
 import { fromPackageRoot } from './paths.js';
 import { readStateFile } from './store/persistence.js';
+import { VERSION } from './version.js';
 import { shiftTimes } from './store/time-shift.js';
 import type { StateFile } from './store/db.js';
 import type { Dialect } from './catalogue/index.js';
@@ -36,6 +39,31 @@ export function scenarioPath(name: string, dialect: Dialect = '2026-04'): string
   return dialect === 'v2' ? fromPackageRoot('fixtures', 'scenarios', 'v2', `${name}.json`) : fromPackageRoot('fixtures', 'scenarios', `${name}.json`);
 }
 
+/**
+ * Where generated scenarios are kept. CHOICE: `$FASTIO_EMULATOR_CACHE_DIR`, else the XDG cache
+ * (`$XDG_CACHE_HOME/fastio-emulator`, `~/.cache/fastio-emulator`), else the system temp folder
+ * when there is no home; never inside the package (read-only or shared in node_modules, and
+ * `npm ci` would throw the work away).
+ */
+export function scenarioCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const own = env.FASTIO_EMULATOR_CACHE_DIR;
+  if (own && isAbsolute(own)) return own;
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'fastio-emulator');
+  let home = '';
+  try {
+    home = homedir();
+  } catch {
+    // no home folder (some containers): the temp folder below
+  }
+  return home ? join(home, '.cache', 'fastio-emulator') : join(tmpdir(), 'fastio-emulator');
+}
+
+/** A generated scenario's file: named by the package version (a newer generator may differ) and the dialect. */
+export function generatedScenarioPath(name: string, dialect: Dialect = '2026-04', env: NodeJS.ProcessEnv = process.env): string {
+  return join(scenarioCacheDir(env), 'scenarios', `${name}-${dialect === 'v2' ? 'v2-' : ''}${VERSION}.json`);
+}
+
 /** Is this `--seed` value a scenario name rather than a path? */
 export function isScenarioName(ref: string): boolean {
   return /^[a-z][a-z0-9-]*$/.test(ref) && !existsSync(ref);
@@ -55,7 +83,10 @@ export async function generateScenarioFile(
   const { generateScenario, serializeScenario } = await import('../fixtures/generate.js');
   const file = await generateScenario({ ...def, ...(onProgress ? { onProgress } : {}) });
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, serializeScenario(file));
+  // Written beside, then renamed: two emulators starting at once never read half a file.
+  const partial = `${out}.${process.pid}.partial`;
+  await writeFile(partial, serializeScenario(file));
+  await rename(partial, out);
 }
 
 /** `--seed`: a file, or a scenario of the running dialect (fixtures/scenarios/, or its v2/ folder). */
@@ -63,6 +94,7 @@ export async function loadSeed(ref: string, now: number, log: (msg: string) => v
   let file = ref;
   if (isScenarioName(ref)) {
     file = scenarioPath(ref, dialect);
+    if (!existsSync(file)) file = generatedScenarioPath(ref, dialect);
     if (!existsSync(file)) {
       const { scenariosFor } = await import('../fixtures/scenarios.js');
       const SCENARIOS = scenariosFor(dialect);

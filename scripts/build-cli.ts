@@ -5,6 +5,11 @@
  * (the `seed` generator and faker, WebSockets, multipart, JWT signing) is reached through dynamic
  * imports; with code splitting those become chunks loaded on first use, so start-up neither parses
  * nor evaluates them. Document parsers and pretty logs stay external (node_modules, on first use).
+ *
+ * The package's two library entry points (`fastio-emulator`, `fastio-emulator/vitest`) are bundled
+ * in the same build, so they share its chunks: the tarball carries the code once, not once as the
+ * CLI bundle and again as tsc's module tree (their types stay in dist/emulator/*.d.ts). The parse
+ * worker stays tsc's dist/emulator/intelligence/engine/parse-worker.js (a worker loads a file).
  */
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -13,7 +18,7 @@ import { fromPackageRoot } from '../emulator/paths.js';
 rmSync(fromPackageRoot('dist', 'cli-chunks'), { recursive: true, force: true });
 
 await build({
-  entryPoints: [fromPackageRoot('dist', 'emulator', 'cli.js')],
+  entryPoints: ['cli', 'index', 'testing'].map((name) => fromPackageRoot('dist', 'emulator', `${name}.js`)),
   outdir: fromPackageRoot('dist'),
   entryNames: '[name]',
   chunkNames: 'cli-chunks/[name]-[hash]',

@@ -25,7 +25,8 @@ await build({
   jsx: 'automatic',
   jsxImportSource: 'preact',
   minify: true,
-  sourcemap: 'linked',
+  // No source map: the page is small, and the package ships no maps (package.json `files`).
+  sourcemap: false,
   legalComments: 'eof',
   logLevel: 'warning',
 });

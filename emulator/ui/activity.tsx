@@ -1,12 +1,30 @@
-/** The live side panels: audit events, the request journal, fault rules. */
-import type { Overview, OverviewFault } from '../control/overview-types.js';
+/** The live side panels: audit events and the request journal; a row's JSON opens on click. */
+import type { Overview } from '../control/overview-types.js';
+import type { Selected } from './detail.js';
 import { abbreviatePath, shortId, timeOfDay } from './format.js';
 
 function statusClass(status: number): string {
   return status >= 500 ? 's5' : status >= 400 ? 's4' : status >= 300 ? 's3' : 's2';
 }
 
-export function EventsPanel({ doc }: { doc: Overview }) {
+/** A list row that opens on click, Enter or Space (a row holds several cells, so not a <button>). */
+function clickable(open: () => void) {
+  return {
+    role: 'button' as const,
+    tabIndex: 0,
+    class: 'row',
+    title: 'show the JSON',
+    onClick: open,
+    onKeyDown: (e: KeyboardEvent) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        open();
+      }
+    },
+  };
+}
+
+export function EventsPanel({ doc, onSelect }: { doc: Overview; onSelect: (s: Selected) => void }) {
   const orgs = new Map(doc.orgs.map((o) => [o.id, o.domain]));
   const workspaces = new Map(doc.orgs.flatMap((o) => o.workspaces.map((w) => [w.id, w.name] as const)));
   return (
@@ -19,7 +37,7 @@ export function EventsPanel({ doc }: { doc: Overview }) {
       ) : (
         <ol>
           {doc.events.map((e) => (
-            <li key={e.id} data-testid="event">
+            <li key={e.id} data-testid="event" {...clickable(() => onSelect({ kind: 'event', item: e }))}>
               <time>{timeOfDay(e.created)}</time>
               <span class="event-name">{e.event}</span>
               <span class="where">
@@ -34,7 +52,7 @@ export function EventsPanel({ doc }: { doc: Overview }) {
   );
 }
 
-export function RequestsPanel({ doc }: { doc: Overview }) {
+export function RequestsPanel({ doc, onSelect }: { doc: Overview; onSelect: (s: Selected) => void }) {
   const orgs = new Map(doc.orgs.map((o) => [o.id, o.domain]));
   return (
     <section class="panel requests" aria-label="request journal">
@@ -44,7 +62,7 @@ export function RequestsPanel({ doc }: { doc: Overview }) {
       ) : (
         <ol>
           {doc.requests.map((r) => (
-            <li key={r.seq} data-testid="request">
+            <li key={r.seq} data-testid="request" data-seq={r.seq} {...clickable(() => onSelect({ kind: 'request', item: r }))}>
               <time>{timeOfDay(r.time)}</time>
               <span class={`m m-${r.method.toLowerCase()}`}>{r.method}</span>
               <span class="p" title={r.path}>
@@ -67,36 +85,6 @@ export function RequestsPanel({ doc }: { doc: Overview }) {
           ))}
         </ol>
       )}
-    </section>
-  );
-}
-
-function describeFault(f: OverviewFault): string {
-  const what = [f.status !== null ? `${f.status}/${f.code}` : '', f.delay_ms !== null ? `+${f.delay_ms} ms` : ''].filter(Boolean).join(' ');
-  return what;
-}
-
-export function FaultsPanel({ faults }: { faults: OverviewFault[] }) {
-  if (faults.length === 0) return null;
-  return (
-    <section class="panel faults" aria-label="fault rules">
-      <h2>Fault rules</h2>
-      <ul>
-        {faults.map((f) => (
-          <li key={f.id} class={f.active ? 'active' : 'spent'} data-testid="fault">
-            <code>
-              {f.method ?? '*'} {f.path ?? '**'}
-            </code>{' '}
-            <span class="what">{describeFault(f)}</span>
-            {f.probability < 1 && <span> p={f.probability}</span>}
-            {f.org_id && <span> org …{f.org_id.slice(-6)}</span>}
-            <span class="hits">
-              {f.hits}
-              {f.times !== null ? `/${f.times}` : ''} hits
-            </span>
-          </li>
-        ))}
-      </ul>
     </section>
   );
 }

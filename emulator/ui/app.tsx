@@ -1,7 +1,10 @@
 /** The dashboard: a header with the clock and totals, the tenants, and the live side panels. */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Overview } from '../control/overview-types.js';
-import { EventsPanel, FaultsPanel, RequestsPanel } from './activity.js';
+import { ClockActions, PersonaMaker, ResetButton } from './actions.js';
+import { EventsPanel, RequestsPanel } from './activity.js';
+import { Detail, type Selected } from './detail.js';
+import { FaultsPanel } from './faults.js';
 import { offset, utc } from './format.js';
 import { useOverview, type Connection } from './live.js';
 import { OrgCard } from './tenants.js';
@@ -63,6 +66,8 @@ export function App() {
   const q = useDebounced(filter.trim(), 250);
   const { doc, connection, error } = useOverview(q);
   const [toggled, setToggled] = useState<Record<string, boolean>>({});
+  const [selected, setSelected] = useState<Selected | undefined>(undefined);
+  const closeDetail = useCallback(() => setSelected(undefined), []);
 
   if (!doc) {
     return (
@@ -85,6 +90,7 @@ export function App() {
           </span>
         </div>
         <Clock clock={doc.clock} />
+        <ClockActions />
         <div class="totals" data-testid="totals">
           <span>
             <b>{t.orgs}</b> tenants
@@ -103,6 +109,7 @@ export function App() {
           </span>
         </div>
         <ConnectionDot connection={connection} error={error} />
+        <ResetButton />
       </header>
       <main class="tenants" aria-label="tenants">
         <div class="toolbar">
@@ -127,10 +134,12 @@ export function App() {
         )}
       </main>
       <aside class="side">
+        <PersonaMaker />
         <FaultsPanel faults={doc.faults} />
-        <EventsPanel doc={doc} />
-        <RequestsPanel doc={doc} />
+        <EventsPanel doc={doc} onSelect={setSelected} />
+        <RequestsPanel doc={doc} onSelect={setSelected} />
       </aside>
+      {selected && <Detail selected={selected} onClose={closeDetail} />}
     </div>
   );
 }

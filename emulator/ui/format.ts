@@ -57,3 +57,16 @@ export function shortId(id: string | null): string {
 export function abbreviatePath(path: string): string {
   return path.replace(/\/([0-9a-z]{12,})(?=\/|$)/g, (_m, id: string) => `/…${id.slice(-4)}`);
 }
+
+/**
+ * The share of a limit used, in whole percent, never rounding a gap away: 9,962 of 10,000 shows
+ * 99%, not 100% (100% means nothing is left); a little use shows `<1%`, not 0%.
+ */
+export function percentUsed(used: number, limit: number): string {
+  if (limit <= 0) return '100%';
+  if (used <= 0) return '0%';
+  const pct = (used / limit) * 100;
+  if (used >= limit) return `${Math.floor(pct)}%`;
+  if (pct < 1) return '<1%';
+  return `${Math.min(99, Math.floor(pct))}%`;
+}

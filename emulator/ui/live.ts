@@ -6,20 +6,11 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Overview } from '../control/overview-types.js';
+import { controlHeaders } from './control.js';
 
 export type Connection = 'connecting' | 'live' | 'offline';
 
 const WAIT_SECONDS = 25;
-
-/**
- * `#token=...` in the page address is sent as the control token (emulators started with
- * --control-token); every request names the dashboard as one of the emulator's own clients.
- */
-function headers(): Record<string, string> {
-  const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  const own = { 'x-fastio-emulator-client': '1' };
-  return m ? { ...own, 'x-emulator-control-token': decodeURIComponent(m[1]!) } : own;
-}
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -49,7 +40,7 @@ export function useOverview(filter: string): { doc: Overview | undefined; connec
             params.set('after', hash);
             params.set('wait', String(WAIT_SECONDS));
           }
-          const res = await fetch(`/_emulator/overview?${params.toString()}`, { signal, headers: headers(), cache: 'no-store' });
+          const res = await fetch(`/_emulator/overview?${params.toString()}`, { signal, headers: controlHeaders(), cache: 'no-store' });
           const body = (await res.json()) as Overview & { error?: { code: number; text: string } };
           if (!res.ok) throw new Error(body.error ? `${res.status} ${body.error.code}: ${body.error.text}` : `HTTP ${res.status}`);
           hash = body.hash;

@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { App } from './app.js';
 import './styles.css';
+import './actions.css';
 
 const root = document.getElementById('app')!;
 // The page's "Loading…" placeholder goes: render adds to a container, it does not replace it.

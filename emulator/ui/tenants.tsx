@@ -1,6 +1,6 @@
 /** Tenants (orgs) -> workspaces -> members and files, with a credit gauge per org. */
 import type { OverviewCredits, OverviewFile, OverviewOrg, OverviewPerson, OverviewWorkspace } from '../control/overview-types.js';
-import { bytes, credits as fmtCredits, date } from './format.js';
+import { bytes, credits as fmtCredits, date, percentUsed } from './format.js';
 
 const AI_STATE_ORDER = ['ready', 'in_progress', 'pending', 'failed', 'disabled'];
 
@@ -23,7 +23,7 @@ export function CreditGauge({ credits }: { credits: OverviewCredits }) {
         <span>Credits this period</span>
         <span class="gauge-value">
           {fmtCredits(used)} / {unlimited ? 'unlimited' : fmtCredits(limit)}
-          {!unlimited && <span class="gauge-pct"> · {Math.round(pct)}%</span>}
+          {!unlimited && <span class="gauge-pct"> · {percentUsed(used, limit)}</span>}
         </span>
       </div>
       <div class="gauge-track" role="meter" aria-label="credits used" aria-valuemin={0} aria-valuemax={limit ?? undefined} aria-valuenow={used}>

@@ -113,7 +113,7 @@ async function section(name: Section, title: string, fn: () => Promise<void>): P
 log(`fastio-emulator benchmarks${quick ? ' (quick pass)' : ''}; temporary folder ${workDir}`);
 
 await section('startup', 'startup', async () => {
-  const empty = await runStartupBench({ runs: quick ? 5 : 15 });
+  const empty = await runStartupBench({ runs: quick ? 5 : 15, npmStart: true });
   log(`   emulator p50 ${empty.emulator.p50.toFixed(1)} ms, bare p50 ${empty.bare.p50.toFixed(1)} ms`);
   const large = largeScenarioArgs();
   if (typeof large === 'string') results.startup = { empty, largeSkipped: large };

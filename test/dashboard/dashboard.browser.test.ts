@@ -1,38 +1,22 @@
 /**
  * The dashboard in a real browser: Debian's chromium, driven by playwright-core. The page is served
  * by an emulator started here (the built files in dist/ui/, `npm test` builds them first).
- *
- * Chromium missing is a failure with the way to install it, not a skip: CI (.ci/run) installs it.
+ * Without chromium: required in CI, skipped loudly elsewhere (browser.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromPackageRoot, startEmulator, type RunningEmulator } from '../../emulator/index.js';
+import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
 import { UNIT_TEST_DIALECT } from '../support/client.js';
+import { apiClient, haveChromium, launch, screenshot, watch, type Browser } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WS_FORM = { perm_join: 'Member or above', perm_member_manage: 'Member or above' };
+const available = haveChromium();
+const dialect =
+  process.env.FASTIO_CONTRACT_DIALECT === 'v2' || process.env.FASTIO_CONTRACT_DIALECT === '2026-04' ? process.env.FASTIO_CONTRACT_DIALECT : undefined;
 
 let emu: RunningEmulator;
-let browser: BrowserContext;
-let profile: string;
-
-async function api(method: string, path: string, token?: string, form?: Record<string, string>): Promise<Record<string, unknown>> {
-  const res = await fetch(`${emu.url}${path}`, {
-    method,
-    headers: {
-      'x-fastio-emulator-client': '1',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-    },
-    ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-  });
-  const body = (await res.json()) as Record<string, unknown>;
-  if (res.status !== 200) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
+let browser: Browser;
+let api: ReturnType<typeof apiClient>;
 
 /** A tenant: an owner, an org, a workspace, a second member. */
 async function seedTenant(domain: string, name: string, accountType: 'agent' | 'human') {
@@ -45,56 +29,28 @@ async function seedTenant(domain: string, name: string, accountType: 'agent' | '
   return { token, orgId: org.id };
 }
 
-describe('dashboard in a real browser', () => {
+describe.skipIf(!available)('dashboard in a real browser', () => {
   beforeAll(async () => {
-    // Without chromium the test itself fails, with the way to install it (below).
-    if (!existsSync(CHROMIUM)) return;
-    emu = await startEmulator({ port: 0, apiDialect: UNIT_TEST_DIALECT });
-    profile = mkdtempSync(join(tmpdir(), 'emu-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        // containers often have a small /dev/shm
-        '--disable-dev-shm-usage',
-      ],
-    });
+    // The dialect the contract runs choose (FASTIO_CONTRACT_DIALECT), so both dialects' API is driven.
+    emu = await startEmulator({ port: 0, apiDialect: dialect ?? UNIT_TEST_DIALECT });
+    api = apiClient(emu.url);
+    browser = await launch();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await emu?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('shows a seeded tenant, then a change made through the API without a reload', async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: the dashboard test needs Debian's chromium (apt-get install -y chromium; .ci/run installs it)`);
-    }
     const stamp = Date.now().toString(36);
     const acme = await seedTenant(`acme-${stamp}`, 'Acme Inc', 'human');
     await seedTenant(`globex-${stamp}`, 'Globex Corporation', 'agent');
 
-    const page: Page = browser.pages()[0] ?? (await browser.newPage());
+    const page: Page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    const foreign: string[] = [];
+    const { problems, foreign } = watch(page, emu.url);
     let navigations = 0;
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('request', (r) => {
-      if (!r.url().startsWith(emu.url) && !r.url().startsWith('data:')) foreign.push(r.url());
-    });
     page.on('framenavigated', (f) => {
       if (f === page.mainFrame()) navigations++;
     });
@@ -128,10 +84,7 @@ describe('dashboard in a real browser', () => {
       expect(problems).toEqual([]);
       expect(foreign).toEqual([]);
     } finally {
-      // Saved whether the test passed or not: on a failure it shows what the page had.
-      const out = fromPackageRoot('test-results');
-      mkdirSync(out, { recursive: true });
-      await page.screenshot({ path: join(out, 'dashboard.png'), fullPage: true });
+      await screenshot(page, 'dashboard');
     }
   }, 60_000);
 });
