@@ -1,4 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/index.js';
 import { script, shellBlocks, toBash } from './readme-blocks.js';
@@ -7,16 +10,21 @@ import { script, shellBlocks, toBash } from './readme-blocks.js';
 async function runScript(name: string, start: Parameters<typeof startEmulator>[0] = {}) {
   const blocks = script(name);
   expect(blocks.length, `README.md has no block marked <!-- readme-test: ${name} -->`).toBeGreaterThan(0);
+  const tools = spawnSync('bash', ['-c', 'command -v curl && command -v jq'], { encoding: 'utf8' });
+  expect(tools.status, 'the README examples need curl and jq (Debian: apt-get install -y curl jq; .ci/run installs jq)').toBe(0);
   const emu = await startEmulator({ port: 0, host: '127.0.0.1', ...start });
   try {
     const bash = toBash(blocks, emu.url);
     // Asynchronous: the emulator answers from this process, so the script must not block it.
-    const child = spawn('bash', ['-c', bash], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    // In a folder of its own: the examples write files (msa.txt) where they run.
+    const cwd = mkdtempSync(join(tmpdir(), `readme-${name}-`));
+    const child = spawn('bash', ['-c', bash], { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    rmSync(cwd, { recursive: true, force: true });
     return { status, stdout, stderr, bash };
   } finally {
     await emu.close();
@@ -38,7 +46,8 @@ describe('the README examples run as written', () => {
     );
   });
 
-  it.each(['set-up'])('the %s example', async (name) => {
+  // first-tenant: the walkthrough ("Your first tenant"), against an empty emulator of the default dialect (V2)
+  it.each(['set-up', 'first-tenant'])('the %s example', async (name) => {
     const r = await runScript(name);
     expect(r.status, `${r.stderr}\n--- stdout\n${r.stdout}\n--- script\n${r.bash}`).toBe(0);
     // curl -s exits 0 on an error answer: no answer the example prints may be the error envelope
@@ -46,10 +55,13 @@ describe('the README examples run as written', () => {
   });
 
   it('every control-plane write in the README sends the header a web page cannot', () => {
+    // shell variables the examples set to the header (H='x-fastio-emulator-client: 1')
+    const headerVars = shellBlocks().flatMap((b) => [...b.code.matchAll(/^(\w+)='x-fastio-emulator-client: 1'$/gm)].map((m) => m[1]!));
+    expect(headerVars).toContain('H');
     const offenders = shellBlocks()
       .flatMap((b) => b.code.split(/(?<!\\)\n/).map((cmd) => ({ line: b.line, cmd })))
       .filter(({ cmd }) => /curl\b/.test(cmd) && /\/_emulator\//.test(cmd) && /-X (POST|PUT|DELETE)|\s-d\s/.test(cmd))
-      .filter(({ cmd }) => !/x-fastio-emulator-client: 1|application\/json/.test(cmd));
+      .filter(({ cmd }) => !/x-fastio-emulator-client: 1|application\/json/.test(cmd) && !headerVars.some((v) => cmd.includes(`-H "$${v}"`)));
     expect(offenders).toEqual([]);
   });
 });
