@@ -229,3 +229,30 @@ describe('chats', () => {
     { requires: ['account-type'] },
   );
 });
+
+describe('AI transactions', () => {
+  contract.unverified(
+    "a chat's AI token charges are listed under /ai/transactions/ of its workspace, newest first; another tenant is refused (401/10545)",
+    async () => {
+      const a = await intelligentTenant();
+      const b = await intelligentTenant();
+      await seed(a.api, a.ws.id, 'Alpha');
+      const before = (await a.api.get(`/current/workspace/${a.ws.id}/ai/transactions/`)).body.transactions as unknown[];
+      expect(before).toEqual([]);
+      await askWorkspace(a.api, a.ws.id, 'How long is the termination notice?');
+      await askWorkspace(a.api, a.ws.id, 'When are the maintenance visits?');
+      const res = await a.api.get(`/current/workspace/${a.ws.id}/ai/transactions/`);
+      expect(res.status, res.text).toBe(200);
+      const tx = res.body.transactions as { chat_id: string; tokens: number; credits: number; created: string }[];
+      expect(tx).toHaveLength(2);
+      for (const t of tx) {
+        expect(t.tokens).toBeGreaterThan(0);
+        expect(t.credits).toBeCloseTo(t.tokens / 100, 6);
+      }
+      expect(tx[0]!.created >= tx[1]!.created).toBe(true);
+      expectApiError(await b.api.get(`/current/workspace/${a.ws.id}/ai/transactions/`), 401, 10545);
+      expect((await b.api.get(`/current/workspace/${b.ws.id}/ai/transactions/`)).body.transactions).toEqual([]);
+    },
+    { requires: ['account-type'], timeout: 60_000 },
+  );
+});
