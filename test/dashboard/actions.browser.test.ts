@@ -111,6 +111,8 @@ describe.skipIf(!available)('dashboard actions in a real browser', () => {
       expect(requestJson).toMatchObject({ method: 'GET', path: '/current/user/details/', status: 503 });
       expect(requestJson.faults).toEqual([expect.any(String)]);
       await page.locator('[data-testid=detail-close]').click();
+      // The browser applies the close on its own schedule: wait for the panel to go, then count.
+      await page.locator('[data-testid=detail]').waitFor({ state: 'detached' });
       await expect(page.locator('[data-testid=detail]').count()).resolves.toBe(0);
 
       // An event's JSON, opened from the keyboard.
@@ -123,6 +125,7 @@ describe.skipIf(!available)('dashboard actions in a real browser', () => {
       >;
       expect(eventJson).toMatchObject({ event: 'workspace_created', org_id: org.id });
       await page.keyboard.press('Escape');
+      await page.locator('[data-testid=detail]').waitFor({ state: 'detached' });
       await expect(page.locator('[data-testid=detail]').count()).resolves.toBe(0);
 
       // Remove the rule; then add two and clear them all.
