@@ -10,6 +10,7 @@ import { formatTime } from '../http/format.js';
 import type { Db } from '../store/db.js';
 import type { Chat, ChatMessage, LedgerEntry } from '../store/model.js';
 import { parseAttachmentsText } from './attachments.js';
+import { citationsJson } from './format.js';
 
 function fileItem(nodeId: string, versionId: string): Record<string, unknown> {
   return { type: 'file', id: nodeId, file_details: { node_id: nodeId, version_id: versionId } };
@@ -52,14 +53,7 @@ export function turnJson(db: Db, message: ChatMessage, seq: number): Record<stri
     text: message.question,
     response: {
       text: message.responseText,
-      citations: message.citations.map((c) => ({
-        node_id: c.nodeId,
-        version_id: c.versionId,
-        name: db.nodes.get(c.nodeId)?.name ?? null,
-        page: c.page,
-        passage_id: c.passageId,
-        snippet: c.snippet,
-      })),
+      citations: citationsJson(db, message),
     },
     subjects: parseAttachmentsText(message.attachments).map((a) => fileItem(a.nodeId, a.versionId)),
     tokens: message.tokens,

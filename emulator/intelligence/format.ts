@@ -49,6 +49,18 @@ export function chatJson(chat: Chat, messages: number): Record<string, unknown> 
  * "Waiting for AI Responses"; the official client reads `response.citations`). Each citation names
  * a node and passage of this workspace. `tokens` and `credits` are the emulator's additions.
  */
+/** A message's citations as both dialects answer them (April `message.response`, V2 `turn.response`). */
+export function citationsJson(db: Db, message: ChatMessage): Record<string, unknown>[] {
+  return message.citations.map((c) => ({
+    node_id: c.nodeId,
+    version_id: c.versionId,
+    name: db.nodes.get(c.nodeId)?.name ?? null,
+    page: c.page,
+    passage_id: c.passageId,
+    snippet: c.snippet,
+  }));
+}
+
 export function messageJson(db: Db, message: ChatMessage): Record<string, unknown> {
   return {
     id: message.id,
@@ -58,14 +70,7 @@ export function messageJson(db: Db, message: ChatMessage): Record<string, unknow
     state: message.state,
     response: {
       text: message.responseText,
-      citations: message.citations.map((c) => ({
-        node_id: c.nodeId,
-        version_id: c.versionId,
-        name: db.nodes.get(c.nodeId)?.name ?? null,
-        page: c.page,
-        passage_id: c.passageId,
-        snippet: c.snippet,
-      })),
+      citations: citationsJson(db, message),
     },
     tokens: message.tokens,
     credits: message.credits,

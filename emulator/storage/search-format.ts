@@ -3,26 +3,11 @@
  * map keyed by node id), and the unified `/search/` buckets.
  */
 import type { SearchResultPage, SearchRow } from '../intelligence/search.js';
-import { nodeJson } from './format.js';
+import { searchHitJson } from '../intelligence/format.js';
 
-/** One hit as both V2 shapes carry it. */
+/** One hit as both V2 shapes carry it: the April hit (intelligence/format.ts) with the file's size. */
 function hitJson(row: SearchRow, details: boolean): Record<string, unknown> {
-  const { node } = row;
-  return {
-    id: node.id,
-    node_id: node.id,
-    name: node.name,
-    type: node.type,
-    parent: node.parentId,
-    mimetype: node.mimetype,
-    size: node.size,
-    version: row.versionId,
-    page: row.page,
-    relevance_score: row.relevanceScore,
-    content_snippet: row.snippet,
-    match_source: row.matchSource,
-    ...(details ? { node: nodeJson(node) } : {}),
-  };
+  return { ...searchHitJson(row, details), size: row.node.size };
 }
 
 function pagination(page: SearchResultPage): Record<string, unknown> {
