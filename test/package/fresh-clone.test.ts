@@ -25,10 +25,13 @@ const ROOT = fromPackageRoot();
 const wanted = process.env.FASTIO_EMULATOR_FRESH_CLONE === '1';
 /**
  * What `vitest run` becomes in the clone: a few unit files, with the dashboard's browser tests
- * (skipped without chromium), then the in-process contract suites (parity:check needs their
- * records; the HTTP target and the rest of the unit project are left to the checkout's own run).
+ * (skipped without chromium), then the in-process contract suites in both dialects (parity:check
+ * needs both dialects' records; the HTTP target and the rest of the unit project are left to the checkout's own run).
  */
-const VITEST_STEPS = ['npx vitest run --project unit test/dashboard test/fixtures test/cli/cli.test.ts', 'npx vitest run --project contracts:inprocess'];
+const VITEST_STEPS = [
+  'npx vitest run --project unit test/dashboard test/fixtures test/cli/cli.test.ts',
+  'npx vitest run --project contracts:inprocess --project contracts:inprocess:2026-04',
+];
 
 if (!wanted)
   console.warn(
