@@ -3,7 +3,7 @@
  * the journal (`GET /_emulator/requests`: its request id and the rest of the entry); an event
  * shows what the overview holds of it.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import type { OverviewEvent, OverviewRequest } from '../control/overview-types.js';
 import { control } from './control.js';
 
@@ -37,7 +37,9 @@ export function Detail({ selected, onClose }: { selected: Selected; onClose: () 
       live = false;
     };
   }, [selected]);
-  useEffect(() => {
+  // A layout effect: the listener is in place in the same commit that shows the dialog. With a
+  // plain effect (run after paint), an Escape pressed right after the dialog appeared was lost.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
