@@ -9,13 +9,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
-import { UNIT_TEST_DIALECT } from '../support/client.js';
+import { UNIT_TEST_DIALECT, WS_FORM } from '../support/client.js';
 import { apiClient, haveChromium, launch, screenshot, watch, type Browser } from './browser.js';
 
-const WS_FORM = { perm_join: 'Member or above', perm_member_manage: 'Member or above' };
 const available = haveChromium();
-const dialect =
-  process.env.FASTIO_CONTRACT_DIALECT === 'v2' || process.env.FASTIO_CONTRACT_DIALECT === '2026-04' ? process.env.FASTIO_CONTRACT_DIALECT : undefined;
 
 let emu: RunningEmulator;
 let browser: Browser;
@@ -34,8 +31,8 @@ const offsetText = (page: Page) => page.locator('[data-testid=clock] .clock-offs
 
 describe.skipIf(!available)('dashboard actions in a real browser', () => {
   beforeAll(async () => {
-    // The dialect the contract runs choose (FASTIO_CONTRACT_DIALECT), so both dialects' API is driven.
-    emu = await startEmulator({ port: 0, apiDialect: dialect ?? UNIT_TEST_DIALECT });
+    // The unit tests' dialect: the seeded orgs spend without buying a V2 plan first.
+    emu = await startEmulator({ port: 0, apiDialect: UNIT_TEST_DIALECT });
     api = apiClient(emu.url);
     browser = await launch();
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: emu.url });
@@ -170,7 +167,7 @@ describe.skipIf(!available)('dashboard actions in a real browser', () => {
   }, 90_000);
 
   it('acts on an emulator with a control token, which it takes from #token=', async () => {
-    const guarded = await startEmulator({ port: 0, controlToken: 'dash-secret', apiDialect: dialect ?? UNIT_TEST_DIALECT });
+    const guarded = await startEmulator({ port: 0, controlToken: 'dash-secret', apiDialect: UNIT_TEST_DIALECT });
     try {
       // Without the token the page loads (its files hold no data) but cannot read or act.
       const without = await browser.context.newPage();

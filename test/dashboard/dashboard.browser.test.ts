@@ -6,13 +6,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
-import { UNIT_TEST_DIALECT } from '../support/client.js';
+import { UNIT_TEST_DIALECT, WS_FORM } from '../support/client.js';
 import { apiClient, haveChromium, launch, screenshot, watch, type Browser } from './browser.js';
 
-const WS_FORM = { perm_join: 'Member or above', perm_member_manage: 'Member or above' };
 const available = haveChromium();
-const dialect =
-  process.env.FASTIO_CONTRACT_DIALECT === 'v2' || process.env.FASTIO_CONTRACT_DIALECT === '2026-04' ? process.env.FASTIO_CONTRACT_DIALECT : undefined;
 
 let emu: RunningEmulator;
 let browser: Browser;
@@ -31,8 +28,8 @@ async function seedTenant(domain: string, name: string, accountType: 'agent' | '
 
 describe.skipIf(!available)('dashboard in a real browser', () => {
   beforeAll(async () => {
-    // The dialect the contract runs choose (FASTIO_CONTRACT_DIALECT), so both dialects' API is driven.
-    emu = await startEmulator({ port: 0, apiDialect: dialect ?? UNIT_TEST_DIALECT });
+    // The unit tests' dialect: the seeded orgs spend without buying a V2 plan first.
+    emu = await startEmulator({ port: 0, apiDialect: UNIT_TEST_DIALECT });
     api = apiClient(emu.url);
     browser = await launch();
   }, 60_000);
