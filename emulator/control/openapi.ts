@@ -69,6 +69,7 @@ const AREA_DESCRIPTIONS: Record<Area, string> = {
   billing: 'Credits, usage and meters',
   transfer: 'Ownership transfer of agent-built organizations',
   control: 'Emulator-only control plane (`/_emulator/*`): no live counterpart',
+  shares: 'Shares of a workspace (send, receive, exchange): settings, access, lists',
 };
 
 /** `/current/org/:org_id/` -> `/current/org/{org_id}/` */

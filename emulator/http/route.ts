@@ -10,7 +10,7 @@ import { DIALECTS, type Dialect } from '../catalogue/index.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
-export type Area = 'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control';
+export type Area = 'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control' | 'shares';
 
 /**
  * Where each area's routes are defined: `emulator/<folder>/routes.ts` (test/core/route-areas.test.ts
@@ -30,6 +30,7 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
   billing: ['billing'],
   transfer: ['transfer'],
   control: ['control'],
+  shares: ['shares'],
 };
 
 /**
