@@ -313,3 +313,22 @@ describe('share events', () => {
     expect((wsEvents.body.events as unknown[]).length).toBe(4);
   });
 });
+
+describe('the caller own shares (April)', () => {
+  contract.unverified(
+    "user/me/list/shares lists the shares the caller is a member of, and nothing of another tenant's",
+    async () => {
+      const a = await shareTenant();
+      const b = await shareTenant();
+      const mine = await createShare(a.api, a.ws.id, { title: 'Tenant A deliverables' });
+      const theirs = await createShare(b.api, b.ws.id, { title: 'Tenant B deliverables' });
+      const listA = await a.api.get('/current/user/me/list/shares/');
+      expect(listA.status, listA.text).toBe(200);
+      expect((listA.body.shares as ShareJson[]).map((s) => s.id)).toEqual([mine.id]);
+      const listB = await b.api.get('/current/user/me/list/shares/');
+      expect((listB.body.shares as ShareJson[]).map((s) => s.id)).toEqual([theirs.id]);
+      expect(listB.text).not.toContain(mine.custom_name);
+    },
+    { dialects: ['2026-04'] },
+  );
+});
