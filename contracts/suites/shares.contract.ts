@@ -226,6 +226,10 @@ describe('share lifecycle', () => {
     const refused = await anon.get(`/current/share/${closed.id}/public/details/`);
     expectApiError(refused, 401, 115069);
     expectNothingOf(refused, ['Internal board pack', closed.custom_name, ws.id]);
+    // Its own members see the members-only share's face too (the official client's `share public-info`).
+    const own = await api.get(`/current/share/${closed.id}/public/details/`);
+    expect(own.status, own.text).toBe(200);
+    expect(own.body.share).toMatchObject({ id: closed.id, title: 'Internal board pack' });
   });
 });
 
@@ -243,6 +247,7 @@ describe('share access', () => {
       await b.api.post(`/current/share/${id}/unarchive/`),
       await b.api.delete(`/current/share/${id}/delete/`, { form: { confirm: id } }),
       await b.api.get('/current/events/search/', { query: { share_id: id } }),
+      await b.api.get(`/current/share/${id}/public/details/`),
     ];
     for (const res of refusals) {
       expectApiError(res, 401, 115069);

@@ -41,7 +41,8 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
  * - `bearer-or-download-token`: a download token from requestread in `?token=` (for the route's
  *   `:workspace_id` and `:node_id`), else as `bearer` (PARITY: agent guide "Download Tokens").
  */
-export type AuthMode = 'none' | 'basic' | 'bearer' | 'bearer-unverified' | 'bearer-or-download-token';
+/** `bearer-optional`: anyone may call; a Bearer, when sent, is checked and names the caller. */
+export type AuthMode = 'none' | 'basic' | 'bearer' | 'bearer-optional' | 'bearer-unverified' | 'bearer-or-download-token';
 
 export type ParityStatus = 'implemented' | 'partial' | 'not-implemented';
 

@@ -57,15 +57,16 @@ export const shareRoutes = [
     method: 'GET',
     path: '/current/share/:share_id/public/details/',
     area: 'shares',
-    auth: 'none',
-    summary: 'What an anonymous visitor may see of a share open to the link or to registered accounts',
+    auth: 'bearer-optional',
+    summary: 'What a visitor may see of a share before joining it: anyone, for a share open to the link or to registered accounts; its members, for the others',
     params: shareParams,
     parity: { status: 'implemented', source: SOURCE, choices: CHOICES },
-    handler: (_ctx, { params }, emu) => {
+    handler: (ctx, { params }, emu) => {
       const found = emu.shares.access.find(params.share_id);
-      const open = found && (found.share.accessOptions === LINK_ACCESS || found.share.accessOptions === 'Anyone with a registered account');
       if (!found) throw Errors.notFound('share');
-      if (!open || found.share.archived || emu.shares.access.expired(found.share)) throw Errors.notShared();
+      const open = found.share.accessOptions === LINK_ACCESS || found.share.accessOptions === 'Anyone with a registered account';
+      const member = ctx.caller !== undefined && emu.shares.access.memberRole(found.share, found.workspace, ctx.caller.user.id) !== undefined;
+      if (!(open || member) || found.share.archived || emu.shares.access.expired(found.share)) throw Errors.notShared();
       return { share: sharePublicJson(found.share) };
     },
   }),

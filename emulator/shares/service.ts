@@ -43,7 +43,7 @@ export const SHARE_CHOICES = [
   'delete: confirm equals the custom_name or the id; the share keeps its id but is gone (404/1609)',
   '`name` (April update) and `title` both set the title; `download_enabled=false` is download_security `high`',
   "shares/all lists every share the caller is a member of or reaches through its workspace; shares/available the shares of the caller's orgs open to org members that it has no role in; user/me/list/shares its explicit memberships",
-  'public details answer only for shares open to the link or to registered accounts, live, unarchived and unexpired; others 401/115069',
+  "public details answer for shares open to the link or to registered accounts, and to the share's own members (a Bearer is optional there) for the others; only live, unarchived, unexpired shares; others 401/115069",
 ];
 
 const scryptHash = (password: string, salt: Buffer) => scryptSync(password, salt, 32);
