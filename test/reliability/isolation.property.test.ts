@@ -79,16 +79,31 @@ interface MWs {
   chats: { id: string; type: 'chat' | 'chat_with_files'; deleted: boolean; creator?: string }[];
 }
 
+// --- shares ---
+interface MShare {
+  id: string;
+  wsId: string;
+  /** the creator: the share's owner through its membership row, whatever its workspace role becomes */
+  creator: string;
+  archived: boolean;
+  deleted: boolean;
+}
+type ShareRole = 'owner' | 'admin' | 'member' | 'guest';
+const SHARE_RANK: Record<ShareRole, number> = { owner: 4, admin: 3, member: 2, guest: 1 };
+// --- end shares ---
+
 /** What a secret word belongs to, and so who may see it. */
 type Secret =
   | { kind: 'om' | 'oi' | 'oa'; org: string }
   | { kind: 'wm' | 'wc'; ws: string; owner?: string }
+  | { kind: 'sh'; share: string }
   | { kind: 'event'; org: string | null; ws: string | null; user: string | null };
 
 interface Model {
   users: MUser[];
   orgs: MOrg[];
   workspaces: MWs[];
+  shares: MShare[];
   /** invitation emails not yet signed up */
   invited: string[];
   secrets: Map<string, Secret>;
@@ -211,6 +226,31 @@ class Rules {
   limits(org: MOrg) {
     return PLAN_LIMITS[org.plan];
   }
+  // --- shares ---
+  /**
+   * The share role, written from the documented CHOICEs (emulator/shares/access.ts
+   * SHARE_ACCESS_CHOICES): the creator's owner row, else what the workspace role carries (owners
+   * and admins act as share admins, members as members, guests as guests). The model's shares are
+   * all `Only members of the Share or Workspace`, so nobody else has a role.
+   */
+  shareRole(u: string, sh: MShare): ShareRole | undefined {
+    const fromWs = this.wsRole(u, this.ws(sh.wsId));
+    const implicit: ShareRole | undefined = fromWs === 'owner' || fromWs === 'admin' ? 'admin' : fromWs;
+    if (sh.creator !== u) return implicit;
+    return 'owner';
+  }
+  shareAccess(u: string, sh: MShare, needs: ShareRole): Expect {
+    if (sh.deleted || this.ws(sh.wsId).deleted) return NOT_FOUND;
+    const role = this.shareRole(u, sh);
+    if (!role) return NOT_SHARED;
+    if (sh.archived && SHARE_RANK[role] < SHARE_RANK.admin) return NOT_SHARED;
+    return SHARE_RANK[role] >= SHARE_RANK[needs] ? OK : DENIED;
+  }
+  /** The shares `shares/all` lists: live, in a live workspace, with a role. */
+  listedShares(u: string): string[] {
+    return this.m.shares.filter((sh) => !sh.deleted && !this.ws(sh.wsId).deleted && this.shareRole(u, sh)).map((sh) => sh.id);
+  }
+  // --- end shares ---
   liveWorkspaces(org: MOrg): MWs[] {
     return this.m.workspaces.filter((w) => w.orgId === org.id && !w.deleted);
   }
@@ -239,6 +279,12 @@ class Rules {
       if (role) out.add(`wm:${ws.id}`).add(`wc:${ws.id}`).add(`ev:${ws.id}`);
       else if (orgRole) out.add(`wm:${ws.id}`);
     }
+    // --- shares --- (a deleted share's words stay with whoever had a role: its events name them)
+    for (const sh of this.m.shares) {
+      const ws = this.ws(sh.wsId);
+      const orgRole = this.orgRole(u, this.org(ws.orgId));
+      if (ws.deleted ? sh.creator === u || orgRole === 'owner' || orgRole === 'admin' : this.shareRole(u, sh)) out.add(`sh:${sh.id}`);
+    }
     return out;
   }
 }
@@ -246,6 +292,7 @@ class Rules {
 function scopeOf(s: Secret): string | undefined {
   if (s.kind === 'om' || s.kind === 'oi' || s.kind === 'oa') return `${s.kind}:${s.org}`;
   if (s.kind === 'wm' || s.kind === 'wc') return `${s.kind}:${s.ws}`;
+  if (s.kind === 'sh') return `sh:${s.share}`;
   return undefined;
 }
 
@@ -305,7 +352,16 @@ const KINDS = [
   'acceptInvite',
   'changePlan',
   'createOrg',
+  // --- shares ---
+  ...Array<'shareCreate'>(2).fill('shareCreate'),
+  ...Array<'shareDetails'>(2).fill('shareDetails'),
+  'shareUpdate',
+  'shareArchive',
+  'shareDelete',
+  'sharesAll',
+  'wsShares',
 ] as const;
+const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete']);
 type Kind = (typeof KINDS)[number];
 
 const ORG_KINDS: ReadonlySet<Kind> = new Set<Kind>([
@@ -452,7 +508,8 @@ class Run {
     const m = this.m;
     const r = this.rules;
     const org = pick(m.orgs, st.a)!;
-    const ws = pick(m.workspaces, st.a);
+    const share = SHARE_KINDS.has(st.t) ? pick(m.shares, st.a) : undefined;
+    const ws = share ? r.ws(share.wsId) : pick(m.workspaces, st.a);
     // Half the steps come from someone with a place in the target (so they can succeed), half from anyone.
     const insiders = m.users.filter((u) =>
       ORG_KINDS.has(st.t) ? r.orgRole(u.id, org) || r.isExternal(u.id, org) : ws ? r.wsRole(u.id, ws) || r.orgRole(u.id, r.org(ws.orgId)) : false,
@@ -1134,6 +1191,78 @@ class Run {
         for (const w of [id, domain, name]) this.register(w, { kind: 'om', org: id });
         break;
       }
+      // --- shares ---
+      case 'shareCreate': {
+        if (!ws) break;
+        const title = this.marker('zs');
+        const form: Record<string, string> = this.v2 ? { title: `Share ${title}`, intelligence: 'false' } : { title: `Share ${title}`, share_type: 'send' };
+        const a = await this.api('POST', `/current/workspace/${ws.id}/create/share/`, form);
+        const e = r.wsAccess(caller.id, ws, 'write');
+        this.expectAnswer(a, e, `${label} in ${ws.label}`);
+        if (e.status === 200) {
+          const body = (a.body as { share: { id: string; custom_name: string } }).share;
+          m.shares.push({ id: body.id, wsId: ws.id, creator: caller.id, archived: false, deleted: false });
+          for (const w of [body.id, body.custom_name, title]) this.register(w, { kind: 'sh', share: body.id });
+        }
+        break;
+      }
+      case 'shareDetails': {
+        if (!share) break;
+        const byName = st.v % 3 === 2;
+        const ref = byName ? (this.h.emulator.db.shares.get(share.id)!.customName as string) : share.id;
+        const a = await this.api('GET', `/current/share/${ref}/details/`);
+        const e = r.shareAccess(caller.id, share, 'guest');
+        this.expectAnswer(a, e, `${label} ${share.id}${byName ? ' by name' : ''}`);
+        if (e.status === 200) expect((a.body as { share: { permissions: string } }).share.permissions).toBe(r.shareRole(caller.id, share));
+        break;
+      }
+      case 'shareUpdate': {
+        if (!share) break;
+        const title = this.marker('zs');
+        const a = await this.api('POST', `/current/share/${share.id}/update/`, { title: `Share ${title}` });
+        let e = r.shareAccess(caller.id, share, 'admin');
+        if (e.status === 200 && share.archived) e = DENIED;
+        this.expectAnswer(a, e, `${label} ${share.id}`);
+        if (e.status === 200) this.register(title, { kind: 'sh', share: share.id });
+        break;
+      }
+      case 'shareArchive': {
+        if (!share) break;
+        const archive = st.v % 2 === 0;
+        const a = await this.api('POST', `/current/share/${share.id}/${archive ? 'archive' : 'unarchive'}/`);
+        let e = r.shareAccess(caller.id, share, 'admin');
+        if (e.status === 200 && share.archived === archive) e = CONFLICT;
+        this.expectAnswer(a, e, `${label} ${share.id} ${archive ? 'archive' : 'unarchive'}`);
+        if (e.status === 200) share.archived = archive;
+        break;
+      }
+      case 'shareDelete': {
+        if (!share || st.v % 3 !== 0) break;
+        const a = await this.api('DELETE', `/current/share/${share.id}/delete/`, { confirm: share.id });
+        const e = r.shareAccess(caller.id, share, 'admin');
+        this.expectAnswer(a, e, `${label} ${share.id}`);
+        if (e.status === 200) share.deleted = true;
+        break;
+      }
+      case 'sharesAll': {
+        const a = await this.api('GET', '/current/shares/all/?limit=500');
+        this.expectAnswer(a, OK, label);
+        expect((a.body as { shares: { id: string }[] }).shares.map((x) => x.id).sort(), label).toEqual(r.listedShares(caller.id).sort());
+        break;
+      }
+      case 'wsShares': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/list/shares/?limit=500`);
+        const e = r.wsAccess(caller.id, ws, 'details');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          const want = r.listedShares(caller.id).filter((id) => m.shares.find((x) => x.id === id)!.wsId === ws.id);
+          expect((a.body as { shares: { id: string }[] }).shares.map((x) => x.id).sort(), `${label} ${ws.label}`).toEqual(want.sort());
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      // --- end shares ---
     }
     this.afterStep(caller);
   }
@@ -1180,7 +1309,7 @@ function sortKeys(o: Record<string, unknown>): [string, unknown][] {
 
 async function buildBase(): Promise<{ state: ReturnType<InProcessEmulator['emulator']['exportState']>; model: Model }> {
   const h = await inProcessEmulator({ ...HOLD_JOBS, ...DIALECT });
-  const m: Model = { users: [], orgs: [], workspaces: [], invited: [], secrets: new Map(), history: {}, cursors: {}, counter: 0 };
+  const m: Model = { users: [], orgs: [], workspaces: [], shares: [], invited: [], secrets: new Map(), history: {}, cursors: {}, counter: 0 };
   const types: ('agent' | 'human')[] = ['agent', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'agent', 'human'];
   for (const [i, type] of types.entries()) {
     const p = await h.persona(type);
@@ -1232,6 +1361,10 @@ async function buildBase(): Promise<{ state: ReturnType<InProcessEmulator['emula
   await step('upload', u(9), t2a, 4, 3);
   await step('note', u(2), t2a, 5, 0);
   await step('chat', u(9), t2a, 1, 1);
+  // Shares: one by t1's owner, one by u5 (a workspace member) in t1a; one by u9 in t2a.
+  await step('shareCreate', u(1), t1a);
+  await step('shareCreate', u(5), t1a);
+  await step('shareCreate', u(9), t2a);
   // u11 has nothing.
   m.cursors = {};
   return { state: h.emulator.exportState(), model: m };
