@@ -12,6 +12,7 @@ import { Errors, assert } from '../http/errors.js';
 import { parseTime } from '../http/format.js';
 import type { StorageService } from '../storage/service.js';
 import type { Db } from '../store/db.js';
+import { shareMemberRow } from '../members/rows.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { User, Workspace } from '../store/model.js';
 import type { Share, ShareRole } from '../store/share-model.js';
@@ -152,20 +153,7 @@ export class ShareService {
     // The folder comes last: a refused share leaves no folder behind.
     if (storageMode === 'workspace_folder') draft.folderNodeId = this.backingFolder(user, scope, input);
     const share = this.d.db.shares.insert(draft);
-    this.d.db.shareMembers.insert({
-      id: `${share.id}:${user.id}`,
-      shareId: share.id,
-      workspaceId: share.workspaceId,
-      orgId: share.orgId,
-      userId: user.id,
-      inviteEmail: null,
-      role: 'owner',
-      status: 'active',
-      invite: null,
-      invitedBy: null,
-      created: now,
-      updated: now,
-    });
+    this.d.db.shareMembers.insert(shareMemberRow(share.id, share.workspaceId, share.orgId, { userId: user.id, role: 'owner', now }));
     this.d.audit.record(AuditEvents.shareCreated(user, share));
     return share;
   }

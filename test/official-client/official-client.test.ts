@@ -292,6 +292,49 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(list(await cli.ok('share list', [], t), 'shares')).toEqual([]);
     });
 
+    it('share members and invitations: add, list, info, update, transfer, leave, join, remove; invitations list, update, delete', async () => {
+      const { token, orgId, wsId, p } = await tenant();
+      const t = { token };
+      const share = (
+        await cli.ok(
+          'share create',
+          ['--workspace', wsId, '--intelligence', 'false', '--access-options', 'Members of the Share, Workspace or Org', 'Member Room'],
+          t,
+        )
+      ).share as Json;
+      const shareId = share.id as string;
+      const second = await persona();
+      expect((await cli.ok('share members add', [shareId, second.user_id, '--role', 'member'], t)).member).toMatchObject({
+        id: second.user_id,
+        permissions: 'member',
+      });
+      expect(ids(list(await cli.ok('share members list', [shareId], t), 'users'))).toEqual([p.user_id, second.user_id]);
+      expect((await cli.ok('share members info', [shareId, second.user_id], t)).member).toMatchObject({ email_address: second.email_address });
+      expect((await cli.ok('share members update', [shareId, second.user_id, '--role', 'admin'], t)).member).toMatchObject({ permissions: 'admin' });
+      // An address without an account: a pending invitation, changed, then revoked by address.
+      const email = `invitee-${unique()}@example.com`;
+      expect((await cli.ok('share members add', [shareId, email, '--role', 'guest'], t)).member).toMatchObject({ email_address: email, status: 'pending' });
+      expect(list(await cli.ok('share invitation list', [shareId], t), 'invitations').map((i) => i.email_address)).toEqual([email]);
+      const inviteId = (list(await cli.ok('share invitation list', [shareId], t), 'invitations')[0]!.invite as Json).id as string;
+      expect((await cli.ok('share invitation update', [shareId, inviteId, '--role', 'member'], t)).invitation).toMatchObject({ permissions: 'member' });
+      await cli.ok('share invitation delete', [shareId, email], t);
+      expect(list(await cli.ok('share invitation list', [shareId], t), 'invitations')).toEqual([]);
+      // The owner hands the share over and stays as admin.
+      await cli.ok('share members transfer', [shareId, second.user_id], t);
+      const roles = Object.fromEntries(list(await cli.ok('share members list', [shareId], t), 'users').map((m) => [m.id, m.permissions]));
+      expect(roles).toEqual({ [p.user_id]: 'admin', [second.user_id]: 'owner' });
+      // An org member joins the org-wide share, then leaves it; the new owner removes the old owner's row.
+      const colleague = await persona();
+      await cli.ok('org members invite', [orgId, colleague.email_address], t);
+      expect((await cli.ok('share members join', [shareId], { token: colleague.api_key })).member).toMatchObject({
+        id: colleague.user_id,
+        permissions: 'guest',
+      });
+      await cli.ok('share members leave', [shareId], { token: colleague.api_key });
+      await cli.ok('share members remove', [shareId, p.user_id], { token: second.api_key });
+      expect(ids(list(await cli.ok('share members list', [shareId], t), 'users'))).toEqual([second.user_id]);
+    });
+
     it('files: folders, single and chunked uploads, details, read, search, download, trash and purge', async () => {
       const { token, wsId } = await tenant();
       const t = { token };
