@@ -85,11 +85,13 @@ interface MShare {
   wsId: string;
   /** the creator: the share's owner through its membership row, whatever its workspace role becomes */
   creator: string;
+  /** explicit memberships other than the creator's */
+  members: Record<string, ShareRole>;
   archived: boolean;
   deleted: boolean;
 }
-type ShareRole = 'owner' | 'admin' | 'member' | 'guest';
-const SHARE_RANK: Record<ShareRole, number> = { owner: 4, admin: 3, member: 2, guest: 1 };
+type ShareRole = 'owner' | 'admin' | 'member' | 'guest' | 'view';
+const SHARE_RANK: Record<ShareRole, number> = { owner: 5, admin: 4, member: 3, guest: 2, view: 1 };
 // --- end shares ---
 
 /** What a secret word belongs to, and so who may see it. */
@@ -230,14 +232,19 @@ class Rules {
   /**
    * The share role, written from the documented CHOICEs (emulator/shares/access.ts
    * SHARE_ACCESS_CHOICES): the creator's owner row, else what the workspace role carries (owners
-   * and admins act as share admins, members as members, guests as guests). The model's shares are
-   * all `Only members of the Share or Workspace`, so nobody else has a role.
+   * and admins act as share admins, members as members, guests as guests), whichever is higher,
+   * with the explicit members the steps add. The model's shares are all `Only members of the
+   * Share or Workspace`, so nobody else has a role.
    */
   shareRole(u: string, sh: MShare): ShareRole | undefined {
     const fromWs = this.wsRole(u, this.ws(sh.wsId));
     const implicit: ShareRole | undefined = fromWs === 'owner' || fromWs === 'admin' ? 'admin' : fromWs;
-    if (sh.creator !== u) return implicit;
-    return 'owner';
+    const explicit = this.explicitShareRole(u, sh);
+    if (!explicit || !implicit) return explicit ?? implicit;
+    return SHARE_RANK[explicit] >= SHARE_RANK[implicit] ? explicit : implicit;
+  }
+  explicitShareRole(u: string, sh: MShare): ShareRole | undefined {
+    return sh.creator === u ? 'owner' : sh.members[u];
   }
   shareAccess(u: string, sh: MShare, needs: ShareRole): Expect {
     if (sh.deleted || this.ws(sh.wsId).deleted) return NOT_FOUND;
@@ -283,7 +290,12 @@ class Rules {
     for (const sh of this.m.shares) {
       const ws = this.ws(sh.wsId);
       const orgRole = this.orgRole(u, this.org(ws.orgId));
-      if (ws.deleted ? sh.creator === u || orgRole === 'owner' || orgRole === 'admin' : this.shareRole(u, sh)) out.add(`sh:${sh.id}`);
+      if (ws.deleted ? sh.creator === u || orgRole === 'owner' || orgRole === 'admin' : this.shareRole(u, sh)) {
+        out.add(`sh:${sh.id}`);
+        // The share as its members see it names its org and workspace (org_id, workspace_id:
+        // emulator/shares/format.ts shareJson), so a share-only member may see those ids.
+        if (!ws.deleted) out.add(`om:${ws.orgId}`).add(`wm:${ws.id}`);
+      }
     }
     return out;
   }
@@ -360,8 +372,10 @@ const KINDS = [
   'shareDelete',
   'sharesAll',
   'wsShares',
+  ...Array<'shareAddMember'>(2).fill('shareAddMember'),
+  'shareRemoveMember',
 ] as const;
-const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete']);
+const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete', 'shareAddMember', 'shareRemoveMember']);
 type Kind = (typeof KINDS)[number];
 
 const ORG_KINDS: ReadonlySet<Kind> = new Set<Kind>([
@@ -1201,7 +1215,7 @@ class Run {
         this.expectAnswer(a, e, `${label} in ${ws.label}`);
         if (e.status === 200) {
           const body = (a.body as { share: { id: string; custom_name: string } }).share;
-          m.shares.push({ id: body.id, wsId: ws.id, creator: caller.id, archived: false, deleted: false });
+          m.shares.push({ id: body.id, wsId: ws.id, creator: caller.id, members: {}, archived: false, deleted: false });
           for (const w of [body.id, body.custom_name, title]) this.register(w, { kind: 'sh', share: body.id });
         }
         break;
@@ -1262,6 +1276,32 @@ class Run {
         }
         break;
       }
+      case 'shareAddMember': {
+        if (!share) break;
+        const role = (['admin', 'member', 'guest', 'view'] as const)[st.v % 4]!;
+        const target = pick(m.users, st.b)!;
+        const a = await this.api('POST', `/current/share/${share.id}/members/${target.id}/`, { permissions: role });
+        let e = r.shareAccess(caller.id, share, 'admin');
+        if (e.status === 200 && share.archived) e = DENIED;
+        else if (e.status === 200 && SHARE_RANK[role] > SHARE_RANK[r.shareRole(caller.id, share)!]) e = DENIED;
+        else if (e.status === 200 && r.explicitShareRole(target.id, share)) e = CONFLICT;
+        this.expectAnswer(a, e, `${label} ${target.label} to ${share.id} as ${role}`);
+        if (e.status === 200) share.members[target.id] = role;
+        break;
+      }
+      case 'shareRemoveMember': {
+        if (!share) break;
+        const target = pick(m.users, st.b)!;
+        const a = await this.api('DELETE', `/current/share/${share.id}/members/${target.id}/`);
+        let e = r.shareAccess(caller.id, share, 'admin');
+        const row = r.explicitShareRole(target.id, share);
+        if (e.status === 200 && share.archived) e = DENIED;
+        else if (e.status === 200 && !row) e = NOT_FOUND;
+        else if (e.status === 200 && (row === 'owner' || SHARE_RANK[row!] > SHARE_RANK[r.shareRole(caller.id, share)!])) e = DENIED;
+        this.expectAnswer(a, e, `${label} ${target.label} from ${share.id}`);
+        if (e.status === 200) delete share.members[target.id];
+        break;
+      }
       // --- end shares ---
     }
     this.afterStep(caller);
@@ -1288,6 +1328,18 @@ class Run {
         this.fail(`workspace ${ws.label}: the emulator has members ${JSON.stringify(active)}, the model ${JSON.stringify(ws.rows)}`);
       }
       if (Boolean(db.workspaces.get(ws.id)!.deleted) !== ws.deleted) this.fail(`workspace ${ws.label}: deleted differs`);
+    }
+    for (const sh of m.shares) {
+      const active = Object.fromEntries(
+        db.shareMembers
+          .find('share', sh.id)
+          .filter((x) => x.status === 'active')
+          .map((x) => [x.userId!, x.role]),
+      );
+      const want = { ...sh.members, [sh.creator]: 'owner' };
+      if (JSON.stringify(sortKeys(active)) !== JSON.stringify(sortKeys(want))) {
+        this.fail(`share ${sh.id}: the emulator has members ${JSON.stringify(active)}, the model ${JSON.stringify(want)}`);
+      }
     }
     // Every user's, not only the caller's: a member added by someone else, who leaves in their
     // first step of their own, could see the org before it (and its own events name it).
