@@ -318,8 +318,8 @@ export const COMMANDS: CommandRow[] = [
   unserved('system ping', '', 'GET /current/ping/'),
   unserved('system status', '', 'GET /current/system/status/'),
   pass('search workspace', `GET ${WS}/search/`),
-  // ---- share (issue 17: the share, its members and invitations are served; its files and
-  // password/guest sign-in are not built yet)
+  // ---- share (issue 17: the share, its members, invitations and visitor tokens are served;
+  // its files are not built yet)
   pass('share list', 'GET /current/shares/all/'),
   pass('share create', `POST ${WS}/create/share/`),
   pass('share info', `GET ${SHARE}/details/`),
@@ -330,8 +330,8 @@ export const COMMANDS: CommandRow[] = [
   pass('share public-info', `GET ${SHARE}/public/details/`),
   pass('share available', 'GET /current/shares/available/'),
   pass('share check-name', 'GET /current/shares/check/name/:name/'),
-  unserved('share password-auth', '{share} secret', `POST ${SHARE}/auth/password/`),
-  unserved('share guest-auth', '{share}', `POST ${SHARE}/auth/guest/`),
+  pass('share password-auth', `POST ${SHARE}/auth/password/`),
+  pass('share guest-auth', `POST ${SHARE}/auth/guest/`),
   unserved('share files list', '{share}', `GET ${SHARE}/storage/:node_id/list/`),
   pass('share members list', `GET ${SHARE}/members/list/`),
   pass('share members add', `POST ${SHARE}/members/:member/`),

@@ -261,7 +261,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(list(await cli.ok('workspace list', [], t), 'workspaces')).toEqual([]);
     });
 
-    it('shares: create, info, public info, update, archive, lists, name check, delete', async () => {
+    it('shares: create, info, public info, update, archive, lists, name check, password and guest tokens, delete', async () => {
       const { token, orgId, wsId } = await tenant();
       const t = { token };
       const created = await cli.ok('share create', ['--workspace', wsId, '--intelligence', 'false', '--description', 'made by the client', 'Client Share'], t);
@@ -288,8 +288,23 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(refused.stderr).toMatch(/HTTP 40[134]/);
       expect(list(await cli.ok('share list', [], { token: other.token }), 'shares')).toEqual([]);
 
+      // A visitor of a password-protected link share, and a guest of an open one.
+      const locked = (
+        await cli.ok(
+          'share create',
+          ['--workspace', wsId, '--intelligence', 'false', '--access-options', 'Anyone with the link', '--password', 'client-pass-1', 'Locked Share'],
+          t,
+        )
+      ).share as Json;
+      const visitor = await cli.ok('share password-auth', [locked.id as string, 'client-pass-1'], t);
+      expect(visitor).toMatchObject({ auth_token: expect.any(String), share: { id: locked.id } });
+      const bad = await cli.run('share password-auth', [locked.id as string, 'wrong'], { token, home: freshHome() });
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/HTTP 401/);
+      await cli.ok('share update', [shareId, '--access-options', 'Anyone with the link'], t);
+      expect(await cli.ok('share guest-auth', [shareId], t)).toMatchObject({ auth_token: expect.any(String), share: { id: shareId } });
       await cli.ok('share delete', ['--confirm', shareId, shareId], t);
-      expect(list(await cli.ok('share list', [], t), 'shares')).toEqual([]);
+      expect(ids(list(await cli.ok('share list', [], t), 'shares'))).toEqual([locked.id]);
     });
 
     it('share members and invitations: add, list, info, update, transfer, leave, join, remove; invitations list, update, delete', async () => {
