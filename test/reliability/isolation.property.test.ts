@@ -28,15 +28,17 @@ import { describe, expect, it } from 'vitest';
 import { HOLD_JOBS, inProcessEmulator, multipartBody, type Answer, type InProcessEmulator } from '../support/client.js';
 import { LONG, report, scale } from './support.js';
 
-/** FASTIO_ISOLATION_DIALECT=v2|2026-04 picks the dialect the steps speak (default: the emulator's). */
-const DIALECT = process.env.FASTIO_ISOLATION_DIALECT ? { apiDialect: process.env.FASTIO_ISOLATION_DIALECT as 'v2' | '2026-04' } : {};
+type Dialect = 'v2' | '2026-04';
+/** The dialects the steps speak, one run each; FASTIO_ISOLATION_DIALECT=v2|2026-04 picks one. */
+const DIALECTS: Dialect[] = process.env.FASTIO_ISOLATION_DIALECT ? [process.env.FASTIO_ISOLATION_DIALECT as Dialect] : ['2026-04', 'v2'];
 
 // ---------------------------------------------------------------------------------------------
 // The model
 
 type OrgRole = 'owner' | 'admin' | 'member';
 type WsRole = 'owner' | 'admin' | 'member' | 'guest';
-type Plan = 'agent' | 'free' | 'pro';
+/** April's plans, and V2's (fixtures/plans-v2.json: a new or claimed org is on `none` until it subscribes). */
+type Plan = 'agent' | 'free' | 'pro' | 'none' | 'solo_monthly' | 'business_v2_monthly' | 'growth_monthly';
 
 interface MUser {
   id: string;
@@ -119,7 +121,14 @@ const PLAN_LIMITS: Record<Plan, { workspaces: number; members: number | null; ai
   agent: { workspaces: 3, members: 5, ai: false },
   free: { workspaces: 3, members: 10, ai: true },
   pro: { workspaces: 20, members: null, ai: true },
+  none: { workspaces: 0, members: 0, ai: false },
+  solo_monthly: { workspaces: 5, members: 5, ai: true },
+  business_v2_monthly: { workspaces: 50, members: 25, ai: true },
+  growth_monthly: { workspaces: 1000, members: null, ai: true },
 };
+/** What a V2 org on `none` is refused with 402/1688 (billing/gate.ts GATED_ACTIONS, by the names of the tables here). */
+const GATED_ORG = new Set(['manage', 'wsCreate']);
+const GATED_WS = new Set(['write', 'chat', 'manage']);
 const ORG_RANK: Record<OrgRole, number> = { owner: 3, admin: 2, member: 1 };
 const WS_RANK: Record<WsRole, number> = { owner: 4, admin: 3, member: 2, guest: 1 };
 
@@ -168,6 +177,8 @@ const DENIED: Expect = { status: 403, code: 1680 };
 const CONFLICT: Expect = { status: 409, code: 1660 };
 const PLAN_LIMIT: Expect = { status: 402, code: 1685 };
 const UPGRADE: Expect = { status: 402, code: 1695 };
+const SUBSCRIPTION: Expect = { status: 402, code: 1688 };
+const NO_CREDITS: Expect = { status: 402, code: 1696 };
 const INVALID: Expect = { status: 400, code: 1605 };
 
 class Rules {
@@ -203,12 +214,10 @@ class Rules {
     const standing = role ?? (this.isExternal(u, org) ? 'external' : undefined);
     if (!standing) return NOT_FOUND;
     const rule = ORG_TABLE[action]![standing];
-    if (rule === 'y') return OK;
-    if (rule === 'pmm' && role) {
-      if (org.pmm === 'Member or above') return OK;
-      if (org.pmm === 'Admin or above' && ORG_RANK[role] >= 2) return OK;
-    }
-    return DENIED;
+    const allowed =
+      rule === 'y' || (rule === 'pmm' && role !== undefined && (org.pmm === 'Member or above' || (org.pmm === 'Admin or above' && ORG_RANK[role] >= 2)));
+    if (!allowed) return DENIED;
+    return org.plan === 'none' && GATED_ORG.has(action) ? SUBSCRIPTION : OK;
   }
   wsAccess(u: string, ws: MWs, action: string): Expect {
     if (ws.deleted) return NOT_FOUND;
@@ -218,7 +227,8 @@ class Rules {
     const allowed = rule === 'y' || (rule === 'pmm' && (ws.pmm === 'Member or above' || WS_RANK[role] >= 3));
     if (!allowed) return DENIED;
     // The documented CHOICE (PARITY.md): an archived workspace refuses writes, after the role check.
-    return ws.archived && ARCHIVED_REFUSES.has(action) ? DENIED : OK;
+    if (ws.archived && ARCHIVED_REFUSES.has(action)) return DENIED;
+    return this.org(ws.orgId).plan === 'none' && GATED_WS.has(action) ? SUBSCRIPTION : OK;
   }
   mayJoin(role: OrgRole, permJoin: MWs['permJoin']): boolean {
     if (permJoin === 'Only Org Owners') return role === 'owner';
@@ -252,6 +262,10 @@ class Rules {
     if (!role) return NOT_SHARED;
     if (sh.archived && SHARE_RANK[role] < SHARE_RANK.admin) return NOT_SHARED;
     return SHARE_RANK[role] >= SHARE_RANK[needs] ? OK : DENIED;
+  }
+  /** Managing a share's members takes seats: gated on V2's `none` (shares/access.ts GATED_AS). */
+  shareGated(sh: MShare): boolean {
+    return this.org(this.ws(sh.wsId).orgId).plan === 'none';
   }
   /** The shares `shares/all` lists: live, in a live workspace, with a role. */
   listedShares(u: string): string[] {
@@ -922,6 +936,8 @@ class Run {
         let e = r.wsAccess(caller.id, ws, st.t === 'deleteNode' ? 'write' : 'read');
         if (e.status === 200 && home.id !== ws.id) e = NOT_SHARED;
         else if (e.status === 200 && node.trashed && st.t !== 'nodeDetails') e = NOT_FOUND;
+        // A download charges bandwidth: V2's `none` has no credits to charge.
+        else if (e.status === 200 && st.t === 'download' && r.org(ws.orgId).plan === 'none') e = NO_CREDITS;
         this.expectAnswer(a, e, `${label} ${node.id} of ${home.label} via ${ws.label}`);
         if (e.status === 200 && st.t === 'deleteNode') home.nodes.find((n) => n.id === node.id)!.trashed = true;
         if (e.status === 200 && st.t !== 'deleteNode') this.onlyWorkspace(a, ws.id, label);
@@ -972,7 +988,10 @@ class Run {
         if (e.status === 200) {
           this.onlyWorkspace(a, ws.id, label);
           const live = new Set(ws.nodes.filter((n) => !n.trashed).map((n) => n.id));
-          for (const hit of (a.body as { results: { node_id: string }[] }).results) expect(live.has(hit.node_id), `${label}: hit ${hit.node_id}`).toBe(true);
+          // April answers results[]; V2 results[] with intelligence on, else a files map keyed by node id.
+          const body = a.body as { results?: { node_id: string }[]; files?: Record<string, unknown> };
+          const hits = body.results ? body.results.map((h) => h.node_id) : Object.keys(body.files ?? {});
+          for (const hit of hits) expect(live.has(hit), `${label}: hit ${hit}`).toBe(true);
         }
         break;
       }
@@ -1150,7 +1169,7 @@ class Run {
             for (const [u, role] of Object.entries(w.rows)) if (role === 'owner' && u !== caller.id) w.rows[u] = 'admin';
             w.rows[caller.id] = 'owner';
           }
-          o.plan = 'free';
+          o.plan = this.v2 ? 'none' : 'free';
           for (const other of o.tokens) if (other !== t && other.state === 'active') other.state = 'gone';
           t.state = 'claimed';
         }
@@ -1176,10 +1195,11 @@ class Run {
         break;
       }
       case 'changePlan': {
-        const plan = (['free', 'pro', 'agent'] as const)[st.v % 3]!;
+        const plan = this.v2 ? (['solo_monthly', 'business_v2_monthly', 'growth_monthly'] as const)[st.v % 3]! : (['free', 'pro', 'agent'] as const)[st.v % 3]!;
         const a = await this.api('POST', `/current/org/${org.id}/billing/`, { billing_plan: plan });
         let e = r.orgAccess(caller.id, org, 'billing');
         const ownerType = r.user(r.ownerOf(org)).type;
+        // April's agent and free plans are for one account type each; every V2 plan is for both.
         if (e.status === 200 && ((plan === 'agent' && ownerType !== 'agent') || (plan === 'free' && ownerType !== 'human'))) e = INVALID;
         this.expectAnswer(a, e, `${label} ${org.label} to ${plan}`);
         if (e.status === 200) org.plan = plan;
@@ -1196,7 +1216,7 @@ class Run {
           id,
           domain,
           label: name,
-          plan: caller.type === 'agent' ? 'agent' : 'free',
+          plan: this.v2 ? 'none' : caller.type === 'agent' ? 'agent' : 'free',
           pmm: 'Member or above',
           roles: { [caller.id]: 'owner' },
           pending: [],
@@ -1283,6 +1303,7 @@ class Run {
         const a = await this.api('POST', `/current/share/${share.id}/members/${target.id}/`, { permissions: role });
         let e = r.shareAccess(caller.id, share, 'admin');
         if (e.status === 200 && share.archived) e = DENIED;
+        else if (e.status === 200 && r.shareGated(share)) e = SUBSCRIPTION;
         else if (e.status === 200 && SHARE_RANK[role] > SHARE_RANK[r.shareRole(caller.id, share)!]) e = DENIED;
         else if (e.status === 200 && r.explicitShareRole(target.id, share)) e = CONFLICT;
         this.expectAnswer(a, e, `${label} ${target.label} to ${share.id} as ${role}`);
@@ -1296,6 +1317,7 @@ class Run {
         let e = r.shareAccess(caller.id, share, 'admin');
         const row = r.explicitShareRole(target.id, share);
         if (e.status === 200 && share.archived) e = DENIED;
+        else if (e.status === 200 && r.shareGated(share)) e = SUBSCRIPTION;
         else if (e.status === 200 && !row) e = NOT_FOUND;
         else if (e.status === 200 && (row === 'owner' || SHARE_RANK[row!] > SHARE_RANK[r.shareRole(caller.id, share)!])) e = DENIED;
         this.expectAnswer(a, e, `${label} ${target.label} from ${share.id}`);
@@ -1359,8 +1381,8 @@ function sortKeys(o: Record<string, unknown>): [string, unknown][] {
 // ---------------------------------------------------------------------------------------------
 // The base state: three tenants with every role, built by the steps' own code
 
-async function buildBase(): Promise<{ state: ReturnType<InProcessEmulator['emulator']['exportState']>; model: Model }> {
-  const h = await inProcessEmulator({ ...HOLD_JOBS, ...DIALECT });
+async function buildBase(dialect: Dialect): Promise<{ state: ReturnType<InProcessEmulator['emulator']['exportState']>; model: Model }> {
+  const h = await inProcessEmulator({ ...HOLD_JOBS, apiDialect: dialect });
   const m: Model = { users: [], orgs: [], workspaces: [], shares: [], invited: [], secrets: new Map(), history: {}, cursors: {}, counter: 0 };
   const types: ('agent' | 'human')[] = ['agent', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'agent', 'human'];
   for (const [i, type] of types.entries()) {
@@ -1379,7 +1401,10 @@ async function buildBase(): Promise<{ state: ReturnType<InProcessEmulator['emula
   const wsIdx = () => m.workspaces.length - 1;
   // Tenant 0: an agent's org on the agent plan. Tenant 1: a human's on free. Tenant 2: on pro.
   for (const owner of [0, 1, 2]) await step('createOrg', u(owner), 0, 0, 0);
-  await step('changePlan', u(2), orgIdx(2), 0, 1);
+  if (dialect === 'v2') {
+    // A V2 org holds nothing until it subscribes: Solo, Business and Growth.
+    for (const owner of [0, 1, 2]) await step('changePlan', u(owner), orgIdx(owner), 0, owner);
+  } else await step('changePlan', u(2), orgIdx(2), 0, 1);
   // t0: one workspace (no intelligence on the agent plan); u3 org member; u4 a guest from tenant 1.
   await step('createWorkspace', u(0), orgIdx(0), 0, 1);
   await step('addOrgMember', u(0), orgIdx(0), 3, 1);
@@ -1428,7 +1453,7 @@ function cloneModel(m: Model): Model {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('isolation under random sequences (fast-check, model-based)', () => {
+describe.each(DIALECTS)('isolation under random sequences (fast-check, model-based; %s)', (dialect) => {
   const target = scale(10_000, Number(process.env.FASTIO_ISOLATION_STEPS ?? 100_000));
   const seed = Number(process.env.FASTIO_ISOLATION_SEED ?? 94_171);
 
@@ -1436,7 +1461,7 @@ describe('isolation under random sequences (fast-check, model-based)', () => {
     `${target} steps over three tenants: no answer shows a caller what it may not see; every refusal uses the documented code`,
     { timeout: LONG ? 3_600_000 : 240_000 },
     async () => {
-      const base = await buildBase();
+      const base = await buildBase(dialect);
       const stats: Record<string, number> = {};
       const kinds: Record<string, number> = {};
       let steps = 0;
@@ -1448,7 +1473,7 @@ describe('isolation under random sequences (fast-check, model-based)', () => {
         console.log(`[reliability] isolation: fast-check seed ${batchSeed} (FASTIO_ISOLATION_SEED=${seed}, batch ${batch})`);
         await fc.assert(
           fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 150, size: 'max' }), async (seq) => {
-            const h = await inProcessEmulator({ ...HOLD_JOBS, ...DIALECT, randomSeed: `iso-${batchSeed}-${runs}` });
+            const h = await inProcessEmulator({ ...HOLD_JOBS, apiDialect: dialect, randomSeed: `iso-${batchSeed}-${runs}` });
             h.emulator.importState(base.state);
             const model = cloneModel(base.model);
             const run = new Run(h, model, stats);
@@ -1462,6 +1487,7 @@ describe('isolation under random sequences (fast-check, model-based)', () => {
         );
       }
       report('isolation-property', {
+        dialect,
         seed,
         steps,
         runs,
