@@ -75,6 +75,11 @@ export class Access {
     this.gates.push(gate);
   }
 
+  /** Pass a scope another area resolved (a share's workspace, shares/access.ts) through the gates. */
+  runGates(scope: OrgScope | WorkspaceScope): void {
+    for (const gate of this.gates) gate(scope);
+  }
+
   private gated<S extends OrgScope | WorkspaceScope>(scope: S): S {
     for (const gate of this.gates) gate(scope);
     return scope;
