@@ -11,10 +11,25 @@ import { workspaceParams } from '../workspaces/schema.js';
 import { SHARE_ACCESS_CHOICES } from './access.js';
 import { shareJson, shareListJson, sharePublicJson } from './format.js';
 import { shareCreateBody, shareCreateBodyV2, shareDeleteBody, shareListQuery, shareNameParams, shareParams, shareUpdateBody, LINK_ACCESS } from './schema.js';
-import { SHARE_CHOICES } from './service.js';
+import { SHARE_CHOICES, sharePasswordHash, type ShareCreateFields } from './service.js';
+import type { Emulator } from '../emulator.js';
+import type { RequestContext } from '../http/context.js';
+import type { WorkspaceScope } from '../tenancy/access.js';
+import { shareVisitorRoutes } from './visitor-routes.js';
 
 const SOURCE = 'official client src/api/share.rs (96b1551, 41dde01); agent guide v1.29 "Shares"';
 const CHOICES = [...SHARE_CHOICES, ...SHARE_ACCESS_CHOICES];
+
+/**
+ * Create, with the password hashed off the event loop first; the workspace is resolved again
+ * after that wait, so a workspace deleted meanwhile gets no share.
+ */
+async function createShare(ctx: RequestContext, emu: Emulator, scope: WorkspaceScope, body: ShareCreateFields) {
+  const passwordHash = await sharePasswordHash(body.password);
+  const caller = callerOf(ctx);
+  const fresh = passwordHash === undefined ? scope : emu.access.workspace(caller, scope.workspace.id, 'workspace.storage.write');
+  return { share: shareJson(emu.shares.create(caller.user, fresh, body, passwordHash), 'owner') };
+}
 
 export const shareRoutes = [
   defineRoute({
@@ -27,7 +42,7 @@ export const shareRoutes = [
     body: shareCreateBody,
     access: { workspace: 'workspace_id', action: 'workspace.storage.write' },
     parity: { status: 'implemented', source: SOURCE, choices: [...CHOICES, 'April: intelligence optional, default false'] },
-    handler: (ctx, { body, scope }, emu) => ({ share: shareJson(emu.shares.create(callerOf(ctx).user, scope, body), 'owner') }),
+    handler: async (ctx, { body, scope }, emu) => createShare(ctx, emu, scope, body),
   }),
   defineRoute({
     method: 'POST',
@@ -39,17 +54,18 @@ export const shareRoutes = [
     body: shareCreateBodyV2,
     access: { workspace: 'workspace_id', action: 'workspace.storage.write' },
     parity: { status: 'implemented', source: '96b1551 src/api/share.rs create_share ("intelligence is Assert\\Required")', choices: CHOICES },
-    handler: (ctx, { body, scope }, emu) => ({ share: shareJson(emu.shares.create(callerOf(ctx).user, scope, body), 'owner') }),
+    handler: async (ctx, { body, scope }, emu) => createShare(ctx, emu, scope, body),
   }),
   defineRoute({
     method: 'GET',
     path: '/current/share/:share_id/details/',
     area: 'shares',
-    summary: "Share details, with the caller's share role as `permissions`",
+    auth: 'bearer-or-share-token',
+    summary: "Share details, with the caller's share role as `permissions` (a share token from auth/password or auth/guest reads it as a guest)",
     params: shareParams,
     parity: { status: 'implemented', source: SOURCE, choices: CHOICES },
     handler: (ctx, { params }, emu) => {
-      const scope = emu.shares.access.scope(callerOf(ctx), params.share_id, 'share.details');
+      const scope = emu.shares.access.scopeOf(ctx, params.share_id, 'share.details');
       return { share: shareJson(scope.share, scope.role) };
     },
   }),
@@ -78,10 +94,11 @@ export const shareRoutes = [
     params: shareParams,
     body: shareUpdateBody,
     parity: { status: 'implemented', source: SOURCE, choices: CHOICES },
-    handler: (ctx, { params, body }, emu) => {
+    handler: async (ctx, { params, body }, emu) => {
       const caller = callerOf(ctx);
+      const passwordHash = await sharePasswordHash(body.password);
       const scope = emu.shares.access.scope(caller, params.share_id, 'share.update');
-      return { share: shareJson(emu.shares.update(caller.user, scope, body), scope.role) };
+      return { share: shareJson(emu.shares.update(caller.user, scope, body, passwordHash), scope.role) };
     },
   }),
   defineRoute({
@@ -187,4 +204,5 @@ export const shareRoutes = [
     },
     handler: (_ctx, { params }, emu) => emu.shares.checkName(params.name),
   }),
+  ...shareVisitorRoutes,
 ];
