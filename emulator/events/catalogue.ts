@@ -113,6 +113,14 @@ const CATALOGUE = {
   workspace_storage_file_purged: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_storage_file_updated: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_storage_version_restored: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  // storage node operations (node-ops.ts, locks.ts)
+  workspace_storage_file_moved: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_folder_moved: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_file_copied: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_file_restored: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_node_transferred: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_lock_acquired: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_lock_released: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   // uploads
   upload_session_created: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log' },
   upload_chunk_added: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log', parent: 'upload_session_created' },
@@ -386,6 +394,28 @@ export const AuditEvents = {
     node: StorageNode,
     nodes: number,
   ) => own(how, { ...placed(at), callingUserId, objectId: node.id, data: { name: node.name, type: node.type, nodes } }),
+
+  // storage node operations (node-ops.ts, locks.ts); the node is the object
+  /** PARITY: agent guide REFERENCE "Common Event Names": `workspace_storage_file_moved`, `workspace_storage_folder_moved`. */
+  storageNodeMoved: (
+    how: 'workspace_storage_file_moved' | 'workspace_storage_folder_moved',
+    at: WorkspacePlace,
+    callingUserId: string,
+    node: StorageNode,
+    data: Record<string, unknown>,
+  ) => own(how, { ...placed(at), callingUserId, objectId: node.id, data }),
+  /** The copy is the object; `data.source_id` names the original. */
+  storageFileCopied: (at: WorkspacePlace, callingUserId: string, copy: StorageNode, data: Record<string, unknown>) =>
+    own('workspace_storage_file_copied', { ...placed(at), callingUserId, objectId: copy.id, data }),
+  storageFileRestored: (at: WorkspacePlace, callingUserId: string, node: StorageNode, data: Record<string, unknown>) =>
+    own('workspace_storage_file_restored', { ...placed(at), callingUserId, objectId: node.id, data }),
+  /** CHOICE (name not in the sources): recorded once in the source workspace and once in the target. */
+  storageNodeTransferred: (at: WorkspacePlace, callingUserId: string, node: StorageNode, data: Record<string, unknown>) =>
+    own('workspace_storage_node_transferred', { ...placed(at), callingUserId, objectId: node.id, data }),
+  storageLockAcquired: (at: WorkspacePlace, callingUserId: string, node: StorageNode, data: Record<string, unknown>) =>
+    own('workspace_storage_lock_acquired', { ...placed(at), callingUserId, objectId: node.id, data }),
+  storageLockReleased: (at: WorkspacePlace, callingUserId: string, node: StorageNode, data: Record<string, unknown>) =>
+    own('workspace_storage_lock_released', { ...placed(at), callingUserId, objectId: node.id, data }),
 
   // uploads (the upload id is the object)
   uploadSessionCreated: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>

@@ -29,7 +29,7 @@ export class AddFile {
    * and `stored` (else 409/1660); its stored version's bytes are stored again (storage charged as
    * for any upload, ingestion follows).
    */
-  add(user: User, scope: WorkspaceScope, parentRef: string, name: string, from: AddFileSource): StorageNode {
+  add(user: User, scope: WorkspaceScope, parentRef: string, name: string, from: AddFileSource, replace?: StorageNode): StorageNode {
     if (from.type === 'hash') throw Errors.invalidField('from', 'A hash source is accepted in a share context only; add an upload to a workspace.');
     const parentId = this.nodes.folder(scope, parentRef);
     const upload = this.uploads.ownUpload(user, from.upload.id);
@@ -44,7 +44,9 @@ export class AddFile {
       type: 'file',
       declaredMimetype: source.mimetype ?? undefined,
       uploadId: upload.id,
-      via: 'addfile',
+      // `update/` with `from` names the file that gets the version (node-ops.ts)
+      ...(replace ? { replace } : {}),
+      via: replace ? 'update' : 'addfile',
     });
   }
 

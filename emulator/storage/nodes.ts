@@ -6,13 +6,13 @@
 import type { ActivityHub } from '../activity/hub.js';
 import { AuditEvents } from '../events/catalogue.js';
 import { ApiError, Codes, Errors } from '../http/errors.js';
-import { paginate, type Pagination } from '../http/schema.js';
 import { OpaqueType } from '../store/ids.js';
 import type { StorageNode, User } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
 import { BULK_DETAILS_MAX_IDS, bulkNodeId, type ListOptions } from './schema.js';
 import type { StorageDeps, StorageSignals } from './service.js';
 import type { StorageCredits } from './storage-credits.js';
+import { pageNodes, type NodePagination } from './listing.js';
 
 /** Which nodes a lookup accepts: live ones, trashed ones too, or only trashed ones. */
 export type TrashedFilter = 'no' | 'allow' | 'only';
@@ -39,6 +39,12 @@ export class NodeTree {
     private readonly credits: StorageCredits,
     private readonly signals: StorageSignals,
   ) {}
+
+  /**
+   * Refuses a write to these nodes when the caller may not make it: set by the service to the
+   * locks' check (locks.ts), so versions, trash and purge ask it without knowing of locks.
+   */
+  assertWritable: (user: User, nodes: readonly StorageNode[]) => void = () => undefined;
 
   /**
    * A node of THIS workspace. PARITY: a node that exists in another workspace answers 401/115069
@@ -124,7 +130,7 @@ export class NodeTree {
     return out;
   }
 
-  list(scope: WorkspaceScope, ref: string, opts: ListOptions): { nodes: StorageNode[]; pagination: Pagination } {
+  list(scope: WorkspaceScope, ref: string, opts: ListOptions): { nodes: StorageNode[]; pagination: NodePagination } {
     const wsId = scope.workspace.id;
     let rows: StorageNode[];
     if (ref === 'trash') {
@@ -138,20 +144,12 @@ export class NodeTree {
       const folderId = this.folder(scope, ref);
       rows = this.d.db.nodes.find('parent', `${wsId}/${folderId}`).filter((n) => n.trashed === null);
     }
-    const dir = opts.sort_dir === 'desc' ? -1 : 1;
-    const key = opts.sort_by ?? 'name';
-    const value = (n: StorageNode): string | number =>
-      key === 'size' ? n.size : key === 'created' ? n.created : key === 'modified' || key === 'updated' ? n.updated : key === 'type' ? n.type : n.name;
-    // PARITY: CHOICE. Folders first, then the sort key, then the id (a total order).
-    rows.sort((a, b) => {
-      if ((a.type === 'folder') !== (b.type === 'folder')) return a.type === 'folder' ? -1 : 1;
-      const va = value(a);
-      const vb = value(b);
-      if (va !== vb) return (va < vb ? -1 : 1) * dir;
-      return a.id < b.id ? -1 : 1;
-    });
-    const { page, pagination } = paginate(rows, opts.limit ?? opts.page_size ?? 100, opts.offset ?? 0);
-    return { nodes: page, pagination };
+    // PARITY: CHOICE. Folders first, then the sort key, then the id (a total order); see listing.ts for cursors.
+    return pageNodes(
+      rows,
+      { list: ref === 'trash' ? 'trash' : ref, sortBy: opts.sort_by ?? 'name', sortDir: opts.sort_dir ?? 'asc', foldersFirst: true },
+      opts,
+    );
   }
 
   createFolder(user: User, scope: WorkspaceScope, parentRef: string, name: string, force = false): StorageNode {
@@ -196,11 +194,11 @@ export class NodeTree {
   /** Move a node (and a folder's live contents) to the trash. */
   trash(user: User, scope: WorkspaceScope, id: string): StorageNode {
     const node = this.node(scope, id);
+    const subtree = [node, ...(node.type === 'folder' ? this.descendants(node.workspaceId, node.id) : [])];
+    this.assertWritable(user, subtree);
     this.credits.settleHeldStorage(scope.org);
     const now = this.d.now();
-    const removed = [node, ...(node.type === 'folder' ? this.descendants(node.workspaceId, node.id) : [])].map((n) =>
-      this.d.db.nodes.update(n.id, { trashed: now }),
-    );
+    const removed = subtree.map((n) => this.d.db.nodes.update(n.id, { trashed: now }));
     this.removed(user, scope, node, removed, node.type === 'folder' ? 'workspace_storage_folder_deleted' : 'workspace_storage_file_deleted');
     return removed[0]!;
   }
@@ -210,6 +208,7 @@ export class NodeTree {
     const node = this.node(scope, id, 'only');
     this.credits.settleHeldStorage(scope.org);
     const gone = [node, ...(node.type === 'folder' ? this.descendants(node.workspaceId, node.id, true) : [])];
+    this.assertWritable(user, gone);
     for (const n of gone) {
       if (n.blobId) this.d.db.blobs.delete(n.blobId);
       // The kept versions go with the node, their bytes too.

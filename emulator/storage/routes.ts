@@ -4,6 +4,8 @@ import { Codes } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
 import { RawResponse } from '../http/route.js';
 import { nodeJson, uploadJson } from './format.js';
+import { storageLockRoutes } from './lock-routes.js';
+import { storageNodeRoutes } from './node-routes.js';
 import { storageSearchRoutes } from './search-routes.js';
 import { storageV2Routes } from './v2-routes.js';
 import {
@@ -152,7 +154,7 @@ const storageV1Routes = [
       status: 'implemented',
       source: STORAGE_SOURCE,
       choices: [
-        'answers `nodes[]` with `pagination` (limit/offset; page_size is an alias of limit; cursors are not emulated)',
+        'answers `nodes[]` with `pagination` (limit/offset, or page_size 100/250/500 and a keyset `cursor`: `pagination.next_cursor`, null on the last page, stable across writes; a bad or foreign cursor answers 400/1605)',
         'folders first, then sort_by (name default), then id',
         'the trash lists deleted nodes, not the contents of deleted folders',
         FOREIGN_NODE_CHOICE,
@@ -310,5 +312,5 @@ const storageV1Routes = [
   }),
 ];
 
-/** Every storage route: the ones both dialects serve, V2's additions, and V2's searches. */
-export const storageRoutes = [...storageV1Routes, ...storageV2Routes, ...storageSearchRoutes];
+/** Every storage route: the ones both dialects serve, V2's additions, V2's searches, node operations and locks. */
+export const storageRoutes = [...storageV1Routes, ...storageV2Routes, ...storageSearchRoutes, ...storageNodeRoutes, ...storageLockRoutes];

@@ -72,12 +72,21 @@ export function bulkNodeId(raw: string): string | undefined {
 
 export const uploadParams = lazy(() => z.object({ upload_id: opaqueId('5', 'an upload id') }));
 
-/** PARITY: listing takes the project's `limit`/`offset`; `page_size` is the official client's name for `limit`. */
+/**
+ * PARITY: listing takes the project's `limit`/`offset` and the official client's `page_size`
+ * (100, 250 or 500: commands/files.rs validate_page_size), `cursor`, `sort_by` (name, updated,
+ * created, type) and `sort_dir` (src/api/storage.rs list_files). CHOICE: another page_size answers
+ * 400/1605; `size` and `modified` sort too.
+ */
+export const PAGE_SIZES = [100, 250, 500] as const;
 export const listQuery = lazy(() =>
   z.object({
     limit: formInt({ min: 1, max: 500 }).optional(),
-    page_size: formInt({ min: 1, max: 500 }).optional(),
+    page_size: formInt({ min: 1, max: 500 })
+      .refine((v) => (PAGE_SIZES as readonly number[]).includes(v), 'page_size must be 100, 250 or 500.')
+      .optional(),
     offset: formInt({ min: 0 }).optional(),
+    cursor: z.string().min(1).max(1000).optional(),
     sort_by: z.enum(['name', 'created', 'modified', 'updated', 'size', 'type']).optional(),
     sort_dir: z.enum(['asc', 'desc']).optional(),
   }),
@@ -191,3 +200,61 @@ export const unifiedSearchQuery = lazy(() => {
     comments_limit: limit(),
   });
 });
+
+// ---- node operations (node-ops.ts, locks.ts)
+
+/** PARITY: official client src/api/storage.rs move_node / copy_node: the target folder is the body field `parent`. */
+export const parentBody = lazy(() => z.object({ parent: nodeRef() }));
+
+/**
+ * PARITY: official client src/api/storage.rs update_node (96b1551): `name`, `from` (a JSON source,
+ * as addfile's), `metadata_title` (at most 50), `metadata_short` (at most 2048); at least one;
+ * April's rename_node sends `name` only. The literal `null` or "" clears a metadata field.
+ */
+export const updateNodeBody = lazy(() =>
+  z.object({
+    name: nodeName().optional(),
+    from: addFileBody().shape.from.optional(),
+    metadata_title: z.string().max(50).optional(),
+    metadata_short: z.string().max(2048).optional(),
+  }),
+);
+
+/** PARITY: official client src/api/storage.rs transfer_node: `target_workspace_id`. */
+export const transferBody = lazy(() => z.object({ target_workspace_id: z.string().trim().min(1).max(100) }));
+
+/** PARITY: official client src/api/storage.rs list_recent: `page_size`, `cursor`, `type` (file, folder, link, note). */
+export const recentQuery = lazy(() =>
+  listQuery()
+    .pick({ page_size: true, limit: true, offset: true, cursor: true })
+    .extend({ type: z.enum(['file', 'folder', 'link', 'note']).optional() }),
+);
+
+/** April's `versions/{version_id}/restore/` (official client 41dde01 src/api/storage.rs version_restore). */
+export const versionPathParams = lazy(() =>
+  z.object({ workspace_id: z.string().min(1).max(100), node_id: nodeRef(), version_id: opaqueId('3', 'a version id') }),
+);
+
+/** PARITY: lock_acquire_form: `duration` 60-3600 seconds, `client_info` a JSON object. */
+export const lockAcquireBody = lazy(() =>
+  z.object({
+    duration: formInt({ min: 60, max: 3600 }).optional(),
+    client_info: z
+      .string()
+      .max(2000)
+      .transform((v, ctx) => {
+        try {
+          const parsed = JSON.parse(v) as unknown;
+          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+        } catch {
+          // refused below
+        }
+        ctx.addIssue({ code: 'custom', message: 'Expected a JSON object.' });
+        return z.NEVER;
+      })
+      .optional(),
+  }),
+);
+
+/** `lock_token` (release, heartbeat). */
+export const lockTokenBody = lazy(() => z.object({ lock_token: z.string().trim().min(1).max(200) }));

@@ -13,11 +13,13 @@
 import { Listeners, type Observable } from '../listeners.js';
 import type { Caller } from '../http/context.js';
 import type { UploadedFile } from '../http/route.js';
-import type { Pagination } from '../http/schema.js';
+import type { NodePagination } from './listing.js';
 import type { Org, StorageNode, Upload, User, Workspace } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
 import { AddFile } from './add-file.js';
 import { DownloadTokens, type DownloadGrant } from './download-tokens.js';
+import { Locks, type FileLock } from './locks.js';
+import { NodeOps, type NodeUpdate, type RecentOptions, type StorageContext } from './node-ops.js';
 import { NodeTree, type BulkDetailsError, type TrashedFilter } from './nodes.js';
 import { Notes, type NoteUpdate } from './notes.js';
 import type { AddFileSource, ListOptions, UploadInput } from './schema.js';
@@ -49,6 +51,8 @@ export class StorageService {
   private readonly notes: Notes;
   private readonly addFiles: AddFile;
   private readonly tokens: DownloadTokens;
+  private readonly locks: Locks;
+  private readonly ops: NodeOps;
 
   constructor(d: StorageDeps) {
     this.credits = new StorageCredits(d);
@@ -58,6 +62,11 @@ export class StorageService {
     this.notes = new Notes(d, this.tree, this.versions);
     this.addFiles = new AddFile(d, this.tree, this.versions, this.uploads);
     this.tokens = new DownloadTokens(d.now);
+    this.locks = new Locks(d, this.tree);
+    this.tree.assertWritable = (user, nodes) => this.locks.assertWritable(user, nodes);
+    // A trashed, purged or transferred node loses its lock.
+    this.signals.nodesRemoved.on((nodes) => this.locks.drop(nodes.map((n) => n.id)));
+    this.ops = new NodeOps(d, this.tree, this.versions, this.credits, this.locks, this.addFiles, this.signals);
   }
 
   // ---- the tree (nodes.ts)
@@ -78,7 +87,7 @@ export class StorageService {
     return this.tree.file(scope, id, field);
   }
 
-  list(scope: WorkspaceScope, ref: string, opts: ListOptions): { nodes: StorageNode[]; pagination: Pagination } {
+  list(scope: WorkspaceScope, ref: string, opts: ListOptions): { nodes: StorageNode[]; pagination: NodePagination } {
     return this.tree.list(scope, ref, opts);
   }
 
@@ -92,6 +101,50 @@ export class StorageService {
 
   purge(user: User, scope: WorkspaceScope, id: string): void {
     this.tree.purge(user, scope, id);
+  }
+
+  // ---- node operations (node-ops.ts)
+
+  updateNode(user: User, ctx: StorageContext, id: string, input: NodeUpdate): StorageNode {
+    return this.ops.update(user, ctx, id, input);
+  }
+
+  move(user: User, ctx: StorageContext, id: string, parentRef: string): StorageNode {
+    return this.ops.move(user, ctx, id, parentRef);
+  }
+
+  copy(user: User, ctx: StorageContext, id: string, parentRef: string): StorageNode {
+    return this.ops.copy(user, ctx, id, parentRef);
+  }
+
+  restore(user: User, ctx: StorageContext, id: string): StorageNode {
+    return this.ops.restore(user, ctx, id);
+  }
+
+  transfer(caller: Caller, ctx: StorageContext, id: string, targetRef: string): { node: StorageNode; target: StorageContext } {
+    return this.ops.transfer(caller, ctx, id, targetRef);
+  }
+
+  recent(ctx: StorageContext, opts: RecentOptions): { nodes: StorageNode[]; pagination: NodePagination } {
+    return this.ops.recent(ctx, opts);
+  }
+
+  // ---- locks (locks.ts)
+
+  acquireLock(user: User, ctx: StorageContext, id: string, duration: number | undefined, clientInfo: Record<string, unknown> | undefined): FileLock {
+    return this.locks.acquire(user, ctx, id, duration, clientInfo);
+  }
+
+  lockStatus(ctx: StorageContext, id: string): { node: StorageNode; lock: FileLock | undefined } {
+    return this.locks.status(ctx, id);
+  }
+
+  heartbeatLock(user: User, ctx: StorageContext, id: string, token: string): FileLock {
+    return this.locks.heartbeat(user, ctx, id, token);
+  }
+
+  releaseLock(user: User, ctx: StorageContext, id: string, token: string): void {
+    this.locks.release(user, ctx, id, token);
   }
 
   // ---- versions and bytes (versions.ts)
@@ -178,6 +231,7 @@ export class StorageService {
   /** After the state is replaced: forget derived sums and resume uploads that were in flight. */
   stateReplaced(): void {
     this.credits.forget();
+    this.locks.clear();
     this.uploads.resume();
   }
 }

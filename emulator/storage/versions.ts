@@ -99,6 +99,8 @@ export class Versions {
       if (named.type !== type || type === 'note') throw Errors.conflict(`A ${named.type} named "${name}" already exists in this folder.`);
       existing = named;
     }
+    // A lock of another user refuses the new version (locks.ts).
+    if (existing) this.nodes.assertWritable(user, [existing]);
     // The previous version is kept, so nothing is freed by the write.
     this.credits.assertFits(org, bytes.length);
     this.credits.settleHeldStorage(org);
@@ -175,6 +177,7 @@ export class Versions {
     if (versionId === node.versionId) return node;
     const kept = this.d.db.fileVersions.get(versionId);
     if (!kept || kept.nodeId !== node.id) throw Errors.invalidField('version_id', 'This version does not belong to this file.');
+    this.nodes.assertWritable(user, [node]);
     // The restored content is ingested in the background: admitted only while the job queue has room.
     this.d.jobs.admit();
     this.credits.settleHeldStorage(scope.org);

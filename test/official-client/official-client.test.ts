@@ -8,6 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
 import { aiScenario } from './ai-scenario.js';
 import { COMMANDS, UNSERVED_GROUPS, OFFLINE_GROUPS } from './commands.js';
 import { dashboardScenario } from './dashboard-scenario.js';
+import { storageNodesScenario } from './storage-nodes-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
 /** The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts). */
@@ -442,6 +443,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(ids(buckets.files!.items)).toEqual([id]);
       expect(buckets.comments).toMatchObject({ items: [], status: 'ok' });
       expect(ids(((await cli.ok('workspace search', [wsId, 'added'], t)).buckets as typeof buckets).files!.items)).toEqual([added.id]);
+    });
+
+    it('storage node operations: rename, update, move, copy, versions, version-restore, delete/restore, recent, transfer, locks; another tenant refused', async () => {
+      await storageNodesScenario({ cli, tmp, tenant });
     });
 
     it('upload sessions by hand: create, chunk, finalize, status, cancel', async () => {

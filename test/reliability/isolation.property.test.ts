@@ -388,6 +388,11 @@ const KINDS = [
   'wsShares',
   ...Array<'shareAddMember'>(2).fill('shareAddMember'),
   'shareRemoveMember',
+  // --- storage node operations ---
+  'moveNode',
+  'copyNode',
+  'transferNode',
+  // --- end storage node operations ---
 ] as const;
 const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete', 'shareAddMember', 'shareRemoveMember']);
 type Kind = (typeof KINDS)[number];
@@ -979,6 +984,47 @@ class Run {
         }
         break;
       }
+      // --- storage node operations ---
+      case 'moveNode':
+      case 'copyNode':
+      case 'transferNode': {
+        // Move or copy a node to root, or transfer it to another workspace, through `ws`; a third
+        // of the time the node is another workspace's (401/115069 even where the caller writes).
+        // Every model node sits at root under a unique name: a move to root changes nothing, a copy
+        // there is a name clash (409/1660). A transfer the model predicts to succeed is not sent
+        // (a node's words would then belong to two workspaces' histories, which the model does not
+        // keep), so transfers check the refusals: a foreign node, a target the caller cannot write
+        // to, another org's workspace or the same workspace (400/1605).
+        if (!ws) break;
+        const all = m.workspaces.flatMap((w) => w.nodes.map((n) => ({ ...n, ws: w })));
+        const node =
+          st.v % 3 !== 0
+            ? pick(
+                ws.nodes.map((n) => ({ ...n, ws })),
+                st.b,
+              )
+            : pick(all, st.b);
+        if (!node) break;
+        const home = node.ws;
+        let e = r.wsAccess(caller.id, ws, 'write');
+        if (e.status === 200 && home.id !== ws.id) e = NOT_SHARED;
+        else if (e.status === 200 && node.trashed) e = NOT_FOUND;
+        const target = pick(m.workspaces, st.a * 7 + st.v);
+        if (st.t === 'transferNode') {
+          if (!target) break;
+          if (e.status === 200) e = r.wsAccess(caller.id, target, 'write');
+          if (e.status === 200 && (target.orgId !== ws.orgId || target.id === ws.id)) e = INVALID;
+          if (e.status === 200) break;
+        } else if (e.status === 200 && st.t === 'copyNode') e = CONFLICT;
+        const a =
+          st.t === 'transferNode'
+            ? await this.api('POST', `/current/workspace/${ws.id}/storage/${node.id}/transfer/`, { target_workspace_id: target!.id })
+            : await this.api('POST', `/current/workspace/${ws.id}/storage/${node.id}/${st.t === 'moveNode' ? 'move' : 'copy'}/`, { parent: 'root' });
+        this.expectAnswer(a, e, `${label} ${node.id} of ${home.label} via ${ws.label}${st.t === 'transferNode' ? ` to ${target!.label}` : ''}`);
+        if (e.status === 200) this.onlyWorkspace(a, ws.id, label);
+        break;
+      }
+      // --- end storage node operations ---
       case 'search': {
         if (!ws) break;
         const q = `${WORDS[st.v % WORDS.length]} ${WORDS[st.b % WORDS.length]} report`;
