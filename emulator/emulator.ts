@@ -33,6 +33,7 @@ import { BillingService } from './billing/service.js';
 import { subscriptionGate } from './billing/gate.js';
 import { OAuthService } from './users/oauth.js';
 import { tokenScopeGate } from './users/oauth-scopes.js';
+import { ShareService } from './shares/service.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
 const EPHEMERAL_TABLES = new Set(['sessions']);
@@ -74,6 +75,8 @@ export class Emulator {
   readonly activity: ActivityService;
   readonly events: EventService;
   readonly billing: BillingService;
+  /** shares of workspaces: lifecycle, lists and share access (emulator/shares/) */
+  readonly shares: ShareService;
   private readonly changes = new Listeners<[]>();
   /** After every write, and after a state import; persistence listens here. */
   readonly changed: Observable<[]> = this.changes;
@@ -143,6 +146,8 @@ export class Emulator {
       parsers: this.parsers,
       log: this.log,
     });
+    this.shares = new ShareService({ ...tenancy, storage: this.storage });
+    this.events.useShares(this.shares.access);
     // An address that verifies accepts the invitations waiting for it.
     this.users.emailVerified.on((user) => this.members.activateInvitations(user));
     this.db.changed.on(() => this.changes.emit());

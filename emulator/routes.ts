@@ -10,6 +10,7 @@ import { intelligenceRoutes } from './intelligence/routes.js';
 import { eventRoutes } from './events/routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { billingRoutes } from './billing/routes.js';
+import { shareRoutes } from './shares/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
 export function allRoutes(control: ControlDeps): AnyRoute[] {
@@ -24,6 +25,7 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...eventRoutes,
     ...activityRoutes,
     ...billingRoutes,
+    ...shareRoutes,
     ...controlRoutes(control),
   ];
 }

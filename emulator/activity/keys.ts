@@ -24,6 +24,7 @@ export const ACTIVITY_KEY_CHOICES = [
   'workspace lifecycle (created, archived, deleted) touches `workspace` on the workspace and `workspaces` on its org',
   'org lifecycle touches `org`; ownership transfer touches `transfer` and `members`; billing events touch `billing` on the org',
   "a user's own account events touch `user` on the user",
+  'share lifecycle and settings touch `share` on the share and `shares` on its workspace',
   'other events touch their subcategory name on the workspace, else the org, else the user',
 ];
 
@@ -55,6 +56,10 @@ export const ActivityRules = {
   upload: (e) => (e.objectId ? [{ entities: [e.callingUserId ?? e.userId, e.workspaceId], key: `upload:${e.objectId}` }] : []),
   aiChat: (e) => (e.objectId ? [{ entities: [placeOf(e)], key: `ai_chat:${e.objectId}` }] : [{ entities: [placeOf(e)], key: 'ai' }]),
   ai: (e) => [{ entities: [placeOf(e)], key: 'ai' }],
+  shareLifecycle: (e) => [
+    { entities: [e.shareId], key: 'share' },
+    { entities: [e.workspaceId], key: 'shares' },
+  ],
   // a member's own dashboard (dismissals are per member): only that member hears it
   dashboard: (e) => [{ entities: [e.userId], key: 'dashboard' }],
 } satisfies Record<string, ActivityRule>;

@@ -21,14 +21,13 @@
  */
 import { ApiError, Errors, assert } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
-import type { AuditLog } from '../events/audit.js';
 import { AuditEvents } from '../events/catalogue.js';
-import type { Db } from '../store/db.js';
-import { OpaqueType, type IdGenerator } from '../store/ids.js';
+import { OpaqueType } from '../store/ids.js';
 import type { Invoice, Org, User } from '../store/model.js';
 import type { OrgScope } from '../tenancy/access.js';
-import { PERIOD_MS, type CreditLedger } from './ledger.js';
-import type { Plan, PlanCatalog } from './plans.js';
+import { PERIOD_MS } from './ledger.js';
+import type { Plan } from './plans.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 /** PARITY: official client org.rs billing_reactivate: "once the subscription has fully terminated the server returns 1683/404". */
 export const NO_SUBSCRIPTION_CODE = 1683;
@@ -36,14 +35,7 @@ export const NO_SUBSCRIPTION_CODE = 1683;
 /** A clock moved years ahead raises at most this many renewal invoices at once (CHOICE). */
 const MAX_RENEWALS_AT_ONCE = 120;
 
-export interface SubscriptionDeps {
-  db: Db;
-  ids: IdGenerator;
-  ledger: CreditLedger;
-  plans: PlanCatalog;
-  audit: AuditLog;
-  now: () => number;
-}
+export type SubscriptionDeps = Pick<ServiceDeps, 'db' | 'ids' | 'ledger' | 'plans' | 'audit' | 'now'>;
 
 export interface PlanChange {
   org: Org;

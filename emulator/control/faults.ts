@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { ApiError, Codes, Errors } from '../http/errors.js';
 import { formInt, formNumber, lazy, profileId, text } from '../http/schema.js';
 import type { RandomSource } from '../store/random.js';
+import type { OverviewFault } from './overview-types.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 
@@ -309,7 +310,7 @@ export class FaultRules {
 }
 
 /** The wire form of a rule. */
-export function faultToJson(rule: FaultRule): Record<string, unknown> {
+export function faultToJson(rule: FaultRule): OverviewFault {
   return {
     id: rule.id,
     method: rule.method ?? null,

@@ -69,6 +69,7 @@ const AREA_DESCRIPTIONS: Record<Area, string> = {
   billing: 'Credits, usage and meters',
   transfer: 'Ownership transfer of agent-built organizations',
   control: 'Emulator-only control plane (`/_emulator/*`): no live counterpart',
+  shares: 'Shares of a workspace (send, receive, exchange): settings, access, lists',
 };
 
 /** `/current/org/:org_id/` -> `/current/org/{org_id}/` */
@@ -112,6 +113,7 @@ function securityFor(auth: AuthMode, emulatorOnly: boolean, publicAsset: boolean
       return [{ bearerAuth: [] }];
     // The download token is the `token` query parameter (in the route's query schema).
     case 'bearer-or-download-token':
+    case 'bearer-optional':
       return [{ bearerAuth: [] }, {}];
   }
 }
@@ -190,7 +192,7 @@ function buildOperation(route: AnyRoute): Operation {
     '200': { $ref: '#/components/responses/Success' },
   };
   if (paramsSchema || querySchema || bodySchema) responses['400'] = { $ref: '#/components/responses/InvalidInput' };
-  if (route.auth !== 'none' && !route.emulatorOnly) responses['401'] = { $ref: '#/components/responses/Unauthenticated' };
+  if (route.auth !== 'none' && route.auth !== 'bearer-optional' && !route.emulatorOnly) responses['401'] = { $ref: '#/components/responses/Unauthenticated' };
   if (route.access) {
     responses['403'] = { $ref: '#/components/responses/AccessDenied' };
     responses['404'] = { $ref: '#/components/responses/NotFound' };

@@ -87,6 +87,7 @@ export interface OverviewRequest {
   time: string | null;
 }
 
+/** A fault rule's wire form (`GET /_emulator/faults`, and the dashboard's panel). */
 export interface OverviewFault {
   id: string;
   method: string | null;
@@ -95,10 +96,14 @@ export interface OverviewFault {
   probability: number;
   status: number | null;
   code: number | null;
+  text: string | null;
   delay_ms: number | null;
+  jitter_ms: number | null;
   times: number | null;
   hits: number;
+  remaining: number | null;
   active: boolean;
+  created: string;
 }
 
 /** A type alias, not an interface: a handler result must be assignable to a plain record. */

@@ -15,17 +15,9 @@ import { createHash } from 'node:crypto';
 import type { Emulator } from '../emulator.js';
 import type { MemberStatus, Org, User } from '../store/model.js';
 import { VERSION } from '../version.js';
+import { faultToJson } from './faults.js';
 import type { JournalEntry, RequestJournal } from './journal.js';
-import type {
-  Overview,
-  OverviewCredits,
-  OverviewEvent,
-  OverviewFault,
-  OverviewOrg,
-  OverviewPerson,
-  OverviewRequest,
-  OverviewWorkspace,
-} from './overview-types.js';
+import type { Overview, OverviewCredits, OverviewEvent, OverviewOrg, OverviewPerson, OverviewRequest, OverviewWorkspace } from './overview-types.js';
 
 export interface OverviewOptions {
   /** substring of an org's domain, name or id */
@@ -145,20 +137,24 @@ function orgOverview(emu: Emulator, org: Org, fileLimit: number): OverviewOrg {
 
 function recentEvents(emu: Emulator, limit: number): OverviewEvent[] {
   const rows = emu.db.events.toArray();
-  return rows
-    .slice(-limit)
-    .reverse()
-    .map((e) => ({
-      id: e.id,
-      event: e.event,
-      category: e.category,
-      subcategory: e.subcategory,
-      org_id: e.orgId ?? null,
-      workspace_id: e.workspaceId ?? null,
-      user_id: e.userId ?? null,
-      object_id: e.objectId ?? null,
-      created: iso(e.created),
-    }));
+  return (
+    rows
+      .slice(-limit)
+      .reverse()
+      // The dashboard's summary of an event (a few ids, ISO time), not the API's eventJson, which
+      // carries the whole event; it lists the same fields as the audit row it reads.
+      .map((e) => ({
+        id: e.id,
+        event: e.event,
+        category: e.category,
+        subcategory: e.subcategory,
+        org_id: e.orgId ?? null,
+        workspace_id: e.workspaceId ?? null,
+        user_id: e.userId ?? null,
+        object_id: e.objectId ?? null,
+        created: iso(e.created),
+      }))
+  );
 }
 
 function requestJson(e: JournalEntry): OverviewRequest {
@@ -199,19 +195,7 @@ export function buildOverview(emu: Emulator, journal: RequestJournal, options: O
     orgs: shown.map((o) => orgOverview(emu, o, fileLimit)),
     events: recentEvents(emu, options.eventLimit ?? DEFAULTS.eventLimit),
     requests: journal.list({ limit: options.requestLimit ?? DEFAULTS.requestLimit }).map(requestJson),
-    faults: emu.faults.list().map((r): OverviewFault => ({
-      id: r.id,
-      method: r.method ?? null,
-      path: r.path ?? null,
-      org_id: r.orgId ?? null,
-      probability: r.probability,
-      status: r.status ?? null,
-      code: r.code ?? null,
-      delay_ms: r.delayMs ?? null,
-      times: r.times ?? null,
-      hits: r.hits,
-      active: r.times === undefined || r.hits < r.times,
-    })),
+    faults: emu.faults.list().map(faultToJson),
   };
   // The clock runs on its own; only a jump of its offset is a change worth an update.
   const hash = createHash('sha1')

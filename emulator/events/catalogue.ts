@@ -12,8 +12,9 @@
  */
 import { ActivityRules, type ActivityRule, type ActivityTouch } from '../activity/keys.js';
 import type { ApiKey, AuditEvent, Invite, Org, OrgMember, StorageNode, TransferToken, User, Workspace, WorkspaceMember } from '../store/model.js';
+import type { Share } from '../store/share-model.js';
 
-export type AuditCategory = 'user' | 'org' | 'workspace' | 'invitation' | 'billing' | 'ai';
+export type AuditCategory = 'user' | 'org' | 'workspace' | 'invitation' | 'billing' | 'ai' | 'share';
 export type AuditSubcategory =
   'lifecycle' | 'authentication' | 'security' | 'settings' | 'members' | 'invitations' | 'transfer' | 'billing' | 'storage' | 'upload' | 'ai' | 'dashboard';
 
@@ -49,6 +50,8 @@ interface CatalogueEntry {
 const filed = <C extends AuditCategory, S extends AuditSubcategory>(category: C, subcategory: S) => ({ category, subcategory }) as const;
 const INVITATION = filed('invitation', 'invitations');
 
+// One entry per event: the entries (and the named constructors below) look alike by design; the
+// likeness is the catalogue being data, not logic written twice.
 const CATALOGUE = {
   // users
   user_created: { filings: [filed('user', 'lifecycle')], touches: ActivityRules.user, visibility: 'external_audit_log' },
@@ -136,6 +139,12 @@ const CATALOGUE = {
   ai_chat_new_message: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat, parent: 'ai_chat_created' },
   ai_chat_deleted: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat },
   ai_chat_updated: { filings: [filed('ai', 'ai')], touches: ActivityRules.aiChat },
+  // shares (PARITY: names from the agent guide v1.29 "Share lifecycle")
+  share_created: { filings: [filed('share', 'lifecycle')], touches: ActivityRules.shareLifecycle },
+  share_updated: { filings: [filed('share', 'settings')], touches: ActivityRules.shareLifecycle },
+  share_archived: { filings: [filed('share', 'lifecycle')], touches: ActivityRules.shareLifecycle },
+  share_unarchived: { filings: [filed('share', 'lifecycle')], touches: ActivityRules.shareLifecycle },
+  share_deleted: { filings: [filed('share', 'lifecycle')], touches: ActivityRules.shareLifecycle },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type AuditEventName = keyof typeof CATALOGUE;
@@ -404,7 +413,19 @@ export const AuditEvents = {
   aiChatDeleted: (at: WorkspacePlace, callingUserId: string, chatId: string) => own('ai_chat_deleted', { ...placed(at), callingUserId, objectId: chatId }),
   aiChatUpdated: (at: WorkspacePlace, callingUserId: string, chatId: string, data: Record<string, unknown>) =>
     own('ai_chat_updated', { ...placed(at), callingUserId, objectId: chatId, data }),
+
+  // shares (the share is the object; events carry org, workspace and share ids)
+  shareCreated: (caller: User, share: Share) =>
+    own('share_created', { ...onShare(share, caller), data: { title: share.title, share_type: share.shareType, custom_name: share.customName } }),
+  shareUpdated: (caller: User, share: Share, fields: string[]) => own('share_updated', { ...onShare(share, caller), data: { fields } }),
+  shareArchived: (caller: User, share: Share) => own('share_archived', onShare(share, caller)),
+  shareUnarchived: (caller: User, share: Share) => own('share_unarchived', onShare(share, caller)),
+  shareDeleted: (caller: User, share: Share) => own('share_deleted', { ...onShare(share, caller), data: { custom_name: share.customName } }),
 };
+
+function onShare(share: Share, caller: User): AuditFields {
+  return { orgId: share.orgId, workspaceId: share.workspaceId, shareId: share.id, callingUserId: caller.id, objectId: share.id };
+}
 
 /** Only the place's ids (a caller may pass a whole row that has them). */
 function placed(at: WorkspacePlace): WorkspacePlace {

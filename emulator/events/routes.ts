@@ -25,7 +25,7 @@ const SEARCH_CHOICES = [
   'limit defaults to 100',
   'created-min and created-max are inclusive; created-min after created-max is 400/1605',
   'user_id alone must be the caller (another user: 404/1609); with org_id or workspace_id it filters by the user the event is about',
-  'share_id alone: 404/1609 (the emulator serves no shares); with org_id or workspace_id it filters',
+  'share_id is resolved like a share route (members and above of the share; outsiders 401/115069)',
   'org-wide search needs owner or admin (org members search by workspace)',
   'parent_event_id must name an event the caller may see (else 404/1609) and combines only with acknowledged, limit and offset (else 400/1605); it answers the serial event’s children: an upload session’s chunk, completion, failure and deletion events (children of upload_session_created), a chat’s messages (children of ai_chat_created); any other event has none',
   'visibility external_audit_log | external (another value: 400/1605) matches events whose `visibility` is that value: audit-only events (user security and authentication, org and workspace settings, transfer tokens, billing, upload plumbing) are external_audit_log, the rest external',

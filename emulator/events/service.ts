@@ -37,7 +37,20 @@ export interface EventSummary {
   last: number | null;
 }
 
+/** How the shares area answers for a share id (emulator/shares/access.ts): the resolved id, or a refusal. */
+export interface ShareEventAccess {
+  eventScope(caller: Caller, shareRef: string): string;
+  canSeeEvents(caller: Caller, shareId: string): boolean;
+}
+
 export class EventService {
+  private shares: ShareEventAccess | undefined;
+
+  /** Let share ids be searched (set once by the emulator when the shares area is built). */
+  useShares(shares: ShareEventAccess): void {
+    this.shares = shares;
+  }
+
   private readonly namesByVisibility: Record<AuditVisibility, ReadonlySet<string>> = {
     external: eventNamesOf('external'),
     external_audit_log: eventNamesOf('external_audit_log'),
@@ -144,9 +157,10 @@ export class EventService {
       scopes.user = input.user_id;
     }
     if (input.share_id !== undefined) {
-      // PARITY: CHOICE, the emulator serves no shares: a share id alone names nothing the caller can reach.
-      if (!tenantScoped) throw Errors.notFound('share');
-      scopes.share = input.share_id;
+      // The share is resolved for the caller like any share route (401/115069 outside it).
+      if (this.shares) scopes.share = this.shares.eventScope(caller, input.share_id);
+      else if (!tenantScoped) throw Errors.notFound('share');
+      else scopes.share = input.share_id;
     }
     return { scopes, ...filters };
   }
@@ -168,6 +182,7 @@ export class EventService {
         if (role && workspaceAllows('workspace.events.view', role, ws)) return true;
       }
     }
+    if (e.shareId && this.shares?.canSeeEvents(caller, e.shareId)) return true;
     return false;
   }
 }

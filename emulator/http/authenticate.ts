@@ -24,6 +24,7 @@ export class Authenticator {
       }
     }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (!m && mode === 'bearer-optional' && req.headers.authorization === undefined) return;
     if (!m) throw Errors.unauthenticated();
     ctx.caller = await this.emulator.users.authenticate(m[1]!);
     // PARITY: an unverified email answers 403/10587 on most routes, /user/auth/check/ included

@@ -10,7 +10,7 @@ import { DIALECTS, type Dialect } from '../catalogue/index.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
-export type Area = 'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control';
+export type Area = 'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control' | 'shares';
 
 /**
  * Where each area's routes are defined: `emulator/<folder>/routes.ts` (test/core/route-areas.test.ts
@@ -30,6 +30,7 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
   billing: ['billing'],
   transfer: ['transfer'],
   control: ['control'],
+  shares: ['shares'],
 };
 
 /**
@@ -40,7 +41,8 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
  * - `bearer-or-download-token`: a download token from requestread in `?token=` (for the route's
  *   `:workspace_id` and `:node_id`), else as `bearer` (PARITY: agent guide "Download Tokens").
  */
-export type AuthMode = 'none' | 'basic' | 'bearer' | 'bearer-unverified' | 'bearer-or-download-token';
+/** `bearer-optional`: anyone may call; a Bearer, when sent, is checked and names the caller. */
+export type AuthMode = 'none' | 'basic' | 'bearer' | 'bearer-optional' | 'bearer-unverified' | 'bearer-or-download-token';
 
 export type ParityStatus = 'implemented' | 'partial' | 'not-implemented';
 
@@ -112,25 +114,13 @@ type Out<T> = T extends () => infer S ? (S extends z.ZodType ? z.output<S> : nev
  */
 export type SchemaThunk<S extends Schema> = () => S;
 
-export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefined, B extends Thunk | undefined, A extends AccessSpec | undefined, D> {
+/** What a route record holds whatever its schemas: RouteSpec adds the typed parts, AnyRoute the erased ones. */
+interface RouteCommon {
   method: HttpMethod;
   /** Express-style path with `:name` parameters and a trailing slash. */
   path: string;
   area: Area;
   summary: string;
-  auth?: AuthMode;
-  params?: P;
-  query?: Q;
-  body?: B;
-  /**
-   * The tenant object this route acts on and the action it performs: the pipeline resolves it
-   * and checks the permission table before the handler runs (see tenancy/access.ts).
-   */
-  access?: A;
-  /** Accept multipart file parts on this route (the pipeline parses multipart on every route for fields). */
-  files?: boolean;
-  /** Emulator-only (control plane): skipped by the live target and left out of the live parity score. */
-  emulatorOnly?: boolean;
   /**
    * The dialects that serve this route (default: all). Under another dialect the router does not
    * know it: the request falls to the catalogue (501 if that dialect documents the route, else 404).
@@ -151,19 +141,41 @@ export interface RouteSpec<P extends Thunk | undefined, Q extends Thunk | undefi
   publicAsset?: boolean;
   /** The body is one JSON document (a state import): any other content type answers 415 saying so. */
   jsonBody?: boolean;
-
   /** A per-user budget of this route's own (see RouteRateLimit). */
   rateLimit?: RouteRateLimit;
   parity: RouteParity;
+}
+
+/**
+ * A route as an area declares it. Declarations look alike from route to route (method, path,
+ * area, summary, params, access, parity, handler): they are data, one record per route, and the
+ * `duplicates` tool pairs them by shape; that likeness is the design, not copied logic.
+ */
+export interface RouteSpec<
+  P extends Thunk | undefined,
+  Q extends Thunk | undefined,
+  B extends Thunk | undefined,
+  A extends AccessSpec | undefined,
+  D,
+> extends RouteCommon {
+  auth?: AuthMode;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /**
+   * The tenant object this route acts on and the action it performs: the pipeline resolves it
+   * and checks the permission table before the handler runs (see tenancy/access.ts).
+   */
+  access?: A;
+  /** Accept multipart file parts on this route (the pipeline parses multipart on every route for fields). */
+  files?: boolean;
+  /** Emulator-only (control plane): skipped by the live target and left out of the live parity score. */
+  emulatorOnly?: boolean;
   handler: (ctx: RequestContext, input: RouteInput<Out<P>, Out<Q>, Out<B>, ScopeFor<A>>, deps: D) => HandlerResult | Promise<HandlerResult>;
 }
 
 /** A route with its types erased, as the router stores it. */
-export interface AnyRoute {
-  method: HttpMethod;
-  path: string;
-  area: Area;
-  summary: string;
+export interface AnyRoute extends RouteCommon {
   auth: AuthMode;
   params?: SchemaThunk<Schema>;
   query?: SchemaThunk<Schema>;
@@ -171,14 +183,6 @@ export interface AnyRoute {
   access?: AccessSpec;
   files: boolean;
   emulatorOnly: boolean;
-  /** the dialects that serve it; absent = all */
-  dialects?: readonly Dialect[];
-  /** documented literal paths this route answers too (see RouteSpec.serves) */
-  serves?: readonly string[];
-  publicAsset?: boolean;
-  jsonBody?: boolean;
-  rateLimit?: RouteRateLimit;
-  parity: RouteParity;
   handler: (ctx: RequestContext, input: RouteInput<unknown, unknown, unknown>, deps: never) => HandlerResult | Promise<HandlerResult>;
 }
 

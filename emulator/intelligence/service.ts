@@ -11,17 +11,9 @@
  * indexes.ts), and every scope parameter is resolved against that workspace's nodes before it
  * reaches the engine.
  */
-import type { Logger } from 'pino';
-import type { ActivityHub } from '../activity/hub.js';
-import type { CreditLedger } from '../billing/ledger.js';
-import type { PlanCatalog } from '../billing/plans.js';
-import type { AuditLog } from '../events/audit.js';
-import type { Db } from '../store/db.js';
-import type { IdGenerator } from '../store/ids.js';
 import type { Chat, ChatMessage, LedgerEntry, User } from '../store/model.js';
-import type { JobQueue } from '../storage/job-queue.js';
-import type { StorageService } from '../storage/service.js';
-import type { Access, WorkspaceScope } from '../tenancy/access.js';
+import type { StorageDeps, StorageService } from '../storage/service.js';
+import type { WorkspaceScope } from '../tenancy/access.js';
 import type { WorkspaceService } from '../workspaces/service.js';
 import type { DocumentParsers } from './engine/extract.js';
 import { Attachments } from './attachments.js';
@@ -33,21 +25,11 @@ import type { SearchInput } from './schema.js';
 import { ScopeResolver } from './scopes.js';
 import { Search, type SearchResultPage } from './search.js';
 
-export interface IntelligenceDeps {
-  db: Db;
-  access: Access;
-  ids: IdGenerator;
-  now: () => number;
-  audit: AuditLog;
-  plans: PlanCatalog;
-  ledger: CreditLedger;
-  activityHub: ActivityHub;
-  jobs: JobQueue;
+export interface IntelligenceDeps extends StorageDeps {
   storage: StorageService;
   workspaces: WorkspaceService;
   /** who reads documents: the emulator's parser workers, never this event loop */
   parsers: DocumentParsers;
-  log: Logger;
 }
 
 export class IntelligenceService {

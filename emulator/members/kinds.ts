@@ -42,6 +42,7 @@ export interface MembershipKind<R extends OrgMember | WorkspaceMember, S extends
   text: { alreadyMember: string; ownerNotRemovable: string };
 }
 
+// The kinds are descriptions (data) of the same shape; the service's logic over them is written once.
 export const ORG_MEMBERSHIP: MembershipKind<OrgMember, OrgScope> = {
   table: (db) => db.orgMembers,
   parentIndex: 'org',

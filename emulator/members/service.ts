@@ -1,27 +1,16 @@
 import { Errors, assert } from '../http/errors.js';
-import type { AuditLog } from '../events/audit.js';
 import { AuditEvents } from '../events/catalogue.js';
-import type { PlanCatalog } from '../billing/plans.js';
-import type { Db } from '../store/db.js';
-import { isProfileId, type IdGenerator } from '../store/ids.js';
+import { isProfileId } from '../store/ids.js';
 import type { Invite, OrgMember, OrgRole, User, WorkspaceMember, WorkspaceRole } from '../store/model.js';
-import type { Mailer } from '../users/mailer.js';
-import type { Access, OrgScope, WorkspaceScope } from '../tenancy/access.js';
+import type { OrgScope, WorkspaceScope } from '../tenancy/access.js';
 import { ORG_MEMBERSHIP, WORKSPACE_MEMBERSHIP, type MembershipKind, type Parent } from './kinds.js';
 import { inviteKey } from './rows.js';
+import type { ServiceDeps, TenancyDeps } from '../service-deps.js';
 
 /** PARITY: CHOICE. Invitations to addresses without an account stay valid 30 days. */
 const INVITE_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 
-export interface MemberDeps {
-  db: Db;
-  ids: IdGenerator;
-  now: () => number;
-  audit: AuditLog;
-  access: Access;
-  plans: PlanCatalog;
-  mailer: Mailer;
-}
+export type MemberDeps = TenancyDeps & Pick<ServiceDeps, 'mailer'>;
 
 /** Who a member route names: a user (by id or email) or, failing that, an address to invite. */
 type Target = { user: User } | { email: string };
@@ -155,7 +144,8 @@ export class MemberService {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Org members
+  // Org members. This section and the next are typed doors onto the operations above, one set per
+  // kind: they look alike by design and hold no logic of their own.
 
   orgMembers(orgId: string): OrgMember[] {
     return this.rows(ORG_MEMBERSHIP, orgId);

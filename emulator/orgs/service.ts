@@ -1,24 +1,12 @@
 import { Errors, assert } from '../http/errors.js';
-import type { AuditLog } from '../events/audit.js';
 import { AuditEvents } from '../events/catalogue.js';
-import type { CreditLedger } from '../billing/ledger.js';
-import type { PlanCatalog } from '../billing/plans.js';
-import type { Db } from '../store/db.js';
-import type { IdGenerator } from '../store/ids.js';
 import type { Org, OrgRole, User } from '../store/model.js';
-import { type Access, type OrgScope } from '../tenancy/access.js';
+import { type OrgScope } from '../tenancy/access.js';
 import { orgMemberRow } from '../members/rows.js';
 import { DOMAIN_PATTERN, ORG_EXTRA_FIELDS, RESERVED_DOMAINS, type OrgCreateInput, type OrgUpdateInput } from './schema.js';
+import type { ServiceDeps, TenancyDeps } from '../service-deps.js';
 
-export interface OrgDeps {
-  db: Db;
-  ids: IdGenerator;
-  now: () => number;
-  audit: AuditLog;
-  access: Access;
-  plans: PlanCatalog;
-  ledger: CreditLedger;
-}
+export type OrgDeps = TenancyDeps & Pick<ServiceDeps, 'ledger'>;
 
 export type DomainAvailability = { available: true } | { available: false; reason: 'taken' | 'reserved' | 'invalid' };
 

@@ -10,28 +10,21 @@
  * intelligence area hears about stored versions and removed nodes through `versionStored.on` and
  * `nodesRemoved.on`; storage knows nothing of indexes.
  */
-import type { Logger } from 'pino';
-import type { ActivityHub } from '../activity/hub.js';
-import type { CreditLedger } from '../billing/ledger.js';
-import type { PlanCatalog } from '../billing/plans.js';
-import type { AuditLog } from '../events/audit.js';
 import { Listeners, type Observable } from '../listeners.js';
 import type { Caller } from '../http/context.js';
 import type { UploadedFile } from '../http/route.js';
 import type { Pagination } from '../http/schema.js';
-import type { Db } from '../store/db.js';
-import type { IdGenerator } from '../store/ids.js';
 import type { Org, StorageNode, Upload, User, Workspace } from '../store/model.js';
-import type { Access, WorkspaceScope } from '../tenancy/access.js';
+import type { WorkspaceScope } from '../tenancy/access.js';
 import { AddFile } from './add-file.js';
 import { DownloadTokens, type DownloadGrant } from './download-tokens.js';
-import type { JobQueue } from './job-queue.js';
 import { NodeTree, type BulkDetailsError, type TrashedFilter } from './nodes.js';
 import { Notes, type NoteUpdate } from './notes.js';
 import type { AddFileSource, ListOptions, UploadInput } from './schema.js';
 import { StorageCredits } from './storage-credits.js';
 import { Uploads } from './uploads.js';
 import { Versions, type Download, type VersionInput, type VersionView } from './versions.js';
+import type { ServiceDeps, TenancyDeps } from '../service-deps.js';
 
 /** What storage tells its listeners (the parts emit, the facade hands out `on`). */
 export interface StorageSignals {
@@ -41,18 +34,7 @@ export interface StorageSignals {
   nodesRemoved: Listeners<[nodes: StorageNode[]]>;
 }
 
-export interface StorageDeps {
-  db: Db;
-  ids: IdGenerator;
-  now: () => number;
-  audit: AuditLog;
-  access: Access;
-  plans: PlanCatalog;
-  ledger: CreditLedger;
-  activityHub: ActivityHub;
-  jobs: JobQueue;
-  log: Logger;
-}
+export type StorageDeps = TenancyDeps & Pick<ServiceDeps, 'ledger' | 'activityHub' | 'jobs' | 'log'>;
 
 export class StorageService {
   private readonly signals: StorageSignals = { versionStored: new Listeners(), nodesRemoved: new Listeners() };

@@ -21,6 +21,7 @@ import type {
   Workspace,
   WorkspaceMember,
 } from './model.js';
+import type { Share, ShareMember } from './share-model.js';
 
 export const STATE_FORMAT = 'fastio-emulator-state';
 export const STATE_VERSION = 1;
@@ -91,6 +92,20 @@ export class Db {
   readonly events = new EventTable(this.written);
   readonly ledger = new Table<LedgerEntry>('ledger', { indexes: { org: (e) => e.orgId } }, this.written);
   readonly invoices = new Table<Invoice>('invoices', { indexes: { org: (i) => i.orgId } }, this.written);
+  /** Shares of workspaces (emulator/shares/); `live`: the workspace's shares that are not deleted. */
+  readonly shares = new Table<Share>(
+    'shares',
+    {
+      indexes: { workspace: (s) => s.workspaceId, live: (s) => (s.deleted ? undefined : s.workspaceId), org: (s) => s.orgId },
+      unique: { customName: (s) => (s.deleted ? undefined : s.customNameKey) },
+    },
+    this.written,
+  );
+  readonly shareMembers = new Table<ShareMember>(
+    'shareMembers',
+    { indexes: { share: (m) => m.shareId, user: (m) => m.userId, org: (m) => m.orgId, email: (m) => m.inviteEmail } },
+    this.written,
+  );
 
   /** Every table, in the order they are saved and loaded. */
   get tables(): Table<{ id: string }>[] {
@@ -114,6 +129,8 @@ export class Db {
       this.events,
       this.ledger,
       this.invoices,
+      this.shares,
+      this.shareMembers,
     ] as unknown as Table<{ id: string }>[];
   }
 

@@ -75,6 +75,11 @@ export class Access {
     this.gates.push(gate);
   }
 
+  /** Pass a scope another area resolved (a share's workspace, shares/access.ts) through the gates. */
+  runGates(scope: OrgScope | WorkspaceScope, caller: Partial<Pick<Caller, 'credential'>> = {}): void {
+    for (const gate of this.gates) gate(scope, caller);
+  }
+
   private gated<S extends OrgScope | WorkspaceScope>(scope: S, caller: Partial<Pick<Caller, 'credential'>>): S {
     for (const gate of this.gates) gate(scope, caller);
     return scope;

@@ -52,6 +52,8 @@ export type WorkspaceAction = (typeof WORKSPACE_ACTIONS)[number];
 export const ORG_STANDINGS: readonly OrgStanding[] = ['owner', 'admin', 'member', 'external'];
 export const WORKSPACE_ROLES: readonly WorkspaceRole[] = ['owner', 'admin', 'member', 'guest'];
 
+// The tables below are data, a row per action and a column per role: rows look alike by design
+// (the `duplicates` tool pairs them by shape); test/tenancy/permissions.test.ts walks every cell.
 const A = 'allow';
 const D = 'deny';
 const PMM = 'perm_member_manage';

@@ -1,14 +1,11 @@
 import { Errors, assert } from '../http/errors.js';
-import type { AuditLog } from '../events/audit.js';
+import type { ServiceDeps } from '../service-deps.js';
 import { AuditEvents } from '../events/catalogue.js';
 import { formatTime } from '../http/format.js';
-import type { Db } from '../store/db.js';
-import type { IdGenerator } from '../store/ids.js';
 import type { Org, TransferToken, User } from '../store/model.js';
 import type { OrgScope } from '../tenancy/access.js';
 import type { MemberService } from '../members/service.js';
 import type { OrgService } from '../orgs/service.js';
-import type { PlanCatalog } from '../billing/plans.js';
 
 /**
  * PARITY: ownership transfer from the agent guide v1.29 ("Ownership Transfer") and the API notes:
@@ -23,14 +20,9 @@ export const TRANSFER_TOKEN_LENGTH = 64;
 export const TRANSFER_TOKEN_LIFETIME_MS = 72 * 3600 * 1000;
 export const MAX_ACTIVE_TRANSFER_TOKENS = 5;
 
-export interface TransferDeps {
-  db: Db;
-  ids: IdGenerator;
-  now: () => number;
-  audit: AuditLog;
+export interface TransferDeps extends Pick<ServiceDeps, 'db' | 'ids' | 'now' | 'audit' | 'plans'> {
   members: MemberService;
   orgs: OrgService;
-  plans: PlanCatalog;
 }
 
 export class TransferService {

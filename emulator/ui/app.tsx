@@ -12,6 +12,15 @@ import { OrgCard } from './tenants.js';
 /** Orgs start expanded when there are this many or fewer (a demo scenario); collapsed beyond. */
 const EXPAND_UP_TO = 8;
 
+/** The header's counts, in order. */
+const TOTALS: readonly (readonly [keyof Overview['totals'], string])[] = [
+  ['orgs', 'tenants'],
+  ['workspaces', 'workspaces'],
+  ['users', 'users'],
+  ['files', 'files'],
+  ['events', 'events'],
+];
+
 function Clock({ clock }: { clock: Overview['clock'] }) {
   const base = useMemo(() => ({ server: Date.parse(clock.now), local: performance.now() }), [clock.now]);
   const [, tick] = useState(0);
@@ -92,21 +101,11 @@ export function App() {
         <Clock clock={doc.clock} />
         <ClockActions />
         <div class="totals" data-testid="totals">
-          <span>
-            <b>{t.orgs}</b> tenants
-          </span>
-          <span>
-            <b>{t.workspaces}</b> workspaces
-          </span>
-          <span>
-            <b>{t.users}</b> users
-          </span>
-          <span>
-            <b>{t.files}</b> files
-          </span>
-          <span>
-            <b>{t.events}</b> events
-          </span>
+          {TOTALS.map(([key, label]) => (
+            <span key={key}>
+              <b>{t[key]}</b> {label}
+            </span>
+          ))}
         </div>
         <ConnectionDot connection={connection} error={error} />
         <ResetButton />

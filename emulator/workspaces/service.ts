@@ -1,24 +1,14 @@
 import { Errors, assert } from '../http/errors.js';
-import type { AuditLog } from '../events/audit.js';
 import { AuditEvents } from '../events/catalogue.js';
 import { Listeners, type Observable } from '../listeners.js';
-import type { PlanCatalog } from '../billing/plans.js';
-import type { Db } from '../store/db.js';
-import type { IdGenerator } from '../store/ids.js';
 import type { Org, User, Workspace } from '../store/model.js';
-import { type Access, type OrgScope, type WorkspaceScope } from '../tenancy/access.js';
+import { type OrgScope, type WorkspaceScope } from '../tenancy/access.js';
 import { workspaceMemberRow } from '../members/rows.js';
 import { mayJoin } from '../tenancy/permissions.js';
 import { WORKSPACE_EXTRA_FIELDS, type WorkspaceCreateInput, type WorkspaceUpdateInput } from './schema.js';
+import type { TenancyDeps } from '../service-deps.js';
 
-export interface WorkspaceDeps {
-  db: Db;
-  ids: IdGenerator;
-  now: () => number;
-  audit: AuditLog;
-  access: Access;
-  plans: PlanCatalog;
-}
+export type WorkspaceDeps = TenancyDeps;
 
 export class WorkspaceService {
   private readonly toggles = new Listeners<[workspace: Workspace, enabled: boolean, user: User]>();

@@ -64,6 +64,7 @@ const meLookupBug = (command: string, args: string, ...routes: string[]): Comman
 const WS = '/current/workspace/:workspace_id';
 const ORG = '/current/org/:org_id';
 const NODE = `${WS}/storage/:node_id`;
+const SHARE = '/current/share/:share_id';
 const CHAT = `${WS}/ai/agent/:chat_id`;
 
 export const COMMANDS: CommandRow[] = [
@@ -120,7 +121,7 @@ export const COMMANDS: CommandRow[] = [
   unserved('user profiles', '', 'GET /current/user/available_profiles/'),
   unserved('user allowed', '', 'GET /current/user/me/allowed/'),
   unserved('user org-limits', '', 'GET /current/user/me/limits/orgs/'),
-  unserved('user shares', '', 'GET /current/shares/all/'),
+  pass('user shares', 'GET /current/shares/all/'),
   unserved('user invitations list', '', 'GET /current/user/invitations/list/'),
   unserved('user invitations details', 'x', 'GET /current/user/invitation/:invitation_id/details/'),
   unserved('user invitations accept-all', '', 'POST /current/user/invitations/acceptall/'),
@@ -180,7 +181,7 @@ export const COMMANDS: CommandRow[] = [
   pass('org discover-check-domain', 'GET /current/orgs/check/domain/:domain/'),
   pass('org discover-external', 'GET /current/orgs/list/external/'),
   pass('org workspaces', `GET ${ORG}/list/workspaces/`),
-  unserved('org shares', '{org}', 'GET /current/shares/all/'),
+  pass('org shares', 'GET /current/shares/all/'),
   unserved('org asset types', '', 'GET /current/org/assets/'),
   unserved('org asset list', '{org}', `GET ${ORG}/assets/`),
   unserved('org asset delete', '{org} logo', `DELETE ${ORG}/assets/:asset_name/`),
@@ -317,7 +318,33 @@ export const COMMANDS: CommandRow[] = [
   unserved('system ping', '', 'GET /current/ping/'),
   unserved('system status', '', 'GET /current/system/status/'),
   pass('search workspace', `GET ${WS}/search/`),
-  // V2 documents the share search, so the emulator answers 501 naming it (shares are not built).
+  // ---- share (issue 17: the share itself is served; its members, invitations, files and
+  // password/guest sign-in are not built yet)
+  pass('share list', 'GET /current/shares/all/'),
+  pass('share create', `POST ${WS}/create/share/`),
+  pass('share info', `GET ${SHARE}/details/`),
+  pass('share update', `POST ${SHARE}/update/`),
+  pass('share delete', `DELETE ${SHARE}/delete/`),
+  pass('share archive', `POST ${SHARE}/archive/`),
+  pass('share unarchive', `POST ${SHARE}/unarchive/`),
+  pass('share public-info', `GET ${SHARE}/public/details/`),
+  pass('share available', 'GET /current/shares/available/'),
+  pass('share check-name', 'GET /current/shares/check/name/:name/'),
+  unserved('share password-auth', '{share} secret', `POST ${SHARE}/auth/password/`),
+  unserved('share guest-auth', '{share}', `POST ${SHARE}/auth/guest/`),
+  unserved('share files list', '{share}', `GET ${SHARE}/storage/:node_id/list/`),
+  unserved('share members list', '{share}', `GET ${SHARE}/members/list/`),
+  unserved('share members add', '{share} {email}', `POST ${SHARE}/members/:member/`),
+  unserved('share members update', '{share} {user} --role member', `POST ${SHARE}/member/:member/update/`),
+  unserved('share members info', '{share} {user}', `GET ${SHARE}/member/:member/details/`),
+  unserved('share members transfer', '{share} {user}', `POST ${SHARE}/member/:member/transfer_ownership/`),
+  unserved('share members leave', '{share}', `DELETE ${SHARE}/member/`),
+  unserved('share members join', '{share}', `POST ${SHARE}/members/join/`),
+  unserved('share members remove', '{share} {user}', `DELETE ${SHARE}/members/:member/`),
+  unserved('share invitation list', '{share}', `GET ${SHARE}/members/invitations/list/`),
+  unserved('share invitation update', '{share} {email} --role member', `POST ${SHARE}/members/invitation/:invitation_id/`),
+  unserved('share invitation delete', '{share} {email}', `DELETE ${SHARE}/members/invitation/:invitation_id/`),
+  // V2 documents the share search, so the emulator answers 501 naming it (share storage is not built).
   unserved('search share', '{share} alpha', 'GET /current/share/:share_id/search/'),
   pass('view', `GET ${NODE}/readnote/`, `GET ${NODE}/details/`, `GET ${NODE}/read/`),
   unserved('how-to', 'uploading', 'POST /current/how-to/'),
@@ -328,7 +355,6 @@ export const COMMANDS: CommandRow[] = [
  * (src/api/*.rs at 96b1551). Their commands are not listed one by one: the whole group is unserved.
  */
 export const UNSERVED_GROUPS: { group: string; route: string }[] = [
-  { group: 'share', route: 'GET /current/shares/all/' },
   { group: 'comment', route: 'GET /current/comments/:comment_id/attachments/' },
   { group: 'preview', route: `GET ${NODE}/preview/:preview_type/preauthorize/` },
   { group: 'asset', route: `GET ${ORG}/assets/` },

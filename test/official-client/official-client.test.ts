@@ -261,6 +261,37 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(list(await cli.ok('workspace list', [], t), 'workspaces')).toEqual([]);
     });
 
+    it('shares: create, info, public info, update, archive, lists, name check, delete', async () => {
+      const { token, orgId, wsId } = await tenant();
+      const t = { token };
+      const created = await cli.ok('share create', ['--workspace', wsId, '--intelligence', 'false', '--description', 'made by the client', 'Client Share'], t);
+      const share = created.share as Json;
+      expect(share).toMatchObject({ title: 'Client Share', description: 'made by the client', workspace_id: wsId });
+      const shareId = share.id as string;
+      expect((await cli.ok('share info', [shareId], t)).share).toMatchObject({ id: shareId, title: 'Client Share', permissions: 'owner' });
+      expect((await cli.ok('share public-info', [shareId], t)).share).toMatchObject({ title: 'Client Share' });
+      expect((await cli.ok('share update', [shareId, '--title', 'Renamed Share'], t)).share).toMatchObject({ id: shareId, title: 'Renamed Share' });
+      expect(ids(list(await cli.ok('share list', [], t), 'shares'))).toEqual([shareId]);
+      expect(ids(list(await cli.ok('user shares', [], t), 'shares'))).toEqual([shareId]);
+      expect(ids(list(await cli.ok('org shares', [orgId], t), 'shares'))).toEqual([shareId]);
+      expect(list(await cli.ok('share available', [], t), 'shares')).toEqual(expect.any(Array));
+      const custom = share.custom_name as string;
+      expect(await cli.ok('share check-name', [custom], t)).toMatchObject({ available: false });
+      expect(await cli.ok('share check-name', [`free-${unique()}`], t)).toMatchObject({ available: true });
+      expect((await cli.ok('share archive', [shareId], t)).share).toMatchObject({ archived: true });
+      expect((await cli.ok('share unarchive', [shareId], t)).share).toMatchObject({ archived: false });
+
+      // Another tenant's client cannot see it.
+      const other = await tenant();
+      const refused = await cli.run('share info', [shareId], { token: other.token, home: freshHome() });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/HTTP 40[134]/);
+      expect(list(await cli.ok('share list', [], { token: other.token }), 'shares')).toEqual([]);
+
+      await cli.ok('share delete', ['--confirm', shareId, shareId], t);
+      expect(list(await cli.ok('share list', [], t), 'shares')).toEqual([]);
+    });
+
     it('files: folders, single and chunked uploads, details, read, search, download, trash and purge', async () => {
       const { token, wsId } = await tenant();
       const t = { token };
