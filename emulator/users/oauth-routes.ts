@@ -28,12 +28,22 @@ const authorizeFields = {
   response_format: z.enum(['json', 'html']).optional(),
 };
 
-const authorizeQuery = lazy(() => z.union([z.object({ auth_request_id: text({ min: 1, max: 128 }) }), z.object(authorizeFields)]));
+/**
+ * The consent page (`auth_request_id`) or a new request, told apart by `response_type` (a
+ * discriminated union, so a refusal names the field at fault rather than the whole input).
+ */
+const authorizeQuery = lazy(() =>
+  z.discriminatedUnion('response_type', [
+    z.object({ response_type: z.undefined().optional(), auth_request_id: text({ min: 1, max: 128 }) }),
+    z.object(authorizeFields),
+  ]),
+);
 
 /** The consent form's posts, or (April guide) an authorization request made with POST. */
 const authorizePostBody = lazy(() =>
-  z.union([
+  z.discriminatedUnion('response_type', [
     z.object({
+      response_type: z.undefined().optional(),
       auth_request_id: text({ min: 1, max: 128 }),
       step: z.enum(['signin', 'approve', 'deny']),
       email: text({ max: 320 }).optional(),

@@ -86,6 +86,9 @@ export class OAuthService {
 
   /** Open an authorization request (the client's `response_format=json` call). */
   authorize(input: AuthorizeInput): PendingRequest {
+    if (!acceptableRedirect(input.redirectUri)) {
+      throw Errors.invalidField('redirect_uri', 'The redirect_uri must be an absolute https URL, or http on a loopback host, without a fragment.');
+    }
     if (input.scope !== undefined && input.scope.trim() !== '') parseScopes(input.scope, true);
     const now = this.d.now();
     this.sweep(now);
@@ -268,4 +271,21 @@ export class OAuthService {
       if (r.code) this.codes.delete(r.code.value);
     }
   }
+}
+
+/**
+ * CHOICE (the sources are silent on which redirect URIs the live service accepts for a public
+ * client): RFC 6749 3.1.2 and RFC 8252 7.3 -- an absolute URL without a fragment, https, or http
+ * only on a loopback host (the client's `http://localhost:19836/callback`).
+ */
+export function acceptableRedirect(uri: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
+  if (url.hash !== '' || uri.includes('#')) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
