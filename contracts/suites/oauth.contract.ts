@@ -330,4 +330,35 @@ describe('scopes and the scope gate', () => {
     // The same user's unscoped credential still reaches everything.
     expect((await api.get(`/current/org/${org.id}/details/`)).status).toBe(200);
   });
+
+  contract.unverified(
+    'the gate covers shares: a workspace grant reaches the shares under it (read only), a share grant its share, neither reaches another',
+    async () => {
+      const { api, persona } = await c.signedIn();
+      const org = await createOrg(api);
+      const ws = await createWorkspace(api, org.id);
+      const other = await createWorkspace(api, org.id);
+      const share = async (wsId: string) => {
+        const res = await api.post(`/current/workspace/${wsId}/create/share/`, { title: 'Scoped share', intelligence: 'false' });
+        expect(res.status, res.text).toBe(200);
+        return (res.body.share as { id: string }).id;
+      };
+      const inside = await share(ws.id);
+      const outside = await share(other.id);
+
+      const wsToken = c.api().as((await oauthSignIn(persona, [`workspace:${ws.id}:r`])).access_token);
+      expect((await wsToken.get(`/current/share/${inside}/details/`)).status).toBe(200);
+      expectApiError(await wsToken.post(`/current/share/${inside}/update/`, { title: 'Renamed' }), 403, 1680);
+      expectApiError(await wsToken.delete(`/current/share/${inside}/delete/`, { form: { confirm: inside } }), 403, 1680);
+      expectApiError(await wsToken.get(`/current/share/${outside}/details/`), 403, 1680);
+
+      const shareToken = c.api().as((await oauthSignIn(persona, [`share:${outside}:rw`])).access_token);
+      const renamed = await shareToken.post(`/current/share/${outside}/update/`, { title: 'Renamed by its grant' });
+      expect(renamed.status, renamed.text).toBe(200);
+      expectApiError(await shareToken.get(`/current/share/${inside}/details/`), 403, 1680);
+      expectApiError(await shareToken.get(`/current/workspace/${other.id}/details/`), 403, 1680);
+      // Nothing was changed by the refusals.
+      expect(((await api.get(`/current/share/${inside}/details/`)).body.share as { title: string }).title).toBe('Scoped share');
+    },
+  );
 });

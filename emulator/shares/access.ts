@@ -16,6 +16,7 @@ import type { Share, ShareRole } from '../store/share-model.js';
 import type { Access, WorkspaceScope } from '../tenancy/access.js';
 import type { WorkspaceAction } from '../tenancy/permissions.js';
 import { LINK_ACCESS } from './schema.js';
+import { checkTokenScopes } from '../users/oauth-scopes.js';
 
 export const SHARE_RANK: Record<ShareRole, number> = { owner: 5, admin: 4, member: 3, guest: 2, view: 1 };
 
@@ -167,8 +168,10 @@ export class ShareAccess {
     if ((share.archived || this.expired(share)) && !manager) throw Errors.notShared();
     if (SHARE_RANK[role] < SHARE_RANK[NEEDS[action]]) throw Errors.accessDenied(`Your share role does not allow this action (${action}).`);
     if (share.archived && !ARCHIVED_ALLOWS.has(action)) throw shareArchived();
+    // A scoped credential (an OAuth token, an API key with scopes) only within its grants (users/oauth-scopes.ts).
+    checkTokenScopes(scope, caller);
     const gatedAs = GATED_AS[action];
-    if (gatedAs) this.gate(caller, scope.workspace, gatedAs);
+    if (gatedAs) this.gate(scope.workspace, gatedAs);
     return scope;
   }
 
@@ -177,10 +180,11 @@ export class ShareAccess {
    * shared gate list. The caller may not be a workspace member (a share-only member), so the gate
    * is asked with the org's owner standing, which the gate ignores (it reads only the org's plan).
    */
-  private gate(caller: Partial<Pick<Caller, 'credential'>>, workspace: Workspace, action: WorkspaceAction): void {
+  private gate(workspace: Workspace, action: WorkspaceAction): void {
     const org = this.db.orgs.get(workspace.orgId)!;
     const probe: WorkspaceScope = { kind: 'workspace', org, workspace, role: 'owner', orgRole: undefined, action };
-    this.access.runGates(probe, { credential: caller.credential });
+    // The token's scopes were checked at the share's level above: the probe carries no credential.
+    this.access.runGates(probe);
   }
 }
 

@@ -107,6 +107,14 @@ export function grantsReach(
 
 /** The access gate: a scoped caller reaching outside its grants gets 403/1680. */
 export function tokenScopeGate(scope: OrgScope | WorkspaceScope, caller: Partial<Pick<Caller, 'credential'>> | undefined): void {
+  checkTokenScopes(scope, caller);
+}
+
+/**
+ * The same check for any scope, a share's too (shares/access.ts asks it for every share action,
+ * so a share grant reaches its share and a workspace or org grant the shares under it).
+ */
+export function checkTokenScopes(scope: Parameters<typeof grantsReach>[1], caller: Partial<Pick<Caller, 'credential'>> | undefined): void {
   const texts = caller?.credential?.scopes;
   if (!texts) return;
   const grants = texts.map(parseGrant).filter((g): g is ScopeGrant => g !== undefined);
