@@ -361,4 +361,25 @@ describe('scopes and the scope gate', () => {
       expect(((await api.get(`/current/share/${inside}/details/`)).body.share as { title: string }).title).toBe('Scoped share');
     },
   );
+
+  contract.unverified('the lists of orgs, workspaces and shares show a scoped token only what its grants reach', async () => {
+    const { api, persona } = await c.signedIn();
+    const org = await createOrg(api);
+    const ws = await createWorkspace(api, org.id);
+    const other = await createWorkspace(api, org.id);
+    const shareIn = async (wsId: string) =>
+      ((await api.post(`/current/workspace/${wsId}/create/share/`, { title: 'Listed share', intelligence: 'false' })).body.share as { id: string }).id;
+    const inside = await shareIn(ws.id);
+    await shareIn(other.id);
+    const listed = async (client: ApiClient, path: string, key: string) => ((await client.get(path)).body[key] as { id: string }[]).map((x) => x.id).sort();
+
+    expect(await listed(api, '/current/workspaces/all/', 'workspaces')).toEqual([ws.id, other.id].sort());
+    const scoped = c.api().as((await oauthSignIn(persona, [`workspace:${ws.id}:r`])).access_token);
+    expect(await listed(scoped, '/current/workspaces/all/', 'workspaces')).toEqual([ws.id]);
+    expect(await listed(scoped, '/current/shares/all/', 'shares')).toEqual([inside]);
+    expect(await listed(scoped, '/current/orgs/list/', 'orgs')).toEqual([]);
+    const orgScoped = c.api().as((await oauthSignIn(persona, [`org:${org.id}:r`])).access_token);
+    expect(await listed(orgScoped, '/current/orgs/list/', 'orgs')).toEqual([org.id]);
+    expect((await listed(orgScoped, '/current/shares/all/', 'shares')).length).toBe(2);
+  });
 });

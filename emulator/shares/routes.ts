@@ -3,7 +3,7 @@
  * orgs and workspaces); each handler resolves its share first through `emu.shares.access.scope`,
  * the one entry that decides share access (shares/access.ts), before it reads or writes anything.
  */
-import { callerOf } from '../http/context.js';
+import { callerOf, type RequestContext } from '../http/context.js';
 import { defineRoute } from '../http/define.js';
 import { Errors } from '../http/errors.js';
 import { paginate } from '../http/schema.js';
@@ -12,9 +12,17 @@ import { SHARE_ACCESS_CHOICES } from './access.js';
 import { shareJson, shareListJson, sharePublicJson } from './format.js';
 import { shareCreateBody, shareCreateBodyV2, shareDeleteBody, shareListQuery, shareNameParams, shareParams, shareUpdateBody, LINK_ACCESS } from './schema.js';
 import { SHARE_CHOICES } from './service.js';
+import { listedWithin } from '../users/oauth-scopes.js';
+import type { Share } from '../store/share-model.js';
 
 const SOURCE = 'official client src/api/share.rs (96b1551, 41dde01); agent guide v1.29 "Shares"';
 const CHOICES = [...SHARE_CHOICES, ...SHARE_ACCESS_CHOICES];
+
+/** A scoped credential lists only the shares its grants reach (users/oauth-scopes.ts listedWithin). */
+function within<T extends { share: Share }>(ctx: RequestContext, items: T[]): T[] {
+  const see = listedWithin(callerOf(ctx));
+  return items.filter(({ share }) => see({ orgId: share.orgId, workspaceId: share.workspaceId, shareId: share.id }));
+}
 
 export const shareRoutes = [
   defineRoute({
@@ -145,7 +153,7 @@ export const shareRoutes = [
     query: shareListQuery,
     parity: { status: 'implemented', source: 'agent guide v1.29 "Pagination"; src/api/share.rs list_shares', choices: CHOICES },
     handler: (ctx, { query }, emu) => {
-      const { page, pagination } = paginate(emu.shares.allOf(callerOf(ctx).user), query.limit, query.offset);
+      const { page, pagination } = paginate(within(ctx, emu.shares.allOf(callerOf(ctx).user)), query.limit, query.offset);
       return shareListJson(page, pagination);
     },
   }),
@@ -157,7 +165,7 @@ export const shareRoutes = [
     query: shareListQuery,
     parity: { status: 'implemented', source: 'src/api/share.rs available_shares', choices: CHOICES },
     handler: (ctx, { query }, emu) => {
-      const { page, pagination } = paginate(emu.shares.available(callerOf(ctx).user), query.limit, query.offset);
+      const { page, pagination } = paginate(within(ctx, emu.shares.available(callerOf(ctx).user)), query.limit, query.offset);
       return shareListJson(page, pagination);
     },
   }),
@@ -170,7 +178,7 @@ export const shareRoutes = [
     query: shareListQuery,
     parity: { status: 'implemented', source: 'agent guide v1.29 "Pagination" (collection key `shares`)', choices: CHOICES },
     handler: (ctx, { query }, emu) => {
-      const { page, pagination } = paginate(emu.shares.memberships(callerOf(ctx).user), query.limit, query.offset);
+      const { page, pagination } = paginate(within(ctx, emu.shares.memberships(callerOf(ctx).user)), query.limit, query.offset);
       return shareListJson(page, pagination);
     },
   }),

@@ -125,3 +125,30 @@ export function checkTokenScopes(scope: Parameters<typeof grantsReach>[1], calle
 export function isScoped(caller: Pick<Caller, 'credential'>): boolean {
   return caller.credential.scopes !== undefined;
 }
+
+/** Where an item of a user-level list lives: its org, and its workspace and share when it has them. */
+export interface ListedAt {
+  orgId: string;
+  workspaceId?: string | undefined;
+  shareId?: string | undefined;
+}
+
+/**
+ * A filter for the user-level lists (orgs, workspaces, shares the user reaches): a scoped
+ * credential sees only what its grants would let it read, an unscoped one everything.
+ * CHOICE: the guide says out-of-scope access answers 403 and is silent on lists; a list that named
+ * tenants the token cannot open would tell what the grant withholds, so they are left out.
+ */
+export function listedWithin(caller: Pick<Caller, 'credential'>): (at: ListedAt) => boolean {
+  const texts = caller.credential.scopes;
+  if (!texts) return () => true;
+  const grants = texts.map(parseGrant).filter((g): g is ScopeGrant => g !== undefined);
+  return (at) =>
+    grantsReach(grants, {
+      kind: at.shareId !== undefined ? 'share' : at.workspaceId !== undefined ? 'workspace' : 'org',
+      action: 'scope.list',
+      org: { id: at.orgId },
+      ...(at.workspaceId !== undefined ? { workspace: { id: at.workspaceId } } : {}),
+      ...(at.shareId !== undefined ? { share: { id: at.shareId } } : {}),
+    });
+}
