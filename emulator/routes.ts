@@ -3,7 +3,7 @@ import { controlRoutes, type ControlDeps } from './control/routes.js';
 import { userRoutes } from './users/routes.js';
 import { orgRoutes } from './orgs/routes.js';
 import { workspaceRoutes } from './workspaces/routes.js';
-import { memberRoutes } from './members/routes.js';
+import { memberRoutes, shareMemberRoutes } from './members/routes.js';
 import { transferRoutes } from './transfer/routes.js';
 import { storageRoutes } from './storage/routes.js';
 import { intelligenceRoutes } from './intelligence/routes.js';
@@ -19,6 +19,7 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...orgRoutes,
     ...workspaceRoutes,
     ...memberRoutes,
+    ...shareMemberRoutes,
     ...transferRoutes,
     ...storageRoutes,
     ...intelligenceRoutes,

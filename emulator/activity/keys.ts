@@ -56,6 +56,12 @@ export const ActivityRules = {
   upload: (e) => (e.objectId ? [{ entities: [e.callingUserId ?? e.userId, e.workspaceId], key: `upload:${e.objectId}` }] : []),
   aiChat: (e) => (e.objectId ? [{ entities: [placeOf(e)], key: `ai_chat:${e.objectId}` }] : [{ entities: [placeOf(e)], key: 'ai' }]),
   ai: (e) => [{ entities: [placeOf(e)], key: 'ai' }],
+  // a share's members: the share hears it, and the member's own memberships
+  shareMembers: (e) => {
+    const touches: ActivityTouch[] = [{ entities: [e.shareId], key: 'members' }];
+    if (e.userId) touches.push({ entities: [e.userId], key: 'memberships' });
+    return touches;
+  },
   shareLifecycle: (e) => [
     { entities: [e.shareId], key: 'share' },
     { entities: [e.workspaceId], key: 'shares' },

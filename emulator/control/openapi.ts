@@ -113,6 +113,7 @@ function securityFor(auth: AuthMode, emulatorOnly: boolean, publicAsset: boolean
       return [{ bearerAuth: [] }];
     // The download token is the `token` query parameter (in the route's query schema).
     case 'bearer-or-download-token':
+    case 'bearer-or-share-token':
     case 'bearer-optional':
       return [{ bearerAuth: [] }, {}];
   }

@@ -36,6 +36,19 @@ export interface OverviewWorkspace {
   /** AI state -> number of files in it */
   ai_states: Record<string, number>;
   chats: number;
+  /** the workspace's live shares, oldest first */
+  shares: OverviewShare[];
+}
+
+export interface OverviewShare {
+  id: string;
+  custom_name: string;
+  title: string;
+  share_type: string;
+  access_options: string;
+  archived: boolean;
+  password_protected: boolean;
+  members: number;
 }
 
 export interface OverviewCredits {

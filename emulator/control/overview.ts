@@ -110,6 +110,19 @@ function workspaceOverview(emu: Emulator, workspaceId: string, fileLimit: number
     files,
     ai_states: aiStates,
     chats: db.chats.find('workspace', ws.id).filter((c) => !c.deleted).length,
+    shares: db.shares
+      .find('live', ws.id)
+      .sort((a, b) => a.created - b.created)
+      .map((s) => ({
+        id: s.id,
+        custom_name: s.customName,
+        title: s.title,
+        share_type: s.shareType,
+        access_options: s.accessOptions,
+        archived: s.archived,
+        password_protected: s.passwordHash !== null,
+        members: db.shareMembers.find('share', s.id).filter((m) => m.status === 'active').length,
+      })),
   };
 }
 

@@ -12,7 +12,7 @@
  */
 import { ActivityRules, type ActivityRule, type ActivityTouch } from '../activity/keys.js';
 import type { ApiKey, AuditEvent, Invite, Org, OrgMember, StorageNode, TransferToken, User, Workspace, WorkspaceMember } from '../store/model.js';
-import type { Share } from '../store/share-model.js';
+import type { Share, ShareMember } from '../store/share-model.js';
 
 export type AuditCategory = 'user' | 'org' | 'workspace' | 'invitation' | 'billing' | 'ai' | 'share';
 export type AuditSubcategory =
@@ -86,7 +86,14 @@ const CATALOGUE = {
   added_member_to_workspace: { filings: [filed('workspace', 'members'), INVITATION], touches: ActivityRules.members },
   removed_member_from_workspace: { filings: [filed('workspace', 'members'), INVITATION], touches: ActivityRules.members },
   workspace_ownership_transferred: { filings: [filed('workspace', 'members')], touches: ActivityRules.members },
-  membership_updated: { filings: [filed('org', 'members'), filed('workspace', 'members'), INVITATION], touches: ActivityRules.members },
+  // PARITY: added/removed_member_to/from_share are the agent guide's names; share_ownership_transferred is CHOICE
+  added_member_to_share: { filings: [filed('share', 'members'), INVITATION], touches: ActivityRules.shareMembers },
+  removed_member_from_share: { filings: [filed('share', 'members'), INVITATION], touches: ActivityRules.shareMembers },
+  share_ownership_transferred: { filings: [filed('share', 'members')], touches: ActivityRules.shareMembers },
+  membership_updated: {
+    filings: [filed('org', 'members'), filed('workspace', 'members'), filed('share', 'members'), INVITATION],
+    touches: ActivityRules.members,
+  },
   invitation_accepted: { filings: [INVITATION], touches: ActivityRules.members },
   // ownership transfer (agent -> human)
   org_transfer_token_created: { filings: [filed('org', 'transfer')], touches: ActivityRules.transfer, visibility: 'external_audit_log' },
@@ -229,7 +236,7 @@ export interface WorkspacePlace {
   workspaceId: string;
 }
 
-type MemberRow = OrgMember | WorkspaceMember;
+type MemberRow = OrgMember | WorkspaceMember | ShareMember;
 
 /** A membership event about a row: a pending row files it as an invitation. */
 function aboutMember<N extends AuditEventName>(
@@ -244,6 +251,7 @@ function aboutMember<N extends AuditEventName>(
   return build(event, (row.status === 'pending' ? INVITATION : active) as FilingOf<N>, {
     orgId: row.orgId,
     workspaceId,
+    ...('shareId' in row ? { shareId: row.shareId } : {}),
     userId: row.userId,
     callingUserId,
     objectId: objectId ?? row.userId ?? row.invite?.id ?? null,
@@ -253,6 +261,8 @@ function aboutMember<N extends AuditEventName>(
 
 const ORG_MEMBERS = filed('org', 'members');
 const WORKSPACE_MEMBERS = filed('workspace', 'members');
+const SHARE_MEMBERS = filed('share', 'members');
+const membersFilingOf = (row: MemberRow) => ('shareId' in row ? SHARE_MEMBERS : 'workspaceId' in row ? WORKSPACE_MEMBERS : ORG_MEMBERS);
 
 export const AuditEvents = {
   // users
@@ -308,14 +318,21 @@ export const AuditEvents = {
     aboutMember('removed_member_from_workspace', WORKSPACE_MEMBERS, row, callingUserId, data),
   workspaceOwnershipTransferred: (row: WorkspaceMember, callingUserId: string) =>
     aboutMember('workspace_ownership_transferred', WORKSPACE_MEMBERS, row, callingUserId, undefined, row.workspaceId),
+  addedMemberToShare: (row: ShareMember, callingUserId: string, data: Record<string, unknown>) =>
+    aboutMember('added_member_to_share', SHARE_MEMBERS, row, callingUserId, data),
+  removedMemberFromShare: (row: ShareMember, callingUserId: string, data?: Record<string, unknown>) =>
+    aboutMember('removed_member_from_share', SHARE_MEMBERS, row, callingUserId, data),
+  shareOwnershipTransferred: (row: ShareMember, callingUserId: string) =>
+    aboutMember('share_ownership_transferred', SHARE_MEMBERS, row, callingUserId, undefined, row.shareId),
   /** `row` is the membership after the change. */
   membershipUpdated: (row: MemberRow, callingUserId: string, from: string, to: string) =>
-    aboutMember('membership_updated', 'workspaceId' in row ? WORKSPACE_MEMBERS : ORG_MEMBERS, row, callingUserId, { from, to }),
+    aboutMember('membership_updated', membersFilingOf(row), row, callingUserId, { from, to }),
   /** `active` is the membership the invitation became. */
   invitationAccepted: (user: User, invite: Invite | null, active: MemberRow) =>
     own('invitation_accepted', {
       orgId: active.orgId,
       workspaceId: 'workspaceId' in active ? active.workspaceId : null,
+      ...('shareId' in active ? { shareId: active.shareId } : {}),
       userId: user.id,
       callingUserId: user.id,
       objectId: invite?.id ?? null,

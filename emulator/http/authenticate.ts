@@ -1,10 +1,12 @@
 /**
  * Stage 6, authentication, by the route's `auth` mode (route.ts `AuthMode`): Basic for sign-in
  * (the handler reads it), Bearer (JWT or API key) elsewhere, an unverified email -> 403/10587, and
- * on downloads a `?token=` from requestread in place of the Bearer.
+ * on downloads a `?token=` from requestread in place of the Bearer, and on the share routes that
+ * take one a share-scoped token from password or guest authentication.
  */
 import type { Request } from 'express';
 import type { Emulator } from '../emulator.js';
+import { ShareTokens } from '../shares/tokens.js';
 import { invalidDownloadToken } from '../storage/download-tokens.js';
 import { Errors } from './errors.js';
 import type { Context } from './request-context.js';
@@ -26,6 +28,11 @@ export class Authenticator {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!m && mode === 'bearer-optional' && req.headers.authorization === undefined) return;
     if (!m) throw Errors.unauthenticated();
+    // A share token names no user: the route's share decides on it (ShareAccess.scopeOf).
+    if (mode === 'bearer-or-share-token' && ShareTokens.looksLike(m[1]!)) {
+      ctx.shareToken = m[1]!;
+      return;
+    }
     ctx.caller = await this.emulator.users.authenticate(m[1]!);
     // PARITY: an unverified email answers 403/10587 on most routes, /user/auth/check/ included
     // (the official client's tests pair 10587 with HTTP 403).

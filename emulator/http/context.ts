@@ -42,6 +42,8 @@ export interface RequestContext {
   readonly orgId: string | undefined;
   /** the download token's grant, on `bearer-or-download-token` routes opened with `?token=` */
   readonly download: DownloadGrant | undefined;
+  /** a share-scoped token (shares/tokens.ts), on routes that take one (`shareToken`), in place of a caller */
+  readonly shareToken: string | undefined;
   /**
    * The org of a tenant the route could not name before the handler ran (an org just created, the
    * workspace an upload names in its body, the org a control request names): for the journal.

@@ -18,6 +18,8 @@ export class Context implements RequestContext {
   workspaceId: string | undefined = undefined;
   /** the download token's grant, on `bearer-or-download-token` routes opened with one */
   download: DownloadGrant | undefined = undefined;
+  /** a share-scoped token, on routes that take one */
+  shareToken: string | undefined = undefined;
   /** for the journal: the fault rules that applied (most requests: none, and no array) */
   faultIds: readonly string[] = NO_FAULTS;
   /** the rate-limit window whose `x-ve-limit-*` headers the answer carries */

@@ -42,7 +42,8 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
  *   `:workspace_id` and `:node_id`), else as `bearer` (PARITY: agent guide "Download Tokens").
  */
 /** `bearer-optional`: anyone may call; a Bearer, when sent, is checked and names the caller. */
-export type AuthMode = 'none' | 'basic' | 'bearer' | 'bearer-optional' | 'bearer-unverified' | 'bearer-or-download-token';
+/** `bearer-or-share-token`: as `bearer`, or a share-scoped token (shares/tokens.ts) that the route's share decides on. */
+export type AuthMode = 'none' | 'basic' | 'bearer' | 'bearer-optional' | 'bearer-unverified' | 'bearer-or-download-token' | 'bearer-or-share-token';
 
 export type ParityStatus = 'implemented' | 'partial' | 'not-implemented';
 

@@ -1,5 +1,5 @@
 /**
- * The two kinds of membership, described once each: where their rows live, how rows are keyed,
+ * The three kinds of membership (org, workspace, share), described once each: where their rows live, how rows are keyed,
  * how roles rank (a pending invitation is keyed alike for both, see rows.ts), what the invitation mail says, which events they record and which plan limit
  * applies. The member service implements add, update, remove, set-owner and invitation
  * acceptance once, over a description.
@@ -8,21 +8,28 @@ import type { PlanCatalog } from '../billing/plans.js';
 import { AuditEvents, type CataloguedEvent } from '../events/catalogue.js';
 import type { Db } from '../store/db.js';
 import type { MailboxMessage, OrgMember, OrgRole, WorkspaceMember, WorkspaceRole } from '../store/model.js';
+import type { ShareMember, ShareRole } from '../store/share-model.js';
+import { SHARE_RANK, type ShareScope } from '../shares/access.js';
 import type { Table } from '../store/table.js';
 import { orgMemberKey, workspaceMemberKey, type OrgScope, type WorkspaceScope } from '../tenancy/access.js';
 import { WORKSPACE_RANK, orgRank } from '../tenancy/permissions.js';
-import { orgMemberRow, workspaceMemberRow, type RowFields } from './rows.js';
+import { orgMemberRow, shareMemberRow, workspaceMemberRow, type RowFields } from './rows.js';
 
-/** What a membership belongs to: an org (its own org) or a workspace of an org. */
+/** What a membership belongs to: an org (its own org), a workspace of an org, or a share of a workspace. */
 export interface Parent {
   id: string;
   orgId: string;
+  /** a share's workspace */
+  workspaceId?: string;
 }
 
-export interface MembershipKind<R extends OrgMember | WorkspaceMember, S extends OrgScope | WorkspaceScope> {
+export type MemberRow = OrgMember | WorkspaceMember | ShareMember;
+export type MemberScope = OrgScope | WorkspaceScope | ShareScope;
+
+export interface MembershipKind<R extends MemberRow, S extends MemberScope> {
   table(db: Db): Table<R>;
   /** the table's index of rows by parent */
-  parentIndex: 'org' | 'workspace';
+  parentIndex: 'org' | 'workspace' | 'share';
   parentOf(scope: S): Parent;
   parentOfRow(row: R): Parent;
   /** an active row's key: parent and user */
@@ -39,6 +46,7 @@ export interface MembershipKind<R extends OrgMember | WorkspaceMember, S extends
     removed(row: R, callingUserId: string, data?: Record<string, unknown>): CataloguedEvent;
     ownershipTransferred(row: R, callingUserId: string): CataloguedEvent;
   };
+
   text: { alreadyMember: string; ownerNotRemovable: string };
 }
 
@@ -87,5 +95,31 @@ export const WORKSPACE_MEMBERSHIP: MembershipKind<WorkspaceMember, WorkspaceScop
   text: {
     alreadyMember: 'This user is already a member of the workspace.',
     ownerNotRemovable: 'The workspace owner cannot be removed; transfer ownership first.',
+  },
+};
+
+/**
+ * Share members (emulator/shares/access.ts ranks the roles). PARITY: CHOICE, no plan limit counts
+ * share members, and the invitation mail is the workspace one's twin.
+ */
+export const SHARE_MEMBERSHIP: MembershipKind<ShareMember, ShareScope> = {
+  table: (db) => db.shareMembers,
+  parentIndex: 'share',
+  parentOf: (scope) => ({ id: scope.share.id, orgId: scope.share.orgId, workspaceId: scope.share.workspaceId }),
+  parentOfRow: (row) => ({ id: row.shareId, orgId: row.orgId, workspaceId: row.workspaceId }),
+  key: (shareId, userId) => `${shareId}:${userId}`,
+  row: (parent, fields) => shareMemberRow(parent.id, parent.workspaceId!, parent.orgId, fields),
+  rank: (role: ShareRole) => SHARE_RANK[role],
+  callerRank: (scope) => SHARE_RANK[scope.role],
+  invitation: { mail: 'share_invitation', what: (scope) => `the share ${scope.share.title}` },
+  memberLimit: () => null,
+  events: {
+    added: AuditEvents.addedMemberToShare,
+    removed: AuditEvents.removedMemberFromShare,
+    ownershipTransferred: AuditEvents.shareOwnershipTransferred,
+  },
+  text: {
+    alreadyMember: 'This user is already a member of the share.',
+    ownerNotRemovable: 'The share owner cannot be removed; transfer ownership first.',
   },
 };

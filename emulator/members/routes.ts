@@ -1,8 +1,5 @@
 import { defineRoute } from '../http/define.js';
 import { callerOf } from '../http/context.js';
-import { paginate } from '../http/schema.js';
-import type { Db } from '../store/db.js';
-import type { OrgMember, WorkspaceMember } from '../store/model.js';
 import { orgParams } from '../orgs/schema.js';
 import { workspaceParams } from '../workspaces/schema.js';
 import {
@@ -15,20 +12,10 @@ import {
   workspaceMemberParams,
   workspaceMemberUpdateBody,
 } from './schema.js';
-import { memberJson } from './format.js';
+import { listedMembers, renderMember } from './format.js';
 
 const SOURCE = 'API notes "Members"; official client src/api/member.rs, src/api/org.rs';
 const MEMBER_CHOICES = ['answers one member under `member`', 'member fields besides status and invite', 'nobody grants a role above their own'];
-
-function render(db: Db, row: OrgMember | WorkspaceMember): Record<string, unknown> {
-  return memberJson(row, row.userId ? db.users.get(row.userId) : undefined);
-}
-
-function listed(db: Db, rows: (OrgMember | WorkspaceMember)[], query: { limit?: number; offset?: number; status?: 'active' | 'pending' }) {
-  const filtered = query.status ? rows.filter((r) => r.status === query.status) : rows;
-  const { page, pagination } = paginate(filtered, query.limit, query.offset);
-  return { users: page.map((r) => render(db, r)), pagination };
-}
 
 export const memberRoutes = [
   // ---- org members
@@ -42,7 +29,7 @@ export const memberRoutes = [
     access: { org: 'org_id', action: 'org.members.manage' },
     parity: { status: 'implemented', source: SOURCE, choices: MEMBER_CHOICES },
     handler: (ctx, { params, body, scope }, emu) => ({
-      member: render(emu.db, emu.members.addOrgMember(callerOf(ctx).user, scope, params.member, body.permissions ?? 'member')),
+      member: renderMember(emu.db, emu.members.addOrgMember(callerOf(ctx).user, scope, params.member, body.permissions ?? 'member')),
     }),
   }),
   defineRoute({
@@ -66,7 +53,7 @@ export const memberRoutes = [
     query: memberListQuery,
     access: { org: 'org_id', action: 'org.members.list' },
     parity: { status: 'implemented', source: 'agent guide v1.29 "Pagination" (collection key `users`)', choices: ['`status` filter'] },
-    handler: (_ctx, { query, scope }, emu) => listed(emu.db, emu.members.orgMembers(scope.org.id), query),
+    handler: (_ctx, { query, scope }, emu) => listedMembers(emu.db, emu.members.orgMembers(scope.org.id), query),
   }),
   defineRoute({
     method: 'GET',
@@ -76,7 +63,7 @@ export const memberRoutes = [
     params: orgMemberParams,
     access: { org: 'org_id', action: 'org.members.list' },
     parity: { status: 'implemented', source: SOURCE, choices: MEMBER_CHOICES },
-    handler: (_ctx, { params, scope }, emu) => ({ member: render(emu.db, emu.members.orgMember(scope.org.id, params.member)) }),
+    handler: (_ctx, { params, scope }, emu) => ({ member: renderMember(emu.db, emu.members.orgMember(scope.org.id, params.member)) }),
   }),
   defineRoute({
     method: 'POST',
@@ -88,7 +75,7 @@ export const memberRoutes = [
     access: { org: 'org_id', action: 'org.members.manage' },
     parity: { status: 'implemented', source: SOURCE, choices: MEMBER_CHOICES },
     handler: (ctx, { params, body, scope }, emu) => ({
-      member: render(emu.db, emu.members.updateOrgMember(callerOf(ctx).user, scope, params.member, body.permissions)),
+      member: renderMember(emu.db, emu.members.updateOrgMember(callerOf(ctx).user, scope, params.member, body.permissions)),
     }),
   }),
   defineRoute({
@@ -127,7 +114,7 @@ export const memberRoutes = [
       invitations: emu.members
         .orgMembers(scope.org.id)
         .filter((m) => m.status === 'pending')
-        .map((m) => render(emu.db, m)),
+        .map((m) => renderMember(emu.db, m)),
     }),
   }),
   defineRoute({
@@ -154,7 +141,7 @@ export const memberRoutes = [
     access: { workspace: 'workspace_id', action: 'workspace.members.manage' },
     parity: { status: 'implemented', source: SOURCE, choices: [...MEMBER_CHOICES, 'members per workspace counts active and pending members'] },
     handler: (ctx, { params, body, scope }, emu) => ({
-      member: render(emu.db, emu.members.addWorkspaceMember(callerOf(ctx).user, scope, params.member, body.permissions ?? 'member')),
+      member: renderMember(emu.db, emu.members.addWorkspaceMember(callerOf(ctx).user, scope, params.member, body.permissions ?? 'member')),
     }),
   }),
   defineRoute({
@@ -182,7 +169,7 @@ export const memberRoutes = [
       source: 'agent guide v1.29 "Pagination" (collection key `users`)',
       choices: ['lists explicit members only, not roles carried from the org'],
     },
-    handler: (_ctx, { query, scope }, emu) => listed(emu.db, emu.members.workspaceMembers(scope.workspace.id), query),
+    handler: (_ctx, { query, scope }, emu) => listedMembers(emu.db, emu.members.workspaceMembers(scope.workspace.id), query),
   }),
   defineRoute({
     method: 'GET',
@@ -192,7 +179,7 @@ export const memberRoutes = [
     params: workspaceMemberParams,
     access: { workspace: 'workspace_id', action: 'workspace.members.list' },
     parity: { status: 'implemented', source: SOURCE, choices: MEMBER_CHOICES },
-    handler: (_ctx, { params, scope }, emu) => ({ member: render(emu.db, emu.members.workspaceMember(scope.workspace.id, params.member)) }),
+    handler: (_ctx, { params, scope }, emu) => ({ member: renderMember(emu.db, emu.members.workspaceMember(scope.workspace.id, params.member)) }),
   }),
   defineRoute({
     method: 'POST',
@@ -204,7 +191,7 @@ export const memberRoutes = [
     access: { workspace: 'workspace_id', action: 'workspace.members.manage' },
     parity: { status: 'implemented', source: SOURCE, choices: MEMBER_CHOICES },
     handler: (ctx, { params, body, scope }, emu) => ({
-      member: render(emu.db, emu.members.updateWorkspaceMember(callerOf(ctx).user, scope, params.member, body.permissions)),
+      member: renderMember(emu.db, emu.members.updateWorkspaceMember(callerOf(ctx).user, scope, params.member, body.permissions)),
     }),
   }),
   defineRoute({
@@ -227,7 +214,7 @@ export const memberRoutes = [
     params: workspaceParams,
     access: { workspace: 'workspace_id', action: 'workspace.join' },
     parity: { status: 'implemented', source: 'docs.fast.io/workspaces.html ("Self-join by org membership")', choices: ['joiners get the member role'] },
-    handler: (ctx, { scope }, emu) => ({ member: render(emu.db, emu.members.joinWorkspace(callerOf(ctx).user, scope)) }),
+    handler: (ctx, { scope }, emu) => ({ member: renderMember(emu.db, emu.members.joinWorkspace(callerOf(ctx).user, scope)) }),
   }),
   defineRoute({
     method: 'POST',
@@ -242,3 +229,6 @@ export const memberRoutes = [
     },
   }),
 ];
+
+/** Share members live in share-routes.ts (the same routes with `share` as the entity type). */
+export { shareMemberRoutes } from './share-routes.js';

@@ -4,6 +4,7 @@
  * parent and invitation id (its user does not exist yet).
  */
 import type { Invite, OrgMember, OrgRole, WorkspaceMember, WorkspaceRole } from '../store/model.js';
+import type { ShareMember, ShareRole } from '../store/share-model.js';
 import { orgMemberKey, workspaceMemberKey } from '../tenancy/access.js';
 
 export interface RowFields<R> {
@@ -43,4 +44,9 @@ export function orgMemberRow(orgId: string, f: RowFields<OrgRole>): OrgMember {
 export function workspaceMemberRow(workspaceId: string, orgId: string, f: RowFields<WorkspaceRole>): WorkspaceMember {
   const id = f.userId !== null ? workspaceMemberKey(workspaceId, f.userId) : inviteKey(workspaceId, f.invite!.id);
   return { id, workspaceId, orgId, ...common(f) };
+}
+
+export function shareMemberRow(shareId: string, workspaceId: string, orgId: string, f: RowFields<ShareRole>): ShareMember {
+  const id = f.userId !== null ? `${shareId}:${f.userId}` : inviteKey(shareId, f.invite!.id);
+  return { id, shareId, workspaceId, orgId, ...common(f) };
 }

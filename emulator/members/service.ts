@@ -3,7 +3,9 @@ import { AuditEvents } from '../events/catalogue.js';
 import { isProfileId } from '../store/ids.js';
 import type { Invite, OrgMember, OrgRole, User, WorkspaceMember, WorkspaceRole } from '../store/model.js';
 import type { OrgScope, WorkspaceScope } from '../tenancy/access.js';
-import { ORG_MEMBERSHIP, WORKSPACE_MEMBERSHIP, type MembershipKind, type Parent } from './kinds.js';
+import { ORG_MEMBERSHIP, SHARE_MEMBERSHIP, WORKSPACE_MEMBERSHIP, type MemberRow, type MemberScope, type MembershipKind, type Parent } from './kinds.js';
+import type { ShareMember, ShareRole } from '../store/share-model.js';
+import type { ShareScope } from '../shares/access.js';
 import { inviteKey } from './rows.js';
 import type { ServiceDeps, TenancyDeps } from '../service-deps.js';
 
@@ -15,7 +17,7 @@ export type MemberDeps = TenancyDeps & Pick<ServiceDeps, 'mailer'>;
 /** Who a member route names: a user (by id or email) or, failing that, an address to invite. */
 type Target = { user: User } | { email: string };
 
-type Row = OrgMember | WorkspaceMember;
+type Row = MemberRow;
 
 /**
  * Org and workspace membership: add by user id or email (an address without an account becomes a
@@ -50,16 +52,16 @@ export class MemberService {
   // -------------------------------------------------------------------------------------------
   // One implementation over a kind
 
-  private rows<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, parentId: string): R[] {
+  private rows<R extends Row, S extends MemberScope>(kind: MembershipKind<R, S>, parentId: string): R[] {
     return kind.table(this.d.db).find(kind.parentIndex, parentId);
   }
 
-  private assertRoom<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, scope: S): void {
+  private assertRoom<R extends Row, S extends MemberScope>(kind: MembershipKind<R, S>, scope: S): void {
     const cap = kind.memberLimit(this.d.plans, scope);
     if (cap && this.rows(kind, kind.parentOf(scope).id).length >= cap.limit) throw Errors.planLimit(cap.what, cap.limit);
   }
 
-  private add<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, caller: User, scope: S, ref: string, role: R['role']): R {
+  private add<R extends Row, S extends MemberScope>(kind: MembershipKind<R, S>, caller: User, scope: S, ref: string, role: R['role']): R {
     assert(kind.rank(role) <= kind.callerRank(scope), () => Errors.accessDenied(`Your role cannot grant the ${role} role.`));
     const parent = kind.parentOf(scope);
     const table = kind.table(this.d.db);
@@ -90,13 +92,13 @@ export class MemberService {
   }
 
   /** An active member (by user id) or a pending invitation (by invite id). */
-  private member<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, parentId: string, ref: string): R {
+  private member<R extends Row, S extends MemberScope>(kind: MembershipKind<R, S>, parentId: string, ref: string): R {
     const row = kind.table(this.d.db).get(isProfileId(ref) ? kind.key(parentId, ref) : inviteKey(parentId, ref));
     if (!row) throw Errors.notFound('member');
     return row;
   }
 
-  private update<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, caller: User, scope: S, ref: string, role: R['role']): R {
+  private update<R extends Row, S extends MemberScope>(kind: MembershipKind<R, S>, caller: User, scope: S, ref: string, role: R['role']): R {
     const row = this.member(kind, kind.parentOf(scope).id, ref);
     assert(row.role !== 'owner', () => Errors.accessDenied("The owner's role changes only by transferring ownership."));
     const mine = kind.callerRank(scope);
@@ -106,7 +108,7 @@ export class MemberService {
     return updated;
   }
 
-  private remove<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, caller: User, scope: S, ref: string): void {
+  private remove<R extends Row, S extends MemberScope>(kind: MembershipKind<R, S>, caller: User, scope: S, ref: string): void {
     const row = this.member(kind, kind.parentOf(scope).id, ref);
     assert(row.role !== 'owner', () => Errors.accessDenied(kind.text.ownerNotRemovable));
     assert(kind.rank(row.role) <= kind.callerRank(scope), () => Errors.accessDenied('Your role cannot remove this member.'));
@@ -115,7 +117,7 @@ export class MemberService {
   }
 
   /** Make `newOwnerId` the parent's one owner; every other owner row becomes admin. */
-  private setOwner<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, parent: Parent, newOwnerId: string): void {
+  private setOwner<R extends Row, S extends MemberScope>(kind: MembershipKind<R, S>, parent: Parent, newOwnerId: string): void {
     const now = this.d.now();
     const table = kind.table(this.d.db);
     for (const m of this.rows(kind, parent.id)) {
@@ -127,7 +129,7 @@ export class MemberService {
   }
 
   /** A verified address accepts its pending invitations of one kind. */
-  private acceptInvitations<R extends Row, S extends OrgScope | WorkspaceScope>(kind: MembershipKind<R, S>, user: User, now: number): void {
+  private acceptInvitations<R extends Row, S extends MemberScope>(kind: MembershipKind<R, S>, user: User, now: number): void {
     const table = kind.table(this.d.db);
     for (const row of table.find('email', user.emailKey)) {
       if (row.status !== 'pending') continue;
@@ -246,6 +248,85 @@ export class MemberService {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Share members (a share's access check, emulator/shares/access.ts, has run)
+
+  shareMembers(shareId: string): ShareMember[] {
+    return this.rows(SHARE_MEMBERSHIP, shareId);
+  }
+
+  addShareMember(caller: User, scope: ShareScope, ref: string, role: ShareRole): ShareMember {
+    return this.add(SHARE_MEMBERSHIP, caller, scope, ref, role);
+  }
+
+  shareMember(shareId: string, ref: string): ShareMember {
+    return this.member(SHARE_MEMBERSHIP, shareId, ref);
+  }
+
+  updateShareMember(caller: User, scope: ShareScope, ref: string, role: ShareRole): ShareMember {
+    return this.update(SHARE_MEMBERSHIP, caller, scope, ref, role);
+  }
+
+  removeShareMember(caller: User, scope: ShareScope, ref: string): void {
+    this.remove(SHARE_MEMBERSHIP, caller, scope, ref);
+  }
+
+  /** A pending share invitation by its id or the address it was sent to. */
+  shareInvitation(shareId: string, ref: string): ShareMember {
+    const email = ref.trim().toLowerCase();
+    const row = ref.includes('@')
+      ? this.rows(SHARE_MEMBERSHIP, shareId).find((m) => m.status === 'pending' && m.inviteEmail === email)
+      : this.d.db.shareMembers.get(inviteKey(shareId, ref));
+    if (!row || row.status !== 'pending') throw Errors.notFound('invitation');
+    return row;
+  }
+
+  /** Change a pending invitation's role, or decline it (`declined` removes it, as the invitee would). */
+  updateShareInvitation(caller: User, scope: ShareScope, ref: string, change: { role?: ShareRole; state?: 'pending' | 'declined' }): ShareMember | undefined {
+    const row = this.shareInvitation(scope.share.id, ref);
+    if (change.state === 'declined') {
+      this.remove(SHARE_MEMBERSHIP, caller, scope, row.invite!.id);
+      return undefined;
+    }
+    return change.role ? this.update(SHARE_MEMBERSHIP, caller, scope, row.invite!.id, change.role) : row;
+  }
+
+  removeShareInvitation(caller: User, scope: ShareScope, ref: string): void {
+    this.remove(SHARE_MEMBERSHIP, caller, scope, this.shareInvitation(scope.share.id, ref).invite!.id);
+  }
+
+  /** Leave a share: only an explicit membership can be left, and not by its owner. */
+  leaveShare(caller: User, scope: ShareScope): void {
+    const row = this.d.db.shareMembers.get(SHARE_MEMBERSHIP.key(scope.share.id, caller.id));
+    assert(row && row.status === 'active', () =>
+      Errors.invalidField('share_id', 'You are not an explicit member of this share; your access comes from its workspace or its access options.'),
+    );
+    assert(row.role !== 'owner', () => Errors.accessDenied('The share owner cannot leave; transfer ownership first.'));
+    this.d.db.shareMembers.delete(row.id);
+    this.d.audit.record(AuditEvents.removedMemberFromShare(row, caller.id, { left: true }));
+  }
+
+  /**
+   * Self-join where the share's access options already admit the caller (the access check gave it
+   * a role without a membership): the role it had becomes a membership. PARITY: CHOICE.
+   */
+  joinShare(caller: User, scope: ShareScope): ShareMember {
+    const parent = SHARE_MEMBERSHIP.parentOf(scope);
+    assert(!this.d.db.shareMembers.has(SHARE_MEMBERSHIP.key(parent.id, caller.id)), () => Errors.conflict('You are already a member of this share.'));
+    const row = this.d.db.shareMembers.insert(SHARE_MEMBERSHIP.row(parent, { userId: caller.id, role: scope.role, now: this.d.now() }));
+    this.d.audit.record(AuditEvents.addedMemberToShare(row, caller.id, { permissions: row.role, joined: true }));
+    return row;
+  }
+
+  /** The owner hands the share to another active member; the old owner stays as admin. */
+  transferShareOwnership(caller: User, scope: ShareScope, ref: string): void {
+    assert(isProfileId(ref), () => Errors.invalidField('user_id', 'Expected a 19-digit user id.'));
+    const row = this.shareMember(scope.share.id, ref);
+    assert(row.status === 'active' && row.userId !== caller.id, () => Errors.invalidField('user_id', 'Ownership can only go to another active member.'));
+    this.setOwner(SHARE_MEMBERSHIP, SHARE_MEMBERSHIP.parentOf(scope), row.userId!);
+    this.d.audit.record(AuditEvents.shareOwnershipTransferred(row, caller.id));
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Invitations
 
   /**
@@ -256,5 +337,6 @@ export class MemberService {
     const now = this.d.now();
     this.acceptInvitations(ORG_MEMBERSHIP, user, now);
     this.acceptInvitations(WORKSPACE_MEMBERSHIP, user, now);
+    this.acceptInvitations(SHARE_MEMBERSHIP, user, now);
   }
 }

@@ -17,6 +17,8 @@ import type { Access, WorkspaceScope } from '../tenancy/access.js';
 import type { WorkspaceAction } from '../tenancy/permissions.js';
 import { LINK_ACCESS } from './schema.js';
 import { checkTokenScopes } from '../users/oauth-scopes.js';
+import { ShareTokens } from './tokens.js';
+import type { RequestContext } from '../http/context.js';
 
 export const SHARE_RANK: Record<ShareRole, number> = { owner: 5, admin: 4, member: 3, guest: 2, view: 1 };
 
@@ -27,6 +29,7 @@ export const SHARE_ACTIONS = [
   'share.delete',
   'share.members.list',
   'share.members.manage',
+  'share.members.transfer',
   'share.storage.read',
   'share.storage.write',
   'share.events.view',
@@ -41,6 +44,7 @@ const NEEDS: Record<ShareAction, ShareRole> = {
   'share.delete': 'admin',
   'share.members.list': 'view',
   'share.members.manage': 'admin',
+  'share.members.transfer': 'owner',
   'share.storage.read': 'view',
   'share.storage.write': 'guest',
   'share.events.view': 'member',
@@ -63,7 +67,7 @@ export const SHARE_ACCESS_CHOICES = [
   'workspace owners and admins act as share admins, workspace members as share members, workspace guests as share guests, without a share membership',
   '`Members of the Share, Workspace or Org`: members of the org act as share guests',
   '`Anyone with a registered account` and `Anyone with the link` (without a password): any signed-in user acts as a share guest; such shares are not listed to them',
-  'details, member lists and storage reads need view; storage writes guest; events search member; settings, archive, delete and member management admin',
+  'details, member lists and storage reads need view; storage writes guest; events search member; settings, archive, delete and member management admin; ownership transfer the owner',
   'an archived or expired share answers 401/115069 to everyone below admin; admins may read it, unarchive it and delete it, not change it (403/1680)',
   'a share of a deleted workspace or closed org is as good as absent (404/1609)',
 ];
@@ -78,11 +82,34 @@ export interface ShareScope {
 }
 
 export class ShareAccess {
+  /** this instance's share-scoped tokens (password and guest authentication) */
+  readonly tokens: ShareTokens;
+
   constructor(
     private readonly db: Db,
     private readonly access: Access,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.tokens = new ShareTokens(now);
+  }
+
+  /**
+   * The scope of a route that takes a share token (`bearer-or-share-token`): the token's visitor,
+   * a share guest of the one share it names, or the signed-in caller.
+   */
+  scopeOf(ctx: RequestContext, ref: string, action: ShareAction): ShareScope {
+    if (ctx.shareToken === undefined) {
+      if (!ctx.caller) throw new Error('share route without a caller or a share token');
+      return this.scope(ctx.caller, ref, action);
+    }
+    const found = this.find(ref);
+    if (!found) throw Errors.notFound('share');
+    // Another share's token, an expired one, or one made before the password changed: not shared.
+    const claims = this.tokens.verify(ctx.shareToken, (id) => (id === found.share.id ? found.share : undefined));
+    if (!claims) throw Errors.notShared();
+    const { share, workspace, org } = found;
+    return this.decide({ kind: 'share', org, workspace, share, role: 'guest', action }, 'guest');
+  }
 
   /** A live share by id or custom name, in a live workspace of an open org. */
   find(ref: string): { share: Share; workspace: Workspace; org: Org } | undefined {
@@ -161,7 +188,8 @@ export class ShareAccess {
     }
   }
 
-  private decide(scope: ShareScope, role: ShareRole | undefined, caller: Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>): ShareScope {
+  /** `caller` is the signed-in caller (a share token's visitor has none: the token is for one share already). */
+  private decide(scope: ShareScope, role: ShareRole | undefined, caller?: Partial<Pick<Caller, 'credential'>>): ShareScope {
     const { share, action } = scope;
     if (!role) throw Errors.notShared();
     const manager = SHARE_RANK[role] >= SHARE_RANK.admin;
@@ -169,7 +197,7 @@ export class ShareAccess {
     if (SHARE_RANK[role] < SHARE_RANK[NEEDS[action]]) throw Errors.accessDenied(`Your share role does not allow this action (${action}).`);
     if (share.archived && !ARCHIVED_ALLOWS.has(action)) throw shareArchived();
     // A scoped credential (an OAuth token, an API key with scopes) only within its grants (users/oauth-scopes.ts).
-    checkTokenScopes(scope, caller);
+    if (caller) checkTokenScopes(scope, caller);
     const gatedAs = GATED_AS[action];
     if (gatedAs) this.gate(scope.workspace, gatedAs);
     return scope;
@@ -183,7 +211,7 @@ export class ShareAccess {
   private gate(workspace: Workspace, action: WorkspaceAction): void {
     const org = this.db.orgs.get(workspace.orgId)!;
     const probe: WorkspaceScope = { kind: 'workspace', org, workspace, role: 'owner', orgRole: undefined, action };
-    // The token's scopes were checked at the share's level above: the probe carries no credential.
+    // The token's scopes were checked at the share's level in decide: the probe carries no credential.
     this.access.runGates(probe);
   }
 }

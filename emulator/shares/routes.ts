@@ -3,7 +3,7 @@
  * orgs and workspaces); each handler resolves its share first through `emu.shares.access.scope`,
  * the one entry that decides share access (shares/access.ts), before it reads or writes anything.
  */
-import { callerOf, type RequestContext } from '../http/context.js';
+import { callerOf } from '../http/context.js';
 import { defineRoute } from '../http/define.js';
 import { Errors } from '../http/errors.js';
 import { paginate } from '../http/schema.js';
@@ -11,7 +11,11 @@ import { workspaceParams } from '../workspaces/schema.js';
 import { SHARE_ACCESS_CHOICES } from './access.js';
 import { shareJson, shareListJson, sharePublicJson } from './format.js';
 import { shareCreateBody, shareCreateBodyV2, shareDeleteBody, shareListQuery, shareNameParams, shareParams, shareUpdateBody, LINK_ACCESS } from './schema.js';
-import { SHARE_CHOICES } from './service.js';
+import { SHARE_CHOICES, sharePasswordHash, type ShareCreateFields } from './service.js';
+import type { Emulator } from '../emulator.js';
+import type { RequestContext } from '../http/context.js';
+import type { WorkspaceScope } from '../tenancy/access.js';
+import { shareVisitorRoutes } from './visitor-routes.js';
 import { listedWithin } from '../users/oauth-scopes.js';
 import type { Share } from '../store/share-model.js';
 
@@ -22,6 +26,17 @@ const CHOICES = [...SHARE_CHOICES, ...SHARE_ACCESS_CHOICES];
 function within<T extends { share: Share }>(ctx: RequestContext, items: T[]): T[] {
   const see = listedWithin(callerOf(ctx));
   return items.filter(({ share }) => see({ orgId: share.orgId, workspaceId: share.workspaceId, shareId: share.id }));
+}
+
+/**
+ * Create, with the password hashed off the event loop first; the workspace is resolved again
+ * after that wait, so a workspace deleted meanwhile gets no share.
+ */
+async function createShare(ctx: RequestContext, emu: Emulator, scope: WorkspaceScope, body: ShareCreateFields) {
+  const passwordHash = await sharePasswordHash(body.password);
+  const caller = callerOf(ctx);
+  const fresh = passwordHash === undefined ? scope : emu.access.workspace(caller, scope.workspace.id, 'workspace.storage.write');
+  return { share: shareJson(emu.shares.create(caller.user, fresh, body, passwordHash), 'owner') };
 }
 
 export const shareRoutes = [
@@ -35,7 +50,7 @@ export const shareRoutes = [
     body: shareCreateBody,
     access: { workspace: 'workspace_id', action: 'workspace.storage.write' },
     parity: { status: 'implemented', source: SOURCE, choices: [...CHOICES, 'April: intelligence optional, default false'] },
-    handler: (ctx, { body, scope }, emu) => ({ share: shareJson(emu.shares.create(callerOf(ctx).user, scope, body), 'owner') }),
+    handler: async (ctx, { body, scope }, emu) => createShare(ctx, emu, scope, body),
   }),
   defineRoute({
     method: 'POST',
@@ -47,17 +62,18 @@ export const shareRoutes = [
     body: shareCreateBodyV2,
     access: { workspace: 'workspace_id', action: 'workspace.storage.write' },
     parity: { status: 'implemented', source: '96b1551 src/api/share.rs create_share ("intelligence is Assert\\Required")', choices: CHOICES },
-    handler: (ctx, { body, scope }, emu) => ({ share: shareJson(emu.shares.create(callerOf(ctx).user, scope, body), 'owner') }),
+    handler: async (ctx, { body, scope }, emu) => createShare(ctx, emu, scope, body),
   }),
   defineRoute({
     method: 'GET',
     path: '/current/share/:share_id/details/',
     area: 'shares',
-    summary: "Share details, with the caller's share role as `permissions`",
+    auth: 'bearer-or-share-token',
+    summary: "Share details, with the caller's share role as `permissions` (a share token from auth/password or auth/guest reads it as a guest)",
     params: shareParams,
     parity: { status: 'implemented', source: SOURCE, choices: CHOICES },
     handler: (ctx, { params }, emu) => {
-      const scope = emu.shares.access.scope(callerOf(ctx), params.share_id, 'share.details');
+      const scope = emu.shares.access.scopeOf(ctx, params.share_id, 'share.details');
       return { share: shareJson(scope.share, scope.role) };
     },
   }),
@@ -86,10 +102,11 @@ export const shareRoutes = [
     params: shareParams,
     body: shareUpdateBody,
     parity: { status: 'implemented', source: SOURCE, choices: CHOICES },
-    handler: (ctx, { params, body }, emu) => {
+    handler: async (ctx, { params, body }, emu) => {
       const caller = callerOf(ctx);
+      const passwordHash = await sharePasswordHash(body.password);
       const scope = emu.shares.access.scope(caller, params.share_id, 'share.update');
-      return { share: shareJson(emu.shares.update(caller.user, scope, body), scope.role) };
+      return { share: shareJson(emu.shares.update(caller.user, scope, body, passwordHash), scope.role) };
     },
   }),
   defineRoute({
@@ -195,4 +212,5 @@ export const shareRoutes = [
     },
     handler: (_ctx, { params }, emu) => emu.shares.checkName(params.name),
   }),
+  ...shareVisitorRoutes,
 ];

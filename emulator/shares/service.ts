@@ -3,7 +3,6 @@
  * before any of these run (ShareAccess.scope for share routes, the pipeline's workspace scope for
  * create and the workspace list); the service applies the rules of the settings themselves.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import type { PlanCatalog } from '../billing/plans.js';
 import type { AuditLog } from '../events/audit.js';
@@ -11,7 +10,9 @@ import { AuditEvents } from '../events/catalogue.js';
 import { Errors, assert } from '../http/errors.js';
 import { parseTime } from '../http/format.js';
 import type { StorageService } from '../storage/service.js';
+import { hashPassword } from '../users/passwords.js';
 import type { Db } from '../store/db.js';
+import { shareMemberRow } from '../members/rows.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { User, Workspace } from '../store/model.js';
 import type { Share, ShareRole } from '../store/share-model.js';
@@ -46,19 +47,15 @@ export const SHARE_CHOICES = [
   "public details answer for shares open to the link or to registered accounts, and to the share's own members (a Bearer is optional there) for the others; only live, unarchived, unexpired shares; others 401/115069",
 ];
 
-const scryptHash = (password: string, salt: Buffer) => scryptSync(password, salt, 32);
-
-export function hashSharePassword(password: string): string {
-  const salt = randomBytes(16);
-  return `${salt.toString('hex')}:${scryptHash(password, salt).toString('hex')}`;
-}
-
-export function sharePasswordMatches(stored: string, password: string): boolean {
-  const [salt, hash] = stored.split(':');
-  if (!salt || !hash) return false;
-  const expected = Buffer.from(hash, 'hex');
-  const got = scryptHash(password, Buffer.from(salt, 'hex'));
-  return expected.length === got.length && timingSafeEqual(expected, got);
+/**
+ * A share password as the service stores it: hashed off the event loop (users/passwords.ts), in
+ * the route before the share is resolved, so the change that follows runs without an await.
+ * undefined: not sent; null: cleared (`null` or "").
+ */
+export async function sharePasswordHash(password: string | undefined): Promise<string | null | undefined> {
+  if (password === undefined) return undefined;
+  if (password === 'null' || password === '') return null;
+  return hashPassword(password);
 }
 
 export class ShareService {
@@ -111,7 +108,9 @@ export class ShareService {
     throw Errors.missingField('folder_node_id');
   }
 
-  create(user: User, scope: WorkspaceScope, input: ShareCreateFields): Share {
+  /** `passwordHash`: sharePasswordHash(input.password), made by the route before the scope was resolved. */
+  create(user: User, scope: WorkspaceScope, input: ShareCreateFields, passwordHash: string | null | undefined): Share {
+    if ((input.password !== undefined) !== (passwordHash !== undefined)) throw new Error('share create: hash the password first (sharePasswordHash)');
     const now = this.d.now();
     const id = this.d.ids.profileId();
     const customName = input.custom_name ?? generatedName(id);
@@ -132,7 +131,7 @@ export class ShareService {
       accessOptions: input.access_options ?? 'Only members of the Share or Workspace',
       storageMode,
       folderNodeId: null,
-      passwordHash: input.password ? hashSharePassword(input.password) : null,
+      passwordHash: passwordHash ?? null,
       expires: input.expires ? this.parseExpires(input.expires) : null,
       intelligence: input.intelligence ?? false,
       downloadSecurity: input.download_security ?? 'off',
@@ -152,25 +151,13 @@ export class ShareService {
     // The folder comes last: a refused share leaves no folder behind.
     if (storageMode === 'workspace_folder') draft.folderNodeId = this.backingFolder(user, scope, input);
     const share = this.d.db.shares.insert(draft);
-    this.d.db.shareMembers.insert({
-      id: `${share.id}:${user.id}`,
-      shareId: share.id,
-      workspaceId: share.workspaceId,
-      orgId: share.orgId,
-      userId: user.id,
-      inviteEmail: null,
-      role: 'owner',
-      status: 'active',
-      invite: null,
-      invitedBy: null,
-      created: now,
-      updated: now,
-    });
+    this.d.db.shareMembers.insert(shareMemberRow(share.id, share.workspaceId, share.orgId, { userId: user.id, role: 'owner', now }));
     this.d.audit.record(AuditEvents.shareCreated(user, share));
     return share;
   }
 
-  update(user: User, scope: ShareScope, input: ShareUpdateInput): Share {
+  /** `passwordHash`: sharePasswordHash(input.password), made by the route before the scope was resolved. */
+  update(user: User, scope: ShareScope, input: ShareUpdateInput, passwordHash: string | null | undefined): Share {
     const { share } = scope;
     const next: Share = { ...share, extra: { ...share.extra } };
     const changed: string[] = [];
@@ -194,7 +181,7 @@ export class ShareService {
     if (input.share_type !== undefined) set('share_type', 'shareType', input.share_type);
     if (input.access_options !== undefined) set('access_options', 'accessOptions', input.access_options);
     if (input.invite !== undefined) set('invite', 'invite', input.invite);
-    if (input.password !== undefined) set('password', 'passwordHash', cleared(input.password) ? null : hashSharePassword(input.password));
+    if (passwordHash !== undefined) set('password', 'passwordHash', passwordHash);
     if (input.expires !== undefined) set('expires', 'expires', cleared(input.expires) ? null : this.parseExpires(input.expires));
     if (input.notify !== undefined) set('notify', 'notify', input.notify);
     if (input.download_enabled !== undefined) set('download_enabled', 'downloadSecurity', input.download_enabled ? 'off' : 'high');

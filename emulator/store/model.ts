@@ -79,7 +79,7 @@ export interface MailboxMessage {
   to: string;
   toKey: string;
   subject: string;
-  kind: 'email_verification' | 'org_invitation' | 'workspace_invitation' | 'transfer' | 'notice';
+  kind: 'email_verification' | 'org_invitation' | 'workspace_invitation' | 'share_invitation' | 'transfer' | 'notice';
   code: string | null;
   body: string;
   created: number;

@@ -1,5 +1,5 @@
 /** Tenants (orgs) -> workspaces -> members and files, with a credit gauge per org. */
-import type { OverviewCredits, OverviewFile, OverviewOrg, OverviewPerson, OverviewWorkspace } from '../control/overview-types.js';
+import type { OverviewCredits, OverviewFile, OverviewOrg, OverviewPerson, OverviewShare, OverviewWorkspace } from '../control/overview-types.js';
 import { bytes, credits as fmtCredits, date, percentUsed } from './format.js';
 
 const AI_STATE_ORDER = ['ready', 'in_progress', 'pending', 'failed', 'disabled'];
@@ -110,6 +110,32 @@ function Files({ ws }: { ws: OverviewWorkspace }) {
   );
 }
 
+/** Who reaches a share, in a word (the access_options the API speaks are sentences). */
+const REACH: Record<string, string> = {
+  'Only members of the Share or Workspace': 'members',
+  'Members of the Share, Workspace or Org': 'org',
+  'Anyone with a registered account': 'accounts',
+  'Anyone with the link': 'link',
+};
+
+function Shares({ shares }: { shares: OverviewShare[] }) {
+  if (shares.length === 0) return null;
+  return (
+    <ul class="shares" aria-label="shares">
+      {shares.map((s) => (
+        <li key={s.id} data-testid="share" data-share-id={s.id} title={`${s.access_options} (${s.custom_name})`}>
+          <span class="name">{s.title}</span>
+          <span class="badge">{s.share_type}</span>
+          <span class="badge">{REACH[s.access_options] ?? s.access_options}</span>
+          {s.password_protected && <span class="badge">password</span>}
+          {s.archived && <span class="badge archived">archived</span>}
+          <span class="count">{s.members === 1 ? '1 member' : `${s.members} members`}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Workspace({ ws }: { ws: OverviewWorkspace }) {
   return (
     <li class="workspace" data-testid="workspace" data-workspace-id={ws.id}>
@@ -130,6 +156,12 @@ function Workspace({ ws }: { ws: OverviewWorkspace }) {
           <h4>Files</h4>
           <Files ws={ws} />
         </section>
+        {ws.shares.length > 0 && (
+          <section class="ws-shares">
+            <h4>Shares</h4>
+            <Shares shares={ws.shares} />
+          </section>
+        )}
       </div>
     </li>
   );

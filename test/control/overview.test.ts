@@ -68,6 +68,31 @@ describe('dashboard overview', () => {
     expect(ws).toMatchObject({ files_total: 1, ai_states: { in_progress: 1 } });
     expect(ws.files[0]).toMatchObject({ name: 'contract.pdf', ai: { state: 'in_progress' } });
     expect(doc.totals.files).toBe(1);
+    expect(ws.shares).toEqual([]);
+  });
+
+  it("lists a workspace's live shares with their reach and members, and no other workspace's", async () => {
+    const emu = await inProcessEmulator();
+    const a = await emu.tenant({ label: 'alpha' });
+    const b = await emu.tenant({ label: 'beta' });
+    const create = (t: typeof a, form: Record<string, string>) => emu.ok('POST', `/current/workspace/${t.ws.id}/create/share/`, { token: t.user.token, form });
+    const open = (await create(a, { title: 'Client deliverables', share_type: 'send', access_options: 'Anyone with the link' })).share as { id: string };
+    const gone = (await create(a, { title: 'Old room' })).share as { id: string; custom_name: string };
+    await create(b, { title: 'Beta room' });
+    await emu.ok('DELETE', `/current/share/${gone.id}/delete/`, { token: a.user.token, form: { confirm: gone.id } });
+    const doc = buildOverview(emu.emulator, emu.journal, {});
+    const wsA = doc.orgs.find((o) => o.id === a.org.id)!.workspaces[0]!;
+    expect(wsA.shares).toEqual([
+      expect.objectContaining({
+        id: open.id,
+        title: 'Client deliverables',
+        share_type: 'send',
+        access_options: 'Anyone with the link',
+        archived: false,
+        members: 1,
+      }),
+    ]);
+    expect(doc.orgs.find((o) => o.id === b.org.id)!.workspaces[0]!.shares.map((s) => s.title)).toEqual(['Beta room']);
   });
 
   it('long-polls: answers as soon as what it shows changes, and at once for an old hash', async () => {

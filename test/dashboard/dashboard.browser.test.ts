@@ -70,6 +70,17 @@ describe.skipIf(!available)('dashboard in a real browser', () => {
       ).workspace as { id: string };
       await acmeCard.locator(`[data-testid=workspace][data-workspace-id="${created.id}"]`).waitFor();
       await expect(acmeCard.locator(`[data-workspace-id="${created.id}"] .ws-name`).textContent()).resolves.toBe('Research Lab');
+      // A share of it appears under it, with its reach.
+      const share = (
+        await api('POST', `/current/workspace/${created.id}/create/share/`, acme.token, {
+          title: 'Client deliverables',
+          share_type: 'send',
+          access_options: 'Anyone with the link',
+        })
+      ).share as { id: string };
+      const shareRow = acmeCard.locator(`[data-workspace-id="${created.id}"] [data-testid=share][data-share-id="${share.id}"]`);
+      await shareRow.waitFor();
+      await expect(shareRow.textContent()).resolves.toContain('link');
       // The event stream and the request journal saw it too.
       await page.locator('[data-testid=event]', { hasText: 'workspace_created' }).first().waitFor();
       await page.locator('[data-testid=request]', { hasText: 'POST' }).first().waitFor();

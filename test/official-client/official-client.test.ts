@@ -262,7 +262,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(list(await cli.ok('workspace list', [], t), 'workspaces')).toEqual([]);
     });
 
-    it('shares: create, info, public info, update, archive, lists, name check, delete', async () => {
+    it('shares: create, info, public info, update, archive, lists, name check, password and guest tokens, delete', async () => {
       const { token, orgId, wsId } = await tenant();
       const t = { token };
       const created = await cli.ok('share create', ['--workspace', wsId, '--intelligence', 'false', '--description', 'made by the client', 'Client Share'], t);
@@ -289,8 +289,66 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(refused.stderr).toMatch(/HTTP 40[134]/);
       expect(list(await cli.ok('share list', [], { token: other.token }), 'shares')).toEqual([]);
 
+      // A visitor of a password-protected link share, and a guest of an open one.
+      const locked = (
+        await cli.ok(
+          'share create',
+          ['--workspace', wsId, '--intelligence', 'false', '--access-options', 'Anyone with the link', '--password', 'client-pass-1', 'Locked Share'],
+          t,
+        )
+      ).share as Json;
+      const visitor = await cli.ok('share password-auth', [locked.id as string, 'client-pass-1'], t);
+      expect(visitor).toMatchObject({ auth_token: expect.any(String), share: { id: locked.id } });
+      const bad = await cli.run('share password-auth', [locked.id as string, 'wrong'], { token, home: freshHome() });
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/HTTP 401/);
+      await cli.ok('share update', [shareId, '--access-options', 'Anyone with the link'], t);
+      expect(await cli.ok('share guest-auth', [shareId], t)).toMatchObject({ auth_token: expect.any(String), share: { id: shareId } });
       await cli.ok('share delete', ['--confirm', shareId, shareId], t);
-      expect(list(await cli.ok('share list', [], t), 'shares')).toEqual([]);
+      expect(ids(list(await cli.ok('share list', [], t), 'shares'))).toEqual([locked.id]);
+    });
+
+    it('share members and invitations: add, list, info, update, transfer, leave, join, remove; invitations list, update, delete', async () => {
+      const { token, orgId, wsId, p } = await tenant();
+      const t = { token };
+      const share = (
+        await cli.ok(
+          'share create',
+          ['--workspace', wsId, '--intelligence', 'false', '--access-options', 'Members of the Share, Workspace or Org', 'Member Room'],
+          t,
+        )
+      ).share as Json;
+      const shareId = share.id as string;
+      const second = await persona();
+      expect((await cli.ok('share members add', [shareId, second.user_id, '--role', 'member'], t)).member).toMatchObject({
+        id: second.user_id,
+        permissions: 'member',
+      });
+      expect(ids(list(await cli.ok('share members list', [shareId], t), 'users'))).toEqual([p.user_id, second.user_id]);
+      expect((await cli.ok('share members info', [shareId, second.user_id], t)).member).toMatchObject({ email_address: second.email_address });
+      expect((await cli.ok('share members update', [shareId, second.user_id, '--role', 'admin'], t)).member).toMatchObject({ permissions: 'admin' });
+      // An address without an account: a pending invitation, changed, then revoked by address.
+      const email = `invitee-${unique()}@example.com`;
+      expect((await cli.ok('share members add', [shareId, email, '--role', 'guest'], t)).member).toMatchObject({ email_address: email, status: 'pending' });
+      expect(list(await cli.ok('share invitation list', [shareId], t), 'invitations').map((i) => i.email_address)).toEqual([email]);
+      const inviteId = (list(await cli.ok('share invitation list', [shareId], t), 'invitations')[0]!.invite as Json).id as string;
+      expect((await cli.ok('share invitation update', [shareId, inviteId, '--role', 'member'], t)).invitation).toMatchObject({ permissions: 'member' });
+      await cli.ok('share invitation delete', [shareId, email], t);
+      expect(list(await cli.ok('share invitation list', [shareId], t), 'invitations')).toEqual([]);
+      // The owner hands the share over and stays as admin.
+      await cli.ok('share members transfer', [shareId, second.user_id], t);
+      const roles = Object.fromEntries(list(await cli.ok('share members list', [shareId], t), 'users').map((m) => [m.id, m.permissions]));
+      expect(roles).toEqual({ [p.user_id]: 'admin', [second.user_id]: 'owner' });
+      // An org member joins the org-wide share, then leaves it; the new owner removes the old owner's row.
+      const colleague = await persona();
+      await cli.ok('org members invite', [orgId, colleague.email_address], t);
+      expect((await cli.ok('share members join', [shareId], { token: colleague.api_key })).member).toMatchObject({
+        id: colleague.user_id,
+        permissions: 'guest',
+      });
+      await cli.ok('share members leave', [shareId], { token: colleague.api_key });
+      await cli.ok('share members remove', [shareId, p.user_id], { token: second.api_key });
+      expect(ids(list(await cli.ok('share members list', [shareId], t), 'users'))).toEqual([second.user_id]);
     });
 
     it('files: folders, single and chunked uploads, details, read, search, download, trash and purge', async () => {

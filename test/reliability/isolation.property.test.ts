@@ -79,16 +79,33 @@ interface MWs {
   chats: { id: string; type: 'chat' | 'chat_with_files'; deleted: boolean; creator?: string }[];
 }
 
+// --- shares ---
+interface MShare {
+  id: string;
+  wsId: string;
+  /** the creator: the share's owner through its membership row, whatever its workspace role becomes */
+  creator: string;
+  /** explicit memberships other than the creator's */
+  members: Record<string, ShareRole>;
+  archived: boolean;
+  deleted: boolean;
+}
+type ShareRole = 'owner' | 'admin' | 'member' | 'guest' | 'view';
+const SHARE_RANK: Record<ShareRole, number> = { owner: 5, admin: 4, member: 3, guest: 2, view: 1 };
+// --- end shares ---
+
 /** What a secret word belongs to, and so who may see it. */
 type Secret =
   | { kind: 'om' | 'oi' | 'oa'; org: string }
   | { kind: 'wm' | 'wc'; ws: string; owner?: string }
+  | { kind: 'sh'; share: string }
   | { kind: 'event'; org: string | null; ws: string | null; user: string | null };
 
 interface Model {
   users: MUser[];
   orgs: MOrg[];
   workspaces: MWs[];
+  shares: MShare[];
   /** invitation emails not yet signed up */
   invited: string[];
   secrets: Map<string, Secret>;
@@ -211,6 +228,36 @@ class Rules {
   limits(org: MOrg) {
     return PLAN_LIMITS[org.plan];
   }
+  // --- shares ---
+  /**
+   * The share role, written from the documented CHOICEs (emulator/shares/access.ts
+   * SHARE_ACCESS_CHOICES): the creator's owner row, else what the workspace role carries (owners
+   * and admins act as share admins, members as members, guests as guests), whichever is higher,
+   * with the explicit members the steps add. The model's shares are all `Only members of the
+   * Share or Workspace`, so nobody else has a role.
+   */
+  shareRole(u: string, sh: MShare): ShareRole | undefined {
+    const fromWs = this.wsRole(u, this.ws(sh.wsId));
+    const implicit: ShareRole | undefined = fromWs === 'owner' || fromWs === 'admin' ? 'admin' : fromWs;
+    const explicit = this.explicitShareRole(u, sh);
+    if (!explicit || !implicit) return explicit ?? implicit;
+    return SHARE_RANK[explicit] >= SHARE_RANK[implicit] ? explicit : implicit;
+  }
+  explicitShareRole(u: string, sh: MShare): ShareRole | undefined {
+    return sh.creator === u ? 'owner' : sh.members[u];
+  }
+  shareAccess(u: string, sh: MShare, needs: ShareRole): Expect {
+    if (sh.deleted || this.ws(sh.wsId).deleted) return NOT_FOUND;
+    const role = this.shareRole(u, sh);
+    if (!role) return NOT_SHARED;
+    if (sh.archived && SHARE_RANK[role] < SHARE_RANK.admin) return NOT_SHARED;
+    return SHARE_RANK[role] >= SHARE_RANK[needs] ? OK : DENIED;
+  }
+  /** The shares `shares/all` lists: live, in a live workspace, with a role. */
+  listedShares(u: string): string[] {
+    return this.m.shares.filter((sh) => !sh.deleted && !this.ws(sh.wsId).deleted && this.shareRole(u, sh)).map((sh) => sh.id);
+  }
+  // --- end shares ---
   liveWorkspaces(org: MOrg): MWs[] {
     return this.m.workspaces.filter((w) => w.orgId === org.id && !w.deleted);
   }
@@ -239,6 +286,17 @@ class Rules {
       if (role) out.add(`wm:${ws.id}`).add(`wc:${ws.id}`).add(`ev:${ws.id}`);
       else if (orgRole) out.add(`wm:${ws.id}`);
     }
+    // --- shares --- (a deleted share's words stay with whoever had a role: its events name them)
+    for (const sh of this.m.shares) {
+      const ws = this.ws(sh.wsId);
+      const orgRole = this.orgRole(u, this.org(ws.orgId));
+      if (ws.deleted ? sh.creator === u || orgRole === 'owner' || orgRole === 'admin' : this.shareRole(u, sh)) {
+        out.add(`sh:${sh.id}`);
+        // The share as its members see it names its org and workspace (org_id, workspace_id:
+        // emulator/shares/format.ts shareJson), so a share-only member may see those ids.
+        if (!ws.deleted) out.add(`om:${ws.orgId}`).add(`wm:${ws.id}`);
+      }
+    }
     return out;
   }
 }
@@ -246,6 +304,7 @@ class Rules {
 function scopeOf(s: Secret): string | undefined {
   if (s.kind === 'om' || s.kind === 'oi' || s.kind === 'oa') return `${s.kind}:${s.org}`;
   if (s.kind === 'wm' || s.kind === 'wc') return `${s.kind}:${s.ws}`;
+  if (s.kind === 'sh') return `sh:${s.share}`;
   return undefined;
 }
 
@@ -305,7 +364,18 @@ const KINDS = [
   'acceptInvite',
   'changePlan',
   'createOrg',
+  // --- shares ---
+  ...Array<'shareCreate'>(2).fill('shareCreate'),
+  ...Array<'shareDetails'>(2).fill('shareDetails'),
+  'shareUpdate',
+  'shareArchive',
+  'shareDelete',
+  'sharesAll',
+  'wsShares',
+  ...Array<'shareAddMember'>(2).fill('shareAddMember'),
+  'shareRemoveMember',
 ] as const;
+const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete', 'shareAddMember', 'shareRemoveMember']);
 type Kind = (typeof KINDS)[number];
 
 const ORG_KINDS: ReadonlySet<Kind> = new Set<Kind>([
@@ -452,7 +522,8 @@ class Run {
     const m = this.m;
     const r = this.rules;
     const org = pick(m.orgs, st.a)!;
-    const ws = pick(m.workspaces, st.a);
+    const share = SHARE_KINDS.has(st.t) ? pick(m.shares, st.a) : undefined;
+    const ws = share ? r.ws(share.wsId) : pick(m.workspaces, st.a);
     // Half the steps come from someone with a place in the target (so they can succeed), half from anyone.
     const insiders = m.users.filter((u) =>
       ORG_KINDS.has(st.t) ? r.orgRole(u.id, org) || r.isExternal(u.id, org) : ws ? r.wsRole(u.id, ws) || r.orgRole(u.id, r.org(ws.orgId)) : false,
@@ -1134,6 +1205,104 @@ class Run {
         for (const w of [id, domain, name]) this.register(w, { kind: 'om', org: id });
         break;
       }
+      // --- shares ---
+      case 'shareCreate': {
+        if (!ws) break;
+        const title = this.marker('zs');
+        const form: Record<string, string> = this.v2 ? { title: `Share ${title}`, intelligence: 'false' } : { title: `Share ${title}`, share_type: 'send' };
+        const a = await this.api('POST', `/current/workspace/${ws.id}/create/share/`, form);
+        const e = r.wsAccess(caller.id, ws, 'write');
+        this.expectAnswer(a, e, `${label} in ${ws.label}`);
+        if (e.status === 200) {
+          const body = (a.body as { share: { id: string; custom_name: string } }).share;
+          m.shares.push({ id: body.id, wsId: ws.id, creator: caller.id, members: {}, archived: false, deleted: false });
+          for (const w of [body.id, body.custom_name, title]) this.register(w, { kind: 'sh', share: body.id });
+        }
+        break;
+      }
+      case 'shareDetails': {
+        if (!share) break;
+        const byName = st.v % 3 === 2;
+        const ref = byName ? (this.h.emulator.db.shares.get(share.id)!.customName as string) : share.id;
+        const a = await this.api('GET', `/current/share/${ref}/details/`);
+        const e = r.shareAccess(caller.id, share, 'guest');
+        this.expectAnswer(a, e, `${label} ${share.id}${byName ? ' by name' : ''}`);
+        if (e.status === 200) expect((a.body as { share: { permissions: string } }).share.permissions).toBe(r.shareRole(caller.id, share));
+        break;
+      }
+      case 'shareUpdate': {
+        if (!share) break;
+        const title = this.marker('zs');
+        const a = await this.api('POST', `/current/share/${share.id}/update/`, { title: `Share ${title}` });
+        let e = r.shareAccess(caller.id, share, 'admin');
+        if (e.status === 200 && share.archived) e = DENIED;
+        this.expectAnswer(a, e, `${label} ${share.id}`);
+        if (e.status === 200) this.register(title, { kind: 'sh', share: share.id });
+        break;
+      }
+      case 'shareArchive': {
+        if (!share) break;
+        const archive = st.v % 2 === 0;
+        const a = await this.api('POST', `/current/share/${share.id}/${archive ? 'archive' : 'unarchive'}/`);
+        let e = r.shareAccess(caller.id, share, 'admin');
+        if (e.status === 200 && share.archived === archive) e = CONFLICT;
+        this.expectAnswer(a, e, `${label} ${share.id} ${archive ? 'archive' : 'unarchive'}`);
+        if (e.status === 200) share.archived = archive;
+        break;
+      }
+      case 'shareDelete': {
+        if (!share || st.v % 3 !== 0) break;
+        const a = await this.api('DELETE', `/current/share/${share.id}/delete/`, { confirm: share.id });
+        const e = r.shareAccess(caller.id, share, 'admin');
+        this.expectAnswer(a, e, `${label} ${share.id}`);
+        if (e.status === 200) share.deleted = true;
+        break;
+      }
+      case 'sharesAll': {
+        const a = await this.api('GET', '/current/shares/all/?limit=500');
+        this.expectAnswer(a, OK, label);
+        expect((a.body as { shares: { id: string }[] }).shares.map((x) => x.id).sort(), label).toEqual(r.listedShares(caller.id).sort());
+        break;
+      }
+      case 'wsShares': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/list/shares/?limit=500`);
+        const e = r.wsAccess(caller.id, ws, 'details');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          const want = r.listedShares(caller.id).filter((id) => m.shares.find((x) => x.id === id)!.wsId === ws.id);
+          expect((a.body as { shares: { id: string }[] }).shares.map((x) => x.id).sort(), `${label} ${ws.label}`).toEqual(want.sort());
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      case 'shareAddMember': {
+        if (!share) break;
+        const role = (['admin', 'member', 'guest', 'view'] as const)[st.v % 4]!;
+        const target = pick(m.users, st.b)!;
+        const a = await this.api('POST', `/current/share/${share.id}/members/${target.id}/`, { permissions: role });
+        let e = r.shareAccess(caller.id, share, 'admin');
+        if (e.status === 200 && share.archived) e = DENIED;
+        else if (e.status === 200 && SHARE_RANK[role] > SHARE_RANK[r.shareRole(caller.id, share)!]) e = DENIED;
+        else if (e.status === 200 && r.explicitShareRole(target.id, share)) e = CONFLICT;
+        this.expectAnswer(a, e, `${label} ${target.label} to ${share.id} as ${role}`);
+        if (e.status === 200) share.members[target.id] = role;
+        break;
+      }
+      case 'shareRemoveMember': {
+        if (!share) break;
+        const target = pick(m.users, st.b)!;
+        const a = await this.api('DELETE', `/current/share/${share.id}/members/${target.id}/`);
+        let e = r.shareAccess(caller.id, share, 'admin');
+        const row = r.explicitShareRole(target.id, share);
+        if (e.status === 200 && share.archived) e = DENIED;
+        else if (e.status === 200 && !row) e = NOT_FOUND;
+        else if (e.status === 200 && (row === 'owner' || SHARE_RANK[row!] > SHARE_RANK[r.shareRole(caller.id, share)!])) e = DENIED;
+        this.expectAnswer(a, e, `${label} ${target.label} from ${share.id}`);
+        if (e.status === 200) delete share.members[target.id];
+        break;
+      }
+      // --- end shares ---
     }
     this.afterStep(caller);
   }
@@ -1160,6 +1329,18 @@ class Run {
       }
       if (Boolean(db.workspaces.get(ws.id)!.deleted) !== ws.deleted) this.fail(`workspace ${ws.label}: deleted differs`);
     }
+    for (const sh of m.shares) {
+      const active = Object.fromEntries(
+        db.shareMembers
+          .find('share', sh.id)
+          .filter((x) => x.status === 'active')
+          .map((x) => [x.userId!, x.role]),
+      );
+      const want = { ...sh.members, [sh.creator]: 'owner' };
+      if (JSON.stringify(sortKeys(active)) !== JSON.stringify(sortKeys(want))) {
+        this.fail(`share ${sh.id}: the emulator has members ${JSON.stringify(active)}, the model ${JSON.stringify(want)}`);
+      }
+    }
     // Every user's, not only the caller's: a member added by someone else, who leaves in their
     // first step of their own, could see the org before it (and its own events name it).
     for (const user of m.users) {
@@ -1180,7 +1361,7 @@ function sortKeys(o: Record<string, unknown>): [string, unknown][] {
 
 async function buildBase(): Promise<{ state: ReturnType<InProcessEmulator['emulator']['exportState']>; model: Model }> {
   const h = await inProcessEmulator({ ...HOLD_JOBS, ...DIALECT });
-  const m: Model = { users: [], orgs: [], workspaces: [], invited: [], secrets: new Map(), history: {}, cursors: {}, counter: 0 };
+  const m: Model = { users: [], orgs: [], workspaces: [], shares: [], invited: [], secrets: new Map(), history: {}, cursors: {}, counter: 0 };
   const types: ('agent' | 'human')[] = ['agent', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'agent', 'human'];
   for (const [i, type] of types.entries()) {
     const p = await h.persona(type);
@@ -1232,6 +1413,10 @@ async function buildBase(): Promise<{ state: ReturnType<InProcessEmulator['emula
   await step('upload', u(9), t2a, 4, 3);
   await step('note', u(2), t2a, 5, 0);
   await step('chat', u(9), t2a, 1, 1);
+  // Shares: one by t1's owner, one by u5 (a workspace member) in t1a; one by u9 in t2a.
+  await step('shareCreate', u(1), t1a);
+  await step('shareCreate', u(5), t1a);
+  await step('shareCreate', u(9), t2a);
   // u11 has nothing.
   m.cursors = {};
   return { state: h.emulator.exportState(), model: m };
