@@ -31,6 +31,8 @@ import { EventService } from './events/service.js';
 import { Listeners, type Observable } from './listeners.js';
 import { BillingService } from './billing/service.js';
 import { subscriptionGate } from './billing/gate.js';
+import { OAuthService } from './users/oauth.js';
+import { tokenScopeGate } from './users/oauth-scopes.js';
 import { ShareService } from './shares/service.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
@@ -48,6 +50,8 @@ export class Emulator {
   readonly plans: PlanCatalog;
   readonly mailer: Mailer;
   readonly users: UserService;
+  /** OAuth PKCE: authorization requests, the consent page's codes, token exchange and refresh */
+  readonly oauth: OAuthService;
   readonly audit: AuditLog;
   readonly access: Access;
   /** fault-injection rules of the control plane (never part of the saved state) */
@@ -104,6 +108,9 @@ export class Emulator {
       authRulesFor(config.apiDialect),
     );
     this.access = new Access(this.db);
+    this.oauth = new OAuthService({ db: this.db, ids: this.ids, now, audit: this.audit, users: this.users });
+    // A scoped credential (OAuth token, API key with scopes) reaches only the orgs and workspaces its grants name.
+    this.access.addGate(tokenScopeGate);
     this.faults = new FaultRules(this.random, now);
     this.activityHub = new ActivityHub(now, (err) => this.log.error({ err }, 'activity listener failed'));
     this.ledger = new CreditLedger(this.db, this.ids, this.plans, now, (err) => this.log.error({ err }, 'credit ledger listener failed'));

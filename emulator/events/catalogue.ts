@@ -64,6 +64,11 @@ const CATALOGUE = {
   api_key_created: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
   api_key_updated: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
   api_key_deleted: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  // --- identity ---
+  oauth_session_created: { filings: [filed('user', 'authentication')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  oauth_session_updated: { filings: [filed('user', 'authentication')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  oauth_session_revoked: { filings: [filed('user', 'authentication')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  oauth_sessions_revoked: { filings: [filed('user', 'authentication')], touches: ActivityRules.user, visibility: 'external_audit_log' },
   // orgs
   org_created: { filings: [filed('org', 'lifecycle')], touches: ActivityRules.orgLifecycle },
   org_updated: { filings: [filed('org', 'settings')], touches: ActivityRules.settings, visibility: 'external_audit_log' },
@@ -281,6 +286,13 @@ export const AuditEvents = {
   apiKeyUpdated: (user: User, key: ApiKey, fields: string[]) =>
     own('api_key_updated', { userId: user.id, callingUserId: user.id, objectId: key.id, data: { fields } }),
   apiKeyDeleted: (user: User, key: ApiKey) => own('api_key_deleted', { userId: user.id, callingUserId: user.id, objectId: key.id }),
+  // --- identity ---
+  oauthSessionCreated: (userId: string, sessionId: string, clientId: string) =>
+    own('oauth_session_created', { userId, callingUserId: userId, objectId: sessionId, data: { client_id: clientId } }),
+  oauthSessionUpdated: (userId: string, sessionId: string) => own('oauth_session_updated', { userId, callingUserId: userId, objectId: sessionId }),
+  oauthSessionRevoked: (userId: string, sessionId: string) => own('oauth_session_revoked', { userId, callingUserId: userId, objectId: sessionId }),
+  oauthSessionsRevoked: (userId: string, sessions: number) =>
+    own('oauth_sessions_revoked', { userId, callingUserId: userId, objectId: userId, data: { sessions } }),
 
   // orgs
   orgCreated: (caller: User, org: Org) =>

@@ -2,6 +2,7 @@ import { defineRoute } from '../http/define.js';
 import { callerOf } from '../http/context.js';
 import { Errors } from '../http/errors.js';
 import { paginate } from '../http/schema.js';
+import { listedWithin } from '../users/oauth-scopes.js';
 import { domainCheckParams, listQuery, orgCloseBody, orgCreateBody, orgParams, orgUpdateBody } from './schema.js';
 import { externalOrgJson, orgJson } from './format.js';
 
@@ -106,7 +107,8 @@ export const orgRoutes = [
     parity: { status: 'implemented', source: 'agent guide v1.29 "Internal vs External Orgs", "Pagination"' },
     handler: (ctx, { query }, emu) => {
       const user = callerOf(ctx).user;
-      const all = emu.orgs.memberOrgs(user);
+      const see = listedWithin(callerOf(ctx));
+      const all = emu.orgs.memberOrgs(user).filter(({ org }) => see({ orgId: org.id }));
       const { page, pagination } = paginate(all, query.limit, query.offset);
       return {
         orgs: page.map(({ org, role }) => orgJson(org, { subscriber: emu.ledger.isSubscriber(org), role, ownerId: emu.orgs.ownerOf(org.id) })),
@@ -123,7 +125,11 @@ export const orgRoutes = [
     query: listQuery,
     parity: { status: 'implemented', source: 'agent guide v1.29 "Internal vs External Orgs"', choices: ['external orgs show id, domain, name'] },
     handler: (ctx, { query }, emu) => {
-      const { page, pagination } = paginate(emu.orgs.externalOrgs(callerOf(ctx).user), query.limit, query.offset);
+      const { page, pagination } = paginate(
+        emu.orgs.externalOrgs(callerOf(ctx).user).filter((o) => listedWithin(callerOf(ctx))({ orgId: o.id })),
+        query.limit,
+        query.offset,
+      );
       return { orgs: page.map(externalOrgJson), pagination };
     },
   }),

@@ -16,6 +16,7 @@ import type { Share, ShareRole } from '../store/share-model.js';
 import type { Access, WorkspaceScope } from '../tenancy/access.js';
 import type { WorkspaceAction } from '../tenancy/permissions.js';
 import { LINK_ACCESS } from './schema.js';
+import { checkTokenScopes } from '../users/oauth-scopes.js';
 import { ShareTokens } from './tokens.js';
 import type { RequestContext } from '../http/context.js';
 
@@ -164,12 +165,12 @@ export class ShareAccess {
   }
 
   /** Resolve a share for a signed-in caller and check the action (the only way share routes reach a share). */
-  scope(caller: Pick<Caller, 'user'>, ref: string, action: ShareAction): ShareScope {
+  scope(caller: Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>, ref: string, action: ShareAction): ShareScope {
     const found = this.find(ref);
     if (!found) throw Errors.notFound('share');
     const { share, workspace, org } = found;
     const role = this.roleOf(share, workspace, caller.user.id);
-    return this.decide({ kind: 'share', org, workspace, share, role: role ?? 'view', action }, role);
+    return this.decide({ kind: 'share', org, workspace, share, role: role ?? 'view', action }, role, caller);
   }
 
   /** The events search by share_id (events/service.ts): the share's id, or the refusal a share route gives. */
@@ -187,13 +188,16 @@ export class ShareAccess {
     }
   }
 
-  private decide(scope: ShareScope, role: ShareRole | undefined): ShareScope {
+  /** `caller` is the signed-in caller (a share token's visitor has none: the token is for one share already). */
+  private decide(scope: ShareScope, role: ShareRole | undefined, caller?: Partial<Pick<Caller, 'credential'>>): ShareScope {
     const { share, action } = scope;
     if (!role) throw Errors.notShared();
     const manager = SHARE_RANK[role] >= SHARE_RANK.admin;
     if ((share.archived || this.expired(share)) && !manager) throw Errors.notShared();
     if (SHARE_RANK[role] < SHARE_RANK[NEEDS[action]]) throw Errors.accessDenied(`Your share role does not allow this action (${action}).`);
     if (share.archived && !ARCHIVED_ALLOWS.has(action)) throw shareArchived();
+    // A scoped credential (an OAuth token, an API key with scopes) only within its grants (users/oauth-scopes.ts).
+    if (caller) checkTokenScopes(scope, caller);
     const gatedAs = GATED_AS[action];
     if (gatedAs) this.gate(scope.workspace, gatedAs);
     return scope;
@@ -207,6 +211,7 @@ export class ShareAccess {
   private gate(workspace: Workspace, action: WorkspaceAction): void {
     const org = this.db.orgs.get(workspace.orgId)!;
     const probe: WorkspaceScope = { kind: 'workspace', org, workspace, role: 'owner', orgRole: undefined, action };
+    // The token's scopes were checked at the share's level in decide: the probe carries no credential.
     this.access.runGates(probe);
   }
 }

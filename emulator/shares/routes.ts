@@ -16,9 +16,17 @@ import type { Emulator } from '../emulator.js';
 import type { RequestContext } from '../http/context.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
 import { shareVisitorRoutes } from './visitor-routes.js';
+import { listedWithin } from '../users/oauth-scopes.js';
+import type { Share } from '../store/share-model.js';
 
 const SOURCE = 'official client src/api/share.rs (96b1551, 41dde01); agent guide v1.29 "Shares"';
 const CHOICES = [...SHARE_CHOICES, ...SHARE_ACCESS_CHOICES];
+
+/** A scoped credential lists only the shares its grants reach (users/oauth-scopes.ts listedWithin). */
+function within<T extends { share: Share }>(ctx: RequestContext, items: T[]): T[] {
+  const see = listedWithin(callerOf(ctx));
+  return items.filter(({ share }) => see({ orgId: share.orgId, workspaceId: share.workspaceId, shareId: share.id }));
+}
 
 /**
  * Create, with the password hashed off the event loop first; the workspace is resolved again
@@ -162,7 +170,7 @@ export const shareRoutes = [
     query: shareListQuery,
     parity: { status: 'implemented', source: 'agent guide v1.29 "Pagination"; src/api/share.rs list_shares', choices: CHOICES },
     handler: (ctx, { query }, emu) => {
-      const { page, pagination } = paginate(emu.shares.allOf(callerOf(ctx).user), query.limit, query.offset);
+      const { page, pagination } = paginate(within(ctx, emu.shares.allOf(callerOf(ctx).user)), query.limit, query.offset);
       return shareListJson(page, pagination);
     },
   }),
@@ -174,7 +182,7 @@ export const shareRoutes = [
     query: shareListQuery,
     parity: { status: 'implemented', source: 'src/api/share.rs available_shares', choices: CHOICES },
     handler: (ctx, { query }, emu) => {
-      const { page, pagination } = paginate(emu.shares.available(callerOf(ctx).user), query.limit, query.offset);
+      const { page, pagination } = paginate(within(ctx, emu.shares.available(callerOf(ctx).user)), query.limit, query.offset);
       return shareListJson(page, pagination);
     },
   }),
@@ -187,7 +195,7 @@ export const shareRoutes = [
     query: shareListQuery,
     parity: { status: 'implemented', source: 'agent guide v1.29 "Pagination" (collection key `shares`)', choices: CHOICES },
     handler: (ctx, { query }, emu) => {
-      const { page, pagination } = paginate(emu.shares.memberships(callerOf(ctx).user), query.limit, query.offset);
+      const { page, pagination } = paginate(within(ctx, emu.shares.memberships(callerOf(ctx).user)), query.limit, query.offset);
       return shareListJson(page, pagination);
     },
   }),

@@ -41,6 +41,26 @@ export interface Session {
   created: number;
   expires: number;
   revoked: boolean;
+  /**
+   * An OAuth (PKCE) session (users/oauth.ts): its access tokens are JWTs naming this session and
+   * last an hour; `expires` is then the end of its 30-day refresh chain and `updated` the last
+   * refresh.
+   */
+  oauth?: OAuthSessionFields;
+}
+
+export interface OAuthSessionFields {
+  clientId: string;
+  deviceName: string;
+  deviceType: string;
+  agentName: string;
+  /** the granted scopes (`org:<id>:rw`, `workspace:*:r` ...); users/oauth-scopes.ts */
+  scopes: string[];
+  /** sha256 of the current refresh token (rotated on every refresh) */
+  refreshHash: string;
+  /** the last rotated-away refresh tokens' hashes: presenting one again revokes the session */
+  previousRefreshHashes?: string[];
+  updated: number;
 }
 
 export interface EmailCode {

@@ -63,7 +63,7 @@ export function workspaceMemberKey(workspaceId: string, userId: string): string 
  * A check that runs after the permission table allowed an action (the billing area's subscription
  * gate: an upgrade-only org answers 402/1688 on resource-consuming actions). It throws to refuse.
  */
-export type AccessGate = (scope: OrgScope | WorkspaceScope) => void;
+export type AccessGate = (scope: OrgScope | WorkspaceScope, caller: Partial<Pick<Caller, 'credential'>>) => void;
 
 export class Access {
   private readonly gates: AccessGate[] = [];
@@ -76,12 +76,12 @@ export class Access {
   }
 
   /** Pass a scope another area resolved (a share's workspace, shares/access.ts) through the gates. */
-  runGates(scope: OrgScope | WorkspaceScope): void {
-    for (const gate of this.gates) gate(scope);
+  runGates(scope: OrgScope | WorkspaceScope, caller: Partial<Pick<Caller, 'credential'>> = {}): void {
+    for (const gate of this.gates) gate(scope, caller);
   }
 
-  private gated<S extends OrgScope | WorkspaceScope>(scope: S): S {
-    for (const gate of this.gates) gate(scope);
+  private gated<S extends OrgScope | WorkspaceScope>(scope: S, caller: Partial<Pick<Caller, 'credential'>>): S {
+    for (const gate of this.gates) gate(scope, caller);
     return scope;
   }
 
@@ -129,7 +129,7 @@ export class Access {
   }
 
   /** Resolve an org for a caller and check the action. */
-  org(caller: Pick<Caller, 'user'>, ref: string, action: OrgAction): OrgScope {
+  org(caller: Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>, ref: string, action: OrgAction): OrgScope {
     const org = this.findOrg(ref);
     if (!org) throw Errors.notFound('organization');
     const role = this.orgRoleOf(org.id, caller.user.id);
@@ -137,7 +137,7 @@ export class Access {
     // No relation at all: the org is as good as absent (PARITY: CHOICE 404/1609).
     if (!standing) throw Errors.notFound('organization');
     if (!orgAllows(action, standing, org)) throw Errors.accessDenied(denialText(action));
-    return this.gated({ kind: 'org', org, standing, role, action });
+    return this.gated({ kind: 'org', org, standing, role, action }, caller);
   }
 
   /** A workspace by id, or by folder name among the workspaces the caller reaches. */
@@ -153,7 +153,7 @@ export class Access {
   }
 
   /** Resolve a workspace for a caller and check the action. */
-  workspace(caller: Pick<Caller, 'user'>, ref: string, action: WorkspaceAction): WorkspaceScope {
+  workspace(caller: Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>, ref: string, action: WorkspaceAction): WorkspaceScope {
     const workspace = this.findWorkspace(ref, caller.user.id);
     if (!workspace) throw Errors.notFound('workspace');
     const org = this.db.orgs.get(workspace.orgId);
@@ -163,7 +163,7 @@ export class Access {
     if (!role) throw Errors.notWorkspaceMember();
     if (!workspaceAllows(action, role, workspace)) throw Errors.accessDenied(denialText(action));
     refuseIfArchived(workspace, action);
-    return this.gated({ kind: 'workspace', org, workspace, role, orgRole: this.orgRoleOf(org.id, caller.user.id), action });
+    return this.gated({ kind: 'workspace', org, workspace, role, orgRole: this.orgRoleOf(org.id, caller.user.id), action }, caller);
   }
 
   /**

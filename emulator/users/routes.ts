@@ -4,6 +4,8 @@ import { Errors } from '../http/errors.js';
 import { apiKeyCreateBody, apiKeyParams, emailValidateBody, signUpBody } from './schema.js';
 import { apiKeyJson, userJson } from './format.js';
 import { accountRoutes } from './account-routes.js';
+import { oauthRoutes } from './oauth-routes.js';
+import { isScoped } from './oauth-scopes.js';
 
 const AUTH_SOURCE = 'MediaFire/fastio_cli src/api/auth.rs; agent guide v1.29 "Getting Started"';
 
@@ -136,6 +138,8 @@ export const userRoutes = [
     body: apiKeyCreateBody,
     parity: { status: 'implemented', source: AUTH_SOURCE, choices: ['key format: 48 characters [0-9A-Za-z]', 'response carries `id` besides `api_key`'] },
     handler: (ctx, { body }, emu) => {
+      // CHOICE: a scoped credential cannot mint a key (which could be wider than itself): 403/1680.
+      if (isScoped(callerOf(ctx))) throw Errors.accessDenied('A scoped token cannot create API keys. Use an unscoped sign-in.');
       const { key, secret } = emu.users.createApiKey(callerOf(ctx).user, {
         memo: body.memo,
         scopes: body.scopes,
@@ -176,10 +180,12 @@ export const userRoutes = [
     params: apiKeyParams,
     body: apiKeyCreateBody,
     parity: { status: 'implemented', source: AUTH_SOURCE },
-    handler: (ctx, { params, body }, emu) =>
-      apiKeyJson(
+    handler: (ctx, { params, body }, emu) => {
+      if (isScoped(callerOf(ctx))) throw Errors.accessDenied('A scoped token cannot change API keys. Use an unscoped sign-in.');
+      return apiKeyJson(
         emu.users.updateApiKey(callerOf(ctx).user, params.key_id, { memo: body.memo, scopes: body.scopes, agentName: body.agent_name, expires: body.expires }),
-      ),
+      );
+    },
   }),
 
   defineRoute({
@@ -214,4 +220,5 @@ export const userRoutes = [
   }),
 
   ...accountRoutes,
+  ...oauthRoutes,
 ];

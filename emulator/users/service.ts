@@ -13,6 +13,7 @@ import type { Mailer } from './mailer.js';
 import type { AuditLog } from '../events/audit.js';
 import { AuditEvents } from '../events/catalogue.js';
 import { Listeners, type Observable } from '../listeners.js';
+import { grantText, parseScopes } from './oauth-scopes.js';
 
 /** PARITY: CHOICE. Verification codes: 6 digits, valid 24 hours, 5 wrong tries before a new one is needed. */
 const EMAIL_CODE_DIGITS = 6;
@@ -170,6 +171,11 @@ export class UserService {
     return { token: await this.jwt.sign(userId, session.id, now, this.rules.jwtLifetimeSeconds), expiresIn: this.rules.jwtLifetimeSeconds };
   }
 
+  /** A JWT for an existing session (OAuth access tokens: users/oauth.ts). */
+  signSessionToken(userId: string, sessionId: string, lifetimeSeconds: number): Promise<string> {
+    return this.jwt.sign(userId, sessionId, this.clock.now(), lifetimeSeconds);
+  }
+
   signOut(caller: Caller): void {
     if (caller.credential.kind === 'jwt') {
       this.db.sessions.update(caller.credential.sessionId, { revoked: true });
@@ -184,7 +190,8 @@ export class UserService {
    * session and does NOT affect API keys or OAuth access tokens, which have their own revocation).
    */
   invalidateAllSessions(caller: Caller): number {
-    const live = this.db.sessions.find('user', caller.user.id).filter((s) => !s.revoked);
+    // OAuth sessions have their own revocation (DELETE /oauth/sessions/), as auth.txt says.
+    const live = this.db.sessions.find('user', caller.user.id).filter((s) => !s.revoked && !s.oauth);
     for (const s of live) this.db.sessions.update(s.id, { revoked: true });
     this.audit.record(AuditEvents.userSessionsInvalidated(caller.user.id, live.length));
     return live.length;
@@ -205,6 +212,10 @@ export class UserService {
       if (!session || session.revoked || session.userId !== claims.userId) throw Errors.unauthenticated('The token has been revoked. Sign in again.');
       const user = this.db.users.get(claims.userId);
       if (!user) throw Errors.unauthenticated('The token is invalid.');
+      if (session.oauth) {
+        // An access token of a refreshed-away generation is not refused: it runs out within the hour (CHOICE, RFC 6749 leaves it open).
+        return { user, credential: { kind: 'jwt', sessionId: session.id, expires: claims.expires, oauth: true, scopes: session.oauth.scopes } };
+      }
       return { user, credential: { kind: 'jwt', sessionId: session.id, expires: claims.expires } };
     }
     const key = this.apiKeyFor(token);
@@ -212,6 +223,9 @@ export class UserService {
     if (key.expires !== null && key.expires <= now) throw Errors.unauthenticated('The API key has expired.');
     const user = this.db.users.get(key.userId);
     if (!user) throw Errors.unauthenticated('The API key is invalid or has been revoked.');
+    // CHOICE: a key's `scopes` narrow it when they name grants (users/oauth-scopes.ts); a free label leaves it unscoped.
+    const grants = parseScopes(key.scopes);
+    if (grants) return { user, credential: { kind: 'api_key', keyId: key.id, scopes: grants.map(grantText) } };
     return { user, credential: { kind: 'api_key', keyId: key.id } };
   }
 

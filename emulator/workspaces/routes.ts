@@ -1,6 +1,7 @@
 import { defineRoute } from '../http/define.js';
 import { callerOf } from '../http/context.js';
 import { paginate } from '../http/schema.js';
+import { listedWithin } from '../users/oauth-scopes.js';
 import { listQuery, orgParams } from '../orgs/schema.js';
 import { workspaceCreateBody, workspaceCreateBodyV2, workspaceDeleteQuery, workspaceParams, workspaceUpdateBody, type WorkspaceCreateInput } from './schema.js';
 import { workspaceJson, workspaceListJson } from './format.js';
@@ -103,7 +104,12 @@ export const workspaceRoutes = [
     },
     handler: (ctx, { query }, emu) => {
       const user = callerOf(ctx).user;
-      const { page, pagination } = paginate(emu.access.reachableWorkspaces(user.id), query.limit, query.offset);
+      const see = listedWithin(callerOf(ctx));
+      const { page, pagination } = paginate(
+        emu.access.reachableWorkspaces(user.id).filter((w) => see({ orgId: w.orgId, workspaceId: w.id })),
+        query.limit,
+        query.offset,
+      );
       return workspaceListJson(page, (w) => emu.access.workspaceRoleOf(w, user.id), pagination);
     },
   }),

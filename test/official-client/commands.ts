@@ -69,7 +69,7 @@ const CHAT = `${WS}/ai/agent/:chat_id`;
 
 export const COMMANDS: CommandRow[] = [
   // ---- auth
-  pass('auth login', 'GET /current/user/auth/'),
+  pass('auth login', 'GET /current/user/auth/', 'GET /current/oauth/authorize/', 'POST /current/oauth/token/'),
   pass('auth logout'),
   pass('auth signout', 'POST /current/user/auth/sign-out/'),
   pass('auth invalidate-all', 'POST /current/user/auth/invalidate-all/'),
@@ -92,12 +92,12 @@ export const COMMANDS: CommandRow[] = [
   pass('auth email-check', 'POST /current/user/email/'),
   unserved('auth password-reset-request', '{email}', 'POST /current/user/email/reset/'),
   unserved('auth password-reset', '--new-password Passw0rd!long --confirm-password Passw0rd!long x', 'POST /current/user/password/:code/'),
-  unserved('auth oauth list', '', 'GET /current/oauth/sessions/'),
-  unserved('auth oauth details', 'x', 'GET /current/oauth/sessions/:session_id/'),
-  unserved('auth oauth rename', '--device-name d x', 'POST /current/oauth/sessions/:session_id/'),
-  unserved('auth oauth revoke', 'x', 'DELETE /current/oauth/sessions/:session_id/'),
-  unserved('auth oauth revoke-all', '', 'DELETE /current/oauth/sessions/'),
-  unserved('auth scopes', '', 'GET /current/auth/scopes/'),
+  pass('auth oauth list', 'GET /current/oauth/sessions/'),
+  pass('auth oauth details', 'GET /current/oauth/sessions/:session_id/'),
+  pass('auth oauth rename', 'PATCH /current/oauth/sessions/:session_id/'),
+  pass('auth oauth revoke', 'DELETE /current/oauth/sessions/:session_id/'),
+  pass('auth oauth revoke-all', 'DELETE /current/oauth/sessions/'),
+  pass('auth scopes', 'GET /current/auth/scopes/'),
   unserved('auth password-reset-check', 'x', 'GET /current/user/password/:code/details/'),
 
   // ---- user

@@ -8,6 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
 import { aiScenario } from './ai-scenario.js';
 import { COMMANDS, UNSERVED_GROUPS, OFFLINE_GROUPS } from './commands.js';
 import { dashboardScenario } from './dashboard-scenario.js';
+import { oauthScenario } from './oauth-scenario.js';
 import { storageNodesScenario } from './storage-nodes-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
@@ -496,6 +497,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('dashboard: the feed of files other members added, dismiss, snooze, undismiss; event list --visibility', async () => {
       await dashboardScenario({ cli, tenant, persona: () => persona('agent'), post });
+    });
+
+    it('oauth: PKCE browser login through the consent page, auth oauth list/details/rename/revoke/revoke-all, auth scopes; another persona reaches none of it', async () => {
+      await oauthScenario({ cli, url: emu.url, tmp, persona: () => persona('human') });
     });
 
     it('ripley: AI chat over /ai/agent/, citing only the workspace own files', async () => {
