@@ -20,7 +20,12 @@ import { writeOfflineProject } from './offline-project.js';
 
 const ROOT = fromPackageRoot();
 const README = join(ROOT, 'README.md');
-const MAX_UNPACKED = 3 * 1024 * 1024;
+/**
+ * The package's size budget. It was 3 MB when the package was 2.8 MB with about 75 routes; at
+ * about 180 routes it measured 3.15 MB (2.1 MB of minified bundle, 0.4 MB of type declarations,
+ * 0.2 MB each of catalogue and scenarios), so the budget grows with the surface, to 4 MB.
+ */
+const MAX_UNPACKED = 4 * 1024 * 1024;
 const DEV_TOOLS = ['vitest', 'typescript', '@types/node'];
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const VITEST = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');

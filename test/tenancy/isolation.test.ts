@@ -72,6 +72,7 @@ describe('cross-tenant isolation on every id-taking route (2026-04)', async () =
     node_id: note.id,
     chat_id: chat.chat_id as string,
     message_id: chat.message_id as string,
+    version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
   };
   const secrets = [
     org.id,

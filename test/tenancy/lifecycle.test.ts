@@ -38,7 +38,14 @@ describe('an archived workspace', () => {
     await emu.emulator.jobs.settle();
     const chatId = chat.chat_id ?? chat.chat?.id ?? `9${'0'.repeat(28)}`;
     await emu.ok('POST', `/current/workspace/${ws.id}/archive/`, { token: owner.token });
-    const values = { workspace_id: ws.id, node_id: note.id, member: member.id, chat_id: chatId, message_id: `9${'1'.repeat(28)}` };
+    const values = {
+      workspace_id: ws.id,
+      node_id: note.id,
+      member: member.id,
+      chat_id: chatId,
+      message_id: `9${'1'.repeat(28)}`,
+      version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
+    };
 
     const workspaceRoutes = emu.routes.filter((r) => r.access && 'workspace' in r.access && servesDialect(r, emu.emulator.config.apiDialect));
     const writes = workspaceRoutes.filter((r) => ARCHIVED_WORKSPACE_REFUSES.has(r.access!.action as WorkspaceAction));
