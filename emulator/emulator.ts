@@ -32,6 +32,7 @@ import { Listeners, type Observable } from './listeners.js';
 import { BillingService } from './billing/service.js';
 import { subscriptionGate } from './billing/gate.js';
 import { ShareService } from './shares/service.js';
+import { FileshareService } from './shares/fileshare-service.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
 const EPHEMERAL_TABLES = new Set(['sessions']);
@@ -73,6 +74,8 @@ export class Emulator {
   readonly billing: BillingService;
   /** shares of workspaces: lifecycle, lists and share access (emulator/shares/) */
   readonly shares: ShareService;
+  /** fileshares (V2) and QuickShares (April) of workspace files (emulator/shares/fileshare-*.ts) */
+  readonly fileshares: FileshareService;
   private readonly changes = new Listeners<[]>();
   /** After every write, and after a state import; persistence listens here. */
   readonly changed: Observable<[]> = this.changes;
@@ -140,6 +143,7 @@ export class Emulator {
       log: this.log,
     });
     this.shares = new ShareService({ ...tenancy, storage: this.storage });
+    this.fileshares = new FileshareService(tenancy);
     this.events.useShares(this.shares.access);
     // An address that verifies accepts the invitations waiting for it.
     this.users.emailVerified.on((user) => this.members.activateInvitations(user));
