@@ -94,7 +94,8 @@ export class FileshareAccess {
     const manager = this.managerRole(workspace, caller.user.id);
     if (!manager) {
       // A recipient may know of it; a stranger learns nothing.
-      if (this.grantOf(fileshare, caller.user) || fileshare.accessOption !== 'named_people') throw Errors.accessDenied('Only members of the workspace manage a fileshare.');
+      if (this.grantOf(fileshare, caller.user) || fileshare.accessOption !== 'named_people')
+        throw Errors.accessDenied('Only members of the workspace manage a fileshare.');
       throw Errors.notShared();
     }
     // The workspace's own rules (archived workspaces, the V2 subscription gate) apply as to its storage.
@@ -106,7 +107,13 @@ export class FileshareAccess {
    * Resolve a fileshare for a recipient: anyone the tier, a grant or the workspace admits, with
    * the link password when one is set. `password`: the `x-ve-password` header.
    */
-  async consume(caller: Pick<Caller, 'user'> | undefined, id: string, password: string | undefined, needs: FileshareCapability, kind: FileshareKind = 'fileshare'): Promise<FileshareScope> {
+  async consume(
+    caller: Pick<Caller, 'user'> | undefined,
+    id: string,
+    password: string | undefined,
+    needs: FileshareCapability,
+    kind: FileshareKind = 'fileshare',
+  ): Promise<FileshareScope> {
     const first = this.decide(caller, id, needs, kind);
     if (!first.needsPassword) return first.scope;
     const hash = first.scope.fileshare.passwordHash!;
@@ -119,7 +126,12 @@ export class FileshareAccess {
     return again.scope;
   }
 
-  private decide(caller: Pick<Caller, 'user'> | undefined, id: string, needs: FileshareCapability, kind: FileshareKind): { scope: FileshareScope; needsPassword: boolean } {
+  private decide(
+    caller: Pick<Caller, 'user'> | undefined,
+    id: string,
+    needs: FileshareCapability,
+    kind: FileshareKind,
+  ): { scope: FileshareScope; needsPassword: boolean } {
     const found = this.find(id, kind);
     if (!found) throw Errors.notFound(kind);
     const { fileshare, workspace, org } = found;
@@ -153,7 +165,14 @@ export class FileshareAccess {
 
   /** The workspace scope the storage service reads the bound file through. */
   storageScope(scope: FileshareScope): WorkspaceScope {
-    return { kind: 'workspace', org: scope.org, workspace: scope.workspace, role: scope.manager ?? 'guest', orgRole: undefined, action: 'workspace.storage.read' };
+    return {
+      kind: 'workspace',
+      org: scope.org,
+      workspace: scope.workspace,
+      role: scope.manager ?? 'guest',
+      orgRole: undefined,
+      action: 'workspace.storage.read',
+    };
   }
 }
 

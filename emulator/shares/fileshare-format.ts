@@ -34,11 +34,27 @@ export function fileshareJson(f: Fileshare, node: StorageNode | undefined, capab
 }
 
 export function grantJson(g: FileshareGrant): Record<string, unknown> {
-  return { user: g.userId, email: g.emailKey, capability: g.capability, state: g.userId === null ? 'pending' : 'active', granted_by: g.grantedBy, created: formatTime(g.created) };
+  return {
+    user: g.userId,
+    email: g.emailKey,
+    capability: g.capability,
+    state: g.userId === null ? 'pending' : 'active',
+    granted_by: g.grantedBy,
+    created: formatTime(g.created),
+  };
 }
 
 export function versionJson(v: VersionView): Record<string, unknown> {
-  return { id: v.id, size: v.size, mimetype: v.mimetype, hash: v.hash, name: v.name, created_by: v.createdBy, created: formatTime(v.created), current: v.current };
+  return {
+    id: v.id,
+    size: v.size,
+    mimetype: v.mimetype,
+    hash: v.hash,
+    name: v.name,
+    created_by: v.createdBy,
+    created: formatTime(v.created),
+    current: v.current,
+  };
 }
 
 /** PARITY: agent guide "ID formats": a QuickShare is named by `quickshare.id` (`qs-...`). */

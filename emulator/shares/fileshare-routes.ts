@@ -13,7 +13,15 @@ import type { Emulator } from '../emulator.js';
 import type { RequestContext } from '../http/context.js';
 import { FILESHARE_ACCESS_CHOICES, type FileshareScope } from './fileshare-access.js';
 import { fileshareJson, grantJson, versionJson } from './fileshare-format.js';
-import { fileshareCreateBody, fileshareListQuery, fileshareParams, fileshareUpdateBody, fileshareVersionParams, grantAddBody, grantRemoveQuery } from './fileshare-schema.js';
+import {
+  fileshareCreateBody,
+  fileshareListQuery,
+  fileshareParams,
+  fileshareUpdateBody,
+  fileshareVersionParams,
+  grantAddBody,
+  grantRemoveQuery,
+} from './fileshare-schema.js';
 import { FILESHARE_CHOICES, filesharePasswordHash } from './fileshare-service.js';
 
 const SOURCE = 'official client 96b1551 src/api/fileshare.rs, src/bin/fastio/commands/fileshare.rs';
@@ -79,7 +87,9 @@ export const fileshareRoutes = [
     summary: "A fileshare's details with the caller's `effective_capability` (anonymous per the access tier; link password in `x-ve-password`)",
     params: fileshareParams,
     parity: { status: 'implemented', source: SOURCE, choices: CHOICES },
-    handler: async (ctx, { params }, emu) => ({ fileshare: json(emu, await emu.fileshares.access.consume(ctx.caller, params.fileshare_id, ctx.linkPassword, 'view')) }),
+    handler: async (ctx, { params }, emu) => ({
+      fileshare: json(emu, await emu.fileshares.access.consume(ctx.caller, params.fileshare_id, ctx.linkPassword, 'view')),
+    }),
   }),
   defineRoute({
     method: 'POST',
@@ -184,7 +194,7 @@ export const fileshareRoutes = [
     dialects: V2,
     area: 'shares',
     auth: 'bearer-optional',
-    summary: "Download one version of the bound file (needs `download`; bandwidth charged to the org)",
+    summary: 'Download one version of the bound file (needs `download`; bandwidth charged to the org)',
     params: fileshareVersionParams,
     parity: { status: 'implemented', source: SOURCE, choices: [...CHOICES, 'a version of another file answers 404/1609'] },
     handler: (ctx, { params }, emu) => read(ctx, emu, params.fileshare_id, params.version_id),
