@@ -66,6 +66,7 @@ const ORG = '/current/org/:org_id';
 const NODE = `${WS}/storage/:node_id`;
 const SHARE = '/current/share/:share_id';
 const CHAT = `${WS}/ai/agent/:chat_id`;
+const FS = '/current/fileshare/:fileshare_id';
 
 export const COMMANDS: CommandRow[] = [
   // ---- auth
@@ -346,6 +347,22 @@ export const COMMANDS: CommandRow[] = [
   pass('share invitation delete', `DELETE ${SHARE}/members/invitation/:invitation_id/`),
   // V2 documents the share search, so the emulator answers 501 naming it (share storage is not built).
   unserved('search share', '{share} alpha', 'GET /current/share/:share_id/search/'),
+
+  // ---- fileshare (issue 17 item 5: management, grants and the recipient reads are served)
+  pass('fileshare create', `POST ${WS}/create/fileshare/`),
+  pass('fileshare list', `GET ${WS}/list/fileshares/`),
+  pass('fileshare info', `GET ${FS}/details/`),
+  pass('fileshare update', `POST ${FS}/update/`),
+  pass('fileshare delete', `DELETE ${FS}/delete/`),
+  pass('fileshare grants list', `GET ${FS}/grants/`),
+  pass('fileshare grants add', `POST ${FS}/grants/`),
+  pass('fileshare grants remove', `DELETE ${FS}/grants/`),
+  pass('fileshare download', `GET ${FS}/storage/read/`, `GET ${FS}/storage/versions/:version_id/read/`),
+  pass('fileshare versions', `GET ${FS}/storage/versions/`),
+  unserved('fileshare preview', '--type pdf --output {tmpfile}.preview 4123456789012345678', `GET ${FS}/storage/preview/:preview_type/read/`),
+  unserved('fileshare upload', '--yes 4123456789012345678 {tmpfile}', 'POST /current/upload/'),
+  unserved('fileshare activity', '4123456789012345678', 'GET /current/activity/poll/:entity_id/'),
+  unserved('fileshare ws-token', '4123456789012345678', 'GET /current/websocket/auth/:fileshare_id/'),
   pass('view', `GET ${NODE}/readnote/`, `GET ${NODE}/details/`, `GET ${NODE}/read/`),
   unserved('how-to', 'uploading', 'POST /current/how-to/'),
 ];
@@ -362,7 +379,6 @@ export const UNSERVED_GROUPS: { group: string; route: string }[] = [
   { group: 'import', route: 'GET /current/imports/details/:source_id/' },
   { group: 'lock', route: `GET ${NODE}/lock/` },
   { group: 'metadata', route: `GET ${WS}/metadata/eligible/` },
-  { group: 'fileshare', route: `GET ${WS}/list/fileshares/` },
 ];
 
 /** Top-level groups whose commands send no request (identifiers, profiles, completions, the skill guide, help). */
