@@ -60,18 +60,21 @@ describe('quickshare', () => {
     expect(await list(api, ws.id)).toEqual([]);
   });
 
-  contract.unverified('GET makes one when the file has none; folders and past expiries are refused (400/1605); guests read but do not make', async () => {
-    const { api, ws, path } = await tenant();
-    const guest = await c.signedIn();
-    await addWorkspaceMember(api, ws.id, guest.persona.email, 'guest');
-    expectApiError(await guest.api.get(path), 403, 1680);
-    const made = quickshareOf(await api.get(path));
-    expect(quickshareOf(await guest.api.get(path)).id).toBe(made.id);
-    expectApiError(await guest.api.delete(path), 403, 1680);
-    const folder = (await api.post(`/current/workspace/${ws.id}/storage/root/createfolder/`, { name: 'logs' })).body.node as { id: string };
-    expectApiError(await api.post(`/current/workspace/${ws.id}/storage/${folder.id}/quickshare/`, undefined, { json: {} }), 400, 1605);
-    expectApiError(await api.post(path, undefined, { json: { expires_at: '2001-01-01 00:00:00' } }), 400, 1605);
-  });
+  contract.unverified(
+    'GET makes one when the file has none; folders and past expiries are refused (400/1605); guests read but do not make (404/1609 while there is none)',
+    async () => {
+      const { api, ws, path } = await tenant();
+      const guest = await c.signedIn();
+      await addWorkspaceMember(api, ws.id, guest.persona.email, 'guest');
+      expectApiError(await guest.api.get(path), 404, 1609);
+      const made = quickshareOf(await api.get(path));
+      expect(quickshareOf(await guest.api.get(path)).id).toBe(made.id);
+      expectApiError(await guest.api.delete(path), 403, 1680);
+      const folder = (await api.post(`/current/workspace/${ws.id}/storage/root/createfolder/`, { name: 'logs' })).body.node as { id: string };
+      expectApiError(await api.post(`/current/workspace/${ws.id}/storage/${folder.id}/quickshare/`, undefined, { json: {} }), 400, 1605);
+      expectApiError(await api.post(path, undefined, { json: { expires_at: '2001-01-01 00:00:00' } }), 400, 1605);
+    },
+  );
 
   contract.emulatorOnly('past its expiry the details answer 404/1609', async () => {
     const { api, path } = await tenant();

@@ -39,7 +39,7 @@ export const FILESHARE_CHOICES = [
 ];
 
 export const QUICKSHARE_CHOICES = [
-  'one QuickShare per file: POST creates it or sets its expiry; GET answers it, creating it (30 days) for a caller who may write to the workspace when there is none',
+  'one QuickShare per file: POST creates it or sets its expiry; GET answers it, or makes it (30 days) when there is none for a caller who may write to the workspace; to a guest, or in an archived workspace, it answers 404/1609 then',
   'QuickShare ids are `qs-` and 28 base-36 characters; details answer to anyone with the id (no Bearer), 404/1609 once expired or deleted',
   'QuickShare events are the agent guide names workspace_quickshare_created/updated/deleted',
 ];

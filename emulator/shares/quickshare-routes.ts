@@ -6,6 +6,7 @@
  */
 import { callerOf } from '../http/context.js';
 import { defineRoute } from '../http/define.js';
+import { Errors } from '../http/errors.js';
 import { paginate } from '../http/schema.js';
 import { workspaceNodeParams } from '../storage/schema.js';
 import { workspaceParams } from '../workspaces/schema.js';
@@ -30,7 +31,13 @@ export const quickshareRoutes = [
       const existing = emu.fileshares.quickshareOf(scope, params.node_id);
       if (existing) return { quickshare: quickshareJson(existing, emu.db.nodes.get(existing.nodeId)) };
       const caller = callerOf(ctx);
-      const writable = emu.access.workspace(caller, scope.workspace.id, 'workspace.storage.write');
+      // A read route: a caller who may not write here (a guest, an archived workspace) is told there is none.
+      let writable;
+      try {
+        writable = emu.access.workspace(caller, scope.workspace.id, 'workspace.storage.write');
+      } catch {
+        throw Errors.notFound('quickshare');
+      }
       const row = emu.fileshares.putQuickshare(caller.user, writable, params.node_id);
       return { quickshare: quickshareJson(row, emu.db.nodes.get(row.nodeId)) };
     },
