@@ -1,7 +1,8 @@
 /**
- * Hostile input on every route of the route table (issue 9, item 2). Cases are generated from each
- * route's data: its path parameters and the fields of its zod schemas, so a new route is covered the
- * day it lands. For every case:
+ * Hostile input on every route of the route table (issue 9, item 2), in each dialect over a tenant
+ * made in that dialect's forms (the V2 walk covers the V2-only routes). Cases are generated from
+ * each route's data: its path parameters and the fields of its zod schemas, so a new route is
+ * covered the day it lands. For every case:
  *
  * - the answer comes within a timeout (never a hang), and is never a 5xx;
  * - an error is a 4xx in the live envelope `{"result": false, "error": {"code", "text"}}`;
@@ -243,18 +244,31 @@ function queryString(q: Record<string, unknown>): string {
   return s ? `?${s}` : '';
 }
 
-describe('hostile input on every route', async () => {
-  const h = await inProcessEmulator(HOLD_JOBS);
+/** Each dialect walks the routes it serves, over a tenant made in that dialect's forms. */
+const WALKS = [
+  { dialect: '2026-04', plan: 'pro', chatPath: 'ai/chat' },
+  { dialect: 'v2', plan: 'growth_monthly', chatPath: 'ai/agent' },
+] as const;
+
+describe.each(WALKS)('hostile input on every route ($dialect)', async ({ dialect, plan, chatPath }) => {
+  const h = await inProcessEmulator({ ...HOLD_JOBS, apiDialect: dialect });
+  const v2 = dialect === 'v2';
 
   // ---- the fixture: one tenant with something behind every kind of id
   const owner = await h.persona('human');
   const member = await h.persona('human');
   const agent = await h.persona('agent');
-  const org = (await h.ok('POST', '/current/org/create/', { token: owner.token, form: { domain: 'hostile-a', name: 'Hostile Alpha', billing_plan: 'pro' } }))
-    .org as {
+  // April takes the plan at create; a V2 org is upgrade-only until it subscribes.
+  const org = (
+    await h.ok('POST', '/current/org/create/', {
+      token: owner.token,
+      form: { domain: 'hostile-a', name: 'Hostile Alpha', ...(v2 ? {} : { billing_plan: plan }) },
+    })
+  ).org as {
     id: string;
     domain: string;
   };
+  if (v2) await h.ok('POST', `/current/org/${org.id}/billing/`, { token: owner.token, form: { billing_plan: plan } });
   const ws = (
     await h.ok('POST', `/current/org/${org.id}/create/workspace/`, {
       token: owner.token,
@@ -278,10 +292,17 @@ describe('hostile input on every route', async () => {
   await h.ok('DELETE', `/current/workspace/${ws.id}/storage/${trashed.new_file_id}/delete/`, { token: owner.token });
   await h.ok('POST', `/current/workspace/${ws.id}/storage/root/createfolder/`, { token: owner.token, form: { name: 'docs' } });
   await h.emulator.jobs.drain();
-  const chat = await h.ok('POST', `/current/workspace/${ws.id}/ai/chat/`, {
+  const chatAnswer = await h.ok('POST', `/current/workspace/${ws.id}/${chatPath}/`, {
     token: owner.token,
     form: { type: 'chat_with_files', question: 'What grows in the valley?' },
   });
+  // April answers chat_id and message_id; V2 the thread and its first turn.
+  const chat = v2
+    ? { chat_id: (chatAnswer.thread as { thread_id: string }).thread_id, message_id: (chatAnswer.turn as { turn_id: string }).turn_id }
+    : (chatAnswer as { chat_id: string; message_id: string });
+  const share = (
+    await h.ok('POST', `/current/workspace/${ws.id}/create/share/`, { token: owner.token, form: { title: 'Hostile Share', intelligence: 'false' } })
+  ).share as { id: string };
   const session = await h.ok('POST', '/current/upload/', { token: owner.token, form: { name: 'big.bin', size: '10', instance_id: ws.id } });
   const key = await h.ok('POST', '/current/user/auth/key/', { token: owner.token, form: { memo: 'extra key' } });
   const orgB = (await h.ok('POST', '/current/org/create/', { token: agent.token, form: { domain: 'hostile-b', name: 'Hostile Bravo' } })).org as { id: string };
@@ -325,6 +346,8 @@ describe('hostile input on every route', async () => {
         return eventId;
       case 'entity_id':
         return ws.id;
+      case 'share_id':
+        return share.id;
       case 'domain':
         return 'hostile-new';
       case 'fault_id':
@@ -342,7 +365,7 @@ describe('hostile input on every route', async () => {
       case 'billing_email':
         return 'billing@hostile.test';
       case 'billing_plan':
-        return 'pro';
+        return plan;
       case 'permissions':
         return 'member';
       case 'perm_join':
