@@ -34,6 +34,7 @@ import { subscriptionGate } from './billing/gate.js';
 import { OAuthService } from './users/oauth.js';
 import { tokenScopeGate } from './users/oauth-scopes.js';
 import { ShareService } from './shares/service.js';
+import { FileshareService } from './shares/fileshare-service.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
 const EPHEMERAL_TABLES = new Set(['sessions']);
@@ -77,6 +78,8 @@ export class Emulator {
   readonly billing: BillingService;
   /** shares of workspaces: lifecycle, lists and share access (emulator/shares/) */
   readonly shares: ShareService;
+  /** fileshares (V2) and QuickShares (April) of workspace files (emulator/shares/fileshare-*.ts) */
+  readonly fileshares: FileshareService;
   private readonly changes = new Listeners<[]>();
   /** After every write, and after a state import; persistence listens here. */
   readonly changed: Observable<[]> = this.changes;
@@ -147,6 +150,7 @@ export class Emulator {
       log: this.log,
     });
     this.shares = new ShareService({ ...tenancy, storage: this.storage });
+    this.fileshares = new FileshareService(tenancy);
     this.events.useShares(this.shares.access);
     // An address that verifies accepts the invitations waiting for it.
     this.users.emailVerified.on((user) => this.members.activateInvitations(user));

@@ -13,6 +13,7 @@
 import { ActivityRules, type ActivityRule, type ActivityTouch } from '../activity/keys.js';
 import type { ApiKey, AuditEvent, Invite, Org, OrgMember, StorageNode, TransferToken, User, Workspace, WorkspaceMember } from '../store/model.js';
 import type { Share, ShareMember } from '../store/share-model.js';
+import type { Fileshare } from '../store/fileshare-model.js';
 
 export type AuditCategory = 'user' | 'org' | 'workspace' | 'invitation' | 'billing' | 'ai' | 'share';
 export type AuditSubcategory =
@@ -160,6 +161,15 @@ const CATALOGUE = {
   share_archived: { filings: [filed('share', 'lifecycle')], touches: ActivityRules.shareLifecycle },
   share_unarchived: { filings: [filed('share', 'lifecycle')], touches: ActivityRules.shareLifecycle },
   share_deleted: { filings: [filed('share', 'lifecycle')], touches: ActivityRules.shareLifecycle },
+  // fileshares (PARITY: CHOICE names, no source names them) and QuickShares (agent guide "Quick shares")
+  fileshare_created: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  fileshare_updated: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  fileshare_deleted: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  fileshare_grant_added: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  fileshare_grant_removed: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_quickshare_created: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_quickshare_updated: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_quickshare_deleted: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type AuditEventName = keyof typeof CATALOGUE;
@@ -468,7 +478,21 @@ export const AuditEvents = {
   shareArchived: (caller: User, share: Share) => own('share_archived', onShare(share, caller)),
   shareUnarchived: (caller: User, share: Share) => own('share_unarchived', onShare(share, caller)),
   shareDeleted: (caller: User, share: Share) => own('share_deleted', { ...onShare(share, caller), data: { custom_name: share.customName } }),
+
+  // fileshares and QuickShares (the bound node is the object, so the file's activity key moves)
+  fileshareCreated: (caller: User, f: Fileshare) => own('fileshare_created', onFileshare(f, caller, { access_option: f.accessOption })),
+  fileshareUpdated: (caller: User, f: Fileshare, fields: string[]) => own('fileshare_updated', onFileshare(f, caller, { fields })),
+  fileshareDeleted: (caller: User, f: Fileshare) => own('fileshare_deleted', onFileshare(f, caller, {})),
+  fileshareGrantAdded: (caller: User, f: Fileshare, data: Record<string, unknown>) => own('fileshare_grant_added', onFileshare(f, caller, data)),
+  fileshareGrantRemoved: (caller: User, f: Fileshare, data: Record<string, unknown>) => own('fileshare_grant_removed', onFileshare(f, caller, data)),
+  quickshareCreated: (caller: User, f: Fileshare) => own('workspace_quickshare_created', onFileshare(f, caller, {})),
+  quickshareUpdated: (caller: User, f: Fileshare) => own('workspace_quickshare_updated', onFileshare(f, caller, {})),
+  quickshareDeleted: (caller: User, f: Fileshare) => own('workspace_quickshare_deleted', onFileshare(f, caller, {})),
 };
+
+function onFileshare(f: Fileshare, caller: User, data: Record<string, unknown>): AuditFields {
+  return { orgId: f.orgId, workspaceId: f.workspaceId, callingUserId: caller.id, objectId: f.nodeId, data: { ...data, [f.kind]: f.id } };
+}
 
 function onShare(share: Share, caller: User): AuditFields {
   return { orgId: share.orgId, workspaceId: share.workspaceId, shareId: share.id, callingUserId: caller.id, objectId: share.id };

@@ -44,6 +44,8 @@ export interface RequestContext {
   readonly download: DownloadGrant | undefined;
   /** a share-scoped token (shares/tokens.ts), on routes that take one (`shareToken`), in place of a caller */
   readonly shareToken: string | undefined;
+  /** a link password from the `x-ve-password` header (fileshares; PARITY: 96b1551 src/api/fileshare.rs) */
+  readonly linkPassword?: string | undefined;
   /**
    * The org of a tenant the route could not name before the handler ran (an org just created, the
    * workspace an upload names in its body, the org a control request names): for the journal.

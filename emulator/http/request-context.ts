@@ -20,6 +20,8 @@ export class Context implements RequestContext {
   download: DownloadGrant | undefined = undefined;
   /** a share-scoped token, on routes that take one */
   shareToken: string | undefined = undefined;
+  /** the `x-ve-password` header (fileshare link passwords) */
+  linkPassword: string | undefined = undefined;
   /** for the journal: the fault rules that applied (most requests: none, and no array) */
   faultIds: readonly string[] = NO_FAULTS;
   /** the rate-limit window whose `x-ve-limit-*` headers the answer carries */
@@ -65,7 +67,10 @@ export class Context implements RequestContext {
 }
 
 export function identify(req: Request, res: Response, log: RequestContext['log'], clock: { now(): number }): Context {
-  return new Context(randomUUID(), req.method, req.path, req.socket.remoteAddress ?? '', req.headers.authorization, log, clock, res);
+  const ctx = new Context(randomUUID(), req.method, req.path, req.socket.remoteAddress ?? '', req.headers.authorization, log, clock, res);
+  const linkPassword = req.headers['x-ve-password'];
+  if (typeof linkPassword === 'string') ctx.linkPassword = linkPassword;
+  return ctx;
 }
 
 /** The context the first stage stored on the response (the error stage reads it back). */

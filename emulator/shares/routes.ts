@@ -18,6 +18,8 @@ import type { WorkspaceScope } from '../tenancy/access.js';
 import { shareVisitorRoutes } from './visitor-routes.js';
 import { listedWithin } from '../users/oauth-scopes.js';
 import type { Share } from '../store/share-model.js';
+import { fileshareRoutes } from './fileshare-routes.js';
+import { quickshareRoutes } from './quickshare-routes.js';
 
 const SOURCE = 'official client src/api/share.rs (96b1551, 41dde01); agent guide v1.29 "Shares"';
 const CHOICES = [...SHARE_CHOICES, ...SHARE_ACCESS_CHOICES];
@@ -213,4 +215,6 @@ export const shareRoutes = [
     handler: (_ctx, { params }, emu) => emu.shares.checkName(params.name),
   }),
   ...shareVisitorRoutes,
+  ...fileshareRoutes,
+  ...quickshareRoutes,
 ];

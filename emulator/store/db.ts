@@ -22,6 +22,7 @@ import type {
   WorkspaceMember,
 } from './model.js';
 import type { Share, ShareMember } from './share-model.js';
+import type { Fileshare } from './fileshare-model.js';
 
 export const STATE_FORMAT = 'fastio-emulator-state';
 export const STATE_VERSION = 1;
@@ -107,6 +108,13 @@ export class Db {
     this.written,
   );
 
+  /** Fileshares (V2) and QuickShares (April) of workspace files (emulator/shares/fileshare-*.ts). */
+  readonly fileshares = new Table<Fileshare>(
+    'fileshares',
+    { indexes: { workspace: (f) => (f.deleted ? undefined : f.workspaceId), node: (f) => (f.deleted ? undefined : f.nodeId), org: (f) => f.orgId } },
+    this.written,
+  );
+
   /** Every table, in the order they are saved and loaded. */
   get tables(): Table<{ id: string }>[] {
     return [
@@ -131,6 +139,7 @@ export class Db {
       this.invoices,
       this.shares,
       this.shareMembers,
+      this.fileshares,
     ] as unknown as Table<{ id: string }>[];
   }
 

@@ -11,7 +11,9 @@
  *     names in backticks (`` `GET /workspace/{workspace_id}/details/` ``) together with the function
  *     it documents (file, line, name);
  *     It also reads the calls of the client's generic dispatchers (`ai_api`, `metadata_api`) in its
- *     commands and MCP tools, whose sub-paths name routes no doc comment does;
+ *     commands and MCP tools, whose sub-paths name routes no doc comment does, and its path
+ *     builders (`pub fn …_path`, documented with a path and no method: the fileshare downloads),
+ *     whose method is that of the client call their callers make with the built path;
  *  2. checks the doc comment against the path literal in that function's body (`format!("/…/{}/…")`):
  *     when the literal has a different shape the literal wins (it is what the client sends) and the
  *     entry records the disagreement in `notes`;
@@ -359,6 +361,71 @@ function extractDispatcherCalls(gitDir: string, commit: string, dialect: Dialect
   return found;
 }
 
+/** The client calls a built path is handed to, and the method each sends (src/client.rs). */
+const CALL_METHODS: [RegExp, Method][] = [
+  [/\.(download\w*|get\w*)\(\s*&(\w+)/, 'GET'],
+  [/\.(post\w*)\(\s*&(\w+)/, 'POST'],
+  [/\.(put\w*)\(\s*&(\w+)/, 'PUT'],
+  [/\.(delete\w*)\(\s*&(\w+)/, 'DELETE'],
+  [/\.(patch\w*)\(\s*&(\w+)/, 'PATCH'],
+];
+
+/**
+ * Path builders: `pub fn x_path(...)` in src/api whose doc comment names a path without a method
+ * (`` `/fileshare/{id}/storage/read/` ``). The route's method is the one of the client call its
+ * callers (commands, MCP tools) make with the variable holding the built path, within 40 lines.
+ */
+function extractPathBuilders(gitDir: string, commit: string, dialect: Dialect): Found[] {
+  const apiFiles = git(gitDir, 'ls-tree', '--name-only', commit, 'src/api/')
+    .split('\n')
+    .filter((f) => f.endsWith('.rs'));
+  const builders: { fn: string; raw: string; file: string; line: number }[] = [];
+  for (const file of apiFiles) {
+    const lines = git(gitDir, 'show', `${commit}:${file}`).split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const m = /^\s*pub fn (\w+_path)\(/.exec(lines[i]!);
+      if (!m) continue;
+      let doc = i - 1;
+      while (doc >= 0 && /^\s*\/\/\//.test(lines[doc]!)) doc--;
+      const text = lines.slice(doc + 1, i).join(' ');
+      const raw = /`(\/[a-z][^`\s]*\/)`/.exec(text)?.[1];
+      if (raw && !/`(GET|POST|PUT|DELETE|PATCH) /.test(text)) builders.push({ fn: m[1]!, raw, file, line: doc + 2 });
+    }
+  }
+  if (builders.length === 0) return [];
+  const callers = git(gitDir, 'ls-tree', '-r', '--name-only', commit, 'src/')
+    .split('\n')
+    .filter((f) => f.endsWith('.rs') && !f.startsWith('src/api/'));
+  const methods = new Map<string, Set<Method>>();
+  for (const file of callers) {
+    const lines = git(gitDir, 'show', `${commit}:${file}`).split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      for (const b of builders) {
+        if (!lines[i]!.includes(`::${b.fn}(`)) continue;
+        // the variable the path is bound to: `let api_path = match … { … x_path(…) … }` or `let p = x_path(…)`
+        let j = i;
+        while (j >= Math.max(0, i - 5) && !/\blet (mut )?(\w+)\s*=/.test(lines[j]!)) j--;
+        const name = /\blet (mut )?(\w+)\s*=/.exec(lines[j] ?? '')?.[2];
+        if (!name) continue;
+        for (const later of lines.slice(i, i + 40)) {
+          for (const [re, method] of CALL_METHODS) {
+            const call = re.exec(later);
+            if (call && call[2] === name) (methods.get(b.fn) ?? methods.set(b.fn, new Set()).get(b.fn)!).add(method);
+          }
+        }
+      }
+    }
+  }
+  const found: Found[] = [];
+  for (const b of builders) {
+    for (const method of methods.get(b.fn) ?? []) {
+      const source = `MediaFire/fastio_cli@${commit} ${b.file}:${b.line} ${b.fn}`;
+      for (const c of concretePaths(b.raw)) found.push({ method, path: c.path, dialect, source, ...(c.expandedFrom ? { expandedFrom: c.expandedFrom } : {}) });
+    }
+  }
+  return found;
+}
+
 function extractGuide(gitDir: string, commit: string, dialect: Dialect): Found[] {
   const file = 'references/REFERENCE.md';
   const lines = git(gitDir, 'show', `${commit}:${file}`).split('\n');
@@ -492,6 +559,8 @@ function main(argv: string[]): number {
     ...extractClient(client, v2, 'v2'),
     ...extractDispatcherCalls(client, april, '2026-04'),
     ...extractDispatcherCalls(client, v2, 'v2'),
+    ...extractPathBuilders(client, april, '2026-04'),
+    ...extractPathBuilders(client, v2, 'v2'),
   ];
   const refs: Record<string, string> = { 'client 2026-04': `MediaFire/fastio_cli@${april}`, 'client v2': `MediaFire/fastio_cli@${v2}` };
   if (skills && existsSync(skills)) {

@@ -66,6 +66,7 @@ const ORG = '/current/org/:org_id';
 const NODE = `${WS}/storage/:node_id`;
 const SHARE = '/current/share/:share_id';
 const CHAT = `${WS}/ai/agent/:chat_id`;
+const FS = '/current/fileshare/:fileshare_id';
 
 export const COMMANDS: CommandRow[] = [
   // ---- auth
@@ -352,6 +353,35 @@ export const COMMANDS: CommandRow[] = [
   pass('share invitation delete', `DELETE ${SHARE}/members/invitation/:invitation_id/`),
   // V2 documents the share search, so the emulator answers 501 naming it (share storage is not built).
   unserved('search share', '{share} alpha', 'GET /current/share/:share_id/search/'),
+
+  // ---- fileshare (issue 17 item 5: management, grants and the recipient reads are served)
+  pass('fileshare create', `POST ${WS}/create/fileshare/`),
+  pass('fileshare list', `GET ${WS}/list/fileshares/`),
+  pass('fileshare info', `GET ${FS}/details/`),
+  pass('fileshare update', `POST ${FS}/update/`),
+  pass('fileshare delete', `DELETE ${FS}/delete/`),
+  pass('fileshare grants list', `GET ${FS}/grants/`),
+  pass('fileshare grants add', `POST ${FS}/grants/`),
+  pass('fileshare grants remove', `DELETE ${FS}/grants/`),
+  pass('fileshare download', `GET ${FS}/storage/read/`, `GET ${FS}/storage/versions/:version_id/read/`),
+  pass('fileshare versions', `GET ${FS}/storage/versions/`),
+  unserved('fileshare preview', '--type pdf --output {tmpfile}.preview 4123456789012345678', `GET ${FS}/storage/preview/:preview_type/read/`),
+  gap(
+    'fileshare upload',
+    '--yes 4123456789012345678 {tmpfile}',
+    404,
+    'reads the details, then opens a write-back session on POST /current/upload/ for the fileshare (96b1551 src/api/upload.rs create_fileshare_writeback_session), which the emulator does not build; the placeholder id stops it at details (404/1609)',
+    `GET ${FS}/details/`,
+    'POST /current/upload/',
+  ),
+  gap(
+    'fileshare activity',
+    '4123456789012345678',
+    404,
+    'the activity long-poll is served for users, orgs and workspaces; a fileshare is not an entity it follows yet (404/1609)',
+    'GET /current/activity/poll/:entity_id/',
+  ),
+  unserved('fileshare ws-token', '4123456789012345678', 'GET /current/websocket/auth/:fileshare_id/'),
   pass('view', `GET ${NODE}/readnote/`, `GET ${NODE}/details/`, `GET ${NODE}/read/`),
   unserved('how-to', 'uploading', 'POST /current/how-to/'),
 ];
@@ -367,7 +397,6 @@ export const UNSERVED_GROUPS: { group: string; route: string }[] = [
   { group: 'apps', route: 'GET /current/apps/list/' },
   { group: 'import', route: 'GET /current/imports/details/:source_id/' },
   { group: 'metadata', route: `GET ${WS}/metadata/eligible/` },
-  { group: 'fileshare', route: `GET ${WS}/list/fileshares/` },
 ];
 
 /** Top-level groups whose commands send no request (identifiers, profiles, completions, the skill guide, help). */

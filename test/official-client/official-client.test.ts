@@ -309,6 +309,66 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(ids(list(await cli.ok('share list', [], t), 'shares'))).toEqual([locked.id]);
     });
 
+    it('fileshares: create, list, info, update, grants list/add/remove, versions, download (current and a version, anonymous and with a link password), delete', async () => {
+      const { token, wsId } = await tenant();
+      const t = { token };
+      const file = join(tmp, `fs-${unique()}.txt`);
+      writeFileSync(file, 'first edition\n');
+      const node = (await cli.ok('upload file', ['--workspace', wsId, file], t)).new_file_id as string;
+      writeFileSync(file, 'second edition, longer\n');
+      expect((await cli.ok('upload file', ['--workspace', wsId, file], t)).new_file_id).toBe(node);
+      const created = (await cli.ok('fileshare create', ['--workspace', wsId, '--node', node, '--title', 'Client link'], t)).fileshare as Json;
+      expect(created).toMatchObject({ node_id: node, title: 'Client link', access_option: 'anyone_with_link' });
+      const id = created.id as string;
+      expect(ids(list(await cli.ok('fileshare list', ['--workspace', wsId], t), 'fileshares'))).toEqual([id]);
+      expect((await cli.ok('fileshare info', [id], t)).fileshare).toMatchObject({ id, effective_capability: 'edit' });
+      // Anonymous: no token at all.
+      expect((await cli.ok('fileshare info', [id], { home: freshHome() })).fileshare).toMatchObject({ id, effective_capability: 'download' });
+      const versions = list(await cli.ok('fileshare versions', [id], { home: freshHome() }), 'versions');
+      expect(versions.map((v) => v.current)).toEqual([true, false]);
+      const out = join(tmp, `fs-out-${unique()}.txt`);
+      await cli.run('fileshare download', [id, '--output', out], { home: freshHome() }).then((r) => expect(r.code, r.stderr).toBe(0));
+      expect(readFileSync(out, 'utf8')).toBe('second edition, longer\n');
+      const old = join(tmp, `fs-old-${unique()}.txt`);
+      await cli.run('fileshare download', [id, '--version', versions[1]!.id as string, '--output', old], t).then((r) => expect(r.code, r.stderr).toBe(0));
+      expect(readFileSync(old, 'utf8')).toBe('first edition\n');
+
+      // A link password and named people.
+      expect(
+        (await cli.ok('fileshare update', [id, '--password', 'fs-pass-1', '--access-option', 'named_people', '--expires', '3600'], t)).fileshare,
+      ).toMatchObject({
+        password_protected: true,
+        access_option: 'named_people',
+      });
+      const recipient = await persona();
+      const refused = await cli.run('fileshare info', [id], { token: recipient.api_key, home: freshHome() });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/HTTP 401/);
+      expect((await cli.ok('fileshare grants add', [id, '--user', recipient.user_id, '--capability', 'download'], t)).grant).toMatchObject({
+        user: recipient.user_id,
+        capability: 'download',
+      });
+      expect((await cli.ok('fileshare grants add', [id, '--email', `later-${unique()}@example.com`, '--capability', 'view'], t)).grant).toMatchObject({
+        state: 'pending',
+      });
+      expect(list(await cli.ok('fileshare grants list', [id], t), 'grants').map((g) => g.capability)).toEqual(['download', 'view']);
+      expect((await cli.ok('fileshare info', [id], { token: recipient.api_key, home: freshHome() })).fileshare).toMatchObject({
+        effective_capability: 'download',
+      });
+      await cli.ok('fileshare grants remove', [id, '--user', recipient.user_id, '--yes'], t);
+      expect((await cli.run('fileshare info', [id], { token: recipient.api_key, home: freshHome() })).code).not.toBe(0);
+      // Back to the link, with the password: asked of anonymous readers.
+      await cli.ok('fileshare update', [id, '--access-option', 'anyone_with_link', '--clear-expires'], t);
+      const locked = await cli.run('fileshare info', [id], { home: freshHome() });
+      expect(locked.stderr).toMatch(/HTTP 401/);
+      expect((await cli.ok('fileshare info', [id, '--password', 'fs-pass-1'], { home: freshHome() })).fileshare).toMatchObject({
+        id,
+        password_protected: true,
+      });
+      await cli.ok('fileshare delete', [id, '--yes'], t);
+      expect(list(await cli.ok('fileshare list', ['--workspace', wsId], t), 'fileshares')).toEqual([]);
+    });
+
     it('share members and invitations: add, list, info, update, transfer, leave, join, remove; invitations list, update, delete', async () => {
       const { token, orgId, wsId, p } = await tenant();
       const t = { token };
