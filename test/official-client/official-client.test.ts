@@ -327,10 +327,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       const versions = list(await cli.ok('fileshare versions', [id], { home: freshHome() }), 'versions');
       expect(versions.map((v) => v.current)).toEqual([true, false]);
       const out = join(tmp, `fs-out-${unique()}.txt`);
-      await cli.run('fileshare download', [id, '--output', out], { home: freshHome() }).then((r) => expect(r.code, r.stderr).toBe(0));
+      expect(await cli.ok('fileshare download', [id, '--output', out], { home: freshHome() })).toMatchObject({ status: 'downloaded', fileshare: id });
       expect(readFileSync(out, 'utf8')).toBe('second edition, longer\n');
       const old = join(tmp, `fs-old-${unique()}.txt`);
-      await cli.run('fileshare download', [id, '--version', versions[1]!.id as string, '--output', old], t).then((r) => expect(r.code, r.stderr).toBe(0));
+      expect(await cli.ok('fileshare download', [id, '--version', versions[1]!.id as string, '--output', old], t)).toMatchObject({ status: 'downloaded' });
       expect(readFileSync(old, 'utf8')).toBe('first edition\n');
 
       // A link password and named people.
