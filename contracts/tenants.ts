@@ -4,6 +4,7 @@
  */
 import { onTestFinished } from 'vitest';
 import type { ApiClient, ApiResponse } from './client.js';
+import type { Persona } from './target.js';
 import { currentTarget, planForNewOrg, subscribeNewOrg, uniqueName } from './harness.js';
 
 export interface OrgInfo {
@@ -83,4 +84,25 @@ export async function addOrgMember(api: ApiClient, orgId: string, who: string, p
 export async function addWorkspaceMember(api: ApiClient, workspaceId: string, who: string, permissions: 'admin' | 'member' | 'guest'): Promise<void> {
   const res = await api.post(`/current/workspace/${workspaceId}/members/${encodeURIComponent(who)}/`, { permissions });
   if (res.status !== 200) throw new SetupError('workspace member add', res);
+}
+
+export interface ShareInfo {
+  id: string;
+  custom_name: string;
+  [field: string]: unknown;
+}
+
+/** A share of a workspace, with fields both dialects take (V2 requires `intelligence`). */
+export async function createShare(api: ApiClient, workspaceId: string, fields: Record<string, string> = {}): Promise<ShareInfo> {
+  const res = await api.post(`/current/workspace/${workspaceId}/create/share/`, { title: 'Client share', intelligence: 'false', ...fields });
+  if (res.status !== 200) throw new SetupError('share create', res);
+  return res.body.share as ShareInfo;
+}
+
+/** A fresh signed-in owner with an org and a workspace: the starting point of most share tests. */
+export async function ownerWithWorkspace(c: { signedIn(): Promise<{ api: ApiClient; persona: Persona }> }) {
+  const owner = await c.signedIn();
+  const org = await createOrg(owner.api);
+  const ws = await createWorkspace(owner.api, org.id);
+  return { ...owner, org, ws };
 }

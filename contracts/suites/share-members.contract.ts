@@ -5,10 +5,10 @@
  * gets (401/115069, nothing of the share in the body).
  */
 import { describe, expect } from 'vitest';
-import type { ApiClient, ApiResponse, Form } from '../client.js';
+import type { ApiClient, ApiResponse } from '../client.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
-import { addOrgMember, addWorkspaceMember, createOrg, createWorkspace } from '../tenants.js';
+import { addOrgMember, addWorkspaceMember, createShare as createShareIn, ownerWithWorkspace } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
 
@@ -20,18 +20,11 @@ interface MemberJson {
   invite: { id: string } | null;
 }
 
-async function shareTenant() {
-  const owner = await c.signedIn();
-  const org = await createOrg(owner.api);
-  const ws = await createWorkspace(owner.api, org.id);
-  return { ...owner, org, ws };
-}
+const shareTenant = () => ownerWithWorkspace(c);
 
-async function createShare(api: ApiClient, workspaceId: string, fields: Form = {}): Promise<{ id: string; custom_name: string }> {
-  const res = await api.post(`/current/workspace/${workspaceId}/create/share/`, { title: 'Client room', intelligence: 'false', ...fields });
-  expect(res.status, res.text).toBe(200);
-  return res.body.share as { id: string; custom_name: string };
-}
+/** This file's shares: titled 'Client room' unless a test names them. */
+const createShare = (api: ApiClient, workspaceId: string, fields: Record<string, string> = {}) =>
+  createShareIn(api, workspaceId, { title: 'Client room', ...fields });
 
 async function members(api: ApiClient, shareId: string): Promise<MemberJson[]> {
   const res = await api.get(`/current/share/${shareId}/members/list/`);

@@ -4,26 +4,19 @@
  * any other route: 401/1650). Both dialects.
  */
 import { describe, expect } from 'vitest';
-import type { ApiClient, Form } from '../client.js';
+import type { ApiClient } from '../client.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
-import { createOrg, createWorkspace } from '../tenants.js';
+import { createShare as createShareIn, ownerWithWorkspace } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
 const LINK = 'Anyone with the link';
 
-async function shareTenant() {
-  const owner = await c.signedIn();
-  const org = await createOrg(owner.api);
-  const ws = await createWorkspace(owner.api, org.id);
-  return { ...owner, org, ws };
-}
+const shareTenant = () => ownerWithWorkspace(c);
 
-async function createShare(api: ApiClient, workspaceId: string, fields: Form = {}): Promise<{ id: string; custom_name: string }> {
-  const res = await api.post(`/current/workspace/${workspaceId}/create/share/`, { title: 'Client delivery', intelligence: 'false', ...fields });
-  expect(res.status, res.text).toBe(200);
-  return res.body.share as { id: string; custom_name: string };
-}
+/** This file's shares: titled 'Client delivery' unless a test names them. */
+const createShare = (api: ApiClient, workspaceId: string, fields: Record<string, string> = {}) =>
+  createShareIn(api, workspaceId, { title: 'Client delivery', ...fields });
 
 /** An anonymous client holding a share token as its Bearer. */
 function withToken(token: string): ApiClient {

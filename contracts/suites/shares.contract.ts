@@ -7,7 +7,7 @@ import { describe, expect } from 'vitest';
 import type { ApiClient, ApiResponse, Form } from '../client.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
-import { addOrgMember, addWorkspaceMember, createOrg, createWorkspace } from '../tenants.js';
+import { addOrgMember, addWorkspaceMember, ownerWithWorkspace } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
 
@@ -28,13 +28,7 @@ interface ShareJson {
   [k: string]: unknown;
 }
 
-/** An owner with an org and a workspace. */
-async function shareTenant() {
-  const owner = await c.signedIn();
-  const org = await createOrg(owner.api);
-  const ws = await createWorkspace(owner.api, org.id);
-  return { ...owner, org, ws };
-}
+const shareTenant = () => ownerWithWorkspace(c);
 
 /** The create form both dialects accept (V2 requires `intelligence`, April ignores nothing of it). */
 function createForm(fields: Form = {}): Form {

@@ -4,33 +4,22 @@
  * create and the workspace list); the service applies the rules of the settings themselves.
  */
 import type { z } from 'zod';
-import type { PlanCatalog } from '../billing/plans.js';
-import type { AuditLog } from '../events/audit.js';
 import { AuditEvents } from '../events/catalogue.js';
 import { Errors, assert } from '../http/errors.js';
 import { parseTime } from '../http/format.js';
 import type { StorageService } from '../storage/service.js';
 import { hashPassword } from '../users/passwords.js';
-import type { Db } from '../store/db.js';
+import type { TenancyDeps } from '../service-deps.js';
 import { shareMemberRow } from '../members/rows.js';
-import type { IdGenerator } from '../store/ids.js';
 import type { User, Workspace } from '../store/model.js';
 import type { Share, ShareRole } from '../store/share-model.js';
-import type { Access, WorkspaceScope } from '../tenancy/access.js';
+import type { WorkspaceScope } from '../tenancy/access.js';
 import { SHARE_RANK, ShareAccess, type ShareScope } from './access.js';
 import { CUSTOM_NAME_PATTERN, LINK_ACCESS, SHARE_BRANDING_FIELDS, type shareCreateBody, type ShareUpdateInput } from './schema.js';
 
 export type ShareCreateFields = z.output<ReturnType<typeof shareCreateBody>>;
 
-export interface ShareDeps {
-  db: Db;
-  ids: IdGenerator;
-  now: () => number;
-  audit: AuditLog;
-  access: Access;
-  plans: PlanCatalog;
-  storage: StorageService;
-}
+export type ShareDeps = TenancyDeps & { storage: StorageService };
 
 export const SHARE_CHOICES = [
   'create, update and the lists answer under `share` / `shares` (with `pagination`), like workspaces',
