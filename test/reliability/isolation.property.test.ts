@@ -531,6 +531,19 @@ class Run {
     }
   }
 
+  /** A node of `ws` two steps in three, else any workspace's (which `ws` must not reach: 401/115069). */
+  pickNode(ws: MWs, st: Step): (MWs['nodes'][number] & { ws: MWs }) | undefined {
+    if (st.v % 3 !== 0)
+      return pick(
+        ws.nodes.map((n) => ({ ...n, ws })),
+        st.b,
+      );
+    return pick(
+      this.m.workspaces.flatMap((w) => w.nodes.map((n) => ({ ...n, ws: w }))),
+      st.b,
+    );
+  }
+
   register(word: string | undefined, s: Secret): void {
     if (word) this.m.secrets.set(word, s);
   }
@@ -921,14 +934,7 @@ class Run {
       case 'deleteNode':
       case 'download': {
         if (!ws) break;
-        const own = st.v % 3 !== 0;
-        const all = m.workspaces.flatMap((w) => w.nodes.map((n) => ({ ...n, ws: w })));
-        const node = own
-          ? pick(
-              ws.nodes.map((n) => ({ ...n, ws })),
-              st.b,
-            )
-          : pick(all, st.b);
+        const node = this.pickNode(ws, st);
         if (!node) break;
         const home = node.ws;
         const path =
@@ -953,14 +959,7 @@ class Run {
         // A new version of a node: upload action=update with file_id, or updatenote. Another
         // workspace's node is not shared, even through a workspace the caller may write to.
         if (!ws) break;
-        const all = m.workspaces.flatMap((w) => w.nodes.map((n) => ({ ...n, ws: w })));
-        const node =
-          st.v % 3 !== 0
-            ? pick(
-                ws.nodes.map((n) => ({ ...n, ws })),
-                st.b,
-              )
-            : pick(all, st.b);
+        const node = this.pickNode(ws, st);
         if (!node) break;
         const home = node.ws;
         const content = `${WORDS[st.b % WORDS.length]} revision ${this.marker('zc')}.`;
@@ -996,14 +995,7 @@ class Run {
         // keep), so transfers check the refusals: a foreign node, a target the caller cannot write
         // to, another org's workspace or the same workspace (400/1605).
         if (!ws) break;
-        const all = m.workspaces.flatMap((w) => w.nodes.map((n) => ({ ...n, ws: w })));
-        const node =
-          st.v % 3 !== 0
-            ? pick(
-                ws.nodes.map((n) => ({ ...n, ws })),
-                st.b,
-              )
-            : pick(all, st.b);
+        const node = this.pickNode(ws, st);
         if (!node) break;
         const home = node.ws;
         let e = r.wsAccess(caller.id, ws, 'write');
