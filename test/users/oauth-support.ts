@@ -22,18 +22,14 @@ export function shownCode(html: string): string {
 }
 
 /** The whole browser side through the forms: open, sign in, approve `grants`; the code and verifier. */
+/** The authorize query the official client sends (S256, its client id and loopback redirect), with `extra` over it. */
+export function authorizeQuery(challenge: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { client_id: CLIENT_ID, response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', redirect_uri: REDIRECT, ...extra };
+}
+
 export async function authorizeThroughForms(emu: InProcessEmulator, who: Persona, grants?: string[], scope?: string) {
   const { verifier, challenge } = pkcePair();
-  const query: Record<string, string> = {
-    client_id: CLIENT_ID,
-    response_type: 'code',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    state: 'st4te',
-    redirect_uri: REDIRECT,
-    response_format: 'json',
-  };
-  if (scope) query.scope = scope;
+  const query = authorizeQuery(challenge, { state: 'st4te', response_format: 'json', ...(scope ? { scope } : {}) });
   const opened = await emu.ok('GET', '/current/oauth/authorize/', { query });
   const requestId = opened.auth_request_id as string;
   const signedIn = await emu.call('POST', '/current/oauth/authorize/', {

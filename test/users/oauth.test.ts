@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inProcessEmulator, type InProcessEmulator } from '../support/client.js';
-import { CLIENT_ID, REDIRECT, authorizeThroughForms, exchange, hiddenField, pkcePair, signInWithOAuth, type Tokens } from './oauth-support.js';
+import { CLIENT_ID, REDIRECT, authorizeQuery, authorizeThroughForms, exchange, hiddenField, pkcePair, signInWithOAuth, type Tokens } from './oauth-support.js';
 
 const HOUR = 3600;
 const advance = (emu: InProcessEmulator, seconds: number) => emu.ok('POST', '/_emulator/clock/advance', { form: { seconds: String(seconds) } });
@@ -46,14 +46,7 @@ describe('OAuth PKCE: authorize, consent, exchange', () => {
     const who = await emu.persona('human');
     const { challenge } = pkcePair();
     const page = await emu.call('GET', '/current/oauth/authorize/', {
-      query: {
-        client_id: CLIENT_ID,
-        response_type: 'code',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-        redirect_uri: REDIRECT,
-        login_hint: who.email,
-      },
+      query: authorizeQuery(challenge, { login_hint: who.email }),
     });
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     const requestId = hiddenField(page.text, 'auth_request_id');
@@ -70,14 +63,7 @@ describe('OAuth PKCE: authorize, consent, exchange', () => {
     expect(gone.status).toBe(404);
     // S256 only.
     const plain = await emu.call('GET', '/current/oauth/authorize/', {
-      query: {
-        client_id: CLIENT_ID,
-        response_type: 'code',
-        code_challenge: challenge,
-        code_challenge_method: 'plain',
-        redirect_uri: REDIRECT,
-        response_format: 'json',
-      },
+      query: authorizeQuery(challenge, { code_challenge_method: 'plain', response_format: 'json' }),
     });
     expect(plain.status).toBe(400);
   });
@@ -87,14 +73,7 @@ describe('OAuth PKCE: authorize, consent, exchange', () => {
     const who = await emu.persona('human');
     const { challenge } = pkcePair();
     const opened = await emu.ok('GET', '/current/oauth/authorize/', {
-      query: {
-        client_id: CLIENT_ID,
-        response_type: 'code',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-        redirect_uri: REDIRECT,
-        response_format: 'json',
-      },
+      query: authorizeQuery(challenge, { response_format: 'json' }),
     });
     const id = opened.auth_request_id as string;
     const signedIn = await emu.call('POST', '/current/oauth/authorize/', {
