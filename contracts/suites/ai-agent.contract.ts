@@ -189,6 +189,8 @@ describe('lifecycle', () => {
       const t = await tenant(false);
       const { api: memberApi, persona: member } = await c.signedIn({ accountType: 'human' });
       expect((await t.api.post(`/current/workspace/${t.ws.id}/members/${encodeURIComponent(member.email)}/`, { permissions: 'member' })).status).toBe(200);
+      // an address is invited, not added: its owner accepts (members/invitations.ts)
+      expect((await memberApi.post('/current/user/invitations/acceptall/')).status).toBe(200);
       const { thread } = await created(await t.api.post(t.base, { question: 'Only mine?' }));
       expect((await memberApi.get(`${t.base}list/`)).body.chats).toEqual([]);
       expectApiError(await memberApi.get(`${t.base}${thread.thread_id}/details/`), 404, 1609);

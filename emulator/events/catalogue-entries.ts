@@ -86,6 +86,9 @@ export const CATALOGUE = {
     touches: ActivityRules.members,
   },
   invitation_accepted: { filings: [INVITATION], touches: ActivityRules.members },
+  // PARITY: invitation_declined is the agent guide's name; invitation_updated is CHOICE
+  invitation_declined: { filings: [INVITATION], touches: ActivityRules.members },
+  invitation_updated: { filings: [INVITATION], touches: ActivityRules.members },
   // ownership transfer (agent -> human)
   org_transfer_token_created: { filings: [filed('org', 'transfer')], touches: ActivityRules.transfer, visibility: 'external_audit_log' },
   org_transfer_token_deleted: { filings: [filed('org', 'transfer')], touches: ActivityRules.transfer, visibility: 'external_audit_log' },

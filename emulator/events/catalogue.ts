@@ -202,6 +202,11 @@ export const AuditEvents = {
       objectId: invite?.id ?? null,
       data: { permissions: active.role },
     }),
+  /** The invitee declined a pending invitation (`row` is the pending row, which stays). */
+  invitationDeclined: (user: User, row: MemberRow) => aboutMember('invitation_declined', INVITATION, row, user.id, undefined, row.invite?.id),
+  /** The inviter changed a pending invitation (`fields`: which; a renewal mails it again). */
+  invitationUpdated: (row: MemberRow, callingUserId: string, fields: string[]) =>
+    aboutMember('invitation_updated', INVITATION, row, callingUserId, { fields }, row.invite?.id),
 
   // ownership transfer
   orgTransferTokenCreated: (caller: User, token: TransferToken) =>

@@ -4,7 +4,6 @@ import { orgParams } from '../orgs/schema.js';
 import { workspaceParams } from '../workspaces/schema.js';
 import {
   memberListQuery,
-  orgInvitationParams,
   orgMemberAddBody,
   orgMemberParams,
   orgMemberUpdateBody,
@@ -13,11 +12,13 @@ import {
   workspaceMemberUpdateBody,
 } from './schema.js';
 import { listedMembers, renderMember } from './format.js';
+import { invitationRoutes } from './invitation-routes.js';
+import { joinRoutes } from './join-routes.js';
 
 const SOURCE = 'API notes "Members"; official client src/api/member.rs, src/api/org.rs';
 const MEMBER_CHOICES = ['answers one member under `member`', 'member fields besides status and invite', 'nobody grants a role above their own'];
 
-export const memberRoutes = [
+const ownMemberRoutes = [
   // ---- org members
   defineRoute({
     method: 'POST',
@@ -102,33 +103,7 @@ export const memberRoutes = [
       emu.members.transferOrgOwnership(callerOf(ctx).user, scope, params.member);
     },
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/current/org/:org_id/members/invitations/list/',
-    area: 'members',
-    summary: 'Pending invitations of an org',
-    params: orgParams,
-    access: { org: 'org_id', action: 'org.members.list' },
-    parity: { status: 'implemented', source: 'official client src/api/org.rs', choices: ['list key `invitations`, entries shaped like members'] },
-    handler: (_ctx, { scope }, emu) => ({
-      invitations: emu.members
-        .orgMembers(scope.org.id)
-        .filter((m) => m.status === 'pending')
-        .map((m) => renderMember(emu.db, m)),
-    }),
-  }),
-  defineRoute({
-    method: 'DELETE',
-    path: '/current/org/:org_id/members/invitation/:invitation_id/',
-    area: 'members',
-    summary: 'Cancel a pending org invitation',
-    params: orgInvitationParams,
-    access: { org: 'org_id', action: 'org.members.manage' },
-    parity: { status: 'implemented', source: 'agent guide v1.29 ("To cancel a pending invitation, use DELETE ... with the invite.id")' },
-    handler: (ctx, { params, scope }, emu) => {
-      emu.members.removeOrgMember(callerOf(ctx).user, scope, params.invitation_id);
-    },
-  }),
+  // The org's invitation routes (list, update, delete) are in invitation-routes.ts, made once for every invitable entity.
 
   // ---- workspace members
   defineRoute({
@@ -232,3 +207,6 @@ export const memberRoutes = [
 
 /** Share members live in share-routes.ts (the same routes with `share` as the entity type). */
 export { shareMemberRoutes } from './share-routes.js';
+
+/** Every member route of orgs and workspaces, then both sides of invitations and joining (every entity). */
+export const memberRoutes = [...ownMemberRoutes, ...invitationRoutes, ...joinRoutes];

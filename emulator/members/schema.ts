@@ -5,7 +5,6 @@ const ref = () => z.string().trim().min(1).max(320);
 
 export const orgMemberParams = lazy(() => z.object({ org_id: z.string().min(1).max(100), member: ref() }));
 export const workspaceMemberParams = lazy(() => z.object({ workspace_id: z.string().min(1).max(100), member: ref() }));
-export const orgInvitationParams = lazy(() => z.object({ org_id: z.string().min(1).max(100), invitation_id: z.string().min(1).max(64) }));
 
 /** PARITY: `permissions` is the role field (official client src/api/member.rs, default `member`). */
 export const orgMemberAddBody = lazy(() => z.object({ permissions: z.enum(['admin', 'member']).optional() }));
@@ -18,7 +17,6 @@ export const memberListQuery = lazy(() => z.object({ ...paginationQuery, status:
 // ---- share members (official client src/api/share.rs add_share_member, src/api/member.rs, src/api/invitation.rs)
 const SHARE_GRANTABLE = ['admin', 'member', 'guest', 'view'] as const;
 export const shareMemberParams = lazy(() => z.object({ share_id: z.string().min(1).max(100), member: ref() }));
-export const shareInvitationParams = lazy(() => z.object({ share_id: z.string().min(1).max(100), invitation_id: ref() }));
 /**
  * PARITY: `permissions` (admin, member, guest, view; default member). The client also sends
  * notify_options, expires, force_notification, message and invitation_expires: accepted, CHOICE:
@@ -36,8 +34,4 @@ export const shareMemberAddBody = lazy(() =>
 );
 export const shareMemberUpdateBody = lazy(() =>
   z.object({ permissions: z.enum(SHARE_GRANTABLE).optional(), notify_options: z.string().max(100).optional(), expires: z.string().max(64).optional() }),
-);
-/** PARITY: update_invitation sends `state` (pending, accepted, declined) and `permissions`. */
-export const shareInvitationUpdateBody = lazy(() =>
-  z.object({ state: z.enum(['pending', 'accepted', 'declined']).optional(), permissions: z.enum(SHARE_GRANTABLE).optional() }),
 );

@@ -7,6 +7,8 @@ import { ORG_MEMBERSHIP, SHARE_MEMBERSHIP, WORKSPACE_MEMBERSHIP, type MemberRow,
 import type { ShareMember, ShareRole } from '../store/share-model.js';
 import type { ShareScope } from '../shares/access.js';
 import { inviteKey } from './rows.js';
+import { INVITABLE, invitationMail } from './invitable.js';
+import { InvitationService } from './invitations.js';
 import type { ServiceDeps, TenancyDeps } from '../service-deps.js';
 
 /** PARITY: CHOICE. Invitations to addresses without an account stay valid 30 days. */
@@ -29,7 +31,12 @@ type Row = MemberRow;
  * routes call only pick the kind.
  */
 export class MemberService {
-  constructor(private readonly d: MemberDeps) {}
+  /** both sides of invitations (invitations.ts) */
+  readonly invitations: InvitationService;
+
+  constructor(private readonly d: MemberDeps) {
+    this.invitations = new InvitationService(d);
+  }
 
   private target(ref: string): Target {
     if (isProfileId(ref)) {
@@ -39,8 +46,11 @@ export class MemberService {
     }
     const email = ref.trim().toLowerCase();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw Errors.invalidField('email_or_user_id', 'Expected a 19-digit user id or an email address.');
-    const user = this.d.db.users.findOne('email', email);
-    return user ? { user } : { email };
+    // PARITY: CHOICE (agent guide REFERENCE.md "Option 3: Agent Account Invited to a Human's Org":
+    // an existing account invited by address receives the invitation and accepts it). An address
+    // always gets an invitation, whether or not an account holds it, answered alike, so the inviter
+    // learns nothing about accounts; only a member already in the entity answers 409.
+    return { email };
   }
 
   private newInvite(): Invite {
@@ -73,19 +83,15 @@ export class MemberService {
       this.assertRoom(kind, scope);
       row = table.insert(kind.row(parent, { userId: target.user.id, role, invitedBy: caller.id, now }));
     } else {
+      const holder = this.d.db.users.findOne('email', target.email);
+      assert(!(holder && table.get(kind.key(parent.id, holder.id))), () => Errors.conflict(kind.text.alreadyMember));
       const pending = this.rows(kind, parent.id).some((m) => m.status === 'pending' && m.inviteEmail === target.email);
       assert(!pending, () => Errors.conflict('An invitation to this address is already pending.'));
       this.assertRoom(kind, scope);
       const invite = this.newInvite();
       row = table.insert(kind.row(parent, { userId: null, email: target.email, role, invite, invitedBy: caller.id, now }));
-      const what = kind.invitation.what(scope);
-      this.d.mailer.send({
-        to: target.email,
-        subject: `You are invited to ${what} on Fast.io`,
-        kind: kind.invitation.mail,
-        code: invite.id,
-        body: `${caller.email} invited you to ${what} as ${role}. Sign up with this address to accept.`,
-      });
+      const entity = INVITABLE.find((e) => e.kind === kind)!;
+      this.d.mailer.send(invitationMail(caller, entity, parent, entity.name(this.d.db, parent.id) ?? '', row));
     }
     this.d.audit.record(kind.events.added(row, caller.id, { permissions: role, status: row.status }));
     return row;
@@ -132,7 +138,7 @@ export class MemberService {
   private acceptInvitations<R extends Row, S extends MemberScope>(kind: MembershipKind<R, S>, user: User, now: number): void {
     const table = kind.table(this.d.db);
     for (const row of table.find('email', user.emailKey)) {
-      if (row.status !== 'pending') continue;
+      if (row.status !== 'pending' || row.invite?.declined) continue;
       table.delete(row.id);
       const parent = kind.parentOfRow(row);
       const expired = row.invite !== null && row.invite.expires <= now;
@@ -268,30 +274,6 @@ export class MemberService {
 
   removeShareMember(caller: User, scope: ShareScope, ref: string): void {
     this.remove(SHARE_MEMBERSHIP, caller, scope, ref);
-  }
-
-  /** A pending share invitation by its id or the address it was sent to. */
-  shareInvitation(shareId: string, ref: string): ShareMember {
-    const email = ref.trim().toLowerCase();
-    const row = ref.includes('@')
-      ? this.rows(SHARE_MEMBERSHIP, shareId).find((m) => m.status === 'pending' && m.inviteEmail === email)
-      : this.d.db.shareMembers.get(inviteKey(shareId, ref));
-    if (!row || row.status !== 'pending') throw Errors.notFound('invitation');
-    return row;
-  }
-
-  /** Change a pending invitation's role, or decline it (`declined` removes it, as the invitee would). */
-  updateShareInvitation(caller: User, scope: ShareScope, ref: string, change: { role?: ShareRole; state?: 'pending' | 'declined' }): ShareMember | undefined {
-    const row = this.shareInvitation(scope.share.id, ref);
-    if (change.state === 'declined') {
-      this.remove(SHARE_MEMBERSHIP, caller, scope, row.invite!.id);
-      return undefined;
-    }
-    return change.role ? this.update(SHARE_MEMBERSHIP, caller, scope, row.invite!.id, change.role) : row;
-  }
-
-  removeShareInvitation(caller: User, scope: ShareScope, ref: string): void {
-    this.remove(SHARE_MEMBERSHIP, caller, scope, this.shareInvitation(scope.share.id, ref).invite!.id);
   }
 
   /** Leave a share: only an explicit membership can be left, and not by its owner. */

@@ -9,7 +9,7 @@ import { callerOf } from '../http/context.js';
 import { Errors } from '../http/errors.js';
 import { shareParams } from '../shares/schema.js';
 import { listedMembers, renderMember } from './format.js';
-import { memberListQuery, shareInvitationParams, shareInvitationUpdateBody, shareMemberAddBody, shareMemberParams, shareMemberUpdateBody } from './schema.js';
+import { memberListQuery, shareMemberAddBody, shareMemberParams, shareMemberUpdateBody } from './schema.js';
 
 const SOURCE = 'official client src/api/member.rs and src/api/invitation.rs (entity_type share), src/api/share.rs add_share_member (96b1551, 41dde01)';
 const ROLE_CHOICES = [
@@ -146,60 +146,5 @@ export const shareMemberRoutes = [
       return { member: renderMember(emu.db, emu.members.joinShare(caller.user, scope)) };
     },
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/current/share/:share_id/members/invitations/list/',
-    area: 'members',
-    summary: "A share's pending invitations",
-    params: shareParams,
-    parity: { status: 'implemented', source: SOURCE, choices: ['list key `invitations`, entries shaped like members; share admins and the owner only'] },
-    handler: (ctx, { params }, emu) => {
-      const scope = emu.shares.access.scope(callerOf(ctx), params.share_id, 'share.members.manage');
-      return {
-        invitations: emu.members
-          .shareMembers(scope.share.id)
-          .filter((m) => m.status === 'pending')
-          .map((m) => renderMember(emu.db, m)),
-      };
-    },
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/current/share/:share_id/members/invitation/:invitation_id/',
-    area: 'members',
-    summary: 'Change a pending share invitation (its role), or decline it (`state=declined` removes it)',
-    params: shareInvitationParams,
-    body: shareInvitationUpdateBody,
-    parity: {
-      status: 'implemented',
-      source: SOURCE,
-      choices: [
-        'the invitation is named by its id or the address it was sent to',
-        '`state=accepted` answers 400/1605 (only the invitee accepts, by signing up)',
-        'declined answers `{invitation: null}`',
-      ],
-    },
-    handler: (ctx, { params, body }, emu) => {
-      const caller = callerOf(ctx);
-      const scope = emu.shares.access.scope(caller, params.share_id, 'share.members.manage');
-      if (body.state === 'accepted') throw Errors.invalidField('state', 'Only the invitee accepts an invitation.');
-      const row = emu.members.updateShareInvitation(caller.user, scope, params.invitation_id, {
-        role: body.permissions,
-        state: body.state,
-      });
-      return { invitation: row ? renderMember(emu.db, row) : null };
-    },
-  }),
-  defineRoute({
-    method: 'DELETE',
-    path: '/current/share/:share_id/members/invitation/:invitation_id/',
-    area: 'members',
-    summary: 'Revoke a pending share invitation (by id or address)',
-    params: shareInvitationParams,
-    parity: { status: 'implemented', source: SOURCE, choices: ['the invitation is named by its id or the address it was sent to'] },
-    handler: (ctx, { params }, emu) => {
-      const caller = callerOf(ctx);
-      emu.members.removeShareInvitation(caller.user, emu.shares.access.scope(caller, params.share_id, 'share.members.manage'), params.invitation_id);
-    },
-  }),
+  // The share's invitation routes (list, update, delete) are in invitation-routes.ts, made once for every invitable entity.
 ];

@@ -130,6 +130,8 @@ export interface Invite {
   id: string;
   created: number;
   expires: number;
+  /** when the invitee declined it (the row stays pending for the inviter to renew or delete) */
+  declined?: number | null;
 }
 
 export interface OrgMember {
@@ -362,6 +364,7 @@ export const NUMERIC_FIELDS = {
   deleted: 'time',
   claimed: 'time',
   trashed: 'time',
+  declined: 'time',
   attempts: 'quantity',
   size: 'quantity',
   pages: 'quantity',

@@ -140,6 +140,8 @@ describe('V2 AI chat (/ai/agent/)', () => {
     const other = await emu.persona('human');
     await emu.ok('POST', `/current/org/${org.id}/members/${encodeURIComponent(other.email)}/`, { token: user.token, form: { permissions: 'member' } });
     await emu.ok('POST', `/current/workspace/${ws.id}/members/${encodeURIComponent(other.email)}/`, { token: user.token, form: { permissions: 'member' } });
+    // addresses are invited, not added: their owner accepts (members/invitations.ts)
+    await emu.ok('POST', '/current/user/invitations/acceptall/', { token: other.token });
     const base = `/current/workspace/${ws.id}/ai/agent/`;
     const id = ((await emu.ok('POST', base, { token: user.token, form: { question: 'Mine alone?' } })).thread as { thread_id: string }).thread_id;
     expect((await emu.ok('GET', `${base}list/`, { token: other.token })).chats).toEqual([]);

@@ -21,6 +21,7 @@ export async function dashboardScenario({ cli, tenant, persona, post }: Dashboar
   const owner = await tenant();
   const member = await persona();
   await post(owner.token, `/current/workspace/${owner.wsId}/members/${encodeURIComponent(member.email_address)}/`, { permissions: 'member' });
+  await post(member.api_key, '/current/user/invitations/acceptall/', {}); // an address is invited; its owner accepts
   const t = { token: owner.token };
   const theirs = (await cli.ok('upload text', ['--workspace', owner.wsId, '--name', 'from-member.txt', 'a member wrote this'], { token: member.api_key }))
     .new_file_id as string;
