@@ -255,7 +255,7 @@ describe('the workspace dashboard (V2)', () => {
       const stranger = await c.signedIn({ accountType: 'agent' });
       const org = await c.createOrg(owner.api);
       const ws = await createWorkspace(owner.api, org.id, { intelligence: false });
-      await addWorkspaceMember(owner.api, ws.id, member.persona.email, 'member');
+      await addWorkspaceMember(owner.api, ws.id, member.persona.userId, 'member');
       const one = await uploaded(member.api, ws.id, 'one.txt', 'first file');
       const two = await uploaded(member.api, ws.id, 'two.txt', 'second file');
       const mine = await uploaded(owner.api, ws.id, 'mine.txt', 'the owner’s own file');

@@ -102,7 +102,7 @@ describe('fileshare management', () => {
     expectApiError(await api.post(`/current/workspace/${ws.id}/create/fileshare/`, { node: fileId, expires_at: '2001-01-01 00:00:00' }), 400, 1605);
     expectApiError(await api.post(`/current/workspace/${ws.id}/create/fileshare/`, { node: fileId, access_option: 'everyone' }), 400, 1605);
     const guest = await c.signedIn();
-    await addWorkspaceMember(api, ws.id, guest.persona.email, 'guest');
+    await addWorkspaceMember(api, ws.id, guest.persona.userId, 'guest');
     expectApiError(await guest.api.post(`/current/workspace/${ws.id}/create/fileshare/`, { node: fileId }), 403, 1680);
   });
 

@@ -65,7 +65,7 @@ describe('quickshare', () => {
     async () => {
       const { api, ws, path } = await tenant();
       const guest = await c.signedIn();
-      await addWorkspaceMember(api, ws.id, guest.persona.email, 'guest');
+      await addWorkspaceMember(api, ws.id, guest.persona.userId, 'guest');
       expectApiError(await guest.api.get(path), 404, 1609);
       const made = quickshareOf(await api.get(path));
       expect(quickshareOf(await guest.api.get(path)).id).toBe(made.id);

@@ -15,7 +15,8 @@ import { renderMember } from './format.js';
 import { ORG_INVITABLE, SHARE_INVITABLE, WORKSPACE_INVITABLE, type InvitableEntity } from './invitable.js';
 import { stateOf, type Located } from './invitations.js';
 
-const SOURCE_USER = 'official client src/api/user.rs list_invitations, get_invitation_details, accept_all_invitations; src/api/invitation.rs (96b1551, 41dde01)';
+const SOURCE_USER =
+  'official client src/api/user.rs list_invitations, get_invitation_details, accept_all_invitations; src/api/invitation.rs (96b1551, 41dde01)';
 const SOURCE_ENTITY = 'official client src/api/invitation.rs list_invitations, update_invitation, delete_invitation; src/api/org.rs (96b1551, 41dde01)';
 const WHO = [
   'the invitee is the owner of the verified invited address, or the holder of the key (the invitation id) where a route takes one; nobody with a role in the entity is taken for the key holder',
@@ -45,7 +46,11 @@ export const userInvitationRoutes = [
     area: 'members',
     summary: "The caller's open invitations (to their verified address, plus the one `invitation_key` names)",
     query: userListQuery,
-    parity: { status: 'implemented', source: SOURCE_USER, choices: [...WHO, USER_SHAPE, 'declined and expired invitations are left out; list key `invitations`'] },
+    parity: {
+      status: 'implemented',
+      source: SOURCE_USER,
+      choices: [...WHO, USER_SHAPE, 'declined and expired invitations are left out; list key `invitations`'],
+    },
     handler: (ctx, { query }, emu) => {
       const { page, pagination } = paginate(emu.members.invitations.mine(callerOf(ctx).user, query.invitation_key), query.limit, query.offset);
       return { invitations: page.map((f) => emu.members.invitations.json(f)), pagination };
@@ -58,7 +63,9 @@ export const userInvitationRoutes = [
     summary: 'One invitation: addressed to the caller (any state), or named by its key while open',
     params: detailsParams,
     parity: { status: 'implemented', source: SOURCE_USER, choices: [...WHO, USER_SHAPE, "anyone else's invitation answers 404/1609"] },
-    handler: (ctx, { params }, emu) => ({ invitation: emu.members.invitations.json(emu.members.invitations.details(callerOf(ctx).user, params.invitation_id)) }),
+    handler: (ctx, { params }, emu) => ({
+      invitation: emu.members.invitations.json(emu.members.invitations.details(callerOf(ctx).user, params.invitation_id)),
+    }),
   }),
   defineRoute({
     method: 'POST',
@@ -69,7 +76,12 @@ export const userInvitationRoutes = [
     parity: {
       status: 'implemented',
       source: `${SOURCE_USER}; agent guide REFERENCE.md "Option 3: Agent Account Invited to a Human's Org"`,
-      choices: [...WHO, USER_SHAPE, 'answers the accepted invitations (state accepted) under `invitations`', 'one to an entity the caller already belongs to is consumed'],
+      choices: [
+        ...WHO,
+        USER_SHAPE,
+        'answers the accepted invitations (state accepted) under `invitations`',
+        'one to an entity the caller already belongs to is consumed',
+      ],
     },
     handler: (ctx, { body }, emu) => ({
       invitations: emu.members.invitations.acceptAll(callerOf(ctx).user, body.invitation_key).map((f) => emu.members.invitations.json(f)),
@@ -165,7 +177,8 @@ export function entityInvitationRoutes(entity: InvitableEntity) {
         const inv = emu.members.invitations;
         if (rank === null) {
           const extra = body.permissions !== undefined || body.expires !== undefined || body.notify_options !== undefined;
-          if (extra || (body.state !== 'accepted' && body.state !== 'declined')) throw Errors.accessDenied('An invitee may only accept or decline an invitation.');
+          if (extra || (body.state !== 'accepted' && body.state !== 'declined'))
+            throw Errors.accessDenied('An invitee may only accept or decline an invitation.');
           const row = body.state === 'accepted' ? inv.accept(user, found) : inv.decline(user, found);
           return { invitation: entry(emu, { ...found, row }) };
         }

@@ -189,7 +189,12 @@ export class InvitationService {
    * (renews a declined or expired invitation and mails it again). The inviter cannot accept or
    * decline for the invitee (403).
    */
-  update(caller: User, callerRank: number, found: Located, body: { state?: string; permissions?: string; expires?: string | null; notify_options?: string }): Row {
+  update(
+    caller: User,
+    callerRank: number,
+    found: Located,
+    body: { state?: string; permissions?: string; expires?: string | null; notify_options?: string },
+  ): Row {
     const { entity, row } = found;
     const kind = entity.kind as AnyKind;
     assert(body.state === undefined || body.state === 'pending', () =>
