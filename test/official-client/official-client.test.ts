@@ -10,6 +10,7 @@ import { COMMANDS, UNSERVED_GROUPS, OFFLINE_GROUPS } from './commands.js';
 import { dashboardScenario } from './dashboard-scenario.js';
 import { oauthScenario } from './oauth-scenario.js';
 import { storageNodesScenario } from './storage-nodes-scenario.js';
+import { invitationsScenario } from './invitations-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
 /** The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts). */
@@ -205,8 +206,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       const { token, orgId, p } = await tenant('agent');
       const t = { token };
       const second = await persona();
+      // An address is invited, whether or not an account holds it; its owner joins (members/invitations.ts).
       const invited = (await cli.ok('org members invite', [orgId, second.email_address], t)).member as Json;
-      expect(invited).toMatchObject({ id: second.user_id, permissions: 'member', status: 'active' });
+      expect(invited).toMatchObject({ id: null, email_address: second.email_address, permissions: 'member', status: 'pending' });
+      expect((await cli.ok('org members join', [orgId], { token: second.api_key })).member).toMatchObject({ id: second.user_id, status: 'active' });
       expect(ids(list(await cli.ok('org members list', [orgId], t), 'users'))).toEqual(expect.arrayContaining([p.user_id, second.user_id]));
       expect((await cli.ok('org members details', [orgId, second.user_id], t)).member).toMatchObject({ email_address: second.email_address });
       expect((await cli.ok('org members update-role', [orgId, second.user_id, 'admin'], t)).member).toMatchObject({ permissions: 'admin' });
@@ -225,6 +228,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(ids(list(await cli.ok('org members list', [orgId], t), 'users'))).toEqual([p.user_id]);
       const third = await persona();
       await cli.ok('org members invite', [orgId, third.email_address], t);
+      await cli.ok('invitation accept', [], { token: third.api_key });
       expect(await cli.ok('org members remove', [orgId, third.user_id], t)).toMatchObject({ status: 'removed', member_id: third.user_id });
 
       // Transfer tokens are an agent's; the list shows the token made and forgets the deleted one.
@@ -236,6 +240,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       expect(list(await cli.ok('org transfer-token list', [orgId], t), 'tokens')).toEqual([]);
 
       await cli.ok('org members invite', [orgId, second.email_address], t);
+      await cli.ok('user invitations accept-all', [], { token: second.api_key });
       await cli.ok('org transfer', [orgId, second.user_id], t);
       expect((await cli.ok('org info', [orgId], { token: second.api_key })).org).toMatchObject({ owner_id: second.user_id, permissions: 'owner' });
     });
@@ -251,7 +256,8 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       });
 
       const second = await persona();
-      expect((await cli.ok('member add', ['--workspace', wsId, second.email_address], t)).member).toMatchObject({ id: second.user_id, permissions: 'member' });
+      expect((await cli.ok('member add', ['--workspace', wsId, second.email_address], t)).member).toMatchObject({ status: 'pending', permissions: 'member' });
+      await cli.ok('invitation accept', [], { token: second.api_key }); // an address is invited; its owner accepts
       expect(ids(list(await cli.ok('member list', ['--workspace', wsId], t), 'users'))).toEqual(expect.arrayContaining([p.user_id, second.user_id]));
       expect((await cli.ok('member info', ['--workspace', wsId, second.user_id], t)).member).toMatchObject({ email_address: second.email_address });
       expect((await cli.ok('member update', ['--workspace', wsId, '--role', 'admin', second.user_id], t)).member).toMatchObject({ permissions: 'admin' });
@@ -403,6 +409,7 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       // An org member joins the org-wide share, then leaves it; the new owner removes the old owner's row.
       const colleague = await persona();
       await cli.ok('org members invite', [orgId, colleague.email_address], t);
+      await cli.ok('org members join', [orgId], { token: colleague.api_key }); // an address is invited; its owner joins
       expect((await cli.ok('share members join', [shareId], { token: colleague.api_key })).member).toMatchObject({
         id: colleague.user_id,
         permissions: 'guest',
@@ -561,6 +568,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('oauth: PKCE browser login through the consent page, auth oauth list/details/rename/revoke/revoke-all, auth scopes; another persona reaches none of it', async () => {
       await oauthScenario({ cli, url: emu.url, tmp, persona: () => persona('human') });
+    });
+
+    it('invitations: invitation list/accept/decline/delete, user invitations list/details/accept-all, org invitations update, org members join; another persona sees none', async () => {
+      await invitationsScenario({ cli, tenant, persona: () => persona('human'), post });
     });
 
     it('ripley: AI chat over /ai/agent/, citing only the workspace own files', async () => {
