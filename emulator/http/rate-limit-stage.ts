@@ -24,9 +24,9 @@ export class RateLimits {
     this.routeLimitsOff = config.rateLimit.max >= Number.MAX_SAFE_INTEGER;
   }
 
-  /** 4. The per-credential budget (by Authorization header, else by address). */
+  /** 4. The per-credential budget (by the credential the Authorization header carries, else by address). */
   perCredential(req: Request, ctx: Context, route: AnyRoute | undefined): void {
-    const key = req.headers.authorization ?? `ip:${req.socket.remoteAddress ?? ''}`;
+    const key = credentialKey(req.headers.authorization) ?? `ip:${req.socket.remoteAddress ?? ''}`;
     const now = this.clock.now();
     // The control plane is never limited (a test harness must always be able to reset), but it
     // shows the same headers.
@@ -47,4 +47,19 @@ export class RateLimits {
     ctx.limit = state;
     if (state.limited) throw Errors.rateLimited(Math.max(1, state.expires - Math.floor(now / 1000)));
   }
+}
+
+/**
+ * The credential an Authorization header carries, whatever its spelling: the scheme in any case,
+ * any spacing, a Bearer token as itself, Basic credentials as their lower-cased account address
+ * (every password guessed at one account counts against one budget). Undefined without one.
+ */
+export function credentialKey(header: string | undefined): string | undefined {
+  const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(header ?? '');
+  if (!m) return header === undefined || header.trim() === '' ? undefined : `raw:${header.trim()}`;
+  const scheme = m[1]!.toLowerCase();
+  if (scheme !== 'basic') return `${scheme}:${m[2]!}`;
+  const decoded = Buffer.from(m[2]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return `basic:${(colon < 0 ? decoded : decoded.slice(0, colon)).trim().toLowerCase()}`;
 }

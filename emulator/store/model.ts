@@ -71,6 +71,8 @@ export interface EmailCode {
   code: string;
   expires: number;
   attempts: number;
+  /** when the first of the counted wrong guesses was made (users/code-attempts.ts); kept across resends */
+  failedSince?: number | null;
   /** a pending email change (row id `email-change:<user id>`): the address the code confirms */
   newEmail?: string;
 }
@@ -365,6 +367,7 @@ export const NUMERIC_FIELDS = {
   claimed: 'time',
   trashed: 'time',
   declined: 'time',
+  failedSince: 'time',
   attempts: 'quantity',
   size: 'quantity',
   pages: 'quantity',

@@ -8,11 +8,11 @@ import { AuditEvents } from '../events/catalogue.js';
 import type { Mailer } from './mailer.js';
 import { verifyPassword } from './passwords.js';
 import type { UserUpdateInput } from './schema.js';
+import { carriedFailures, oneMoreFailure, outOfGuesses } from './code-attempts.js';
 
 /** PARITY: CHOICE. An email change token: 40 characters [0-9A-Za-z], valid 24 hours, 5 wrong tries. */
 const EMAIL_CHANGE_TOKEN_LENGTH = 40;
 const EMAIL_CHANGE_LIFETIME_MS = 24 * 3600 * 1000;
-const EMAIL_CHANGE_MAX_ATTEMPTS = 5;
 
 /** The pending change of a user lives in emailCodes under this id (no address has a colon before its @). */
 const changeRowId = (userId: string) => `email-change:${userId}`;
@@ -78,6 +78,8 @@ export class ProfileService {
    */
   private requestEmailChange(user: User, newEmail: string): void {
     const id = changeRowId(user.id);
+    // A fresh request keeps the account's wrong guesses at the token (code-attempts.ts).
+    const carried = carriedFailures(this.d.db.emailCodes.get(id), this.d.now());
     this.d.db.emailCodes.delete(id);
     const taken = this.d.db.users.findOne('email', newEmail.toLowerCase());
     if (taken) {
@@ -89,7 +91,7 @@ export class ProfileService {
       });
     } else {
       const token = this.d.ids.secret(EMAIL_CHANGE_TOKEN_LENGTH);
-      this.d.db.emailCodes.insert({ id, userId: user.id, code: token, newEmail, expires: this.d.now() + EMAIL_CHANGE_LIFETIME_MS, attempts: 0 });
+      this.d.db.emailCodes.insert({ id, userId: user.id, code: token, newEmail, expires: this.d.now() + EMAIL_CHANGE_LIFETIME_MS, ...carried });
       this.d.mailer.send({
         to: newEmail,
         subject: 'Confirm your new email address',
@@ -105,11 +107,11 @@ export class ProfileService {
   confirmEmailChange(user: User, token: string): User {
     const row = this.d.db.emailCodes.get(changeRowId(user.id));
     const now = this.d.now();
-    if (!row || row.newEmail === undefined || row.expires <= now || row.attempts >= EMAIL_CHANGE_MAX_ATTEMPTS) {
+    if (!row || row.newEmail === undefined || row.expires <= now || outOfGuesses(row, now)) {
       throw Errors.invalidField('token', 'No email change is pending, or its token has expired. Request the change again.', 'string');
     }
     if (!sameSecret(row.code, token.trim())) {
-      this.d.db.emailCodes.update(row.id, { attempts: row.attempts + 1 });
+      this.d.db.emailCodes.update(row.id, oneMoreFailure(row, now));
       throw Errors.invalidField('token', 'The email change token is not correct.', 'string');
     }
     const newKey = row.newEmail.toLowerCase();

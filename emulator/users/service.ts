@@ -14,11 +14,11 @@ import type { AuditLog } from '../events/audit.js';
 import { AuditEvents } from '../events/catalogue.js';
 import { Listeners, type Observable } from '../listeners.js';
 import { grantText, parseScopes } from './oauth-scopes.js';
+import { carriedFailures, oneMoreFailure, outOfGuesses } from './code-attempts.js';
 
 /** PARITY: CHOICE. Verification codes: 6 digits, valid 24 hours, 5 wrong tries before a new one is needed. */
 const EMAIL_CODE_DIGITS = 6;
 const EMAIL_CODE_LIFETIME_MS = 24 * 3600 * 1000;
-const EMAIL_CODE_MAX_ATTEMPTS = 5;
 /** PARITY: CHOICE. Sign-in failures allowed per email in a window before 429. */
 const SIGN_IN_FAILURES_MAX = 10;
 const SIGN_IN_FAILURE_WINDOW_MS = 5 * 60 * 1000;
@@ -257,7 +257,15 @@ export class UserService {
   /** Send a fresh verification code to the user's mailbox. */
   sendVerificationCode(user: User): void {
     const code = this.ids.numericCode(EMAIL_CODE_DIGITS);
-    const row = { id: user.emailKey, userId: user.id, code, expires: this.clock.now() + EMAIL_CODE_LIFETIME_MS, attempts: 0 };
+    const now = this.clock.now();
+    // A fresh code keeps the account's wrong guesses (code-attempts.ts): resending buys no new ones.
+    const row = {
+      id: user.emailKey,
+      userId: user.id,
+      code,
+      expires: now + EMAIL_CODE_LIFETIME_MS,
+      ...carriedFailures(this.db.emailCodes.get(user.emailKey), now),
+    };
     if (this.db.emailCodes.has(row.id)) this.db.emailCodes.update(row.id, row);
     else this.db.emailCodes.insert(row);
     this.mailer.send({
@@ -273,11 +281,12 @@ export class UserService {
   verifyEmail(user: User, code: string): User {
     const row = this.db.emailCodes.get(user.emailKey);
     const now = this.clock.now();
-    if (!row || row.expires <= now || row.attempts >= EMAIL_CODE_MAX_ATTEMPTS) {
+    // Out of guesses answers as an expired code does (the right code too), until the window passes.
+    if (!row || row.expires <= now || outOfGuesses(row, now)) {
       throw Errors.invalidField('email_token', 'The verification code has expired or was never sent. Request a new one.');
     }
     if (row.code !== code.trim()) {
-      this.db.emailCodes.update(row.id, { attempts: row.attempts + 1 });
+      this.db.emailCodes.update(row.id, oneMoreFailure(row, now));
       throw Errors.invalidField('email_token', 'The verification code is not correct.');
     }
     this.db.emailCodes.delete(row.id);
