@@ -388,6 +388,12 @@ const KINDS = [
   'wsShares',
   ...Array<'shareAddMember'>(2).fill('shareAddMember'),
   'shareRemoveMember',
+  // --- invitations and joins ---
+  ...Array<'inviteExisting'>(2).fill('inviteExisting'),
+  'myInvitations',
+  'acceptMine',
+  'joinOrg',
+  // --- end invitations and joins ---
   // --- storage node operations ---
   'moveNode',
   'copyNode',
@@ -543,6 +549,49 @@ class Run {
       st.b,
     );
   }
+
+  // --- invitations and joins ---
+  /** The caller's open invitations in the model (to its address), and whether it already belongs to each entity. */
+  openInvitations(u: MUser): { inv: Invite; org?: MOrg; ws?: MWs; member: boolean }[] {
+    const out: { inv: Invite; org?: MOrg; ws?: MWs; member: boolean }[] = [];
+    for (const o of this.m.orgs) for (const inv of o.pending) if (inv.email === u.email) out.push({ inv, org: o, member: o.roles[u.id] !== undefined });
+    for (const w of this.m.workspaces) {
+      if (w.deleted) continue;
+      for (const inv of w.pending) if (inv.email === u.email) out.push({ inv, ws: w, member: w.rows[u.id] !== undefined });
+    }
+    return out;
+  }
+
+  /**
+   * A user-side invitation call. Its answer may name, besides what the caller sees anyway, only
+   * what each open invitation is for (the entity's id and name, its org's id) and the invitation:
+   * a pending invitation opens nothing else.
+   */
+  async invitationCall(method: string, url: string, open: { inv: Invite; org?: MOrg; ws?: MWs }[]): Promise<Answer> {
+    const a = await this.h.inject({ method, url, headers: { authorization: `Bearer ${this.caller.token}` } });
+    const vis = new Set([...this.pre, ...this.rules.visibility(this.caller.id)]);
+    const allowed = new Set<string>();
+    for (const o of open) {
+      allowed.add(o.inv.id);
+      const orgId = o.org ? o.org.id : o.ws!.orgId;
+      allowed.add(orgId);
+      for (const [word, sec] of this.m.secrets) {
+        if (o.org && sec.kind === 'om' && sec.org === o.org.id) allowed.add(word);
+        if (o.ws && sec.kind === 'wm' && sec.ws === o.ws.id) allowed.add(word);
+      }
+    }
+    const { resource: _echo, ...said } = (a.body as { error?: Record<string, unknown> } | undefined)?.error ?? {};
+    const text = a.status >= 400 ? JSON.stringify(said) : a.text;
+    for (const word of text.match(/[A-Za-z0-9]+/g) ?? []) {
+      const sec = this.m.secrets.get(word);
+      if (!sec || allowed.has(word)) continue;
+      const scope = scopeOf(sec);
+      if (sec.kind === 'event' || (scope && vis.has(scope))) continue;
+      this.fail(`LEAK in ${url} to ${this.caller.label}: "${word}" (${JSON.stringify(sec)}): ${text.slice(0, 400)}`);
+    }
+    return a;
+  }
+  // --- end invitations and joins ---
 
   register(word: string | undefined, s: Secret): void {
     if (word) this.m.secrets.set(word, s);
@@ -1263,6 +1312,73 @@ class Run {
         for (const w of [id, domain, name]) this.register(w, { kind: 'om', org: id });
         break;
       }
+      // --- invitations and joins ---
+      case 'inviteExisting': {
+        // An existing account invited by its address: a pending invitation (members/service.ts CHOICE), never a role.
+        const target = pick(m.users, st.b)!;
+        const toOrg = st.v % 2 === 0 || !ws;
+        const role = toOrg ? (st.v % 3 === 0 ? 'admin' : 'member') : (['admin', 'member', 'guest'] as const)[st.v % 3]!;
+        const path = toOrg ? `/current/org/${org.id}` : `/current/workspace/${ws!.id}`;
+        const a = await this.api('POST', `${path}/members/${encodeURIComponent(target.email)}/`, { permissions: role });
+        const pendingList = toOrg ? org.pending : ws!.pending;
+        let e = toOrg ? r.orgAccess(caller.id, org, 'manage') : r.wsAccess(caller.id, ws!, 'manage');
+        if (e.status === 200) {
+          const mine = toOrg ? ORG_RANK[r.orgRole(caller.id, org)!] : WS_RANK[r.wsRole(caller.id, ws!)!];
+          const rank = toOrg ? ORG_RANK[role as OrgRole] : WS_RANK[role as WsRole];
+          if (rank > mine) e = DENIED;
+          else if ((toOrg ? org.roles[target.id] : ws!.rows[target.id]) || pendingList.some((x) => x.email === target.email)) e = CONFLICT;
+          else if (!toOrg) {
+            const limit = r.limits(r.org(ws!.orgId)).members;
+            if (limit !== null && Object.keys(ws!.rows).length + ws!.pending.length >= limit) e = PLAN_LIMIT;
+          }
+        }
+        this.expectAnswer(a, e, `${label} ${target.label} by address to ${toOrg ? org.label : ws!.label} as ${role}`);
+        if (e.status === 200) {
+          const member = (a.body as { member: { id: string | null; status: string; invite: { id: string } } }).member;
+          if (member.id !== null || member.status !== 'pending') this.fail(`${label}: an address was added at once: ${a.text.slice(0, 300)}`);
+          pendingList.push({ email: target.email, role, id: member.invite.id });
+          this.register(member.invite.id, toOrg ? { kind: 'oi', org: org.id } : { kind: 'wc', ws: ws!.id });
+        }
+        break;
+      }
+      case 'myInvitations':
+      case 'acceptMine': {
+        const accept = st.t === 'acceptMine';
+        const open = this.openInvitations(caller);
+        const a = await this.invitationCall(accept ? 'POST' : 'GET', accept ? '/current/user/invitations/acceptall/' : '/current/user/invitations/list/', open);
+        this.expectAnswer(a, OK, label);
+        const got = ((a.body as { invitations: { id: string }[] }).invitations ?? []).map((i) => i.id).sort();
+        const expected = open
+          .filter((o) => !accept || !o.member)
+          .map((o) => o.inv.id)
+          .sort();
+        if (JSON.stringify(got) !== JSON.stringify(expected))
+          this.fail(`${label}: invitations ${JSON.stringify(got)}, the model has ${JSON.stringify(expected)}`);
+        if (accept) {
+          for (const o of open) {
+            if (o.org) {
+              if (!o.member) o.org.roles[caller.id] = o.inv.role as OrgRole;
+              o.org.pending = o.org.pending.filter((x) => x !== o.inv);
+            } else {
+              if (!o.member) o.ws!.rows[caller.id] = o.inv.role as WsRole;
+              o.ws!.pending = o.ws!.pending.filter((x) => x !== o.inv);
+            }
+          }
+        }
+        break;
+      }
+      case 'joinOrg': {
+        const a = await this.invitationCall('POST', `/current/org/${org.id}/members/join/`, []);
+        const inv = org.pending.find((x) => x.email === caller.email);
+        const e = org.roles[caller.id] ? CONFLICT : inv ? OK : r.isExternal(caller.id, org) ? DENIED : NOT_FOUND;
+        this.expectAnswer(a, e, `${label} ${org.label}`);
+        if (e.status === 200) {
+          org.roles[caller.id] = inv!.role as OrgRole;
+          org.pending = org.pending.filter((x) => x !== inv);
+        }
+        break;
+      }
+      // --- end invitations and joins ---
       // --- shares ---
       case 'shareCreate': {
         if (!ws) break;
