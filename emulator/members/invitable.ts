@@ -19,7 +19,6 @@ type Who = Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>;
 export interface InvitableEntity {
   /** the path's entity type (`/current/{type}/{id}/...`) */
   type: 'org' | 'workspace' | 'share';
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   kind: MembershipKind<any, any>;
   /** the roles an invitation may carry (the add route's enum) */
   roles: readonly string[];

@@ -21,7 +21,6 @@ import type { MemberRow, MembershipKind, Parent } from './kinds.js';
 import { INVITABLE, invitationMail, type InvitableEntity, type InvitationState } from './invitable.js';
 
 type Row = MemberRow;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyKind = MembershipKind<any, any>;
 
 /** PARITY: CHOICE. A renewed invitation (state `pending` from the inviter) is valid 30 days again. */
