@@ -50,10 +50,11 @@ describe('official client: the command table against the route table', () => {
   });
 
   it('tells a served route from a collision: a path the router hands to a different template is unserved', () => {
-    // `members/join/` lands on the invite route `members/:member/`: matched, but not served.
-    expect(router.match('POST', '/current/org/1/members/join/').kind).toBe('route');
-    expect(served('POST /current/org/:org_id/members/join/')).toBe(false);
-    expect(served('POST /current/org/:org_id/members/:member/')).toBe(true);
+    // `storage/trash/list/` lands on the node list route `storage/:node_id/list/`: matched, but not served.
+    // (The org's `members/join/` was the example until it was served.)
+    expect(router.match('GET', '/current/workspace/1/storage/trash/list/').kind).toBe('route');
+    expect(served('GET /current/workspace/:workspace_id/storage/trash/list/')).toBe(false);
+    expect(served('GET /current/workspace/:workspace_id/storage/:node_id/list/')).toBe(true);
     // A 405 (the path exists under another method) is unserved too.
     expect(served('GET /current/upload/limits/')).toBe(false);
   });
