@@ -138,6 +138,11 @@ describe('comments on workspace files', () => {
     expect(JSON.stringify(res.body)).not.toContain('secret');
     expect((await b.api.get(`/current/comments/${theirs.id}/details/`)).status).toBe(200);
     expectApiError(await pj(a.api, '/current/comments/bulk/delete/', { comment_ids: [] }), 400, 1605);
+    // not recursive (the client: "not recursive"): a top comment's reply stays
+    const top = commentOf((await pj(a.api, `/current/comments/workspace/${a.ws.id}/${a.file}/`, { body: 'top' })).body);
+    const reply = commentOf((await pj(a.api, `/current/comments/workspace/${a.ws.id}/${a.file}/`, { body: 'reply', parent_id: top.id })).body);
+    expect((await pj(a.api, '/current/comments/bulk/delete/', { comment_ids: top.id })).body).toMatchObject({ deleted: [top.id], failed: [] });
+    expect((await a.api.get(`/current/comments/${reply.id}/details/`)).status).toBe(200);
   });
 
   contract.unverified('another tenant: its workspace, its comment ids and its nodes are refused and nothing changes', async () => {

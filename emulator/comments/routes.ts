@@ -154,7 +154,9 @@ export const commentRoutes = [
     parity: {
       status: 'implemented',
       source: SOURCE,
-      choices: ["not atomic: `deleted` and `failed` (comment_id, code, text); another tenant's id fails as not found"],
+      choices: [
+        "not recursive (a top comment's replies stay); not atomic: `deleted` and `failed` (comment_id, code, text); another tenant's id fails as not found",
+      ],
     },
     handler: (ctx, { body }, emu) => emu.comments.bulkDelete(callerOf(ctx), body.comment_ids),
   }),

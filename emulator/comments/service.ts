@@ -124,31 +124,29 @@ export class CommentService {
     return updated;
   }
 
-  /** The author, or a moderator of the place; a thread's top comment takes its replies with it. */
-  delete(caller: Who, id: string): string[] {
+  /**
+   * The author, or a moderator of the place; a thread's top comment takes its replies with it,
+   * unless `recursive` is false (bulk delete).
+   */
+  delete(caller: Who, id: string, recursive = true): string[] {
     const { comment, place } = this.find(caller, id, 'write');
     if (comment.authorId !== caller.user.id && !place.moderator)
       throw Errors.accessDenied('Only the author or an admin of this workspace may delete this comment.');
-    return this.remove(caller, place, comment);
+    return this.remove(caller, place, comment, recursive);
   }
 
   /**
-   * CHOICE: not atomic: each id the caller may delete is deleted; the others are listed in
-   * `failed` with the code a single delete would answer (an id of another tenant is "not found",
-   * saying nothing of it).
+   * PARITY: official client 96b1551 cli.rs "Bulk soft-delete up to 100 comments by ID (not
+   * recursive)": a top comment's replies stay. CHOICE: not atomic: each id the caller may delete
+   * is deleted; the others are listed in `failed` with the code a single delete would answer (an
+   * id of another tenant is "not found", saying nothing of it).
    */
   bulkDelete(caller: Who, ids: readonly string[]): { deleted: string[]; failed: { comment_id: string; code: number; text: string }[] } {
     const deleted: string[] = [];
     const failed: { comment_id: string; code: number; text: string }[] = [];
-    // a reply deleted with its thread's top comment earlier in the list counts as deleted
-    const gone = new Set<string>();
     for (const id of new Set(ids)) {
-      if (gone.has(id)) {
-        deleted.push(id);
-        continue;
-      }
       try {
-        for (const removed of this.delete(caller, id)) gone.add(removed);
+        this.delete(caller, id, false);
         deleted.push(id);
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
@@ -249,8 +247,8 @@ export class CommentService {
       .sort((a, b) => b.created - a.created);
   }
 
-  private remove(caller: Who, place: CommentPlace, comment: Comment): string[] {
-    const replies = comment.parentId === null ? this.d.db.comments.find('thread', comment.id) : [];
+  private remove(caller: Who, place: CommentPlace, comment: Comment, recursive: boolean): string[] {
+    const replies = recursive && comment.parentId === null ? this.d.db.comments.find('thread', comment.id) : [];
     for (const r of replies) this.d.db.comments.delete(r.id);
     this.d.db.comments.delete(comment.id);
     this.d.audit.record(AuditEvents.commentDeleted(place, caller.user.id, comment.id, { node_id: comment.nodeId, replies: replies.length }));
