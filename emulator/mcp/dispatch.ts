@@ -7,6 +7,7 @@
  */
 import type { Express } from 'express';
 import { MCP_TOOL_HEADER, MCP_TOOL_KEY } from '../http/request-context.js';
+import { inject } from './inject.js';
 
 export type Scalar = string | number | boolean;
 export type FormFields = Record<string, Scalar | undefined>;
@@ -41,9 +42,6 @@ export interface ApiAnswer {
   contentType: string;
 }
 
-type Inject = (typeof import('light-my-request'))['inject'];
-let injectFn: Promise<Inject> | undefined;
-
 function encode(fields: FormFields): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) p.append(k, String(v));
@@ -71,7 +69,8 @@ function multipart(fields: FormFields, file: FilePart): { type: string; payload:
 export function apiPath(path: string): string {
   let p = path.trim();
   if (!p.startsWith('/')) p = `/${p}`;
-  if (!p.startsWith('/current/') && !p.startsWith('/_emulator/')) p = `/current${p}`;
+  // CHOICE: tools reach the API only (`/current/...`); the control plane stays an HTTP client's.
+  if (!p.startsWith('/current/')) p = `/current${p}`;
   const q = p.indexOf('?');
   const base = q >= 0 ? p.slice(0, q) : p;
   return (base.endsWith('/') ? base : `${base}/`) + (q >= 0 ? p.slice(q) : '');
@@ -81,7 +80,6 @@ export class InProcessApi {
   constructor(private readonly app: Express) {}
 
   async call(call: ApiCall, token: string | undefined, tool: string): Promise<ApiAnswer> {
-    const inject = await (injectFn ??= import('light-my-request').then((m) => m.inject));
     const method = call.method.toUpperCase();
     const headers: Record<string, string> = { [MCP_TOOL_HEADER]: `${MCP_TOOL_KEY}${tool}`, 'user-agent': 'fastio-emulator-mcp' };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -106,24 +104,17 @@ export class InProcessApi {
       const q = encode(call.form);
       if (q) url += (url.includes('?') ? '&' : '?') + q;
     }
-    const res = await inject(this.app as never, {
-      method: method as 'GET',
-      url,
-      headers,
-      ...(payload !== undefined ? { payload } : {}),
-      remoteAddress: '127.0.0.1',
-    });
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+    const res = await inject(this.app, method, url, headers, typeof payload === 'string' ? Buffer.from(payload) : payload);
+    const out = res.headers;
     const contentType = out['content-type'] ?? '';
     let body: Record<string, unknown> | undefined;
-    if (contentType.includes('json') && res.rawPayload.length > 0) {
+    if (contentType.includes('json') && res.raw.length > 0) {
       try {
-        body = JSON.parse(res.rawPayload.toString('utf8')) as Record<string, unknown>;
+        body = JSON.parse(res.raw.toString('utf8')) as Record<string, unknown>;
       } catch {
         body = undefined;
       }
     }
-    return { status: res.statusCode, headers: out, body, raw: res.rawPayload, contentType };
+    return { status: res.status, headers: out, body, raw: res.raw, contentType };
   }
 }

@@ -126,7 +126,19 @@ export function createProtocolServer(session: McpSession, deps: ProtocolDeps): S
     }
     if (uri === 'resource://status') {
       return {
-        contents: [{ uri, mimeType: 'application/json', text: JSON.stringify({ status: 'ok', version: VERSION, dialect: deps.emulator.config.apiDialect }) }],
+        contents: [
+          {
+            uri,
+            mimeType: 'application/json',
+            text: JSON.stringify({
+              status: 'ok',
+              version: VERSION,
+              dialect: deps.emulator.config.apiDialect,
+              api_url: deps.apiUrl() ?? null,
+              mcp_url: deps.mcpUrl() ?? null,
+            }),
+          },
+        ],
       };
     }
     if (uri.startsWith('download://')) return readDownload(ctxFor('resources', 'read'), uri);

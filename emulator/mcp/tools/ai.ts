@@ -45,7 +45,8 @@ function questionFields(ctx: ToolCtx, a: Args): { form?: Record<string, string |
   return {
     form: {
       question,
-      type: attach || files || folders ? 'chat_with_files' : 'chat',
+      // April: attachments ride a `chat` (a scope makes it chat_with_files; the REST route decides what files_attach does)
+      type: files || folders ? 'chat_with_files' : 'chat',
       files_scope: files,
       folders_scope: folders,
       files_attach: attach,

@@ -3,7 +3,7 @@
  * for large content), jobs, shares, and the consolidated `metadata-*` actions. PARITY: client
  * tools.rs `workspace` (96b1551); notes vs files: agent guide v2.6 section 5.
  */
-import { answer, call, fail, invalid, rest, str, type ActionSpec, type Args, type ToolCtx, type ToolResult, type ToolSpec } from '../kit.js';
+import { answer, call, fail, invalid, ok, rest, str, type ActionSpec, type Args, type ToolCtx, type ToolResult, type ToolSpec } from '../kit.js';
 
 /** `content` or the bytes of a staged blob (mutually exclusive, guide section 5 "Note limits"). */
 export function contentOrBlob(ctx: ToolCtx, a: Args): { content?: string; error?: ToolResult } {
@@ -36,7 +36,8 @@ const createNote: ActionSpec = {
     const { content, error } = contentOrBlob(ctx, a);
     if (error) return error;
     const parent = str(a, 'parent_node_id', 'folder_id', 'node_id') ?? 'root';
-    const path = `/workspace/${encodeURIComponent(ws)}/storage/${encodeURIComponent(parent)}/${v2(ctx) ? 'createnote' : 'notes'}/`;
+    // PARITY: both dialects document createnote (April also documents `notes/`, which the emulator does not serve).
+    const path = `/workspace/${encodeURIComponent(ws)}/storage/${encodeURIComponent(parent)}/createnote/`;
     const res = await call(ctx, { method: 'POST', path, form: { name: str(a, 'name'), content: content ?? '' } });
     const id = ((res.body?.node ?? {}) as { id?: string }).id;
     return answer(ctx, res, { next: id ? [`workspace action=update-note workspace_id=${ws} node_id=${id} content=...`] : [], warnings: noteWarnings(content) });
@@ -53,7 +54,8 @@ const updateNote: ActionSpec = {
     if (!ws || !node) return invalid(ctx, 'Missing required parameter: workspace_id and node_id');
     const { content, error } = contentOrBlob(ctx, a);
     if (error) return error;
-    const path = `/workspace/${encodeURIComponent(ws)}/storage/${encodeURIComponent(node)}/${v2(ctx) ? 'updatenote' : 'notes/update'}/`;
+    // PARITY: both dialects document updatenote (April also `notes/update/`).
+    const path = `/workspace/${encodeURIComponent(ws)}/storage/${encodeURIComponent(node)}/updatenote/`;
     const res = await call(ctx, { method: 'POST', path, form: { content, name: str(a, 'name') } });
     const err = res.body?.error as { code?: number; params?: { code?: number }[] } | undefined;
     if (res.status === 400 && (err?.code === NOT_A_NOTE || err?.params?.some((p) => p.code === NOT_A_NOTE))) {
@@ -76,8 +78,14 @@ const readNote: ActionSpec = {
     const ws = str(a, 'workspace_id', 'profile_id', 'context_id');
     const node = str(a, 'node_id');
     if (!ws || !node) return invalid(ctx, 'Missing required parameter: workspace_id and node_id');
-    const path = `/workspace/${encodeURIComponent(ws)}/storage/${encodeURIComponent(node)}/${v2(ctx) ? 'readnote' : 'notes'}/`;
-    return answer(ctx, await call(ctx, { method: 'GET', path, query: { version_id: str(a, 'version_id') } }));
+    const base = `/workspace/${encodeURIComponent(ws)}/storage/${encodeURIComponent(node)}`;
+    const res = await call(ctx, { method: 'GET', path: `${base}/${v2(ctx) ? 'readnote' : 'notes'}/`, query: { version_id: str(a, 'version_id') } });
+    if (res.status !== 501 || v2(ctx)) return answer(ctx, res);
+    // CHOICE: April's `notes/` read is not emulated; like the official client's `view`, read the
+    // note's bytes instead (storage read/), answering its markdown as `content`.
+    const bytes = await call(ctx, { method: 'GET', path: `${base}/read/` });
+    if (bytes.status !== 200) return answer(ctx, bytes);
+    return ok(ctx, { node_id: node, content: bytes.raw.toString('utf8'), via: 'read' });
   },
 };
 
