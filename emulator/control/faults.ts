@@ -324,6 +324,7 @@ export function faultToJson(rule: FaultRule): OverviewFault {
     method: rule.method ?? null,
     path: rule.path ?? null,
     org_id: rule.orgId ?? null,
+    tool: rule.tool ?? null,
     probability: rule.probability,
     status: rule.status ?? null,
     code: rule.code ?? null,
