@@ -7,7 +7,7 @@
  */
 import type { Express } from 'express';
 import { MCP_TOOL_HEADER, MCP_TOOL_KEY } from '../http/request-context.js';
-import { inject } from './inject.js';
+import { inject, type Injected } from './inject.js';
 
 export type Scalar = string | number | boolean;
 export type FormFields = Record<string, Scalar | undefined>;
@@ -76,8 +76,14 @@ export function apiPath(path: string): string {
   return (base.endsWith('/') ? base : `${base}/`) + (q >= 0 ? p.slice(q) : '');
 }
 
+/** How a request reaches the app: `inject` (inject.ts) unless a caller brings its own (tests over light-my-request). */
+export type Send = (app: Express, method: string, url: string, headers: Record<string, string>, payload: Buffer | undefined) => Promise<Injected>;
+
 export class InProcessApi {
-  constructor(private readonly app: Express) {}
+  constructor(
+    private readonly app: Express,
+    private readonly send: Send = inject,
+  ) {}
 
   async call(call: ApiCall, token: string | undefined, tool: string): Promise<ApiAnswer> {
     const method = call.method.toUpperCase();
@@ -104,7 +110,7 @@ export class InProcessApi {
       const q = encode(call.form);
       if (q) url += (url.includes('?') ? '&' : '?') + q;
     }
-    const res = await inject(this.app, method, url, headers, typeof payload === 'string' ? Buffer.from(payload) : payload);
+    const res = await this.send(this.app, method, url, headers, typeof payload === 'string' ? Buffer.from(payload) : payload);
     const out = res.headers;
     const contentType = out['content-type'] ?? '';
     let body: Record<string, unknown> | undefined;

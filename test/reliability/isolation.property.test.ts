@@ -30,7 +30,6 @@ import { LONG, report, scale } from './support.js';
 // --- mcp ---
 import { codeTools } from '../../emulator/mcp/code-mode.js';
 import { InProcessApi } from '../../emulator/mcp/dispatch.js';
-import { createApp } from '../../emulator/app.js';
 import { McpSession } from '../../emulator/mcp/session.js';
 import type { ToolResult } from '../../emulator/mcp/kit.js';
 // --- end mcp ---
@@ -502,8 +501,13 @@ class Run {
   /** The call as an MCP session of the caller would make it, answered as the REST answer it passes through. */
   private async mcpExecute(method: string, url: string, form: Record<string, string> | undefined): Promise<Answer> {
     const emulator = this.h.emulator;
-    // An app of its own over the same emulator (the harness's app is light-my-request's, whose prototypes it rewrites).
-    this.mcpApi ??= new InProcessApi(createApp({ emulator, routes: this.h.routes }));
+    // Sent the harness's way (light-my-request rewrites express's shared prototypes, so the MCP's own injector cannot share the process).
+    this.mcpApi ??= new InProcessApi(this.h.app as never, async (_app, m, url, headers, payload) => {
+      const a = await this.h.inject({ method: m, url, headers, ...(payload !== undefined ? { payload } : {}) });
+      const out: Record<string, string> = {};
+      a.headers.forEach((v, k) => (out[k] = v));
+      return { status: a.status, headers: out, raw: Buffer.from(a.bytes) };
+    });
     const session = new McpSession(emulator.clock);
     session.signIn(this.caller.token, 'jwt', this.caller.id);
     const ctx = {
