@@ -8,10 +8,10 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { JsonHttpTransport } from './json-transport.js';
 import type { Emulator } from '../emulator.js';
 import { routeShape } from '../catalogue/index.js';
 import { servesDialect, type AnyRoute } from '../http/route.js';
@@ -33,6 +33,10 @@ export interface McpHostOptions {
 interface Live {
   session: McpSession;
   server: Server;
+  /** Streamable HTTP sessions (json-transport.ts) */
+  json?: JsonHttpTransport;
+  /** legacy SSE sessions */
+  sse?: SSEServerTransport;
   close(): Promise<void>;
 }
 
@@ -140,8 +144,8 @@ export class McpHost {
     if (path === '/sse' && req.method === 'GET') return this.sse(res);
     if (path === '/messages' && req.method === 'POST') {
       const live = this.live.get(url.searchParams.get('sessionId') ?? '');
-      if (!live) return apiError(res, 404, 1609, 'No SSE session with this sessionId.');
-      return (live as Live & { sse: SSEServerTransport }).sse.handlePostMessage(req, res);
+      if (!live?.sse) return apiError(res, 404, 1609, 'No SSE session with this sessionId.');
+      return live.sse.handlePostMessage(req, res);
     }
     if (path === '/blob' && req.method === 'POST') return this.blob(req, res, url);
     if (path.startsWith('/file/') && req.method === 'GET') return this.file(req, res, url.pathname);
@@ -158,41 +162,52 @@ export class McpHost {
   private async streamable(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const id = this.sessionIdOf(req);
     const existing = id ? this.live.get(id) : undefined;
-    if (existing && 'http' in existing) return (existing as Live & { http: StreamableHTTPServerTransport }).http.handleRequest(req, res);
-    if (id) return json(res, 404, { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found: initialize a new session.' }, id: null });
-    if (req.method !== 'POST')
-      return json(res, 400, { jsonrpc: '2.0', error: { code: -32000, message: 'No Mcp-Session-Id: send initialize first.' }, id: null });
+    const rpcError = (status: number, code: number, message: string) => json(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
+    if (id && !existing?.json) return rpcError(404, -32001, 'Session not found: initialize a new session.');
+    if (req.method === 'GET') {
+      res.writeHead(405, { allow: 'POST, DELETE' });
+      return void res.end();
+    }
+    if (req.method === 'DELETE') {
+      if (!existing) return rpcError(400, -32000, 'No Mcp-Session-Id.');
+      await existing.close();
+      this.live.delete(existing.session.id);
+      return void res.writeHead(200).end();
+    }
+    if (req.method !== 'POST') return rpcError(405, -32000, 'Use POST (JSON-RPC), or DELETE to end the session.');
     let body: unknown;
     try {
       body = JSON.parse((await readBody(req, RPC_MAX_BYTES)).toString('utf8'));
     } catch (e) {
-      return json(res, e instanceof TooLarge ? 413 : 400, {
-        jsonrpc: '2.0',
-        error: { code: -32700, message: e instanceof TooLarge ? 'Request too large.' : 'Parse error.' },
-        id: null,
-      });
+      return rpcError(e instanceof TooLarge ? 413 : 400, -32700, e instanceof TooLarge ? 'Request too large.' : 'Parse error.');
     }
-    if (!isInitializeRequest(body))
-      return json(res, 400, { jsonrpc: '2.0', error: { code: -32000, message: 'No Mcp-Session-Id: send initialize first.' }, id: null });
-    const session = new McpSession(this.o.emulator.clock, this.o.mode);
-    const server = createProtocolServer(session, this.deps);
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => session.id,
-      enableJsonResponse: true,
-      onsessioninitialized: (sid) => {
-        this.live.set(sid, { session, server, http: transport, close: () => server.close() } as Live);
-      },
-    });
-    transport.onclose = () => this.live.delete(session.id);
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    const messages = (Array.isArray(body) ? body : [body]) as JSONRPCMessage[];
+    let live = existing;
+    if (!live) {
+      if (!messages.some((m) => isInitializeRequest(m))) return rpcError(400, -32000, 'No Mcp-Session-Id: send initialize first.');
+      const session = new McpSession(this.o.emulator.clock, this.o.mode);
+      const server = createProtocolServer(session, this.deps);
+      const transport = new JsonHttpTransport(session.id);
+      await server.connect(transport);
+      live = { session, server, json: transport, close: () => server.close() };
+      this.live.set(session.id, live);
+    }
+    const answers = await live.json!.handle(messages);
+    const headers: Record<string, string> = { 'mcp-session-id': live.session.id };
+    if (answers.length === 0) {
+      res.writeHead(202, headers);
+      return void res.end();
+    }
+    const text = JSON.stringify(Array.isArray(body) ? answers : answers[0]);
+    res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+    res.end(text);
   }
 
   private async sse(res: ServerResponse): Promise<void> {
     const transport = new SSEServerTransport('/messages', res);
     const session = new McpSession(this.o.emulator.clock, this.o.mode, transport.sessionId);
     const server = createProtocolServer(session, this.deps);
-    this.live.set(session.id, { session, server, sse: transport, close: () => server.close() } as Live);
+    this.live.set(session.id, { session, server, sse: transport, close: () => server.close() });
     transport.onclose = () => this.live.delete(session.id);
     await server.connect(transport);
   }
