@@ -120,6 +120,12 @@ export const CATALOGUE = {
   // uploads
   upload_session_created: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log' },
   upload_chunk_added: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log', parent: 'upload_session_created' },
+  upload_chunk_deleted: {
+    filings: [filed('user', 'upload')],
+    touches: ActivityRules.upload,
+    visibility: 'external_audit_log',
+    parent: 'upload_session_created',
+  },
   upload_session_completed: {
     filings: [filed('user', 'upload')],
     touches: ActivityRules.upload,

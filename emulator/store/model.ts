@@ -273,6 +273,10 @@ export interface Upload {
   error: string | null;
   created: number;
   updated: number;
+  /** a streaming session (`stream=true`): one `stream/` call brings every byte, up to `maxSize` (absent in older states) */
+  stream?: { maxSize: number | null } | null;
+  /** an import from a URL (`web_upload`): where the bytes come from (absent in older states) */
+  web?: { url: string; fetchedBytes: number } | null;
 }
 
 // Chats and their messages live in chat-model.ts (kept beside this file, which is at its size).
@@ -370,6 +374,8 @@ export const NUMERIC_FIELDS = {
   credits: 'quantity',
   units: 'quantity',
   amount: 'quantity',
+  maxSize: 'quantity',
+  fetchedBytes: 'quantity',
 } as const satisfies Record<NumericField, 'time' | 'quantity'>;
 
 /** The fields that hold times, read off NUMERIC_FIELDS. */
