@@ -46,6 +46,7 @@ interface StartFlags {
   forwardEventsTo?: string;
   forwardSecret?: string;
   apiDialect?: Dialect;
+  webUploadHosts?: string[];
 }
 
 function urlArg(v: string): string {
@@ -75,6 +76,7 @@ async function start(flags: StartFlags): Promise<void> {
     forwardEventsTo: flags.forwardEventsTo,
     forwardSecret: flags.forwardSecret,
     apiDialect: flags.apiDialect,
+    webUploadHosts: flags.webUploadHosts,
     env: process.env,
     // Defaults live in config.ts; flags, variables and the config file override them. The log
     // format's default depends on the terminal, so the CLI supplies it as the lowest layer.
@@ -176,6 +178,14 @@ export function buildProgram(): Command {
     .addOption(new Option('--forward-events-to <url>', 'POST every audit event to this URL, signed (emulator-only webhook)').argParser(urlArg))
     .option('--forward-secret <secret>', 'HMAC-SHA256 secret of the forwarded events (default: random, printed at start)')
     .addOption(apiDialectOption())
+    .addOption(
+      new Option('--web-upload-hosts <hosts>', 'hosts web_upload may fetch from besides loopback, comma-separated (host or host:port)').argParser((v) =>
+        v
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean),
+      ),
+    )
     .addHelpText('after', environmentHelp)
     .action(start);
 

@@ -62,6 +62,8 @@ export interface EmulatorConfig {
    * DIALECT_PLAN_FILES). `v2` (today's API) by default; `2026-04` is the April profile.
    */
   apiDialect: Dialect;
+  /** PARITY: CHOICE. Hosts `web_upload` may fetch from besides loopback (`--web-upload-hosts a.test,b.test:8080`). */
+  webUploadHosts: readonly string[];
 }
 
 export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
@@ -89,6 +91,7 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   maxWebSocketBufferedBytes: 1024 * 1024,
   maxBackgroundJobs: 10_000,
   apiDialect: DEFAULT_DIALECT,
+  webUploadHosts: Object.freeze([]),
 });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LogLevel[];
@@ -161,6 +164,7 @@ const configSchema = z
     maxWebSocketBufferedBytes: wholeNumber(1, Number.MAX_SAFE_INTEGER),
     maxBackgroundJobs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
     apiDialect: z.enum(DIALECTS),
+    webUploadHosts: z.array(nonEmpty),
   })
   // Node refuses a header timeout longer than the request timeout.
   .refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
@@ -189,6 +193,7 @@ const fileSchema = z.strictObject({
   forwardEventsTo: nonEmpty.optional(),
   forwardSecret: nonEmpty.optional(),
   apiDialect: z.enum(DIALECTS).optional(),
+  webUploadHosts: z.array(nonEmpty).optional(),
 });
 
 function describeIssues(error: z.ZodError, source: string, nameOf: (key: string) => string): string {
@@ -270,6 +275,7 @@ function fromFile(path: string, required: boolean): Partial<Record<keyof Emulato
     forwardEventsTo: f.forwardEventsTo,
     forwardSecret: f.forwardSecret,
     apiDialect: f.apiDialect,
+    webUploadHosts: f.webUploadHosts,
   };
   return definedOnly(out);
 }

@@ -144,6 +144,8 @@ export const CATALOGUE = {
     visibility: 'external_audit_log',
     parent: 'upload_session_created',
   },
+  web_upload_created: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log' },
+  web_upload_cancelled: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log', parent: 'web_upload_created' },
   // intelligence
   ai_file_ingested: { filings: [filed('ai', 'ai')], touches: ActivityRules.ai },
   ai_file_ingestion_failed: { filings: [filed('ai', 'ai')], touches: ActivityRules.ai },

@@ -299,6 +299,10 @@ export const AuditEvents = {
     own('upload_session_failed', { ...placed(at), userId, callingUserId: null, objectId: uploadId, data }),
   uploadSessionDeleted: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
     own('upload_session_deleted', { ...placed(at), callingUserId, objectId: uploadId, data }),
+  webUploadCreated: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
+    own('web_upload_created', { ...placed(at), callingUserId, objectId: uploadId, data }),
+  webUploadCancelled: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
+    own('web_upload_cancelled', { ...placed(at), callingUserId, objectId: uploadId, data }),
 
   // intelligence
   /** Recorded by the background ingestion (no calling user): about the user whose upload it was. */

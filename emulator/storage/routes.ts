@@ -9,6 +9,7 @@ import { storageNodeRoutes } from './node-routes.js';
 import { storageSearchRoutes } from './search-routes.js';
 import { storageV2Routes } from './v2-routes.js';
 import { storageUploadRoutes } from './upload-routes.js';
+import { storageWebUploadRoutes } from './web-upload-routes.js';
 import {
   chunkBody,
   chunkQuery,
@@ -328,4 +329,5 @@ export const storageRoutes = [
   ...storageNodeRoutes,
   ...storageLockRoutes,
   ...storageUploadRoutes,
+  ...storageWebUploadRoutes,
 ];

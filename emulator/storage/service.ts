@@ -28,6 +28,7 @@ import { Uploads } from './uploads.js';
 import { BatchUploads } from './batch.js';
 import { resolveLimits, type LimitsQuery } from './upload-limits.js';
 import { UploadSessions } from './upload-sessions.js';
+import { WebUploads } from './web-upload.js';
 import { Versions, type Download, type VersionInput, type VersionView } from './versions.js';
 import type { ServiceDeps, TenancyDeps } from '../service-deps.js';
 
@@ -60,9 +61,11 @@ export class StorageService {
   readonly sessions: UploadSessions;
   /** `POST /upload/batch/` (batch.ts) */
   readonly batches: BatchUploads;
+  /** imports from a URL (web-upload.ts) */
+  readonly webUploads: WebUploads;
   private readonly deps: StorageDeps;
 
-  constructor(d: StorageDeps) {
+  constructor(d: StorageDeps & { webUploadHosts?: readonly string[] }) {
     this.deps = d;
     this.credits = new StorageCredits(d);
     this.tree = new NodeTree(d, this.credits, this.signals);
@@ -78,6 +81,7 @@ export class StorageService {
     this.ops = new NodeOps(d, this.tree, this.versions, this.credits, this.locks, this.addFiles, this.signals);
     this.sessions = new UploadSessions(d, this.uploads, this.versions, this.credits);
     this.batches = new BatchUploads(d, this.tree, this.uploads);
+    this.webUploads = new WebUploads(d, this.uploads, d.webUploadHosts ?? []);
   }
 
   /** `GET /upload/limits/` for this caller, in the context the query names (upload-limits.ts). */
@@ -263,5 +267,6 @@ export class StorageService {
     this.credits.forget();
     this.locks.clear();
     this.uploads.resume();
+    this.webUploads.resume();
   }
 }

@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { formInt, lazy } from '../http/schema.js';
-import { opaqueId } from './schema.js';
+import { Errors } from '../http/errors.js';
+import type { UploadedFile } from '../http/route.js';
+import { nodeName, opaqueId } from './schema.js';
 
 const hashFields = {
   hash: z.string().trim().max(200).optional(),
@@ -65,3 +67,18 @@ export const webListQuery = lazy(() =>
 
 export const webCancelQuery = lazy(() => z.object({ id: opaqueId('5', 'a web upload id') }));
 export const webUploadParams = lazy(() => z.object({ upload_id: opaqueId('5', 'a web upload id') }));
+
+/** The one file part of a request, named `chunk` (or none: the content may come as a text field). */
+export function chunkPart(files: readonly UploadedFile[]): UploadedFile | undefined {
+  const stray = files.find((f) => f.field !== 'chunk');
+  if (stray) throw Errors.invalidField(stray.field, 'Only the `chunk` part carries file content.');
+  if (files.length > 1) throw Errors.invalidField('chunk', 'Send one `chunk` part.');
+  return files[0];
+}
+
+/** A file part's own name, held to the same rules as the `name` field. */
+export function checkedName(raw: string): string {
+  const parsed = nodeName().safeParse(raw);
+  if (!parsed.success) throw Errors.invalidField('name', parsed.error.issues[0]?.message ?? 'This name is not valid.', 'string');
+  return parsed.data;
+}

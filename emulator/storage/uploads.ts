@@ -12,7 +12,8 @@ import type { StorageNode, Upload, User } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
 import { workspaceAllows } from '../tenancy/permissions.js';
 import type { NodeTree } from './nodes.js';
-import { nodeName, type UploadInput } from './schema.js';
+import type { UploadInput } from './schema.js';
+import { checkedName, chunkPart } from './upload-schema.js';
 import type { StorageDeps } from './service.js';
 import type { StorageCredits } from './storage-credits.js';
 import type { Versions } from './versions.js';
@@ -21,7 +22,7 @@ import { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES, verifyHash } from './upload-lim
 
 export { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES };
 
-export const TERMINAL_UPLOAD: ReadonlySet<string> = new Set(['stored', 'assembly_failed', 'store_failed']);
+export const TERMINAL_UPLOAD: ReadonlySet<string> = new Set(['stored', 'assembly_failed', 'store_failed', 'fetch_failed']);
 
 /** Where an upload goes: the fields of `POST /upload/` (and `batch/`, `web_upload/`) that name it. */
 export interface UploadTargetInput {
@@ -257,9 +258,10 @@ export class Uploads {
     return updated;
   }
 
-  private setUploadStatus(id: string, patch: Partial<Upload>): Upload {
+  /** A status step of a session (or of a URL import, web-upload.ts); a failure records its event. */
+  setUploadStatus(id: string, patch: Partial<Upload>): Upload {
     const updated = this.d.db.uploads.update(id, { ...patch, updated: this.d.now() });
-    if (updated.status === 'assembly_failed' || updated.status === 'store_failed') {
+    if (updated.status === 'assembly_failed' || updated.status === 'store_failed' || updated.status === 'fetch_failed') {
       this.d.audit.record(AuditEvents.uploadSessionFailed(updated, updated.userId, id, { status: updated.status, status_message: updated.error }));
     } else this.touchUpload(updated);
     return updated;
@@ -295,6 +297,12 @@ export class Uploads {
     }
     this.setUploadStatus(id, { status: 'complete', blobId: blob.id, chunks });
     this.d.jobs.after((stillAlive) => this.beginStoring(id, stillAlive));
+  }
+
+  /** Bytes that arrived whole in the background (a URL import): complete, then storing as a session. */
+  storeFetched(id: string, bytes: Buffer): void {
+    this.setUploadStatus(id, { status: 'complete', blobId: this.versions.putBlob(bytes).id, size: bytes.length });
+    this.d.jobs.after((alive) => this.beginStoring(id, alive));
   }
 
   private beginStoring(id: string, alive: () => boolean): void {
@@ -379,19 +387,4 @@ export class Uploads {
       else if (upload.status === 'storing') this.d.jobs.after((alive) => this.finishStoring(upload.id, alive));
     }
   }
-}
-
-/** The one file part of a request, named `chunk` (or none: the content may come as a text field). */
-function chunkPart(files: readonly UploadedFile[]): UploadedFile | undefined {
-  const stray = files.find((f) => f.field !== 'chunk');
-  if (stray) throw Errors.invalidField(stray.field, 'Only the `chunk` part carries file content.');
-  if (files.length > 1) throw Errors.invalidField('chunk', 'Send one `chunk` part.');
-  return files[0];
-}
-
-/** A file part's own name, held to the same rules as the `name` field. */
-function checkedName(raw: string): string {
-  const parsed = nodeName().safeParse(raw);
-  if (!parsed.success) throw Errors.invalidField('name', parsed.error.issues[0]?.message ?? 'This name is not valid.', 'string');
-  return parsed.data;
 }

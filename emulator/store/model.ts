@@ -249,7 +249,9 @@ export interface Blob {
   sha256: string;
 }
 
-export type UploadStatus = 'ready' | 'uploading' | 'assembling' | 'complete' | 'storing' | 'stored' | 'assembly_failed' | 'store_failed';
+/** `queued`, `fetching` and `fetch_failed` are a URL import's (`web_upload`) own steps before `complete`. */
+export type UploadStatus =
+  'ready' | 'uploading' | 'assembling' | 'complete' | 'storing' | 'stored' | 'assembly_failed' | 'store_failed' | 'queued' | 'fetching' | 'fetch_failed';
 
 export interface Upload {
   /** opaque id, type `5` */
