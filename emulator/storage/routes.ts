@@ -10,6 +10,7 @@ import { storageSearchRoutes } from './search-routes.js';
 import { storageV2Routes } from './v2-routes.js';
 import { storageUploadRoutes } from './upload-routes.js';
 import { storageWebUploadRoutes } from './web-upload-routes.js';
+import { storageZipRoutes } from './zip-routes.js';
 import {
   chunkBody,
   chunkQuery,
@@ -330,4 +331,5 @@ export const storageRoutes = [
   ...storageLockRoutes,
   ...storageUploadRoutes,
   ...storageWebUploadRoutes,
+  ...storageZipRoutes,
 ];

@@ -29,6 +29,7 @@ import { BatchUploads } from './batch.js';
 import { resolveLimits, type LimitsQuery } from './upload-limits.js';
 import { UploadSessions } from './upload-sessions.js';
 import { WebUploads } from './web-upload.js';
+import { FolderZips } from './zip.js';
 import { Versions, type Download, type VersionInput, type VersionView } from './versions.js';
 import type { ServiceDeps, TenancyDeps } from '../service-deps.js';
 
@@ -63,6 +64,8 @@ export class StorageService {
   readonly batches: BatchUploads;
   /** imports from a URL (web-upload.ts) */
   readonly webUploads: WebUploads;
+  /** folders as ZIPs (zip.ts) */
+  readonly zips: FolderZips;
   private readonly deps: StorageDeps;
 
   constructor(d: StorageDeps & { webUploadHosts?: readonly string[] }) {
@@ -82,6 +85,7 @@ export class StorageService {
     this.sessions = new UploadSessions(d, this.uploads, this.versions, this.credits);
     this.batches = new BatchUploads(d, this.tree, this.uploads);
     this.webUploads = new WebUploads(d, this.uploads, d.webUploadHosts ?? []);
+    this.zips = new FolderZips(this.tree, this.versions, this.credits);
   }
 
   /** `GET /upload/limits/` for this caller, in the context the query names (upload-limits.ts). */
