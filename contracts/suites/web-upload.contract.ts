@@ -17,9 +17,16 @@ const c = setupContract(import.meta.url);
 
 let server: Server;
 let base = '';
+/** requests to /slow.txt wait until the test lets them go */
+let releaseSlow: () => void = () => {};
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/minutes.txt') return void res.end('minutes of the harbor meeting\n');
+    if (req.url === '/slow.txt') {
+      res.write('partial');
+      releaseSlow = () => res.end(' and the rest');
+      return;
+    }
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -54,19 +61,18 @@ describe('web_upload', () => {
       api,
       ws.id,
       () => details(api, id),
-      (d) => ['stored', 'fetch_failed', 'store_failed'].includes(d.status as string),
+      (d) => ['complete', 'failed'].includes(d.status as string),
       'the import',
     );
-    expect(done).toMatchObject({ status: 'stored', size: 30 });
+    expect(done).toMatchObject({ status: 'complete', size: 30 });
     expect((await api.get(`/current/workspace/${ws.id}/storage/${done.new_file_id as string}/read/`)).text).toBe('minutes of the harbor meeting\n');
     const list = await api.get(listPath());
     expect(list.status, list.text).toBe(200);
     expect((list.body.web_uploads as Json[]).map((u) => u.id)).toEqual([id]);
     expect(list.body.results).toBe(1);
-    expect(((await api.get(listPath(), { query: { status: 'fetch_failed' } })).body.web_uploads as Json[]).length).toBe(0);
-    // Cancelling a finished import removes the row; the file stays.
-    expect((await cancel(api, id)).status).toBe(200);
-    expectApiError(await api.get(`/current/web_upload/${id}/details/`), 404, 1609);
+    expect(((await api.get(listPath(), { query: { status: 'failed' } })).body.web_uploads as Json[]).length).toBe(0);
+    // An import that has ended cannot be canceled; the file stays.
+    expectApiError(await cancel(api, id), 409, 1660);
     expect((await api.get(`/current/workspace/${ws.id}/storage/${done.new_file_id as string}/details/`)).status).toBe(200);
   });
 
@@ -77,10 +83,30 @@ describe('web_upload', () => {
       api,
       ws.id,
       () => details(api, id),
-      (d) => ['stored', 'fetch_failed'].includes(d.status as string),
+      (d) => ['complete', 'failed'].includes(d.status as string),
       'the import',
     );
-    expect(done).toMatchObject({ status: 'fetch_failed', status_message: 'the source answered HTTP 404', new_file_id: null });
+    expect(done).toMatchObject({ status: 'failed', status_message: 'the source answered HTTP 404', new_file_id: null });
+  });
+
+  contract.emulatorOnly('an import still downloading can be canceled: it stops, shows canceled, and stores nothing', async () => {
+    const { api, ws } = await importer();
+    const id = (await start(api, ws.id, `${base}/slow.txt`)).body.id as string;
+    await waitFor(
+      api,
+      ws.id,
+      () => details(api, id),
+      (d) => d.status === 'downloading',
+      'the download to start',
+    );
+    const canceled = await cancel(api, id);
+    expect(canceled.status, canceled.text).toBe(200);
+    expect(canceled.body.web_upload).toMatchObject({ id, status: 'canceled' });
+    releaseSlow();
+    expect(await details(api, id)).toMatchObject({ status: 'canceled', new_file_id: null });
+    expect(((await api.get(listPath(), { query: { status: 'canceled' } })).body.web_uploads as Json[]).map((u) => u.id)).toEqual([id]);
+    expect(((await api.get(`/current/workspace/${ws.id}/storage/root/list/`)).body.nodes as unknown[]).length).toBe(0);
+    expectApiError(await api.get(listPath(), { query: { status: 'stored' } }), 400, 1605);
   });
 
   contract.unverified('a bad source_url, another tenant, and another user are refused', async () => {

@@ -57,11 +57,15 @@ export const webUploadBody = lazy(() =>
   }),
 );
 
+/** The statuses an import shows (web-upload.ts `webStatus`), as the official client's `web-list --status` takes them. */
+export const WEB_STATUSES = ['pending', 'queued', 'downloading', 'uploading', 'complete', 'failed', 'canceled'] as const;
+export type WebStatus = (typeof WEB_STATUSES)[number];
+
 export const webListQuery = lazy(() =>
   z.object({
     limit: formInt({ min: 1, max: 500 }).optional(),
     offset: formInt({ min: 0 }).optional(),
-    status: z.string().trim().max(40).optional(),
+    status: z.enum(WEB_STATUSES).optional(),
   }),
 );
 

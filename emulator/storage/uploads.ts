@@ -22,7 +22,7 @@ import { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES, verifyHash } from './upload-lim
 
 export { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES };
 
-export const TERMINAL_UPLOAD: ReadonlySet<string> = new Set(['stored', 'assembly_failed', 'store_failed', 'fetch_failed']);
+export const TERMINAL_UPLOAD: ReadonlySet<string> = new Set(['stored', 'assembly_failed', 'store_failed', 'fetch_failed', 'canceled']);
 
 /** Where an upload goes: the fields of `POST /upload/` (and `batch/`, `web_upload/`) that name it. */
 export interface UploadTargetInput {

@@ -23,7 +23,7 @@ import { Errors } from '../http/errors.js';
 import { OpaqueType } from '../store/ids.js';
 import type { Upload, User } from '../store/model.js';
 import type { StorageDeps } from './service.js';
-import { checkedName } from './upload-schema.js';
+import { checkedName, type WebStatus } from './upload-schema.js';
 import type { Uploads } from './uploads.js';
 
 /** PARITY: CHOICE. The most bytes one import holds in memory, below any plan's file size. */
@@ -31,7 +31,32 @@ export const WEB_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
 /** PARITY: CHOICE. A fetch that has not finished in this long ends fetch_failed. */
 export const WEB_UPLOAD_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
-const WEB_TERMINAL = new Set(['stored', 'fetch_failed', 'store_failed']);
+const WEB_TERMINAL = new Set(['stored', 'fetch_failed', 'store_failed', 'canceled']);
+
+/**
+ * PARITY: the statuses an import shows and `web-list --status` filters by are the live set
+ * (official client 96b1551 cli.rs WebList and mcp/tools.rs WEB_UPLOAD_STATUSES: pending, queued,
+ * downloading, uploading, complete, failed, canceled). CHOICE: how the emulator's steps map onto
+ * them; `pending` is never shown (an import is queued at once).
+ */
+export function webStatus(status: Upload['status']): WebStatus {
+  switch (status) {
+    case 'queued':
+      return 'queued';
+    case 'fetching':
+      return 'downloading';
+    case 'stored':
+      return 'complete';
+    case 'canceled':
+      return 'canceled';
+    case 'fetch_failed':
+    case 'store_failed':
+    case 'assembly_failed':
+      return 'failed';
+    default:
+      return 'uploading';
+  }
+}
 
 export interface WebUploadInput {
   source_url: string;
@@ -44,7 +69,7 @@ export interface WebUploadInput {
 export interface WebListFilter {
   limit?: number | undefined;
   offset?: number | undefined;
-  status?: string | undefined;
+  status?: WebStatus | undefined;
 }
 
 /** Whether a host name or address is the machine itself. */
@@ -137,20 +162,26 @@ export class WebUploads {
   /** The caller's imports, newest first; `status` filters, `limit`/`offset` page (CHOICE: 100 by default). */
   list(user: User, filter: WebListFilter): { total: number; uploads: Upload[] } {
     const all = [...this.d.db.uploads.values()]
-      .filter((u) => u.userId === user.id && u.web && (filter.status === undefined || u.status === filter.status))
+      .filter((u) => u.userId === user.id && u.web && (filter.status === undefined || webStatus(u.status) === filter.status))
       .sort((a, b) => b.created - a.created || (a.id < b.id ? -1 : 1));
     const offset = filter.offset ?? 0;
     return { total: all.length, uploads: all.slice(offset, offset + (filter.limit ?? 100)) };
   }
 
-  /** Cancel: an import still fetching stops; the row goes (a stored file stays). */
+  /**
+   * Cancel: an import that has not ended stops (its fetch aborted, bytes dropped) and shows
+   * `canceled`. PARITY: CHOICE, an import that has ended (complete, failed, canceled) answers
+   * 409/1660; a stored file stays either way.
+   */
   cancel(user: User, id: string): Upload {
     const upload = this.own(user, id);
+    if (WEB_TERMINAL.has(upload.status)) throw Errors.conflict(`This import is already ${webStatus(upload.status)}.`);
     this.inFlight.get(id)?.abort();
     this.inFlight.delete(id);
-    this.uploads.dropSession(upload);
-    this.d.audit.record(AuditEvents.webUploadCancelled(upload, user.id, id, { status: upload.status }));
-    return upload;
+    if (upload.blobId) this.d.db.blobs.delete(upload.blobId);
+    const canceled = this.d.db.uploads.update(id, { status: 'canceled', blobId: null, error: 'canceled by the user', updated: this.d.now() });
+    this.d.audit.record(AuditEvents.webUploadCancelled(upload, user.id, id, { status: webStatus(upload.status) }));
+    return canceled;
   }
 
   /** After the state is replaced: imports that were queued or fetching start over. */

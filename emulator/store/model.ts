@@ -249,9 +249,20 @@ export interface Blob {
   sha256: string;
 }
 
-/** `queued`, `fetching` and `fetch_failed` are a URL import's (`web_upload`) own steps before `complete`. */
+/** `queued`, `fetching`, `fetch_failed` and `canceled` are a URL import's (`web_upload`) own steps. */
 export type UploadStatus =
-  'ready' | 'uploading' | 'assembling' | 'complete' | 'storing' | 'stored' | 'assembly_failed' | 'store_failed' | 'queued' | 'fetching' | 'fetch_failed';
+  | 'ready'
+  | 'uploading'
+  | 'assembling'
+  | 'complete'
+  | 'storing'
+  | 'stored'
+  | 'assembly_failed'
+  | 'store_failed'
+  | 'queued'
+  | 'fetching'
+  | 'fetch_failed'
+  | 'canceled';
 
 export interface Upload {
   /** opaque id, type `5` */

@@ -67,37 +67,37 @@ async function importer(options = {}) {
 }
 
 describe('web_upload', () => {
-  it('fetches from loopback and stores the file: queued -> fetching -> ... -> stored', async () => {
+  it('fetches from loopback and stores the file: queued -> downloading -> uploading -> complete', async () => {
     const { emu, user, ws, start, details } = await importer();
     const r = await start(`${base}/files/report.txt`);
     expect(r.status, r.text).toBe(200);
     expect(r.body.web_upload).toMatchObject({ status: 'queued', name: 'report.txt', source_url: `${base}/files/report.txt` });
     await emu.settle();
     const done = await details(r.body.id as string);
-    expect(done).toMatchObject({ status: 'stored', size: 17, status_message: null });
+    expect(done).toMatchObject({ status: 'complete', size: 17, status_message: null });
     const read = await emu.download(`/current/workspace/${ws.id}/storage/${done.new_file_id as string}/read/`, user.token);
     expect(read.text).toBe('quarterly report\n');
     expect(emu.emulator.db.events.toArray().map((e) => e.event)).toEqual(expect.arrayContaining(['web_upload_created', 'workspace_storage_file_added']));
   });
 
-  it('follows a redirect within the origin, refuses one to another origin, and ends fetch_failed on a 404', async () => {
+  it('follows a redirect within the origin, refuses one to another origin, and ends failed on a 404', async () => {
     const { finished } = await importer();
-    expect(await finished(`${base}/hop`, { file_name: 'hopped.txt' })).toMatchObject({ status: 'stored', name: 'hopped.txt' });
+    expect(await finished(`${base}/hop`, { file_name: 'hopped.txt' })).toMatchObject({ status: 'complete', name: 'hopped.txt' });
     const away = await finished(`${base}/away`);
-    expect(away).toMatchObject({ status: 'fetch_failed', new_file_id: null });
+    expect(away).toMatchObject({ status: 'failed', new_file_id: null });
     expect(away.status_message).toMatch(/another host/);
     expect(otherHits).toBe(0);
     const missing = await finished(`${base}/nothing-here`);
-    expect(missing).toMatchObject({ status: 'fetch_failed', status_message: 'the source answered HTTP 404' });
+    expect(missing).toMatchObject({ status: 'failed', status_message: 'the source answered HTTP 404' });
   });
 
-  it("a body past the plan's file size ends fetch_failed", async () => {
+  it("a body past the plan's file size ends failed", async () => {
     const catalog = JSON.parse(readFileSync(fromPackageRoot('fixtures', 'plans.json'), 'utf8')) as { plans: Record<string, unknown>[] };
     const plansFile = join(mkdtempSync(join(tmpdir(), 'fastio-web-')), 'plans.json');
     writeFileSync(plansFile, JSON.stringify({ ...catalog, plans: catalog.plans.map((p) => (p.id === 'free' ? { ...p, max_file_bytes: 1000 } : p)) }));
     const { finished } = await importer({ plansFile });
     const big = await finished(`${base}/big.bin`);
-    expect(big).toMatchObject({ status: 'fetch_failed' });
+    expect(big).toMatchObject({ status: 'failed' });
     expect(big.status_message).toMatch(/1000/);
   });
 
@@ -112,11 +112,18 @@ describe('web_upload', () => {
     const queued = await allowed.start('https://example.com/a.txt');
     expect(queued.status, queued.text).toBe(200);
     expect(queued.body.web_upload).toMatchObject({ status: 'queued' });
-    // Cancelled before its (held) fetch runs: the row goes, nothing was reached.
+    // Canceled before its (held) fetch runs: it shows canceled, nothing was reached; a second cancel is 409.
     const id = queued.body.id as string;
     // (unit tests speak April: the cancel is DELETE /web_upload/{id}/; V2's ?id= form is in the contract suite)
-    expect((await allowed.emu.call('DELETE', `/current/web_upload/${id}/`, { token: allowed.user.token })).status).toBe(200);
-    expect((await allowed.emu.call('GET', `/current/web_upload/${id}/details/`, { token: allowed.user.token })).status).toBe(404);
+    const canceled = await allowed.emu.call('DELETE', `/current/web_upload/${id}/`, { token: allowed.user.token });
+    expect(canceled.status, canceled.text).toBe(200);
+    expect(canceled.body.web_upload).toMatchObject({ status: 'canceled' });
+    await allowed.emu.settle();
+    expect(await allowed.details(id)).toMatchObject({ status: 'canceled', new_file_id: null });
+    expect((await allowed.emu.call('DELETE', `/current/web_upload/${id}/`, { token: allowed.user.token })).status).toBe(409);
+    const list = await allowed.emu.ok('GET', '/current/web_upload/list/', { token: allowed.user.token, query: { status: 'canceled' } });
+    expect((list.web_uploads as Json[]).map((u) => u.id)).toEqual([id]);
+    expect((await allowed.emu.call('GET', '/current/web_upload/list/', { token: allowed.user.token, query: { status: 'stored' } })).status).toBe(400);
   });
 
   it('loopback is 127.0.0.0/8, ::1 and localhost', () => {
