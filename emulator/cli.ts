@@ -48,6 +48,7 @@ interface StartFlags {
   forwardSecret?: string;
   apiDialect?: Dialect;
   mcpPort?: number;
+  webUploadHosts?: string[];
 }
 
 function urlArg(v: string): string {
@@ -78,6 +79,7 @@ async function start(flags: StartFlags): Promise<void> {
     forwardSecret: flags.forwardSecret,
     apiDialect: flags.apiDialect,
     mcpPort: flags.mcpPort,
+    webUploadHosts: flags.webUploadHosts,
     env: process.env,
     // Defaults live in config.ts; flags, variables and the config file override them. The log
     // format's default depends on the terminal, so the CLI supplies it as the lowest layer.
@@ -182,6 +184,14 @@ export function buildProgram(): Command {
     .addOption(
       new Option('--mcp-port <port>', 'also serve the MCP server (/mcp, /sse, /blob) on this port, 0 picks a free port').argParser(
         intArg('--mcp-port', 0, 65535),
+      ),
+    )
+    .addOption(
+      new Option('--web-upload-hosts <hosts>', 'hosts web_upload may fetch from besides loopback, comma-separated (host or host:port)').argParser((v) =>
+        v
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean),
       ),
     )
     .addHelpText('after', environmentHelp)

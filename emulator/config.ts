@@ -64,6 +64,8 @@ export interface EmulatorConfig {
   apiDialect: Dialect;
   /** serve the MCP server (emulator/mcp/: /mcp, /sse, /blob) on this port; undefined: no MCP listener */
   mcpPort: number | undefined;
+  /** PARITY: CHOICE. Hosts `web_upload` may fetch from besides loopback (`--web-upload-hosts a.test,b.test:8080`). */
+  webUploadHosts: readonly string[];
 }
 
 export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
@@ -92,6 +94,7 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   maxBackgroundJobs: 10_000,
   apiDialect: DEFAULT_DIALECT,
   mcpPort: undefined,
+  webUploadHosts: Object.freeze([]),
 });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LogLevel[];
@@ -166,6 +169,7 @@ const configSchema = z
     maxBackgroundJobs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
     apiDialect: z.enum(DIALECTS),
     mcpPort: wholeNumber(0, 65535).optional(),
+    webUploadHosts: z.array(nonEmpty),
   })
   // Node refuses a header timeout longer than the request timeout.
   .refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
@@ -195,6 +199,7 @@ const fileSchema = z.strictObject({
   forwardSecret: nonEmpty.optional(),
   apiDialect: z.enum(DIALECTS).optional(),
   mcpPort: wholeNumber(0, 65535).optional(),
+  webUploadHosts: z.array(nonEmpty).optional(),
 });
 
 function describeIssues(error: z.ZodError, source: string, nameOf: (key: string) => string): string {
@@ -277,6 +282,7 @@ function fromFile(path: string, required: boolean): Partial<Record<keyof Emulato
     forwardSecret: f.forwardSecret,
     apiDialect: f.apiDialect,
     mcpPort: f.mcpPort,
+    webUploadHosts: f.webUploadHosts,
   };
   return definedOnly(out);
 }

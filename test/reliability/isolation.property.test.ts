@@ -410,6 +410,11 @@ const KINDS = [
   'copyNode',
   'transferNode',
   // --- end storage node operations ---
+  // --- uploads ---
+  'uploadSessions',
+  'webUploads',
+  'zipFolder',
+  // --- end uploads ---
   // --- comments ---
   ...Array<'commentAdd'>(2).fill('commentAdd'),
   'commentList',
@@ -1094,6 +1099,25 @@ class Run {
         break;
       }
       // --- end storage node operations ---
+      // --- uploads ---
+      case 'uploadSessions':
+      case 'webUploads': {
+        // The caller's own sessions and URL imports only: any other user's upload id in the answer is
+        // a leak (the answer check knows each session's owner).
+        const path = st.t === 'uploadSessions' ? '/current/upload/details/' : this.v2 ? '/current/web_upload/' : '/current/web_upload/list/';
+        this.expectAnswer(await this.api('GET', path), OK, `${label} ${path}`);
+        break;
+      }
+      case 'zipFolder': {
+        // A workspace's root as a ZIP: read access, charged as bandwidth (V2's `none` has no credits).
+        if (!ws) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/storage/root/zip/`);
+        let e = r.wsAccess(caller.id, ws, 'read');
+        if (e.status === 200 && r.org(ws.orgId).plan === 'none') e = NO_CREDITS;
+        this.expectAnswer(a, e, `${label} zip of ${ws.label}`);
+        break;
+      }
+      // --- end uploads ---
       case 'search': {
         if (!ws) break;
         const q = `${WORDS[st.v % WORDS.length]} ${WORDS[st.b % WORDS.length]} report`;
