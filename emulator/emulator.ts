@@ -143,7 +143,7 @@ export class Emulator {
       activityHub: this.activityHub,
       jobs: this.jobs,
     };
-    this.storage = new StorageService({ ...storageDeps, access: this.access, log: this.log });
+    this.storage = new StorageService({ ...storageDeps, access: this.access, log: this.log, webUploadHosts: config.webUploadHosts });
     this.parsers = new EmulatorParsers();
     this.intelligence = new IntelligenceService({
       ...storageDeps,

@@ -135,6 +135,12 @@ export const CATALOGUE = {
   // uploads
   upload_session_created: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log' },
   upload_chunk_added: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log', parent: 'upload_session_created' },
+  upload_chunk_deleted: {
+    filings: [filed('user', 'upload')],
+    touches: ActivityRules.upload,
+    visibility: 'external_audit_log',
+    parent: 'upload_session_created',
+  },
   upload_session_completed: {
     filings: [filed('user', 'upload')],
     touches: ActivityRules.upload,
@@ -153,6 +159,8 @@ export const CATALOGUE = {
     visibility: 'external_audit_log',
     parent: 'upload_session_created',
   },
+  web_upload_created: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log' },
+  web_upload_cancelled: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log', parent: 'web_upload_created' },
   // intelligence
   ai_file_ingested: { filings: [filed('ai', 'ai')], touches: ActivityRules.ai },
   ai_file_ingestion_failed: { filings: [filed('ai', 'ai')], touches: ActivityRules.ai },

@@ -295,6 +295,8 @@ export const AuditEvents = {
     own('upload_session_created', { ...placed(at), callingUserId, objectId: uploadId, data }),
   uploadChunkAdded: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
     own('upload_chunk_added', { ...placed(at), callingUserId, objectId: uploadId, data }),
+  uploadChunkDeleted: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
+    own('upload_chunk_deleted', { ...placed(at), callingUserId, objectId: uploadId, data }),
   uploadSessionCompleted: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
     own('upload_session_completed', { ...placed(at), callingUserId, objectId: uploadId, data }),
   /** Recorded by the emulator's background assembly (no calling user): about the upload's owner. */
@@ -302,6 +304,10 @@ export const AuditEvents = {
     own('upload_session_failed', { ...placed(at), userId, callingUserId: null, objectId: uploadId, data }),
   uploadSessionDeleted: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
     own('upload_session_deleted', { ...placed(at), callingUserId, objectId: uploadId, data }),
+  webUploadCreated: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
+    own('web_upload_created', { ...placed(at), callingUserId, objectId: uploadId, data }),
+  webUploadCancelled: (at: WorkspacePlace, callingUserId: string, uploadId: string, data: Record<string, unknown>) =>
+    own('web_upload_cancelled', { ...placed(at), callingUserId, objectId: uploadId, data }),
 
   // intelligence
   /** Recorded by the background ingestion (no calling user): about the user whose upload it was. */

@@ -145,6 +145,8 @@ interface RouteCommon {
   publicAsset?: boolean;
   /** The body is one JSON document (a state import): any other content type answers 415 saying so. */
   jsonBody?: boolean;
+  /** The body is raw bytes (a streamed upload): handed to the handler as one file part named `body`. */
+  rawBody?: boolean;
   /** A per-user budget of this route's own (see RouteRateLimit). */
   rateLimit?: RouteRateLimit;
   parity: RouteParity;

@@ -11,6 +11,7 @@ import { dashboardScenario } from './dashboard-scenario.js';
 import { oauthScenario } from './oauth-scenario.js';
 import { storageNodesScenario } from './storage-nodes-scenario.js';
 import { invitationsScenario } from './invitations-scenario.js';
+import { uploadsScenario } from './uploads-scenario.js';
 import { commentsScenario } from './comments-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
@@ -516,6 +517,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('storage node operations: rename, update, move, copy, versions, version-restore, delete/restore, recent, transfer, locks; another tenant refused', async () => {
       await storageNodesScenario({ cli, tmp, tenant });
+    });
+
+    it('uploads: limits, algos, extensions, chunk status/delete, session list, cancel-all, stream, URL import from loopback, folder ZIP; another tenant refused', async () => {
+      await uploadsScenario({ cli, tmp, tenant, settle });
     });
 
     it('upload sessions by hand: create, chunk, finalize, status, cancel', async () => {

@@ -56,6 +56,6 @@ describe('official client: the command table against the route table', () => {
     expect(served('GET /current/workspace/:workspace_id/storage/trash/list/')).toBe(false);
     expect(served('GET /current/workspace/:workspace_id/storage/:node_id/list/')).toBe(true);
     // A 405 (the path exists under another method) is unserved too.
-    expect(served('GET /current/upload/limits/')).toBe(false);
+    expect(served('GET /current/upload/:upload_id/complete/')).toBe(false);
   });
 });

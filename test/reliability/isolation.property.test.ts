@@ -27,6 +27,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HOLD_JOBS, inProcessEmulator, multipartBody, type Answer, type InProcessEmulator } from '../support/client.js';
 import { LONG, report, scale } from './support.js';
+// --- mcp ---
+import { codeTools } from '../../emulator/mcp/code-mode.js';
+import { InProcessApi } from '../../emulator/mcp/dispatch.js';
+import { McpSession } from '../../emulator/mcp/session.js';
+import type { ToolResult } from '../../emulator/mcp/kit.js';
+// --- end mcp ---
 
 type Dialect = 'v2' | '2026-04';
 /** The dialects the steps speak, one run each; FASTIO_ISOLATION_DIALECT=v2|2026-04 picks one. */
@@ -410,6 +416,11 @@ const KINDS = [
   'copyNode',
   'transferNode',
   // --- end storage node operations ---
+  // --- uploads ---
+  'uploadSessions',
+  'webUploads',
+  'zipFolder',
+  // --- end uploads ---
   // --- comments ---
   ...Array<'commentAdd'>(2).fill('commentAdd'),
   'commentList',
@@ -490,16 +501,68 @@ class Run {
     const headers: Record<string, string> = { authorization: `Bearer ${this.caller.token}` };
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     if (raw) headers['content-type'] = raw.type;
-    const a = await this.h.inject({
-      method,
-      url,
-      headers,
-      ...(form ? { payload: new URLSearchParams(form).toString() } : raw ? { payload: raw.payload } : {}),
-    });
+    const a = this.viaMcp(method, url, raw)
+      ? await this.mcpExecute(method, url, form)
+      : await this.h.inject({
+          method,
+          url,
+          headers,
+          ...(form ? { payload: new URLSearchParams(form).toString() } : raw ? { payload: raw.payload } : {}),
+        });
     // Checked once the step's effect is in the model: what the caller may see before or after it.
     this.answers.push([a, url]);
     return a;
   }
+
+  // --- mcp ---
+  /** this step's GET and POST calls go through the MCP `execute` tool (code mode) instead: another way in, the same answers */
+  mcpStep = false;
+  private mcpApi: InProcessApi | undefined;
+  private readonly mcpExec = codeTools({ served: new Set() }).find((t) => t.name === 'execute')!.actions.execute!;
+
+  private viaMcp(method: string, url: string, raw: unknown): boolean {
+    // Bytes (`read/`) and multipart stay REST: execute refuses byte routes, and takes form fields only.
+    return this.mcpStep && raw === undefined && (method === 'GET' || method === 'POST') && !/\/read\/(\?|$)/.test(url);
+  }
+
+  /** The call as an MCP session of the caller would make it, answered as the REST answer it passes through. */
+  private async mcpExecute(method: string, url: string, form: Record<string, string> | undefined): Promise<Answer> {
+    const emulator = this.h.emulator;
+    // Sent the harness's way (light-my-request rewrites express's shared prototypes, so the MCP's own injector cannot share the process).
+    this.mcpApi ??= new InProcessApi(this.h.app as never, async (_app, m, url, headers, payload) => {
+      const a = await this.h.inject({ method: m, url, headers, ...(payload !== undefined ? { payload } : {}) });
+      const out: Record<string, string> = {};
+      a.headers.forEach((v, k) => (out[k] = v));
+      return { status: a.status, headers: out, raw: Buffer.from(a.bytes) };
+    });
+    const session = new McpSession(emulator.clock);
+    session.signIn(this.caller.token, 'jwt', this.caller.id);
+    const ctx = {
+      session,
+      api: this.mcpApi,
+      emulator,
+      dialect: emulator.config.apiDialect,
+      tool: 'execute',
+      action: 'execute',
+      mcpUrl: undefined,
+      apiUrl: undefined,
+    };
+    const r: ToolResult = await this.mcpExec.run(ctx, { method: method.toLowerCase(), path: url, ...(form ? { body: form } : {}) });
+    const sc = r.structuredContent ?? {};
+    const { _next: _n, _warnings: _w, _recovery: _r, ...data } = sc;
+    const body = r.isError ? { result: false, error: data.error } : { result: true, ...data };
+    this.stats['mcp'] = (this.stats['mcp'] ?? 0) + 1;
+    const text = JSON.stringify(body);
+    return {
+      status: r.isError ? Number(sc.status) : 200,
+      headers: new Headers(),
+      body: body as Answer['body'],
+      text,
+      bytes: Buffer.from(text),
+      request: { method, path: url },
+    } as Answer;
+  }
+  // --- end mcp ---
 
   expectAnswer(a: Answer, e: Expect, what: string): void {
     const code = (a.body as { error?: { code?: number } } | undefined)?.error?.code;
@@ -630,7 +693,10 @@ class Run {
     this.pre = this.rules.visibility(caller.id);
     this.answers = [];
     this.steps++;
-    const label = `${caller.label} ${st.t}`;
+    // --- mcp --- (a third of the steps, drawn from bits the other picks use least)
+    this.mcpStep = (st.a ^ st.b) % 3 === 0;
+    // --- end mcp ---
+    const label = `${caller.label}${this.mcpStep ? ' (mcp)' : ''} ${st.t}`;
     this.log.push(`${JSON.stringify(st)} = ${label}`);
     switch (st.t) {
       case 'orgDetails': {
@@ -1082,6 +1148,25 @@ class Run {
         break;
       }
       // --- end storage node operations ---
+      // --- uploads ---
+      case 'uploadSessions':
+      case 'webUploads': {
+        // The caller's own sessions and URL imports only: any other user's upload id in the answer is
+        // a leak (the answer check knows each session's owner).
+        const path = st.t === 'uploadSessions' ? '/current/upload/details/' : this.v2 ? '/current/web_upload/' : '/current/web_upload/list/';
+        this.expectAnswer(await this.api('GET', path), OK, `${label} ${path}`);
+        break;
+      }
+      case 'zipFolder': {
+        // A workspace's root as a ZIP: read access, charged as bandwidth (V2's `none` has no credits).
+        if (!ws) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/storage/root/zip/`);
+        let e = r.wsAccess(caller.id, ws, 'read');
+        if (e.status === 200 && r.org(ws.orgId).plan === 'none') e = NO_CREDITS;
+        this.expectAnswer(a, e, `${label} zip of ${ws.label}`);
+        break;
+      }
+      // --- end uploads ---
       case 'search': {
         if (!ws) break;
         const q = `${WORDS[st.v % WORDS.length]} ${WORDS[st.b % WORDS.length]} report`;
