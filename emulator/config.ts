@@ -31,6 +31,8 @@ export interface EmulatorConfig {
   uploadLimitBytes: number;
   /** how long writes are coalesced before a flush to `dataFile` */
   flushDelayMs: number;
+  /** `--durability`: strict fsyncs the journal before an answer goes out; relaxed does not */
+  durability: 'relaxed' | 'strict';
   /** delay between the steps of ingestion (pending -> in_progress -> ready) */
   ingestDelayMs: number;
   /** seed for ids and fault probabilities; unset = cryptographic randomness */
@@ -76,6 +78,7 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   bodyLimitBytes: 1024 * 1024,
   uploadLimitBytes: 8 * 1024 * 1024,
   flushDelayMs: 100,
+  durability: 'relaxed',
   ingestDelayMs: 50,
   randomSeed: undefined,
   controlToken: undefined,
@@ -148,6 +151,7 @@ const configSchema = z
     bodyLimitBytes: wholeNumber(0, Number.MAX_SAFE_INTEGER),
     uploadLimitBytes: wholeNumber(0, Number.MAX_SAFE_INTEGER),
     flushDelayMs: wholeNumber(0, Number.MAX_SAFE_INTEGER),
+    durability: z.enum(['relaxed', 'strict']),
     ingestDelayMs: wholeNumber(0, Number.MAX_SAFE_INTEGER),
     randomSeed: z.string().optional(),
     controlToken: nonEmpty.optional(),
@@ -183,6 +187,7 @@ const fileSchema = z.strictObject({
   logFormat: z.enum(['pretty', 'json']).optional(),
   rateLimit: z.string().optional(),
   flushDelayMs: wholeNumber(0, 60_000).optional(),
+  durability: z.enum(['relaxed', 'strict']).optional(),
   ingestDelayMs: wholeNumber(0, 600_000).optional(),
   randomSeed: z.string().optional(),
   controlToken: nonEmpty.optional(),
@@ -264,6 +269,7 @@ function fromFile(path: string, required: boolean): Partial<Record<keyof Emulato
     logFormat: f.logFormat,
     rateLimit,
     flushDelayMs: f.flushDelayMs,
+    durability: f.durability,
     ingestDelayMs: f.ingestDelayMs,
     randomSeed: f.randomSeed,
     controlToken: f.controlToken,

@@ -204,7 +204,7 @@ export class Uploads {
       this.setUploadStatus(id, { status: 'assembly_failed', error: problem });
       return;
     }
-    const bytes = Buffer.concat(orders.map((o) => Buffer.from(this.d.db.blobs.get(upload.chunks[String(o)]!.blobId)?.data ?? '', 'base64')));
+    const bytes = Buffer.concat(orders.map((o) => this.d.db.blobs.bytes(upload.chunks[String(o)]!.blobId) ?? Buffer.alloc(0)));
     const blob = this.versions.putBlob(bytes);
     const chunks: Upload['chunks'] = {};
     for (const [k, c] of Object.entries(upload.chunks)) {
@@ -245,7 +245,7 @@ export class Uploads {
       node = this.versions.storeVersion(user, ws, org, {
         parentId: target ? target.parentId : upload.folderId,
         name: upload.name,
-        bytes: Buffer.from(blob.data, 'base64'),
+        bytes: this.d.db.blobs.bytes(blob.id) ?? Buffer.alloc(0),
         type: 'file',
         uploadId: id,
         ...(target ? { replace: target, via: 'upload_update' } : {}),
