@@ -171,7 +171,11 @@ export function buildProgram(): Command {
     )
     .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, json otherwise)').choices(['pretty', 'json']))
     .addOption(new Option('--rate-limit <max/seconds>', 'per-token request budget, e.g. 600/60, or "off"').argParser(rateLimitArg))
-    .addOption(new Option('--flush-delay-ms <ms>', 'coalesce writes to --data for this long').argParser(intArg('--flush-delay-ms', 0, 60_000)))
+    .addOption(
+      new Option('--flush-delay-ms <ms>', 'with --data: fold a replayed journal into a snapshot this long after start-up; shortest retry wait').argParser(
+        intArg('--flush-delay-ms', 0, 60_000),
+      ),
+    )
     .addOption(
       new Option('--durability <mode>', 'with --data: strict fsyncs the journal before answering a write (default: relaxed)').choices(['relaxed', 'strict']),
     )

@@ -72,21 +72,30 @@ export async function buildEmulator(options: StartOptions = {}): Promise<{
   const { logger, env, sources, ...flags } = options;
   const config = loadConfig(flags, env ?? {}, sources);
   const log = logger ?? (env ? await createLogger(config.logLevel, config.logFormat) : silentLogger());
-  // With --data, stored bytes are files in `NAME.blobs/` (fsynced as written under strict).
-  const blobStore = config.dataFile ? new FileBlobStore(`${config.dataFile}.blobs`, config.durability === 'strict') : undefined;
-  const emulator = new Emulator(config, log, { blobStore });
-
-  let persistence: Persistence | undefined;
-  let seed: LoadedSeed | undefined;
-  let source: LoadedState['source'] = 'empty';
   let lock: DataFileLock | undefined;
   if (config.dataFile) {
-    // One process per data file; a missing or read-only folder stops start-up here.
+    // One process per data file; a missing or read-only folder stops start-up here, before the
+    // blob store makes its folder beside the file.
     try {
       lock = DataFileLock.acquire(config.dataFile, (message) => log.warn({ file: config.dataFile }, message));
     } catch (e) {
       throw e instanceof DataLockError ? new StartupError(e.message) : e;
     }
+  }
+  // With --data, stored bytes are files in `NAME.blobs/` (fsynced as written under strict).
+  let blobStore: FileBlobStore | undefined;
+  try {
+    blobStore = config.dataFile ? new FileBlobStore(`${config.dataFile}.blobs`, config.durability === 'strict') : undefined;
+  } catch (e) {
+    lock?.release();
+    throw new StartupError(`cannot use the stored-bytes folder ${config.dataFile}.blobs: ${(e as Error).message}`);
+  }
+  const emulator = new Emulator(config, log, { blobStore });
+
+  let persistence: Persistence | undefined;
+  let seed: LoadedSeed | undefined;
+  let source: LoadedState['source'] = 'empty';
+  if (config.dataFile && lock) {
     persistence = new Persistence(
       config.dataFile,
       () => emulator.stateDocument(),
@@ -132,7 +141,13 @@ export async function buildEmulator(options: StartOptions = {}): Promise<{
     const recovery = p.recovered();
     if (recovery?.torn)
       log.warn(
-        { file: recovery.torn.file, line: recovery.torn.line, reason: recovery.torn.reason, droppedBytes: recovery.torn.droppedBytes, replayed: recovery.replayed },
+        {
+          file: recovery.torn.file,
+          line: recovery.torn.line,
+          reason: recovery.torn.reason,
+          droppedBytes: recovery.torn.droppedBytes,
+          replayed: recovery.replayed,
+        },
         'the journal ends in a torn or corrupt record: loaded up to the last good one',
       );
     if (recovery && recovery.skipped.length > 0)
