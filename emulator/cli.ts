@@ -41,6 +41,7 @@ interface StartFlags {
   logFormat?: LogFormat;
   rateLimit?: EmulatorConfig['rateLimit'];
   flushDelayMs?: number;
+  durability?: 'relaxed' | 'strict';
   ingestDelayMs?: number;
   randomSeed?: string;
   controlToken?: string;
@@ -72,6 +73,7 @@ async function start(flags: StartFlags): Promise<void> {
     logFormat: flags.logFormat,
     rateLimit: flags.rateLimit,
     flushDelayMs: flags.flushDelayMs,
+    durability: flags.durability,
     ingestDelayMs: flags.ingestDelayMs,
     randomSeed: flags.randomSeed,
     controlToken: flags.controlToken,
@@ -174,7 +176,14 @@ export function buildProgram(): Command {
     )
     .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, json otherwise)').choices(['pretty', 'json']))
     .addOption(new Option('--rate-limit <max/seconds>', 'per-token request budget, e.g. 600/60, or "off"').argParser(rateLimitArg))
-    .addOption(new Option('--flush-delay-ms <ms>', 'coalesce writes to --data for this long').argParser(intArg('--flush-delay-ms', 0, 60_000)))
+    .addOption(
+      new Option('--flush-delay-ms <ms>', 'with --data: fold a replayed journal into a snapshot this long after start-up; shortest retry wait').argParser(
+        intArg('--flush-delay-ms', 0, 60_000),
+      ),
+    )
+    .addOption(
+      new Option('--durability <mode>', 'with --data: strict fsyncs the journal before answering a write (default: relaxed)').choices(['relaxed', 'strict']),
+    )
     .addOption(new Option('--ingest-delay-ms <ms>', 'delay of each ingestion step').argParser(intArg('--ingest-delay-ms', 0, 600_000)))
     .option('--random-seed <seed>', 'seed ids and fault probabilities for reproducible runs')
     .option('--control-token <token>', 'require this token on /_emulator/* (and allow it beyond loopback)')

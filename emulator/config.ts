@@ -31,6 +31,8 @@ export interface EmulatorConfig {
   uploadLimitBytes: number;
   /** how long writes are coalesced before a flush to `dataFile` */
   flushDelayMs: number;
+  /** `--durability`: strict fsyncs the journal before an answer goes out; relaxed does not */
+  durability: 'relaxed' | 'strict';
   /** delay between the steps of ingestion (pending -> in_progress -> ready) */
   ingestDelayMs: number;
   /** seed for ids and fault probabilities; unset = cryptographic randomness */
@@ -80,6 +82,7 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   bodyLimitBytes: 1024 * 1024,
   uploadLimitBytes: 8 * 1024 * 1024,
   flushDelayMs: 100,
+  durability: 'relaxed',
   ingestDelayMs: 50,
   randomSeed: undefined,
   controlToken: undefined,
@@ -118,7 +121,8 @@ export const ENV_VARS = [
   { name: 'FASTIO_EMULATOR_LOG_LEVEL', key: 'logLevel', help: 'log level (--log-level)' },
   { name: 'FASTIO_EMULATOR_LOG_FORMAT', key: 'logFormat', help: 'pretty or json (--log-format)' },
   { name: 'FASTIO_EMULATOR_RATE_LIMIT', key: 'rateLimit', help: 'MAX/SECONDS or off (--rate-limit)' },
-  { name: 'FASTIO_EMULATOR_FLUSH_DELAY_MS', key: 'flushDelayMs', help: 'write coalescing delay (--flush-delay-ms)' },
+  { name: 'FASTIO_EMULATOR_FLUSH_DELAY_MS', key: 'flushDelayMs', help: 'snapshot delay after recovery, retry wait (--flush-delay-ms)' },
+  { name: 'FASTIO_EMULATOR_DURABILITY', key: 'durability', help: 'relaxed or strict (--durability)' },
   { name: 'FASTIO_EMULATOR_INGEST_DELAY_MS', key: 'ingestDelayMs', help: 'ingestion step delay (--ingest-delay-ms)' },
   { name: 'FASTIO_EMULATOR_RANDOM_SEED', key: 'randomSeed', help: 'seed for ids and faults (--random-seed)' },
   { name: 'FASTIO_EMULATOR_CONTROL_TOKEN', key: 'controlToken', help: 'control plane token (--control-token)' },
@@ -155,6 +159,7 @@ const configSchema = z
     bodyLimitBytes: wholeNumber(0, Number.MAX_SAFE_INTEGER),
     uploadLimitBytes: wholeNumber(0, Number.MAX_SAFE_INTEGER),
     flushDelayMs: wholeNumber(0, Number.MAX_SAFE_INTEGER),
+    durability: z.enum(['relaxed', 'strict']),
     ingestDelayMs: wholeNumber(0, Number.MAX_SAFE_INTEGER),
     randomSeed: z.string().optional(),
     controlToken: nonEmpty.optional(),
@@ -192,6 +197,7 @@ const fileSchema = z.strictObject({
   logFormat: z.enum(['pretty', 'json']).optional(),
   rateLimit: z.string().optional(),
   flushDelayMs: wholeNumber(0, 60_000).optional(),
+  durability: z.enum(['relaxed', 'strict']).optional(),
   ingestDelayMs: wholeNumber(0, 600_000).optional(),
   randomSeed: z.string().optional(),
   controlToken: nonEmpty.optional(),
@@ -275,6 +281,7 @@ function fromFile(path: string, required: boolean): Partial<Record<keyof Emulato
     logFormat: f.logFormat,
     rateLimit,
     flushDelayMs: f.flushDelayMs,
+    durability: f.durability,
     ingestDelayMs: f.ingestDelayMs,
     randomSeed: f.randomSeed,
     controlToken: f.controlToken,

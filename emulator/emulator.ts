@@ -7,7 +7,8 @@ import { AuditLog } from './events/audit.js';
 import { Clock } from './store/clock.js';
 import { Db, STATE_FORMAT, STATE_VERSION, type StateFile } from './store/db.js';
 import { IdGenerator, isProfileId } from './store/ids.js';
-import { checkStateHeader, type StateDocument } from './store/persistence.js';
+import { BLOB_CONTENT_TABLE, checkStateHeader, serializeChunks, type StateDocument } from './store/persistence.js';
+import type { BlobStore } from './store/blobs.js';
 import { cryptoRandom, seededRandom, type RandomSource } from './store/random.js';
 import { HeldConnections } from './http/held-connections.js';
 import { Mailer } from './users/mailer.js';
@@ -49,7 +50,7 @@ export class Emulator {
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly ids: IdGenerator;
-  readonly db = new Db();
+  readonly db: Db;
   readonly plans: PlanCatalog;
   readonly mailer: Mailer;
   readonly users: UserService;
@@ -87,14 +88,24 @@ export class Emulator {
   private readonly changes = new Listeners<[]>();
   /** After every write, and after a state import; persistence listens here. */
   readonly changed: Observable<[]> = this.changes;
+  private readonly replacedState = new Listeners<[]>();
+  /** After a whole state was imported (persistence writes a snapshot of it at once). */
+  readonly replaced: Observable<[]> = this.replacedState;
+  /**
+   * Called by the responder before every answer goes out: with `--durability strict`, what the
+   * request wrote is on disk when it returns (server.ts sets it to the journal's settle).
+   */
+  settle: () => void = () => {};
   /** long-polls and WebSockets each credential holds open (bounded per credential) */
   readonly held: HeldConnections;
 
   constructor(
     readonly config: Readonly<EmulatorConfig>,
     readonly log: Logger = silentLogger(),
-    options: { clock?: Clock; plans?: PlanCatalog; reproducibleSecrets?: boolean } = {},
+    options: { clock?: Clock; plans?: PlanCatalog; reproducibleSecrets?: boolean; blobStore?: BlobStore } = {},
   ) {
+    // Stored bytes: in memory, or files next to --data (server.ts passes the store).
+    this.db = new Db(options.blobStore);
     this.clock = options.clock ?? new Clock();
     this.random = config.randomSeed !== undefined ? seededRandom(config.randomSeed) : cryptoRandom();
     // Secrets are drawn from node:crypto whatever --random-seed says. `reproducibleSecrets` is for
@@ -186,18 +197,43 @@ export class Emulator {
     return { format: STATE_FORMAT, version: STATE_VERSION, savedAt: this.clock.nowIso(), clockOffsetMs: this.clock.offset, tables };
   }
 
-  /** The whole state as a plain object (`GET /_emulator/state`). */
+  /** The whole state as a plain object, the bytes as a `blobContent` table (small states, tests). */
   exportState(): StateFile {
     const doc = this.stateDocument();
-    return { ...doc, tables: doc.tables as Record<string, unknown[]> };
+    const tables = doc.tables as Record<string, unknown[]>;
+    const content: { id: string; data: string }[] = [];
+    for (const ref of this.referencedBlobs()) {
+      const bytes = this.db.blobStore.get(ref);
+      if (bytes) content.push({ id: ref, data: bytes.toString('base64') });
+    }
+    return { ...doc, tables: { ...tables, [BLOB_CONTENT_TABLE]: content } };
   }
 
-  /** Replace the whole state (`PUT /_emulator/state`, `--seed`, `--data`). Unknown tables are refused. */
+  /**
+   * The export as text in pieces (`GET /_emulator/state`): one row per line, each blob's base64
+   * made in pieces, so no string of the whole state (or of a large file) is ever built.
+   */
+  exportChunks(): Generator<string> {
+    return serializeChunks({ ...this.stateDocument(), blobContent: { refs: this.referencedBlobs(), get: (ref) => this.db.blobStore.get(ref) } });
+  }
+
+  /** The distinct contents the `blobs` rows name, at this call. */
+  private referencedBlobs(): string[] {
+    const refs = new Set<string>();
+    for (const b of this.db.blobs.values()) refs.add(b.sha256);
+    return [...refs];
+  }
+
+  /**
+   * Replace the whole state (`PUT /_emulator/state`, `--seed`, `--data`). Unknown tables are refused.
+   * Version 1 carried bytes as base64 in `blobs` rows (`data`); version 2 in a `blobContent`
+   * table (an export) or in the blob store's files (`--data`). Both go to the blob store.
+   */
   importState(raw: unknown, where = 'the state'): void {
     const file = checkStateHeader(raw, where);
     const known = new Map(this.db.tables.map((t) => [t.name, t]));
     for (const name of Object.keys(file.tables)) {
-      if (!known.has(name)) throw new Error(`${where}: unknown table ${name}`);
+      if (!known.has(name) && name !== BLOB_CONTENT_TABLE) throw new Error(`${where}: unknown table ${name}`);
     }
     for (const [name, rows] of Object.entries(file.tables)) {
       for (const row of rows) {
@@ -206,13 +242,38 @@ export class Emulator {
         }
       }
     }
-    this.db.clear();
-    for (const [name, rows] of Object.entries(file.tables)) {
-      known.get(name)!.load(rows as { id: string }[]);
-      for (const row of rows as { id: string }[]) if (isProfileId(row.id)) this.ids.reserve(row.id);
+    const content = (file.tables[BLOB_CONTENT_TABLE] ?? []) as { id: string; data?: unknown }[];
+    for (const c of content) {
+      if (typeof c.data !== 'string') throw new Error(`${where}: ${BLOB_CONTENT_TABLE} row ${c.id} has no base64 data`);
     }
+    const blobRows = (file.tables.blobs ?? []) as { id: string; data?: unknown; size?: unknown; sha256?: unknown }[];
+    for (const b of blobRows) {
+      if (b.data !== undefined && typeof b.data !== 'string') throw new Error(`${where}: blob ${b.id} has data that is not base64 text`);
+      if (b.data === undefined && typeof b.sha256 !== 'string') throw new Error(`${where}: blob ${b.id} has neither data nor sha256`);
+    }
+    this.db.replacing(() => {
+      this.db.clear();
+      for (const c of content) {
+        const bytes = Buffer.from(c.data as string, 'base64');
+        if (this.db.blobStore.put(bytes) !== c.id) throw new Error(`${where}: ${BLOB_CONTENT_TABLE} row ${c.id} does not hold the bytes of that sha256`);
+      }
+      const blobs = blobRows.map((b) => {
+        if (typeof b.data !== 'string') return b;
+        const bytes = Buffer.from(b.data, 'base64');
+        // Version 1: the bytes move to the store; the row keeps its id, size and address.
+        return { id: b.id, size: bytes.length, sha256: this.db.blobStore.put(bytes) };
+      });
+      for (const [name, rows] of Object.entries(file.tables)) {
+        if (name === BLOB_CONTENT_TABLE) continue;
+        known.get(name)!.load((name === 'blobs' ? blobs : rows) as { id: string }[]);
+        for (const row of rows as { id: string }[]) if (isProfileId(row.id)) this.ids.reserve(row.id);
+      }
+      // Bytes the earlier state held and this one does not name: freed now in memory; as files,
+      // once the snapshot of this state is on disk (persistence.ts).
+    });
     this.clock.restoreOffset(file.clockOffsetMs ?? 0);
     this.stateReplaced();
+    this.replacedState.emit();
     this.changes.emit();
   }
 

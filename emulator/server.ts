@@ -9,6 +9,7 @@ import { Emulator } from './emulator.js';
 import { createLogger, silentLogger } from './logger.js';
 import { allRoutes } from './routes.js';
 import { Persistence } from './store/persistence.js';
+import { FileBlobStore } from './store/blobs.js';
 import { DataFileLock, DataLockError } from './store/data-lock.js';
 import { loadSeed, type LoadedSeed } from './scenarios.js';
 import { servesDialect, type AnyRoute } from './http/route.js';
@@ -77,26 +78,45 @@ export async function buildEmulator(options: StartOptions = {}): Promise<{
   const { logger, env, sources, ...flags } = options;
   const config = loadConfig(flags, env ?? {}, sources);
   const log = logger ?? (env ? await createLogger(config.logLevel, config.logFormat) : silentLogger());
-  const emulator = new Emulator(config, log);
-
-  let persistence: Persistence | undefined;
-  let seed: LoadedSeed | undefined;
-  let source: LoadedState['source'] = 'empty';
   let lock: DataFileLock | undefined;
   if (config.dataFile) {
-    // One process per data file; a missing or read-only folder stops start-up here.
+    // One process per data file; a missing or read-only folder stops start-up here, before the
+    // blob store makes its folder beside the file.
     try {
       lock = DataFileLock.acquire(config.dataFile, (message) => log.warn({ file: config.dataFile }, message));
     } catch (e) {
       throw e instanceof DataLockError ? new StartupError(e.message) : e;
     }
+  }
+  // With --data, stored bytes are files in `NAME.blobs/` (fsynced as written under strict).
+  let blobStore: FileBlobStore | undefined;
+  try {
+    blobStore = config.dataFile ? new FileBlobStore(`${config.dataFile}.blobs`, config.durability === 'strict') : undefined;
+  } catch (e) {
+    lock?.release();
+    throw new StartupError(`cannot use the stored-bytes folder ${config.dataFile}.blobs: ${(e as Error).message}`);
+  }
+  const emulator = new Emulator(config, log, { blobStore });
+
+  let persistence: Persistence | undefined;
+  let seed: LoadedSeed | undefined;
+  let source: LoadedState['source'] = 'empty';
+  if (config.dataFile && lock) {
     persistence = new Persistence(
       config.dataFile,
       () => emulator.stateDocument(),
       config.flushDelayMs,
       (err) => log.error({ err: err.message, file: config.dataFile }, 'cannot write the state file; serving from memory (health reports degraded)'),
+      {
+        durability: config.durability,
+        blobs: blobStore,
+        clockOffset: () => emulator.clock.offset,
+        ephemeral: new Set(['sessions']),
+      },
     );
     persistence.holdLock(lock);
+    const p = persistence;
+    if (blobStore) blobStore.onError = (err) => p.reportError(err);
   }
 
   try {
@@ -124,9 +144,28 @@ export async function buildEmulator(options: StartOptions = {}): Promise<{
   };
   if (persistence) {
     const p = persistence;
-    emulator.changed.on(() => p.markDirty());
+    const recovery = p.recovered();
+    if (recovery?.torn)
+      log.warn(
+        {
+          file: recovery.torn.file,
+          line: recovery.torn.line,
+          reason: recovery.torn.reason,
+          droppedBytes: recovery.torn.droppedBytes,
+          replayed: recovery.replayed,
+        },
+        'the journal ends in a torn or corrupt record: loaded up to the last good one',
+      );
+    if (recovery && recovery.skipped.length > 0)
+      log.warn({ files: recovery.skipped }, 'a journal after a state import that never reached its snapshot was not replayed');
+    // Every file the loaded state does not name is left from before (a crash between writes).
+    if (source === 'data') blobStore?.sweep();
+    p.start();
+    emulator.db.rowChanged.on((change) => p.record(change));
+    emulator.replaced.on(() => p.replaced());
+    emulator.settle = () => p.settle();
     // A seed loaded into a new data file is written at once.
-    if (config.seedFile) p.markDirty();
+    if (config.seedFile && source === 'seed') p.replaced();
   }
 
   // the control plane lists (and documents in OpenAPI) the routes of the running dialect

@@ -35,6 +35,8 @@ export class Responder {
    * window, and the fault rules that applied.
    */
   writeHead(res: Response, ctx: Context, status: number, contentType: string, length: number, extra?: Record<string, string>): void {
+    // --durability strict: what this request wrote is on disk before its answer (store/journal.ts).
+    this.emulator.settle();
     let type = contentType;
     let size = String(length);
     const h: string[] = [EMULATOR_HEADER, VERSION, 'x-request-id', ctx.requestId];

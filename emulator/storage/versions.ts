@@ -1,10 +1,10 @@
 /**
- * File and note versions and their bytes. Bytes live in the `blobs` table (base64), so a state
- * export or the `--data` file carries them; a node row points at the blob of its current version,
+ * File and note versions and their bytes. Bytes live in the blob store (store/blobs.ts: in memory,
+ * or files next to `--data`), one copy per content; a `blobs` row is one use of them, and an
+ * export carries them (`blobContent`). A node row points at the blob row of its current version,
  * and each earlier version is a `fileVersions` row with its own blob. Storing a version charges
  * storage and tells the listeners; reading one charges bandwidth.
  */
-import { createHash } from 'node:crypto';
 import { Errors } from '../http/errors.js';
 import { classifyDocument } from '../intelligence/engine/document-types.js';
 import { OpaqueType } from '../store/ids.js';
@@ -54,18 +54,13 @@ export class Versions {
   ) {}
 
   putBlob(bytes: Buffer): Blob {
-    return this.d.db.blobs.insert({
-      id: this.d.ids.opaqueId(OpaqueType.general),
-      data: bytes.toString('base64'),
-      size: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-    });
+    const sha256 = this.d.db.blobStore.put(bytes);
+    return this.d.db.blobs.insert({ id: this.d.ids.opaqueId(OpaqueType.general), size: bytes.length, sha256 });
   }
 
   /** A blob's bytes by id (an upload's chunk or assembled file), or undefined when it is gone. */
   blobBytes(blobId: string): Buffer | undefined {
-    const blob = this.d.db.blobs.get(blobId);
-    return blob ? Buffer.from(blob.data, 'base64') : undefined;
+    return this.d.db.blobs.bytes(blobId);
   }
 
   /** Forget a blob nothing points at any more (a replaced or deleted chunk, an assembled upload once stored). */
@@ -74,8 +69,7 @@ export class Versions {
   }
 
   bytesOf(node: Pick<StorageNode, 'blobId'>): Buffer {
-    const blob = node.blobId ? this.d.db.blobs.get(node.blobId) : undefined;
-    return blob ? Buffer.from(blob.data, 'base64') : Buffer.alloc(0);
+    return (node.blobId ? this.d.db.blobs.bytes(node.blobId) : undefined) ?? Buffer.alloc(0);
   }
 
   /** The kept (not current) versions of a node, newest first. */

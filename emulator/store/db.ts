@@ -1,9 +1,9 @@
-import { Table } from './table.js';
+import { Table, type TableChange } from './table.js';
+import { BlobTable, MemoryBlobStore, type BlobStore } from './blobs.js';
 import { EventTable } from './event-table.js';
 import { Listeners, type Observable } from '../listeners.js';
 import type {
   ApiKey,
-  Blob,
   Chat,
   ChatMessage,
   EmailCode,
@@ -26,7 +26,11 @@ import type { Fileshare } from './fileshare-model.js';
 import type { Comment } from './comment-model.js';
 
 export const STATE_FORMAT = 'fastio-emulator-state';
-export const STATE_VERSION = 1;
+/**
+ * 2: blob rows carry no bytes (`data`); the bytes are in the blob store (files next to `--data`,
+ * or a `blobContent` list in an export). 1: bytes as base64 in blob rows (still read).
+ */
+export const STATE_VERSION = 2;
 
 /** The saved form of an emulator's state: what `--data` writes and `/_emulator/state` exports. */
 export interface StateFile {
@@ -34,6 +38,8 @@ export interface StateFile {
   version: number;
   savedAt: string;
   clockOffsetMs: number;
+  /** a `--data` snapshot: the first journal generation to replay over it (persistence.ts) */
+  journal?: number;
   tables: Record<string, unknown[]>;
 }
 
@@ -48,7 +54,18 @@ export class Db {
   private readonly changes = new Listeners<[]>();
   /** Every write to any table. */
   readonly changed: Observable<[]> = this.changes;
-  private readonly written = () => this.changes.emit();
+  private readonly rowChanges = new Listeners<[TableChange]>();
+  /** Every write to any table, with what changed (the journal listens here); silent while a whole state is loaded. */
+  readonly rowChanged: Observable<[TableChange]> = this.rowChanges;
+  /** set while a whole state replaces the tables: those writes are not changes to journal */
+  private loading = false;
+  private readonly written = (change: TableChange) => {
+    if (!this.loading) this.rowChanges.emit(change);
+    this.changes.emit();
+  };
+
+  /** The stored bytes of `blobs` rows (in memory unless the emulator persists to files). */
+  readonly blobStore: BlobStore;
 
   readonly users = new Table<User>('users', { unique: { email: (u) => u.emailKey } }, this.written);
   readonly apiKeys = new Table<ApiKey>('apiKeys', { indexes: { user: (k) => k.userId }, unique: { hash: (k) => k.keyHash } }, this.written);
@@ -85,7 +102,7 @@ export class Db {
   );
   /** Kept versions of files and notes (the current one is on the node row). */
   readonly fileVersions = new Table<FileVersion>('fileVersions', { indexes: { node: (v) => v.nodeId, org: (v) => v.orgId } }, this.written);
-  readonly blobs = new Table<Blob>('blobs', {}, this.written);
+  readonly blobs: BlobTable;
   readonly uploads = new Table<Upload>('uploads', { indexes: { user: (u) => u.userId } }, this.written);
   readonly chats = new Table<Chat>('chats', { indexes: { workspace: (c) => c.workspaceId } }, this.written);
   readonly chatMessages = new Table<ChatMessage>('chatMessages', { indexes: { chat: (m) => m.chatId } }, this.written);
@@ -130,6 +147,20 @@ export class Db {
     },
     this.written,
   );
+  constructor(blobStore: BlobStore = new MemoryBlobStore()) {
+    this.blobStore = blobStore;
+    this.blobs = new BlobTable(blobStore, this.written);
+  }
+
+  /** Replace every table's rows without journaling each write (a state import). */
+  replacing<T>(fn: () => T): T {
+    this.loading = true;
+    try {
+      return fn();
+    } finally {
+      this.loading = false;
+    }
+  }
 
   /** Every table, in the order they are saved and loaded. */
   get tables(): Table<{ id: string }>[] {

@@ -29,7 +29,7 @@
  * The lists themselves are in event-positions.ts; the query types and the reading of the chosen list
  * in event-query.ts. This file keeps the indexes up to date and picks the list a query reads.
  */
-import { Table } from './table.js';
+import { Table, type TableChange } from './table.js';
 import type { AuditEvent } from './model.js';
 import { EMPTY_LIST, PositionList, type Posting } from './event-positions.js';
 import { candidate, countConstraints, readExact, readFiltered, type Candidate, type EventPage, type EventQuery } from './event-query.js';
@@ -67,7 +67,7 @@ export class EventTable extends Table<AuditEvent> {
   private arena = new Uint32Array(0);
   private offsets = new Uint32Array(1);
 
-  constructor(onChange: () => void = () => {}) {
+  constructor(onChange: (change: TableChange) => void = () => {}) {
     super('events', {}, onChange);
   }
 

@@ -245,11 +245,14 @@ export interface FileVersion {
   created: number;
 }
 
+/**
+ * One use of some stored bytes. The bytes are in the blob store (store/blobs.ts), addressed by
+ * `sha256`; state version 1 carried them here as base64 (`data`), which an import still reads.
+ */
 export interface Blob {
   id: string;
-  /** base64 of the content */
-  data: string;
   size: number;
+  /** the content's address in the blob store */
   sha256: string;
 }
 

@@ -7,6 +7,9 @@ export interface Row {
   id: string;
 }
 
+/** One committed change of a table, as the journal records it. */
+export type TableChange = { table: string; op: 'put'; row: Row } | { table: string; op: 'delete'; id: string } | { table: string; op: 'clear' };
+
 type IndexKey<T> = (row: T) => string | undefined | null | readonly string[];
 
 export interface TableSpec<T> {
@@ -30,7 +33,7 @@ export class Table<T extends Row> {
   constructor(
     readonly name: string,
     spec: TableSpec<T> = {},
-    private readonly onChange: () => void = () => {},
+    private readonly onChange: (change: TableChange) => void = () => {},
   ) {
     for (const [k, fn] of Object.entries(spec.indexes ?? {})) this.indexes.set(k, { fn, map: new Map() });
     for (const [k, fn] of Object.entries(spec.unique ?? {})) this.uniques.set(k, { fn, map: new Map() });
@@ -90,7 +93,7 @@ export class Table<T extends Row> {
     }
     this.rows.set(row.id, row);
     this.addToIndexes(row);
-    this.onChange();
+    this.onChange({ table: this.name, op: 'put', row });
     return row;
   }
 
@@ -108,7 +111,7 @@ export class Table<T extends Row> {
     }
     this.rows.set(id, next);
     this.reindex(prev, next);
-    this.onChange();
+    this.onChange({ table: this.name, op: 'put', row: next });
     return next;
   }
 
@@ -117,7 +120,7 @@ export class Table<T extends Row> {
     if (!prev) return undefined;
     this.removeFromIndexes(prev);
     this.rows.delete(id);
-    this.onChange();
+    this.onChange({ table: this.name, op: 'delete', id });
     return prev;
   }
 
@@ -125,7 +128,7 @@ export class Table<T extends Row> {
     this.rows.clear();
     for (const i of this.indexes.values()) i.map.clear();
     for (const u of this.uniques.values()) u.map.clear();
-    this.onChange();
+    this.onChange({ table: this.name, op: 'clear' });
   }
 
   /** Replace the whole content (loading a state file). */
