@@ -23,6 +23,8 @@ export interface User {
   twoFactor?: TwoFactorSettings;
   /** The account was closed (POST /user/close/): it cannot sign in and no token of it works. */
   closed?: boolean;
+  /** photo auto-sync from SSO providers (GET /user/me/autosync/{state}/); the emulator has no providers */
+  autosync?: boolean;
 }
 
 /** A user's second factor: `pending` from setup until a code confirms it, then `enabled`. */

@@ -7,6 +7,7 @@ import { accountRoutes } from './account-routes.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { isScoped } from './oauth-scopes.js';
 import { twoFactorRoutes } from './twofactor-routes.js';
+import { profileRoutes } from './profile-routes.js';
 
 const AUTH_SOURCE = 'MediaFire/fastio_cli src/api/auth.rs; agent guide v1.29 "Getting Started"';
 
@@ -239,5 +240,6 @@ export const userRoutes = [
 
   ...accountRoutes,
   ...twoFactorRoutes,
+  ...profileRoutes,
   ...oauthRoutes,
 ];

@@ -15,6 +15,7 @@ import { AuditEvents } from '../events/catalogue.js';
 import { Listeners, type Observable } from '../listeners.js';
 import { grantText, parseScopes } from './oauth-scopes.js';
 import { LIMITED_TOKEN_SECONDS, TwoFactorService } from './twofactor.js';
+import { AccountService } from './password-reset.js';
 
 /** PARITY: CHOICE. Verification codes: 6 digits, valid 24 hours, 5 wrong tries before a new one is needed. */
 const EMAIL_CODE_DIGITS = 6;
@@ -52,6 +53,8 @@ export class UserService {
   readonly profile: ProfileService;
   /** two-factor authentication: setup, codes, the limited sign-in (users/twofactor.ts) */
   readonly twoFactor: TwoFactorService;
+  /** password reset by a mailed code, and closing an account (users/password-reset.ts) */
+  readonly account: AccountService;
 
   constructor(
     private readonly db: Db,
@@ -74,6 +77,7 @@ export class UserService {
       verified: (user) => this.verified.emit(user),
     });
     this.twoFactor = new TwoFactorService({ db, ids, now: () => clock.now(), mailer, audit });
+    this.account = new AccountService({ db, ids, now: () => clock.now(), mailer, audit, hashPassword: (pw) => this.hash(pw) });
   }
 
   /** Create an account; an address that has one answers 409/1660 (the April sign-up, fixtures, personas). */
