@@ -71,7 +71,6 @@ const AREA_DESCRIPTIONS: Record<Area, string> = {
   control: 'Emulator-only control plane (`/_emulator/*`): no live counterpart',
   shares: 'Shares of a workspace (send, receive, exchange): settings, access, lists',
   system: 'Health check and service status (no authentication)',
-  assets: 'Brand assets (photos, logos, banners) of users, orgs, workspaces and shares',
 };
 
 /** `/current/org/:org_id/` -> `/current/org/{org_id}/` */

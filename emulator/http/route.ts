@@ -11,7 +11,7 @@ import { DIALECTS, type Dialect } from '../catalogue/index.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export type Area =
-  'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control' | 'shares' | 'system' | 'assets';
+  'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control' | 'shares' | 'system';
 
 /**
  * Where each area's routes are defined: `emulator/<folder>/routes.ts` (test/core/route-areas.test.ts
@@ -33,7 +33,6 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
   control: ['control'],
   shares: ['shares'],
   system: ['system'],
-  assets: ['assets'],
 };
 
 /**
