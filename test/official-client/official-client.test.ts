@@ -9,6 +9,7 @@ import { aiScenario } from './ai-scenario.js';
 import { COMMANDS, UNSERVED_GROUPS, OFFLINE_GROUPS } from './commands.js';
 import { dashboardScenario } from './dashboard-scenario.js';
 import { oauthScenario } from './oauth-scenario.js';
+import { identity2Scenario } from './identity2-scenario.js';
 import { storageNodesScenario } from './storage-nodes-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
@@ -565,6 +566,19 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('ripley: AI chat over /ai/agent/, citing only the workspace own files', async () => {
       await aiScenario({ cli, tmp, tenant, post, settle });
+    });
+
+    it('identity2: 2FA (totp sign-in, sms send and sign-in), password reset, user look-up and me answers, org/workspace discovery, limits, jobs, system; a stranger refused', async () => {
+      const now = async () => Date.parse(((await (await fetch(`${emu.url}/_emulator/clock`, { headers: CONTROL })).json()) as { now: string }).now);
+      const mail = async (to: string, kind: string) => {
+        const res = (await (await fetch(`${emu.url}/_emulator/mailbox/?to=${encodeURIComponent(to)}`, { headers: CONTROL })).json()) as {
+          messages: { kind: string; code: string }[];
+        };
+        const found = res.messages.find((m) => m.kind === kind);
+        if (!found) throw new Error(`no ${kind} mail to ${to}`);
+        return found;
+      };
+      await identity2Scenario({ cli, tmp, persona: () => persona('human'), tenant, post, now, mail });
     });
 
     it('commands listed as unserved, gap or client bug fail as listed', async () => {
