@@ -11,6 +11,8 @@ import { eventRoutes } from './events/routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { billingRoutes } from './billing/routes.js';
 import { shareRoutes } from './shares/routes.js';
+import { commentRoutes } from './comments/routes.js';
+import { appRoutes } from './apps/routes.js';
 import { systemRoutes } from './system/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
@@ -28,6 +30,8 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...activityRoutes,
     ...billingRoutes,
     ...shareRoutes,
+    ...commentRoutes,
+    ...appRoutes,
     ...systemRoutes,
     ...controlRoutes(control),
   ];

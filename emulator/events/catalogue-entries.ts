@@ -7,7 +7,19 @@ import { ActivityRules, type ActivityRule } from '../activity/keys.js';
 
 export type AuditCategory = 'user' | 'org' | 'workspace' | 'invitation' | 'billing' | 'ai' | 'share';
 export type AuditSubcategory =
-  'lifecycle' | 'authentication' | 'security' | 'settings' | 'members' | 'invitations' | 'transfer' | 'billing' | 'storage' | 'upload' | 'ai' | 'dashboard';
+  | 'lifecycle'
+  | 'authentication'
+  | 'security'
+  | 'settings'
+  | 'members'
+  | 'invitations'
+  | 'transfer'
+  | 'billing'
+  | 'storage'
+  | 'upload'
+  | 'ai'
+  | 'dashboard'
+  | 'comments';
 
 export interface Filing {
   readonly category: AuditCategory;
@@ -127,6 +139,12 @@ export const CATALOGUE = {
   // uploads
   upload_session_created: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log' },
   upload_chunk_added: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log', parent: 'upload_session_created' },
+  upload_chunk_deleted: {
+    filings: [filed('user', 'upload')],
+    touches: ActivityRules.upload,
+    visibility: 'external_audit_log',
+    parent: 'upload_session_created',
+  },
   upload_session_completed: {
     filings: [filed('user', 'upload')],
     touches: ActivityRules.upload,
@@ -145,6 +163,8 @@ export const CATALOGUE = {
     visibility: 'external_audit_log',
     parent: 'upload_session_created',
   },
+  web_upload_created: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log' },
+  web_upload_cancelled: { filings: [filed('user', 'upload')], touches: ActivityRules.upload, visibility: 'external_audit_log', parent: 'web_upload_created' },
   // intelligence
   ai_file_ingested: { filings: [filed('ai', 'ai')], touches: ActivityRules.ai },
   ai_file_ingestion_failed: { filings: [filed('ai', 'ai')], touches: ActivityRules.ai },
@@ -167,4 +187,11 @@ export const CATALOGUE = {
   workspace_quickshare_created: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_quickshare_updated: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_quickshare_deleted: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  // comments (PARITY: agent guide REFERENCE "Common Event Names: Comments" names these six, subcategory `comments`)
+  comment_created: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  comment_replied: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  comment_updated: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  comment_deleted: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  comment_mentioned: { filings: [filed('workspace', 'comments')], touches: ActivityRules.commentMention },
+  comment_reaction: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
 } as const satisfies Record<string, CatalogueEntry>;

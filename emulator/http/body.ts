@@ -47,6 +47,7 @@ export class BodyParser {
   private readonly form: express.RequestHandler;
   // multer is loaded on the first multipart request, so start-up does not pay for it.
   private multipartParser: Promise<express.RequestHandler> | undefined;
+  private raw: express.RequestHandler | undefined;
 
   constructor(private readonly config: Readonly<Pick<EmulatorConfig, 'bodyLimitBytes' | 'uploadLimitBytes'>>) {
     this.json = express.json({ limit: config.bodyLimitBytes, strict: true, type: JSON_TYPES });
@@ -59,9 +60,18 @@ export class BodyParser {
     return (this.multipartParser ??= import('multer').then(({ default: multer }) =>
       multer({
         storage: multer.memoryStorage(),
-        limits: { fileSize: uploadLimitBytes, fieldSize: bodyLimitBytes, files: 10, fields: 200, parts: 220 },
+        limits: { fileSize: uploadLimitBytes, fieldSize: bodyLimitBytes, files: 200, fields: 200, parts: 420 },
       }).any(),
     ));
+  }
+
+  /** A raw body (`rawBody` routes: a streamed upload), up to the upload limit, as one part named `body`. */
+  private async readRaw(req: Request, res: Response, type: string): Promise<UploadedFile[]> {
+    this.raw ??= express.raw({ limit: this.config.uploadLimitBytes, type: () => true });
+    await runMiddleware(this.raw, req, res);
+    const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    req.body = {};
+    return [{ field: 'body', name: '', mimetype: type.split(';')[0] || 'application/octet-stream', size: data.length, data }];
   }
 
   /** Parse the body onto `req.body`; the uploaded files are returned. */
@@ -92,6 +102,7 @@ export class BodyParser {
         if (files.length > 0 && !route.files) throw Errors.badRequest('This route does not accept file uploads.');
         return files;
       }
+      if (route.rawBody && !type.startsWith('application/x-www-form-urlencoded') && !type.includes('json')) return await this.readRaw(req, res, type);
       if (type.includes('json')) await runMiddleware(route.area === 'control' ? this.controlJson : this.json, req, res);
       else if (type.startsWith('application/x-www-form-urlencoded')) await runMiddleware(this.form, req, res);
     } catch (err) {

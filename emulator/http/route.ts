@@ -11,7 +11,20 @@ import { DIALECTS, type Dialect } from '../catalogue/index.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export type Area =
-  'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control' | 'shares' | 'system';
+  | 'auth'
+  | 'orgs'
+  | 'members'
+  | 'workspaces'
+  | 'storage'
+  | 'intelligence'
+  | 'events'
+  | 'billing'
+  | 'transfer'
+  | 'control'
+  | 'shares'
+  | 'comments'
+  | 'apps'
+  | 'system';
 
 /**
  * Where each area's routes are defined: `emulator/<folder>/routes.ts` (test/core/route-areas.test.ts
@@ -32,6 +45,8 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
   transfer: ['transfer'],
   control: ['control'],
   shares: ['shares'],
+  comments: ['comments'],
+  apps: ['apps'],
   system: ['system'],
 };
 
@@ -144,6 +159,8 @@ interface RouteCommon {
   publicAsset?: boolean;
   /** The body is one JSON document (a state import): any other content type answers 415 saying so. */
   jsonBody?: boolean;
+  /** The body is raw bytes (a streamed upload): handed to the handler as one file part named `body`. */
+  rawBody?: boolean;
   /** A per-user budget of this route's own (see RouteRateLimit). */
   rateLimit?: RouteRateLimit;
   parity: RouteParity;

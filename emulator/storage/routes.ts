@@ -8,6 +8,9 @@ import { storageLockRoutes } from './lock-routes.js';
 import { storageNodeRoutes } from './node-routes.js';
 import { storageSearchRoutes } from './search-routes.js';
 import { storageV2Routes } from './v2-routes.js';
+import { storageUploadRoutes } from './upload-routes.js';
+import { storageWebUploadRoutes } from './web-upload-routes.js';
+import { storageZipRoutes } from './zip-routes.js';
 import {
   chunkBody,
   chunkQuery,
@@ -50,6 +53,7 @@ const storageV1Routes = [
         'instance_id is required (uploads without a destination are not emulated); profile_type=share answers 501',
         'a text field `chunk` is taken as the file content (UTF-8)',
         'plan file size and storage limits are checked when a session opens and again when it is stored (402/1685)',
+        '`stream=true` opens a streaming session without `size` (`max_size` optional, checked against the plan up front); its bytes come through stream/',
         STORAGE_CREDITS_CHOICE,
         NAME_CHOICE,
       ],
@@ -79,10 +83,16 @@ const storageV1Routes = [
         "another user's session answers 404/1609",
         'chunks after complete answer 409/1660',
         'one audit event per chunk (`upload_chunk_added`)',
+        "every chunk and complete re-check that the session's owner may still write to its workspace (a removed member 401/10545, a lowered role 403/1680)",
+        '`hash` + `hash_algo` (query or form) check the chunk (md5, sha1, sha256, sha384; sha256 when hash_algo is absent); a digest that differs answers 400/1605 naming hash',
+        'a streaming session (stream=true) takes no chunks: 400/1605',
       ],
     },
     handler: (ctx, { params, query, body, files }, emu) => {
-      emu.storage.addChunk(callerOf(ctx).user, params.upload_id, query.order, query.size, files, body.chunk);
+      emu.storage.addChunk(callerOf(ctx), params.upload_id, query.order, query.size, files, body.chunk, {
+        hash: body.hash ?? query.hash,
+        hash_algo: body.hash_algo ?? query.hash_algo,
+      });
     },
   }),
 
@@ -103,7 +113,7 @@ const storageV1Routes = [
       ],
     },
     handler: (ctx, { params }, emu) => {
-      const upload = emu.storage.complete(callerOf(ctx).user, params.upload_id);
+      const upload = emu.storage.complete(callerOf(ctx), params.upload_id);
       return { id: upload.id, status: upload.status };
     },
   }),
@@ -313,4 +323,13 @@ const storageV1Routes = [
 ];
 
 /** Every storage route: the ones both dialects serve, V2's additions, V2's searches, node operations and locks. */
-export const storageRoutes = [...storageV1Routes, ...storageV2Routes, ...storageSearchRoutes, ...storageNodeRoutes, ...storageLockRoutes];
+export const storageRoutes = [
+  ...storageV1Routes,
+  ...storageV2Routes,
+  ...storageSearchRoutes,
+  ...storageNodeRoutes,
+  ...storageLockRoutes,
+  ...storageUploadRoutes,
+  ...storageWebUploadRoutes,
+  ...storageZipRoutes,
+];

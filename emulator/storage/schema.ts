@@ -125,6 +125,12 @@ export const uploadCreateBody = lazy(() =>
     org: z.string().max(100).optional(),
     // PARITY: CHOICE. A text field named chunk (not a file part) carries the content as UTF-8.
     chunk: z.string().optional(),
+    // PARITY: official client src/api/upload.rs create_stream_session: `stream=true`, no `size`, optional `max_size`.
+    stream: formBool().optional(),
+    max_size: formInt({ min: 1, max: 2 ** 50 }).optional(),
+    // PARITY: agent guide "Optional Integrity Hashing": a whole-file hash may come with the session.
+    hash: z.string().trim().max(200).optional(),
+    hash_algo: z.string().trim().max(20).optional(),
   }),
 );
 export type UploadInput = z.output<ReturnType<typeof uploadCreateBody>>;
@@ -134,11 +140,16 @@ export const chunkQuery = lazy(() =>
   z.object({
     order: formInt({ min: 1, max: 10_000 }),
     size: formInt({ min: 0, max: 2 ** 50 }).optional(),
+    // PARITY: agent guide "Optional Integrity Hashing": `hash` + `hash_algo` on each chunk.
+    hash: z.string().trim().max(200).optional(),
+    hash_algo: z.string().trim().max(20).optional(),
   }),
 );
 
 /** A chunk travels as a multipart file part; a text field `chunk` is accepted too. */
-export const chunkBody = lazy(() => z.object({ chunk: z.string().optional() }));
+export const chunkBody = lazy(() =>
+  z.object({ chunk: z.string().optional(), hash: z.string().trim().max(200).optional(), hash_algo: z.string().trim().max(20).optional() }),
+);
 
 export const uploadDetailsQuery = lazy(() => z.object({ wait: formInt({ min: 0, max: 60 }).optional() }));
 

@@ -25,6 +25,11 @@ import { Notes, type NoteUpdate } from './notes.js';
 import type { AddFileSource, ListOptions, UploadInput } from './schema.js';
 import { StorageCredits } from './storage-credits.js';
 import { Uploads } from './uploads.js';
+import { BatchUploads } from './batch.js';
+import { resolveLimits, type LimitsQuery } from './upload-limits.js';
+import { UploadSessions } from './upload-sessions.js';
+import { WebUploads } from './web-upload.js';
+import { FolderZips } from './zip.js';
 import { Versions, type Download, type VersionInput, type VersionView } from './versions.js';
 import type { ServiceDeps, TenancyDeps } from '../service-deps.js';
 
@@ -53,8 +58,18 @@ export class StorageService {
   private readonly tokens: DownloadTokens;
   private readonly locks: Locks;
   private readonly ops: NodeOps;
+  /** the caller's sessions as a set, chunk reads and deletes, streams (upload-sessions.ts) */
+  readonly sessions: UploadSessions;
+  /** `POST /upload/batch/` (batch.ts) */
+  readonly batches: BatchUploads;
+  /** imports from a URL (web-upload.ts) */
+  readonly webUploads: WebUploads;
+  /** folders as ZIPs (zip.ts) */
+  readonly zips: FolderZips;
+  private readonly deps: StorageDeps;
 
-  constructor(d: StorageDeps) {
+  constructor(d: StorageDeps & { webUploadHosts?: readonly string[] }) {
+    this.deps = d;
     this.credits = new StorageCredits(d);
     this.tree = new NodeTree(d, this.credits, this.signals);
     this.versions = new Versions(d, this.tree, this.credits, this.signals);
@@ -67,6 +82,21 @@ export class StorageService {
     // A trashed, purged or transferred node loses its lock.
     this.signals.nodesRemoved.on((nodes) => this.locks.drop(nodes.map((n) => n.id)));
     this.ops = new NodeOps(d, this.tree, this.versions, this.credits, this.locks, this.addFiles, this.signals);
+    this.sessions = new UploadSessions(d, this.uploads, this.versions, this.credits);
+    this.batches = new BatchUploads(d, this.tree, this.uploads);
+    this.webUploads = new WebUploads(d, this.uploads, d.webUploadHosts ?? []);
+    this.zips = new FolderZips(this.tree, this.versions, this.credits);
+  }
+
+  /** `GET /upload/limits/` for this caller, in the context the query names (upload-limits.ts). */
+  uploadLimits(caller: Caller, q: LimitsQuery): Record<string, unknown> {
+    const { plans, access } = this.deps;
+    return resolveLimits(
+      { plans, heldBytes: (orgId) => this.credits.heldBytes(orgId), accountType: caller.user.accountType },
+      q,
+      (t) => this.uploads.resolveUploadTarget(caller, { instance_id: t.instance_id!, action: t.action, file_id: t.file_id, folder_id: t.folder_id }).scope,
+      (ref) => access.org(caller, ref, 'org.details').org,
+    );
   }
 
   // ---- the tree (nodes.ts)
@@ -200,12 +230,20 @@ export class StorageService {
     return this.uploads.upload(caller, input, files);
   }
 
-  addChunk(user: User, id: string, order: number, declaredSize: number | undefined, files: readonly UploadedFile[], textChunk: string | undefined): Upload {
-    return this.uploads.addChunk(user, id, order, declaredSize, files, textChunk);
+  addChunk(
+    caller: Caller,
+    id: string,
+    order: number,
+    declaredSize: number | undefined,
+    files: readonly UploadedFile[],
+    textChunk: string | undefined,
+    hash?: { hash?: string | undefined; hash_algo?: string | undefined },
+  ): Upload {
+    return this.uploads.addChunk(caller, id, order, declaredSize, files, textChunk, hash);
   }
 
-  complete(user: User, id: string): Upload {
-    return this.uploads.complete(user, id);
+  complete(caller: Caller, id: string): Upload {
+    return this.uploads.complete(caller, id);
   }
 
   uploadDetails(user: User, id: string, waitSeconds: number, signal: AbortSignal | undefined): Promise<Upload> {
@@ -233,5 +271,6 @@ export class StorageService {
     this.credits.forget();
     this.locks.clear();
     this.uploads.resume();
+    this.webUploads.resume();
   }
 }

@@ -103,7 +103,7 @@ export class StorageCredits {
   }
 
   /** PARITY: bandwidth costs 212 credits per 10^9 bytes downloaded; past the budget a download answers 402/1696. */
-  chargeBandwidth(org: Org, node: StorageNode, bytes: number, userId: string): void {
+  chargeBandwidth(org: Org, node: Pick<StorageNode, 'id' | 'workspaceId'>, bytes: number, userId: string): void {
     if (bytes === 0) return;
     this.d.ledger.charge(org, {
       kind: 'bandwidth',

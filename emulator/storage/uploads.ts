@@ -12,18 +12,33 @@ import type { StorageNode, Upload, User } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
 import { workspaceAllows } from '../tenancy/permissions.js';
 import type { NodeTree } from './nodes.js';
-import { nodeName, type UploadInput } from './schema.js';
+import type { UploadInput } from './schema.js';
+import { checkedName, chunkPart } from './upload-schema.js';
 import type { StorageDeps } from './service.js';
 import type { StorageCredits } from './storage-credits.js';
 import type { Versions } from './versions.js';
 import { AuditEvents } from '../events/catalogue.js';
+import { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES, verifyHash } from './upload-limits.js';
 
-/** PARITY: single-call uploads take files up to 4 MB (official client `SINGLE_CALL_MAX_SIZE`, 4 MiB). */
-export const SINGLE_CALL_MAX_BYTES = 4 * 1024 * 1024;
-/** PARITY: CHOICE. Chunks up to 4 MiB, the official client's chunk size (the live size is plan-dependent). */
-export const CHUNK_MAX_BYTES = 4 * 1024 * 1024;
+export { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES };
 
-const TERMINAL_UPLOAD = new Set(['stored', 'assembly_failed', 'store_failed']);
+export const TERMINAL_UPLOAD: ReadonlySet<string> = new Set(['stored', 'assembly_failed', 'store_failed', 'fetch_failed', 'canceled']);
+
+/** Where an upload goes: the fields of `POST /upload/` (and `batch/`, `web_upload/`) that name it. */
+export interface UploadTargetInput {
+  instance_id: string;
+  profile_type?: 'workspace' | 'share' | undefined;
+  action?: 'create' | 'update' | undefined;
+  file_id?: string | undefined;
+  folder_id?: string | undefined;
+}
+
+export interface UploadTarget {
+  scope: WorkspaceScope;
+  parentId: string;
+  /** `action=update`: the file that gets the new version */
+  target: StorageNode | undefined;
+}
 
 export class Uploads {
   constructor(
@@ -33,9 +48,14 @@ export class Uploads {
     private readonly credits: StorageCredits,
   ) {}
 
-  private uploadScope(caller: Caller, input: UploadInput): { scope: WorkspaceScope; parentId: string; target: StorageNode | undefined } {
+  /**
+   * THE place an upload's destination is resolved (single call, session, stream, batch, web
+   * import): the workspace the caller may write to, the folder and, for `action=update`, the file.
+   * Share targets (`profile_type=share`) hook in here.
+   */
+  resolveUploadTarget(caller: Caller, input: UploadTargetInput, route = '/current/upload/'): UploadTarget {
     // PARITY: CHOICE. Share uploads (`profile_type=share`) are not emulated: 501 rather than a fake success.
-    if (input.profile_type === 'share') throw Errors.notImplemented('POST', '/current/upload/ (profile_type=share)');
+    if (input.profile_type === 'share') throw Errors.notImplemented('POST', `${route} (profile_type=share)`);
     const scope = this.d.access.workspace(caller, input.instance_id, 'workspace.storage.write');
     if (input.action !== 'update') return { scope, parentId: this.nodes.folder(scope, input.folder_id ?? 'root', 'folder_id'), target: undefined };
     // PARITY: agent guide v2.6: `action=update` + `file_id` replaces that file's content (a new
@@ -59,7 +79,7 @@ export class Uploads {
    */
   upload(caller: Caller, input: UploadInput, files: readonly UploadedFile[]): { upload: Upload; node: StorageNode | null; scope: WorkspaceScope } {
     const part = chunkPart(files);
-    const { scope, parentId, target } = this.uploadScope(caller, input);
+    const { scope, parentId, target } = this.resolveUploadTarget(caller, input);
     const user = caller.user;
     const bytes = part ? part.data : input.chunk !== undefined ? Buffer.from(input.chunk, 'utf8') : undefined;
     // A single-call upload stores the file now, and its ingestion follows in the background.
@@ -80,6 +100,31 @@ export class Uploads {
       created: now,
       updated: now,
     };
+
+    if (bytes === undefined && input.stream === true) {
+      // PARITY: official client create_stream_session: no `size` up front; `max_size` bounds the
+      // stream, else the plan's file-size limit does (checked when the bytes arrive).
+      if (input.max_size !== undefined) this.credits.assertFits(scope.org, input.max_size);
+      const upload = this.d.db.uploads.insert({
+        ...base,
+        size: 0,
+        status: 'ready',
+        chunks: {},
+        blobId: null,
+        newFileId: null,
+        error: null,
+        stream: { maxSize: input.max_size ?? null },
+      });
+      this.d.audit.record(
+        AuditEvents.uploadSessionCreated({ orgId: scope.org.id, workspaceId: scope.workspace.id }, user.id, id, {
+          name,
+          stream: true,
+          max_size: input.max_size ?? null,
+          folder_id: parentId,
+        }),
+      );
+      return { upload, node: null, scope };
+    }
 
     if (bytes === undefined) {
       if (input.size === undefined) throw Errors.missingField('size', 'integer');
@@ -104,13 +149,28 @@ export class Uploads {
     if (input.size !== undefined && input.size !== bytes.length) {
       throw Errors.invalidField('size', `size says ${input.size} bytes but the chunk holds ${bytes.length}.`, 'integer');
     }
+    verifyHash(bytes, input.hash, input.hash_algo);
+    return this.storeAtOnce(user, { scope, parentId, target }, base, bytes, part?.mimetype);
+  }
+
+  /**
+   * Store bytes that came whole (a single call, one file of a batch): the file now, and a
+   * `stored` session row that says so.
+   */
+  storeAtOnce(
+    user: User,
+    { scope, parentId, target }: UploadTarget,
+    base: Omit<Upload, 'size' | 'status' | 'chunks' | 'blobId' | 'newFileId' | 'error'>,
+    bytes: Buffer,
+    declaredMimetype: string | undefined,
+  ): { upload: Upload; node: StorageNode; scope: WorkspaceScope } {
     const node = this.versions.storeVersion(user, scope.workspace, scope.org, {
       parentId,
-      name,
+      name: base.name,
       bytes,
       type: 'file',
-      declaredMimetype: part?.mimetype,
-      uploadId: id,
+      declaredMimetype,
+      uploadId: base.id,
       ...(target ? { replace: target, via: 'upload_update' } : {}),
     });
     const upload = this.d.db.uploads.insert({
@@ -134,8 +194,29 @@ export class Uploads {
     return upload;
   }
 
-  addChunk(user: User, id: string, order: number, declaredSize: number | undefined, files: readonly UploadedFile[], textChunk: string | undefined): Upload {
+  /**
+   * PARITY: issue 18: every write to a session re-checks that its owner may still write to the
+   * target workspace, as the upload route checked when it opened: a member removed (401/10545), a
+   * role lowered (403/1680) or the workspace archived stops the session's next chunk.
+   */
+  assertMayStillWrite(caller: Pick<Caller, 'user'>, upload: Upload): void {
+    this.d.access.workspace(caller, upload.workspaceId, 'workspace.storage.write');
+  }
+
+  addChunk(
+    caller: Pick<Caller, 'user'>,
+    id: string,
+    order: number,
+    declaredSize: number | undefined,
+    files: readonly UploadedFile[],
+    textChunk: string | undefined,
+    hash?: { hash?: string | undefined; hash_algo?: string | undefined },
+  ): Upload {
+    const user = caller.user;
     const upload = this.ownUpload(user, id);
+    this.assertMayStillWrite(caller, upload);
+    // PARITY: CHOICE. A streaming session takes its bytes through `stream/` only.
+    if (upload.stream) throw Errors.badRequest('This is a streaming session: send its bytes with POST /current/upload/{id}/stream/.');
     // PARITY: CHOICE. Chunks after complete answer 409/1660.
     assert(upload.status === 'ready' || upload.status === 'uploading', () =>
       Errors.conflict(`The upload session is ${upload.status}; chunks are accepted until it is completed.`),
@@ -146,6 +227,7 @@ export class Uploads {
     if (declaredSize !== undefined && declaredSize !== bytes.length) {
       throw Errors.invalidField('size', `size says ${declaredSize} bytes but the chunk holds ${bytes.length}.`, 'integer');
     }
+    verifyHash(bytes, hash?.hash, hash?.hash_algo);
     // PARITY: CHOICE. Re-sending an order replaces that chunk; chunks may not add up to more than
     // the session's `size`; one audit event (`upload_chunk_added`) per chunk.
     const key = String(order);
@@ -153,7 +235,7 @@ export class Uploads {
     for (const [k, c] of Object.entries(upload.chunks)) if (k !== key) others += c.size;
     if (others + bytes.length > upload.size) throw Errors.invalidField('chunk', `The chunks would exceed the session's size of ${upload.size} bytes.`);
     const previous = upload.chunks[key];
-    if (previous) this.d.db.blobs.delete(previous.blobId);
+    if (previous) this.versions.dropBlob(previous.blobId);
     const blob = this.versions.putBlob(bytes);
     const updated = this.d.db.uploads.update(id, {
       status: 'uploading',
@@ -164,20 +246,22 @@ export class Uploads {
     return updated;
   }
 
-  complete(user: User, id: string): Upload {
+  complete(caller: Pick<Caller, 'user'>, id: string): Upload {
+    const user = caller.user;
     const upload = this.ownUpload(user, id);
+    this.assertMayStillWrite(caller, upload);
     this.d.jobs.admit();
     if (upload.status === 'ready') throw Errors.badRequest('No chunks were uploaded to this session.');
     assert(upload.status === 'uploading', () => Errors.conflict(`The upload session is already ${upload.status}.`));
-    const updated = this.d.db.uploads.update(id, { status: 'assembling', updated: this.d.now() });
+    const updated = this.beginAssembly(id);
     this.d.audit.record(AuditEvents.uploadSessionCompleted(upload, user.id, id, { chunks: Object.keys(upload.chunks).length }));
-    this.d.jobs.after((alive) => this.assemble(id, alive));
     return updated;
   }
 
-  private setUploadStatus(id: string, patch: Partial<Upload>): Upload {
+  /** A status step of a session (or of a URL import, web-upload.ts); a failure records its event. */
+  setUploadStatus(id: string, patch: Partial<Upload>): Upload {
     const updated = this.d.db.uploads.update(id, { ...patch, updated: this.d.now() });
-    if (updated.status === 'assembly_failed' || updated.status === 'store_failed') {
+    if (updated.status === 'assembly_failed' || updated.status === 'store_failed' || updated.status === 'fetch_failed') {
       this.d.audit.record(AuditEvents.uploadSessionFailed(updated, updated.userId, id, { status: updated.status, status_message: updated.error }));
     } else this.touchUpload(updated);
     return updated;
@@ -204,15 +288,21 @@ export class Uploads {
       this.setUploadStatus(id, { status: 'assembly_failed', error: problem });
       return;
     }
-    const bytes = Buffer.concat(orders.map((o) => Buffer.from(this.d.db.blobs.get(upload.chunks[String(o)]!.blobId)?.data ?? '', 'base64')));
+    const bytes = Buffer.concat(orders.map((o) => this.versions.blobBytes(upload.chunks[String(o)]!.blobId) ?? Buffer.alloc(0)));
     const blob = this.versions.putBlob(bytes);
     const chunks: Upload['chunks'] = {};
     for (const [k, c] of Object.entries(upload.chunks)) {
-      this.d.db.blobs.delete(c.blobId);
+      this.versions.dropBlob(c.blobId);
       chunks[k] = { blobId: '', size: c.size };
     }
     this.setUploadStatus(id, { status: 'complete', blobId: blob.id, chunks });
     this.d.jobs.after((stillAlive) => this.beginStoring(id, stillAlive));
+  }
+
+  /** Bytes that arrived whole in the background (a URL import): complete, then storing as a session. */
+  storeFetched(id: string, bytes: Buffer): void {
+    this.setUploadStatus(id, { status: 'complete', blobId: this.versions.putBlob(bytes).id, size: bytes.length });
+    this.d.jobs.after((alive) => this.beginStoring(id, alive));
   }
 
   private beginStoring(id: string, alive: () => boolean): void {
@@ -225,12 +315,12 @@ export class Uploads {
   private finishStoring(id: string, alive: () => boolean): void {
     const upload = this.d.db.uploads.get(id);
     if (!alive() || !upload || upload.status !== 'storing') return;
-    const blob = upload.blobId ? this.d.db.blobs.get(upload.blobId) : undefined;
+    const bytes = upload.blobId ? this.versions.blobBytes(upload.blobId) : undefined;
     const ws = this.d.db.workspaces.get(upload.workspaceId);
     const org = this.d.db.orgs.get(upload.orgId);
     const user = this.d.db.users.get(upload.userId);
     const fail = (message: string) => this.setUploadStatus(id, { status: 'store_failed', error: message });
-    if (!blob) return void fail('the assembled file is missing');
+    if (!bytes) return void fail('the assembled file is missing');
     if (!ws || ws.deleted || !org || org.closed || !user) return void fail('the workspace no longer exists');
     const role = this.d.access.workspaceRoleOf(ws, user.id);
     if (!role || !workspaceAllows('workspace.storage.write', role, ws)) return void fail('the uploader may no longer write to this workspace');
@@ -245,7 +335,7 @@ export class Uploads {
       node = this.versions.storeVersion(user, ws, org, {
         parentId: target ? target.parentId : upload.folderId,
         name: upload.name,
-        bytes: Buffer.from(blob.data, 'base64'),
+        bytes,
         type: 'file',
         uploadId: id,
         ...(target ? { replace: target, via: 'upload_update' } : {}),
@@ -254,7 +344,7 @@ export class Uploads {
       if (err instanceof ApiError) return void fail(err.message);
       throw err;
     }
-    this.d.db.blobs.delete(blob.id);
+    this.versions.dropBlob(upload.blobId!);
     this.setUploadStatus(id, { status: 'stored', blobId: null, newFileId: node.id, versionId: node.versionId });
   }
 
@@ -271,10 +361,22 @@ export class Uploads {
 
   cancelUpload(user: User, id: string): void {
     const upload = this.ownUpload(user, id);
-    for (const c of Object.values(upload.chunks)) if (c.blobId) this.d.db.blobs.delete(c.blobId);
-    if (upload.blobId) this.d.db.blobs.delete(upload.blobId);
-    this.d.db.uploads.delete(id);
+    this.dropSession(upload);
     this.d.audit.record(AuditEvents.uploadSessionDeleted(upload, user.id, id, { status: upload.status }));
+  }
+
+  /** Forget a session row and the bytes it still holds (a stored file keeps its own). */
+  dropSession(upload: Upload): void {
+    for (const c of Object.values(upload.chunks)) if (c.blobId) this.versions.dropBlob(c.blobId);
+    if (upload.blobId) this.versions.dropBlob(upload.blobId);
+    this.d.db.uploads.delete(upload.id);
+  }
+
+  /** Hand a session whose chunks are all in to the background assembly (a stream's one body). */
+  beginAssembly(id: string): Upload {
+    const updated = this.d.db.uploads.update(id, { status: 'assembling', updated: this.d.now() });
+    this.d.jobs.after((alive) => this.assemble(id, alive));
+    return updated;
   }
 
   /** After the state is replaced: sessions that were in flight resume where they stood. */
@@ -285,19 +387,4 @@ export class Uploads {
       else if (upload.status === 'storing') this.d.jobs.after((alive) => this.finishStoring(upload.id, alive));
     }
   }
-}
-
-/** The one file part of a request, named `chunk` (or none: the content may come as a text field). */
-function chunkPart(files: readonly UploadedFile[]): UploadedFile | undefined {
-  const stray = files.find((f) => f.field !== 'chunk');
-  if (stray) throw Errors.invalidField(stray.field, 'Only the `chunk` part carries file content.');
-  if (files.length > 1) throw Errors.invalidField('chunk', 'Send one `chunk` part.');
-  return files[0];
-}
-
-/** A file part's own name, held to the same rules as the `name` field. */
-function checkedName(raw: string): string {
-  const parsed = nodeName().safeParse(raw);
-  if (!parsed.success) throw Errors.invalidField('name', parsed.error.issues[0]?.message ?? 'This name is not valid.', 'string');
-  return parsed.data;
 }

@@ -62,6 +62,17 @@ export class Versions {
     });
   }
 
+  /** A blob's bytes by id (an upload's chunk or assembled file), or undefined when it is gone. */
+  blobBytes(blobId: string): Buffer | undefined {
+    const blob = this.d.db.blobs.get(blobId);
+    return blob ? Buffer.from(blob.data, 'base64') : undefined;
+  }
+
+  /** Forget a blob nothing points at any more (a replaced or deleted chunk, an assembled upload once stored). */
+  dropBlob(blobId: string): void {
+    this.d.db.blobs.delete(blobId);
+  }
+
   bytesOf(node: Pick<StorageNode, 'blobId'>): Buffer {
     const blob = node.blobId ? this.d.db.blobs.get(node.blobId) : undefined;
     return blob ? Buffer.from(blob.data, 'base64') : Buffer.alloc(0);

@@ -267,7 +267,20 @@ export interface Blob {
   sha256: string;
 }
 
-export type UploadStatus = 'ready' | 'uploading' | 'assembling' | 'complete' | 'storing' | 'stored' | 'assembly_failed' | 'store_failed';
+/** `queued`, `fetching`, `fetch_failed` and `canceled` are a URL import's (`web_upload`) own steps. */
+export type UploadStatus =
+  | 'ready'
+  | 'uploading'
+  | 'assembling'
+  | 'complete'
+  | 'storing'
+  | 'stored'
+  | 'assembly_failed'
+  | 'store_failed'
+  | 'queued'
+  | 'fetching'
+  | 'fetch_failed'
+  | 'canceled';
 
 export interface Upload {
   /** opaque id, type `5` */
@@ -291,6 +304,10 @@ export interface Upload {
   error: string | null;
   created: number;
   updated: number;
+  /** a streaming session (`stream=true`): one `stream/` call brings every byte, up to `maxSize` (absent in older states) */
+  stream?: { maxSize: number | null } | null;
+  /** an import from a URL (`web_upload`): where the bytes come from (absent in older states) */
+  web?: { url: string; fetchedBytes: number } | null;
 }
 
 // Chats and their messages live in chat-model.ts (kept beside this file, which is at its size).
@@ -388,6 +405,8 @@ export const NUMERIC_FIELDS = {
   credits: 'quantity',
   units: 'quantity',
   amount: 'quantity',
+  maxSize: 'quantity',
+  fetchedBytes: 'quantity',
   lastStep: 'quantity',
 } as const satisfies Record<NumericField, 'time' | 'quantity'>;
 

@@ -262,40 +262,29 @@ export const COMMANDS: CommandRow[] = [
     'GET /current/upload/:upload_id/details/',
   ),
   pass('upload text', 'POST /current/upload/'),
-  unserved('upload url', '--workspace {ws} https://example.com/a.txt', 'POST /current/web_upload/'),
+  pass('upload url', 'POST /current/web_upload/'),
   pass('upload create-session', 'POST /current/upload/'),
   pass('upload chunk', 'POST /current/upload/:upload_id/chunk/'),
   pass('upload finalize', 'POST /current/upload/:upload_id/complete/'),
   pass('upload status', 'GET /current/upload/:upload_id/details/'),
   pass('upload cancel', 'DELETE /current/upload/:upload_id/'),
-  unserved('upload list-sessions', '', 'GET /current/upload/details/'),
-  unserved('upload cancel-all', '', 'DELETE /current/upload/'),
-  unserved('upload chunk-status', '5abcdefghijklmnopqrstuvwxyz12', 'GET /current/upload/:upload_id/chunk/'),
-  unserved('upload chunk-delete', '5abcdefghijklmnopqrstuvwxyz12 1', 'DELETE /current/upload/:upload_id/chunk/'),
-  unserved('upload web-list', '', 'GET /current/web_upload/'),
-  unserved('upload web-cancel', 'x', 'DELETE /current/web_upload/'),
-  unserved('upload web-status', 'x', 'GET /current/web_upload/:upload_id/details/'),
-  unserved('upload limits', '', 'GET /current/upload/limits/'),
-  unserved('upload algos', '', 'GET /current/upload/algos/'),
-  unserved('upload extensions', '', 'GET /current/upload/limits/extensions/'),
-  {
-    ...unserved('upload stream', '--workspace {ws} {tmpfile}', 'POST /current/upload/', 'POST /current/upload/:upload_id/stream/'),
-    answers: 400,
-    reason:
-      'streaming sessions are not built: the session request (POST /current/upload/ with stream=true, no size) answers 400 before the unserved stream route',
-  },
-  gap(
-    'upload create-stream-session',
-    '--workspace {ws} streamed.bin',
-    400,
-    'streaming sessions (`stream=true`, no size up front) are not built: POST /current/upload/ answers 400 on the missing size',
-    'POST /current/upload/',
-  ),
-  unserved('upload stream-send', '5abcdefghijklmnopqrstuvwxyz12 {tmpfile}', 'POST /current/upload/:upload_id/stream/'),
+  pass('upload list-sessions', 'GET /current/upload/details/'),
+  pass('upload cancel-all', 'DELETE /current/upload/'),
+  pass('upload chunk-status', 'GET /current/upload/:upload_id/chunk/'),
+  pass('upload chunk-delete', 'DELETE /current/upload/:upload_id/chunk/'),
+  pass('upload web-list', 'GET /current/web_upload/'),
+  pass('upload web-cancel', 'DELETE /current/web_upload/'),
+  pass('upload web-status', 'GET /current/web_upload/:upload_id/details/'),
+  pass('upload limits', 'GET /current/upload/limits/'),
+  pass('upload algos', 'GET /current/upload/algos/'),
+  pass('upload extensions', 'GET /current/upload/limits/extensions/'),
+  pass('upload stream', 'POST /current/upload/', 'POST /current/upload/:upload_id/stream/'),
+  pass('upload create-stream-session', 'POST /current/upload/'),
+  pass('upload stream-send', 'POST /current/upload/:upload_id/stream/'),
 
   // ---- download
   pass('download file', `GET ${NODE}/details/`, `GET ${NODE}/requestread/`, `GET ${NODE}/read/`),
-  unserved('download folder', '--workspace {ws} {folder}', `GET ${NODE}/zip/`),
+  pass('download folder', `GET ${NODE}/zip/`),
   pass('download batch', `GET ${NODE}/details/`, `GET ${NODE}/requestread/`, `GET ${NODE}/read/`),
 
   // ---- event
@@ -395,7 +384,25 @@ export const COMMANDS: CommandRow[] = [
   ),
   unserved('fileshare ws-token', '4123456789012345678', 'GET /current/websocket/auth/:fileshare_id/'),
   pass('view', `GET ${NODE}/readnote/`, `GET ${NODE}/details/`, `GET ${NODE}/read/`),
-  unserved('how-to', 'uploading', 'POST /current/how-to/'),
+  // --- comments, apps, how-to (comments-scenario.ts) ---
+  pass('comment list', 'GET /current/comments/:entity_type/:entity_id/:node_id/'),
+  pass('comment create', 'POST /current/comments/:entity_type/:entity_id/:node_id/'),
+  pass('comment reply', 'POST /current/comments/:entity_type/:entity_id/:node_id/'),
+  pass('comment edit', 'POST /current/comments/:comment_id/update/'),
+  pass('comment delete', 'DELETE /current/comments/:comment_id/delete/'),
+  pass('comment list-all', 'GET /current/comments/:entity_type/:entity_id/'),
+  pass('comment info', 'GET /current/comments/:comment_id/details/'),
+  pass('comment react', 'POST /current/comments/:comment_id/reactions/'),
+  pass('comment unreact', 'DELETE /current/comments/:comment_id/reactions/'),
+  pass('comment bulk-delete', 'POST /current/comments/bulk/delete/'),
+  pass('comment attachments', 'GET /current/comments/:comment_id/attachments/'),
+  pass('comment attach', 'POST /current/comments/:comment_id/attachments/'),
+  pass('comment detach', 'POST /current/comments/:comment_id/attachments/detach/'),
+  pass('apps list', 'GET /current/apps/list/'),
+  pass('apps details', 'GET /current/apps/:app_id/details/'),
+  pass('apps launch', 'POST /current/apps/:app_id/launch/'),
+  pass('apps tool-apps', 'GET /current/apps/tool/:tool_name/'),
+  pass('how-to', 'POST /current/how-to/'),
 ];
 
 /**
@@ -403,10 +410,8 @@ export const COMMANDS: CommandRow[] = [
  * (src/api/*.rs at 96b1551). Their commands are not listed one by one: the whole group is unserved.
  */
 export const UNSERVED_GROUPS: { group: string; route: string }[] = [
-  { group: 'comment', route: 'GET /current/comments/:comment_id/attachments/' },
   { group: 'preview', route: `GET ${NODE}/preview/:preview_type/preauthorize/` },
   { group: 'asset', route: `GET ${ORG}/assets/` },
-  { group: 'apps', route: 'GET /current/apps/list/' },
   { group: 'import', route: 'GET /current/imports/details/:source_id/' },
   { group: 'metadata', route: `GET ${WS}/metadata/eligible/` },
 ];

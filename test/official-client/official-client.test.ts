@@ -11,6 +11,8 @@ import { dashboardScenario } from './dashboard-scenario.js';
 import { oauthScenario } from './oauth-scenario.js';
 import { identity2Scenario } from './identity2-scenario.js';
 import { storageNodesScenario } from './storage-nodes-scenario.js';
+import { uploadsScenario } from './uploads-scenario.js';
+import { commentsScenario } from './comments-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
 /** The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts). */
@@ -511,6 +513,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       await storageNodesScenario({ cli, tmp, tenant });
     });
 
+    it('uploads: limits, algos, extensions, chunk status/delete, session list, cancel-all, stream, URL import from loopback, folder ZIP; another tenant refused', async () => {
+      await uploadsScenario({ cli, tmp, tenant, settle });
+    });
+
     it('upload sessions by hand: create, chunk, finalize, status, cancel', async () => {
       const { token, wsId } = await tenant();
       const t = { token };
@@ -566,6 +572,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('ripley: AI chat over /ai/agent/, citing only the workspace own files', async () => {
       await aiScenario({ cli, tmp, tenant, post, settle });
+    });
+
+    it('comments, apps and how-to: comment create/reply/list/list-all/info/edit/react/unreact/attachments/attach/detach/bulk-delete/delete, apps list/details/tool-apps/launch, how-to; another tenant refused', async () => {
+      await commentsScenario({ cli, tmp, tenant });
     });
 
     it('commands listed as unserved, gap or client bug fail as listed', async () => {

@@ -55,6 +55,6 @@ describe('official client: the command table against the route table', () => {
     expect(served('POST /current/org/:org_id/members/join/')).toBe(false);
     expect(served('POST /current/org/:org_id/members/:member/')).toBe(true);
     // A 405 (the path exists under another method) is unserved too.
-    expect(served('GET /current/upload/limits/')).toBe(false);
+    expect(served('GET /current/upload/:upload_id/complete/')).toBe(false);
   });
 });
