@@ -13,6 +13,7 @@ import { billingRoutes } from './billing/routes.js';
 import { shareRoutes } from './shares/routes.js';
 import { commentRoutes } from './comments/routes.js';
 import { appRoutes } from './apps/routes.js';
+import { systemRoutes } from './system/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
 export function allRoutes(control: ControlDeps): AnyRoute[] {
@@ -31,6 +32,7 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...shareRoutes,
     ...commentRoutes,
     ...appRoutes,
+    ...systemRoutes,
     ...controlRoutes(control),
   ];
 }

@@ -72,6 +72,13 @@ export const CATALOGUE = {
   oauth_session_updated: { filings: [filed('user', 'authentication')], touches: ActivityRules.user, visibility: 'external_audit_log' },
   oauth_session_revoked: { filings: [filed('user', 'authentication')], touches: ActivityRules.user, visibility: 'external_audit_log' },
   oauth_sessions_revoked: { filings: [filed('user', 'authentication')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  // --- identity2 ---
+  user_2fa_setup_started: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  user_2fa_enabled: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  user_2fa_disabled: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  user_password_reset_requested: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  user_password_reset: { filings: [filed('user', 'security')], touches: ActivityRules.user, visibility: 'external_audit_log' },
+  user_closed: { filings: [filed('user', 'lifecycle')], touches: ActivityRules.user, visibility: 'external_audit_log' },
   // orgs
   org_created: { filings: [filed('org', 'lifecycle')], touches: ActivityRules.orgLifecycle },
   org_updated: { filings: [filed('org', 'settings')], touches: ActivityRules.settings, visibility: 'external_audit_log' },

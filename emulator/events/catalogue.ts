@@ -149,6 +149,14 @@ export const AuditEvents = {
   oauthSessionRevoked: (userId: string, sessionId: string) => own('oauth_session_revoked', { userId, callingUserId: userId, objectId: sessionId }),
   oauthSessionsRevoked: (userId: string, sessions: number) =>
     own('oauth_sessions_revoked', { userId, callingUserId: userId, objectId: userId, data: { sessions } }),
+  // --- identity2 ---
+  twoFactorSetupStarted: (userId: string, channel: string) =>
+    own('user_2fa_setup_started', { userId, callingUserId: userId, objectId: userId, data: { channel } }),
+  twoFactorEnabled: (userId: string, channel: string) => own('user_2fa_enabled', { userId, callingUserId: userId, objectId: userId, data: { channel } }),
+  twoFactorDisabled: (userId: string) => own('user_2fa_disabled', { userId, callingUserId: userId, objectId: userId }),
+  userPasswordResetRequested: (userId: string) => own('user_password_reset_requested', { userId, callingUserId: userId, objectId: userId }),
+  userPasswordReset: (userId: string) => own('user_password_reset', { userId, callingUserId: userId, objectId: userId }),
+  userClosed: (userId: string) => own('user_closed', { userId, callingUserId: userId, objectId: userId }),
 
   // orgs
   orgCreated: (caller: User, org: Org) =>

@@ -9,6 +9,7 @@ import type { Emulator } from '../emulator.js';
 import { ShareTokens } from '../shares/tokens.js';
 import { invalidDownloadToken } from '../storage/download-tokens.js';
 import { Errors } from './errors.js';
+import { LIMITED_TOKEN_PATHS, twoFactorRequired } from '../users/twofactor.js';
 import type { Context } from './request-context.js';
 import type { AnyRoute } from './route.js';
 
@@ -34,6 +35,8 @@ export class Authenticator {
       return;
     }
     ctx.caller = await this.emulator.users.authenticate(m[1]!);
+    // A sign-in waiting for its second factor reaches only the 2FA routes (users/twofactor.ts).
+    if (ctx.caller.credential.kind === 'jwt' && ctx.caller.credential.twoFactorPending && !LIMITED_TOKEN_PATHS.has(route.path)) throw twoFactorRequired();
     // PARITY: an unverified email answers 403/10587 on most routes, /user/auth/check/ included
     // (the official client's tests pair 10587 with HTTP 403).
     if (mode !== 'bearer-unverified' && !ctx.caller.user.emailVerified) throw Errors.emailNotVerified();

@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import type { User } from '../store/model.js';
 
 /** How the caller proved who they are. */
-export type Credential = ({ kind: 'jwt'; sessionId: string; expires: number; oauth?: boolean } | { kind: 'api_key'; keyId: string }) & {
+export type Credential = (
+  { kind: 'jwt'; sessionId: string; expires: number; oauth?: boolean; twoFactorPending?: boolean } | { kind: 'api_key'; keyId: string }
+) & {
   /**
    * The grants a scoped credential carries (an OAuth token, an API key with scopes): every org and
    * workspace it reaches is checked against them (users/oauth-scopes.ts). Absent = full access.

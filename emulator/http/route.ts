@@ -11,7 +11,20 @@ import { DIALECTS, type Dialect } from '../catalogue/index.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export type Area =
-  'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control' | 'shares' | 'comments' | 'apps';
+  | 'auth'
+  | 'orgs'
+  | 'members'
+  | 'workspaces'
+  | 'storage'
+  | 'intelligence'
+  | 'events'
+  | 'billing'
+  | 'transfer'
+  | 'control'
+  | 'shares'
+  | 'comments'
+  | 'apps'
+  | 'system';
 
 /**
  * Where each area's routes are defined: `emulator/<folder>/routes.ts` (test/core/route-areas.test.ts
@@ -34,6 +47,7 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
   shares: ['shares'],
   comments: ['comments'],
   apps: ['apps'],
+  system: ['system'],
 };
 
 /**

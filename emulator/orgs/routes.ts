@@ -8,6 +8,7 @@ import { externalOrgJson, orgJson } from './format.js';
 
 const SOURCE = 'API notes "Organizations"; docs.fast.io/orgs.html; official client src/api/org.rs';
 
+import { orgDiscoveryRoutes } from './discovery-routes.js';
 export const orgRoutes = [
   defineRoute({
     method: 'POST',
@@ -151,4 +152,5 @@ export const orgRoutes = [
       return check.available ? { available: true } : { available: false, reason: check.reason };
     },
   }),
+  ...orgDiscoveryRoutes,
 ];

@@ -19,6 +19,22 @@ export interface User {
   emailVerified: boolean;
   created: number;
   updated: number;
+  /** Two-factor authentication (users/twofactor.ts); absent = never set up. */
+  twoFactor?: TwoFactorSettings;
+  /** The account was closed (POST /user/close/): it cannot sign in and no token of it works. */
+  closed?: boolean;
+  /** photo auto-sync from SSO providers (GET /user/me/autosync/{state}/); the emulator has no providers */
+  autosync?: boolean;
+}
+
+/** A user's second factor: `pending` from setup until a code confirms it, then `enabled`. */
+export interface TwoFactorSettings {
+  channel: 'totp' | 'sms' | 'whatsapp';
+  state: 'pending' | 'enabled';
+  /** the base32 TOTP secret (channel `totp`), else null */
+  secret: string | null;
+  /** the last TOTP time step accepted: a code is good once */
+  lastStep: number;
 }
 
 export interface ApiKey {
@@ -42,6 +58,8 @@ export interface Session {
   created: number;
   expires: number;
   revoked: boolean;
+  /** A sign-in of a 2FA account that has not given its second factor yet (users/twofactor.ts). */
+  twoFactorPending?: boolean;
   /**
    * An OAuth (PKCE) session (users/oauth.ts): its access tokens are JWTs naming this session and
    * last an hour; `expires` is then the end of its 30-day refresh chain and `updated` the last
@@ -82,7 +100,7 @@ export interface MailboxMessage {
   to: string;
   toKey: string;
   subject: string;
-  kind: 'email_verification' | 'org_invitation' | 'workspace_invitation' | 'share_invitation' | 'transfer' | 'notice';
+  kind: 'email_verification' | 'org_invitation' | 'workspace_invitation' | 'share_invitation' | 'transfer' | 'notice' | 'two_factor' | 'password_reset';
   code: string | null;
   body: string;
   created: number;
@@ -398,6 +416,7 @@ export const NUMERIC_FIELDS = {
   amount: 'quantity',
   maxSize: 'quantity',
   fetchedBytes: 'quantity',
+  lastStep: 'quantity',
 } as const satisfies Record<NumericField, 'time' | 'quantity'>;
 
 /** The fields that hold times, read off NUMERIC_FIELDS. */

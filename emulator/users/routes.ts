@@ -1,11 +1,13 @@
 import { defineRoute } from '../http/define.js';
 import { callerOf } from '../http/context.js';
 import { Errors } from '../http/errors.js';
-import { apiKeyCreateBody, apiKeyParams, emailValidateBody, signUpBody } from './schema.js';
+import { apiKeyCreateBody, apiKeyParams, emailValidateBody, inlineTwoFactor, signUpBody } from './schema.js';
 import { apiKeyJson, userJson } from './format.js';
 import { accountRoutes } from './account-routes.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { isScoped } from './oauth-scopes.js';
+import { twoFactorRoutes } from './twofactor-routes.js';
+import { profileRoutes } from './profile-routes.js';
 
 const AUTH_SOURCE = 'MediaFire/fastio_cli src/api/auth.rs; agent guide v1.29 "Getting Started"';
 
@@ -66,14 +68,15 @@ export const userRoutes = [
       source: `${AUTH_SOURCE}; V2 lifetime: agent guide v2.6 SKILL.md section 3`,
       choices: [
         '10 failed sign-ins per email in 5 minutes answer 429',
+        'with 2FA enabled: `2factor: true` and a limited token (10 minutes) until POST /2factor/auth/{code}/',
         'JWT lifetime (`expires_in`): 2026-04 3600 s, v2 30 days (2592000 s), on the emulator clock',
       ],
     },
     // The raw Authorization header is needed here; the pipeline leaves Basic to this handler.
     handler: async (ctx, _input, emu) => {
       const { email, password } = parseBasic(ctx.authorization);
-      const { token, expiresIn } = await emu.users.signIn(email, password);
-      return { auth_token: token, expires_in: expiresIn, '2factor': false };
+      const { token, expiresIn, twoFactor } = await emu.users.signIn(email, password);
+      return { auth_token: token, expires_in: expiresIn, '2factor': twoFactor };
     },
   }),
 
@@ -136,10 +139,19 @@ export const userRoutes = [
     area: 'auth',
     summary: 'Create an API key',
     body: apiKeyCreateBody,
-    parity: { status: 'implemented', source: AUTH_SOURCE, choices: ['key format: 48 characters [0-9A-Za-z]', 'response carries `id` besides `api_key`'] },
+    parity: {
+      status: 'implemented',
+      source: AUTH_SOURCE,
+      choices: [
+        'key format: 48 characters [0-9A-Za-z]',
+        'response carries `id` besides `api_key`',
+        'with 2FA on, a JWT caller sends a current code as `token` (missing or wrong: 400/1605); API-key callers need none',
+      ],
+    },
     handler: (ctx, { body }, emu) => {
       // CHOICE: a scoped credential cannot mint a key (which could be wider than itself): 403/1680.
       if (isScoped(callerOf(ctx))) throw Errors.accessDenied('A scoped token cannot create API keys. Use an unscoped sign-in.');
+      emu.users.twoFactor.requireInline(callerOf(ctx), body.token);
       const { key, secret } = emu.users.createApiKey(callerOf(ctx).user, {
         memo: body.memo,
         scopes: body.scopes,
@@ -194,8 +206,15 @@ export const userRoutes = [
     area: 'auth',
     summary: 'Revoke an API key (refused from the next request on)',
     params: apiKeyParams,
-    parity: { status: 'implemented', source: AUTH_SOURCE },
-    handler: (ctx, { params }, emu) => {
+    query: inlineTwoFactor,
+    body: inlineTwoFactor,
+    parity: {
+      status: 'implemented',
+      source: AUTH_SOURCE,
+      choices: ['with 2FA on, a JWT caller sends a current code as `token` (query or form; missing or wrong: 400/1605); API-key callers need none'],
+    },
+    handler: (ctx, { params, query, body }, emu) => {
+      emu.users.twoFactor.requireInline(callerOf(ctx), body.token ?? query.token);
       emu.users.revokeApiKey(callerOf(ctx).user, params.key_id);
     },
   }),
@@ -220,5 +239,7 @@ export const userRoutes = [
   }),
 
   ...accountRoutes,
+  ...twoFactorRoutes,
+  ...profileRoutes,
   ...oauthRoutes,
 ];

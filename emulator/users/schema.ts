@@ -30,8 +30,13 @@ export const apiKeyCreateBody = lazy(() =>
     agent_name: displayName({ max: 255 }).optional(),
     /** ISO 8601 time or epoch seconds; empty clears (on update). */
     expires: z.string().trim().max(64).optional(),
+    /** the inline 2FA code (users/twofactor.ts `requireInline`) */
+    token: z.string().trim().max(64).optional(),
   }),
 );
+
+/** The inline 2FA code a key deletion takes when 2FA is on (agent guide v2.6 SKILL.md). */
+export const inlineTwoFactor = lazy(() => z.object({ token: z.string().trim().max(64).optional() }));
 
 export const apiKeyParams = lazy(() => z.object({ key_id: z.string().min(1).max(64) }));
 

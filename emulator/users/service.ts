@@ -15,6 +15,8 @@ import { AuditEvents } from '../events/catalogue.js';
 import { Listeners, type Observable } from '../listeners.js';
 import { grantText, parseScopes } from './oauth-scopes.js';
 import { carriedFailures, oneMoreFailure, outOfGuesses } from './code-attempts.js';
+import { LIMITED_TOKEN_SECONDS, TwoFactorService } from './twofactor.js';
+import { AccountService } from './password-reset.js';
 
 /** PARITY: CHOICE. Verification codes: 6 digits, valid 24 hours, 5 wrong tries before a new one is needed. */
 const EMAIL_CODE_DIGITS = 6;
@@ -49,6 +51,10 @@ export class UserService {
   private static readonly API_KEY_CACHE_MAX = 20_000;
   /** profile changes: names, password, and the email change confirmed by a mailed token */
   readonly profile: ProfileService;
+  /** two-factor authentication: setup, codes, the limited sign-in (users/twofactor.ts) */
+  readonly twoFactor: TwoFactorService;
+  /** password reset by a mailed code, and closing an account (users/password-reset.ts) */
+  readonly account: AccountService;
 
   constructor(
     private readonly db: Db,
@@ -70,6 +76,8 @@ export class UserService {
       hashPassword: (pw) => this.hash(pw),
       verified: (user) => this.verified.emit(user),
     });
+    this.twoFactor = new TwoFactorService({ db, ids, now: () => clock.now(), mailer, audit });
+    this.account = new AccountService({ db, ids, now: () => clock.now(), mailer, audit, hashPassword: (pw) => this.hash(pw) });
   }
 
   /** Create an account; an address that has one answers 409/1660 (the April sign-up, fixtures, personas). */
@@ -141,7 +149,7 @@ export class UserService {
   }
 
   /** Email + password -> a new session and its JWT. */
-  async signIn(email: string, password: string): Promise<{ user: User; token: string; expiresIn: number }> {
+  async signIn(email: string, password: string): Promise<{ user: User; token: string; expiresIn: number; twoFactor: boolean }> {
     const key = email.toLowerCase();
     const now = this.clock.now();
     const failures = (this.signInFailures.get(key) ?? []).filter((t) => t > now - SIGN_IN_FAILURE_WINDOW_MS);
@@ -154,21 +162,36 @@ export class UserService {
     this.signInFailures.set(key, failures);
     const user = this.db.users.findOne('email', key);
     const ok = user ? await verifyPassword(password, user.passwordHash) : false;
-    if (!user || !ok) throw Errors.unauthenticated('The email address or password is incorrect.');
+    // CHOICE: a closed account answers as a wrong password does (nothing tells it existed).
+    if (!user || !ok || user.closed) throw Errors.unauthenticated('The email address or password is incorrect.');
     this.signInFailures.delete(key);
-    return { user, ...(await this.issueToken(user.id)) };
+    // With 2FA on, the token is limited until the second factor is given (users/twofactor.ts).
+    const twoFactor = this.twoFactor.isEnabled(user);
+    return { user, ...(await this.issueToken(user.id, twoFactor)), twoFactor };
   }
 
-  async issueToken(userId: string): Promise<{ token: string; expiresIn: number }> {
+  async issueToken(userId: string, twoFactorPending = false): Promise<{ token: string; expiresIn: number }> {
     const now = this.clock.now();
+    const lifetime = twoFactorPending ? LIMITED_TOKEN_SECONDS : this.rules.jwtLifetimeSeconds;
     const session = this.db.sessions.insert({
       id: this.ids.opaqueId('a'),
       userId,
       created: now,
-      expires: now + this.rules.jwtLifetimeSeconds * 1000,
+      expires: now + lifetime * 1000,
       revoked: false,
+      ...(twoFactorPending ? { twoFactorPending: true } : {}),
     });
-    return { token: await this.jwt.sign(userId, session.id, now, this.rules.jwtLifetimeSeconds), expiresIn: this.rules.jwtLifetimeSeconds };
+    return { token: await this.jwt.sign(userId, session.id, now, lifetime), expiresIn: lifetime };
+  }
+
+  /**
+   * The second factor of a limited sign-in: a good code ends the limited session and answers a
+   * full token. With a full token it is a re-check that answers a fresh full token (CHOICE).
+   */
+  async completeTwoFactor(caller: Caller, code: string): Promise<{ token: string; expiresIn: number }> {
+    this.twoFactor.check(caller.user, code, 'code');
+    if (caller.credential.kind === 'jwt' && caller.credential.twoFactorPending) this.db.sessions.update(caller.credential.sessionId, { revoked: true });
+    return this.issueToken(caller.user.id);
   }
 
   /** A JWT for an existing session (OAuth access tokens: users/oauth.ts). */
@@ -211,7 +234,8 @@ export class UserService {
       const session = this.db.sessions.get(claims.sessionId);
       if (!session || session.revoked || session.userId !== claims.userId) throw Errors.unauthenticated('The token has been revoked. Sign in again.');
       const user = this.db.users.get(claims.userId);
-      if (!user) throw Errors.unauthenticated('The token is invalid.');
+      if (!user || user.closed) throw Errors.unauthenticated('The token is invalid.');
+      if (session.twoFactorPending) return { user, credential: { kind: 'jwt', sessionId: session.id, expires: claims.expires, twoFactorPending: true } };
       if (session.oauth) {
         // An access token of a refreshed-away generation is not refused: it runs out within the hour (CHOICE, RFC 6749 leaves it open).
         return { user, credential: { kind: 'jwt', sessionId: session.id, expires: claims.expires, oauth: true, scopes: session.oauth.scopes } };
@@ -222,7 +246,7 @@ export class UserService {
     if (!key) throw Errors.unauthenticated('The API key is invalid or has been revoked.');
     if (key.expires !== null && key.expires <= now) throw Errors.unauthenticated('The API key has expired.');
     const user = this.db.users.get(key.userId);
-    if (!user) throw Errors.unauthenticated('The API key is invalid or has been revoked.');
+    if (!user || user.closed) throw Errors.unauthenticated('The API key is invalid or has been revoked.');
     // CHOICE: a key's `scopes` narrow it when they name grants (users/oauth-scopes.ts); a free label leaves it unscoped.
     const grants = parseScopes(key.scopes);
     if (grants) return { user, credential: { kind: 'api_key', keyId: key.id, scopes: grants.map(grantText) } };

@@ -426,6 +426,10 @@ const KINDS = [
   'commentList',
   ...Array<'commentRead'>(2).fill('commentRead'),
   // --- end comments ---
+  // --- assets and discovery ---
+  'orgsAll',
+  'wsLimits',
+  // --- end assets and discovery ---
 ] as const;
 const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete', 'shareAddMember', 'shareRemoveMember']);
 type Kind = (typeof KINDS)[number];
@@ -1327,6 +1331,26 @@ class Run {
         );
         break;
       }
+      // --- assets and discovery ---
+      case 'orgsAll': {
+        // member orgs then external ones, exactly those (no other tenant's org)
+        const a = await this.api('GET', '/current/orgs/all/?limit=500');
+        this.expectAnswer(a, OK, label);
+        expect((a.body as { orgs: { id: string }[] }).orgs.map((o) => o.id).sort(), label).toEqual(
+          m.orgs
+            .filter((o) => r.orgRole(caller.id, o) || r.isExternal(caller.id, o))
+            .map((o) => o.id)
+            .sort(),
+        );
+        break;
+      }
+      case 'wsLimits': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/limits/`);
+        this.expectAnswer(a, r.wsAccess(caller.id, ws, 'details'), `${label} ${ws.label}`);
+        break;
+      }
+      // --- end assets and discovery ---
       case 'tokenCreate': {
         const a = await this.api('POST', `/current/org/${org.id}/transfer/token/create/`);
         let e = r.orgAccess(caller.id, org, 'tokens');
