@@ -3,6 +3,8 @@ import { callerOf } from '../http/context.js';
 import { paginate } from '../http/schema.js';
 import { workspaceParams } from '../workspaces/schema.js';
 import { agentChatRoutes } from './agent-routes.js';
+import { shareChatAprilRoutes } from './share-chat-april-routes.js';
+import { shareAgentRoutes } from './share-chat-routes.js';
 import { chatJson, messageJson, searchHitJson } from './format.js';
 import { chatCreateBody, chatListQuery, chatParams, messageCreateBody, messageParams, searchQuery } from './schema.js';
 
@@ -186,4 +188,6 @@ export const intelligenceRoutes = [
   }),
 
   ...agentChatRoutes,
+  ...shareAgentRoutes,
+  ...shareChatAprilRoutes,
 ];

@@ -24,6 +24,7 @@ import { Ingestion } from './ingestion.js';
 import type { SearchInput } from './schema.js';
 import { ScopeResolver } from './scopes.js';
 import { Search, type SearchResultPage } from './search.js';
+import { ShareChats } from './share-chat.js';
 
 export interface IntelligenceDeps extends StorageDeps {
   storage: StorageService;
@@ -38,13 +39,17 @@ export class IntelligenceService {
   private readonly searcher: Search;
   private readonly chatting: Chats;
   private readonly lifecycle: ChatLifecycle;
+  /** a share's AI chats (share-chat.ts), read from the share's files only */
+  readonly shareChats: ShareChats;
 
   constructor(d: IntelligenceDeps) {
     this.indexes = new WorkspaceIndexes((workspaceId, index, isCurrent) => this.ingestion.fillIndex(workspaceId, index, isCurrent));
     this.ingestion = new Ingestion(d, this.indexes);
     const scopes = new ScopeResolver(d);
     this.searcher = new Search(d, this.indexes, scopes);
-    this.chatting = new Chats(d, this.indexes, scopes, new Attachments(d));
+    const attachments = new Attachments(d);
+    this.chatting = new Chats(d, this.indexes, scopes, attachments);
+    this.shareChats = new ShareChats(d, this.indexes, scopes, attachments);
     this.lifecycle = new ChatLifecycle(d, this.chatting);
     d.workspaces.intelligenceToggled.on((ws, enabled, user) => (enabled ? this.ingestion.ingestWorkspace(ws, user) : this.ingestion.flushWorkspace(ws)));
     d.storage.versionStored.on((node, user) => this.ingestion.versionStored(node, user));
