@@ -5,6 +5,7 @@ import { workspaceParams } from '../workspaces/schema.js';
 import { agentChatRoutes } from './agent-routes.js';
 import { shareChatAprilRoutes } from './share-chat-april-routes.js';
 import { shareAgentRoutes } from './share-chat-routes.js';
+import { shareAiRoutes } from './share-ai-routes.js';
 import { chatJson, messageJson, searchHitJson } from './format.js';
 import { chatCreateBody, chatListQuery, chatParams, messageCreateBody, messageParams, searchQuery } from './schema.js';
 
@@ -190,4 +191,5 @@ export const intelligenceRoutes = [
   ...agentChatRoutes,
   ...shareAgentRoutes,
   ...shareChatAprilRoutes,
+  ...shareAiRoutes,
 ];

@@ -67,7 +67,7 @@ export class ShareChats {
    * The files this request may read: the share's, or the part of them its references name.
    * `lenient` (a chat's stored references) drops what the share no longer holds.
    */
-  private readable(sc: ShareScope, files: string | undefined, folders: string | undefined, lenient: boolean): ReadonlySet<string> {
+  readable(sc: ShareScope, files: string | undefined, folders: string | undefined, lenient = false): ReadonlySet<string> {
     const held = shareContents(this.d.db, sc.share);
     if (!files?.trim() && !folders?.trim()) return held.files;
     const foldersRaw = shareFolderScope(folders, held);
