@@ -303,7 +303,7 @@ export const COMMANDS: CommandRow[] = [
   pass('ripley chat', `POST ${WS}/ai/agent/`, `POST ${CHAT}/message/`, `GET ${CHAT}/message/:message_id/details/`),
   pass('ripley search', `GET ${WS}/storage/search/`),
   pass('ripley history', `GET ${WS}/ai/agent/list/`, `GET ${CHAT}/messages/list/`),
-  unserved('ripley summary', '--workspace {ws} {node}', `POST ${WS}/ai/share/`),
+  pass('ripley summary', `POST ${WS}/ai/share/`),
   pass('ripley cancel', `POST ${CHAT}/cancel/`),
   pass('ripley list', `GET ${WS}/ai/agent/list/`, `GET ${WS}/ai/agent/list/deleted/`),
   pass('ripley details', `GET ${CHAT}/details/`),
@@ -319,7 +319,7 @@ export const COMMANDS: CommandRow[] = [
   ),
   pass('ripley delete', `DELETE ${CHAT}/`),
   pass('ripley transactions', `GET ${WS}/ai/transactions/`),
-  unserved('ripley autotitle', '--share {share}', 'POST /current/share/:share_id/ai/autotitle/'),
+  pass('ripley autotitle', 'POST /current/share/:share_id/ai/autotitle/'),
 
   // ---- system, unified search, view
   unserved('system ping', '', 'GET /current/ping/'),
