@@ -48,6 +48,9 @@ export const shareAgentRoutes = [
     path: `${BASE}/`,
     dialects: V2,
     area: 'intelligence',
+    // The catalogue's V2 pages do not list the share create, but the client calls it (ai.rs
+    // ai_api_form with context `share` and `agent/`): served, and marked as beyond the catalogue.
+    emulatorOnly: true,
     summary: "Create an AI chat in a share with its first question; the answer cites the share's files only",
     params: shareParams,
     body: agentChatCreateBody,
@@ -75,6 +78,8 @@ export const shareAgentRoutes = [
     path: `${BASE}/:chat_id/message/`,
     dialects: V2,
     area: 'intelligence',
+    // Not in the catalogue's V2 pages either; the client sends it (ai_api_form `agent/{id}/message/`).
+    emulatorOnly: true,
     summary: 'Ask a follow-up question in a share chat',
     params: shareChatParams,
     body: agentMessageBody,
