@@ -11,6 +11,8 @@ import { eventRoutes } from './events/routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { billingRoutes } from './billing/routes.js';
 import { shareRoutes } from './shares/routes.js';
+import { commentRoutes } from './comments/routes.js';
+import { appRoutes } from './apps/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
 export function allRoutes(control: ControlDeps): AnyRoute[] {
@@ -27,6 +29,8 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...activityRoutes,
     ...billingRoutes,
     ...shareRoutes,
+    ...commentRoutes,
+    ...appRoutes,
     ...controlRoutes(control),
   ];
 }

@@ -11,6 +11,7 @@ import { formatTime } from '../http/format.js';
 import { shareJson } from '../shares/format.js';
 import { shareParams } from '../shares/schema.js';
 import type { ShareScope } from '../shares/access.js';
+import { commentBucketOf } from '../comments/search.js';
 import { unifiedSearchQuery } from '../storage/schema.js';
 import { emptyBucket, fileBucket } from '../storage/search-format.js';
 import type { StorageNode } from '../store/model.js';
@@ -256,7 +257,7 @@ export const shareAiRoutes = [
       source: V2_SOURCE,
       choices: [
         "the files bucket is the share's storage search (semantic over the share's files with the workspace's intelligence on, names only with it off)",
-        'CHOICE: the metadata and comments buckets are always empty (status ok, total 0): share comments and metadata are not emulated here',
+        "the comments bucket is the share's comments matching every word (the comments area's commentBucketOf); CHOICE: the metadata bucket is always empty (status ok, total 0): metadata is not emulated",
         'the same bucket paging as the workspace /search/ (`<bucket>_offset`, `<bucket>_limit`)',
         ...SHARE_AI_CHOICES.slice(0, 3),
       ],
@@ -273,7 +274,7 @@ export const shareAiRoutes = [
         buckets: {
           files: fileBucket(files),
           metadata: emptyBucket(query.metadata_offset ?? 0, query.metadata_limit ?? 10),
-          comments: emptyBucket(query.comments_offset ?? 0, query.comments_limit ?? 10),
+          comments: commentBucketOf(emu, callerOf(ctx), 'share', params.share_id, query.search, query.comments_offset ?? 0, query.comments_limit ?? 10),
         },
       };
     },

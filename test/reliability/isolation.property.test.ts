@@ -96,6 +96,14 @@ type ShareRole = 'owner' | 'admin' | 'member' | 'guest' | 'view';
 const SHARE_RANK: Record<ShareRole, number> = { owner: 5, admin: 4, member: 3, guest: 2, view: 1 };
 // --- end shares ---
 
+// --- comments ---
+/** A comment the steps made on a node of a workspace (its words belong to that workspace). */
+interface MComment {
+  id: string;
+  wsId: string;
+}
+// --- end comments ---
+
 /** What a secret word belongs to, and so who may see it. */
 type Secret =
   | { kind: 'om' | 'oi' | 'oa'; org: string }
@@ -119,6 +127,9 @@ interface Model {
   /** share id -> the AI chats asked in it (share chats are their creator's alone) */
   shareChats?: Record<string, { id: string; creator: string; deleted: boolean }[]>;
   // --- end share ai ---
+  // --- comments --- (optional, so the base state needs no field: `m.comments ??= []`)
+  comments?: MComment[];
+  // --- end comments ---
 }
 
 const PLAN_LIMITS: Record<Plan, { workspaces: number; members: number | null; ai: boolean }> = {
@@ -402,6 +413,11 @@ const KINDS = [
   'copyNode',
   'transferNode',
   // --- end storage node operations ---
+  // --- comments ---
+  ...Array<'commentAdd'>(2).fill('commentAdd'),
+  'commentList',
+  ...Array<'commentRead'>(2).fill('commentRead'),
+  // --- end comments ---
 ] as const;
 const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete', 'shareAddMember', 'shareRemoveMember']);
 type Kind = (typeof KINDS)[number];
@@ -1439,6 +1455,69 @@ class Run {
         break;
       }
       // --- end share ai ---
+      // --- comments ---
+      case 'commentAdd': {
+        // A comment on a node through `ws`: a third of the time another workspace's node (401/115069).
+        if (!ws) break;
+        const node = this.pickNode(ws, st);
+        if (!node) break;
+        const word = this.marker('zq');
+        const a = await this.api('POST', `/current/comments/workspace/${ws.id}/${node.id}/`, {
+          body: `Please review ${word} of the ${WORDS[st.v % WORDS.length]}`,
+        });
+        let e = r.wsAccess(caller.id, ws, 'write');
+        if (e.status === 200 && node.ws.id !== ws.id) e = NOT_SHARED;
+        else if (e.status === 200 && node.trashed) e = NOT_FOUND;
+        this.expectAnswer(a, e, `${label} on ${node.id} of ${node.ws.label} via ${ws.label}`);
+        if (e.status === 200) {
+          const id = (a.body as { comment: { id: string } }).comment.id;
+          (m.comments ??= []).push({ id, wsId: ws.id });
+          this.register(id, { kind: 'wc', ws: ws.id });
+          this.register(word, { kind: 'wc', ws: ws.id });
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      case 'commentList': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/comments/workspace/${ws.id}/?limit=500`);
+        const e = r.wsAccess(caller.id, ws, 'read');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          this.onlyWorkspace(a, ws.id, label);
+          const listed = (a.body as { comments: { id: string }[] }).comments.map((c) => c.id).sort();
+          expect(listed, `${label} ${ws.label}`).toEqual(
+            (m.comments ?? [])
+              .filter((c) => c.wsId === ws.id)
+              .map((c) => c.id)
+              .sort(),
+          );
+        }
+        break;
+      }
+      case 'commentRead': {
+        // Details or a reaction by comment id alone: the comment's own workspace decides.
+        if (!ws) break;
+        const all = m.comments ?? [];
+        const comment =
+          st.v % 3 !== 0
+            ? pick(
+                all.filter((c) => c.wsId === ws.id),
+                st.b,
+              )
+            : pick(all, st.b);
+        if (!comment) break;
+        const home = r.ws(comment.wsId);
+        const react = st.v % 2 === 1;
+        const a = react
+          ? await this.api('POST', `/current/comments/${comment.id}/reactions/`, { emoji: WORDS[st.b % WORDS.length]! })
+          : await this.api('GET', `/current/comments/${comment.id}/details/`);
+        const e = r.wsAccess(caller.id, home, react ? 'write' : 'read');
+        this.expectAnswer(a, e, `${label} ${react ? 'react to' : 'details of'} ${comment.id} of ${home.label}`);
+        if (e.status === 200) this.onlyWorkspace(a, home.id, label);
+        break;
+      }
+      // --- end comments ---
     }
     this.afterStep(caller);
   }
