@@ -257,13 +257,18 @@ export const shareAiRoutes = [
       source: V2_SOURCE,
       choices: [
         "the files bucket is the share's storage search (semantic over the share's files with the workspace's intelligence on, names only with it off)",
+        'a workspace-backed (folder) share answers 404/1609: unified search is not available for it (client commands/search.rs)',
         "the comments bucket is the share's comments matching every word (the comments area's commentBucketOf); CHOICE: the metadata bucket is always empty (status ok, total 0): metadata is not emulated",
         'the same bucket paging as the workspace /search/ (`<bucket>_offset`, `<bucket>_limit`)',
         ...SHARE_AI_CHOICES.slice(0, 3),
       ],
     },
     handler: async (ctx, { params, query }, emu) => {
-      const files = await emu.intelligence.shareSearch(shareOf(ctx, emu, params.share_id), {
+      const sc = shareOf(ctx, emu, params.share_id);
+      // PARITY: client 96b1551 commands/search.rs map_share_search_error: a workspace-backed
+      // (folder) share has no unified search, answered 404/1609.
+      if (sc.share.storageMode === 'workspace_folder') throw Errors.notFound('unified search of a workspace-backed share');
+      const files = await emu.intelligence.shareSearch(sc, {
         search: query.search,
         limit: query.files_limit ?? 10,
         offset: query.files_offset ?? 0,

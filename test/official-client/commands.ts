@@ -352,7 +352,7 @@ export const COMMANDS: CommandRow[] = [
   pass('share invitation update', `POST ${SHARE}/members/invitation/:invitation_id/`),
   pass('share invitation delete', `DELETE ${SHARE}/members/invitation/:invitation_id/`),
   // V2 documents the share search, so the emulator answers 501 naming it (share storage is not built).
-  unserved('search share', '{share} alpha', 'GET /current/share/:share_id/search/'),
+  pass('search share', 'GET /current/share/:share_id/search/'),
 
   // ---- fileshare (issue 17 item 5: management, grants and the recipient reads are served)
   pass('fileshare create', `POST ${WS}/create/fileshare/`),

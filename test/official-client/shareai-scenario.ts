@@ -77,6 +77,14 @@ export async function shareAiScenario({ cli, tenant, post, settle }: ShareAiScen
   const guided = await cli.ok('ripley autotitle', ['--share', shareId, '--user-context', 'Deliverables for Alpha'], t);
   expect(guided.share).toMatchObject({ title: 'Deliverables for Alpha' });
 
+  // Unified search: a folder share has none (404, the client's own message); a portal answers buckets.
+  const folderSearch = await cli.run('search share', [shareId, 'termination'], t);
+  expect(folderSearch.code).not.toBe(0);
+  expect(folderSearch.stderr).toContain('not available for workspace-backed');
+  const portal = (await cli.ok('share create', ['--workspace', mine.wsId, '--intelligence', 'false', 'Client portal'], t)).share as Json;
+  const found = await cli.ok('search share', [portal.id as string, 'termination'], t);
+  expect(found.buckets).toMatchObject({ files: { items: [], total: 0 }, comments: { items: [], total: 0 } });
+
   const summary = await cli.ok('ripley summary', ['--workspace', mine.wsId, inside, outside], t);
   expect(String(summary.markdown)).toContain('ninety days');
   expect((summary.files as Json[]).map((f) => f.node_id)).toEqual([inside, outside]);
