@@ -55,7 +55,8 @@ export const ActivityRules = {
   storageNode: (e) => (e.objectId ? [{ entities: [placeOf(e)], key: `storage:${e.objectId}` }] : [{ entities: [placeOf(e)], key: 'storage' }]),
   // the uploader (who polls its sessions) and the workspace the file goes to
   upload: (e) => (e.objectId ? [{ entities: [e.callingUserId ?? e.userId, e.workspaceId], key: `upload:${e.objectId}` }] : []),
-  aiChat: (e) => (e.objectId ? [{ entities: [placeOf(e)], key: `ai_chat:${e.objectId}` }] : [{ entities: [placeOf(e)], key: 'ai' }]),
+  // a share's chat (the event carries its share id) is heard by the share, not its workspace
+  aiChat: (e) => (e.objectId ? [{ entities: [e.shareId ?? placeOf(e)], key: `ai_chat:${e.objectId}` }] : [{ entities: [e.shareId ?? placeOf(e)], key: 'ai' }]),
   ai: (e) => [{ entities: [placeOf(e)], key: 'ai' }],
   // a share's members: the share hears it, and the member's own memberships
   shareMembers: (e) => {

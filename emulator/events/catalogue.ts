@@ -335,6 +335,14 @@ export const AuditEvents = {
   aiChatDeleted: (at: WorkspacePlace, callingUserId: string, chatId: string) => own('ai_chat_deleted', { ...placed(at), callingUserId, objectId: chatId }),
   aiChatUpdated: (at: WorkspacePlace, callingUserId: string, chatId: string, data: Record<string, unknown>) =>
     own('ai_chat_updated', { ...placed(at), callingUserId, objectId: chatId, data }),
+  // a share's AI chats (intelligence/share-chat.ts): the same events, carrying the share's id
+  shareAiChatCreated: (share: Share, callingUserId: string, chatId: string, data: Record<string, unknown>) =>
+    own('ai_chat_created', { ...inShare(share), callingUserId, objectId: chatId, data }),
+  shareAiChatNewMessage: (share: Share, callingUserId: string, chatId: string, data: Record<string, unknown>) =>
+    own('ai_chat_new_message', { ...inShare(share), callingUserId, objectId: chatId, data }),
+  shareAiChatDeleted: (share: Share, callingUserId: string, chatId: string) => own('ai_chat_deleted', { ...inShare(share), callingUserId, objectId: chatId }),
+  shareAiChatUpdated: (share: Share, callingUserId: string, chatId: string, data: Record<string, unknown>) =>
+    own('ai_chat_updated', { ...inShare(share), callingUserId, objectId: chatId, data }),
 
   // shares (the share is the object; events carry org, workspace and share ids)
   shareCreated: (caller: User, share: Share) =>
@@ -384,6 +392,10 @@ function commentPlaced(at: CommentPlace): Pick<AuditFields, 'orgId' | 'workspace
 
 function onFileshare(f: Fileshare, caller: User, data: Record<string, unknown>): AuditFields {
   return { orgId: f.orgId, workspaceId: f.workspaceId, callingUserId: caller.id, objectId: f.nodeId, data: { ...data, [f.kind]: f.id } };
+}
+
+function inShare(share: Share): Pick<AuditFields, 'orgId' | 'workspaceId' | 'shareId'> {
+  return { orgId: share.orgId, workspaceId: share.workspaceId, shareId: share.id };
 }
 
 function onShare(share: Share, caller: User): AuditFields {

@@ -213,8 +213,9 @@ export class Chats {
    */
   chat(scope: WorkspaceScope, chatId: string, opts: ChatViewer & { deleted?: boolean } = {}): Chat {
     const chat = this.d.db.chats.get(chatId);
-    if (!chat || (chat.deleted !== null && !opts.deleted) || chat.workspaceId !== scope.workspace.id || !visibleTo(chat, opts.viewer))
-      throw Errors.notFound('chat');
+    // A share's chat is the share's (share-chat.ts), never one of its workspace's.
+    const foreign = !chat || chat.workspaceId !== scope.workspace.id || chat.shareId !== undefined;
+    if (foreign || (chat.deleted !== null && !opts.deleted) || !visibleTo(chat, opts.viewer)) throw Errors.notFound('chat');
     return chat;
   }
 
@@ -271,7 +272,13 @@ export class Chats {
     const kind = opts.kind ?? 'all';
     return this.d.db.chats
       .find('workspace', scope.workspace.id)
-      .filter((c) => (opts.deleted ? c.deleted !== null : c.deleted === null) && visibleTo(c, opts.viewer) && (kind === 'all' || (c.kind ?? 'user') === kind))
+      .filter(
+        (c) =>
+          c.shareId === undefined &&
+          (opts.deleted ? c.deleted !== null : c.deleted === null) &&
+          visibleTo(c, opts.viewer) &&
+          (kind === 'all' || (c.kind ?? 'user') === kind),
+      )
       .sort((a, b) => b.created - a.created || (a.id < b.id ? -1 : 1));
   }
 

@@ -3,6 +3,10 @@ import { callerOf } from '../http/context.js';
 import { paginate } from '../http/schema.js';
 import { workspaceParams } from '../workspaces/schema.js';
 import { agentChatRoutes } from './agent-routes.js';
+import { aprilChatRoutes } from './april-chat-routes.js';
+import { shareChatAprilRoutes } from './share-chat-april-routes.js';
+import { shareAgentRoutes } from './share-chat-routes.js';
+import { shareAiRoutes } from './share-ai-routes.js';
 import { chatJson, messageJson, searchHitJson } from './format.js';
 import { chatCreateBody, chatListQuery, chatParams, messageCreateBody, messageParams, searchQuery } from './schema.js';
 
@@ -185,5 +189,9 @@ export const intelligenceRoutes = [
     handler: (_ctx, { params, scope }, emu) => ({ message: messageJson(emu.db, emu.intelligence.message(scope, params.chat_id, params.message_id)) }),
   }),
 
+  ...aprilChatRoutes,
   ...agentChatRoutes,
+  ...shareAgentRoutes,
+  ...shareChatAprilRoutes,
+  ...shareAiRoutes,
 ];

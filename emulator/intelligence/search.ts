@@ -38,12 +38,14 @@ export class Search {
   /**
    * Ranks the `ready` passages of THIS workspace (one hit per file, its best passage). With
    * intelligence off there is no index: PARITY: CHOICE, the search then matches file names only
-   * (`match_source: keyword`, no snippet), like the live keyword-only search.
+   * (`match_source: keyword`, no snippet), like the live keyword-only search. `within` narrows it
+   * to a share's files (the caller resolved the share's scope strings into it).
    */
-  async search(scope: WorkspaceScope, input: SearchInput): Promise<SearchResultPage> {
+  async search(scope: WorkspaceScope, input: SearchInput, within?: ReadonlySet<string>): Promise<SearchResultPage> {
     const limit = input.limit ?? (input.details ? 10 : 100);
     const offset = input.offset ?? 0;
-    const scopes = this.scopes.resolve(scope, input.files_scope, input.folders_scope);
+    // `within`: the only files a share's search may find (share-scope.ts), its scope already applied.
+    const scopes: Scopes = within ? { folderScope: within } : this.scopes.resolve(scope, input.files_scope, input.folders_scope);
     if (!scope.workspace.intelligence) return this.nameSearch(scope, input.search, scopes, limit, offset);
     const index = await this.indexes.complete(scope.workspace.id);
     const result = index.search(input.search, { limit, offset, ...scopes });

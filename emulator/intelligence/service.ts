@@ -24,6 +24,10 @@ import { Ingestion } from './ingestion.js';
 import type { SearchInput } from './schema.js';
 import { ScopeResolver } from './scopes.js';
 import { Search, type SearchResultPage } from './search.js';
+import { ShareChats } from './share-chat.js';
+import { shareWorkspaceScope } from './share-scope.js';
+import { Summaries } from './summaries.js';
+import type { ShareScope } from '../shares/access.js';
 
 export interface IntelligenceDeps extends StorageDeps {
   storage: StorageService;
@@ -38,13 +42,20 @@ export class IntelligenceService {
   private readonly searcher: Search;
   private readonly chatting: Chats;
   private readonly lifecycle: ChatLifecycle;
+  /** a share's AI chats (share-chat.ts), read from the share's files only */
+  readonly shareChats: ShareChats;
+  /** the AI summary (`ai/share/`) and a share's auto title (summaries.ts) */
+  readonly summaries: Summaries;
 
   constructor(d: IntelligenceDeps) {
     this.indexes = new WorkspaceIndexes((workspaceId, index, isCurrent) => this.ingestion.fillIndex(workspaceId, index, isCurrent));
     this.ingestion = new Ingestion(d, this.indexes);
     const scopes = new ScopeResolver(d);
     this.searcher = new Search(d, this.indexes, scopes);
-    this.chatting = new Chats(d, this.indexes, scopes, new Attachments(d));
+    const attachments = new Attachments(d);
+    this.chatting = new Chats(d, this.indexes, scopes, attachments);
+    this.shareChats = new ShareChats(d, this.indexes, scopes, attachments);
+    this.summaries = new Summaries(d);
     this.lifecycle = new ChatLifecycle(d, this.chatting);
     d.workspaces.intelligenceToggled.on((ws, enabled, user) => (enabled ? this.ingestion.ingestWorkspace(ws, user) : this.ingestion.flushWorkspace(ws)));
     d.storage.versionStored.on((node, user) => this.ingestion.versionStored(node, user));
@@ -69,6 +80,13 @@ export class IntelligenceService {
 
   search(scope: WorkspaceScope, input: SearchInput): Promise<SearchResultPage> {
     return this.searcher.search(scope, input);
+  }
+
+  /** A share's search: its files only, the request's scope strings read inside the share. */
+  shareSearch(sc: ShareScope, input: SearchInput): Promise<SearchResultPage> {
+    const within = this.shareChats.readable(sc, input.files_scope, input.folders_scope);
+    const { files_scope: _files, folders_scope: _folders, ...rest } = input;
+    return this.searcher.search(shareWorkspaceScope(sc), rest, within);
   }
 
   // ---- chat (chat.ts, chat-lifecycle.ts)

@@ -20,6 +20,8 @@ export interface Chat {
   kind?: 'user' | 'agent';
   /** attached files (`nodeId:versionId,...`), answered from their text without ingestion; absent = none */
   attachments?: string | null;
+  /** a share's chat (intelligence/share-chat.ts): answered from that share's files only; absent = the workspace's */
+  shareId?: string;
   created: number;
   updated: number;
   deleted: number | null;

@@ -78,9 +78,9 @@ describe('dialects', () => {
     const agent = await v2.call('GET', `/current/workspace/${b.ws.id}/ai/agent/list/`, { token: b.user.token });
     expect([agent.status, agent.body.chats]).toEqual([200, []]);
     // A route V2 documents and the emulator does not serve answers 501, naming it.
-    const autotitle = await v2.call('POST', '/current/share/4123456789012345678/ai/autotitle/', { token: b.user.token });
-    expect(autotitle.status).toBe(501);
-    expect(autotitle.body.error).toMatchObject({ code: 1501, route: 'POST /current/share/:share_id/ai/autotitle/', dialect: 'v2' });
+    const eligible = await v2.call('GET', `/current/workspace/${b.ws.id}/metadata/eligible/`, { token: b.user.token });
+    expect(eligible.status).toBe(501);
+    expect(eligible.body.error).toMatchObject({ code: 1501, route: 'GET /current/workspace/:workspace_id/metadata/eligible/', dialect: 'v2' });
   }, 30_000);
 
   it("the emulator defaults to v2 (the unit tests' helper to 2026-04, explicitly) and refuses an unknown dialect", async () => {

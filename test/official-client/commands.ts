@@ -300,7 +300,7 @@ export const COMMANDS: CommandRow[] = [
   pass('ripley chat', `POST ${WS}/ai/agent/`, `POST ${CHAT}/message/`, `GET ${CHAT}/message/:message_id/details/`),
   pass('ripley search', `GET ${WS}/storage/search/`),
   pass('ripley history', `GET ${WS}/ai/agent/list/`, `GET ${CHAT}/messages/list/`),
-  unserved('ripley summary', '--workspace {ws} {node}', `POST ${WS}/ai/share/`),
+  pass('ripley summary', `POST ${WS}/ai/share/`),
   pass('ripley cancel', `POST ${CHAT}/cancel/`),
   pass('ripley list', `GET ${WS}/ai/agent/list/`, `GET ${WS}/ai/agent/list/deleted/`),
   pass('ripley details', `GET ${CHAT}/details/`),
@@ -316,7 +316,7 @@ export const COMMANDS: CommandRow[] = [
   ),
   pass('ripley delete', `DELETE ${CHAT}/`),
   pass('ripley transactions', `GET ${WS}/ai/transactions/`),
-  unserved('ripley autotitle', '--share {share}', 'POST /current/share/:share_id/ai/autotitle/'),
+  pass('ripley autotitle', 'POST /current/share/:share_id/ai/autotitle/'),
 
   // ---- system, unified search, view
   pass('system ping', 'GET /current/ping/'),
@@ -349,7 +349,7 @@ export const COMMANDS: CommandRow[] = [
   pass('share invitation update', `POST ${SHARE}/members/invitation/:invitation_id/`),
   pass('share invitation delete', `DELETE ${SHARE}/members/invitation/:invitation_id/`),
   // V2 documents the share search, so the emulator answers 501 naming it (share storage is not built).
-  unserved('search share', '{share} alpha', 'GET /current/share/:share_id/search/'),
+  pass('search share', 'GET /current/share/:share_id/search/'),
 
   // ---- fileshare (issue 17 item 5: management, grants and the recipient reads are served)
   pass('fileshare create', `POST ${WS}/create/fileshare/`),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_CLIENT_HEADER } from '../../contracts/client.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
 import { aiScenario } from './ai-scenario.js';
+import { shareAiScenario } from './shareai-scenario.js';
 import { COMMANDS, UNSERVED_GROUPS, OFFLINE_GROUPS } from './commands.js';
 import { dashboardScenario } from './dashboard-scenario.js';
 import { oauthScenario } from './oauth-scenario.js';
@@ -583,6 +584,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('ripley: AI chat over /ai/agent/, citing only the workspace own files', async () => {
       await aiScenario({ cli, tmp, tenant, post, settle });
+    });
+
+    it('ripley --share: AI chat in a share citing only the share files; autotitle; summary', async () => {
+      await shareAiScenario({ cli, tenant, post, settle });
     });
 
     it('comments, apps and how-to: comment create/reply/list/list-all/info/edit/react/unreact/attachments/attach/detach/bulk-delete/delete, apps list/details/tool-apps/launch, how-to; another tenant refused', async () => {

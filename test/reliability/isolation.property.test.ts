@@ -129,6 +129,10 @@ interface Model {
   history: Record<string, string[]>;
   cursors: Record<string, string>;
   counter: number;
+  // --- share ai ---
+  /** share id -> the AI chats asked in it (share chats are their creator's alone) */
+  shareChats?: Record<string, { id: string; creator: string; deleted: boolean }[]>;
+  // --- end share ai ---
   // --- comments --- (optional, so the base state needs no field: `m.comments ??= []`)
   comments?: MComment[];
   // --- end comments ---
@@ -411,6 +415,11 @@ const KINDS = [
   'acceptMine',
   'joinOrg',
   // --- end invitations and joins ---
+  // --- share ai ---
+  ...Array<'shareChat'>(2).fill('shareChat'),
+  'shareChatMessage',
+  'shareChatList',
+  // --- end share ai ---
   // --- storage node operations ---
   'moveNode',
   'copyNode',
@@ -433,6 +442,10 @@ const KINDS = [
 ] as const;
 const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete', 'shareAddMember', 'shareRemoveMember']);
 type Kind = (typeof KINDS)[number];
+// --- share ai ---
+type Json = Record<string, unknown>;
+const SHARE_AI_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareChat', 'shareChatMessage', 'shareChatList']);
+// --- end share ai ---
 
 const ORG_KINDS: ReadonlySet<Kind> = new Set<Kind>([
   'orgDetails',
@@ -686,7 +699,7 @@ class Run {
     const m = this.m;
     const r = this.rules;
     const org = pick(m.orgs, st.a)!;
-    const share = SHARE_KINDS.has(st.t) ? pick(m.shares, st.a) : undefined;
+    const share = SHARE_KINDS.has(st.t) || SHARE_AI_KINDS.has(st.t) ? pick(m.shares, st.a) : undefined;
     const ws = share ? r.ws(share.wsId) : pick(m.workspaces, st.a);
     // Half the steps come from someone with a place in the target (so they can succeed), half from anyone.
     const insiders = m.users.filter((u) =>
@@ -1604,6 +1617,69 @@ class Run {
         break;
       }
       // --- end shares ---
+      // --- share ai --- (the model's shares have no backing folder: a share's answer may cite nothing)
+      case 'shareChat': {
+        if (!share) break;
+        const question = `What does the ${WORDS[st.v % WORDS.length]} report say? ${this.marker('zq')}`;
+        const a = this.v2
+          ? await this.api('POST', `/current/share/${share.id}/ai/agent/`, { question })
+          : await this.api('POST', `/current/share/${share.id}/ai/chat/`, { type: 'chat_with_files', question });
+        let e = r.shareAccess(caller.id, share, 'view');
+        if (e.status === 200 && share.archived) e = DENIED;
+        else if (e.status === 200 && !r.limits(r.org(ws!.orgId)).ai) e = UPGRADE;
+        this.expectAnswer(a, e, `${label} in share ${share.id}`);
+        if (e.status === 200) {
+          const body = a.body as { chat_id?: string; message_id?: string; thread?: { thread_id: string }; turn?: Json; message?: Json };
+          const chatId = (body.thread?.thread_id ?? body.chat_id)!;
+          ((m.shareChats ??= {})[share.id] ??= []).push({ id: chatId, creator: caller.id, deleted: false });
+          for (const w of [chatId, (body.turn?.turn_id ?? body.message_id) as string, /zq\d+/.exec(question)![0]])
+            this.register(w, { kind: 'sh', share: share.id });
+          const turn = (body.turn ?? body.message)!;
+          expect(((turn.response as Json).citations as unknown[]).length, `${label}: a share without files cites nothing`).toBe(0);
+          this.onlyWorkspace(a, share.wsId, label);
+        }
+        break;
+      }
+      case 'shareChatMessage': {
+        if (!share) break;
+        // A chat of this share two steps in three, else any share's (which this share must not reach).
+        const all = Object.entries(m.shareChats ?? {}).flatMap(([sid, list]) => list.map((c) => ({ ...c, share: sid })));
+        const chat =
+          st.v % 3 !== 0
+            ? pick(
+                all.filter((c) => c.share === share.id),
+                st.b,
+              )
+            : pick(all, st.b);
+        if (!chat) break;
+        const a = await this.api('POST', `/current/share/${share.id}/ai/${this.v2 ? 'agent' : 'chat'}/${chat.id}/message/`, {
+          question: `And the ${WORDS[st.b % WORDS.length]}?`,
+        });
+        let e = r.shareAccess(caller.id, share, 'view');
+        if (e.status === 200 && share.archived) e = DENIED;
+        else if (e.status === 200 && (chat.share !== share.id || chat.creator !== caller.id)) e = NOT_FOUND;
+        else if (e.status === 200 && !r.limits(r.org(ws!.orgId)).ai) e = UPGRADE;
+        this.expectAnswer(a, e, `${label} chat ${chat.id} of share ${chat.share} via ${share.id}`);
+        if (e.status === 200) {
+          const body = a.body as { turn_id?: string; message?: { id: string } };
+          this.register(body.turn_id ?? body.message?.id, { kind: 'sh', share: share.id });
+        }
+        break;
+      }
+      case 'shareChatList': {
+        if (!share) break;
+        const a = await this.api('GET', `/current/share/${share.id}/ai/${this.v2 ? 'agent' : 'chat'}/list/?limit=500`);
+        let e = r.shareAccess(caller.id, share, 'view');
+        if (e.status === 200 && share.archived) e = DENIED;
+        this.expectAnswer(a, e, `${label} share ${share.id}`);
+        if (e.status === 200) {
+          const want = (m.shareChats?.[share.id] ?? []).filter((c) => c.creator === caller.id && !c.deleted).map((c) => c.id);
+          const got = (a.body as { chats: { id: string }[] }).chats.map((c) => c.id);
+          expect(got.sort(), `${label} share ${share.id}`).toEqual(want.sort());
+        }
+        break;
+      }
+      // --- end share ai ---
       // --- comments ---
       case 'commentAdd': {
         // A comment on a node through `ws`: a third of the time another workspace's node (401/115069).
