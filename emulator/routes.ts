@@ -11,6 +11,7 @@ import { eventRoutes } from './events/routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { billingRoutes } from './billing/routes.js';
 import { shareRoutes } from './shares/routes.js';
+import { shareStorageAreaRoutes } from './shares/share-storage-area.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
 export function allRoutes(control: ControlDeps): AnyRoute[] {
@@ -27,6 +28,7 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...activityRoutes,
     ...billingRoutes,
     ...shareRoutes,
+    ...shareStorageAreaRoutes,
     ...controlRoutes(control),
   ];
 }

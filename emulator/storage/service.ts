@@ -24,7 +24,7 @@ import { NodeTree, type BulkDetailsError, type TrashedFilter } from './nodes.js'
 import { Notes, type NoteUpdate } from './notes.js';
 import type { AddFileSource, ListOptions, UploadInput } from './schema.js';
 import { StorageCredits } from './storage-credits.js';
-import { Uploads } from './uploads.js';
+import { Uploads, type ShareUploadTarget } from './uploads.js';
 import { Versions, type Download, type VersionInput, type VersionView } from './versions.js';
 import type { ServiceDeps, TenancyDeps } from '../service-deps.js';
 
@@ -67,6 +67,11 @@ export class StorageService {
     // A trashed, purged or transferred node loses its lock.
     this.signals.nodesRemoved.on((nodes) => this.locks.drop(nodes.map((n) => n.id)));
     this.ops = new NodeOps(d, this.tree, this.versions, this.credits, this.locks, this.addFiles, this.signals);
+  }
+
+  /** Where `profile_type=share` uploads go (the shares area sets it, shares/share-uploads.ts). */
+  set shareUploadTarget(resolve: ShareUploadTarget) {
+    this.uploads.shareTarget = resolve;
   }
 
   // ---- the tree (nodes.ts)

@@ -25,6 +25,11 @@ export const CHUNK_MAX_BYTES = 4 * 1024 * 1024;
 
 const TERMINAL_UPLOAD = new Set(['stored', 'assembly_failed', 'store_failed']);
 
+/** Where an upload goes: the workspace scope, the folder, and for `action=update` the file. */
+export type UploadTarget = { scope: WorkspaceScope; parentId: string; target: StorageNode | undefined };
+/** Resolves a `profile_type=share` upload (the shares area's, shares/share-uploads.ts). */
+export type ShareUploadTarget = (caller: Caller, input: UploadInput) => UploadTarget;
+
 export class Uploads {
   constructor(
     private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit' | 'access' | 'activityHub' | 'jobs'>,
@@ -33,9 +38,14 @@ export class Uploads {
     private readonly credits: StorageCredits,
   ) {}
 
-  private uploadScope(caller: Caller, input: UploadInput): { scope: WorkspaceScope; parentId: string; target: StorageNode | undefined } {
-    // PARITY: CHOICE. Share uploads (`profile_type=share`) are not emulated: 501 rather than a fake success.
-    if (input.profile_type === 'share') throw Errors.notImplemented('POST', '/current/upload/ (profile_type=share)');
+  /** Share uploads (`profile_type=share`): set by the shares area; unset, they answer 501. */
+  shareTarget: ShareUploadTarget | undefined;
+
+  private uploadScope(caller: Caller, input: UploadInput): UploadTarget {
+    if (input.profile_type === 'share') {
+      if (!this.shareTarget) throw Errors.notImplemented('POST', '/current/upload/ (profile_type=share)');
+      return this.shareTarget(caller, input);
+    }
     const scope = this.d.access.workspace(caller, input.instance_id, 'workspace.storage.write');
     if (input.action !== 'update') return { scope, parentId: this.nodes.folder(scope, input.folder_id ?? 'root', 'folder_id'), target: undefined };
     // PARITY: agent guide v2.6: `action=update` + `file_id` replaces that file's content (a new
