@@ -122,7 +122,7 @@ describe('locks on a share’s files', () => {
     const token = taken.body.lock_token as string;
     const status = await api.get(base);
     expect(status.body.lock).toMatchObject({ locked: true, node_id: file });
-    expect(status.body.lock.lock_token).toBeUndefined();
+    expect((status.body.lock as Record<string, unknown>).lock_token).toBeUndefined();
     expect((await api.get(`/current/workspace/${ws.id}/storage/${file}/lock/`)).body.lock).toMatchObject({ locked: true });
     expect((await api.post(`${base}heartbeat/`, { lock_token: token })).status).toBe(200);
     expectApiError(await api.delete(base, { form: { lock_token: 'not-the-token' } }), 400, 1605);
