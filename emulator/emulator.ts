@@ -34,7 +34,7 @@ import { subscriptionGate } from './billing/gate.js';
 import { OAuthService } from './users/oauth.js';
 import { tokenScopeGate } from './users/oauth-scopes.js';
 import { ShareService } from './shares/service.js';
-import { shareUploadTarget } from './shares/share-uploads.js';
+import { mountShareStorage } from './shares/share-storage-mount.js';
 import { FileshareService } from './shares/fileshare-service.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
@@ -151,7 +151,7 @@ export class Emulator {
       log: this.log,
     });
     this.shares = new ShareService({ ...tenancy, storage: this.storage });
-    this.storage.shareUploadTarget = shareUploadTarget(this);
+    mountShareStorage(this);
     this.fileshares = new FileshareService(tenancy);
     this.events.useShares(this.shares.access);
     // An address that verifies accepts the invitations waiting for it.

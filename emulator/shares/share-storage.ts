@@ -11,7 +11,7 @@
  *   the share's `root` is that folder, and whatever the workspace does to it the share shows.
  * - `independent` shares (portals, the default) have a tree of their own: a folder of the
  *   workspace's node table whose parent is the hidden `share:{share_id}` (never listed under the
- *   workspace's `root`), made the first time the share's storage is opened. Its bytes are held
+ *   workspace's `root`), made when the share is created. Its bytes are held
  *   storage of the org (the guide: a portal duplicates storage, a shared folder does not), and
  *   versions, credits, locks and ingestion are the workspace storage's own.
  */
@@ -34,7 +34,7 @@ export const PORTAL_PARENT = (shareId: string) => `share:${shareId}`;
 export type ShareStorageUse = 'read' | 'download' | 'add' | 'modify';
 
 export const SHARE_STORAGE_CHOICES = [
-  'a workspace_folder share shows its backing folder live; an independent share (portal) has a tree of its own, a folder of the workspace under a hidden parent (never listed under the workspace root), made when its storage is first opened',
+  'a workspace_folder share shows its backing folder live; an independent share (portal) has a tree of its own, a folder of the workspace under a hidden parent (never listed under the workspace root), made when the share is created',
   "`root` in a share path is the share's folder; a node outside it answers 401/115069, an unknown id 404/1609",
   'reads (list, search, readnote, lock status) need the share role view; downloads (requestread, read) view too, except that download_security medium or high refuse them to guests and view (403/1680, agent guide "Share Features")',
   'adding files (addfile, uploads) needs guest in receive and exchange shares and admin in send shares; changing files (update, locks) needs member in receive and exchange shares and admin in send shares (403/1680 otherwise)',
@@ -112,7 +112,7 @@ export class ShareStorage {
       orgRole: undefined,
       action: write ? 'workspace.storage.write' : 'workspace.storage.read',
     };
-    const root = this.rootOf(share.share, ws);
+    const root = this.rootOf(share.share);
     return { share, ws, root, user, reader: user ?? visitorOf(share.share) };
   }
 
@@ -122,21 +122,29 @@ export class ShareStorage {
     return s.user;
   }
 
-  /** The folder a share shows: the backing folder, or the portal's own root (made on first use). */
-  private rootOf(share: Share, ws: WorkspaceScope): string {
+  /** The folder a share shows: the backing folder, or the portal's own root. */
+  private rootOf(share: Share): string {
     if (share.storageMode === 'workspace_folder') {
       if (!share.folderNodeId) throw Errors.notFound('node');
       return share.folderNodeId;
     }
+    return this.portalRoot(share);
+  }
+
+  /**
+   * The root folder of a portal, made when the share is created (share-storage-mount.ts) or, for a
+   * share of a state saved before share storage existed, when its storage is first opened.
+   * CHOICE: the root is structure, not content: no audit event, no credits.
+   */
+  portalRoot(share: Share): string {
     const parentId = PORTAL_PARENT(share.id);
     const found = this.emu.db.nodes.find('parent', `${share.workspaceId}/${parentId}`)[0];
     if (found) return found.id;
     const now = this.emu.clock.now();
-    // CHOICE: the portal's root is structure, not content: no audit event, no credits.
     return this.emu.db.nodes.insert({
       id: this.emu.ids.opaqueId(OpaqueType.node),
-      workspaceId: ws.workspace.id,
-      orgId: ws.org.id,
+      workspaceId: share.workspaceId,
+      orgId: share.orgId,
       parentId,
       type: 'folder',
       name: share.id,

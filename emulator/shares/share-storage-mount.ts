@@ -1,4 +1,8 @@
 /**
+ * Mounting share storage into the emulator (`mountShareStorage`, called once from emulator.ts):
+ * a portal's own root folder is made when the share is created (on its `share_created` event, so a
+ * refused request never makes one), and share uploads resolve through `shareUploadTarget`.
+ *
  * Uploads into a share (`POST /current/upload/` with `profile_type=share`, `instance_id` the share):
  * the one hook the storage uploads call (storage/uploads.ts `shareTarget`). The share decides
  * (share-storage.ts): adding a file needs guest in receive and exchange shares and admin in send
@@ -13,6 +17,16 @@ import type { Emulator } from '../emulator.js';
 import { Errors } from '../http/errors.js';
 import type { ShareUploadTarget } from '../storage/uploads.js';
 import { ShareStorage } from './share-storage.js';
+
+/** Wire share storage in: the portal roots and the share uploads hook. */
+export function mountShareStorage(emu: Emulator): void {
+  emu.storage.shareUploadTarget = shareUploadTarget(emu);
+  emu.audit.recorded.on((event) => {
+    if (event.event !== 'share_created' || !event.shareId) return;
+    const share = emu.db.shares.get(event.shareId);
+    if (share && share.storageMode === 'independent') new ShareStorage(emu).portalRoot(share);
+  });
+}
 
 export function shareUploadTarget(emu: Emulator): ShareUploadTarget {
   return (caller, input) => {
