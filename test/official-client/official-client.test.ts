@@ -10,6 +10,7 @@ import { COMMANDS, UNSERVED_GROUPS, OFFLINE_GROUPS } from './commands.js';
 import { dashboardScenario } from './dashboard-scenario.js';
 import { oauthScenario } from './oauth-scenario.js';
 import { storageNodesScenario } from './storage-nodes-scenario.js';
+import { sharestoreScenario } from './sharestore-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
 /** The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts). */
@@ -508,6 +509,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('storage node operations: rename, update, move, copy, versions, version-restore, delete/restore, recent, transfer, locks; another tenant refused', async () => {
       await storageNodesScenario({ cli, tmp, tenant });
+    });
+
+    it("a share's storage: share files list, add-file/download with --share, search share, share locks; another tenant refused", async () => {
+      await sharestoreScenario({ cli, tmp, tenant, freshHome, settle });
     });
 
     it('upload sessions by hand: create, chunk, finalize, status, cancel', async () => {
