@@ -38,6 +38,7 @@ export const SHARE_STORAGE_CHOICES = [
   "`root` in a share path is the share's folder; a node outside it answers 401/115069, an unknown id 404/1609",
   'reads (list, search, readnote, lock status) need the share role view; downloads (requestread, read) view too, except that download_security medium or high refuse them to guests and view (403/1680, agent guide "Share Features")',
   'adding files (addfile, uploads) needs guest in receive and exchange shares and admin in send shares; changing files (update, locks) needs member in receive and exchange shares and admin in send shares (403/1680 otherwise)',
+  'writes through a share of an archived workspace answer 403/1680, as the workspace refuses them',
   'a visitor token (password or guest authentication) reads and downloads as a share guest and writes nothing (403/1680); its downloads are charged to the org like any other',
   'downloads are bandwidth of the org (212 credits per 10^9 bytes; past the budget 402/1696); writes pass the subscription gate (402/1688 on plan none under V2) and consume storage credits',
   'answers use the workspace storage shapes (`nodes[]` with `pagination`, `node`); a node directly in the share folder shows `parent: "root"`',
@@ -101,6 +102,8 @@ export class ShareStorage {
       throw Errors.accessDenied(`Your share role (${share.role}) does not allow this in a ${share.share.shareType} share.`);
     }
     if (write && !user) throw Errors.accessDenied('A share visitor may read this share, not change it: sign in as a member.');
+    // The files are the workspace's: an archived workspace refuses writes through its shares too.
+    if (write && share.workspace.archived) throw Errors.workspaceArchived();
     if (use === 'download' && share.share.downloadSecurity !== 'off' && SHARE_RANK[share.role] <= SHARE_RANK.guest) {
       throw Errors.accessDenied(`Downloads from this share are restricted (download_security ${share.share.downloadSecurity}).`);
     }
