@@ -40,6 +40,7 @@ export function banner(running: RunningEmulator, options: { forwardSecretShown: 
     ['Control plane', `${url}/_emulator/`],
   ];
   rows.push(['API dialect', emulator.config.apiDialect]);
+  if (running.mcpUrl) rows.push(['MCP', `${running.mcpUrl}/mcp (Streamable HTTP), ${running.mcpUrl}/sse, POST ${running.mcpUrl}/blob`]);
   const counts = `${plural(loaded.users, 'user')}, ${plural(loaded.orgs, 'org')}, ${plural(loaded.workspaces, 'workspace')}`;
   const dataFile = emulator.config.dataFile;
   if (loaded.source === 'data') rows.push(['State', `${dataFile} (loaded ${counts})`]);

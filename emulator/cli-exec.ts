@@ -1,6 +1,6 @@
 /**
  * `fastio-emulator exec [--with-persona] -- <command> [args...]`: for a user's own CI. Starts the
- * emulator on a free port, runs the command with `FASTIO_API_BASE` (and, with --with-persona, a
+ * emulator on a free port, runs the command with `FASTIO_API_BASE` and `FASTIO_MCP_URL` (and, with --with-persona, a
  * ready persona's `FASTIO_API_KEY`) in its environment, stops the emulator, and exits with the
  * command's exit code. SIGINT and SIGTERM are forwarded to the command.
  */
@@ -19,6 +19,8 @@ interface ExecFlags {
   plans?: string;
   logLevel: LogLevel;
   apiDialect?: Dialect;
+  /** false with --no-mcp */
+  mcp: boolean;
 }
 
 /** What the command finds in its environment. */
@@ -31,6 +33,8 @@ export const EXEC_ENV = {
   userId: 'FASTIO_USER_ID',
   email: 'FASTIO_USER_EMAIL',
   password: 'FASTIO_USER_PASSWORD',
+  /** the MCP server's Streamable HTTP endpoint (`…/mcp`; `/sse` and `/blob` beside it) */
+  mcp: 'FASTIO_MCP_URL',
 } as const;
 
 /** A persona made through the control plane, as environment variables. */
@@ -61,6 +65,8 @@ async function exec(command: string, args: string[], flags: ExecFlags): Promise<
     seedFile: flags.seed,
     plansFile: flags.plans,
     apiDialect: flags.apiDialect,
+    // CHOICE: exec serves MCP on a free port unless --no-mcp (an agent under test finds FASTIO_MCP_URL).
+    mcpPort: flags.mcp ? 0 : undefined,
     logger,
     env: process.env,
   });
@@ -71,6 +77,7 @@ async function exec(command: string, args: string[], flags: ExecFlags): Promise<
       [EXEC_ENV.emulator]: running.url,
       [EXEC_ENV.dialect]: running.emulator.config.apiDialect,
     };
+    if (running.mcpUrl) env[EXEC_ENV.mcp] = `${running.mcpUrl}/mcp`;
     if (flags.withPersona) Object.assign(env, await personaEnv(running.url, flags.personaType));
 
     const child = spawn(command, args, { stdio: 'inherit', env });
@@ -112,6 +119,7 @@ export function registerExec(program: Command): void {
     .option('--with-persona', 'create a ready persona: FASTIO_API_KEY, FASTIO_AUTH_TOKEN, FASTIO_USER_ID, FASTIO_USER_EMAIL, FASTIO_USER_PASSWORD')
     .addOption(new Option('--persona-type <type>', 'account type of the persona').choices(['agent', 'human']).default('agent'))
     .option('-s, --seed <file>', 'load this state file at start')
+    .option('--no-mcp', 'do not serve the MCP server (by default it listens on a free port: FASTIO_MCP_URL)')
     .option('--plans <file>', 'plan catalog to use instead of fixtures/plans.json')
     .addOption(
       new Option('--api-dialect <dialect>', `API dialect to serve: v2 or 2026-04 (the April profile); default ${DEFAULT_DIALECT}`).choices([...DIALECTS]),

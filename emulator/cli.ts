@@ -5,6 +5,7 @@ import { CONFIG_FILE_NAME, ConfigError, DEFAULTS, ENV_VARS, parseRateLimit, type
 import { exposureWarning, startEmulator, StartupError } from './server.js';
 import { VERSION } from './version.js';
 import { registerSeed } from './cli-seed.js';
+import { registerMcp } from './cli-mcp.js';
 import { banner } from './cli-banner.js';
 import { didYouMean } from './did-you-mean.js';
 import { DEFAULT_DIALECT, DIALECTS, type Dialect } from './catalogue/index.js';
@@ -46,6 +47,7 @@ interface StartFlags {
   forwardEventsTo?: string;
   forwardSecret?: string;
   apiDialect?: Dialect;
+  mcpPort?: number;
 }
 
 function urlArg(v: string): string {
@@ -75,6 +77,7 @@ async function start(flags: StartFlags): Promise<void> {
     forwardEventsTo: flags.forwardEventsTo,
     forwardSecret: flags.forwardSecret,
     apiDialect: flags.apiDialect,
+    mcpPort: flags.mcpPort,
     env: process.env,
     // Defaults live in config.ts; flags, variables and the config file override them. The log
     // format's default depends on the terminal, so the CLI supplies it as the lowest layer.
@@ -176,11 +179,17 @@ export function buildProgram(): Command {
     .addOption(new Option('--forward-events-to <url>', 'POST every audit event to this URL, signed (emulator-only webhook)').argParser(urlArg))
     .option('--forward-secret <secret>', 'HMAC-SHA256 secret of the forwarded events (default: random, printed at start)')
     .addOption(apiDialectOption())
+    .addOption(
+      new Option('--mcp-port <port>', 'also serve the MCP server (/mcp, /sse, /blob) on this port, 0 picks a free port').argParser(
+        intArg('--mcp-port', 0, 65535),
+      ),
+    )
     .addHelpText('after', environmentHelp)
     .action(start);
 
   registerExec(program);
   registerSeed(program);
+  registerMcp(program);
   return program;
 }
 

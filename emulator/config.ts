@@ -62,6 +62,8 @@ export interface EmulatorConfig {
    * DIALECT_PLAN_FILES). `v2` (today's API) by default; `2026-04` is the April profile.
    */
   apiDialect: Dialect;
+  /** serve the MCP server (emulator/mcp/: /mcp, /sse, /blob) on this port; undefined: no MCP listener */
+  mcpPort: number | undefined;
 }
 
 export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
@@ -89,6 +91,7 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   maxWebSocketBufferedBytes: 1024 * 1024,
   maxBackgroundJobs: 10_000,
   apiDialect: DEFAULT_DIALECT,
+  mcpPort: undefined,
 });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LogLevel[];
@@ -119,6 +122,7 @@ export const ENV_VARS = [
   { name: 'FASTIO_EMULATOR_FORWARD_EVENTS_TO', key: 'forwardEventsTo', help: 'event webhook URL (--forward-events-to)' },
   { name: 'FASTIO_EMULATOR_FORWARD_SECRET', key: 'forwardSecret', help: 'event webhook secret (--forward-secret)' },
   { name: 'FASTIO_EMULATOR_API_DIALECT', key: 'apiDialect', help: 'API dialect to serve (--api-dialect)' },
+  { name: 'FASTIO_EMULATOR_MCP_PORT', key: 'mcpPort', help: 'serve MCP on this port (--mcp-port)' },
   { name: 'FASTIO_EMULATOR_CONFIG', key: undefined, help: `config file (--config; default ./${CONFIG_FILE_NAME} if present)` },
 ] as const satisfies readonly { name: string; key: keyof EmulatorConfig | undefined; help: string }[];
 
@@ -161,6 +165,7 @@ const configSchema = z
     maxWebSocketBufferedBytes: wholeNumber(1, Number.MAX_SAFE_INTEGER),
     maxBackgroundJobs: wholeNumber(1, Number.MAX_SAFE_INTEGER),
     apiDialect: z.enum(DIALECTS),
+    mcpPort: wholeNumber(0, 65535).optional(),
   })
   // Node refuses a header timeout longer than the request timeout.
   .refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
@@ -189,6 +194,7 @@ const fileSchema = z.strictObject({
   forwardEventsTo: nonEmpty.optional(),
   forwardSecret: nonEmpty.optional(),
   apiDialect: z.enum(DIALECTS).optional(),
+  mcpPort: wholeNumber(0, 65535).optional(),
 });
 
 function describeIssues(error: z.ZodError, source: string, nameOf: (key: string) => string): string {
@@ -210,7 +216,7 @@ function envValue(name: string, key: keyof EmulatorConfig, raw: string): unknown
       throw new ConfigError(`${name}: ${(e as Error).message}`);
     }
   }
-  if (key === 'port' || key === 'flushDelayMs' || key === 'ingestDelayMs') {
+  if (key === 'port' || key === 'mcpPort' || key === 'flushDelayMs' || key === 'ingestDelayMs') {
     if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
     return Number(raw);
   }
@@ -270,6 +276,7 @@ function fromFile(path: string, required: boolean): Partial<Record<keyof Emulato
     forwardEventsTo: f.forwardEventsTo,
     forwardSecret: f.forwardSecret,
     apiDialect: f.apiDialect,
+    mcpPort: f.mcpPort,
   };
   return definedOnly(out);
 }

@@ -36,6 +36,8 @@ import { tokenScopeGate } from './users/oauth-scopes.js';
 import { ShareService } from './shares/service.js';
 import { mountShareStorage } from './shares/share-storage-mount.js';
 import { FileshareService } from './shares/fileshare-service.js';
+import { CommentService } from './comments/service.js';
+import { shareCommentScope, workspaceCommentScope } from './comments/scopes.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
 const EPHEMERAL_TABLES = new Set(['sessions']);
@@ -81,6 +83,8 @@ export class Emulator {
   readonly shares: ShareService;
   /** fileshares (V2) and QuickShares (April) of workspace files (emulator/shares/fileshare-*.ts) */
   readonly fileshares: FileshareService;
+  /** comments on files of workspaces and shares (emulator/comments/) */
+  readonly comments: CommentService;
   private readonly changes = new Listeners<[]>();
   /** After every write, and after a state import; persistence listens here. */
   readonly changed: Observable<[]> = this.changes;
@@ -154,6 +158,12 @@ export class Emulator {
     mountShareStorage(this);
     this.fileshares = new FileshareService(tenancy);
     this.events.useShares(this.shares.access);
+    this.comments = new CommentService({ db: this.db, ids: this.ids, now, audit: this.audit });
+    this.comments.scopes.register(
+      'workspace',
+      workspaceCommentScope(this.access, (scope, id, trashed) => this.storage.node(scope, id, trashed)),
+    );
+    this.comments.scopes.register('share', shareCommentScope(this.db, this.shares.access));
     // An address that verifies accepts the invitations waiting for it.
     this.users.emailVerified.on((user) => this.members.activateInvitations(user));
     this.db.changed.on(() => this.changes.emit());

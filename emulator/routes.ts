@@ -12,6 +12,8 @@ import { activityRoutes } from './activity/routes.js';
 import { billingRoutes } from './billing/routes.js';
 import { shareRoutes } from './shares/routes.js';
 import { shareStorageAreaRoutes } from './shares/share-storage-area.js';
+import { commentRoutes } from './comments/routes.js';
+import { appRoutes } from './apps/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
 export function allRoutes(control: ControlDeps): AnyRoute[] {
@@ -29,6 +31,8 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...billingRoutes,
     ...shareRoutes,
     ...shareStorageAreaRoutes,
+    ...commentRoutes,
+    ...appRoutes,
     ...controlRoutes(control),
   ];
 }

@@ -17,6 +17,7 @@ import { EventForwarder } from './events/forwarder.js';
 import { ApiError, Codes } from './http/errors.js';
 import { VERSION } from './version.js';
 import { hostName, isLoopback } from './http/control-guard.js';
+import type { McpHost } from './mcp/host.js';
 
 export interface StartOptions extends Partial<EmulatorConfig> {
   /** a logger; by default the programmatic API is silent and the CLI logs */
@@ -53,6 +54,11 @@ export interface RunningEmulator {
   seed: LoadedSeed | undefined;
   /** where the state came from and how much of it there was */
   loaded: LoadedState;
+  /** the express app the server serves (the MCP server sends its tool calls through it, in process) */
+  app: ReturnType<typeof createApp>;
+  /** with `mcpPort`: the MCP server (emulator/mcp/) and its `http://host:port` (`/mcp`, `/sse`, `/blob`) */
+  mcp: McpHost | undefined;
+  mcpUrl: string | undefined;
   /** Stop listening, close connections, flush state to `--data`. */
   close(): Promise<void>;
 }
@@ -251,14 +257,33 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     throw e;
   }
   const address = server.address() as AddressInfo;
-  const exposure = exposureWarning(emulator.config.host, emulator.config.controlToken);
-  if (exposure) emulator.log.warn({ host: emulator.config.host }, exposure.replace(/!+\n/g, '').trim());
   const host = emulator.config.host;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = `http://${urlHost}:${address.port}`;
+  // The MCP server loads on demand (a chunk of its own in the bundle), so a start without it pays nothing.
+  let mcp: McpHost | undefined;
+  let mcpUrl: string | undefined;
+  if (emulator.config.mcpPort !== undefined) {
+    try {
+      const { McpHost: Host } = await import('./mcp/host.js');
+      mcp = new Host({ emulator, app, routes, apiUrl: url });
+      mcpUrl = await mcp.listen(emulator.config.mcpPort, host);
+    } catch (e) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      stopForwarding();
+      await persistence?.close();
+      throw e;
+    }
+  }
+  const exposure = exposureWarning(emulator.config.host, emulator.config.controlToken);
+  if (exposure) emulator.log.warn({ host: emulator.config.host }, exposure.replace(/!+\n/g, '').trim());
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url,
     port: address.port,
     host,
     emulator,
@@ -269,8 +294,12 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     forwardSecret,
     seed,
     loaded,
+    app,
+    mcp,
+    mcpUrl,
     close: () =>
       (closing ??= (async () => {
+        await mcp?.close();
         sockets.close();
         stopForwarding();
         await forwarder?.close();

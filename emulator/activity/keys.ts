@@ -25,6 +25,7 @@ export const ACTIVITY_KEY_CHOICES = [
   'org lifecycle touches `org`; ownership transfer touches `transfer` and `members`; billing events touch `billing` on the org',
   "a user's own account events touch `user` on the user",
   'share lifecycle and settings touch `share` on the share and `shares` on its workspace',
+  'comment events touch `comments:{node_id}` on the share (share comments) or the workspace; a mention also touches `comments` on the mentioned user',
   'other events touch their subcategory name on the workspace, else the org, else the user',
 ];
 
@@ -68,4 +69,14 @@ export const ActivityRules = {
   ],
   // a member's own dashboard (dismissals are per member): only that member hears it
   dashboard: (e) => [{ entities: [e.userId], key: 'dashboard' }],
+  // a node's comment thread: whoever has the file open polls `comments:{node_id}` on the share or workspace
+  comments: (e) => [{ entities: [e.shareId ?? e.workspaceId], key: commentKey(e) }],
+  commentMention: (e) => [
+    { entities: [e.shareId ?? e.workspaceId], key: commentKey(e) },
+    { entities: [e.userId], key: 'comments' },
+  ],
 } satisfies Record<string, ActivityRule>;
+
+function commentKey(e: AuditEvent): string {
+  return typeof e.data.node_id === 'string' ? `comments:${e.data.node_id}` : 'comments';
+}

@@ -47,6 +47,8 @@ export const faultRuleBody = lazy(() =>
         .optional(),
       path: z.string().trim().min(1).max(500).optional(),
       org_id: profileId().optional(),
+      // An MCP tool call (`upload` or `upload.stream-upload`): only REST calls made by that tool match.
+      tool: z.string().trim().min(1).max(100).optional(),
       probability: formNumber({ min: 0, max: 1 }).optional(),
       status: formInt({ min: 400, max: 599 }).optional(),
       code: formInt({ min: 1, max: 999_999_999 }).optional(),
@@ -87,6 +89,8 @@ export interface FaultRule {
   /** the glob as given; undefined: any path */
   path: string | undefined;
   orgId: string | undefined;
+  /** an MCP tool (`upload`) or tool.action (`upload.stream-upload`); undefined: any request */
+  tool: string | undefined;
   probability: number;
   status: number | undefined;
   code: number | undefined;
@@ -119,6 +123,8 @@ export interface FaultRequest {
   method: string;
   path: string;
   orgId: string | undefined;
+  /** `tool.action` when an MCP tool made the request */
+  mcp?: string | undefined;
 }
 
 /** Drop trailing slashes (routes answer with or without them), keeping `/` itself. */
@@ -241,6 +247,7 @@ export class FaultRules {
       method: input.method,
       path: input.path,
       orgId: input.org_id,
+      tool: input.tool,
       probability: input.probability ?? 1,
       status: input.status,
       code: input.status === undefined ? undefined : (input.code ?? DEFAULT_CODES[input.status] ?? Codes.internal),
@@ -282,6 +289,7 @@ export class FaultRules {
       if (rule.times !== undefined && rule.hits >= rule.times) continue;
       if (rule.method !== undefined && rule.method !== req.method) continue;
       if (rule.orgId !== undefined && rule.orgId !== req.orgId) continue;
+      if (rule.tool !== undefined && !(req.mcp === rule.tool || req.mcp?.startsWith(`${rule.tool}.`))) continue;
       if (!matchPath(req.path)) continue;
       // Draw only for rules that match, so a seeded run's draws depend on matching traffic alone.
       if (rule.probability < 1 && !(this.random.next() < rule.probability)) continue;
@@ -316,6 +324,7 @@ export function faultToJson(rule: FaultRule): OverviewFault {
     method: rule.method ?? null,
     path: rule.path ?? null,
     org_id: rule.orgId ?? null,
+    tool: rule.tool ?? null,
     probability: rule.probability,
     status: rule.status ?? null,
     code: rule.code ?? null,

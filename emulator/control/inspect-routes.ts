@@ -41,6 +41,7 @@ export function inspectionRoutes(deps: ControlDeps): AnyRoute[] {
             orgId: query.org_id,
             workspaceId: query.workspace_id,
             faulted: query.faulted,
+            mcp: query.mcp,
             since: query.since,
             includeControl: query.include_control,
             limit: query.limit,

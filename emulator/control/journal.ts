@@ -18,6 +18,8 @@ export interface JournalEntry {
   faults: readonly string[];
   /** emulator clock, ms */
   time: number;
+  /** `tool.action` when an MCP tool call made the request (emulator/mcp/), else null */
+  mcp?: string | null;
 }
 
 export interface JournalFilter {
@@ -31,6 +33,8 @@ export interface JournalFilter {
   workspaceId?: string | undefined;
   /** only requests a fault rule hit */
   faulted?: boolean | undefined;
+  /** only requests made by this MCP tool (`upload`) or tool.action (`upload.stream-upload`) */
+  mcp?: string | undefined;
   /** only entries after this sequence number */
   since?: number | undefined;
   /** include `/_emulator/*` requests (default false) */
@@ -56,7 +60,7 @@ export class RequestJournal {
   /** Record one request (the argument is read, not kept). */
   record(input: Omit<JournalEntry, 'seq'>): void {
     let e = this.ring[this.next];
-    if (!e) this.ring[this.next] = e = { ...input, seq: 0 };
+    if (!e) this.ring[this.next] = e = { ...input, mcp: input.mcp ?? null, seq: 0 };
     e.seq = ++this.seq;
     e.requestId = input.requestId;
     e.method = input.method;
@@ -68,6 +72,7 @@ export class RequestJournal {
     e.workspaceId = input.workspaceId;
     e.faults = input.faults.length === 0 ? NO_FAULTS : [...input.faults];
     e.time = input.time;
+    e.mcp = input.mcp ?? null;
     this.next = (this.next + 1) % this.capacity;
     // Listeners see the record before it can be overwritten; one that keeps it must copy it.
     for (const l of this.listeners) l(e);
@@ -100,6 +105,7 @@ export class RequestJournal {
       if (filter.orgId && e.orgId !== filter.orgId) continue;
       if (filter.workspaceId && e.workspaceId !== filter.workspaceId) continue;
       if (filter.faulted !== undefined && e.faults.length > 0 !== filter.faulted) continue;
+      if (filter.mcp && !(e.mcp === filter.mcp || e.mcp?.startsWith(`${filter.mcp}.`))) continue;
       out.push({ ...e });
     }
     return out;

@@ -70,6 +70,8 @@ const AREA_DESCRIPTIONS: Record<Area, string> = {
   transfer: 'Ownership transfer of agent-built organizations',
   control: 'Emulator-only control plane (`/_emulator/*`): no live counterpart',
   shares: 'Shares of a workspace (send, receive, exchange): settings, access, lists',
+  comments: 'Comments on files of workspaces and shares: threads, anchors, mentions, reactions, attachments',
+  apps: 'The apps (interactive widgets) catalogue and the how-to product help',
 };
 
 /** `/current/org/:org_id/` -> `/current/org/{org_id}/` */

@@ -106,6 +106,8 @@ export interface OverviewFault {
   method: string | null;
   path: string | null;
   org_id: string | null;
+  /** the MCP tool (`upload`) or tool.action it targets (emulator/mcp/), else null */
+  tool?: string | null;
   probability: number;
   status: number | null;
   code: number | null;

@@ -41,6 +41,7 @@ export const journalQuery = lazy(() =>
     org_id: z.string().max(40).optional(),
     workspace_id: z.string().max(40).optional(),
     faulted: formBool().optional(),
+    mcp: z.string().max(100).optional(),
     since: formInt({ min: 0 }).optional(),
     include_control: formBool().optional(),
     limit: formInt({ min: 1, max: 1000 }).optional(),

@@ -7,7 +7,19 @@ import { ActivityRules, type ActivityRule } from '../activity/keys.js';
 
 export type AuditCategory = 'user' | 'org' | 'workspace' | 'invitation' | 'billing' | 'ai' | 'share';
 export type AuditSubcategory =
-  'lifecycle' | 'authentication' | 'security' | 'settings' | 'members' | 'invitations' | 'transfer' | 'billing' | 'storage' | 'upload' | 'ai' | 'dashboard';
+  | 'lifecycle'
+  | 'authentication'
+  | 'security'
+  | 'settings'
+  | 'members'
+  | 'invitations'
+  | 'transfer'
+  | 'billing'
+  | 'storage'
+  | 'upload'
+  | 'ai'
+  | 'dashboard'
+  | 'comments';
 
 export interface Filing {
   readonly category: AuditCategory;
@@ -161,4 +173,11 @@ export const CATALOGUE = {
   workspace_quickshare_created: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_quickshare_updated: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_quickshare_deleted: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  // comments (PARITY: agent guide REFERENCE "Common Event Names: Comments" names these six, subcategory `comments`)
+  comment_created: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  comment_replied: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  comment_updated: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  comment_deleted: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  comment_mentioned: { filings: [filed('workspace', 'comments')], touches: ActivityRules.commentMention },
+  comment_reaction: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -337,7 +337,34 @@ export const AuditEvents = {
   quickshareCreated: (caller: User, f: Fileshare) => own('workspace_quickshare_created', onFileshare(f, caller, {})),
   quickshareUpdated: (caller: User, f: Fileshare) => own('workspace_quickshare_updated', onFileshare(f, caller, {})),
   quickshareDeleted: (caller: User, f: Fileshare) => own('workspace_quickshare_deleted', onFileshare(f, caller, {})),
+
+  // comments (the comment is the object; `data.node_id` names the node it is on)
+  commentCreated: (at: CommentPlace, callingUserId: string, commentId: string, data: CommentEventData) =>
+    own('comment_created', { ...commentPlaced(at), callingUserId, objectId: commentId, data }),
+  commentReplied: (at: CommentPlace, callingUserId: string, commentId: string, data: CommentEventData) =>
+    own('comment_replied', { ...commentPlaced(at), callingUserId, objectId: commentId, data }),
+  commentUpdated: (at: CommentPlace, callingUserId: string, commentId: string, data: CommentEventData) =>
+    own('comment_updated', { ...commentPlaced(at), callingUserId, objectId: commentId, data }),
+  commentDeleted: (at: CommentPlace, callingUserId: string, commentId: string, data: CommentEventData) =>
+    own('comment_deleted', { ...commentPlaced(at), callingUserId, objectId: commentId, data }),
+  /** About the mentioned user (`userId`), so their own feed hears it. */
+  commentMentioned: (at: CommentPlace, callingUserId: string, mentionedUserId: string, commentId: string, data: CommentEventData) =>
+    own('comment_mentioned', { ...commentPlaced(at), userId: mentionedUserId, callingUserId, objectId: commentId, data }),
+  commentReaction: (at: CommentPlace, callingUserId: string, commentId: string, data: CommentEventData) =>
+    own('comment_reaction', { ...commentPlaced(at), callingUserId, objectId: commentId, data }),
 };
+
+/** Where a comment event happened: a workspace, or a share (with its workspace). */
+export interface CommentPlace {
+  orgId: string;
+  workspaceId: string | null;
+  shareId: string | null;
+}
+type CommentEventData = { node_id: string } & Record<string, unknown>;
+
+function commentPlaced(at: CommentPlace): Pick<AuditFields, 'orgId' | 'workspaceId' | 'shareId'> {
+  return { orgId: at.orgId, workspaceId: at.workspaceId, shareId: at.shareId };
+}
 
 function onFileshare(f: Fileshare, caller: User, data: Record<string, unknown>): AuditFields {
   return { orgId: f.orgId, workspaceId: f.workspaceId, callingUserId: caller.id, objectId: f.nodeId, data: { ...data, [f.kind]: f.id } };

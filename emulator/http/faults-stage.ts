@@ -12,7 +12,7 @@ import type { RouteInput } from './route.js';
 
 /** Apply the fault rules that match; false when the client gave up during a delay (nothing more runs). */
 export async function applyFaults(emulator: Emulator, req: Request, ctx: Context, input: RouteInput<unknown, unknown, unknown>): Promise<boolean> {
-  const fault = emulator.faults.decide({ method: req.method, path: req.path, orgId: ctx.orgId });
+  const fault = emulator.faults.decide({ method: req.method, path: req.path, orgId: ctx.orgId, mcp: ctx.mcpTool });
   if (!fault) return true;
   ctx.faultIds = fault.ruleIds;
   // A client that gave up during the delay abandons the request: the handler does not run.

@@ -22,13 +22,20 @@ export class UnservedRoutes {
     served: readonly AnyRoute[],
   ) {
     const servedShapes = new Set(served.flatMap((r) => [r.path, ...(r.serves ?? [])].map((p) => `${r.method} ${routeShape(p)}`)));
-    const unserved = catalogue.routes.filter((c) => c.dialects.includes(dialect) && !servedShapes.has(`${c.method} ${routeShape(c.path)}`));
+    // Unserved catalogued routes by method and segment count: a served route is compared only with
+    // the few of its own shape class (start-up cost grows with served x unserved otherwise).
+    const unserved = new Map<string, string[][]>();
+    for (const c of catalogue.routes) {
+      if (!c.dialects.includes(dialect) || servedShapes.has(`${c.method} ${routeShape(c.path)}`)) continue;
+      const cs = c.path.split('/').filter(Boolean);
+      const key = `${c.method} ${cs.length}`;
+      const list = unserved.get(key);
+      if (list) list.push(cs);
+      else unserved.set(key, [cs]);
+    }
     for (const r of served) {
       const segs = r.path.split('/').filter(Boolean);
-      const shadows = unserved.some((c) => {
-        if (c.method !== r.method) return false;
-        const cs = c.path.split('/').filter(Boolean);
-        if (cs.length !== segs.length) return false;
+      const shadows = (unserved.get(`${r.method} ${segs.length}`) ?? []).some((cs) => {
         let literalOverParam = false;
         for (let i = 0; i < cs.length; i++) {
           const a = cs[i]!;

@@ -10,6 +10,11 @@ import type { LimitState } from './rate-limit.js';
 
 const NO_FAULTS: readonly string[] = Object.freeze([]);
 
+/** The header an MCP tool call's in-process request carries: `MCP_TOOL_KEY` + `tool.action` (emulator/mcp/dispatch.ts). */
+export const MCP_TOOL_HEADER = 'x-fastio-mcp-tool';
+/** A per-process key, so only the in-process dispatcher (never a client over HTTP) tags a request as an MCP call. */
+export const MCP_TOOL_KEY = `${randomUUID()}:`;
+
 export class Context implements RequestContext {
   caller: Caller | undefined = undefined;
   /** set by the pipeline from the resolved scope (input stage), or by `tenantResolved` */
@@ -32,6 +37,8 @@ export class Context implements RequestContext {
   done = false;
   /** the dashboard's own requests: their access line is at debug, so its long-polls do not flood info */
   quiet = false;
+  /** `tool.action` of the MCP tool call that made this request (emulator/mcp/dispatch.ts), for the journal and faults */
+  mcpTool: string | undefined;
   private controller: AbortController | undefined;
 
   constructor(
@@ -70,6 +77,9 @@ export function identify(req: Request, res: Response, log: RequestContext['log']
   const ctx = new Context(randomUUID(), req.method, req.path, req.socket.remoteAddress ?? '', req.headers.authorization, log, clock, res);
   const linkPassword = req.headers['x-ve-password'];
   if (typeof linkPassword === 'string') ctx.linkPassword = linkPassword;
+  const mcp = req.headers[MCP_TOOL_HEADER];
+  // Only the in-process MCP dispatcher knows the key, so a client cannot tag its own requests.
+  if (typeof mcp === 'string' && mcp.startsWith(MCP_TOOL_KEY)) ctx.mcpTool = mcp.slice(MCP_TOOL_KEY.length);
   return ctx;
 }
 

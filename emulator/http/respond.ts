@@ -103,6 +103,7 @@ export class Responder {
       workspaceId: ctx.workspaceId ?? null,
       faults: ctx.faultIds,
       requestId: ctx.requestId,
+      mcp: ctx.mcpTool ?? null,
       time: emulator.clock.now(),
     });
     // The access line: who called and which tenant it touched (built only when the level prints it).

@@ -10,7 +10,8 @@ import { DIALECTS, type Dialect } from '../catalogue/index.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
-export type Area = 'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control' | 'shares';
+export type Area =
+  'auth' | 'orgs' | 'members' | 'workspaces' | 'storage' | 'intelligence' | 'events' | 'billing' | 'transfer' | 'control' | 'shares' | 'comments' | 'apps';
 
 /**
  * Where each area's routes are defined: `emulator/<folder>/routes.ts` (test/core/route-areas.test.ts
@@ -31,6 +32,8 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
   transfer: ['transfer'],
   control: ['control'],
   shares: ['shares'],
+  comments: ['comments'],
+  apps: ['apps'],
 };
 
 /**

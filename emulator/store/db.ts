@@ -23,6 +23,7 @@ import type {
 } from './model.js';
 import type { Share, ShareMember } from './share-model.js';
 import type { Fileshare } from './fileshare-model.js';
+import type { Comment } from './comment-model.js';
 
 export const STATE_FORMAT = 'fastio-emulator-state';
 export const STATE_VERSION = 1;
@@ -115,6 +116,21 @@ export class Db {
     this.written,
   );
 
+  /** Comments (emulator/comments/): by entity, by node of an entity, by thread and by linked entity (April). */
+  readonly comments = new Table<Comment>(
+    'comments',
+    {
+      indexes: {
+        entity: (c) => `${c.entityType}:${c.entityId}`,
+        node: (c) => `${c.entityType}:${c.entityId}/${c.nodeId}`,
+        thread: (c) => c.parentId ?? undefined,
+        linked: (c) => (c.link ? `${c.link.entityType}:${c.link.entityId}` : undefined),
+        org: (c) => c.orgId,
+      },
+    },
+    this.written,
+  );
+
   /** Every table, in the order they are saved and loaded. */
   get tables(): Table<{ id: string }>[] {
     return [
@@ -140,6 +156,7 @@ export class Db {
       this.shares,
       this.shareMembers,
       this.fileshares,
+      this.comments,
     ] as unknown as Table<{ id: string }>[];
   }
 

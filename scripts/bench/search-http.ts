@@ -139,8 +139,11 @@ export async function runSearchHttpBench(options: SearchHttpOptions = {}): Promi
       );
     const persona = await post('/_emulator/users/', { account_type: 'human' });
     const token = persona.api_key as string;
-    // The pro plan: 10,000 passages are about 2,800 pages, past the free plan's credits.
-    const org = (await post('/current/org/create/', { domain: `bench-${Date.now().toString(36)}`, name: 'Search bench', billing_plan: 'pro' }, token)).org as {
+    // The offered plan with the most credits in the served dialect's catalog (April pro, V2 growth):
+    // 10,000 passages are about 2,800 pages, past the smallest plans' credits.
+    const plan = emu.emulator.plans.offered().reduce((best, p) => ((p.credits_per_period ?? Infinity) > (best.credits_per_period ?? Infinity) ? p : best));
+    const org = (await post('/current/org/create/', { domain: `bench-${Date.now().toString(36)}`, name: 'Search bench', billing_plan: plan.id }, token))
+      .org as {
       id: string;
     };
     const ws = (

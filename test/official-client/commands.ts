@@ -382,7 +382,25 @@ export const COMMANDS: CommandRow[] = [
   ),
   unserved('fileshare ws-token', '4123456789012345678', 'GET /current/websocket/auth/:fileshare_id/'),
   pass('view', `GET ${NODE}/readnote/`, `GET ${NODE}/details/`, `GET ${NODE}/read/`),
-  unserved('how-to', 'uploading', 'POST /current/how-to/'),
+  // --- comments, apps, how-to (comments-scenario.ts) ---
+  pass('comment list', 'GET /current/comments/:entity_type/:entity_id/:node_id/'),
+  pass('comment create', 'POST /current/comments/:entity_type/:entity_id/:node_id/'),
+  pass('comment reply', 'POST /current/comments/:entity_type/:entity_id/:node_id/'),
+  pass('comment edit', 'POST /current/comments/:comment_id/update/'),
+  pass('comment delete', 'DELETE /current/comments/:comment_id/delete/'),
+  pass('comment list-all', 'GET /current/comments/:entity_type/:entity_id/'),
+  pass('comment info', 'GET /current/comments/:comment_id/details/'),
+  pass('comment react', 'POST /current/comments/:comment_id/reactions/'),
+  pass('comment unreact', 'DELETE /current/comments/:comment_id/reactions/'),
+  pass('comment bulk-delete', 'POST /current/comments/bulk/delete/'),
+  pass('comment attachments', 'GET /current/comments/:comment_id/attachments/'),
+  pass('comment attach', 'POST /current/comments/:comment_id/attachments/'),
+  pass('comment detach', 'POST /current/comments/:comment_id/attachments/detach/'),
+  pass('apps list', 'GET /current/apps/list/'),
+  pass('apps details', 'GET /current/apps/:app_id/details/'),
+  pass('apps launch', 'POST /current/apps/:app_id/launch/'),
+  pass('apps tool-apps', 'GET /current/apps/tool/:tool_name/'),
+  pass('how-to', 'POST /current/how-to/'),
 ];
 
 /**
@@ -390,10 +408,8 @@ export const COMMANDS: CommandRow[] = [
  * (src/api/*.rs at 96b1551). Their commands are not listed one by one: the whole group is unserved.
  */
 export const UNSERVED_GROUPS: { group: string; route: string }[] = [
-  { group: 'comment', route: 'GET /current/comments/:comment_id/attachments/' },
   { group: 'preview', route: `GET ${NODE}/preview/:preview_type/preauthorize/` },
   { group: 'asset', route: `GET ${ORG}/assets/` },
-  { group: 'apps', route: 'GET /current/apps/list/' },
   { group: 'import', route: 'GET /current/imports/details/:source_id/' },
   { group: 'metadata', route: `GET ${WS}/metadata/eligible/` },
 ];

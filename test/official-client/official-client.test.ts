@@ -11,6 +11,7 @@ import { dashboardScenario } from './dashboard-scenario.js';
 import { oauthScenario } from './oauth-scenario.js';
 import { storageNodesScenario } from './storage-nodes-scenario.js';
 import { sharestoreScenario } from './sharestore-scenario.js';
+import { commentsScenario } from './comments-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
 /** The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts). */
@@ -570,6 +571,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('ripley: AI chat over /ai/agent/, citing only the workspace own files', async () => {
       await aiScenario({ cli, tmp, tenant, post, settle });
+    });
+
+    it('comments, apps and how-to: comment create/reply/list/list-all/info/edit/react/unreact/attachments/attach/detach/bulk-delete/delete, apps list/details/tool-apps/launch, how-to; another tenant refused', async () => {
+      await commentsScenario({ cli, tmp, tenant });
     });
 
     it('commands listed as unserved, gap or client bug fail as listed', async () => {

@@ -27,6 +27,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HOLD_JOBS, inProcessEmulator, multipartBody, type Answer, type InProcessEmulator } from '../support/client.js';
 import { LONG, report, scale } from './support.js';
+// --- mcp ---
+import { codeTools } from '../../emulator/mcp/code-mode.js';
+import { InProcessApi } from '../../emulator/mcp/dispatch.js';
+import { McpSession } from '../../emulator/mcp/session.js';
+import type { ToolResult } from '../../emulator/mcp/kit.js';
+// --- end mcp ---
 
 type Dialect = 'v2' | '2026-04';
 /** The dialects the steps speak, one run each; FASTIO_ISOLATION_DIALECT=v2|2026-04 picks one. */
@@ -96,6 +102,14 @@ type ShareRole = 'owner' | 'admin' | 'member' | 'guest' | 'view';
 const SHARE_RANK: Record<ShareRole, number> = { owner: 5, admin: 4, member: 3, guest: 2, view: 1 };
 // --- end shares ---
 
+// --- comments ---
+/** A comment the steps made on a node of a workspace (its words belong to that workspace). */
+interface MComment {
+  id: string;
+  wsId: string;
+}
+// --- end comments ---
+
 /** What a secret word belongs to, and so who may see it. */
 type Secret =
   | { kind: 'om' | 'oi' | 'oa'; org: string }
@@ -123,6 +137,9 @@ interface Model {
   /** the last visitor token made for a share */
   visitorTokens: Record<string, string>;
   // --- end share storage / visitor tokens ---
+  // --- comments --- (optional, so the base state needs no field: `m.comments ??= []`)
+  comments?: MComment[];
+  // --- end comments ---
 }
 
 const PLAN_LIMITS: Record<Plan, { workspaces: number; members: number | null; ai: boolean }> = {
@@ -428,6 +445,11 @@ const KINDS = [
   'copyNode',
   'transferNode',
   // --- end storage node operations ---
+  // --- comments ---
+  ...Array<'commentAdd'>(2).fill('commentAdd'),
+  'commentList',
+  ...Array<'commentRead'>(2).fill('commentRead'),
+  // --- end comments ---
 ] as const;
 const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete', 'shareAddMember', 'shareRemoveMember']);
 type Kind = (typeof KINDS)[number];
@@ -506,16 +528,68 @@ class Run {
     const headers: Record<string, string> = { authorization: `Bearer ${this.caller.token}` };
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     if (raw) headers['content-type'] = raw.type;
-    const a = await this.h.inject({
-      method,
-      url,
-      headers,
-      ...(form ? { payload: new URLSearchParams(form).toString() } : raw ? { payload: raw.payload } : {}),
-    });
+    const a = this.viaMcp(method, url, raw)
+      ? await this.mcpExecute(method, url, form)
+      : await this.h.inject({
+          method,
+          url,
+          headers,
+          ...(form ? { payload: new URLSearchParams(form).toString() } : raw ? { payload: raw.payload } : {}),
+        });
     // Checked once the step's effect is in the model: what the caller may see before or after it.
     this.answers.push([a, url]);
     return a;
   }
+
+  // --- mcp ---
+  /** this step's GET and POST calls go through the MCP `execute` tool (code mode) instead: another way in, the same answers */
+  mcpStep = false;
+  private mcpApi: InProcessApi | undefined;
+  private readonly mcpExec = codeTools({ served: new Set() }).find((t) => t.name === 'execute')!.actions.execute!;
+
+  private viaMcp(method: string, url: string, raw: unknown): boolean {
+    // Bytes (`read/`) and multipart stay REST: execute refuses byte routes, and takes form fields only.
+    return this.mcpStep && raw === undefined && (method === 'GET' || method === 'POST') && !/\/read\/(\?|$)/.test(url);
+  }
+
+  /** The call as an MCP session of the caller would make it, answered as the REST answer it passes through. */
+  private async mcpExecute(method: string, url: string, form: Record<string, string> | undefined): Promise<Answer> {
+    const emulator = this.h.emulator;
+    // Sent the harness's way (light-my-request rewrites express's shared prototypes, so the MCP's own injector cannot share the process).
+    this.mcpApi ??= new InProcessApi(this.h.app as never, async (_app, m, url, headers, payload) => {
+      const a = await this.h.inject({ method: m, url, headers, ...(payload !== undefined ? { payload } : {}) });
+      const out: Record<string, string> = {};
+      a.headers.forEach((v, k) => (out[k] = v));
+      return { status: a.status, headers: out, raw: Buffer.from(a.bytes) };
+    });
+    const session = new McpSession(emulator.clock);
+    session.signIn(this.caller.token, 'jwt', this.caller.id);
+    const ctx = {
+      session,
+      api: this.mcpApi,
+      emulator,
+      dialect: emulator.config.apiDialect,
+      tool: 'execute',
+      action: 'execute',
+      mcpUrl: undefined,
+      apiUrl: undefined,
+    };
+    const r: ToolResult = await this.mcpExec.run(ctx, { method: method.toLowerCase(), path: url, ...(form ? { body: form } : {}) });
+    const sc = r.structuredContent ?? {};
+    const { _next: _n, _warnings: _w, _recovery: _r, ...data } = sc;
+    const body = r.isError ? { result: false, error: data.error } : { result: true, ...data };
+    this.stats['mcp'] = (this.stats['mcp'] ?? 0) + 1;
+    const text = JSON.stringify(body);
+    return {
+      status: r.isError ? Number(sc.status) : 200,
+      headers: new Headers(),
+      body: body as Answer['body'],
+      text,
+      bytes: Buffer.from(text),
+      request: { method, path: url },
+    } as Answer;
+  }
+  // --- end mcp ---
 
   expectAnswer(a: Answer, e: Expect, what: string): void {
     const code = (a.body as { error?: { code?: number } } | undefined)?.error?.code;
@@ -627,7 +701,10 @@ class Run {
     this.pre = this.rules.visibility(caller.id);
     this.answers = [];
     this.steps++;
-    const label = `${caller.label} ${st.t}`;
+    // --- mcp --- (a third of the steps, drawn from bits the other picks use least)
+    this.mcpStep = (st.a ^ st.b) % 3 === 0;
+    // --- end mcp ---
+    const label = `${caller.label}${this.mcpStep ? ' (mcp)' : ''} ${st.t}`;
     this.log.push(`${JSON.stringify(st)} = ${label}`);
     switch (st.t) {
       case 'orgDetails': {
@@ -1530,6 +1607,69 @@ class Run {
         break;
       }
       // --- end shares ---
+      // --- comments ---
+      case 'commentAdd': {
+        // A comment on a node through `ws`: a third of the time another workspace's node (401/115069).
+        if (!ws) break;
+        const node = this.pickNode(ws, st);
+        if (!node) break;
+        const word = this.marker('zq');
+        const a = await this.api('POST', `/current/comments/workspace/${ws.id}/${node.id}/`, {
+          body: `Please review ${word} of the ${WORDS[st.v % WORDS.length]}`,
+        });
+        let e = r.wsAccess(caller.id, ws, 'write');
+        if (e.status === 200 && node.ws.id !== ws.id) e = NOT_SHARED;
+        else if (e.status === 200 && node.trashed) e = NOT_FOUND;
+        this.expectAnswer(a, e, `${label} on ${node.id} of ${node.ws.label} via ${ws.label}`);
+        if (e.status === 200) {
+          const id = (a.body as { comment: { id: string } }).comment.id;
+          (m.comments ??= []).push({ id, wsId: ws.id });
+          this.register(id, { kind: 'wc', ws: ws.id });
+          this.register(word, { kind: 'wc', ws: ws.id });
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      case 'commentList': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/comments/workspace/${ws.id}/?limit=500`);
+        const e = r.wsAccess(caller.id, ws, 'read');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          this.onlyWorkspace(a, ws.id, label);
+          const listed = (a.body as { comments: { id: string }[] }).comments.map((c) => c.id).sort();
+          expect(listed, `${label} ${ws.label}`).toEqual(
+            (m.comments ?? [])
+              .filter((c) => c.wsId === ws.id)
+              .map((c) => c.id)
+              .sort(),
+          );
+        }
+        break;
+      }
+      case 'commentRead': {
+        // Details or a reaction by comment id alone: the comment's own workspace decides.
+        if (!ws) break;
+        const all = m.comments ?? [];
+        const comment =
+          st.v % 3 !== 0
+            ? pick(
+                all.filter((c) => c.wsId === ws.id),
+                st.b,
+              )
+            : pick(all, st.b);
+        if (!comment) break;
+        const home = r.ws(comment.wsId);
+        const react = st.v % 2 === 1;
+        const a = react
+          ? await this.api('POST', `/current/comments/${comment.id}/reactions/`, { emoji: WORDS[st.b % WORDS.length]! })
+          : await this.api('GET', `/current/comments/${comment.id}/details/`);
+        const e = r.wsAccess(caller.id, home, react ? 'write' : 'read');
+        this.expectAnswer(a, e, `${label} ${react ? 'react to' : 'details of'} ${comment.id} of ${home.label}`);
+        if (e.status === 200) this.onlyWorkspace(a, home.id, label);
+        break;
+      }
+      // --- end comments ---
     }
     this.afterStep(caller);
   }
