@@ -35,6 +35,7 @@ import { subscriptionGate } from './billing/gate.js';
 import { OAuthService } from './users/oauth.js';
 import { tokenScopeGate } from './users/oauth-scopes.js';
 import { ShareService } from './shares/service.js';
+import { mountShareStorage } from './shares/share-storage-mount.js';
 import { FileshareService } from './shares/fileshare-service.js';
 import { CommentService } from './comments/service.js';
 import { shareCommentScope, workspaceCommentScope } from './comments/scopes.js';
@@ -165,6 +166,7 @@ export class Emulator {
       log: this.log,
     });
     this.shares = new ShareService({ ...tenancy, storage: this.storage });
+    mountShareStorage(this);
     this.fileshares = new FileshareService(tenancy);
     this.events.useShares(this.shares.access);
     this.comments = new CommentService({ db: this.db, ids: this.ids, now, audit: this.audit });

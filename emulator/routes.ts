@@ -11,6 +11,7 @@ import { eventRoutes } from './events/routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { billingRoutes } from './billing/routes.js';
 import { shareRoutes } from './shares/routes.js';
+import { shareStorageAreaRoutes } from './shares/share-storage-area.js';
 import { commentRoutes } from './comments/routes.js';
 import { appRoutes } from './apps/routes.js';
 import { systemRoutes } from './system/routes.js';
@@ -30,6 +31,7 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...activityRoutes,
     ...billingRoutes,
     ...shareRoutes,
+    ...shareStorageAreaRoutes,
     ...commentRoutes,
     ...appRoutes,
     ...systemRoutes,

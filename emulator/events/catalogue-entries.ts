@@ -181,6 +181,7 @@ export const CATALOGUE = {
   share_archived: { filings: [filed('share', 'lifecycle')], touches: ActivityRules.shareLifecycle },
   share_unarchived: { filings: [filed('share', 'lifecycle')], touches: ActivityRules.shareLifecycle },
   share_deleted: { filings: [filed('share', 'lifecycle')], touches: ActivityRules.shareLifecycle },
+  share_imported_to_workspace: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   // fileshares (PARITY: CHOICE names, no source names them) and QuickShares (agent guide "Quick shares")
   fileshare_created: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   fileshare_updated: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },

@@ -351,6 +351,9 @@ export const AuditEvents = {
   shareArchived: (caller: User, share: Share) => own('share_archived', onShare(share, caller)),
   shareUnarchived: (caller: User, share: Share) => own('share_unarchived', onShare(share, caller)),
   shareDeleted: (caller: User, share: Share) => own('share_deleted', { ...onShare(share, caller), data: { custom_name: share.customName } }),
+  /** A share's files copied into a workspace (shares/import-routes.ts): filed in the target workspace, the new folder is the object. */
+  shareImported: (caller: User, target: WorkspacePlace, share: Share, folderId: string, nodes: number) =>
+    own('share_imported_to_workspace', { ...placed(target), callingUserId: caller.id, objectId: folderId, data: { share_id: share.id, nodes } }),
 
   // fileshares and QuickShares (the bound node is the object, so the file's activity key moves)
   fileshareCreated: (caller: User, f: Fileshare) => own('fileshare_created', onFileshare(f, caller, { access_option: f.accessOption })),

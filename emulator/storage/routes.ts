@@ -50,7 +50,7 @@ const storageV1Routes = [
         'a single call larger than 4 MiB answers 400/1605 naming `chunk`; a `size` that differs from the bytes answers 400/1605',
         'a file named like an existing file of the folder becomes its new version (same node id, new version id); the previous content is kept as a version (held storage)',
         '`action=update` with `file_id` stores a new version of that file of the instance_id workspace (folder_id ignored; `name` renames it; a note answers 400/1605); served by both dialects',
-        'instance_id is required (uploads without a destination are not emulated); profile_type=share answers 501',
+        'instance_id is required (uploads without a destination are not emulated); profile_type=share puts the file in that share (instance_id the share, folder_id a folder of it; shares/share-uploads.ts)',
         'a text field `chunk` is taken as the file content (UTF-8)',
         'plan file size and storage limits are checked when a session opens and again when it is stored (402/1685)',
         '`stream=true` opens a streaming session without `size` (`max_size` optional, checked against the plan up front); its bytes come through stream/',

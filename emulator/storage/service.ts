@@ -24,7 +24,7 @@ import { NodeTree, type BulkDetailsError, type TrashedFilter } from './nodes.js'
 import { Notes, type NoteUpdate } from './notes.js';
 import type { AddFileSource, ListOptions, UploadInput } from './schema.js';
 import { StorageCredits } from './storage-credits.js';
-import { Uploads } from './uploads.js';
+import { Uploads, type ShareUploadTarget } from './uploads.js';
 import { BatchUploads } from './batch.js';
 import { resolveLimits, type LimitsQuery } from './upload-limits.js';
 import { UploadSessions } from './upload-sessions.js';
@@ -97,6 +97,11 @@ export class StorageService {
       (t) => this.uploads.resolveUploadTarget(caller, { instance_id: t.instance_id!, action: t.action, file_id: t.file_id, folder_id: t.folder_id }).scope,
       (ref) => access.org(caller, ref, 'org.details').org,
     );
+  }
+
+  /** Where `profile_type=share` uploads go (the shares area sets it, shares/share-uploads.ts). */
+  set shareUploadTarget(resolve: ShareUploadTarget) {
+    this.uploads.shareTarget = resolve;
   }
 
   // ---- the tree (nodes.ts)

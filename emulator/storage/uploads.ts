@@ -40,6 +40,9 @@ export interface UploadTarget {
   target: StorageNode | undefined;
 }
 
+/** Resolves a `profile_type=share` upload (the shares area's, shares/share-storage-mount.ts). */
+export type ShareUploadTarget = (caller: Caller, input: UploadTargetInput) => UploadTarget;
+
 export class Uploads {
   constructor(
     private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit' | 'access' | 'activityHub' | 'jobs'>,
@@ -48,14 +51,20 @@ export class Uploads {
     private readonly credits: StorageCredits,
   ) {}
 
+  /** Share uploads (`profile_type=share`): set by the shares area; unset, they answer 501. */
+  shareTarget: ShareUploadTarget | undefined;
+
   /**
    * THE place an upload's destination is resolved (single call, session, stream, batch, web
    * import): the workspace the caller may write to, the folder and, for `action=update`, the file.
    * Share targets (`profile_type=share`) hook in here.
    */
   resolveUploadTarget(caller: Caller, input: UploadTargetInput, route = '/current/upload/'): UploadTarget {
-    // PARITY: CHOICE. Share uploads (`profile_type=share`) are not emulated: 501 rather than a fake success.
-    if (input.profile_type === 'share') throw Errors.notImplemented('POST', `${route} (profile_type=share)`);
+    if (input.profile_type === 'share') {
+      // Set by the shares area (shares/share-storage-mount.ts); unset, share uploads answer 501.
+      if (!this.shareTarget) throw Errors.notImplemented('POST', `${route} (profile_type=share)`);
+      return this.shareTarget(caller, input);
+    }
     const scope = this.d.access.workspace(caller, input.instance_id, 'workspace.storage.write');
     if (input.action !== 'update') return { scope, parentId: this.nodes.folder(scope, input.folder_id ?? 'root', 'folder_id'), target: undefined };
     // PARITY: agent guide v2.6: `action=update` + `file_id` replaces that file's content (a new

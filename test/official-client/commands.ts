@@ -243,7 +243,7 @@ export const COMMANDS: CommandRow[] = [
   pass('files lock release', `DELETE ${NODE}/lock/`),
   pass('files read', `GET ${NODE}/read/`),
 
-  // ---- lock (a workspace's files: --context-id; a share's storage is not emulated)
+  // ---- lock (a workspace's or a share's files: --context-type, --context-id)
   pass('lock acquire', `POST ${NODE}/lock/`),
   pass('lock status', `GET ${NODE}/lock/`),
   pass('lock heartbeat', `POST ${NODE}/lock/heartbeat/`),
@@ -336,7 +336,7 @@ export const COMMANDS: CommandRow[] = [
   pass('share check-name', 'GET /current/shares/check/name/:name/'),
   pass('share password-auth', `POST ${SHARE}/auth/password/`),
   pass('share guest-auth', `POST ${SHARE}/auth/guest/`),
-  unserved('share files list', '{share}', `GET ${SHARE}/storage/:node_id/list/`),
+  pass('share files list', `GET ${SHARE}/storage/:node_id/list/`),
   pass('share members list', `GET ${SHARE}/members/list/`),
   pass('share members add', `POST ${SHARE}/members/:member/`),
   pass('share members update', `POST ${SHARE}/member/:member/update/`),
@@ -348,7 +348,6 @@ export const COMMANDS: CommandRow[] = [
   pass('share invitation list', `GET ${SHARE}/members/invitations/list/`),
   pass('share invitation update', `POST ${SHARE}/members/invitation/:invitation_id/`),
   pass('share invitation delete', `DELETE ${SHARE}/members/invitation/:invitation_id/`),
-  // V2 documents the share search, so the emulator answers 501 naming it (share storage is not built).
   pass('search share', 'GET /current/share/:share_id/search/'),
 
   // ---- fileshare (issue 17 item 5: management, grants and the recipient reads are served)

@@ -14,6 +14,7 @@ import { identity2Scenario } from './identity2-scenario.js';
 import { storageNodesScenario } from './storage-nodes-scenario.js';
 import { invitationsScenario } from './invitations-scenario.js';
 import { uploadsScenario } from './uploads-scenario.js';
+import { sharestoreScenario } from './sharestore-scenario.js';
 import { commentsScenario } from './comments-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
@@ -523,6 +524,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('uploads: limits, algos, extensions, chunk status/delete, session list, cancel-all, stream, URL import from loopback, folder ZIP; another tenant refused', async () => {
       await uploadsScenario({ cli, tmp, tenant, settle });
+    });
+
+    it("a share's storage: share files list, add-file/download with --share, search share, share locks; another tenant refused", async () => {
+      await sharestoreScenario({ cli, tmp, tenant, freshHome, settle });
     });
 
     it('upload sessions by hand: create, chunk, finalize, status, cancel', async () => {

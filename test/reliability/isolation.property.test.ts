@@ -133,6 +133,14 @@ interface Model {
   /** share id -> the AI chats asked in it (share chats are their creator's alone) */
   shareChats?: Record<string, { id: string; creator: string; deleted: boolean }[]>;
   // --- end share ai ---
+  // --- share storage / visitor tokens ---
+  /** the files uploaded into each share (profile_type=share), by share id */
+  shareFiles: Record<string, string[]>;
+  /** the password of each password-protected link share */
+  sharePasswords: Record<string, string>;
+  /** the last visitor token made for a share */
+  visitorTokens: Record<string, string>;
+  // --- end share storage / visitor tokens ---
   // --- comments --- (optional, so the base state needs no field: `m.comments ??= []`)
   comments?: MComment[];
   // --- end comments ---
@@ -293,6 +301,27 @@ class Rules {
     return this.m.shares.filter((sh) => !sh.deleted && !this.ws(sh.wsId).deleted && this.shareRole(u, sh)).map((sh) => sh.id);
   }
   // --- end shares ---
+  // --- share storage / visitor tokens ---
+  /**
+   * Adding a file to a share (emulator/shares/share-storage.ts SHARE_STORAGE_CHOICES): the share
+   * access first (storage.write needs guest, an archived share refuses writes, V2's `none` gate),
+   * then the share type (send shares take files from admins, exchange and receive from guests),
+   * then the workspace (archived refuses writes).
+   */
+  shareStoreWrite(u: string, sh: MShare, type: 'send' | 'exchange'): Expect {
+    const base = this.shareAccess(u, sh, 'guest');
+    if (base.status !== 200) return base;
+    if (sh.archived) return DENIED;
+    if (this.shareGated(sh)) return SUBSCRIPTION;
+    if (SHARE_RANK[this.shareRole(u, sh)!] < SHARE_RANK[type === 'send' ? 'admin' : 'guest']) return DENIED;
+    return this.ws(sh.wsId).archived ? DENIED : OK;
+  }
+  /** Reading a share's storage: view; an archived share's storage is refused even to its admins. */
+  shareStoreRead(u: string, sh: MShare): Expect {
+    const base = this.shareAccess(u, sh, 'view');
+    return base.status === 200 && sh.archived ? DENIED : base;
+  }
+  // --- end share storage / visitor tokens ---
   liveWorkspaces(org: MOrg): MWs[] {
     return this.m.workspaces.filter((w) => w.orgId === org.id && !w.deleted);
   }
@@ -420,6 +449,12 @@ const KINDS = [
   'shareChatMessage',
   'shareChatList',
   // --- end share ai ---
+  // --- share storage / visitor tokens ---
+  ...Array<'shareStoreUpload'>(2).fill('shareStoreUpload'),
+  'shareStoreList',
+  'linkShareCreate',
+  ...Array<'visitorRead'>(2).fill('visitorRead'),
+  // --- end share storage / visitor tokens ---
   // --- storage node operations ---
   'moveNode',
   'copyNode',
@@ -446,6 +481,9 @@ type Kind = (typeof KINDS)[number];
 type Json = Record<string, unknown>;
 const SHARE_AI_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareChat', 'shareChatMessage', 'shareChatList']);
 // --- end share ai ---
+// --- share storage / visitor tokens ---
+const SHARESTORE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareStoreUpload', 'shareStoreList', 'visitorRead']);
+// --- end share storage / visitor tokens ---
 
 const ORG_KINDS: ReadonlySet<Kind> = new Set<Kind>([
   'orgDetails',
@@ -688,6 +726,29 @@ class Run {
     return a;
   }
   // --- end invitations and joins ---
+  // --- share storage / visitor tokens ---
+  /** A call with a share visitor token: checked here, not by checkLeaks (a visitor is no user). */
+  async visitorApi(token: string, method: string, url: string, raw?: { payload: Buffer; type: string }): Promise<Answer> {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (raw) headers['content-type'] = raw.type;
+    return this.h.inject({ method, url, headers, ...(raw ? { payload: raw.payload } : {}) });
+  }
+  /** A visitor of `shareId` sees words of that share only. */
+  visitorSees(a: Answer, shareId: string, where: string): void {
+    // `resource` echoes the visitor's own request line.
+    const { resource: _echo, ...said } = (a.body as { error?: Record<string, unknown> } | undefined)?.error ?? {};
+    const text = a.status >= 400 ? JSON.stringify(said) : a.text;
+    for (const word of text.match(/[A-Za-z0-9]+/g) ?? []) {
+      const s = this.m.secrets.get(word);
+      if (s && !(s.kind === 'sh' && s.share === shareId))
+        this.fail(`LEAK in ${where} to a visitor of ${shareId}: "${word}" (${JSON.stringify(s)}): ${a.text.slice(0, 400)}`);
+    }
+  }
+  shareType(): 'send' | 'exchange' {
+    // The shareCreate step makes April shares `send` and V2 shares the default, `exchange`.
+    return this.v2 ? 'exchange' : 'send';
+  }
+  // --- end share storage / visitor tokens ---
 
   register(word: string | undefined, s: Secret): void {
     if (word) this.m.secrets.set(word, s);
@@ -699,7 +760,7 @@ class Run {
     const m = this.m;
     const r = this.rules;
     const org = pick(m.orgs, st.a)!;
-    const share = SHARE_KINDS.has(st.t) || SHARE_AI_KINDS.has(st.t) ? pick(m.shares, st.a) : undefined;
+    const share = SHARE_KINDS.has(st.t) || SHARE_AI_KINDS.has(st.t) || SHARESTORE_KINDS.has(st.t) ? pick(m.shares, st.a) : undefined;
     const ws = share ? r.ws(share.wsId) : pick(m.workspaces, st.a);
     // Half the steps come from someone with a place in the target (so they can succeed), half from anyone.
     const insiders = m.users.filter((u) =>
@@ -1532,6 +1593,111 @@ class Run {
         }
         break;
       }
+      // --- share storage / visitor tokens ---
+      case 'shareStoreUpload': {
+        if (!share) break;
+        const name = this.marker('zf');
+        const { contentType, payload } = await multipartBody(
+          { name: `${name}.txt`, action: 'create', instance_id: share.id, folder_id: 'root', profile_type: 'share' },
+          { name: `${name}.txt`, data: `${this.marker('zf')} ${name}` },
+        );
+        const a = await this.api('POST', '/current/upload/', undefined, { payload, type: contentType });
+        const e = r.shareStoreWrite(caller.id, share, this.shareType());
+        this.expectAnswer(a, e, `${label} ${name} in share ${share.id}`);
+        if (e.status === 200) {
+          const body = a.body as { id: string; new_file_id: string };
+          (m.shareFiles[share.id] ??= []).push(body.new_file_id);
+          for (const w of [body.new_file_id, name, body.id]) this.register(w, { kind: 'sh', share: share.id });
+          await this.h.emulator.jobs.drain();
+        }
+        break;
+      }
+      case 'shareStoreList': {
+        if (!share) break;
+        const a = await this.api('GET', `/current/share/${share.id}/storage/root/list/`);
+        const e = r.shareStoreRead(caller.id, share);
+        this.expectAnswer(a, e, `${label} ${share.id}`);
+        if (e.status === 200) {
+          const listed = (a.body as { nodes: { id: string }[] }).nodes.map((n) => n.id).sort();
+          expect(listed, `${label} ${share.id}`).toEqual([...(m.shareFiles[share.id] ?? [])].sort());
+        }
+        break;
+      }
+      case 'linkShareCreate': {
+        if (!ws) break;
+        const title = this.marker('zs');
+        const password = `pw-${this.marker('zp')}`;
+        const form: Record<string, string> = { title: `Link ${title}`, access_options: 'Anyone with the link', password, intelligence: 'false' };
+        if (!this.v2) form.share_type = 'send';
+        const a = await this.api('POST', `/current/workspace/${ws.id}/create/share/`, form);
+        const e = r.wsAccess(caller.id, ws, 'write');
+        this.expectAnswer(a, e, `${label} in ${ws.label}`);
+        if (e.status === 200) {
+          const body = (a.body as { share: { id: string; custom_name: string } }).share;
+          // A password link opens the share to strangers only through the password: the model's roles hold.
+          m.shares.push({ id: body.id, wsId: ws.id, creator: caller.id, members: {}, archived: false, deleted: false });
+          m.sharePasswords[body.id] = password;
+          for (const w of [body.id, body.custom_name, title]) this.register(w, { kind: 'sh', share: body.id });
+        }
+        break;
+      }
+      case 'visitorRead': {
+        const withPassword = m.shares.filter((x) => m.sharePasswords[x.id] !== undefined);
+        const sh = pick(withPassword, st.a);
+        if (!sh) break;
+        const gone = sh.deleted || r.ws(sh.wsId).deleted;
+        const open: Expect = gone ? NOT_FOUND : sh.archived ? NOT_SHARED : OK;
+        // An earlier token (half the time) or a fresh one from the password.
+        let token = st.v % 2 === 0 ? m.visitorTokens[sh.id] : undefined;
+        if (!token) {
+          const auth = await this.h.inject({
+            method: 'POST',
+            url: `/current/share/${sh.id}/auth/password/`,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: new URLSearchParams({ password: m.sharePasswords[sh.id]! }).toString(),
+          });
+          this.expectAnswer(auth, open, `visitor auth ${sh.id}`);
+          if (open.status !== 200) break;
+          token = (auth.body as { auth_token: string }).auth_token;
+          m.visitorTokens[sh.id] = token;
+        }
+        const list = await this.visitorApi(token, 'GET', `/current/share/${sh.id}/storage/root/list/`);
+        this.expectAnswer(list, open, `visitor list ${sh.id}`);
+        this.visitorSees(list, sh.id, `visitor list ${sh.id}`);
+        if (open.status === 200) {
+          const listed = (list.body as { nodes: { id: string }[] }).nodes.map((n) => n.id).sort();
+          expect(listed, `visitor list ${sh.id}`).toEqual([...(m.shareFiles[sh.id] ?? [])].sort());
+        }
+        // Another share, another share's file through this one, a workspace route, an upload: nothing opens.
+        const other = pick(
+          m.shares.filter((x) => x.id !== sh.id),
+          st.b,
+        );
+        if (other) {
+          const a = await this.visitorApi(token, 'GET', `/current/share/${other.id}/storage/root/list/`);
+          this.expectAnswer(a, other.deleted || r.ws(other.wsId).deleted ? NOT_FOUND : NOT_SHARED, `visitor of ${sh.id} lists ${other.id}`);
+          this.visitorSees(a, sh.id, `visitor of ${sh.id} lists ${other.id}`);
+        }
+        const foreign = pick(
+          Object.entries(m.shareFiles).flatMap(([id, files]) => (id === sh.id ? [] : files)),
+          st.b,
+        );
+        if (foreign && open.status === 200) {
+          const a = await this.visitorApi(token, 'GET', `/current/share/${sh.id}/storage/${foreign}/requestread/`);
+          this.expectAnswer(a, NOT_SHARED, `visitor of ${sh.id} reads ${foreign}`);
+          this.visitorSees(a, sh.id, `visitor of ${sh.id} reads ${foreign}`);
+        }
+        const wsList = await this.visitorApi(token, 'GET', `/current/workspace/${sh.wsId}/storage/root/list/`);
+        this.expectAnswer(wsList, { status: 401, code: 1650 }, `visitor of ${sh.id} on the workspace`);
+        const { contentType, payload } = await multipartBody(
+          { name: 'drop.txt', action: 'create', instance_id: sh.id, folder_id: 'root', profile_type: 'share' },
+          { name: 'drop.txt', data: 'visitor bytes' },
+        );
+        const up = await this.visitorApi(token, 'POST', '/current/upload/', { payload, type: contentType });
+        this.expectAnswer(up, { status: 401, code: 1650 }, `visitor of ${sh.id} uploads`);
+        break;
+      }
+      // --- end share storage / visitor tokens ---
       case 'shareDetails': {
         if (!share) break;
         const byName = st.v % 3 === 2;
@@ -1801,7 +1967,20 @@ function sortKeys(o: Record<string, unknown>): [string, unknown][] {
 
 async function buildBase(dialect: Dialect): Promise<{ state: ReturnType<InProcessEmulator['emulator']['exportState']>; model: Model }> {
   const h = await inProcessEmulator({ ...HOLD_JOBS, apiDialect: dialect });
-  const m: Model = { users: [], orgs: [], workspaces: [], shares: [], invited: [], secrets: new Map(), history: {}, cursors: {}, counter: 0 };
+  const m: Model = {
+    users: [],
+    orgs: [],
+    workspaces: [],
+    shares: [],
+    invited: [],
+    secrets: new Map(),
+    history: {},
+    cursors: {},
+    counter: 0,
+    shareFiles: {},
+    sharePasswords: {},
+    visitorTokens: {},
+  };
   const types: ('agent' | 'human')[] = ['agent', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'agent', 'human'];
   for (const [i, type] of types.entries()) {
     const p = await h.persona(type);

@@ -46,6 +46,10 @@ describe('cross-tenant isolation on every id-taking route (2026-04)', async () =
     form: { type: 'chat', question: 'What are the alpha plans?' },
   });
   await emu.emulator.jobs.settle();
+  // A share of tenant A (the share import names one).
+  const share = (
+    await emu.ok('POST', `/current/workspace/${ws.id}/create/share/`, { token: ownerA.token, form: { title: 'Alpha Share', intelligence: 'false' } })
+  ).share as { id: string };
 
   // Tenant B: an owner, an admin, a member, a workspace member, and a user with no org at all.
   const ownerB = await emu.persona('agent');
@@ -73,6 +77,7 @@ describe('cross-tenant isolation on every id-taking route (2026-04)', async () =
     chat_id: chat.chat_id as string,
     message_id: chat.message_id as string,
     version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
+    share_id: share.id,
   };
   const secrets = [
     org.id,
