@@ -11,9 +11,6 @@ import { formatTime } from '../http/format.js';
 import { shareJson } from '../shares/format.js';
 import { shareParams } from '../shares/schema.js';
 import type { ShareScope } from '../shares/access.js';
-import { commentBucketOf } from '../comments/search.js';
-import { unifiedSearchQuery } from '../storage/schema.js';
-import { emptyBucket, fileBucket } from '../storage/search-format.js';
 import type { StorageNode } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
 import { workspaceParams } from '../workspaces/schema.js';
@@ -242,46 +239,5 @@ export const shareAiRoutes = [
       ],
     },
     handler: (ctx, { params }, emu) => ({ transactions: emu.intelligence.shareChats.transactions(shareOf(ctx, emu, params.share_id)).map(transactionJson) }),
-  }),
-
-  defineRoute({
-    method: 'GET',
-    path: '/current/share/:share_id/search/',
-    dialects: ['v2'],
-    area: 'intelligence',
-    summary: 'Unified search of a share: `buckets` (files; metadata and comments empty)',
-    params: shareParams,
-    query: unifiedSearchQuery,
-    parity: {
-      status: 'partial',
-      source: V2_SOURCE,
-      choices: [
-        "the files bucket is the share's storage search (semantic over the share's files with the workspace's intelligence on, names only with it off)",
-        'a workspace-backed (folder) share answers 404/1609: unified search is not available for it (client commands/search.rs)',
-        "the comments bucket is the share's comments matching every word (the comments area's commentBucketOf); CHOICE: the metadata bucket is always empty (status ok, total 0): metadata is not emulated",
-        'the same bucket paging as the workspace /search/ (`<bucket>_offset`, `<bucket>_limit`)',
-        ...SHARE_AI_CHOICES.slice(0, 3),
-      ],
-    },
-    handler: async (ctx, { params, query }, emu) => {
-      const sc = shareOf(ctx, emu, params.share_id);
-      // PARITY: client 96b1551 commands/search.rs map_share_search_error: a workspace-backed
-      // (folder) share has no unified search, answered 404/1609.
-      if (sc.share.storageMode === 'workspace_folder') throw Errors.notFound('unified search of a workspace-backed share');
-      const files = await emu.intelligence.shareSearch(sc, {
-        search: query.search,
-        limit: query.files_limit ?? 10,
-        offset: query.files_offset ?? 0,
-      });
-      // The search may have waited for the index: the share is asked again.
-      shareOf(ctx, emu, params.share_id);
-      return {
-        buckets: {
-          files: fileBucket(files),
-          metadata: emptyBucket(query.metadata_offset ?? 0, query.metadata_limit ?? 10),
-          comments: commentBucketOf(emu, callerOf(ctx), 'share', params.share_id, query.search, query.comments_offset ?? 0, query.comments_limit ?? 10),
-        },
-      };
-    },
   }),
 ];

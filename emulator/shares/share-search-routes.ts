@@ -6,6 +6,7 @@
  * PARITY: official client 96b1551 src/api/storage.rs search_files_share ("Returns 404 (error 1609)
  * for workspace-backed (folder) shares, where search is unavailable"), src/api/search.rs.
  */
+import { commentBucketOf } from '../comments/search.js';
 import { defineRoute } from '../http/define.js';
 import { Errors } from '../http/errors.js';
 import { searchHitJson } from '../intelligence/format.js';
@@ -115,7 +116,10 @@ export const shareSearchRoutes = [
     parity: {
       status: 'partial',
       source: SOURCE,
-      choices: [...SEARCH_CHOICES, 'the files bucket is the share storage search; metadata and comments buckets are empty (status ok, total 0)'],
+      choices: [
+        ...SEARCH_CHOICES,
+        "the files bucket is the share storage search; the comments bucket is the share's comments matching every word (comments/search.ts commentBucketOf), empty for a visitor token (a comment needs a signed-in author); the metadata bucket is empty (status ok, total 0): metadata is not emulated",
+      ],
     },
     handler: async (ctx, { params, query }, emu) => {
       const { page } = await shareSearch(ctx, emu, params.share_id, {
@@ -127,7 +131,9 @@ export const shareSearchRoutes = [
         buckets: {
           files: fileBucket(page),
           metadata: emptyBucket(query.metadata_offset ?? 0, query.metadata_limit ?? BUCKET_DEFAULT_LIMIT),
-          comments: emptyBucket(query.comments_offset ?? 0, query.comments_limit ?? BUCKET_DEFAULT_LIMIT),
+          comments: ctx.caller
+            ? commentBucketOf(emu, ctx.caller, 'share', params.share_id, query.search, query.comments_offset ?? 0, query.comments_limit ?? BUCKET_DEFAULT_LIMIT)
+            : emptyBucket(query.comments_offset ?? 0, query.comments_limit ?? BUCKET_DEFAULT_LIMIT),
         },
       };
     },
