@@ -17,7 +17,7 @@ describe('org discovery', () => {
     const a = await ownerWithWorkspace(c);
     const b = await c.signedIn();
     const own = await createOrg(b.api);
-    await addWorkspaceMember(a.api, a.ws.id, b.persona.email, 'member');
+    await addWorkspaceMember(a.api, a.ws.id, b.persona.userId, 'member');
     const all = await b.api.get('/current/orgs/all/');
     expect(all.status).toBe(200);
     expect((all.body.orgs as Row[]).map((o) => [o.id, o.member])).toEqual([
@@ -53,7 +53,7 @@ describe('workspace discovery, limits, jobs', () => {
   contract.unverified("workspaces/available lists joinable workspaces of the caller's orgs only", async () => {
     const a = await ownerWithWorkspace(c);
     const member = await c.signedIn();
-    await addOrgMember(a.api, a.org.id, member.persona.email, 'member');
+    await addOrgMember(a.api, a.org.id, member.persona.userId, 'member');
     const closed = await createWorkspace(a.api, a.org.id, { perm_join: 'Admin or above' });
     const listed = ids((await member.api.get('/current/workspaces/available/')).body.workspaces);
     expect(listed).toContain(a.ws.id);

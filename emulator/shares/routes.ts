@@ -218,3 +218,6 @@ export const shareRoutes = [
   ...fileshareRoutes,
   ...quickshareRoutes,
 ];
+
+/** Share storage and the share import (share-storage-area.ts), mounted beside the routes above. */
+export { shareStorageAreaRoutes } from './share-storage-area.js';

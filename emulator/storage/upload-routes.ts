@@ -85,10 +85,20 @@ export const storageUploadRoutes = [
       choices: [
         'answers `results` (count) and `sessions[]` shaped as details/ `session`',
         'only the caller’s own sessions; URL imports are listed by /web_upload/',
+        'a session into a workspace the caller can no longer read (a removed member) is not listed: its file names and ids are that workspace’s',
       ],
     },
     handler: (ctx, _input, emu) => {
-      const sessions = emu.storage.sessions.list(callerOf(ctx).user, { kind: 'upload' });
+      const caller = callerOf(ctx);
+      const readable = (workspaceId: string): boolean => {
+        try {
+          emu.access.workspace(caller, workspaceId, 'workspace.storage.read');
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const sessions = emu.storage.sessions.list(caller.user, { kind: 'upload' }).filter((u) => readable(u.workspaceId));
       return { results: sessions.length, sessions: sessions.map(uploadJson) };
     },
   }),

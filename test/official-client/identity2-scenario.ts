@@ -77,7 +77,7 @@ export async function identity2Scenario({ cli, tmp, persona, tenant, post, now, 
   // --- the user's own answers, look-up of a co-member, discovery, limits ---
   const { p: owner, token, orgId, wsId } = await tenant();
   const t = { token };
-  await post(token, `/current/org/${orgId}/members/${encodeURIComponent(q.email_address)}/`, { permissions: 'member' });
+  await post(token, `/current/org/${orgId}/members/${q.user_id}/`, { permissions: 'member' });
   expect(((await cli.ok('user search', [q.email_address.slice(0, 12)], t)).users as Json[]).map((u) => u.id)).toEqual([q.user_id]);
   expect((await cli.ok('user details', [q.user_id], t)).user).toMatchObject({ id: q.user_id, email_address: q.email_address });
   expect(await cli.ok('user profiles', [], t)).toMatchObject({ profiles: { user: true, org: true, workspace: true } });
