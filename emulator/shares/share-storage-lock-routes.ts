@@ -4,8 +4,7 @@
  * through the share holds in the workspace too, and the other way round.
  */
 import { defineRoute } from '../http/define.js';
-import { formatTime } from '../http/format.js';
-import type { FileLock } from '../storage/locks.js';
+import { lockJson } from '../storage/lock-routes.js';
 import { lockAcquireBody, lockTokenBody } from '../storage/schema.js';
 import { shareNodeParams } from './share-storage-routes.js';
 import { SHARE_STORAGE_CHOICES, ShareStorage } from './share-storage.js';
@@ -16,21 +15,6 @@ const CHOICES = [
   'the lock is the file’s one lock, shared with the workspace routes: `lock: {locked, node_id, holder, acquired, expires, duration, client_info}`, `lock_token` only to the holder',
   'another user’s live lock answers 409/1660; a folder 400/1605; a token that is not the holder’s 400/1605; no live lock 404/1609',
 ];
-
-/** A lock as the routes answer it; `withToken` only for its holder. */
-function lockJson(nodeId: string, lock: FileLock | undefined, withToken: boolean): Record<string, unknown> {
-  if (!lock) return { locked: false, node_id: nodeId };
-  return {
-    locked: true,
-    node_id: nodeId,
-    holder: lock.userId,
-    acquired: formatTime(lock.acquired),
-    expires: formatTime(lock.expires),
-    duration: lock.duration,
-    client_info: lock.clientInfo,
-    ...(withToken ? { lock_token: lock.token } : {}),
-  };
-}
 
 const LOCK_PATH = '/current/share/:share_id/storage/:node_id/lock/';
 

@@ -12,8 +12,8 @@ const SHAPE_CHOICE =
 const EXPIRY_CHOICE = 'a lock expires on the emulator clock; locks live in the instance (a state import or restart releases them)';
 const TOKEN_CHOICE = 'no live lock answers 404/1609; a token that is not the lock holder’s answers 400/1605 naming lock_token';
 
-/** A lock as the routes answer it; `withToken` only for its holder. */
-function lockJson(nodeId: string, lock: FileLock | undefined, withToken: boolean): Record<string, unknown> {
+/** A lock as the routes answer it (workspace and share routes alike); `withToken` only for its holder. */
+export function lockJson(nodeId: string, lock: FileLock | undefined, withToken: boolean): Record<string, unknown> {
   if (!lock) return { locked: false, node_id: nodeId };
   return {
     locked: true,
