@@ -17,7 +17,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromPackageRoot } from '../../emulator/paths.js';
+import { persona } from './http-scenarios.js';
 import { startServer, type ServerProcess } from './processes.js';
+import { uploadForm } from './upload-form.js';
 
 export interface BytesBenchOptions {
   files: number;
@@ -112,8 +114,7 @@ export async function runBytesBench(opts: BytesBenchOptions): Promise<BytesBench
   const command = server.command;
   try {
     const url = server.url;
-    const persona = await json(await fetch(`${url}/_emulator/users/`, { method: 'POST', headers: CONTROL }), 'POST /_emulator/users/');
-    const auth = { authorization: `Bearer ${persona.api_key as string}` };
+    const auth = { authorization: `Bearer ${(await persona(url)).api_key}` };
     const call = async (path: string, fields: Record<string, string>) => {
       const init = form(fields);
       return json(await fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...auth } }), `POST ${path}`);
@@ -140,17 +141,7 @@ export async function runBytesBench(opts: BytesBenchOptions): Promise<BytesBench
         const name = `blob-${String(i).padStart(5, '0')}.bin`;
         const bytes = randomBytes(opts.fileBytes);
         digests.set(name, createHash('sha256').update(bytes).digest('hex'));
-        const body = new FormData();
-        for (const [k, v] of Object.entries({
-          name,
-          size: String(bytes.length),
-          action: 'create',
-          instance_id: ws.id,
-          folder_id: 'root',
-          profile_type: 'workspace',
-        }))
-          body.append(k, v);
-        body.append('chunk', new Blob([bytes], { type: 'application/octet-stream' }), name);
+        const body = uploadForm(ws.id, name, bytes, 'application/octet-stream');
         await json(await fetch(`${url}/current/upload/`, { method: 'POST', headers: auth, body }), 'POST /current/upload/');
       }
     };

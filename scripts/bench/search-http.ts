@@ -12,6 +12,7 @@
  * Text and queries come from a seeded generator, so two runs search the same content. The client
  * runs in the same process as the server (keep-alive fetch), so the figures include the client.
  */
+import { uploadForm } from './upload-form.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startEmulator } from '../../emulator/index.js';
@@ -165,17 +166,7 @@ export async function runSearchHttpBench(options: SearchHttpOptions = {}): Promi
       }));
       await Promise.all(
         batch.map(async ({ name, text }) => {
-          const form = new FormData();
-          for (const [k, v] of Object.entries({
-            name,
-            size: String(Buffer.byteLength(text)),
-            action: 'create',
-            instance_id: ws.id,
-            folder_id: 'root',
-            profile_type: 'workspace',
-          }))
-            form.append(k, v);
-          form.append('chunk', new Blob([text], { type: 'text/plain' }), name);
+          const form = uploadForm(ws.id, name, text, 'text/plain');
           await json(await fetch(`${base}/current/upload/`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }));
         }),
       );
