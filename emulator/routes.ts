@@ -13,6 +13,7 @@ import { billingRoutes } from './billing/routes.js';
 import { shareRoutes, shareStorageAreaRoutes } from './shares/routes.js';
 import { commentRoutes } from './comments/routes.js';
 import { appRoutes } from './apps/routes.js';
+import { importRoutes } from './imports/routes.js';
 import { systemRoutes } from './system/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
@@ -33,6 +34,7 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...shareStorageAreaRoutes,
     ...commentRoutes,
     ...appRoutes,
+    ...importRoutes,
     ...systemRoutes,
     ...controlRoutes(control),
   ];

@@ -26,6 +26,7 @@ export const ACTIVITY_KEY_CHOICES = [
   "a user's own account events touch `user` on the user",
   'share lifecycle and settings touch `share` on the share and `shares` on its workspace',
   'comment events touch `comments:{node_id}` on the share (share comments) or the workspace; a mention also touches `comments` on the mentioned user',
+  'cloud import events touch `imports` on the workspace, and `imports:{source_id}` when the event names a source',
   'other events touch their subcategory name on the workspace, else the org, else the user',
 ];
 
@@ -76,6 +77,12 @@ export const ActivityRules = {
     { entities: [e.shareId ?? e.workspaceId], key: commentKey(e) },
     { entities: [e.userId], key: 'comments' },
   ],
+  // cloud imports: the workspace hears every change; a source's page polls `imports:{source_id}`
+  imports: (e) => {
+    const touches: ActivityTouch[] = [{ entities: [e.workspaceId], key: 'imports' }];
+    if (typeof e.data.source_id === 'string') touches.push({ entities: [e.workspaceId], key: `imports:${e.data.source_id}` });
+    return touches;
+  },
 } satisfies Record<string, ActivityRule>;
 
 function commentKey(e: AuditEvent): string {

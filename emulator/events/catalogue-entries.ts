@@ -19,7 +19,8 @@ export type AuditSubcategory =
   | 'upload'
   | 'ai'
   | 'dashboard'
-  | 'comments';
+  | 'comments'
+  | 'import_export';
 
 export interface Filing {
   readonly category: AuditCategory;
@@ -198,4 +199,20 @@ export const CATALOGUE = {
   comment_deleted: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
   comment_mentioned: { filings: [filed('workspace', 'comments')], touches: ActivityRules.commentMention },
   comment_reaction: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  // cloud imports (PARITY: agent guide REFERENCE "Event Subcategories" names `import_export`; the event names are CHOICE)
+  workspace_import_enabled: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  workspace_import_disabled: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_identity_provisioned: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_identity_revoked: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_source_created: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_source_updated: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_source_disconnected: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_source_deleted: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_job_started: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_job_finished: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_job_cancelled: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_writeback_queued: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_writeback_finished: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_writeback_resolved: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_writeback_cancelled: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -379,7 +379,47 @@ export const AuditEvents = {
     own('comment_mentioned', { ...commentPlaced(at), userId: mentionedUserId, callingUserId, objectId: commentId, data }),
   commentReaction: (at: CommentPlace, callingUserId: string, commentId: string, data: CommentEventData) =>
     own('comment_reaction', { ...commentPlaced(at), callingUserId, objectId: commentId, data }),
+  // cloud imports (the identity, source, job or write-back is the object; `data.source_id` names the source)
+  workspaceImportEnabled: (at: ImportPlace, callingUserId: string) => own('workspace_import_enabled', onImport(at, callingUserId, at.workspaceId, {})),
+  workspaceImportDisabled: (at: ImportPlace, callingUserId: string) => own('workspace_import_disabled', onImport(at, callingUserId, at.workspaceId, {})),
+  importIdentityProvisioned: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_identity_provisioned', onImport(at, callingUserId, id, data)),
+  importIdentityRevoked: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_identity_revoked', onImport(at, callingUserId, id, data)),
+  importSourceCreated: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_source_created', onImport(at, callingUserId, id, data)),
+  importSourceUpdated: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_source_updated', onImport(at, callingUserId, id, data)),
+  importSourceDisconnected: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_source_disconnected', onImport(at, callingUserId, id, data)),
+  importSourceDeleted: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_source_deleted', onImport(at, callingUserId, id, data)),
+  importJobStarted: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_job_started', onImport(at, callingUserId, id, data)),
+  importJobFinished: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_job_finished', onImport(at, callingUserId, id, data)),
+  importJobCancelled: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_job_cancelled', onImport(at, callingUserId, id, data)),
+  importWritebackQueued: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_writeback_queued', onImport(at, callingUserId, id, data)),
+  importWritebackFinished: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_writeback_finished', onImport(at, callingUserId, id, data)),
+  importWritebackResolved: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_writeback_resolved', onImport(at, callingUserId, id, data)),
+  importWritebackCancelled: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
+    own('import_writeback_cancelled', onImport(at, callingUserId, id, data)),
 };
+
+/** Where an import event happened: a workspace of an org. */
+export interface ImportPlace {
+  orgId: string;
+  workspaceId: string;
+}
+type ImportEventData = Record<string, unknown>;
+
+function onImport(at: ImportPlace, callingUserId: string, objectId: string, data: ImportEventData): AuditFields {
+  return { orgId: at.orgId, workspaceId: at.workspaceId, callingUserId, objectId, data };
+}
 
 /** Where a comment event happened: a workspace, or a share (with its workspace). */
 export interface CommentPlace {

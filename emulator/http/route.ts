@@ -24,6 +24,7 @@ export type Area =
   | 'shares'
   | 'comments'
   | 'apps'
+  | 'imports'
   | 'system';
 
 /**
@@ -47,6 +48,7 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
   shares: ['shares'],
   comments: ['comments'],
   apps: ['apps'],
+  imports: ['imports'],
   system: ['system'],
 };
 
