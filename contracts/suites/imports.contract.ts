@@ -232,6 +232,7 @@ describe('cloud imports', () => {
     }
     // nothing changed for the owner
     expect((await t.api.get(`${D}/`)).body.source).toMatchObject({ status: 'synced' });
-    expect((await t.api.get(`${D}/writebacks/${wb.id as string}/`)).body.writeback).toMatchObject({ status: 'pending' });
+    // the other's cancel did not land (the queue may have written it back meanwhile)
+    expect(['pending', 'completed']).toContain(((await t.api.get(`${D}/writebacks/${wb.id as string}/`)).body.writeback as Json).status);
   });
 });
