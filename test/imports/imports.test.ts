@@ -37,9 +37,9 @@ const remoteText = async (emu: InProcessEmulator, path: string) => {
   return Object.fromEntries(files.map((f) => [f.relative_path, Buffer.from(f.content_base64 as string, 'base64').toString()]));
 };
 
-describe('cloud imports (unit, April dialect)', () => {
+describe.each(['2026-04', 'v2'] as const)('cloud imports (%s)', (apiDialect) => {
   it('an import job copies the remote tree into the source folder, charging storage like uploads', async () => {
-    const emu = await inProcessEmulator(HOLD_JOBS);
+    const emu = await inProcessEmulator({ ...HOLD_JOBS, apiDialect });
     const s = await setUp(emu, { 'readme.txt': 'hello', 'docs/plan.md': '# plan', 'docs/deep/notes.txt': 'deep' });
     const { source, job } = await createSource(emu, s);
     expect(job).toMatchObject({ status: 'queued', type: 'initial', source_id: source.id });
@@ -80,7 +80,7 @@ describe('cloud imports (unit, April dialect)', () => {
   });
 
   it('a changed file is written back; both sides changed is a conflict, resolved either way', async () => {
-    const emu = await inProcessEmulator(HOLD_JOBS);
+    const emu = await inProcessEmulator({ ...HOLD_JOBS, apiDialect });
     const s = await setUp(emu, { 'a.txt': 'remote one', 'b.txt': 'remote bee' });
     const { source } = await createSource(emu, s);
     const sid = source.id as string;
@@ -155,7 +155,7 @@ describe('cloud imports (unit, April dialect)', () => {
   });
 
   it('push, cancel and retry; read-only sources write nothing back', async () => {
-    const emu = await inProcessEmulator(HOLD_JOBS);
+    const emu = await inProcessEmulator({ ...HOLD_JOBS, apiDialect });
     const s = await setUp(emu, { 'x.txt': 'x' });
     const { source } = await createSource(emu, s);
     const sid = source.id as string;
@@ -189,7 +189,7 @@ describe('cloud imports (unit, April dialect)', () => {
   });
 
   it('providers, a live provider answers 501 naming it, the switch, pause/resume, disconnect and delete', async () => {
-    const emu = await inProcessEmulator(HOLD_JOBS);
+    const emu = await inProcessEmulator({ ...HOLD_JOBS, apiDialect });
     const s = await setUp(emu, { 'one.txt': '1' });
     const providers = (await emu.ok('GET', `/current/imports/workspace/${s.t.ws.id}/providers/`, { token: s.token })).providers as Json[];
     expect(providers.map((p) => p.provider)).toEqual(['google_drive', 'box', 'onedrive_business', 'dropbox', 'emulator']);
@@ -275,7 +275,7 @@ describe('cloud imports (unit, April dialect)', () => {
   });
 
   it("another tenant's source, identity and workspace are refused; the other tenant's own workspace does not know the identity", async () => {
-    const emu = await inProcessEmulator(HOLD_JOBS);
+    const emu = await inProcessEmulator({ ...HOLD_JOBS, apiDialect });
     const s = await setUp(emu, { 'one.txt': '1' });
     const { source, job } = await createSource(emu, s);
     const sid = source.id as string;
