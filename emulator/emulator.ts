@@ -178,7 +178,14 @@ export class Emulator {
       workspaceCommentScope(this.access, (scope, id, trashed) => this.storage.node(scope, id, trashed)),
     );
     this.comments.scopes.register('share', shareCommentScope(this.db, this.shares.access));
-    this.imports = new ImportService({ ...tenancy, jobs: this.jobs, storage: this.storage, importRoot: config.importRoot });
+    // CHOICE: import jobs and write-backs start 2 s after they are queued (a client can cancel one); settling runs them at once.
+    this.imports = new ImportService({
+      ...tenancy,
+      jobs: this.jobs,
+      storage: this.storage,
+      importRoot: config.importRoot,
+      startDelayMs: Math.max(config.ingestDelayMs, 2000),
+    });
     // A change to an imported file of a read-write source queues its write-back.
     this.storage.versionStored.on((node, user) => this.imports.runner.localChange(node, user));
     // An address that verifies accepts the invitations waiting for it.

@@ -10,7 +10,10 @@
  * - a job imports a remote file when its revision is newer than the one imported (or it is new);
  *   a file changed on both sides since is not overwritten: a write-back in `conflict` is filed;
  * - a write-back is queued for files under the source's folder of a `read_write` source that is
- *   not paused, disconnected or in error; one pending write-back per file takes the latest version;
+ *   not disconnected or in error; one pending write-back per file takes the latest version; a
+ *   paused source holds its pending write-backs until it is resumed;
+ * - jobs and write-backs start `startDelayMs` after they are queued (at least 2 s, so a client can
+ *   cancel a queued one; settling the queue runs them at once);
  * - a write-back finds the remote changed since the revision it was based on: `conflict`, until
  *   resolved `keep_local` (the workspace's bytes go to the remote) or `keep_remote` (the remote's
  *   bytes become a new version of the file);
@@ -26,7 +29,8 @@ import type { WorkspaceScope } from '../tenancy/access.js';
 import { relativeTo, type RemoteDrive } from './remote.js';
 import type { ImportDeps } from './service.js';
 
-const STOPPED = new Set(['paused', 'disconnected', 'error']);
+/** What refuses write-backs: a paused source holds them (pending) until it is resumed. */
+const ENDED = new Set(['disconnected', 'error']);
 const MAX_DEPTH = 64;
 
 const place = (row: { orgId: string; workspaceId: string }) => ({ orgId: row.orgId, workspaceId: row.workspaceId });
@@ -78,7 +82,7 @@ export class ImportRunner {
     });
     this.d.db.importSources.update(source.id, { status: 'syncing', updated: now });
     this.d.audit.record(AuditEvents.importJobStarted(place(job), user.id, job.id, { source_id: source.id, type: kind }));
-    this.d.jobs.after(() => this.runJob(job.id));
+    this.later(() => this.runJob(job.id));
     return job;
   }
 
@@ -196,7 +200,7 @@ export class ImportRunner {
   localChange(node: StorageNode, user: User): void {
     if (this.importing || node.type !== 'file') return;
     for (const source of this.d.db.importSources.find('workspace', node.workspaceId)) {
-      if (source.accessMode !== 'read_write' || STOPPED.has(source.status)) continue;
+      if (source.accessMode !== 'read_write' || ENDED.has(source.status)) continue;
       const rel = this.pathIn(source, node);
       if (rel !== undefined) this.queueWriteback(user, source, node, rel, 'auto');
     }
@@ -206,7 +210,7 @@ export class ImportRunner {
   push(user: User, scope: WorkspaceScope, source: ImportSource, nodeId: string): ImportWriteback {
     const node = this.d.storage.file(scope, nodeId);
     if (source.accessMode !== 'read_write') throw Errors.accessDenied('This source is read-only: set access_mode read_write to write files back.');
-    if (STOPPED.has(source.status)) throw Errors.conflict(`This source is ${source.status}: nothing is written back.`);
+    if (ENDED.has(source.status)) throw Errors.conflict(`This source is ${source.status}: nothing is written back.`);
     const rel = this.pathIn(source, node);
     if (rel === undefined) throw Errors.invalidField('node_id', "This file is not inside the source's folder.");
     return this.queueWriteback(user, source, node, rel, 'push');
@@ -238,7 +242,7 @@ export class ImportRunner {
           updated: now,
         });
     this.d.audit.record(AuditEvents.importWritebackQueued(place(w), user.id, w.id, { source_id: source.id, node_id: node.id, trigger }));
-    if (!open) this.d.jobs.after(() => this.runWriteback(w.id));
+    if (!open) this.later(() => this.runWriteback(w.id));
     return w;
   }
 
@@ -275,11 +279,12 @@ export class ImportRunner {
     const w = this.d.db.importWritebacks.get(id);
     if (!w || w.status !== 'pending') return;
     const source = this.d.db.importSources.get(w.sourceId);
-    if (!source) return;
+    // A paused source holds it; resuming queues it again (`resumed`).
+    if (!source || source.status === 'paused') return;
     const node = this.d.db.nodes.get(w.nodeId);
     const now = this.d.now();
     let patch: Partial<ImportWriteback>;
-    if (STOPPED.has(source.status) && source.status !== 'paused') patch = { status: 'failed', error: `The source is ${source.status}.` };
+    if (ENDED.has(source.status)) patch = { status: 'failed', error: `The source is ${source.status}.` };
     else if (!node || node.trashed !== null) patch = { status: 'failed', error: 'The file is no longer in the workspace.' };
     else {
       const remote = this.drive.get(remotePathOf(source, w.path));
@@ -306,11 +311,11 @@ export class ImportRunner {
   retry(user: User, source: ImportSource, id: string): ImportWriteback {
     const w = this.writeback(source, id);
     if (w.status !== 'failed' && w.status !== 'cancelled') throw Errors.conflict(`This write-back is ${w.status}: only a failed or cancelled one is retried.`);
-    if (STOPPED.has(source.status)) throw Errors.conflict(`This source is ${source.status}: nothing is written back.`);
+    if (ENDED.has(source.status)) throw Errors.conflict(`This source is ${source.status}: nothing is written back.`);
     const node = this.d.db.nodes.get(w.nodeId);
     const retried = this.d.db.importWritebacks.update(id, { status: 'pending', error: null, versionId: node?.versionId ?? w.versionId, updated: this.d.now() });
     this.d.audit.record(AuditEvents.importWritebackQueued(place(w), user.id, id, { source_id: source.id, node_id: w.nodeId, trigger: 'retry' }));
-    this.d.jobs.after(() => this.runWriteback(id));
+    this.later(() => this.runWriteback(id));
     return retried;
   }
 
@@ -339,6 +344,15 @@ export class ImportRunner {
     const resolved = this.d.db.importWritebacks.update(id, { status: 'completed', resolution, error: null, updated: this.d.now() });
     this.d.audit.record(AuditEvents.importWritebackResolved(place(w), user.id, id, { source_id: source.id, node_id: w.nodeId, resolution }));
     return resolved;
+  }
+
+  /** A paused source resumed: the write-backs it held run. */
+  resumed(source: ImportSource): void {
+    for (const w of this.d.db.importWritebacks.find('source', source.id)) if (w.status === 'pending') this.later(() => this.runWriteback(w.id));
+  }
+
+  private later(step: () => void): void {
+    this.d.jobs.after(step, this.d.startDelayMs);
   }
 
   /** A source stops (disconnect, delete): its queued jobs and pending write-backs are cancelled. */

@@ -24,7 +24,12 @@ import { providerUnavailable } from './providers.js';
 import { normalizeRemotePath, RemoteDrive } from './remote.js';
 import { ImportRunner } from './runner.js';
 
-export type ImportDeps = Pick<ServiceDeps, 'db' | 'ids' | 'now' | 'audit' | 'access' | 'jobs'> & { storage: StorageService; importRoot?: string | undefined };
+export type ImportDeps = Pick<ServiceDeps, 'db' | 'ids' | 'now' | 'audit' | 'access' | 'jobs'> & {
+  storage: StorageService;
+  importRoot?: string | undefined;
+  /** how long a queued import job or write-back waits before it runs (ms) */
+  startDelayMs?: number | undefined;
+};
 export type ImportCaller = Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>;
 
 const READ: WorkspaceAction = 'workspace.storage.read';
@@ -215,6 +220,7 @@ export class ImportService {
       else if (source.status === 'paused') patch.status = source.lastSynced === null ? 'pending' : 'synced';
     }
     const updated = this.d.db.importSources.update(source.id, patch);
+    if (source.status === 'paused' && updated.status !== 'paused') this.runner.resumed(updated);
     const fields = Object.keys(input).filter((k) => input[k as keyof SourceUpdate] !== undefined);
     this.d.audit.record(AuditEvents.importSourceUpdated(placeOf(source), user.id, source.id, { source_id: source.id, fields }));
     return updated;

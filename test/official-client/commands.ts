@@ -398,6 +398,29 @@ export const COMMANDS: CommandRow[] = [
   pass('apps launch', 'POST /current/apps/:app_id/launch/'),
   pass('apps tool-apps', 'GET /current/apps/tool/:tool_name/'),
   pass('how-to', 'POST /current/how-to/'),
+  // ---- import (issue 20 item 5; imports5-scenario.ts, with the emulator's own provider)
+  pass('import list-providers', 'GET /current/imports/workspace/:workspace_id/providers/'),
+  pass('import list-identities', 'GET /current/imports/workspace/:workspace_id/identities/'),
+  pass('import provision-identity', 'POST /current/imports/workspace/:workspace_id/identities/provision/'),
+  pass('import identity-details', 'GET /current/imports/workspace/:workspace_id/identities/:identity_id/'),
+  pass('import revoke-identity', 'POST /current/imports/workspace/:workspace_id/identities/:identity_id/revoke/'),
+  pass('import list-sources', 'GET /current/imports/workspace/:workspace_id/sources/'),
+  pass('import discover', 'POST /current/imports/workspace/:workspace_id/sources/discover/'),
+  pass('import create-source', 'POST /current/imports/workspace/:workspace_id/sources/create/'),
+  pass('import source-details', 'GET /current/imports/details/:source_id/'),
+  pass('import update-source', 'POST /current/imports/details/:source_id/update/'),
+  pass('import delete-source', 'POST /current/imports/details/:source_id/delete/'),
+  pass('import disconnect', 'POST /current/imports/details/:source_id/disconnect/'),
+  pass('import refresh', 'POST /current/imports/details/:source_id/refresh/'),
+  pass('import list-jobs', 'GET /current/imports/details/:source_id/jobs/'),
+  pass('import job-details', 'GET /current/imports/details/:source_id/jobs/:job_id/'),
+  pass('import cancel-job', 'POST /current/imports/details/:source_id/jobs/:job_id/cancel/'),
+  pass('import list-writebacks', 'GET /current/imports/details/:source_id/writebacks/'),
+  pass('import writeback-details', 'GET /current/imports/details/:source_id/writebacks/:writeback_id/'),
+  pass('import push-writeback', 'POST /current/imports/details/:source_id/writebacks/push/:node_id/'),
+  pass('import retry-writeback', 'POST /current/imports/details/:source_id/writebacks/:writeback_id/retry/'),
+  pass('import resolve-conflict', 'POST /current/imports/details/:source_id/writebacks/:writeback_id/resolve/'),
+  pass('import cancel-writeback', 'POST /current/imports/details/:source_id/writebacks/:writeback_id/cancel/'),
 ];
 
 /**
@@ -407,7 +430,6 @@ export const COMMANDS: CommandRow[] = [
 export const UNSERVED_GROUPS: { group: string; route: string }[] = [
   { group: 'preview', route: `GET ${NODE}/preview/:preview_type/preauthorize/` },
   { group: 'asset', route: `GET ${ORG}/assets/` },
-  { group: 'import', route: 'GET /current/imports/details/:source_id/' },
   { group: 'metadata', route: `GET ${WS}/metadata/eligible/` },
 ];
 
