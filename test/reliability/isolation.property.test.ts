@@ -110,6 +110,14 @@ interface MComment {
 }
 // --- end comments ---
 
+// --- imports ---
+/** An identity or import source the steps made in a workspace (ids by workspace). */
+interface MImport {
+  id: string;
+  wsId: string;
+}
+// --- end imports ---
+
 /** What a secret word belongs to, and so who may see it. */
 type Secret =
   | { kind: 'om' | 'oi' | 'oa'; org: string }
@@ -144,6 +152,11 @@ interface Model {
   // --- comments --- (optional, so the base state needs no field: `m.comments ??= []`)
   comments?: MComment[];
   // --- end comments ---
+  // --- imports --- (optional: `m.importIdentities ??= []`)
+  importIdentities?: MImport[];
+  /** sources are disconnected with action delete as soon as made, so their folder is in the trash (no listing sees it) */
+  importSources?: MImport[];
+  // --- end imports ---
 }
 
 const PLAN_LIMITS: Record<Plan, { workspaces: number; members: number | null; ai: boolean }> = {
@@ -470,6 +483,12 @@ const KINDS = [
   'commentList',
   ...Array<'commentRead'>(2).fill('commentRead'),
   // --- end comments ---
+  // --- imports ---
+  'importProvision',
+  'importSourceCreate',
+  'importSourceList',
+  ...Array<'importSourceRead'>(2).fill('importSourceRead'),
+  // --- end imports ---
   // --- assets and discovery ---
   'orgsAll',
   'wsLimits',
@@ -1909,6 +1928,80 @@ class Run {
         break;
       }
       // --- end comments ---
+      // --- imports ---
+      case 'importProvision': {
+        if (!ws) break;
+        const a = await this.api('POST', `/current/imports/workspace/${ws.id}/identities/provision/`, { provider: 'emulator' });
+        const e = r.wsAccess(caller.id, ws, 'write');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          const id = (a.body as { identity: { id: string } }).identity.id;
+          (m.importIdentities ??= []).push({ id, wsId: ws.id });
+          this.register(id, { kind: 'wc', ws: ws.id });
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      case 'importSourceCreate': {
+        // A source over a folder of the emulator drive, then disconnected (its folder trashed).
+        if (!ws) break;
+        const identity = pick(
+          (m.importIdentities ?? []).filter((i) => i.wsId === ws.id),
+          st.b,
+        );
+        if (!identity) break;
+        const word = this.marker('zi');
+        const a = await this.api('POST', `/current/imports/workspace/${ws.id}/sources/create/`, { identity_id: identity.id, remote_path: `/${word}` });
+        const e = r.wsAccess(caller.id, ws, 'write');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          const id = (a.body as { source: { id: string } }).source.id;
+          this.register(id, { kind: 'wc', ws: ws.id });
+          this.register(word, { kind: 'wc', ws: ws.id });
+          this.onlyWorkspace(a, ws.id, label);
+          (m.importSources ??= []).push({ id, wsId: ws.id });
+          const d = await this.api('POST', `/current/imports/details/${id}/disconnect/`, { action: 'delete' });
+          this.expectAnswer(d, OK, `${label} disconnect ${id}`);
+        }
+        break;
+      }
+      case 'importSourceList': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/imports/workspace/${ws.id}/sources/?limit=500`);
+        const e = r.wsAccess(caller.id, ws, 'read');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          this.onlyWorkspace(a, ws.id, label);
+          const listed = (a.body as { sources: { id: string }[] }).sources.map((x) => x.id).sort();
+          expect(listed, `${label} ${ws.label}`).toEqual(
+            (m.importSources ?? [])
+              .filter((x) => x.wsId === ws.id)
+              .map((x) => x.id)
+              .sort(),
+          );
+        }
+        break;
+      }
+      case 'importSourceRead': {
+        // A source by id alone (its jobs a third of the time): the source's own workspace decides.
+        if (!ws) break;
+        const all = m.importSources ?? [];
+        const source =
+          st.v % 3 !== 0
+            ? pick(
+                all.filter((x) => x.wsId === ws.id),
+                st.b,
+              )
+            : pick(all, st.b);
+        if (!source) break;
+        const home = r.ws(source.wsId);
+        const a = await this.api('GET', `/current/imports/details/${source.id}/${st.b % 3 === 0 ? 'jobs/' : ''}`);
+        const e = r.wsAccess(caller.id, home, 'read');
+        this.expectAnswer(a, e, `${label} ${source.id} of ${home.label}`);
+        if (e.status === 200) this.onlyWorkspace(a, home.id, label);
+        break;
+      }
+      // --- end imports ---
     }
     this.afterStep(caller);
   }
