@@ -128,6 +128,18 @@ const WORKSPACE_MEMBERS = filed('workspace', 'members');
 const SHARE_MEMBERS = filed('share', 'members');
 const membersFilingOf = (row: MemberRow) => ('shareId' in row ? SHARE_MEMBERS : 'workspaceId' in row ? WORKSPACE_MEMBERS : ORG_MEMBERS);
 
+/** Where an import event happened: a workspace of an org. */
+export interface ImportPlace {
+  orgId: string;
+  workspaceId: string;
+}
+
+/** The constructor of one cloud import event: (where, who, the object, data). */
+function onImport<N extends AuditEventName>(event: N) {
+  return (at: ImportPlace, callingUserId: string, objectId: string, data: Record<string, unknown> = {}) =>
+    own(event, { orgId: at.orgId, workspaceId: at.workspaceId, callingUserId, objectId, data });
+}
+
 export const AuditEvents = {
   // users
   userCreated: (user: User) => own('user_created', { userId: user.id, callingUserId: user.id, objectId: user.id, data: { account_type: user.accountType } }),
@@ -379,47 +391,23 @@ export const AuditEvents = {
     own('comment_mentioned', { ...commentPlaced(at), userId: mentionedUserId, callingUserId, objectId: commentId, data }),
   commentReaction: (at: CommentPlace, callingUserId: string, commentId: string, data: CommentEventData) =>
     own('comment_reaction', { ...commentPlaced(at), callingUserId, objectId: commentId, data }),
-  // cloud imports (the identity, source, job or write-back is the object; `data.source_id` names the source)
-  workspaceImportEnabled: (at: ImportPlace, callingUserId: string) => own('workspace_import_enabled', onImport(at, callingUserId, at.workspaceId, {})),
-  workspaceImportDisabled: (at: ImportPlace, callingUserId: string) => own('workspace_import_disabled', onImport(at, callingUserId, at.workspaceId, {})),
-  importIdentityProvisioned: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_identity_provisioned', onImport(at, callingUserId, id, data)),
-  importIdentityRevoked: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_identity_revoked', onImport(at, callingUserId, id, data)),
-  importSourceCreated: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_source_created', onImport(at, callingUserId, id, data)),
-  importSourceUpdated: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_source_updated', onImport(at, callingUserId, id, data)),
-  importSourceDisconnected: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_source_disconnected', onImport(at, callingUserId, id, data)),
-  importSourceDeleted: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_source_deleted', onImport(at, callingUserId, id, data)),
-  importJobStarted: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_job_started', onImport(at, callingUserId, id, data)),
-  importJobFinished: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_job_finished', onImport(at, callingUserId, id, data)),
-  importJobCancelled: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_job_cancelled', onImport(at, callingUserId, id, data)),
-  importWritebackQueued: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_writeback_queued', onImport(at, callingUserId, id, data)),
-  importWritebackFinished: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_writeback_finished', onImport(at, callingUserId, id, data)),
-  importWritebackResolved: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_writeback_resolved', onImport(at, callingUserId, id, data)),
-  importWritebackCancelled: (at: ImportPlace, callingUserId: string, id: string, data: ImportEventData) =>
-    own('import_writeback_cancelled', onImport(at, callingUserId, id, data)),
+  // cloud imports (the identity, source, job or write-back is the object, the workspace itself for the switch; `data.source_id` names the source)
+  workspaceImportEnabled: onImport('workspace_import_enabled'),
+  workspaceImportDisabled: onImport('workspace_import_disabled'),
+  importIdentityProvisioned: onImport('import_identity_provisioned'),
+  importIdentityRevoked: onImport('import_identity_revoked'),
+  importSourceCreated: onImport('import_source_created'),
+  importSourceUpdated: onImport('import_source_updated'),
+  importSourceDisconnected: onImport('import_source_disconnected'),
+  importSourceDeleted: onImport('import_source_deleted'),
+  importJobStarted: onImport('import_job_started'),
+  importJobFinished: onImport('import_job_finished'),
+  importJobCancelled: onImport('import_job_cancelled'),
+  importWritebackQueued: onImport('import_writeback_queued'),
+  importWritebackFinished: onImport('import_writeback_finished'),
+  importWritebackResolved: onImport('import_writeback_resolved'),
+  importWritebackCancelled: onImport('import_writeback_cancelled'),
 };
-
-/** Where an import event happened: a workspace of an org. */
-export interface ImportPlace {
-  orgId: string;
-  workspaceId: string;
-}
-type ImportEventData = Record<string, unknown>;
-
-function onImport(at: ImportPlace, callingUserId: string, objectId: string, data: ImportEventData): AuditFields {
-  return { orgId: at.orgId, workspaceId: at.workspaceId, callingUserId, objectId, data };
-}
 
 /** Where a comment event happened: a workspace, or a share (with its workspace). */
 export interface CommentPlace {

@@ -73,8 +73,8 @@ export class ImportService {
     if (this.d.db.importSettings.has(ws.id)) this.d.db.importSettings.update(ws.id, row);
     else this.d.db.importSettings.insert(row);
     const at = { orgId: ws.orgId, workspaceId: ws.id };
-    if (enabled) this.d.audit.record(AuditEvents.workspaceImportEnabled(at, user.id));
-    else this.d.audit.record(AuditEvents.workspaceImportDisabled(at, user.id));
+    if (enabled) this.d.audit.record(AuditEvents.workspaceImportEnabled(at, user.id, ws.id));
+    else this.d.audit.record(AuditEvents.workspaceImportDisabled(at, user.id, ws.id));
     return enabled;
   }
 
