@@ -73,6 +73,7 @@ export const ASSET_CHOICES = [
   'the upload takes the multipart file part named `file` (as the client sends it), else the only file part',
   'an upload replaces the asset of the same name; delete of an asset never set answers 404/1609; an unknown asset name 400/1605',
   'org assets: members list and read, owners and admins upload and delete; workspace assets: every member (guests too) lists and reads, owners and admins write; share assets: view and up read, share admins write',
+  'assets are settings, not resources: a V2 org on plan none may still set its logo (no 402/1688); a scoped token (OAuth, API key with scopes) reaches org, workspace and share assets as its grants say and may not change the user’s own (403/1680)',
   'user assets: the user writes their own (another user 403/1680); users who share an org, workspace or share with the user list and read them, anyone else 404/1609',
   'answers: `asset_types` for the types, `assets` for a list, `asset` for an upload, the bytes with their mime type for a read, `deleted` with the name for a delete',
   'uploads for orgs, workspaces and shares and reads of their bytes are served beyond the catalogue (the live MCP tool `asset` uploads and reads them; the client documents only the user ones)',

@@ -8,6 +8,7 @@ import { Errors } from '../http/errors.js';
 import type { Emulator } from '../emulator.js';
 import type { OrgScope, WorkspaceScope } from '../tenancy/access.js';
 import { knownUserIds } from '../users/directory.js';
+import { isScoped } from '../users/oauth-scopes.js';
 import type { AssetPlace } from './service.js';
 
 type Mode = AssetPlace['mode'];
@@ -36,5 +37,7 @@ export function userPlace(emu: Emulator, caller: Caller, userId: string, mode: M
   const self = userId === caller.user.id;
   if (!user || user.closed || (!self && !knownUserIds(emu.db, caller.user.id).has(userId))) throw Errors.notFound('user');
   if (mode === 'write' && !self) throw Errors.accessDenied('You may change only your own assets.');
+  // CHOICE: a scoped credential (grants over orgs, workspaces, shares) does not reach the user's own profile to change it.
+  if (mode === 'write' && isScoped(caller)) throw Errors.accessDenied('A scoped token cannot change your profile assets. Use an unscoped sign-in.');
   return { entityType: 'user', entityId: user.id, orgId: null, workspaceId: null, shareId: null, mode };
 }
