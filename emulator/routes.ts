@@ -15,6 +15,7 @@ import { commentRoutes } from './comments/routes.js';
 import { appRoutes } from './apps/routes.js';
 import { importRoutes } from './imports/routes.js';
 import { systemRoutes } from './system/routes.js';
+import { assetRoutes } from './assets/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
 export function allRoutes(control: ControlDeps): AnyRoute[] {
@@ -36,6 +37,7 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...appRoutes,
     ...importRoutes,
     ...systemRoutes,
+    ...assetRoutes,
     ...controlRoutes(control),
   ];
 }

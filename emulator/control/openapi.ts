@@ -74,6 +74,7 @@ const AREA_DESCRIPTIONS: Record<Area, string> = {
   apps: 'The apps (interactive widgets) catalogue and the how-to product help',
   imports: 'Cloud imports: providers, identities, sources, import jobs and write-backs (an emulator-only provider works offline)',
   system: 'Health check and service status (no authentication)',
+  assets: 'Branding assets (logos, banners, profile pictures) of orgs, workspaces, shares and users: images stored as blobs',
 };
 
 /** `/current/org/:org_id/` -> `/current/org/{org_id}/` */

@@ -20,6 +20,7 @@ export type AuditSubcategory =
   | 'ai'
   | 'dashboard'
   | 'comments'
+  | 'assets'
   | 'import_export';
 
 export interface Filing {
@@ -199,6 +200,15 @@ export const CATALOGUE = {
   comment_deleted: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
   comment_mentioned: { filings: [filed('workspace', 'comments')], touches: ActivityRules.commentMention },
   comment_reaction: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  // assets (PARITY: agent guide REFERENCE names subcategory `assets` and `user_asset_updated`; the other names are CHOICE, in its pattern)
+  user_asset_updated: { filings: [filed('user', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  user_asset_deleted: { filings: [filed('user', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  org_asset_updated: { filings: [filed('org', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  org_asset_deleted: { filings: [filed('org', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  workspace_asset_updated: { filings: [filed('workspace', 'assets')], touches: ActivityRules.assets },
+  workspace_asset_deleted: { filings: [filed('workspace', 'assets')], touches: ActivityRules.assets },
+  share_asset_updated: { filings: [filed('share', 'assets')], touches: ActivityRules.assets },
+  share_asset_deleted: { filings: [filed('share', 'assets')], touches: ActivityRules.assets },
   // cloud imports (PARITY: agent guide REFERENCE "Event Subcategories" names `import_export`; the event names are CHOICE)
   workspace_import_enabled: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
   workspace_import_disabled: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },

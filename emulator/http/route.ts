@@ -25,7 +25,8 @@ export type Area =
   | 'comments'
   | 'apps'
   | 'imports'
-  | 'system';
+  | 'system'
+  | 'assets';
 
 /**
  * Where each area's routes are defined: `emulator/<folder>/routes.ts` (test/core/route-areas.test.ts
@@ -50,6 +51,7 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
   apps: ['apps'],
   imports: ['imports'],
   system: ['system'],
+  assets: ['assets'],
 };
 
 /**

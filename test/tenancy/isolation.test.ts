@@ -78,6 +78,7 @@ describe('cross-tenant isolation on every id-taking route (2026-04)', async () =
     message_id: chat.message_id as string,
     version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
     share_id: share.id,
+    asset_name: 'logo',
     // imports: ids of the right shape (the workspace refuses before any is looked up)
     identity_id: `a${'0'.repeat(28)}`,
     source_id: `a${'1'.repeat(28)}`,
