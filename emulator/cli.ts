@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { resolve as resolvePath } from 'node:path';
 import { registerExec } from './cli-exec.js';
 import { CONFIG_FILE_NAME, ConfigError, DEFAULTS, ENV_VARS, parseRateLimit, type EmulatorConfig, type LogFormat, type LogLevel } from './config.js';
 import { exposureWarning, startEmulator, StartupError } from './server.js';
@@ -50,6 +51,7 @@ interface StartFlags {
   apiDialect?: Dialect;
   mcpPort?: number;
   webUploadHosts?: string[];
+  importRoot?: string;
 }
 
 function urlArg(v: string): string {
@@ -82,6 +84,7 @@ async function start(flags: StartFlags): Promise<void> {
     apiDialect: flags.apiDialect,
     mcpPort: flags.mcpPort,
     webUploadHosts: flags.webUploadHosts,
+    importRoot: flags.importRoot === undefined ? undefined : resolvePath(flags.importRoot),
     env: process.env,
     // Defaults live in config.ts; flags, variables and the config file override them. The log
     // format's default depends on the terminal, so the CLI supplies it as the lowest layer.
@@ -195,6 +198,7 @@ export function buildProgram(): Command {
         intArg('--mcp-port', 0, 65535),
       ),
     )
+    .option('--import-root <dir>', "a local folder the emulator's cloud import provider reads as its remote drive (write-backs are written into it)")
     .addOption(
       new Option('--web-upload-hosts <hosts>', 'hosts web_upload may fetch from besides loopback, comma-separated (host or host:port)').argParser((v) =>
         v

@@ -68,6 +68,8 @@ export interface EmulatorConfig {
   mcpPort: number | undefined;
   /** PARITY: CHOICE. Hosts `web_upload` may fetch from besides loopback (`--web-upload-hosts a.test,b.test:8080`). */
   webUploadHosts: readonly string[];
+  /** CHOICE. A local folder the emulator import provider reads as its remote drive (`--import-root <dir>`); write-backs are written into it. */
+  importRoot: string | undefined;
 }
 
 export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
@@ -98,6 +100,7 @@ export const DEFAULTS: Readonly<EmulatorConfig> = Object.freeze({
   apiDialect: DEFAULT_DIALECT,
   mcpPort: undefined,
   webUploadHosts: Object.freeze([]),
+  importRoot: undefined,
 });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LogLevel[];
@@ -175,6 +178,7 @@ const configSchema = z
     apiDialect: z.enum(DIALECTS),
     mcpPort: wholeNumber(0, 65535).optional(),
     webUploadHosts: z.array(nonEmpty),
+    importRoot: nonEmpty.optional(),
   })
   // Node refuses a header timeout longer than the request timeout.
   .refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
@@ -206,6 +210,7 @@ const fileSchema = z.strictObject({
   apiDialect: z.enum(DIALECTS).optional(),
   mcpPort: wholeNumber(0, 65535).optional(),
   webUploadHosts: z.array(nonEmpty).optional(),
+  importRoot: nonEmpty.optional(),
 });
 
 function describeIssues(error: z.ZodError, source: string, nameOf: (key: string) => string): string {
@@ -290,6 +295,7 @@ function fromFile(path: string, required: boolean): Partial<Record<keyof Emulato
     apiDialect: f.apiDialect,
     mcpPort: f.mcpPort,
     webUploadHosts: f.webUploadHosts,
+    importRoot: rel(f.importRoot),
   };
   return definedOnly(out);
 }

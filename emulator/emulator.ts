@@ -39,6 +39,7 @@ import { mountShareStorage } from './shares/share-storage-mount.js';
 import { FileshareService } from './shares/fileshare-service.js';
 import { CommentService } from './comments/service.js';
 import { shareCommentScope, workspaceCommentScope } from './comments/scopes.js';
+import { ImportService } from './imports/service.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
 const EPHEMERAL_TABLES = new Set(['sessions']);
@@ -86,6 +87,8 @@ export class Emulator {
   readonly fileshares: FileshareService;
   /** comments on files of workspaces and shares (emulator/comments/) */
   readonly comments: CommentService;
+  /** cloud imports: identities, sources, import jobs and write-backs (emulator/imports/) */
+  readonly imports: ImportService;
   private readonly changes = new Listeners<[]>();
   /** After every write, and after a state import; persistence listens here. */
   readonly changed: Observable<[]> = this.changes;
@@ -175,6 +178,16 @@ export class Emulator {
       workspaceCommentScope(this.access, (scope, id, trashed) => this.storage.node(scope, id, trashed)),
     );
     this.comments.scopes.register('share', shareCommentScope(this.db, this.shares.access));
+    // CHOICE: import jobs and write-backs start 2 s after they are queued (a client can cancel one); settling runs them at once.
+    this.imports = new ImportService({
+      ...tenancy,
+      jobs: this.jobs,
+      storage: this.storage,
+      importRoot: config.importRoot,
+      startDelayMs: Math.max(config.ingestDelayMs, 2000),
+    });
+    // A change to an imported file of a read-write source queues its write-back.
+    this.storage.versionStored.on((node, user) => this.imports.runner.localChange(node, user));
     // An address that verifies accepts the invitations waiting for it.
     this.users.emailVerified.on((user) => this.members.activateInvitations(user));
     this.db.changed.on(() => this.changes.emit());

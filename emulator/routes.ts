@@ -13,7 +13,9 @@ import { billingRoutes } from './billing/routes.js';
 import { shareRoutes, shareStorageAreaRoutes } from './shares/routes.js';
 import { commentRoutes } from './comments/routes.js';
 import { appRoutes } from './apps/routes.js';
+import { importRoutes } from './imports/routes.js';
 import { systemRoutes } from './system/routes.js';
+import { assetRoutes } from './assets/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
 export function allRoutes(control: ControlDeps): AnyRoute[] {
@@ -33,7 +35,9 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...shareStorageAreaRoutes,
     ...commentRoutes,
     ...appRoutes,
+    ...importRoutes,
     ...systemRoutes,
+    ...assetRoutes,
     ...controlRoutes(control),
   ];
 }

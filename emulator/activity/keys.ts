@@ -26,7 +26,9 @@ export const ACTIVITY_KEY_CHOICES = [
   "a user's own account events touch `user` on the user",
   'share lifecycle and settings touch `share` on the share and `shares` on its workspace',
   'comment events touch `comments:{node_id}` on the share (share comments) or the workspace; a mention also touches `comments` on the mentioned user',
+  'cloud import events touch `imports` on the workspace, and `imports:{source_id}` when the event names a source',
   'other events touch their subcategory name on the workspace, else the org, else the user',
+  'asset events touch `assets` on the share, else the workspace, else the org, else the user whose asset it is',
 ];
 
 /** Where an event happened: its workspace, else its share, else its org. */
@@ -76,6 +78,14 @@ export const ActivityRules = {
     { entities: [e.shareId ?? e.workspaceId], key: commentKey(e) },
     { entities: [e.userId], key: 'comments' },
   ],
+  // a branding asset: whoever shows the entity's logo polls `assets` on it
+  assets: (e) => [{ entities: [e.shareId ?? e.workspaceId ?? e.orgId ?? e.userId], key: 'assets' }],
+  // cloud imports: the workspace hears every change; a source's page polls `imports:{source_id}`
+  imports: (e) => {
+    const touches: ActivityTouch[] = [{ entities: [e.workspaceId], key: 'imports' }];
+    if (typeof e.data.source_id === 'string') touches.push({ entities: [e.workspaceId], key: `imports:${e.data.source_id}` });
+    return touches;
+  },
 } satisfies Record<string, ActivityRule>;
 
 function commentKey(e: AuditEvent): string {

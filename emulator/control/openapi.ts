@@ -72,7 +72,9 @@ const AREA_DESCRIPTIONS: Record<Area, string> = {
   shares: 'Shares of a workspace (send, receive, exchange): settings, access, lists',
   comments: 'Comments on files of workspaces and shares: threads, anchors, mentions, reactions, attachments',
   apps: 'The apps (interactive widgets) catalogue and the how-to product help',
+  imports: 'Cloud imports: providers, identities, sources, import jobs and write-backs (an emulator-only provider works offline)',
   system: 'Health check and service status (no authentication)',
+  assets: 'Branding assets (logos, banners, profile pictures) of orgs, workspaces, shares and users: images stored as blobs',
 };
 
 /** `/current/org/:org_id/` -> `/current/org/{org_id}/` */

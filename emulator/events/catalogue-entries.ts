@@ -19,7 +19,9 @@ export type AuditSubcategory =
   | 'upload'
   | 'ai'
   | 'dashboard'
-  | 'comments';
+  | 'comments'
+  | 'assets'
+  | 'import_export';
 
 export interface Filing {
   readonly category: AuditCategory;
@@ -198,4 +200,29 @@ export const CATALOGUE = {
   comment_deleted: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
   comment_mentioned: { filings: [filed('workspace', 'comments')], touches: ActivityRules.commentMention },
   comment_reaction: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  // assets (PARITY: agent guide REFERENCE names subcategory `assets` and `user_asset_updated`; the other names are CHOICE, in its pattern)
+  user_asset_updated: { filings: [filed('user', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  user_asset_deleted: { filings: [filed('user', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  org_asset_updated: { filings: [filed('org', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  org_asset_deleted: { filings: [filed('org', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  workspace_asset_updated: { filings: [filed('workspace', 'assets')], touches: ActivityRules.assets },
+  workspace_asset_deleted: { filings: [filed('workspace', 'assets')], touches: ActivityRules.assets },
+  share_asset_updated: { filings: [filed('share', 'assets')], touches: ActivityRules.assets },
+  share_asset_deleted: { filings: [filed('share', 'assets')], touches: ActivityRules.assets },
+  // cloud imports (PARITY: agent guide REFERENCE "Event Subcategories" names `import_export`; the event names are CHOICE)
+  workspace_import_enabled: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  workspace_import_disabled: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_identity_provisioned: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_identity_revoked: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_source_created: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_source_updated: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_source_disconnected: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_source_deleted: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_job_started: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_job_finished: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_job_cancelled: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_writeback_queued: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_writeback_finished: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_writeback_resolved: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  import_writeback_cancelled: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
 } as const satisfies Record<string, CatalogueEntry>;

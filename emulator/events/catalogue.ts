@@ -128,6 +128,18 @@ const WORKSPACE_MEMBERS = filed('workspace', 'members');
 const SHARE_MEMBERS = filed('share', 'members');
 const membersFilingOf = (row: MemberRow) => ('shareId' in row ? SHARE_MEMBERS : 'workspaceId' in row ? WORKSPACE_MEMBERS : ORG_MEMBERS);
 
+/** Where an import event happened: a workspace of an org. */
+export interface ImportPlace {
+  orgId: string;
+  workspaceId: string;
+}
+
+/** The constructor of one cloud import event: (where, who, the object, data). */
+function onImport<N extends AuditEventName>(event: N) {
+  return (at: ImportPlace, callingUserId: string, objectId: string, data: Record<string, unknown> = {}) =>
+    own(event, { orgId: at.orgId, workspaceId: at.workspaceId, callingUserId, objectId, data });
+}
+
 export const AuditEvents = {
   // users
   userCreated: (user: User) => own('user_created', { userId: user.id, callingUserId: user.id, objectId: user.id, data: { account_type: user.accountType } }),
@@ -379,7 +391,50 @@ export const AuditEvents = {
     own('comment_mentioned', { ...commentPlaced(at), userId: mentionedUserId, callingUserId, objectId: commentId, data }),
   commentReaction: (at: CommentPlace, callingUserId: string, commentId: string, data: CommentEventData) =>
     own('comment_reaction', { ...commentPlaced(at), callingUserId, objectId: commentId, data }),
+
+  // assets (the asset is the object; `data.name` is its asset type, the event name says whose)
+  assetUpdated: (at: AssetEventPlace, callingUserId: string, assetId: string, data: AssetEventData) =>
+    own(ASSET_EVENTS[at.entityType].updated, { ...assetPlaced(at), callingUserId, objectId: assetId, data }),
+  assetDeleted: (at: AssetEventPlace, callingUserId: string, assetId: string, data: AssetEventData) =>
+    own(ASSET_EVENTS[at.entityType].deleted, { ...assetPlaced(at), callingUserId, objectId: assetId, data }),
+  // cloud imports (the identity, source, job or write-back is the object, the workspace itself for the switch; `data.source_id` names the source)
+  workspaceImportEnabled: onImport('workspace_import_enabled'),
+  workspaceImportDisabled: onImport('workspace_import_disabled'),
+  importIdentityProvisioned: onImport('import_identity_provisioned'),
+  importIdentityRevoked: onImport('import_identity_revoked'),
+  importSourceCreated: onImport('import_source_created'),
+  importSourceUpdated: onImport('import_source_updated'),
+  importSourceDisconnected: onImport('import_source_disconnected'),
+  importSourceDeleted: onImport('import_source_deleted'),
+  importJobStarted: onImport('import_job_started'),
+  importJobFinished: onImport('import_job_finished'),
+  importJobCancelled: onImport('import_job_cancelled'),
+  importWritebackQueued: onImport('import_writeback_queued'),
+  importWritebackFinished: onImport('import_writeback_finished'),
+  importWritebackResolved: onImport('import_writeback_resolved'),
+  importWritebackCancelled: onImport('import_writeback_cancelled'),
 };
+
+/** Whose asset changed: the entity, with the org and workspace it lives in (none for a user's own). */
+export interface AssetEventPlace {
+  entityType: 'org' | 'workspace' | 'share' | 'user';
+  entityId: string;
+  orgId: string | null;
+  workspaceId: string | null;
+  shareId: string | null;
+}
+type AssetEventData = { name: string } & Record<string, unknown>;
+
+const ASSET_EVENTS = {
+  user: { updated: 'user_asset_updated', deleted: 'user_asset_deleted' },
+  org: { updated: 'org_asset_updated', deleted: 'org_asset_deleted' },
+  workspace: { updated: 'workspace_asset_updated', deleted: 'workspace_asset_deleted' },
+  share: { updated: 'share_asset_updated', deleted: 'share_asset_deleted' },
+} as const satisfies Record<AssetEventPlace['entityType'], { updated: AuditEventName; deleted: AuditEventName }>;
+
+function assetPlaced(at: AssetEventPlace): Pick<AuditFields, 'orgId' | 'workspaceId' | 'shareId' | 'userId'> {
+  return { orgId: at.orgId, workspaceId: at.workspaceId, shareId: at.shareId, userId: at.entityType === 'user' ? at.entityId : null };
+}
 
 /** Where a comment event happened: a workspace, or a share (with its workspace). */
 export interface CommentPlace {

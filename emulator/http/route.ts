@@ -24,7 +24,9 @@ export type Area =
   | 'shares'
   | 'comments'
   | 'apps'
-  | 'system';
+  | 'imports'
+  | 'system'
+  | 'assets';
 
 /**
  * Where each area's routes are defined: `emulator/<folder>/routes.ts` (test/core/route-areas.test.ts
@@ -47,7 +49,9 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
   shares: ['shares'],
   comments: ['comments'],
   apps: ['apps'],
+  imports: ['imports'],
   system: ['system'],
+  assets: ['assets'],
 };
 
 /**

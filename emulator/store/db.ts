@@ -24,6 +24,8 @@ import type {
 import type { Share, ShareMember } from './share-model.js';
 import type { Fileshare } from './fileshare-model.js';
 import type { Comment } from './comment-model.js';
+import { assetEntityKey, type Asset } from './asset-model.js';
+import type { ImportIdentity, ImportJob, ImportSetting, ImportSource, ImportWriteback, RemoteFile } from './import-model.js';
 
 export const STATE_FORMAT = 'fastio-emulator-state';
 /**
@@ -147,6 +149,28 @@ export class Db {
     },
     this.written,
   );
+
+  /** Branding assets (emulator/assets/): by entity, one per entity and asset name. */
+  readonly assets = new Table<Asset>(
+    'assets',
+    { indexes: { entity: (a) => assetEntityKey(a.entityType, a.entityId) }, unique: { slot: (a) => `${assetEntityKey(a.entityType, a.entityId)}/${a.name}` } },
+    this.written,
+  );
+  /** Cloud imports (emulator/imports/): identities, sources, jobs, write-backs, the workspace switch, the emulator provider's tree. */
+  readonly importIdentities = new Table<ImportIdentity>(
+    'importIdentities',
+    { indexes: { workspace: (i) => i.workspaceId, org: (i) => i.orgId } },
+    this.written,
+  );
+  readonly importSources = new Table<ImportSource>(
+    'importSources',
+    { indexes: { workspace: (s) => s.workspaceId, identity: (s) => s.identityId, org: (s) => s.orgId } },
+    this.written,
+  );
+  readonly importJobs = new Table<ImportJob>('importJobs', { indexes: { source: (j) => j.sourceId, org: (j) => j.orgId } }, this.written);
+  readonly importWritebacks = new Table<ImportWriteback>('importWritebacks', { indexes: { source: (w) => w.sourceId, org: (w) => w.orgId } }, this.written);
+  readonly importSettings = new Table<ImportSetting>('importSettings', { indexes: { org: (s) => s.orgId } }, this.written);
+  readonly importRemote = new Table<RemoteFile>('importRemote', {}, this.written);
   constructor(blobStore: BlobStore = new MemoryBlobStore()) {
     this.blobStore = blobStore;
     this.blobs = new BlobTable(blobStore, this.written);
@@ -188,6 +212,13 @@ export class Db {
       this.shareMembers,
       this.fileshares,
       this.comments,
+      this.assets,
+      this.importIdentities,
+      this.importSources,
+      this.importJobs,
+      this.importWritebacks,
+      this.importSettings,
+      this.importRemote,
     ] as unknown as Table<{ id: string }>[];
   }
 

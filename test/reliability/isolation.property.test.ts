@@ -27,6 +27,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HOLD_JOBS, inProcessEmulator, multipartBody, type Answer, type InProcessEmulator } from '../support/client.js';
 import { LONG, report, scale } from './support.js';
+import { makePng } from '../../emulator/assets/png.js';
 // --- mcp ---
 import { codeTools } from '../../emulator/mcp/code-mode.js';
 import { InProcessApi } from '../../emulator/mcp/dispatch.js';
@@ -102,6 +103,10 @@ type ShareRole = 'owner' | 'admin' | 'member' | 'guest' | 'view';
 const SHARE_RANK: Record<ShareRole, number> = { owner: 5, admin: 4, member: 3, guest: 2, view: 1 };
 // --- end shares ---
 
+// --- assets ---
+const ASSET_PNG = makePng(32, 32);
+// --- end assets ---
+
 // --- comments ---
 /** A comment the steps made on a node of a workspace (its words belong to that workspace). */
 interface MComment {
@@ -109,6 +114,14 @@ interface MComment {
   wsId: string;
 }
 // --- end comments ---
+
+// --- imports ---
+/** An identity or import source the steps made in a workspace (ids by workspace). */
+interface MImport {
+  id: string;
+  wsId: string;
+}
+// --- end imports ---
 
 /** What a secret word belongs to, and so who may see it. */
 type Secret =
@@ -144,6 +157,14 @@ interface Model {
   // --- comments --- (optional, so the base state needs no field: `m.comments ??= []`)
   comments?: MComment[];
   // --- end comments ---
+  // --- assets --- (optional: `m.assets ??= {}`; `org:ID/logo` -> set)
+  assets?: Record<string, true>;
+  // --- end assets ---
+  // --- imports --- (optional: `m.importIdentities ??= []`)
+  importIdentities?: MImport[];
+  /** sources are disconnected with action delete as soon as made, so their folder is in the trash (no listing sees it) */
+  importSources?: MImport[];
+  // --- end imports ---
 }
 
 const PLAN_LIMITS: Record<Plan, { workspaces: number; members: number | null; ai: boolean }> = {
@@ -470,10 +491,22 @@ const KINDS = [
   'commentList',
   ...Array<'commentRead'>(2).fill('commentRead'),
   // --- end comments ---
+  // --- imports ---
+  'importProvision',
+  'importSourceCreate',
+  'importSourceList',
+  ...Array<'importSourceRead'>(2).fill('importSourceRead'),
+  // --- end imports ---
   // --- assets and discovery ---
   'orgsAll',
   'wsLimits',
   // --- end assets and discovery ---
+  // --- assets ---
+  ...Array<'assetUpload'>(2).fill('assetUpload'),
+  'assetList',
+  'assetRead',
+  'assetDelete',
+  // --- end assets ---
 ] as const;
 const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete', 'shareAddMember', 'shareRemoveMember']);
 type Kind = (typeof KINDS)[number];
@@ -1909,6 +1942,120 @@ class Run {
         break;
       }
       // --- end comments ---
+      // --- assets --- (an org's, a workspace's or a share's logo: v picks which; another tenant's as often as one's own)
+      case 'assetUpload':
+      case 'assetList':
+      case 'assetRead':
+      case 'assetDelete': {
+        const write = st.t === 'assetUpload' || st.t === 'assetDelete';
+        const kind = (['org', 'workspace', 'share'] as const)[st.v % 3]!;
+        const sh = kind === 'share' ? pick(m.shares, st.b) : undefined;
+        if (kind === 'workspace' && !ws) break;
+        if (kind === 'share' && !sh) break;
+        const id = kind === 'org' ? org.id : kind === 'workspace' ? ws!.id : sh!.id;
+        const base = `/current/${kind}/${id}/assets/`;
+        let e: Expect;
+        if (kind === 'org') e = r.orgAccess(caller.id, org, write ? 'update' : 'details');
+        else if (kind === 'workspace') e = r.wsAccess(caller.id, ws!, write ? 'update' : 'details');
+        else {
+          e = r.shareAccess(caller.id, sh!, write ? 'admin' : 'view');
+          if (write && e.status === 200 && sh!.archived) e = DENIED;
+        }
+        const slot = `${kind}:${id}/logo`;
+        const held = Boolean(m.assets?.[slot]);
+        let a: Answer;
+        if (st.t === 'assetUpload') {
+          const { contentType, payload } = await multipartBody({}, { field: 'file', name: 'logo.png', data: ASSET_PNG });
+          a = await this.api('POST', `${base}logo/`, undefined, { payload, type: contentType });
+        } else if (st.t === 'assetDelete') a = await this.api('DELETE', `${base}logo/`);
+        else a = await this.api('GET', st.t === 'assetList' ? base : `${base}logo/read/`);
+        if (e.status === 200 && !held && (st.t === 'assetRead' || st.t === 'assetDelete')) e = NOT_FOUND;
+        this.expectAnswer(a, e, `${label} ${kind} ${id}`);
+        if (e.status !== 200) break;
+        if (st.t === 'assetUpload') (m.assets ??= {})[slot] = true;
+        if (st.t === 'assetDelete') delete m.assets![slot];
+        if (st.t === 'assetList') {
+          const names = ((a.body as { assets: { name: string; entity_id: string }[] }).assets ?? []).map((x) => `${x.entity_id}/${x.name}`);
+          expect(names, label).toEqual(held ? [`${id}/logo`] : []);
+        }
+        if (st.t === 'assetRead') expect(Buffer.compare(a.bytes, ASSET_PNG), label).toBe(0);
+        break;
+      }
+      // --- end assets ---
+      // --- imports ---
+      case 'importProvision': {
+        if (!ws) break;
+        const a = await this.api('POST', `/current/imports/workspace/${ws.id}/identities/provision/`, { provider: 'emulator' });
+        const e = r.wsAccess(caller.id, ws, 'write');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          const id = (a.body as { identity: { id: string } }).identity.id;
+          (m.importIdentities ??= []).push({ id, wsId: ws.id });
+          this.register(id, { kind: 'wc', ws: ws.id });
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      case 'importSourceCreate': {
+        // A source over a folder of the emulator drive, then disconnected (its folder trashed).
+        if (!ws) break;
+        const identity = pick(
+          (m.importIdentities ?? []).filter((i) => i.wsId === ws.id),
+          st.b,
+        );
+        if (!identity) break;
+        const word = this.marker('zi');
+        const a = await this.api('POST', `/current/imports/workspace/${ws.id}/sources/create/`, { identity_id: identity.id, remote_path: `/${word}` });
+        const e = r.wsAccess(caller.id, ws, 'write');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          const id = (a.body as { source: { id: string } }).source.id;
+          this.register(id, { kind: 'wc', ws: ws.id });
+          this.register(word, { kind: 'wc', ws: ws.id });
+          this.onlyWorkspace(a, ws.id, label);
+          (m.importSources ??= []).push({ id, wsId: ws.id });
+          const d = await this.api('POST', `/current/imports/details/${id}/disconnect/`, { action: 'delete' });
+          this.expectAnswer(d, OK, `${label} disconnect ${id}`);
+        }
+        break;
+      }
+      case 'importSourceList': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/imports/workspace/${ws.id}/sources/?limit=500`);
+        const e = r.wsAccess(caller.id, ws, 'read');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          this.onlyWorkspace(a, ws.id, label);
+          const listed = (a.body as { sources: { id: string }[] }).sources.map((x) => x.id).sort();
+          expect(listed, `${label} ${ws.label}`).toEqual(
+            (m.importSources ?? [])
+              .filter((x) => x.wsId === ws.id)
+              .map((x) => x.id)
+              .sort(),
+          );
+        }
+        break;
+      }
+      case 'importSourceRead': {
+        // A source by id alone (its jobs a third of the time): the source's own workspace decides.
+        if (!ws) break;
+        const all = m.importSources ?? [];
+        const source =
+          st.v % 3 !== 0
+            ? pick(
+                all.filter((x) => x.wsId === ws.id),
+                st.b,
+              )
+            : pick(all, st.b);
+        if (!source) break;
+        const home = r.ws(source.wsId);
+        const a = await this.api('GET', `/current/imports/details/${source.id}/${st.b % 3 === 0 ? 'jobs/' : ''}`);
+        const e = r.wsAccess(caller.id, home, 'read');
+        this.expectAnswer(a, e, `${label} ${source.id} of ${home.label}`);
+        if (e.status === 200) this.onlyWorkspace(a, home.id, label);
+        break;
+      }
+      // --- end imports ---
     }
     this.afterStep(caller);
   }

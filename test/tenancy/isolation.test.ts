@@ -78,6 +78,12 @@ describe('cross-tenant isolation on every id-taking route (2026-04)', async () =
     message_id: chat.message_id as string,
     version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
     share_id: share.id,
+    asset_name: 'logo',
+    // imports: ids of the right shape (the workspace refuses before any is looked up)
+    identity_id: `a${'0'.repeat(28)}`,
+    source_id: `a${'1'.repeat(28)}`,
+    job_id: `a${'2'.repeat(28)}`,
+    writeback_id: `a${'3'.repeat(28)}`,
   };
   const secrets = [
     org.id,

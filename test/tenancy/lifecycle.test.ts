@@ -45,6 +45,11 @@ describe('an archived workspace', () => {
       chat_id: chatId,
       message_id: `9${'1'.repeat(28)}`,
       version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
+      asset_name: 'logo',
+      identity_id: `a${'0'.repeat(28)}`,
+      source_id: `a${'1'.repeat(28)}`,
+      job_id: `a${'2'.repeat(28)}`,
+      writeback_id: `a${'3'.repeat(28)}`,
     };
 
     const workspaceRoutes = emu.routes.filter((r) => r.access && 'workspace' in r.access && servesDialect(r, emu.emulator.config.apiDialect));
