@@ -38,6 +38,8 @@ import { ShareService } from './shares/service.js';
 import { mountShareStorage } from './shares/share-storage-mount.js';
 import { FileshareService } from './shares/fileshare-service.js';
 import { CommentService } from './comments/service.js';
+import { MetadataArea } from './metadata/area.js';
+import { readablePages } from './metadata/pages.js';
 import { shareCommentScope, workspaceCommentScope } from './comments/scopes.js';
 
 /** Tables that live only as long as the process: sessions die with the instance's JWT secret. */
@@ -86,6 +88,8 @@ export class Emulator {
   readonly fileshares: FileshareService;
   /** comments on files of workspaces and shares (emulator/comments/) */
   readonly comments: CommentService;
+  /** metadata templates, node values, extraction and saved views (emulator/metadata/) */
+  readonly metadata: MetadataArea;
   private readonly changes = new Listeners<[]>();
   /** After every write, and after a state import; persistence listens here. */
   readonly changed: Observable<[]> = this.changes;
@@ -175,6 +179,17 @@ export class Emulator {
       workspaceCommentScope(this.access, (scope, id, trashed) => this.storage.node(scope, id, trashed)),
     );
     this.comments.scopes.register('share', shareCommentScope(this.db, this.shares.access));
+    this.metadata = new MetadataArea({
+      db: this.db,
+      ids: this.ids,
+      now,
+      audit: this.audit,
+      ledger: this.ledger,
+      jobs: this.jobs,
+      log: this.log,
+      node: (scope, id) => this.storage.node(scope, id),
+      pages: (node) => readablePages(node, this.storage.bytesOf(node), this.parsers),
+    });
     // An address that verifies accepts the invitations waiting for it.
     this.users.emailVerified.on((user) => this.members.activateInvitations(user));
     this.db.changed.on(() => this.changes.emit());

@@ -12,6 +12,7 @@ import { activityRoutes } from './activity/routes.js';
 import { billingRoutes } from './billing/routes.js';
 import { shareRoutes, shareStorageAreaRoutes } from './shares/routes.js';
 import { commentRoutes } from './comments/routes.js';
+import { metadataRoutes } from './metadata/routes.js';
 import { appRoutes } from './apps/routes.js';
 import { systemRoutes } from './system/routes.js';
 
@@ -32,6 +33,7 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...shareRoutes,
     ...shareStorageAreaRoutes,
     ...commentRoutes,
+    ...metadataRoutes,
     ...appRoutes,
     ...systemRoutes,
     ...controlRoutes(control),

@@ -26,6 +26,7 @@ export const ACTIVITY_KEY_CHOICES = [
   "a user's own account events touch `user` on the user",
   'share lifecycle and settings touch `share` on the share and `shares` on its workspace',
   'comment events touch `comments:{node_id}` on the share (share comments) or the workspace; a mention also touches `comments` on the mentioned user',
+  "metadata events touch `metadata:{node_id}` on the workspace for a node's values, `metadata` for templates and views",
   'other events touch their subcategory name on the workspace, else the org, else the user',
 ];
 
@@ -76,6 +77,8 @@ export const ActivityRules = {
     { entities: [e.shareId ?? e.workspaceId], key: commentKey(e) },
     { entities: [e.userId], key: 'comments' },
   ],
+  // metadata: the workspace hears `metadata:{node_id}` for a node's values, `metadata` for templates and views
+  metadata: (e) => [{ entities: [e.workspaceId], key: typeof e.data.node_id === 'string' ? `metadata:${e.data.node_id}` : 'metadata' }],
 } satisfies Record<string, ActivityRule>;
 
 function commentKey(e: AuditEvent): string {

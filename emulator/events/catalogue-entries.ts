@@ -198,4 +198,15 @@ export const CATALOGUE = {
   comment_deleted: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
   comment_mentioned: { filings: [filed('workspace', 'comments')], touches: ActivityRules.commentMention },
   comment_reaction: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  // metadata (PARITY: CHOICE names, no source names them; filed under ai like the other AI work)
+  metadata_template_created: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_template_updated: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_template_deleted: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_template_nodes_added: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_template_nodes_removed: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_extracted: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_updated: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_deleted: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_view_saved: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_view_deleted: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -24,6 +24,7 @@ import type {
 import type { Share, ShareMember } from './share-model.js';
 import type { Fileshare } from './fileshare-model.js';
 import type { Comment } from './comment-model.js';
+import type { MetadataMapping, MetadataTemplate, MetadataView, NodeMetadata } from './metadata-model.js';
 
 export const STATE_FORMAT = 'fastio-emulator-state';
 /**
@@ -147,6 +148,23 @@ export class Db {
     },
     this.written,
   );
+  /** Metadata (emulator/metadata/): templates, node mappings, node values and saved views, by workspace. */
+  readonly metadataTemplates = new Table<MetadataTemplate>(
+    'metadataTemplates',
+    { indexes: { workspace: (t) => t.workspaceId, org: (t) => t.orgId } },
+    this.written,
+  );
+  readonly metadataMappings = new Table<MetadataMapping>(
+    'metadataMappings',
+    { indexes: { template: (m) => m.templateId, node: (m) => m.nodeId, org: (m) => m.orgId } },
+    this.written,
+  );
+  readonly nodeMetadata = new Table<NodeMetadata>(
+    'nodeMetadata',
+    { indexes: { node: (v) => v.nodeId, template: (v) => v.templateId ?? undefined, workspace: (v) => v.workspaceId, org: (v) => v.orgId } },
+    this.written,
+  );
+  readonly metadataViews = new Table<MetadataView>('metadataViews', { indexes: { workspace: (v) => v.workspaceId, org: (v) => v.orgId } }, this.written);
   constructor(blobStore: BlobStore = new MemoryBlobStore()) {
     this.blobStore = blobStore;
     this.blobs = new BlobTable(blobStore, this.written);
@@ -188,6 +206,10 @@ export class Db {
       this.shareMembers,
       this.fileshares,
       this.comments,
+      this.metadataTemplates,
+      this.metadataMappings,
+      this.nodeMetadata,
+      this.metadataViews,
     ] as unknown as Table<{ id: string }>[];
   }
 
