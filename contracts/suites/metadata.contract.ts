@@ -5,7 +5,6 @@
  * citations, manual values, delete, bulk details, and refusals across tenants (two personas).
  */
 import { describe, expect } from 'vitest';
-import type { ApiClient } from '../client.js';
 import { aiSettled, creditsUsed, spendCreditsDownTo, uploaded, waitFor } from '../files.js';
 import { FIELDS, createTemplate, extracted, metadataTenant as tenantOf, valuesOf, type Value } from '../metadata.js';
 import { contract, setupContract } from '../harness.js';

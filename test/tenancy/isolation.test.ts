@@ -78,6 +78,14 @@ describe('cross-tenant isolation on every id-taking route (2026-04)', async () =
     message_id: chat.message_id as string,
     version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
     share_id: share.id,
+    // metadata: tenant A's template, and a list filter
+    template_id: (
+      await emu.ok('POST', `/current/workspace/${ws.id}/metadata/templates/`, {
+        token: ownerA.token,
+        form: { name: 'Alpha Invoices', description: 'd', category: 'financial', fields: '[{"name":"amount","type":"float"}]' },
+      })
+    ).template_id as string,
+    filter: 'all',
   };
   const secrets = [
     org.id,

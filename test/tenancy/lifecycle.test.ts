@@ -45,6 +45,9 @@ describe('an archived workspace', () => {
       chat_id: chatId,
       message_id: `9${'1'.repeat(28)}`,
       version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
+      // metadata: a template id of the right shape, and a list filter
+      template_id: `c${'0'.repeat(28)}`,
+      filter: 'all',
     };
 
     const workspaceRoutes = emu.routes.filter((r) => r.access && 'workspace' in r.access && servesDialect(r, emu.emulator.config.apiDialect));
