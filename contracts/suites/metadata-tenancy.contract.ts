@@ -127,3 +127,37 @@ describe('metadata view export', () => {
     expectApiError(await api.post(`${W(ws.id)}/metadata/view/${tpl}/export/`, { parent_node_id: 'x'.repeat(65) }), 400, 1605);
   });
 });
+
+describe('the unified find: metadata bucket', () => {
+  contract.unverified(
+    "files whose values hold the query's words, paginated on their own; another tenant's values never appear",
+    async () => {
+      const owner = await metadataTenant();
+      const tpl = await createTemplate(owner.api, owner.ws.id);
+      const set = (node: string, status: string) =>
+        owner.api.post(`${W(owner.ws.id)}/storage/${node}/metadata/update/${tpl}/`, { key_values: JSON.stringify({ status, vendor_name: 'Lantern Works' }) });
+      await set(owner.invoice, 'overdue');
+      await set(owner.agreement, 'paid');
+      const other = await metadataTenant();
+      const theirs = await createTemplate(other.api, other.ws.id);
+      await other.api.post(`${W(other.ws.id)}/storage/${other.invoice}/metadata/update/${theirs}/`, {
+        key_values: JSON.stringify({ vendor_name: 'Lantern Works' }),
+      });
+
+      const find = (query: Record<string, string | number>) => owner.api.get(`${W(owner.ws.id)}/search/`, { query: { search: 'lantern overdue', ...query } });
+      const res = await find({ metadata_limit: 1 });
+      expect(res.status, res.text).toBe(200);
+      const bucket = (res.body.buckets as Record<string, { items: { node_id: string; score: number }[]; total: number; has_more: boolean }>).metadata!;
+      expect(bucket).toMatchObject({ total: 2, has_more: true, status: 'ok', limit: 1, offset: 0 });
+      expect(bucket.items.map((i) => [i.node_id, i.score])).toEqual([[owner.invoice, 1]]);
+      const next = (await find({ metadata_offset: 1 })).body.buckets as Record<string, { items: { node_id: string }[] }>;
+      expect(next.metadata!.items.map((i) => i.node_id)).toEqual([owner.agreement]);
+      const theirsFound = (await other.api.get(`${W(other.ws.id)}/search/`, { query: { search: 'lantern' } })).body.buckets as Record<
+        string,
+        { items: { node_id: string }[] }
+      >;
+      expect(theirsFound.metadata!.items.map((i) => i.node_id)).toEqual([other.invoice]);
+    },
+    { dialects: ['v2'] },
+  );
+});
