@@ -16,6 +16,7 @@ import { invitationsScenario } from './invitations-scenario.js';
 import { uploadsScenario } from './uploads-scenario.js';
 import { sharestoreScenario } from './sharestore-scenario.js';
 import { commentsScenario } from './comments-scenario.js';
+import { metadata5Scenario } from './metadata5-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
 /** The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts). */
@@ -597,6 +598,12 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('comments, apps and how-to: comment create/reply/list/list-all/info/edit/react/unreact/attachments/attach/detach/bulk-delete/delete, apps list/details/tool-apps/launch, how-to; another tenant refused', async () => {
       await commentsScenario({ cli, tmp, tenant });
+    });
+
+    it('metadata: eligible, preview-match, suggest-fields, create-template, add/list/remove nodes, auto-match, extract, extract-all, details (single, bulk), search, export-view; another tenant refused', async () => {
+      const get = async (token: string, path: string) =>
+        (await (await fetch(`${emu.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Json;
+      await metadata5Scenario({ cli, tenant, post, get, settle });
     });
 
     it('commands listed as unserved, gap or client bug fail as listed', async () => {
