@@ -15,6 +15,7 @@ import { commentRoutes } from './comments/routes.js';
 import { metadataRoutes } from './metadata/routes.js';
 import { appRoutes } from './apps/routes.js';
 import { systemRoutes } from './system/routes.js';
+import { assetRoutes } from './assets/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
 export function allRoutes(control: ControlDeps): AnyRoute[] {
@@ -36,6 +37,7 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...metadataRoutes,
     ...appRoutes,
     ...systemRoutes,
+    ...assetRoutes,
     ...controlRoutes(control),
   ];
 }

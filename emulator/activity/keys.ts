@@ -28,6 +28,7 @@ export const ACTIVITY_KEY_CHOICES = [
   'comment events touch `comments:{node_id}` on the share (share comments) or the workspace; a mention also touches `comments` on the mentioned user',
   "metadata events touch `metadata:{node_id}` on the workspace for a node's values, `metadata` for templates and views",
   'other events touch their subcategory name on the workspace, else the org, else the user',
+  'asset events touch `assets` on the share, else the workspace, else the org, else the user whose asset it is',
 ];
 
 /** Where an event happened: its workspace, else its share, else its org. */
@@ -77,6 +78,8 @@ export const ActivityRules = {
     { entities: [e.shareId ?? e.workspaceId], key: commentKey(e) },
     { entities: [e.userId], key: 'comments' },
   ],
+  // a branding asset: whoever shows the entity's logo polls `assets` on it
+  assets: (e) => [{ entities: [e.shareId ?? e.workspaceId ?? e.orgId ?? e.userId], key: 'assets' }],
   // metadata: the workspace hears `metadata:{node_id}` for a node's values, `metadata` for templates and views
   metadata: (e) => [{ entities: [e.workspaceId], key: typeof e.data.node_id === 'string' ? `metadata:${e.data.node_id}` : 'metadata' }],
 } satisfies Record<string, ActivityRule>;

@@ -24,6 +24,7 @@ import type {
 import type { Share, ShareMember } from './share-model.js';
 import type { Fileshare } from './fileshare-model.js';
 import type { Comment } from './comment-model.js';
+import { assetEntityKey, type Asset } from './asset-model.js';
 import type { MetadataMapping, MetadataTemplate, MetadataView, NodeMetadata } from './metadata-model.js';
 
 export const STATE_FORMAT = 'fastio-emulator-state';
@@ -148,6 +149,13 @@ export class Db {
     },
     this.written,
   );
+
+  /** Branding assets (emulator/assets/): by entity, one per entity and asset name. */
+  readonly assets = new Table<Asset>(
+    'assets',
+    { indexes: { entity: (a) => assetEntityKey(a.entityType, a.entityId) }, unique: { slot: (a) => `${assetEntityKey(a.entityType, a.entityId)}/${a.name}` } },
+    this.written,
+  );
   /** Metadata (emulator/metadata/): templates, node mappings, node values and saved views, by workspace. */
   readonly metadataTemplates = new Table<MetadataTemplate>(
     'metadataTemplates',
@@ -206,6 +214,7 @@ export class Db {
       this.shareMembers,
       this.fileshares,
       this.comments,
+      this.assets,
       this.metadataTemplates,
       this.metadataMappings,
       this.nodeMetadata,

@@ -78,6 +78,7 @@ describe('cross-tenant isolation on every id-taking route (2026-04)', async () =
     message_id: chat.message_id as string,
     version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
     share_id: share.id,
+    asset_name: 'logo',
     // metadata: tenant A's template, and a list filter
     template_id: (
       await emu.ok('POST', `/current/workspace/${ws.id}/metadata/templates/`, {

@@ -45,6 +45,7 @@ describe('an archived workspace', () => {
       chat_id: chatId,
       message_id: `9${'1'.repeat(28)}`,
       version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
+      asset_name: 'logo',
       // metadata: a template id of the right shape, and a list filter
       template_id: `c${'0'.repeat(28)}`,
       filter: 'all',
