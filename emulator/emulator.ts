@@ -38,6 +38,8 @@ import { ShareService } from './shares/service.js';
 import { mountShareStorage } from './shares/share-storage-mount.js';
 import { FileshareService } from './shares/fileshare-service.js';
 import { CommentService } from './comments/service.js';
+import { MetadataArea } from './metadata/area.js';
+import { readablePages } from './metadata/pages.js';
 import { shareCommentScope, workspaceCommentScope } from './comments/scopes.js';
 import { ImportService } from './imports/service.js';
 
@@ -89,6 +91,8 @@ export class Emulator {
   readonly comments: CommentService;
   /** cloud imports: identities, sources, import jobs and write-backs (emulator/imports/) */
   readonly imports: ImportService;
+  /** metadata templates, node values, extraction and saved views (emulator/metadata/) */
+  readonly metadata: MetadataArea;
   private readonly changes = new Listeners<[]>();
   /** After every write, and after a state import; persistence listens here. */
   readonly changed: Observable<[]> = this.changes;
@@ -188,6 +192,17 @@ export class Emulator {
     });
     // A change to an imported file of a read-write source queues its write-back.
     this.storage.versionStored.on((node, user) => this.imports.runner.localChange(node, user));
+    this.metadata = new MetadataArea({
+      db: this.db,
+      ids: this.ids,
+      now,
+      audit: this.audit,
+      ledger: this.ledger,
+      jobs: this.jobs,
+      log: this.log,
+      node: (scope, id) => this.storage.node(scope, id),
+      pages: (node) => readablePages(node, this.storage.bytesOf(node), this.parsers),
+    });
     // An address that verifies accepts the invitations waiting for it.
     this.users.emailVerified.on((user) => this.members.activateInvitations(user));
     this.db.changed.on(() => this.changes.emit());

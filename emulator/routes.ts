@@ -12,6 +12,7 @@ import { activityRoutes } from './activity/routes.js';
 import { billingRoutes } from './billing/routes.js';
 import { shareRoutes, shareStorageAreaRoutes } from './shares/routes.js';
 import { commentRoutes } from './comments/routes.js';
+import { metadataRoutes } from './metadata/routes.js';
 import { appRoutes } from './apps/routes.js';
 import { importRoutes } from './imports/routes.js';
 import { systemRoutes } from './system/routes.js';
@@ -34,6 +35,7 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...shareRoutes,
     ...shareStorageAreaRoutes,
     ...commentRoutes,
+    ...metadataRoutes,
     ...appRoutes,
     ...importRoutes,
     ...systemRoutes,

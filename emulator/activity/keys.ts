@@ -27,6 +27,7 @@ export const ACTIVITY_KEY_CHOICES = [
   'share lifecycle and settings touch `share` on the share and `shares` on its workspace',
   'comment events touch `comments:{node_id}` on the share (share comments) or the workspace; a mention also touches `comments` on the mentioned user',
   'cloud import events touch `imports` on the workspace, and `imports:{source_id}` when the event names a source',
+  "metadata events touch `metadata:{node_id}` on the workspace for a node's values, `metadata` for templates and views",
   'other events touch their subcategory name on the workspace, else the org, else the user',
   'asset events touch `assets` on the share, else the workspace, else the org, else the user whose asset it is',
 ];
@@ -86,6 +87,8 @@ export const ActivityRules = {
     if (typeof e.data.source_id === 'string') touches.push({ entities: [e.workspaceId], key: `imports:${e.data.source_id}` });
     return touches;
   },
+  // metadata: the workspace hears `metadata:{node_id}` for a node's values, `metadata` for templates and views
+  metadata: (e) => [{ entities: [e.workspaceId], key: typeof e.data.node_id === 'string' ? `metadata:${e.data.node_id}` : 'metadata' }],
 } satisfies Record<string, ActivityRule>;
 
 function commentKey(e: AuditEvent): string {

@@ -225,4 +225,15 @@ export const CATALOGUE = {
   import_writeback_finished: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
   import_writeback_resolved: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
   import_writeback_cancelled: { filings: [filed('workspace', 'import_export')], touches: ActivityRules.imports },
+  // metadata (PARITY: CHOICE names, no source names them; filed under ai like the other AI work)
+  metadata_template_created: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_template_updated: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_template_deleted: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_template_nodes_added: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_template_nodes_removed: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_extracted: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_updated: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_deleted: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_view_saved: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
+  metadata_view_deleted: { filings: [filed('ai', 'ai')], touches: ActivityRules.metadata },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -413,6 +413,28 @@ export const AuditEvents = {
   importWritebackFinished: onImport('import_writeback_finished'),
   importWritebackResolved: onImport('import_writeback_resolved'),
   importWritebackCancelled: onImport('import_writeback_cancelled'),
+  // metadata (the template, or the view, is the object; `data.node_id` names a node whose values changed)
+  metadataTemplateCreated: (at: WorkspacePlace, callingUserId: string, templateId: string, data: Record<string, unknown>) =>
+    own('metadata_template_created', { ...placed(at), callingUserId, objectId: templateId, data }),
+  metadataTemplateUpdated: (at: WorkspacePlace, callingUserId: string, templateId: string, data: Record<string, unknown>) =>
+    own('metadata_template_updated', { ...placed(at), callingUserId, objectId: templateId, data }),
+  metadataTemplateDeleted: (at: WorkspacePlace, callingUserId: string, templateId: string, data: Record<string, unknown>) =>
+    own('metadata_template_deleted', { ...placed(at), callingUserId, objectId: templateId, data }),
+  metadataTemplateNodesAdded: (at: WorkspacePlace, callingUserId: string, templateId: string, data: Record<string, unknown>) =>
+    own('metadata_template_nodes_added', { ...placed(at), callingUserId, objectId: templateId, data }),
+  metadataTemplateNodesRemoved: (at: WorkspacePlace, callingUserId: string, templateId: string, data: Record<string, unknown>) =>
+    own('metadata_template_nodes_removed', { ...placed(at), callingUserId, objectId: templateId, data }),
+  /** Recorded by the background extraction job: about the user who asked for it. */
+  metadataExtracted: (at: WorkspacePlace, userId: string, templateId: string, data: Record<string, unknown>) =>
+    own('metadata_extracted', { ...placed(at), userId, callingUserId: null, objectId: templateId, data }),
+  metadataUpdated: (at: WorkspacePlace, callingUserId: string, templateId: string | null, data: Record<string, unknown>) =>
+    own('metadata_updated', { ...placed(at), callingUserId, objectId: templateId, data }),
+  metadataDeleted: (at: WorkspacePlace, callingUserId: string, nodeId: string, data: Record<string, unknown>) =>
+    own('metadata_deleted', { ...placed(at), callingUserId, objectId: nodeId, data }),
+  metadataViewSaved: (at: WorkspacePlace, callingUserId: string, viewId: string, data: Record<string, unknown>) =>
+    own('metadata_view_saved', { ...placed(at), callingUserId, objectId: viewId, data }),
+  metadataViewDeleted: (at: WorkspacePlace, callingUserId: string, viewId: string, data: Record<string, unknown>) =>
+    own('metadata_view_deleted', { ...placed(at), callingUserId, objectId: viewId, data }),
 };
 
 /** Whose asset changed: the entity, with the org and workspace it lives in (none for a user's own). */

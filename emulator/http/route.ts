@@ -41,7 +41,7 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
   members: ['members'],
   workspaces: ['workspaces'],
   storage: ['storage'],
-  intelligence: ['intelligence'],
+  intelligence: ['intelligence', 'metadata'],
   events: ['events', 'activity'],
   billing: ['billing'],
   transfer: ['transfer'],

@@ -118,7 +118,7 @@ export const shareSearchRoutes = [
       source: SOURCE,
       choices: [
         ...SEARCH_CHOICES,
-        "the files bucket is the share storage search; the comments bucket is the share's comments matching every word (comments/search.ts commentBucketOf), empty for a visitor token (a comment needs a signed-in author); the metadata bucket is empty (status ok, total 0): metadata is not emulated",
+        "the files bucket is the share storage search; the comments bucket is the share's comments matching every word (comments/search.ts commentBucketOf), empty for a visitor token (a comment needs a signed-in author); the metadata bucket is empty (status ok, total 0): CHOICE, metadata templates and values belong to workspaces, and a share's files are searched through the share",
       ],
     },
     handler: async (ctx, { params, query }, emu) => {

@@ -9,8 +9,9 @@ import { callerOf } from '../http/context.js';
 import { searchQuery } from '../intelligence/schema.js';
 import { workspaceParams } from '../workspaces/schema.js';
 import { unifiedSearchQuery } from './schema.js';
-import { emptyBucket, fileBucket, storageSearchJson } from './search-format.js';
+import { fileBucket, storageSearchJson } from './search-format.js';
 import { commentBucket } from '../comments/search.js';
+import { metadataBucket } from '../metadata/search-bucket.js';
 
 const SEARCH_SOURCE = 'official client 96b1551 src/api/storage.rs search_files, normalize_search_response; agent guide v2.6 "search — content vs API"';
 const UNIFIED_SOURCE = 'official client 96b1551 src/api/search.rs, src/bin/fastio/commands/search.rs, src/output/mod.rs render_buckets';
@@ -61,7 +62,7 @@ export const storageSearchRoutes = [
       choices: [
         '`search` 1-1,024 characters (the client checks the same); `<bucket>_offset` / `<bucket>_limit` per bucket (limit 1-100, default 10); no global limit',
         'the files bucket is the storage search (semantic with intelligence on, names only with it off)',
-        'the metadata bucket is always empty (status ok, total 0): the emulator has no metadata area yet',
+        'the metadata bucket: files whose metadata values hold words of the query, best first (metadata/search-bucket.ts)',
         'the comments bucket: the workspace comments whose shown text holds every word of the query, newest first (comments/search.ts)',
         'buckets carry items, status (always ok), total, total_relation (eq), has_more, offset, limit',
       ],
@@ -76,7 +77,7 @@ export const storageSearchRoutes = [
       return {
         buckets: {
           files: fileBucket(files),
-          metadata: emptyBucket(query.metadata_offset ?? 0, query.metadata_limit ?? BUCKET_DEFAULT_LIMIT),
+          metadata: metadataBucket(emu, scope, query.search, query.metadata_offset ?? 0, query.metadata_limit ?? BUCKET_DEFAULT_LIMIT),
           comments: commentBucket(emu, callerOf(ctx), scope, query.search, query.comments_offset ?? 0, query.comments_limit ?? BUCKET_DEFAULT_LIMIT),
         },
       };

@@ -26,6 +26,7 @@ import type { Fileshare } from './fileshare-model.js';
 import type { Comment } from './comment-model.js';
 import { assetEntityKey, type Asset } from './asset-model.js';
 import type { ImportIdentity, ImportJob, ImportSetting, ImportSource, ImportWriteback, RemoteFile } from './import-model.js';
+import type { MetadataMapping, MetadataTemplate, MetadataView, NodeMetadata } from './metadata-model.js';
 
 export const STATE_FORMAT = 'fastio-emulator-state';
 /**
@@ -171,6 +172,23 @@ export class Db {
   readonly importWritebacks = new Table<ImportWriteback>('importWritebacks', { indexes: { source: (w) => w.sourceId, org: (w) => w.orgId } }, this.written);
   readonly importSettings = new Table<ImportSetting>('importSettings', { indexes: { org: (s) => s.orgId } }, this.written);
   readonly importRemote = new Table<RemoteFile>('importRemote', {}, this.written);
+  /** Metadata (emulator/metadata/): templates, node mappings, node values and saved views, by workspace. */
+  readonly metadataTemplates = new Table<MetadataTemplate>(
+    'metadataTemplates',
+    { indexes: { workspace: (t) => t.workspaceId, org: (t) => t.orgId } },
+    this.written,
+  );
+  readonly metadataMappings = new Table<MetadataMapping>(
+    'metadataMappings',
+    { indexes: { template: (m) => m.templateId, node: (m) => m.nodeId, org: (m) => m.orgId } },
+    this.written,
+  );
+  readonly nodeMetadata = new Table<NodeMetadata>(
+    'nodeMetadata',
+    { indexes: { node: (v) => v.nodeId, template: (v) => v.templateId ?? undefined, workspace: (v) => v.workspaceId, org: (v) => v.orgId } },
+    this.written,
+  );
+  readonly metadataViews = new Table<MetadataView>('metadataViews', { indexes: { workspace: (v) => v.workspaceId, org: (v) => v.orgId } }, this.written);
   constructor(blobStore: BlobStore = new MemoryBlobStore()) {
     this.blobStore = blobStore;
     this.blobs = new BlobTable(blobStore, this.written);
@@ -219,6 +237,10 @@ export class Db {
       this.importWritebacks,
       this.importSettings,
       this.importRemote,
+      this.metadataTemplates,
+      this.metadataMappings,
+      this.nodeMetadata,
+      this.metadataViews,
     ] as unknown as Table<{ id: string }>[];
   }
 

@@ -77,10 +77,18 @@ describe('dialects', () => {
     expect([chatsV2.status, chatsV2.body.error?.code]).toEqual([404, 9992]);
     const agent = await v2.call('GET', `/current/workspace/${b.ws.id}/ai/agent/list/`, { token: b.user.token });
     expect([agent.status, agent.body.chats]).toEqual([200, []]);
-    // A route V2 documents and the emulator does not serve answers 501, naming it.
+    // A route V2 documents and the emulator does not serve answers 501, naming it (any such route,
+    // while some remain: metadata/eligible/ was the example until the metadata area served it).
+    const gap = catalogueCoverage(catalogue, v2.routes)
+      .dialects.find((d) => d.dialect === 'v2')!
+      .missing.find((r) => r.method === 'GET' && r.area !== 'workflow' && r.area !== 'esign');
+    if (gap) {
+      const res = await v2.call('GET', fill(gap.path, { workspaceId: b.ws.id, orgId: b.org.id, userId: b.user.id }), { token: b.user.token });
+      expect(res.status).toBe(501);
+      expect(res.body.error).toMatchObject({ code: 1501, route: `GET ${gap.path}`, dialect: 'v2' });
+    }
     const eligible = await v2.call('GET', `/current/workspace/${b.ws.id}/metadata/eligible/`, { token: b.user.token });
-    expect(eligible.status).toBe(501);
-    expect(eligible.body.error).toMatchObject({ code: 1501, route: 'GET /current/workspace/:workspace_id/metadata/eligible/', dialect: 'v2' });
+    expect(eligible.status, eligible.text).toBe(200);
   }, 30_000);
 
   it("the emulator defaults to v2 (the unit tests' helper to 2026-04, explicitly) and refuses an unknown dialect", async () => {

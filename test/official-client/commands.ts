@@ -435,6 +435,20 @@ export const COMMANDS: CommandRow[] = [
   pass('import retry-writeback', 'POST /current/imports/details/:source_id/writebacks/:writeback_id/retry/'),
   pass('import resolve-conflict', 'POST /current/imports/details/:source_id/writebacks/:writeback_id/resolve/'),
   pass('import cancel-writeback', 'POST /current/imports/details/:source_id/writebacks/:writeback_id/cancel/'),
+  // --- metadata (metadata5-scenario.ts) ---
+  pass('metadata eligible', `GET ${WS}/metadata/eligible/`),
+  pass('metadata preview-match', `POST ${WS}/metadata/templates/preview-match/`),
+  pass('metadata suggest-fields', `POST ${WS}/metadata/templates/suggest-fields/`),
+  pass('metadata create-template', `POST ${WS}/metadata/templates/`),
+  pass('metadata add-nodes', `POST ${WS}/metadata/templates/:template_id/nodes/add/`),
+  pass('metadata remove-nodes', `POST ${WS}/metadata/templates/:template_id/nodes/remove/`),
+  pass('metadata list-nodes', `GET ${WS}/metadata/templates/:template_id/nodes/`),
+  pass('metadata auto-match', `POST ${WS}/metadata/templates/:template_id/auto-match/`),
+  pass('metadata extract', `POST ${NODE}/metadata/extract/`),
+  pass('metadata extract-all', `POST ${WS}/metadata/templates/:template_id/extract-all/`),
+  pass('metadata details', `GET ${NODE}/metadata/details/`),
+  pass('metadata search', `GET ${WS}/metadata/search/`),
+  pass('metadata export-view', `POST ${WS}/metadata/view/:template_id/export/`),
 ];
 
 /**
@@ -444,6 +458,7 @@ export const COMMANDS: CommandRow[] = [
 export const UNSERVED_GROUPS: { group: string; route: string }[] = [
   { group: 'preview', route: `GET ${NODE}/preview/:preview_type/preauthorize/` },
   { group: 'metadata', route: `GET ${WS}/metadata/eligible/` },
+  { group: 'import', route: 'GET /current/imports/details/:source_id/' },
 ];
 
 /** Top-level groups whose commands send no request (identifiers, profiles, completions, the skill guide, help). */

@@ -18,6 +18,7 @@ import { sharestoreScenario } from './sharestore-scenario.js';
 import { commentsScenario } from './comments-scenario.js';
 import { assetsScenario } from './assets5-scenario.js';
 import { importsScenario } from './imports5-scenario.js';
+import { metadata5Scenario } from './metadata5-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
 /** The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts). */
@@ -660,6 +661,20 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
         );
       }
       expect(wrong).toEqual([]);
+    });
+  });
+
+  // Alone, after the concurrent scenarios, like identity2: beside them its jobs and client runs slowed the files scenario's chunked upload.
+  describe('metadata5 scenario', () => {
+    const post = async (token: string, path: string, form: Record<string, string>) => {
+      const res = await fetch(`${emu.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: new URLSearchParams(form) });
+      expect(res.status, path).toBe(200);
+      return (await res.json()) as Json;
+    };
+    it('metadata: eligible, preview-match, suggest-fields, create-template, add/list/remove nodes, auto-match, extract, extract-all, details (single, bulk), search, export-view; another tenant refused', async () => {
+      const get = async (token: string, path: string) =>
+        (await (await fetch(`${emu.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Json;
+      await metadata5Scenario({ cli, tenant, post, get, settle });
     });
   });
 

@@ -123,6 +123,16 @@ interface MImport {
 }
 // --- end imports ---
 
+// --- metadata ---
+/** A metadata template the steps made in a workspace (its name holds a secret word of that workspace). */
+interface MTemplate {
+  id: string;
+  wsId: string;
+}
+/** Templates per workspace by plan (emulator/metadata/service.ts CAPS). */
+const TEMPLATE_CAPS: Record<Plan, number> = { agent: 1, free: 1, pro: 2, none: 0, solo_monthly: 2, business_v2_monthly: 10, growth_monthly: 10 };
+// --- end metadata ---
+
 /** What a secret word belongs to, and so who may see it. */
 type Secret =
   | { kind: 'om' | 'oi' | 'oa'; org: string }
@@ -165,6 +175,9 @@ interface Model {
   /** sources are disconnected with action delete as soon as made, so their folder is in the trash (no listing sees it) */
   importSources?: MImport[];
   // --- end imports ---
+  // --- metadata --- (optional, like comments)
+  templates?: MTemplate[];
+  // --- end metadata ---
 }
 
 const PLAN_LIMITS: Record<Plan, { workspaces: number; members: number | null; ai: boolean }> = {
@@ -497,6 +510,11 @@ const KINDS = [
   'importSourceList',
   ...Array<'importSourceRead'>(2).fill('importSourceRead'),
   // --- end imports ---
+  // --- metadata ---
+  ...Array<'metaTemplate'>(2).fill('metaTemplate'),
+  'metaList',
+  ...Array<'metaRead'>(2).fill('metaRead'),
+  // --- end metadata ---
   // --- assets and discovery ---
   'orgsAll',
   'wsLimits',
@@ -2056,6 +2074,66 @@ class Run {
         break;
       }
       // --- end imports ---
+      // --- metadata ---
+      case 'metaTemplate': {
+        if (!ws) break;
+        const word = this.marker('zm');
+        const a = await this.api('POST', `/current/workspace/${ws.id}/metadata/templates/`, {
+          name: `Register ${word}`,
+          description: `The ${WORDS[st.v % WORDS.length]} register`,
+          category: 'legal',
+          fields: '[{"name":"amount","type":"float"}]',
+        });
+        let e = r.wsAccess(caller.id, ws, 'write');
+        const held = (m.templates ?? []).filter((t) => t.wsId === ws.id).length;
+        if (e.status === 200 && held >= TEMPLATE_CAPS[r.org(ws.orgId).plan]) e = PLAN_LIMIT;
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          const id = (a.body as { template_id: string }).template_id;
+          (m.templates ??= []).push({ id, wsId: ws.id });
+          this.register(id, { kind: 'wc', ws: ws.id });
+          this.register(word, { kind: 'wc', ws: ws.id });
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      case 'metaList': {
+        if (!ws) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/metadata/templates/list/`);
+        const e = r.wsAccess(caller.id, ws, 'read');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          this.onlyWorkspace(a, ws.id, label);
+          const listed = (a.body as { templates: { id: string }[] }).templates.map((t) => t.id).sort();
+          expect(listed, `${label} ${ws.label}`).toEqual(
+            (m.templates ?? [])
+              .filter((t) => t.wsId === ws.id)
+              .map((t) => t.id)
+              .sort(),
+          );
+        }
+        break;
+      }
+      case 'metaRead': {
+        // A template's details through `ws`: a third of the time another workspace's template (404/1609).
+        if (!ws) break;
+        const all = m.templates ?? [];
+        const tpl =
+          st.v % 3 !== 0
+            ? pick(
+                all.filter((t) => t.wsId === ws.id),
+                st.b,
+              )
+            : pick(all, st.b);
+        if (!tpl) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/metadata/templates/${tpl.id}/details/`);
+        let e = r.wsAccess(caller.id, ws, 'read');
+        if (e.status === 200 && tpl.wsId !== ws.id) e = NOT_FOUND;
+        this.expectAnswer(a, e, `${label} ${tpl.id} of ${r.ws(tpl.wsId).label} via ${ws.label}`);
+        if (e.status === 200) this.onlyWorkspace(a, ws.id, label);
+        break;
+      }
+      // --- end metadata ---
     }
     this.afterStep(caller);
   }

@@ -84,6 +84,14 @@ describe('cross-tenant isolation on every id-taking route (2026-04)', async () =
     source_id: `a${'1'.repeat(28)}`,
     job_id: `a${'2'.repeat(28)}`,
     writeback_id: `a${'3'.repeat(28)}`,
+    // metadata: tenant A's template, and a list filter
+    template_id: (
+      await emu.ok('POST', `/current/workspace/${ws.id}/metadata/templates/`, {
+        token: ownerA.token,
+        form: { name: 'Alpha Invoices', description: 'd', category: 'financial', fields: '[{"name":"amount","type":"float"}]' },
+      })
+    ).template_id as string,
+    filter: 'all',
   };
   const secrets = [
     org.id,

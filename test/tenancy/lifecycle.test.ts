@@ -50,6 +50,9 @@ describe('an archived workspace', () => {
       source_id: `a${'1'.repeat(28)}`,
       job_id: `a${'2'.repeat(28)}`,
       writeback_id: `a${'3'.repeat(28)}`,
+      // metadata: a template id of the right shape, and a list filter
+      template_id: `c${'0'.repeat(28)}`,
+      filter: 'all',
     };
 
     const workspaceRoutes = emu.routes.filter((r) => r.access && 'workspace' in r.access && servesDialect(r, emu.emulator.config.apiDialect));
