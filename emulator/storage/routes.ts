@@ -11,6 +11,7 @@ import { storageV2Routes } from './v2-routes.js';
 import { storageUploadRoutes } from './upload-routes.js';
 import { storageWebUploadRoutes } from './web-upload-routes.js';
 import { storageZipRoutes } from './zip-routes.js';
+import { storagePreviewRoutes } from './preview-routes.js';
 import {
   chunkBody,
   chunkQuery,
@@ -332,4 +333,5 @@ export const storageRoutes = [
   ...storageUploadRoutes,
   ...storageWebUploadRoutes,
   ...storageZipRoutes,
+  ...storagePreviewRoutes,
 ];
