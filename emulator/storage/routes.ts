@@ -12,6 +12,7 @@ import { storageUploadRoutes } from './upload-routes.js';
 import { storageWebUploadRoutes } from './web-upload-routes.js';
 import { storageZipRoutes } from './zip-routes.js';
 import { storagePreviewRoutes } from './preview-routes.js';
+import { storageAddLinkRoutes } from './addlink-routes.js';
 import {
   chunkBody,
   chunkQuery,
@@ -334,4 +335,5 @@ export const storageRoutes = [
   ...storageWebUploadRoutes,
   ...storageZipRoutes,
   ...storagePreviewRoutes,
+  ...storageAddLinkRoutes,
 ];
