@@ -13,6 +13,7 @@ import { storageWebUploadRoutes } from './web-upload-routes.js';
 import { storageZipRoutes } from './zip-routes.js';
 import { storagePreviewRoutes } from './preview-routes.js';
 import { storageAddLinkRoutes } from './addlink-routes.js';
+import { storageAprilNoteRoutes } from './april-notes-routes.js';
 import {
   chunkBody,
   chunkQuery,
@@ -336,4 +337,5 @@ export const storageRoutes = [
   ...storageZipRoutes,
   ...storagePreviewRoutes,
   ...storageAddLinkRoutes,
+  ...storageAprilNoteRoutes,
 ];
