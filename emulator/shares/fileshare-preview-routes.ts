@@ -10,7 +10,7 @@ import { callerOf } from '../http/context.js';
 import { defineRoute } from '../http/define.js';
 import { formatTime } from '../http/format.js';
 import { lazy } from '../http/schema.js';
-import { renderCacheOf, renderPreview, PREVIEW_TYPES } from '../storage/previews.js';
+import { renderCacheOf, renderPreview, PREVIEW_TYPES, type PreviewType } from '../storage/previews.js';
 import { PREVIEW_CHOICES, serveRendered, sourceBytes } from '../storage/preview-routes.js';
 import { FILESHARE_ACCESS_CHOICES } from './fileshare-access.js';
 import { fileshareParams } from './fileshare-schema.js';
@@ -19,8 +19,14 @@ const SOURCE = 'official client 96b1551 src/api/fileshare.rs storage_preview_pat
 /** PARITY: CHOICE. How long a fileshare's realtime token lives (the sources say only "short-lived"). */
 export const FILESHARE_WS_TOKEN_TTL_MS = 5 * 60 * 1000;
 
+/** PARITY: CHOICE. The fileshare client passes the type verbatim and its help names `hls_stream`: taken as `hlsstream`. */
 const previewParams = lazy(() =>
-  z.object({ fileshare_id: z.string().min(1).max(100), preview_type: z.enum(PREVIEW_TYPES, { message: `Expected one of: ${PREVIEW_TYPES.join(', ')}.` }) }),
+  z.object({
+    fileshare_id: z.string().min(1).max(100),
+    preview_type: z
+      .enum([...PREVIEW_TYPES, 'hls_stream'], { message: `Expected one of: ${PREVIEW_TYPES.join(', ')}.` })
+      .transform((t): PreviewType => (t === 'hls_stream' ? 'hlsstream' : t)),
+  }),
 );
 
 /** One signing key per emulator instance: a token of another instance or run does not verify. */
