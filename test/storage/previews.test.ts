@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Jimp } from 'jimp';
 import { imageSize } from 'image-size';
 import { inProcessEmulator } from '../support/client.js';
+import { RenderCache, renderCacheOf } from '../../emulator/storage/previews.js';
 
 /** A PNG of `w`x`h`: left half red, right half blue (so a crop or rotation is visible in the pixels). */
 async function png(w: number, h: number): Promise<Buffer> {
@@ -124,5 +125,40 @@ describe.each(['v2', '2026-04'] as const)('previews and transforms (%s)', (apiDi
     const moved = (pre.path as string).replace(a.ws.id, b.ws.id);
     const r = await emu.download(moved);
     expect([r.status, r.body.error?.code]).toEqual([401, 1650]);
+  });
+
+  it('caches one render per (version, type): a second preauthorize renders nothing new, a new version renders again', async () => {
+    const emu = await inProcessEmulator({ apiDialect });
+    const { user, ws } = await emu.tenant();
+    const id = await emu.upload(user.token, ws.id, 'pic.png', await png(300, 300));
+    const cache = renderCacheOf(emu.emulator);
+    const pre = () => emu.ok('GET', `/current/workspace/${ws.id}/storage/${id}/preview/thumbnail/preauthorize/`, { token: user.token });
+    await pre();
+    expect(cache.size).toBe(1);
+    await pre();
+    expect(cache.size).toBe(1);
+    // a new version (same name) of another shape: a new render, and the read serves it
+    expect(await emu.upload(user.token, ws.id, 'pic.png', await png(600, 150))).toBe(id);
+    const again = await pre();
+    expect(cache.size).toBe(2);
+    expect(dims((await emu.download(again.path as string)).bytes)).toEqual({ width: 256, height: 64, type: 'png' });
+  });
+});
+
+describe('the render cache', () => {
+  it('holds at most 32 MB, the least recently used out first', () => {
+    const cache = new RenderCache();
+    const item = (n: number) => ({ bytes: Buffer.alloc(n), mimetype: 'image/png', filename: 'x.png' });
+    for (let i = 0; i < 4; i++) cache.set(`k${i}`, item(10 * 1024 * 1024));
+    // 40 MB offered: k0 went first
+    expect(cache.get('k0')).toBeUndefined();
+    expect(cache.get('k1')).toBeDefined();
+    // k1 was just used: the next one out is k2
+    cache.set('k4', item(10 * 1024 * 1024));
+    expect(cache.get('k2')).toBeUndefined();
+    expect(cache.get('k1')).toBeDefined();
+    // a render larger than the budget is not kept
+    cache.set('huge', item(33 * 1024 * 1024));
+    expect(cache.get('huge')).toBeUndefined();
   });
 });
