@@ -135,3 +135,26 @@ describe('share previews and transforms', () => {
     expectApiError(await c.api().get((pre.body.path as string).replace(share.id, otherShare.id)), 401, 115069);
   });
 });
+
+describe('share previews for a visitor', () => {
+  contract.unverified("a guest token previews its share's image and transforms it; another share's file stays refused", async () => {
+    const { api, ws } = await storageTenant();
+    const share = await createShare(api, ws.id, { share_type: 'send', access_options: 'Anyone with the link' });
+    const other = await createShare(api, ws.id, { share_type: 'send', access_options: 'Anyone with the link', title: 'Other' });
+    const id = await uploaded(api, share.id, 'open.png', await png(120, 60), { profile_type: 'share' });
+    const hidden = await uploaded(api, other.id, 'hidden.png', await png(10, 10), { profile_type: 'share' });
+    const token = (await c.api().post(`/current/share/${share.id}/auth/guest/`)).body.auth_token as string;
+    const visitor = c.api().as(token);
+    const pre = await visitor.get(`/current/share/${share.id}/storage/${id}/preview/image/preauthorize/`);
+    expect(pre.status, pre.text).toBe(200);
+    const read = await c.api().get(pre.body.path as string);
+    expect(read.status, read.text).toBe(200);
+    expect(size(new Uint8Array(read.bytes))).toEqual([120, 60, 'png']);
+    const t = (await visitor.get(`/current/share/${share.id}/storage/${id}/transform/image/requestread/`)).body.token as string;
+    const small = await c.api().get(`/current/share/${share.id}/storage/${id}/transform/image/read/`, { query: { token: t, size: 'IconTiny' } });
+    expect(small.status, small.text).toBe(200);
+    expect(size(new Uint8Array(small.bytes))).toEqual([32, 16, 'png']);
+    expectApiError(await visitor.get(`/current/share/${share.id}/storage/${hidden}/preview/image/preauthorize/`), 401, 115069);
+    expectApiError(await visitor.get(`/current/share/${other.id}/storage/${hidden}/preview/image/preauthorize/`), 401, 115069);
+  });
+});
