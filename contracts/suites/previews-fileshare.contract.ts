@@ -49,13 +49,22 @@ describe('fileshare preview', () => {
     expect(withPw.status, withPw.text).toBe(200);
   });
 
-  contract.unverified("a named-people fileshare's preview refuses another tenant's user (401/115069)", async () => {
-    const a = await tenant();
-    const b = await tenant();
-    const named = await fileshare(a.api, a.ws.id, { node: a.fileId, access_option: 'named_people' });
-    expectApiError(await b.api.get(`/current/fileshare/${named}/storage/preview/thumbnail/read/`), 401, 115069);
-    expect((await a.api.get(`/current/fileshare/${named}/storage/preview/thumbnail/read/`)).status).toBe(200);
-  });
+  contract.unverified(
+    "a named-people fileshare's preview refuses another tenant's user (401/115069); a view grant gets thumbnails but not bin (403/1700)",
+    async () => {
+      const a = await tenant();
+      const b = await tenant();
+      const named = await fileshare(a.api, a.ws.id, { node: a.fileId, access_option: 'named_people' });
+      expectApiError(await b.api.get(`/current/fileshare/${named}/storage/preview/thumbnail/read/`), 401, 115069);
+      expect((await a.api.get(`/current/fileshare/${named}/storage/preview/thumbnail/read/`)).status).toBe(200);
+      // a view grant sees the rendered thumbnail, not the file itself through bin
+      const viewer = await c.signedIn();
+      expect((await a.api.post(`/current/fileshare/${named}/grants/`, { user: viewer.persona.userId, capability: 'view' })).status).toBe(200);
+      expect((await viewer.api.get(`/current/fileshare/${named}/storage/preview/thumbnail/read/`)).status).toBe(200);
+      expectApiError(await viewer.api.get(`/current/fileshare/${named}/storage/preview/bin/read/`), 403, 1700);
+      expectApiError(await viewer.api.get(`/current/fileshare/${named}/storage/read/`), 403, 1700);
+    },
+  );
 });
 
 describe('fileshare websocket auth', () => {

@@ -50,13 +50,15 @@ export const filesharePreviewRoutes = [
       status: 'partial',
       source: SOURCE,
       choices: [
-        'answers the preview bytes directly (200, no redirect); needs view (not download); bandwidth charged to the org as a read',
+        'answers the preview bytes directly (200, no redirect); thumbnail and image need view, bin and pdf (the file itself) download; bandwidth charged to the org as a read',
         ...PREVIEW_CHOICES.slice(1),
         ...FILESHARE_ACCESS_CHOICES,
       ],
     },
     handler: async (ctx, { params }, emu) => {
-      const scope = await emu.fileshares.access.consume(ctx.caller, params.fileshare_id, ctx.linkPassword, 'view');
+      // PARITY: CHOICE. bin and pdf are the file itself: they need `download`, rendered previews `view`.
+      const need = params.preview_type === 'bin' || params.preview_type === 'pdf' ? 'download' : 'view';
+      const scope = await emu.fileshares.access.consume(ctx.caller, params.fileshare_id, ctx.linkPassword, need);
       const ws = emu.fileshares.access.storageScope(scope);
       const node = emu.storage.file(ws, scope.fileshare.nodeId);
       const rendered = await renderPreview(renderCacheOf(emu), params.preview_type, node, sourceBytes(emu, scope.actingUser, ws, node));

@@ -6,7 +6,7 @@
  */
 import { defineRoute } from '../http/define.js';
 import { formatTime } from '../http/format.js';
-import { renderCacheOf, renderPreview } from '../storage/previews.js';
+import { renderCacheOf, renderPreview, type PreviewType } from '../storage/previews.js';
 import { PREVIEW_CHOICES, PREVIEW_SOURCE, preauthorize, serveRendered, sourceBytes, TRANSFORM_CHOICES, transformRead } from '../storage/preview-routes.js';
 import { sharePreviewParams, sharePreviewReadParams, shareTransformParams, transformParamsOf, transformReadQuery } from '../storage/preview-schema.js';
 import { Errors } from '../http/errors.js';
@@ -22,7 +22,7 @@ const TOKEN_CHOICE =
  * A preview or transform token opens its node through this share for viewing (share-storage-routes.ts
  * openByToken does the same for downloads). PARITY: CHOICE, previews need the share's view use, not download.
  */
-async function openByToken(emu: Emulator, shareRef: string, nodeId: string, token: string) {
+async function openByToken(emu: Emulator, shareRef: string, nodeId: string, token: string, use: 'read' | 'download' = 'read') {
   const grant = await emu.storage.verifyReadToken(token, nodeId);
   const st = new ShareStorage(emu);
   const found = emu.shares.access.find(shareRef);
@@ -31,11 +31,14 @@ async function openByToken(emu: Emulator, shareRef: string, nodeId: string, toke
   const user = emu.db.users.get(grant.userId);
   if (!user) throw invalidDownloadToken();
   try {
-    return { st, s: st.openForUser({ user }, found.share.id, 'read'), grant };
+    return { st, s: st.openForUser({ user }, found.share.id, use), grant };
   } catch {
     throw invalidDownloadToken();
   }
 }
+
+/** PARITY: CHOICE. `bin` and `pdf` hand out the file's own bytes: they need the share's download use; rendered previews need view. */
+const useOf = (type: PreviewType): 'read' | 'download' => (type === 'bin' || type === 'pdf' ? 'download' : 'read');
 
 const atVersion = (node: StorageNode, versionId: string | null): StorageNode => (versionId && versionId !== node.versionId ? { ...node, versionId } : node);
 
@@ -50,11 +53,15 @@ export const sharePreviewRoutes = [
     parity: {
       status: 'partial',
       source: PREVIEW_SOURCE,
-      choices: [...SHARE_STORAGE_CHOICES, ...PREVIEW_CHOICES, 'a share that allows viewing allows previews'],
+      choices: [
+        ...SHARE_STORAGE_CHOICES,
+        ...PREVIEW_CHOICES,
+        'a share that allows viewing allows rendered previews (thumbnail, image); bin and pdf (the file itself) need its download use',
+      ],
     },
     handler: async (ctx, { params }, emu) => {
       const st = new ShareStorage(emu);
-      const s = st.open(ctx, params.share_id, 'read');
+      const s = st.open(ctx, params.share_id, useOf(params.preview_type));
       const node = st.node(s, params.node_id);
       if (node.type === 'folder') throw Errors.badRequest('A folder has no preview.');
       return preauthorize(emu, s.reader, s.ws, node, params.preview_type, `/current/share/${s.share.share.id}`);
@@ -71,7 +78,7 @@ export const sharePreviewRoutes = [
     params: sharePreviewReadParams,
     parity: { status: 'implemented', source: PREVIEW_SOURCE, choices: [TOKEN_CHOICE, ...PREVIEW_CHOICES] },
     handler: async (ctx, { params }, emu) => {
-      const { st, s, grant } = await openByToken(emu, params.share_id, params.node_id, params.download_token);
+      const { st, s, grant } = await openByToken(emu, params.share_id, params.node_id, params.download_token, useOf(params.preview_type));
       const node = atVersion(st.node(s, params.node_id), grant.versionId);
       const rendered = await renderPreview(renderCacheOf(emu), params.preview_type, node, sourceBytes(emu, s.reader, s.ws, node));
       return serveRendered(emu, ctx.method, s.reader, s.ws, node, rendered);
