@@ -14,6 +14,7 @@ import { shareRoutes, shareStorageAreaRoutes } from './shares/routes.js';
 import { commentRoutes } from './comments/routes.js';
 import { appRoutes } from './apps/routes.js';
 import { systemRoutes } from './system/routes.js';
+import { assetRoutes } from './assets/routes.js';
 
 /** Every route the emulator serves, area by area. The router, parity report and OpenAPI read this. */
 export function allRoutes(control: ControlDeps): AnyRoute[] {
@@ -34,6 +35,7 @@ export function allRoutes(control: ControlDeps): AnyRoute[] {
     ...commentRoutes,
     ...appRoutes,
     ...systemRoutes,
+    ...assetRoutes,
     ...controlRoutes(control),
   ];
 }

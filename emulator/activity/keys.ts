@@ -27,6 +27,7 @@ export const ACTIVITY_KEY_CHOICES = [
   'share lifecycle and settings touch `share` on the share and `shares` on its workspace',
   'comment events touch `comments:{node_id}` on the share (share comments) or the workspace; a mention also touches `comments` on the mentioned user',
   'other events touch their subcategory name on the workspace, else the org, else the user',
+  'asset events touch `assets` on the share, else the workspace, else the org, else the user whose asset it is',
 ];
 
 /** Where an event happened: its workspace, else its share, else its org. */
@@ -76,6 +77,8 @@ export const ActivityRules = {
     { entities: [e.shareId ?? e.workspaceId], key: commentKey(e) },
     { entities: [e.userId], key: 'comments' },
   ],
+  // a branding asset: whoever shows the entity's logo polls `assets` on it
+  assets: (e) => [{ entities: [e.shareId ?? e.workspaceId ?? e.orgId ?? e.userId], key: 'assets' }],
 } satisfies Record<string, ActivityRule>;
 
 function commentKey(e: AuditEvent): string {

@@ -73,6 +73,7 @@ const AREA_DESCRIPTIONS: Record<Area, string> = {
   comments: 'Comments on files of workspaces and shares: threads, anchors, mentions, reactions, attachments',
   apps: 'The apps (interactive widgets) catalogue and the how-to product help',
   system: 'Health check and service status (no authentication)',
+  assets: 'Branding assets (logos, banners, profile pictures) of orgs, workspaces, shares and users: images stored as blobs',
 };
 
 /** `/current/org/:org_id/` -> `/current/org/{org_id}/` */

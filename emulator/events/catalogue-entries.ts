@@ -19,7 +19,8 @@ export type AuditSubcategory =
   | 'upload'
   | 'ai'
   | 'dashboard'
-  | 'comments';
+  | 'comments'
+  | 'assets';
 
 export interface Filing {
   readonly category: AuditCategory;
@@ -199,4 +200,13 @@ export const CATALOGUE = {
   comment_deleted: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
   comment_mentioned: { filings: [filed('workspace', 'comments')], touches: ActivityRules.commentMention },
   comment_reaction: { filings: [filed('workspace', 'comments')], touches: ActivityRules.comments },
+  // assets (PARITY: agent guide REFERENCE names subcategory `assets` and `user_asset_updated`; the other names are CHOICE, in its pattern)
+  user_asset_updated: { filings: [filed('user', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  user_asset_deleted: { filings: [filed('user', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  org_asset_updated: { filings: [filed('org', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  org_asset_deleted: { filings: [filed('org', 'assets')], touches: ActivityRules.assets, visibility: 'external_audit_log' },
+  workspace_asset_updated: { filings: [filed('workspace', 'assets')], touches: ActivityRules.assets },
+  workspace_asset_deleted: { filings: [filed('workspace', 'assets')], touches: ActivityRules.assets },
+  share_asset_updated: { filings: [filed('share', 'assets')], touches: ActivityRules.assets },
+  share_asset_deleted: { filings: [filed('share', 'assets')], touches: ActivityRules.assets },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -382,7 +382,34 @@ export const AuditEvents = {
     own('comment_mentioned', { ...commentPlaced(at), userId: mentionedUserId, callingUserId, objectId: commentId, data }),
   commentReaction: (at: CommentPlace, callingUserId: string, commentId: string, data: CommentEventData) =>
     own('comment_reaction', { ...commentPlaced(at), callingUserId, objectId: commentId, data }),
+
+  // assets (the asset is the object; `data.name` is its asset type, the event name says whose)
+  assetUpdated: (at: AssetEventPlace, callingUserId: string, assetId: string, data: AssetEventData) =>
+    own(ASSET_EVENTS[at.entityType].updated, { ...assetPlaced(at), callingUserId, objectId: assetId, data }),
+  assetDeleted: (at: AssetEventPlace, callingUserId: string, assetId: string, data: AssetEventData) =>
+    own(ASSET_EVENTS[at.entityType].deleted, { ...assetPlaced(at), callingUserId, objectId: assetId, data }),
 };
+
+/** Whose asset changed: the entity, with the org and workspace it lives in (none for a user's own). */
+export interface AssetEventPlace {
+  entityType: 'org' | 'workspace' | 'share' | 'user';
+  entityId: string;
+  orgId: string | null;
+  workspaceId: string | null;
+  shareId: string | null;
+}
+type AssetEventData = { name: string } & Record<string, unknown>;
+
+const ASSET_EVENTS = {
+  user: { updated: 'user_asset_updated', deleted: 'user_asset_deleted' },
+  org: { updated: 'org_asset_updated', deleted: 'org_asset_deleted' },
+  workspace: { updated: 'workspace_asset_updated', deleted: 'workspace_asset_deleted' },
+  share: { updated: 'share_asset_updated', deleted: 'share_asset_deleted' },
+} as const satisfies Record<AssetEventPlace['entityType'], { updated: AuditEventName; deleted: AuditEventName }>;
+
+function assetPlaced(at: AssetEventPlace): Pick<AuditFields, 'orgId' | 'workspaceId' | 'shareId' | 'userId'> {
+  return { orgId: at.orgId, workspaceId: at.workspaceId, shareId: at.shareId, userId: at.entityType === 'user' ? at.entityId : null };
+}
 
 /** Where a comment event happened: a workspace, or a share (with its workspace). */
 export interface CommentPlace {

@@ -24,7 +24,8 @@ export type Area =
   | 'shares'
   | 'comments'
   | 'apps'
-  | 'system';
+  | 'system'
+  | 'assets';
 
 /**
  * Where each area's routes are defined: `emulator/<folder>/routes.ts` (test/core/route-areas.test.ts
@@ -48,6 +49,7 @@ export const AREA_FOLDERS: Readonly<Record<Area, readonly string[]>> = {
   comments: ['comments'],
   apps: ['apps'],
   system: ['system'],
+  assets: ['assets'],
 };
 
 /**

@@ -24,6 +24,7 @@ import type {
 import type { Share, ShareMember } from './share-model.js';
 import type { Fileshare } from './fileshare-model.js';
 import type { Comment } from './comment-model.js';
+import { assetEntityKey, type Asset } from './asset-model.js';
 
 export const STATE_FORMAT = 'fastio-emulator-state';
 /**
@@ -147,6 +148,13 @@ export class Db {
     },
     this.written,
   );
+
+  /** Branding assets (emulator/assets/): by entity, one per entity and asset name. */
+  readonly assets = new Table<Asset>(
+    'assets',
+    { indexes: { entity: (a) => assetEntityKey(a.entityType, a.entityId) }, unique: { slot: (a) => `${assetEntityKey(a.entityType, a.entityId)}/${a.name}` } },
+    this.written,
+  );
   constructor(blobStore: BlobStore = new MemoryBlobStore()) {
     this.blobStore = blobStore;
     this.blobs = new BlobTable(blobStore, this.written);
@@ -188,6 +196,7 @@ export class Db {
       this.shareMembers,
       this.fileshares,
       this.comments,
+      this.assets,
     ] as unknown as Table<{ id: string }>[];
   }
 

@@ -17,6 +17,7 @@ import { invitationsScenario } from './invitations-scenario.js';
 import { uploadsScenario } from './uploads-scenario.js';
 import { sharestoreScenario } from './sharestore-scenario.js';
 import { commentsScenario } from './comments-scenario.js';
+import { assetsScenario } from './assets5-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
 /** The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts). */
@@ -602,6 +603,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('comments, apps and how-to: comment create/reply/list/list-all/info/edit/react/unreact/attachments/attach/detach/bulk-delete/delete, apps list/details/tool-apps/launch, how-to; another tenant refused', async () => {
       await commentsScenario({ cli, tmp, tenant });
+    });
+
+    it('assets: asset types/list/remove for orgs, workspaces and shares, org asset types/list/delete, user asset types/list/read; another tenant refused', async () => {
+      await assetsScenario({ cli, tmp, url: emu.url, tenant });
     });
 
     it('commands listed as unserved, gap or client bug fail as listed', async () => {

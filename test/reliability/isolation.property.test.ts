@@ -27,6 +27,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HOLD_JOBS, inProcessEmulator, multipartBody, type Answer, type InProcessEmulator } from '../support/client.js';
 import { LONG, report, scale } from './support.js';
+import { makePng } from '../../emulator/assets/png.js';
 // --- mcp ---
 import { codeTools } from '../../emulator/mcp/code-mode.js';
 import { InProcessApi } from '../../emulator/mcp/dispatch.js';
@@ -102,6 +103,10 @@ type ShareRole = 'owner' | 'admin' | 'member' | 'guest' | 'view';
 const SHARE_RANK: Record<ShareRole, number> = { owner: 5, admin: 4, member: 3, guest: 2, view: 1 };
 // --- end shares ---
 
+// --- assets ---
+const ASSET_PNG = makePng(32, 32);
+// --- end assets ---
+
 // --- comments ---
 /** A comment the steps made on a node of a workspace (its words belong to that workspace). */
 interface MComment {
@@ -144,6 +149,9 @@ interface Model {
   // --- comments --- (optional, so the base state needs no field: `m.comments ??= []`)
   comments?: MComment[];
   // --- end comments ---
+  // --- assets --- (optional: `m.assets ??= {}`; `org:ID/logo` -> set)
+  assets?: Record<string, true>;
+  // --- end assets ---
 }
 
 const PLAN_LIMITS: Record<Plan, { workspaces: number; members: number | null; ai: boolean }> = {
@@ -478,6 +486,12 @@ const KINDS = [
   'previewNode',
   'transformToken',
   // --- end previews and links ---
+  // --- assets ---
+  ...Array<'assetUpload'>(2).fill('assetUpload'),
+  'assetList',
+  'assetRead',
+  'assetDelete',
+  // --- end assets ---
 ] as const;
 const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete', 'shareAddMember', 'shareRemoveMember']);
 type Kind = (typeof KINDS)[number];
@@ -1942,6 +1956,46 @@ class Run {
         break;
       }
       // --- end comments ---
+      // --- assets --- (an org's, a workspace's or a share's logo: v picks which; another tenant's as often as one's own)
+      case 'assetUpload':
+      case 'assetList':
+      case 'assetRead':
+      case 'assetDelete': {
+        const write = st.t === 'assetUpload' || st.t === 'assetDelete';
+        const kind = (['org', 'workspace', 'share'] as const)[st.v % 3]!;
+        const sh = kind === 'share' ? pick(m.shares, st.b) : undefined;
+        if (kind === 'workspace' && !ws) break;
+        if (kind === 'share' && !sh) break;
+        const id = kind === 'org' ? org.id : kind === 'workspace' ? ws!.id : sh!.id;
+        const base = `/current/${kind}/${id}/assets/`;
+        let e: Expect;
+        if (kind === 'org') e = r.orgAccess(caller.id, org, write ? 'update' : 'details');
+        else if (kind === 'workspace') e = r.wsAccess(caller.id, ws!, write ? 'update' : 'details');
+        else {
+          e = r.shareAccess(caller.id, sh!, write ? 'admin' : 'view');
+          if (write && e.status === 200 && sh!.archived) e = DENIED;
+        }
+        const slot = `${kind}:${id}/logo`;
+        const held = Boolean(m.assets?.[slot]);
+        let a: Answer;
+        if (st.t === 'assetUpload') {
+          const { contentType, payload } = await multipartBody({}, { field: 'file', name: 'logo.png', data: ASSET_PNG });
+          a = await this.api('POST', `${base}logo/`, undefined, { payload, type: contentType });
+        } else if (st.t === 'assetDelete') a = await this.api('DELETE', `${base}logo/`);
+        else a = await this.api('GET', st.t === 'assetList' ? base : `${base}logo/read/`);
+        if (e.status === 200 && !held && (st.t === 'assetRead' || st.t === 'assetDelete')) e = NOT_FOUND;
+        this.expectAnswer(a, e, `${label} ${kind} ${id}`);
+        if (e.status !== 200) break;
+        if (st.t === 'assetUpload') (m.assets ??= {})[slot] = true;
+        if (st.t === 'assetDelete') delete m.assets![slot];
+        if (st.t === 'assetList') {
+          const names = ((a.body as { assets: { name: string; entity_id: string }[] }).assets ?? []).map((x) => `${x.entity_id}/${x.name}`);
+          expect(names, label).toEqual(held ? [`${id}/logo`] : []);
+        }
+        if (st.t === 'assetRead') expect(Buffer.compare(a.bytes, ASSET_PNG), label).toBe(0);
+        break;
+      }
+      // --- end assets ---
     }
     this.afterStep(caller);
   }

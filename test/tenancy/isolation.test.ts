@@ -81,6 +81,7 @@ describe('cross-tenant isolation on every id-taking route (2026-04)', async () =
     // previews and transforms (storage/preview-routes.ts)
     preview_type: 'thumbnail',
     transform_name: 'image',
+    asset_name: 'logo',
   };
   const secrets = [
     org.id,

@@ -45,6 +45,7 @@ describe('an archived workspace', () => {
       chat_id: chatId,
       message_id: `9${'1'.repeat(28)}`,
       version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
+      asset_name: 'logo',
     };
 
     const workspaceRoutes = emu.routes.filter((r) => r.access && 'workspace' in r.access && servesDialect(r, emu.emulator.config.apiDialect));
