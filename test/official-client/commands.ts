@@ -31,7 +31,7 @@ export interface CommandRow {
 }
 
 const pass = (command: string, ...routes: string[]): CommandRow => ({ command, routes, expect: 'pass' });
-const unserved = (command: string, args: string, ...routes: string[]): CommandRow => ({ command, routes, expect: 'unserved', args });
+const _unserved = (command: string, args: string, ...routes: string[]): CommandRow => ({ command, routes, expect: 'unserved', args });
 const gap = (command: string, args: string, answers: number, reason: string, ...routes: string[]): CommandRow => ({
   command,
   routes,
