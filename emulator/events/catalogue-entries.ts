@@ -128,6 +128,7 @@ export const CATALOGUE = {
   // storage
   workspace_storage_file_added: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_storage_folder_created: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
+  workspace_storage_link_added: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_storage_file_deleted: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_storage_folder_deleted: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },
   workspace_storage_file_purged: { filings: [filed('workspace', 'storage')], touches: ActivityRules.storageNode },

@@ -273,6 +273,9 @@ export const AuditEvents = {
     own('workspace_storage_file_added', { ...placed(at), callingUserId, objectId: node.id, data }),
   storageFolderCreated: (at: WorkspacePlace, callingUserId: string, folder: StorageNode, data: Record<string, unknown>) =>
     own('workspace_storage_folder_created', { ...placed(at), callingUserId, objectId: folder.id, data }),
+  /** PARITY: CHOICE (no live name recorded): a share link added to a folder (`addlink`). */
+  storageLinkAdded: (at: WorkspacePlace, callingUserId: string, link: StorageNode, data: Record<string, unknown>) =>
+    own('workspace_storage_link_added', { ...placed(at), callingUserId, objectId: link.id, data }),
   /** A node's name changed without a new version (a note renamed by `updatenote`). */
   storageFileUpdated: (at: WorkspacePlace, callingUserId: string, node: StorageNode, data: Record<string, unknown>) =>
     own('workspace_storage_file_updated', { ...placed(at), callingUserId, objectId: node.id, data }),

@@ -57,7 +57,7 @@ export class Ingestion {
 
   /** A file or note of an intelligent workspace goes `pending`, or `disabled` when the engine cannot read its kind. */
   private queue(node: StorageNode, userId: string): void {
-    if (node.type === 'folder') return;
+    if (node.type === 'folder' || node.type === 'link') return;
     // The bytes decide only for names without an extension; others are not decoded here.
     const sniff = node.name.includes('.') ? new Uint8Array(0) : this.d.storage.bytesOf(node).subarray(0, 8192);
     const { kind } = classifyDocument(node.name, node.mimetype ?? undefined, sniff);

@@ -72,6 +72,8 @@ export const shareImportRoutes = [
       const copies = new Map<string, string>([[s.root, folder.id]]);
       for (const { node, parent } of plan) {
         const parentId = copies.get(parent)!;
+        // A share link (addlink) has no bytes to import.
+        if (node.type === 'link') continue;
         if (node.type === 'folder') copies.set(node.id, emu.storage.createFolder(caller.user, scope, parentId, node.name, true).id);
         else
           emu.storage.storeVersion(caller.user, scope.workspace, scope.org, {

@@ -19,6 +19,7 @@ import { shareVisitorRoutes } from './visitor-routes.js';
 import { listedWithin } from '../users/oauth-scopes.js';
 import type { Share } from '../store/share-model.js';
 import { fileshareRoutes } from './fileshare-routes.js';
+import { filesharePreviewRoutes } from './fileshare-preview-routes.js';
 import { quickshareRoutes } from './quickshare-routes.js';
 
 const SOURCE = 'official client src/api/share.rs (96b1551, 41dde01); agent guide v1.29 "Shares"';
@@ -216,6 +217,7 @@ export const shareRoutes = [
   }),
   ...shareVisitorRoutes,
   ...fileshareRoutes,
+  ...filesharePreviewRoutes,
   ...quickshareRoutes,
 ];
 

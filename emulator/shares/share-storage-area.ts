@@ -3,5 +3,6 @@ import { shareImportRoutes } from './import-routes.js';
 import { shareSearchRoutes } from './share-search-routes.js';
 import { shareStorageLockRoutes } from './share-storage-lock-routes.js';
 import { shareStorageRoutes } from './share-storage-routes.js';
+import { sharePreviewRoutes } from './share-preview-routes.js';
 
-export const shareStorageAreaRoutes = [...shareStorageRoutes, ...shareSearchRoutes, ...shareStorageLockRoutes, ...shareImportRoutes];
+export const shareStorageAreaRoutes = [...shareStorageRoutes, ...shareSearchRoutes, ...shareStorageLockRoutes, ...shareImportRoutes, ...sharePreviewRoutes];

@@ -26,7 +26,9 @@ export function nodeJson(node: StorageNode): Record<string, unknown> {
     type: node.type,
     parent: node.parentId,
   };
-  if (node.type !== 'folder') {
+  // PARITY: CHOICE. A share link (addlink) shows its target under `link` and nothing of a file's.
+  if (node.type === 'link') base.link = { type: 'share', share: node.link?.shareId ?? null };
+  else if (node.type !== 'folder') {
     Object.assign(base, {
       size: node.size,
       hash: node.hash,

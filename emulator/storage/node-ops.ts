@@ -43,6 +43,9 @@ export interface RecentOptions extends Pick<ListOptions, 'page_size' | 'limit' |
   type?: 'file' | 'folder' | 'link' | 'note' | undefined;
 }
 
+/** A file or a note: a node with bytes (a folder or a share link has none). */
+const hasBytes = (n: StorageNode) => n.type === 'file' || n.type === 'note';
+
 export class NodeOps {
   constructor(
     private readonly d: Pick<StorageDeps, 'db' | 'ids' | 'now' | 'audit' | 'access' | 'jobs'>,
@@ -149,23 +152,23 @@ export class NodeOps {
     const sources = this.subtree(node);
     let total = 0;
     for (const s of sources) {
-      if (s.type === 'folder') continue;
+      if (!hasBytes(s)) continue;
       this.credits.assertFits(ctx.org, s.size, -total);
       total += s.size;
     }
-    if (sources.some((s) => s.type !== 'folder')) this.d.jobs.admit();
+    if (sources.some((s) => hasBytes(s))) this.d.jobs.admit();
     this.credits.settleHeldStorage(ctx.org);
     const now = this.d.now();
     const newIds = new Map<string, string>();
     const copies: StorageNode[] = [];
     for (const s of sources) {
       const parentId = s.id === node.id ? targetId : newIds.get(s.parentId)!;
-      const blob = s.type === 'folder' ? null : this.versions.putBlob(this.versions.bytesOf(s));
+      const blob = !hasBytes(s) ? null : this.versions.putBlob(this.versions.bytesOf(s));
       const copy = this.d.db.nodes.insert({
         ...s,
         id: this.d.ids.opaqueId(OpaqueType.node),
         parentId,
-        versionId: s.type === 'folder' ? null : this.d.ids.opaqueId(OpaqueType.version),
+        versionId: !hasBytes(s) ? null : this.d.ids.opaqueId(OpaqueType.version),
         blobId: blob?.id ?? null,
         hash: blob?.sha256 ?? null,
         ai: { state: 'disabled', reason: null, pages: null, updated: now },
@@ -176,7 +179,7 @@ export class NodeOps {
       });
       newIds.set(s.id, copy.id);
       copies.push(copy);
-      if (copy.type !== 'folder') this.credits.chargeStoredVersion(ctx.org, copy, user.id);
+      if (hasBytes(copy)) this.credits.chargeStoredVersion(ctx.org, copy, user.id);
     }
     const top = copies[0]!;
     this.d.audit.record(
@@ -189,7 +192,7 @@ export class NodeOps {
         size: total,
       }),
     );
-    for (const c of copies) if (c.type !== 'folder') this.signals.versionStored.emit(c, user);
+    for (const c of copies) if (hasBytes(c)) this.signals.versionStored.emit(c, user);
     return this.d.db.nodes.get(top.id)!;
   }
 

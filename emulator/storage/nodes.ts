@@ -106,6 +106,7 @@ export class NodeTree {
   file(scope: WorkspaceScope, id: string, field = 'node_id'): StorageNode {
     const node = this.node(scope, id);
     if (node.type === 'folder') throw Errors.invalidField(field, 'This node is a folder, not a file.');
+    if (node.type === 'link') throw Errors.invalidField(field, 'This node is a link to a share, not a file.');
     return node;
   }
 

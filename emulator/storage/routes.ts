@@ -11,6 +11,9 @@ import { storageV2Routes } from './v2-routes.js';
 import { storageUploadRoutes } from './upload-routes.js';
 import { storageWebUploadRoutes } from './web-upload-routes.js';
 import { storageZipRoutes } from './zip-routes.js';
+import { storagePreviewRoutes } from './preview-routes.js';
+import { storageAddLinkRoutes } from './addlink-routes.js';
+import { storageAprilNoteRoutes } from './april-notes-routes.js';
 import {
   chunkBody,
   chunkQuery,
@@ -332,4 +335,7 @@ export const storageRoutes = [
   ...storageUploadRoutes,
   ...storageWebUploadRoutes,
   ...storageZipRoutes,
+  ...storagePreviewRoutes,
+  ...storageAddLinkRoutes,
+  ...storageAprilNoteRoutes,
 ];

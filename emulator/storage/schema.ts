@@ -106,6 +106,8 @@ const noteContent = () =>
     .transform((v) => v.replace(/[\p{Cc}]/gu, (c) => (c === '\t' || c === '\n' || c === '\r' ? c : '')))
     .refine((v) => Buffer.byteLength(v, 'utf8') <= NOTE_MAX_BYTES, `A note holds at most ${NOTE_MAX_BYTES} bytes.`);
 export const createNoteBody = lazy(() => z.object({ name: noteName(), content: noteContent() }));
+/** PARITY: official client 41dde01 src/api/workspace.rs create_note: a JSON body, `content` optional (an empty note). */
+export const aprilCreateNoteBody = lazy(() => z.object({ name: noteName(), content: noteContent().optional() }));
 
 /**
  * `POST /current/upload/`: the official client's fields (src/api/upload.rs). With a `chunk` file

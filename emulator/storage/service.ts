@@ -225,6 +225,12 @@ export class StorageService {
 
   // ---- credits (storage-credits.ts)
 
+  /** Bandwidth for bytes served that are not a stored version's (a rendered preview or transform, previews.ts). */
+  chargeBandwidth(org: Org, node: StorageNode, bytes: number, userId: string): void {
+    this.credits.settleHeldStorage(org);
+    this.credits.chargeBandwidth(org, node, bytes, userId);
+  }
+
   settleHeldStorage(org: Org): void {
     this.credits.settleHeldStorage(org);
   }

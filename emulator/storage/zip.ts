@@ -55,6 +55,8 @@ export class FolderZips {
         dir.push(new Uint8Array(0), true);
         continue;
       }
+      // PARITY: CHOICE. A share link (addlink) has no bytes: it is left out of the ZIP.
+      if (n.type === 'link') continue;
       const entry = STORED_AS_IS.test(n.mimetype ?? '') ? new ZipPassThrough(pathOf(n)) : new ZipDeflate(pathOf(n), { level: 6 });
       entry.mtime = n.updated;
       zip.add(entry);

@@ -223,7 +223,9 @@ export interface StorageNode {
   orgId: string;
   /** `root` or a folder node id */
   parentId: string;
-  type: 'file' | 'folder' | 'note';
+  type: 'file' | 'folder' | 'note' | 'link';
+  /** a link node's target (`addlink`: a share); only on `link` nodes */
+  link?: { type: 'share'; shareId: string } | undefined;
   name: string;
   size: number;
   mimetype: string | null;

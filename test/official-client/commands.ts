@@ -31,7 +31,7 @@ export interface CommandRow {
 }
 
 const pass = (command: string, ...routes: string[]): CommandRow => ({ command, routes, expect: 'pass' });
-const unserved = (command: string, args: string, ...routes: string[]): CommandRow => ({ command, routes, expect: 'unserved', args });
+const _unserved = (command: string, args: string, ...routes: string[]): CommandRow => ({ command, routes, expect: 'unserved', args });
 const gap = (command: string, args: string, answers: number, reason: string, ...routes: string[]): CommandRow => ({
   command,
   routes,
@@ -235,13 +235,18 @@ export const COMMANDS: CommandRow[] = [
   pass('files versions', `GET ${NODE}/versions/`),
   pass('files search', `GET ${WS}/storage/search/`),
   pass('files recent', `GET ${WS}/storage/recent/`),
-  unserved('files add-link', '--workspace {ws} {folder} {share}', `POST ${NODE}/addlink/`),
+  pass('files add-link', `POST ${NODE}/addlink/`),
   pass('files transfer', `POST ${NODE}/transfer/`),
   pass('files version-restore', `POST ${NODE}/restore-version/`),
   pass('files lock acquire', `POST ${NODE}/lock/`),
   pass('files lock status', `GET ${NODE}/lock/`),
   pass('files lock release', `DELETE ${NODE}/lock/`),
   pass('files read', `GET ${NODE}/read/`),
+
+  // ---- preview (storage5-scenario.ts; --context-type workspace|share)
+  pass('preview get', `GET ${NODE}/preview/:preview_type/preauthorize/`),
+  pass('preview thumbnail', `GET ${NODE}/preview/:preview_type/preauthorize/`),
+  pass('preview transform', `GET ${NODE}/transform/:transform_name/requestread/`),
 
   // ---- lock (a workspace's or a share's files: --context-type, --context-id)
   pass('lock acquire', `POST ${NODE}/lock/`),
@@ -361,7 +366,7 @@ export const COMMANDS: CommandRow[] = [
   pass('fileshare grants remove', `DELETE ${FS}/grants/`),
   pass('fileshare download', `GET ${FS}/storage/read/`, `GET ${FS}/storage/versions/:version_id/read/`),
   pass('fileshare versions', `GET ${FS}/storage/versions/`),
-  unserved('fileshare preview', '--type pdf --output {tmpfile}.preview 4123456789012345678', `GET ${FS}/storage/preview/:preview_type/read/`),
+  pass('fileshare preview', `GET ${FS}/storage/preview/:preview_type/read/`),
   gap(
     'fileshare upload',
     '--yes 4123456789012345678 {tmpfile}',
@@ -377,7 +382,7 @@ export const COMMANDS: CommandRow[] = [
     'the activity long-poll is served for users, orgs and workspaces; a fileshare is not an entity it follows yet (404/1609)',
     'GET /current/activity/poll/:entity_id/',
   ),
-  unserved('fileshare ws-token', '4123456789012345678', 'GET /current/websocket/auth/:fileshare_id/'),
+  pass('fileshare ws-token', 'GET /current/websocket/auth/:fileshare_id/'),
   pass('view', `GET ${NODE}/readnote/`, `GET ${NODE}/details/`, `GET ${NODE}/read/`),
   // --- comments, apps, how-to (comments-scenario.ts) ---
   pass('comment list', 'GET /current/comments/:entity_type/:entity_id/:node_id/'),
@@ -455,11 +460,7 @@ export const COMMANDS: CommandRow[] = [
  * Groups of the client for areas the emulator does not have at all, each with one of its routes
  * (src/api/*.rs at 96b1551). Their commands are not listed one by one: the whole group is unserved.
  */
-export const UNSERVED_GROUPS: { group: string; route: string }[] = [
-  { group: 'preview', route: `GET ${NODE}/preview/:preview_type/preauthorize/` },
-  { group: 'metadata', route: `GET ${WS}/metadata/eligible/` },
-  { group: 'import', route: 'GET /current/imports/details/:source_id/' },
-];
+export const UNSERVED_GROUPS: { group: string; route: string }[] = [];
 
 /** Top-level groups whose commands send no request (identifiers, profiles, completions, the skill guide, help). */
 export const OFFLINE_GROUPS = ['id', 'configure', 'completions', 'skill', 'help'];

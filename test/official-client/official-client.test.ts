@@ -12,6 +12,7 @@ import { dashboardScenario } from './dashboard-scenario.js';
 import { oauthScenario } from './oauth-scenario.js';
 import { identity2Scenario } from './identity2-scenario.js';
 import { storageNodesScenario } from './storage-nodes-scenario.js';
+import { storage5Scenario } from './storage5-scenario.js';
 import { invitationsScenario } from './invitations-scenario.js';
 import { uploadsScenario } from './uploads-scenario.js';
 import { sharestoreScenario } from './sharestore-scenario.js';
@@ -523,6 +524,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('storage node operations: rename, update, move, copy, versions, version-restore, delete/restore, recent, transfer, locks; another tenant refused', async () => {
       await storageNodesScenario({ cli, tmp, tenant });
+    });
+
+    it('previews and transforms (preview get/thumbnail/transform), files add-link, fileshare preview and ws-token; another tenant refused', async () => {
+      await storage5Scenario({ cli, tmp, tenant });
     });
 
     it('uploads: limits, algos, extensions, chunk status/delete, session list, cancel-all, stream, URL import from loopback, folder ZIP; another tenant refused', async () => {

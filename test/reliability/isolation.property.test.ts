@@ -519,6 +519,10 @@ const KINDS = [
   'orgsAll',
   'wsLimits',
   // --- end assets and discovery ---
+  // --- previews and links ---
+  'previewNode',
+  'transformToken',
+  // --- end previews and links ---
   // --- assets ---
   ...Array<'assetUpload'>(2).fill('assetUpload'),
   'assetList',
@@ -1296,6 +1300,35 @@ class Run {
         break;
       }
       // --- end uploads ---
+      // --- previews and links ---
+      case 'previewNode':
+      case 'transformToken': {
+        // A node's `bin` preview (the file itself: no rendering, any text file or note) or an image
+        // transform token, through `ws`: read access; another workspace's node is not shared. The
+        // preview's tokenised path then serves the node's own bytes only, charged as bandwidth.
+        if (!ws) break;
+        const node = this.pickNode(ws, st);
+        if (!node) break;
+        const home = node.ws;
+        const base = `/current/workspace/${ws.id}/storage/${node.id}`;
+        const a = await this.api('GET', st.t === 'previewNode' ? `${base}/preview/bin/preauthorize/` : `${base}/transform/image/requestread/`);
+        let e = r.wsAccess(caller.id, ws, 'read');
+        if (e.status === 200 && home.id !== ws.id) e = NOT_SHARED;
+        else if (e.status === 200 && node.trashed) e = NOT_FOUND;
+        this.expectAnswer(a, e, `${label} ${node.id} of ${home.label} via ${ws.label}`);
+        if (e.status === 200 && st.t === 'previewNode') {
+          const path = (a.body as { path: string }).path;
+          expect(path.startsWith(`/current/workspace/${ws.id}/storage/${node.id}/preview/bin/read/`), `${label}: ${path}`).toBe(true);
+          // No bearer: the token in the path stands for the caller (not through this.api: MCP takes no byte routes).
+          const bytes = await this.h.inject({ method: 'GET', url: path });
+          const want = r.org(ws.orgId).plan === 'none' ? NO_CREDITS : OK;
+          expect([bytes.status, bytes.body?.error?.code ?? undefined], `${label} preview read of ${node.id}`).toEqual([want.status, want.code]);
+          if (bytes.status === 200) this.onlyWorkspace(bytes, ws.id, label);
+        }
+        if (e.status === 200) this.onlyWorkspace(a, ws.id, label);
+        break;
+      }
+      // --- end previews and links ---
       case 'search': {
         if (!ws) break;
         const q = `${WORDS[st.v % WORDS.length]} ${WORDS[st.b % WORDS.length]} report`;

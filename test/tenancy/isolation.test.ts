@@ -78,6 +78,9 @@ describe('cross-tenant isolation on every id-taking route (2026-04)', async () =
     message_id: chat.message_id as string,
     version_id: emu.emulator.db.nodes.get(note.id)!.versionId!,
     share_id: share.id,
+    // previews and transforms (storage/preview-routes.ts)
+    preview_type: 'thumbnail',
+    transform_name: 'image',
     asset_name: 'logo',
     // imports: ids of the right shape (the workspace refuses before any is looked up)
     identity_id: `a${'0'.repeat(28)}`,
