@@ -38,10 +38,12 @@ export interface UploadTarget {
   parentId: string;
   /** `action=update`: the file that gets the new version */
   target: StorageNode | undefined;
+  /** `profile_type=share`: the share the upload goes through (its write right is checked again per chunk) */
+  shareId?: string;
 }
 
 /** Resolves a `profile_type=share` upload (the shares area's, shares/share-storage-mount.ts). */
-export type ShareUploadTarget = (caller: Caller, input: UploadTargetInput) => UploadTarget;
+export type ShareUploadTarget = (caller: Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>, input: UploadTargetInput) => UploadTarget;
 
 export class Uploads {
   constructor(
@@ -88,7 +90,7 @@ export class Uploads {
    */
   upload(caller: Caller, input: UploadInput, files: readonly UploadedFile[]): { upload: Upload; node: StorageNode | null; scope: WorkspaceScope } {
     const part = chunkPart(files);
-    const { scope, parentId, target } = this.resolveUploadTarget(caller, input);
+    const { scope, parentId, target, shareId } = this.resolveUploadTarget(caller, input);
     const user = caller.user;
     const bytes = part ? part.data : input.chunk !== undefined ? Buffer.from(input.chunk, 'utf8') : undefined;
     // A single-call upload stores the file now, and its ingestion follows in the background.
@@ -106,6 +108,7 @@ export class Uploads {
       folderId: parentId,
       name,
       fileId: target?.id ?? null,
+      ...(shareId !== undefined ? { shareId } : {}),
       created: now,
       updated: now,
     };
@@ -209,7 +212,29 @@ export class Uploads {
    * role lowered (403/1680) or the workspace archived stops the session's next chunk.
    */
   assertMayStillWrite(caller: Pick<Caller, 'user'>, upload: Upload): void {
+    if (upload.shareId) {
+      // A session opened through a share (issue 17): the share decides again, by its write right
+      // (share role and type), so a member of the share alone can finish it.
+      if (!this.shareTarget) throw Errors.notImplemented('POST', '/current/upload/ (profile_type=share)');
+      this.shareTarget(caller, {
+        instance_id: upload.shareId,
+        profile_type: 'share',
+        action: upload.fileId ? 'update' : 'create',
+        file_id: upload.fileId ?? undefined,
+      });
+      return;
+    }
     this.d.access.workspace(caller, upload.workspaceId, 'workspace.storage.write');
+  }
+
+  /** `assertMayStillWrite` as a yes or no (the store step fails the session rather than answering). */
+  private mayStillWrite(user: User, upload: Upload): boolean {
+    try {
+      this.assertMayStillWrite({ user }, upload);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   addChunk(
@@ -331,8 +356,13 @@ export class Uploads {
     const fail = (message: string) => this.setUploadStatus(id, { status: 'store_failed', error: message });
     if (!bytes) return void fail('the assembled file is missing');
     if (!ws || ws.deleted || !org || org.closed || !user) return void fail('the workspace no longer exists');
-    const role = this.d.access.workspaceRoleOf(ws, user.id);
-    if (!role || !workspaceAllows('workspace.storage.write', role, ws)) return void fail('the uploader may no longer write to this workspace');
+    if (upload.shareId) {
+      if (ws.archived) return void fail('the workspace was archived');
+      if (!this.mayStillWrite(user, upload)) return void fail('the uploader may no longer write to this share');
+    }
+    const role = upload.shareId ? undefined : this.d.access.workspaceRoleOf(ws, user.id);
+    if (!upload.shareId && (!role || !workspaceAllows('workspace.storage.write', role, ws)))
+      return void fail('the uploader may no longer write to this workspace');
     if (ws.archived) return void fail('the workspace was archived');
     const parent = upload.folderId === 'root' ? undefined : this.d.db.nodes.get(upload.folderId);
     if (upload.folderId !== 'root' && (!parent || parent.trashed !== null)) return void fail('the target folder no longer exists');

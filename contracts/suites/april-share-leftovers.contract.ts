@@ -1,0 +1,80 @@
+/**
+ * Share leftovers of issue 17, both dialects: a chunked upload session opened through a share by
+ * a member of the share alone (no workspace role) completes and is stored in the share; its
+ * write right is checked again by the share's rule, so a member removed from the share meanwhile
+ * cannot go on; another tenant cannot touch the session.
+ */
+import { describe, expect } from 'vitest';
+import type { ApiClient } from '../client.js';
+import { uploadChunk, waitFor, type NodeJson } from '../files.js';
+import { contract, setupContract } from '../harness.js';
+import { expectApiError } from '../expect.js';
+import { createShare, ownerWithWorkspace } from '../tenants.js';
+
+const c = setupContract(import.meta.url);
+
+async function openSession(api: ApiClient, shareId: string, name: string, size: number) {
+  const r = await api.post('/current/upload/', { name, size, action: 'create', instance_id: shareId, folder_id: 'root', profile_type: 'share' });
+  expect(r.status, r.text).toBe(200);
+  return r.body.id as string;
+}
+
+const session = async (api: ApiClient, id: string) =>
+  (await api.get(`/current/upload/${id}/details/`)).body.session as { status: string; new_file_id: string | null; error?: string | null };
+
+async function shareList(api: ApiClient, shareId: string): Promise<NodeJson[]> {
+  const r = await api.get(`/current/share/${shareId}/storage/root/list/`);
+  expect(r.status, r.text).toBe(200);
+  return r.body.nodes as NodeJson[];
+}
+
+describe('chunked uploads through a share', () => {
+  contract.unverified('a member of the share alone opens, fills and completes a session; the file is stored in the share', async () => {
+    const { api, ws } = await ownerWithWorkspace(c);
+    const share = await createShare(api, ws.id, { share_type: 'exchange' });
+    const member = await c.signedIn();
+    expect((await api.post(`/current/share/${share.id}/members/${member.persona.userId}/`, { permissions: 'member' })).status).toBe(200);
+    // No workspace role: the workspace itself is closed to this member.
+    expect((await member.api.get(`/current/workspace/${ws.id}/storage/root/list/`)).status).toBeGreaterThanOrEqual(400);
+
+    const parts = ['First part of the delivery. ', 'Second part.'];
+    const id = await openSession(member.api, share.id, 'delivery.txt', parts.join('').length);
+    for (const [i, part] of parts.entries()) {
+      const r = await uploadChunk(member.api, id, i + 1, part);
+      expect(r.status, r.text).toBe(200);
+    }
+    const completed = await member.api.post(`/current/upload/${id}/complete/`);
+    expect(completed.status, completed.text).toBe(200);
+    const done = await waitFor(
+      member.api,
+      // The session's changes are announced on the uploader's own activity key.
+      member.persona.userId,
+      () => session(member.api, id),
+      (s) => ['stored', 'assembly_failed', 'store_failed'].includes(s.status),
+      'the share upload session',
+    );
+    expect(done.status, JSON.stringify(done)).toBe('stored');
+    const listed = await shareList(member.api, share.id);
+    expect(listed.map((n) => n.name)).toContain('delivery.txt');
+    expect(listed.find((n) => n.name === 'delivery.txt')!.id).toBe(done.new_file_id);
+  });
+
+  contract.unverified('a member removed from the share meanwhile cannot add the next chunk; another tenant reaches no session', async () => {
+    const { api, ws } = await ownerWithWorkspace(c);
+    const share = await createShare(api, ws.id, { share_type: 'exchange' });
+    const member = await c.signedIn();
+    const stranger = await c.signedIn();
+    expect((await api.post(`/current/share/${share.id}/members/${member.persona.userId}/`, { permissions: 'member' })).status).toBe(200);
+    const id = await openSession(member.api, share.id, 'halfway.txt', 8);
+    expect((await uploadChunk(member.api, id, 1, 'half')).status).toBe(200);
+    // Another tenant: the session is as good as absent.
+    expectApiError(await stranger.api.get(`/current/upload/${id}/details/`), 404, 1609);
+    expect((await uploadChunk(stranger.api, id, 2, 'way!')).status).toBe(404);
+
+    expect((await api.delete(`/current/share/${share.id}/members/${member.persona.userId}/`)).status).toBe(200);
+    const next = await uploadChunk(member.api, id, 2, 'way!');
+    expect(next.status).toBeGreaterThanOrEqual(400);
+    expect(next.status).toBeLessThan(500);
+    expect((await shareList(api, share.id)).map((n) => n.name)).not.toContain('halfway.txt');
+  });
+});
