@@ -17,6 +17,7 @@ import { checkedName, chunkPart } from './upload-schema.js';
 import type { StorageDeps } from './service.js';
 import type { StorageCredits } from './storage-credits.js';
 import type { Versions } from './versions.js';
+import { recheckShareUpload, shareStoreRefusal, type ShareUploadTarget, type UploadTarget, type UploadTargetInput } from './upload-target.js';
 import { AuditEvents } from '../events/catalogue.js';
 import { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES, verifyHash } from './upload-limits.js';
 
@@ -24,26 +25,8 @@ export { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES };
 
 export const TERMINAL_UPLOAD: ReadonlySet<string> = new Set(['stored', 'assembly_failed', 'store_failed', 'fetch_failed', 'canceled']);
 
-/** Where an upload goes: the fields of `POST /upload/` (and `batch/`, `web_upload/`) that name it. */
-export interface UploadTargetInput {
-  instance_id: string;
-  profile_type?: 'workspace' | 'share' | undefined;
-  action?: 'create' | 'update' | undefined;
-  file_id?: string | undefined;
-  folder_id?: string | undefined;
-}
-
-export interface UploadTarget {
-  scope: WorkspaceScope;
-  parentId: string;
-  /** `action=update`: the file that gets the new version */
-  target: StorageNode | undefined;
-  /** `profile_type=share`: the share the upload goes through (its write right is checked again per chunk) */
-  shareId?: string;
-}
-
-/** Resolves a `profile_type=share` upload (the shares area's, shares/share-storage-mount.ts). */
-export type ShareUploadTarget = (caller: Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>, input: UploadTargetInput) => UploadTarget;
+// The target types and the share re-check live in upload-target.ts (this file is at its size).
+export type { ShareUploadTarget, UploadTarget, UploadTargetInput } from './upload-target.js';
 
 export class Uploads {
   constructor(
@@ -212,29 +195,9 @@ export class Uploads {
    * role lowered (403/1680) or the workspace archived stops the session's next chunk.
    */
   assertMayStillWrite(caller: Pick<Caller, 'user'>, upload: Upload): void {
-    if (upload.shareId) {
-      // A session opened through a share (issue 17): the share decides again, by its write right
-      // (share role and type), so a member of the share alone can finish it.
-      if (!this.shareTarget) throw Errors.notImplemented('POST', '/current/upload/ (profile_type=share)');
-      this.shareTarget(caller, {
-        instance_id: upload.shareId,
-        profile_type: 'share',
-        action: upload.fileId ? 'update' : 'create',
-        file_id: upload.fileId ?? undefined,
-      });
-      return;
-    }
+    // A session opened through a share: the share decides again, by its write right (upload-target.ts).
+    if (upload.shareId) return recheckShareUpload(this.shareTarget, caller, upload);
     this.d.access.workspace(caller, upload.workspaceId, 'workspace.storage.write');
-  }
-
-  /** `assertMayStillWrite` as a yes or no (the store step fails the session rather than answering). */
-  private mayStillWrite(user: User, upload: Upload): boolean {
-    try {
-      this.assertMayStillWrite({ user }, upload);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   addChunk(
@@ -356,11 +319,9 @@ export class Uploads {
     const fail = (message: string) => this.setUploadStatus(id, { status: 'store_failed', error: message });
     if (!bytes) return void fail('the assembled file is missing');
     if (!ws || ws.deleted || !org || org.closed || !user) return void fail('the workspace no longer exists');
-    if (upload.shareId) {
-      if (ws.archived) return void fail('the workspace was archived');
-      if (!this.mayStillWrite(user, upload)) return void fail('the uploader may no longer write to this share');
-    }
-    const role = upload.shareId ? undefined : this.d.access.workspaceRoleOf(ws, user.id);
+    const refused = upload.shareId ? shareStoreRefusal(this.shareTarget, user, ws, upload) : undefined;
+    if (refused) return void fail(refused);
+    const role = this.d.access.workspaceRoleOf(ws, user.id);
     if (!upload.shareId && (!role || !workspaceAllows('workspace.storage.write', role, ws)))
       return void fail('the uploader may no longer write to this workspace');
     if (ws.archived) return void fail('the workspace was archived');
