@@ -2,11 +2,13 @@
  * Share leftovers of issue 17, both dialects: a chunked upload session opened through a share by
  * a member of the share alone (no workspace role) completes and is stored in the share; its
  * write right is checked again by the share's rule, so a member removed from the share meanwhile
- * cannot go on; another tenant cannot touch the session.
+ * cannot go on; another tenant cannot touch the session. Writes through a share record their
+ * workspace events with the share's `share_id` (CHOICE, events/through-share.ts); writes made in
+ * the workspace itself do not.
  */
 import { describe, expect } from 'vitest';
 import type { ApiClient } from '../client.js';
-import { uploadChunk, waitFor, type NodeJson } from '../files.js';
+import { uploadChunk, uploaded, waitFor, type NodeJson } from '../files.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
 import { createShare, ownerWithWorkspace } from '../tenants.js';
@@ -77,4 +79,56 @@ describe('chunked uploads through a share', () => {
     expect(next.status).toBeLessThan(500);
     expect((await shareList(api, share.id)).map((n) => n.name)).not.toContain('halfway.txt');
   });
+});
+
+interface EventRow {
+  event: string;
+  share_id: string | null;
+  workspace_id: string | null;
+  object_id: string | null;
+}
+
+async function events(api: ApiClient, query: Record<string, string>): Promise<EventRow[]> {
+  const r = await api.get('/current/events/search/', { query: { limit: '100', ...query } });
+  expect(r.status, r.text).toBe(200);
+  return r.body.events as EventRow[];
+}
+
+describe('events of writes through a share carry its share_id', () => {
+  contract.unverified('an upload through the share is found by share_id; a workspace upload has no share_id; the workspace sees both', async () => {
+    const { api, ws } = await ownerWithWorkspace(c);
+    const share = await createShare(api, ws.id, { share_type: 'exchange' });
+    const member = await c.signedIn();
+    expect((await api.post(`/current/share/${share.id}/members/${member.persona.userId}/`, { permissions: 'member' })).status).toBe(200);
+    const viaShare = await uploaded(member.api, share.id, 'through-share.txt', 'bytes through the share', { profile_type: 'share' });
+    const direct = await uploaded(api, ws.id, 'in-workspace.txt', 'bytes in the workspace');
+
+    const inShare = await events(member.api, { share_id: share.id });
+    const added = inShare.filter((e) => e.event === 'workspace_storage_file_added');
+    expect(added.map((e) => e.object_id)).toEqual([viaShare]);
+    expect(added[0]).toMatchObject({ share_id: share.id, workspace_id: ws.id });
+
+    const inWs = await events(api, { workspace_id: ws.id });
+    const byNode = (id: string) => inWs.find((e) => e.event === 'workspace_storage_file_added' && e.object_id === id);
+    expect(byNode(viaShare)).toMatchObject({ share_id: share.id });
+    expect(byNode(direct)).toMatchObject({ share_id: null });
+  });
+
+  contract.unverified(
+    "a chunked session through the share records its session events with the share_id; another tenant cannot search the share's events",
+    async () => {
+      const { api, ws } = await ownerWithWorkspace(c);
+      const share = await createShare(api, ws.id, { share_type: 'exchange' });
+      const stranger = await c.signedIn();
+      const id = await openSession(api, share.id, 'session.txt', 4);
+      expect((await uploadChunk(api, id, 1, 'abcd')).status).toBe(200);
+      const sessionEvents = (await events(api, { workspace_id: ws.id })).filter((e) => e.object_id === id);
+      expect(sessionEvents.map((e) => e.event).sort()).toEqual(['upload_chunk_added', 'upload_session_created']);
+      for (const e of sessionEvents) expect(e.share_id).toBe(share.id);
+      const refused = await stranger.api.get('/current/events/search/', { query: { share_id: share.id } });
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.status).toBeLessThan(500);
+      expect(refused.text).not.toContain('session.txt');
+    },
+  );
 });

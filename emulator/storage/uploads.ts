@@ -19,6 +19,7 @@ import type { StorageCredits } from './storage-credits.js';
 import type { Versions } from './versions.js';
 import { recheckShareUpload, shareStoreRefusal, type ShareUploadTarget, type UploadTarget, type UploadTargetInput } from './upload-target.js';
 import { AuditEvents } from '../events/catalogue.js';
+import { throughShare } from '../events/through-share.js';
 import { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES, verifyHash } from './upload-limits.js';
 
 export { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES };
@@ -111,7 +112,7 @@ export class Uploads {
         stream: { maxSize: input.max_size ?? null },
       });
       this.d.audit.record(
-        AuditEvents.uploadSessionCreated({ orgId: scope.org.id, workspaceId: scope.workspace.id }, user.id, id, {
+        AuditEvents.uploadSessionCreated({ orgId: scope.org.id, workspaceId: scope.workspace.id, shareId }, user.id, id, {
           name,
           stream: true,
           max_size: input.max_size ?? null,
@@ -127,7 +128,7 @@ export class Uploads {
       this.credits.assertFits(scope.org, input.size);
       const upload = this.d.db.uploads.insert({ ...base, size: input.size, status: 'ready', chunks: {}, blobId: null, newFileId: null, error: null });
       this.d.audit.record(
-        AuditEvents.uploadSessionCreated({ orgId: scope.org.id, workspaceId: scope.workspace.id }, user.id, id, {
+        AuditEvents.uploadSessionCreated({ orgId: scope.org.id, workspaceId: scope.workspace.id, shareId }, user.id, id, {
           name,
           size: input.size,
           folder_id: parentId,
@@ -159,15 +160,17 @@ export class Uploads {
     bytes: Buffer,
     declaredMimetype: string | undefined,
   ): { upload: Upload; node: StorageNode; scope: WorkspaceScope } {
-    const node = this.versions.storeVersion(user, scope.workspace, scope.org, {
-      parentId,
-      name: base.name,
-      bytes,
-      type: 'file',
-      declaredMimetype,
-      uploadId: base.id,
-      ...(target ? { replace: target, via: 'upload_update' } : {}),
-    });
+    const node = throughShare(base.shareId, () =>
+      this.versions.storeVersion(user, scope.workspace, scope.org, {
+        parentId,
+        name: base.name,
+        bytes,
+        type: 'file',
+        declaredMimetype,
+        uploadId: base.id,
+        ...(target ? { replace: target, via: 'upload_update' } : {}),
+      }),
+    );
     const upload = this.d.db.uploads.insert({
       ...base,
       size: bytes.length,
@@ -332,14 +335,16 @@ export class Uploads {
     if (upload.fileId && (!target || target.workspaceId !== ws.id || target.trashed !== null)) return void fail('the file to update no longer exists');
     let node: StorageNode;
     try {
-      node = this.versions.storeVersion(user, ws, org, {
-        parentId: target ? target.parentId : upload.folderId,
-        name: upload.name,
-        bytes,
-        type: 'file',
-        uploadId: id,
-        ...(target ? { replace: target, via: 'upload_update' } : {}),
-      });
+      node = throughShare(upload.shareId, () =>
+        this.versions.storeVersion(user, ws, org, {
+          parentId: target ? target.parentId : upload.folderId,
+          name: upload.name,
+          bytes,
+          type: 'file',
+          uploadId: id,
+          ...(target ? { replace: target, via: 'upload_update' } : {}),
+        }),
+      );
     } catch (err) {
       if (err instanceof ApiError) return void fail(err.message);
       throw err;
