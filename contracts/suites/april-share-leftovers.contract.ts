@@ -132,3 +132,30 @@ describe('events of writes through a share carry its share_id', () => {
     },
   );
 });
+
+describe("comments on a portal's own files", () => {
+  contract.unverified(
+    "a share member comments on a file of the portal's tree; the same file is not a workspace comment subject of another share, and another tenant is refused",
+    async () => {
+      const { api, ws } = await ownerWithWorkspace(c);
+      const portal = await createShare(api, ws.id, { share_type: 'exchange' });
+      const other = await createShare(api, ws.id, { share_type: 'exchange', title: 'Other portal' });
+      const member = await c.signedIn();
+      const stranger = await c.signedIn();
+      expect((await api.post(`/current/share/${portal.id}/members/${member.persona.userId}/`, { permissions: 'guest' })).status).toBe(200);
+      const fileId = await uploaded(member.api, portal.id, 'portal-file.txt', 'held by the portal', { profile_type: 'share' });
+      const post = (who: ApiClient, shareId: string) =>
+        who.post(`/current/comments/share/${shareId}/${fileId}/`, undefined, { json: { body: 'On the portal file' } });
+
+      const made = await post(member.api, portal.id);
+      expect(made.status, made.text).toBe(200);
+      expect(made.body.comment).toMatchObject({ entity_type: 'share', entity_id: portal.id, node_id: fileId });
+      const listed = await api.get(`/current/comments/share/${portal.id}/`);
+      expect((listed.body.comments as { node_id: string }[]).map((x) => x.node_id)).toEqual([fileId]);
+      // Not a file of the other portal, and nothing for another tenant.
+      expectApiError(await post(api, other.id), 401, 115069);
+      expectApiError(await post(stranger.api, portal.id), 401, 115069);
+      expect((await stranger.api.get(`/current/comments/share/${portal.id}/${fileId}/`)).text).not.toContain('On the portal file');
+    },
+  );
+});
