@@ -1,8 +1,8 @@
 /**
- * V2 `GET /{org|workspace|share}/{id}/members/invitations/list/{state}/`: the inviter's list of
- * invitations in one state (official client 96b1551 src/api/invitation.rs and org.rs
- * list_invitations, `--state`); the same entries and permission as the unfiltered list, and
- * nothing for another tenant.
+ * `GET /{org|workspace|share}/{id}/members/invitations/list/{state}/`, both dialects: the inviter's
+ * list of invitations in one state (official client src/api/invitation.rs and org.rs
+ * list_invitations, `--state`, at 96b1551 and 41dde01); the same entries and permission as the
+ * unfiltered list, and nothing for another tenant.
  */
 import { describe, expect } from 'vitest';
 import type { ApiClient } from '../client.js';
@@ -10,7 +10,7 @@ import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
 import { createShare, ownerWithWorkspace } from '../tenants.js';
 
-const c = setupContract(import.meta.url, { dialects: ['v2'] });
+const c = setupContract(import.meta.url);
 
 interface Entry {
   email_address: string;

@@ -1,9 +1,11 @@
 /**
- * V2: an entity's invitations in one state, `GET /{type}/{id}/members/invitations/list/{state}/`.
- * PARITY: official client 96b1551 src/api/invitation.rs list_invitations and src/api/org.rs
- * list_invitations put the optional state in the path (`org invitations list --state`, `share
- * invitation list --state`); the route catalogue does not list the form (it lists the path
- * without a state), the client calls it, so it is served. The 41dde01 client has no state: V2 only.
+ * An entity's invitations in one state, `GET /{type}/{id}/members/invitations/list/{state}/`.
+ * PARITY: official client src/api/invitation.rs list_invitations and src/api/org.rs
+ * list_invitations, at 96b1551 and 41dde01 alike, put the optional state in the path (`org
+ * invitations list --state`, `share invitation list --state`). The route catalogue missed the form
+ * (the doc comments name the path without it); scripts/catalogue/refresh.ts now reads the optional
+ * tail (`list/[{state}/]`, and a literal one parameter longer guarded by `if let Some`), so both
+ * dialects document it.
  */
 import { z } from 'zod';
 import { defineRoute } from '../http/define.js';
@@ -30,14 +32,13 @@ export function invitationStateRoute(entity: InvitableEntity) {
     summary: `A ${entity.type}'s invitations in one state (pending, declined, expired; accepted ones are memberships)`,
     params,
     query,
-    dialects: ['v2'],
     parity: {
       status: 'implemented',
-      source: 'official client 96b1551 src/api/invitation.rs list_invitations, src/api/org.rs list_invitations (state in the path)',
+      source: 'official client 96b1551 and 41dde01 src/api/invitation.rs list_invitations, src/api/org.rs list_invitations (state in the path)',
       choices: [
         'the entries and the permission of the unfiltered list (GET .../members/invitations/list/), only those whose state is the one named',
         'states pending, accepted, declined, expired; accepted answers an empty list (an accepted invitation is a membership); any other state 400/1605',
-        'not in the route catalogue (it lists the path without a state); served because the V2 client calls it',
+        'both dialects: the client builds the path at 41dde01 as at 96b1551',
       ],
     },
     handler: (ctx, { params: p, query: q }, emu) => {
