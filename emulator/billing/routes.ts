@@ -4,6 +4,7 @@ import { paginate } from '../http/schema.js';
 import { billableMemberJson, billingDetails, creditsJson, meterReportJson, planJson } from './format.js';
 import { membersQuery, metersQuery, orgParams } from './schema.js';
 import { subscriptionRoutes } from './subscription-routes.js';
+import { aprilBillingRoutes } from './april-billing-routes.js';
 import { CREDIT_THRESHOLDS } from './service.js';
 import { PlanCatalog, defaultPlansFile } from './plans.js';
 
@@ -133,4 +134,5 @@ export const billingRoutes = [
     },
   }),
   ...subscriptionRoutes,
+  ...aprilBillingRoutes,
 ];

@@ -46,3 +46,11 @@ export const invoicesQuery = lazy(() =>
     starting_after: text({ min: 1, max: 100 }).optional(),
   }),
 );
+
+/** PARITY: the April client pages invoices by `limit` and `offset` (41dde01 src/api/org.rs billing_invoices). CHOICE: limit 1-100. */
+export const aprilInvoicesQuery = lazy(() =>
+  z.object({
+    limit: formInt({ min: 1, max: 100 }).optional(),
+    offset: formInt({ min: 0, max: 100000 }).optional(),
+  }),
+);

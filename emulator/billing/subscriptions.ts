@@ -28,6 +28,7 @@ import type { OrgScope } from '../tenancy/access.js';
 import { PERIOD_MS } from './ledger.js';
 import type { Plan } from './plans.js';
 import type { ServiceDeps } from '../service-deps.js';
+import { AprilSubscriptions, settleUnpriced } from './april-subscriptions.js';
 
 /** PARITY: official client org.rs billing_reactivate: "once the subscription has fully terminated the server returns 1683/404". */
 export const NO_SUBSCRIPTION_CODE = 1683;
@@ -54,7 +55,12 @@ function noSubscription(): ApiError {
 }
 
 export class SubscriptionService {
-  constructor(private readonly d: SubscriptionDeps) {}
+  /** The April-2026 (unpriced) cancel, activate, reset and invoices (april-subscriptions.ts). */
+  readonly april: AprilSubscriptions;
+
+  constructor(private readonly d: SubscriptionDeps) {
+    this.april = new AprilSubscriptions(d, (org) => this.settle(org));
+  }
 
   /** A paid plan: one with a price (April's plans have none; V2's `none` is not one). */
   private paid(plan: Plan | undefined): plan is Plan {
@@ -67,7 +73,7 @@ export class SubscriptionService {
    * `ended_subscription` plan). Answers the org as it is after that.
    */
   settle(org: Org): Org {
-    if (!this.paid(this.d.plans.get(org.plan))) return org;
+    if (!this.paid(this.d.plans.get(org.plan))) return settleUnpriced(this.d, org);
     const now = this.d.now();
     const endsAt = org.cancelAt ?? null;
     const until = endsAt !== null && endsAt <= now ? endsAt : now;

@@ -13,6 +13,7 @@ import type { CommentEntityType } from '../store/comment-model.js';
 import type { StorageNode } from '../store/model.js';
 import type { Access, WorkspaceScope } from '../tenancy/access.js';
 import type { TrashedFilter } from '../storage/nodes.js';
+import { PORTAL_PARENT } from '../shares/share-storage.js';
 
 export const COMMENT_ENTITY_TYPES = ['workspace', 'share'] as const satisfies readonly CommentEntityType[];
 
@@ -103,8 +104,9 @@ export function shareCommentScope(db: Db, shares: ShareAccess): CommentScopeReso
 
 /**
  * A node of a share. CHOICE: a `workspace_folder` share holds the backing folder's subtree (the
- * folder itself included); an `independent` share holds the nodes stored under the share's own id
- * (`workspaceId === share.id`, the hook for the share storage area). Any other node answers the
+ * folder itself included); an `independent` share (portal) holds the nodes of its own tree, under
+ * the hidden `share:{id}` parent of the workspace tree (and, as before, any node stored under the
+ * share's own id). Any other node answers the
  * live 401/115069, an unknown id 404/1609.
  */
 function shareNode(db: Db, share: Share, id: string, trashed: TrashedFilter): StorageNode {
@@ -117,12 +119,17 @@ function shareNode(db: Db, share: Share, id: string, trashed: TrashedFilter): St
 }
 
 function inShare(db: Db, share: Share, node: StorageNode): boolean {
-  if (share.storageMode !== 'workspace_folder') return node.workspaceId === share.id;
-  if (node.workspaceId !== share.workspaceId || share.folderNodeId === null) return false;
+  const portal = share.storageMode !== 'workspace_folder';
+  // A node stored under the share's own id (the first share storage hook) stays the share's.
+  if (portal && node.workspaceId === share.id) return true;
+  if (node.workspaceId !== share.workspaceId || (!portal && share.folderNodeId === null)) return false;
+  // A portal's tree hangs from the hidden parent `share:{id}` (shares/share-storage.ts PORTAL_PARENT):
+  // its nodes are those whose chain of parents reaches it; a shared folder's, those under its folder.
+  const hidden = PORTAL_PARENT(share.id);
   let at: StorageNode | undefined = node;
   for (let depth = 0; at && depth < 1000; depth++) {
-    if (at.id === share.folderNodeId) return true;
-    if (at.parentId === 'root') return false;
+    if (portal ? at.parentId === hidden : at.id === share.folderNodeId) return true;
+    if (at.parentId === 'root' || at.parentId.startsWith('share:')) return false;
     at = db.nodes.get(at.parentId);
   }
   return false;

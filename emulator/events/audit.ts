@@ -3,6 +3,7 @@ import type { IdGenerator } from '../store/ids.js';
 import type { AuditEvent } from '../store/model.js';
 import { Listeners, type Observable } from '../listeners.js';
 import { checkCatalogued, parentEventOf, type CataloguedEvent } from './catalogue.js';
+import { currentShareRef } from './through-share.js';
 
 /** Events without data share one frozen object (events are the table that grows to millions). */
 const NO_DATA: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
@@ -38,7 +39,7 @@ export class AuditLog {
       subcategory: input.subcategory,
       orgId: input.orgId ?? null,
       workspaceId: input.workspaceId ?? null,
-      shareId: input.shareId ?? null,
+      shareId: input.shareId ?? this.shareOfWrite(input.workspaceId) ?? null,
       userId: input.userId ?? input.callingUserId,
       callingUserId: input.callingUserId,
       objectId: input.objectId ?? null,
@@ -50,6 +51,14 @@ export class AuditLog {
     });
     this.listeners.emit(event);
     return event;
+  }
+
+  /** The share a write runs through (through-share.ts), when the event is of that share's workspace. */
+  private shareOfWrite(workspaceId: string | null | undefined): string | undefined {
+    const ref = currentShareRef();
+    if (!ref || !workspaceId) return undefined;
+    const share = this.db.shares.get(ref) ?? this.db.shares.findOne('customName', ref.toLowerCase());
+    return share && share.workspaceId === workspaceId ? share.id : undefined;
   }
 
   /**

@@ -98,6 +98,8 @@ export function activityTouches(e: AuditEvent): ActivityTouch[] {
 export interface WorkspacePlace {
   orgId: string;
   workspaceId: string;
+  /** an upload session opened through a share (issue 17): its events carry the share */
+  shareId?: string | null;
 }
 
 type MemberRow = OrgMember | WorkspaceMember | ShareMember;
@@ -487,7 +489,7 @@ function onShare(share: Share, caller: User): AuditFields {
 
 /** Only the place's ids (a caller may pass a whole row that has them). */
 function placed(at: WorkspacePlace): WorkspacePlace {
-  return { orgId: at.orgId, workspaceId: at.workspaceId };
+  return { orgId: at.orgId, workspaceId: at.workspaceId, ...(at.shareId ? { shareId: at.shareId } : {}) };
 }
 
 function onWorkspace(ws: Workspace, caller: User): AuditFields {

@@ -14,6 +14,7 @@ import type { User } from '../store/model.js';
 import { renderMember } from './format.js';
 import { ORG_INVITABLE, SHARE_INVITABLE, WORKSPACE_INVITABLE, type InvitableEntity } from './invitable.js';
 import { stateOf, type Located } from './invitations.js';
+import { invitationStateRoute } from './invitation-state-routes.js';
 
 const SOURCE_USER =
   'official client src/api/user.rs list_invitations, get_invitation_details, accept_all_invitations; src/api/invitation.rs (96b1551, 41dde01)';
@@ -90,7 +91,7 @@ export const userInvitationRoutes = [
 ];
 
 /** An entity-side entry: the pending member shape plus its state. */
-function entry(emu: Emulator, found: Located): Record<string, unknown> {
+export function entry(emu: Emulator, found: Located): Record<string, unknown> {
   return { ...renderMember(emu.db, found.row), state: stateOf(found.row, emu.clock.now()) };
 }
 
@@ -215,4 +216,5 @@ export const invitationRoutes = [
   ...entityInvitationRoutes(ORG_INVITABLE),
   ...entityInvitationRoutes(WORKSPACE_INVITABLE),
   ...entityInvitationRoutes(SHARE_INVITABLE),
+  ...[ORG_INVITABLE, WORKSPACE_INVITABLE, SHARE_INVITABLE].map(invitationStateRoute),
 ];

@@ -10,8 +10,10 @@
  * the share's folder of the workspace tree, with the workspace's plan limits and storage credits.
  *
  * PARITY: CHOICE. `folder_id` is `root` (the share's folder) or a folder of the share; a folder or
- * file outside the share answers 401/115069. A chunked session of a member who holds no workspace
- * role is checked again when it is stored, by the workspace's rule, and ends in store_failed.
+ * file outside the share answers 401/115069. A chunked session opened through a share is checked
+ * again at each chunk, at complete and when it is stored by the share's rule (storage/uploads.ts
+ * assertMayStillWrite: the upload keeps its `shareId`), so a member of the share alone completes
+ * it; one whose share role was lowered or removed meanwhile ends in store_failed.
  */
 import type { Emulator } from '../emulator.js';
 import { Errors } from '../http/errors.js';
@@ -33,10 +35,11 @@ export function shareUploadTarget(emu: Emulator): ShareUploadTarget {
     const st = new ShareStorage(emu);
     const update = input.action === 'update';
     const s = st.openForUser(caller, input.instance_id, update ? 'modify' : 'add');
-    if (!update) return { scope: s.ws, parentId: st.folder(s, input.folder_id ?? 'root'), target: undefined };
+    const shareId = s.share.share.id;
+    if (!update) return { scope: s.ws, parentId: st.folder(s, input.folder_id ?? 'root'), target: undefined, shareId };
     if (input.file_id === undefined) throw Errors.missingField('file_id', 'string');
     const target = st.node(s, input.file_id);
     if (target.type !== 'file') throw Errors.invalidField('file_id', 'Only a file takes a new version by upload.');
-    return { scope: s.ws, parentId: target.parentId, target };
+    return { scope: s.ws, parentId: target.parentId, target, shareId };
   };
 }

@@ -17,31 +17,17 @@ import { checkedName, chunkPart } from './upload-schema.js';
 import type { StorageDeps } from './service.js';
 import type { StorageCredits } from './storage-credits.js';
 import type { Versions } from './versions.js';
+import { recheckShareUpload, shareStoreRefusal, type ShareUploadTarget, type UploadTarget, type UploadTargetInput } from './upload-target.js';
 import { AuditEvents } from '../events/catalogue.js';
+import { throughShare } from '../events/through-share.js';
 import { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES, verifyHash } from './upload-limits.js';
 
 export { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES };
 
 export const TERMINAL_UPLOAD: ReadonlySet<string> = new Set(['stored', 'assembly_failed', 'store_failed', 'fetch_failed', 'canceled']);
 
-/** Where an upload goes: the fields of `POST /upload/` (and `batch/`, `web_upload/`) that name it. */
-export interface UploadTargetInput {
-  instance_id: string;
-  profile_type?: 'workspace' | 'share' | undefined;
-  action?: 'create' | 'update' | undefined;
-  file_id?: string | undefined;
-  folder_id?: string | undefined;
-}
-
-export interface UploadTarget {
-  scope: WorkspaceScope;
-  parentId: string;
-  /** `action=update`: the file that gets the new version */
-  target: StorageNode | undefined;
-}
-
-/** Resolves a `profile_type=share` upload (the shares area's, shares/share-storage-mount.ts). */
-export type ShareUploadTarget = (caller: Caller, input: UploadTargetInput) => UploadTarget;
+// The target types and the share re-check live in upload-target.ts (this file is at its size).
+export type { ShareUploadTarget, UploadTarget, UploadTargetInput } from './upload-target.js';
 
 export class Uploads {
   constructor(
@@ -88,7 +74,7 @@ export class Uploads {
    */
   upload(caller: Caller, input: UploadInput, files: readonly UploadedFile[]): { upload: Upload; node: StorageNode | null; scope: WorkspaceScope } {
     const part = chunkPart(files);
-    const { scope, parentId, target } = this.resolveUploadTarget(caller, input);
+    const { scope, parentId, target, shareId } = this.resolveUploadTarget(caller, input);
     const user = caller.user;
     const bytes = part ? part.data : input.chunk !== undefined ? Buffer.from(input.chunk, 'utf8') : undefined;
     // A single-call upload stores the file now, and its ingestion follows in the background.
@@ -106,6 +92,7 @@ export class Uploads {
       folderId: parentId,
       name,
       fileId: target?.id ?? null,
+      ...(shareId !== undefined ? { shareId } : {}),
       created: now,
       updated: now,
     };
@@ -125,7 +112,7 @@ export class Uploads {
         stream: { maxSize: input.max_size ?? null },
       });
       this.d.audit.record(
-        AuditEvents.uploadSessionCreated({ orgId: scope.org.id, workspaceId: scope.workspace.id }, user.id, id, {
+        AuditEvents.uploadSessionCreated({ orgId: scope.org.id, workspaceId: scope.workspace.id, shareId }, user.id, id, {
           name,
           stream: true,
           max_size: input.max_size ?? null,
@@ -141,7 +128,7 @@ export class Uploads {
       this.credits.assertFits(scope.org, input.size);
       const upload = this.d.db.uploads.insert({ ...base, size: input.size, status: 'ready', chunks: {}, blobId: null, newFileId: null, error: null });
       this.d.audit.record(
-        AuditEvents.uploadSessionCreated({ orgId: scope.org.id, workspaceId: scope.workspace.id }, user.id, id, {
+        AuditEvents.uploadSessionCreated({ orgId: scope.org.id, workspaceId: scope.workspace.id, shareId }, user.id, id, {
           name,
           size: input.size,
           folder_id: parentId,
@@ -173,15 +160,17 @@ export class Uploads {
     bytes: Buffer,
     declaredMimetype: string | undefined,
   ): { upload: Upload; node: StorageNode; scope: WorkspaceScope } {
-    const node = this.versions.storeVersion(user, scope.workspace, scope.org, {
-      parentId,
-      name: base.name,
-      bytes,
-      type: 'file',
-      declaredMimetype,
-      uploadId: base.id,
-      ...(target ? { replace: target, via: 'upload_update' } : {}),
-    });
+    const node = throughShare(base.shareId, () =>
+      this.versions.storeVersion(user, scope.workspace, scope.org, {
+        parentId,
+        name: base.name,
+        bytes,
+        type: 'file',
+        declaredMimetype,
+        uploadId: base.id,
+        ...(target ? { replace: target, via: 'upload_update' } : {}),
+      }),
+    );
     const upload = this.d.db.uploads.insert({
       ...base,
       size: bytes.length,
@@ -209,6 +198,8 @@ export class Uploads {
    * role lowered (403/1680) or the workspace archived stops the session's next chunk.
    */
   assertMayStillWrite(caller: Pick<Caller, 'user'>, upload: Upload): void {
+    // A session opened through a share: the share decides again, by its write right (upload-target.ts).
+    if (upload.shareId) return recheckShareUpload(this.shareTarget, caller, upload);
     this.d.access.workspace(caller, upload.workspaceId, 'workspace.storage.write');
   }
 
@@ -331,8 +322,11 @@ export class Uploads {
     const fail = (message: string) => this.setUploadStatus(id, { status: 'store_failed', error: message });
     if (!bytes) return void fail('the assembled file is missing');
     if (!ws || ws.deleted || !org || org.closed || !user) return void fail('the workspace no longer exists');
+    const refused = upload.shareId ? shareStoreRefusal(this.shareTarget, user, ws, upload) : undefined;
+    if (refused) return void fail(refused);
     const role = this.d.access.workspaceRoleOf(ws, user.id);
-    if (!role || !workspaceAllows('workspace.storage.write', role, ws)) return void fail('the uploader may no longer write to this workspace');
+    if (!upload.shareId && (!role || !workspaceAllows('workspace.storage.write', role, ws)))
+      return void fail('the uploader may no longer write to this workspace');
     if (ws.archived) return void fail('the workspace was archived');
     const parent = upload.folderId === 'root' ? undefined : this.d.db.nodes.get(upload.folderId);
     if (upload.folderId !== 'root' && (!parent || parent.trashed !== null)) return void fail('the target folder no longer exists');
@@ -341,14 +335,16 @@ export class Uploads {
     if (upload.fileId && (!target || target.workspaceId !== ws.id || target.trashed !== null)) return void fail('the file to update no longer exists');
     let node: StorageNode;
     try {
-      node = this.versions.storeVersion(user, ws, org, {
-        parentId: target ? target.parentId : upload.folderId,
-        name: upload.name,
-        bytes,
-        type: 'file',
-        uploadId: id,
-        ...(target ? { replace: target, via: 'upload_update' } : {}),
-      });
+      node = throughShare(upload.shareId, () =>
+        this.versions.storeVersion(user, ws, org, {
+          parentId: target ? target.parentId : upload.folderId,
+          name: upload.name,
+          bytes,
+          type: 'file',
+          uploadId: id,
+          ...(target ? { replace: target, via: 'upload_update' } : {}),
+        }),
+      );
     } catch (err) {
       if (err instanceof ApiError) return void fail(err.message);
       throw err;

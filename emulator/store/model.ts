@@ -317,6 +317,8 @@ export interface Upload {
   stream?: { maxSize: number | null } | null;
   /** an import from a URL (`web_upload`): where the bytes come from (absent in older states) */
   web?: { url: string; fetchedBytes: number } | null;
+  /** `profile_type=share`: the share the session goes through (absent in older states and for workspace uploads) */
+  shareId?: string | null;
 }
 
 // Chats and their messages live in chat-model.ts (kept beside this file, which is at its size).

@@ -51,6 +51,22 @@ ${hidden('auth_request_id', r.id)}${hidden('step', 'signin')}
   );
 }
 
+/** The second factor, after a sign-in of an account with 2FA on (TOTP from the app, or the code sent). */
+export function twoFactorPage(r: PendingRequest, consentToken: string, channel: string, error?: string): string {
+  const where = channel === 'totp' ? 'your authenticator app' : `the code sent to you (${esc(channel)})`;
+  return page(
+    'Two-factor verification',
+    `${who(r)}
+${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
+<p>Enter the 6-digit code from ${where}.</p>
+<form method="post" action="${FORM_ACTION}">
+${hidden('auth_request_id', r.id)}${hidden('consent_token', consentToken)}${hidden('step', 'twofactor')}
+<label>Code <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required></label>
+<button type="submit">Verify</button>
+</form>`,
+  );
+}
+
 export interface ConsentChoices {
   email: string;
   orgs: readonly Org[];

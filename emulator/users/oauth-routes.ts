@@ -7,7 +7,7 @@ import { RawResponse } from '../http/route.js';
 import { isApiError, lazy, text } from '../http/schema.js';
 import type { Emulator } from '../emulator.js';
 import type { Session } from '../store/model.js';
-import { codePage, consentPage, deniedPage, errorPage, signInPage } from './oauth-consent-page.js';
+import { codePage, consentPage, deniedPage, errorPage, signInPage, twoFactorPage } from './oauth-consent-page.js';
 import { parseGrant } from './oauth-scopes.js';
 import type { PendingRequest } from './oauth.js';
 
@@ -45,7 +45,8 @@ const authorizePostBody = lazy(() =>
     z.object({
       response_type: z.undefined().optional(),
       auth_request_id: text({ min: 1, max: 128 }),
-      step: z.enum(['signin', 'approve', 'deny']),
+      step: z.enum(['signin', 'twofactor', 'approve', 'deny']),
+      code: text({ max: 16 }).optional(),
       email: text({ max: 320 }).optional(),
       password: z.string().max(256).optional(),
       consent_token: text({ max: 128 }).optional(),
@@ -97,8 +98,9 @@ function opened(r: PendingRequest): Record<string, unknown> {
 const html = (body: string, status = 200) =>
   new RawResponse(body, 'text/html; charset=utf-8', status, { 'cache-control': 'no-store', 'x-frame-options': 'DENY' });
 
-function consentFor(emu: Emulator, r: PendingRequest): string {
+function consentFor(emu: Emulator, r: PendingRequest, error?: string): string {
   const user = emu.db.users.get(r.userId!)!;
+  if (r.twoFactorPending) return twoFactorPage(r, r.consentToken!, user.twoFactor?.channel ?? 'totp', error);
   const orgs = emu.db.orgMembers
     .find('user', user.id)
     .filter((m) => m.status === 'active')
@@ -171,6 +173,7 @@ export const oauthRoutes = [
       choices: [
         'the consent form posts here (step=signin|approve|deny); sign-in failures count toward the sign-in limit of GET /user/auth/',
         'approving with no grant ticked grants the requested scope, else all_orgs (full access)',
+        'an account with 2FA on gets a code page after the password (step=twofactor, `code`: TOTP against the emulator clock, or the code sent to the mailbox for a phone channel); approve and deny answer 401 until it is given; wrong codes count toward the per-account 2FA limit (429 once spent)',
       ],
     },
     handler: async (_ctx, { body }, emu) => {
@@ -181,6 +184,7 @@ export const oauthRoutes = [
           return html(consentFor(emu, request));
         }
         const token = body.consent_token ?? '';
+        if (body.step === 'twofactor') return html(consentFor(emu, emu.oauth.secondFactor(body.auth_request_id, token, body.code ?? '')));
         if (body.step === 'deny') {
           emu.oauth.deny(body.auth_request_id, token);
           return html(deniedPage());
@@ -192,6 +196,10 @@ export const oauthRoutes = [
         if (body.step === 'signin' && e.status !== 404) {
           const r = emu.oauth.request(body.auth_request_id);
           return html(signInPage(r, e.message), e.status);
+        }
+        if (body.step === 'twofactor' && e.status !== 404 && e.status !== 401) {
+          const r = emu.oauth.request(body.auth_request_id);
+          return html(consentFor(emu, r, e.message), e.status);
         }
         return html(errorPage(e.message), e.status);
       }

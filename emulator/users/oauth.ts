@@ -50,6 +50,8 @@ export interface PendingRequest extends AuthorizeInput {
   userId?: string;
   /** a secret the consent form carries after sign-in, so only that browser can approve */
   consentToken?: string;
+  /** the account has 2FA on and its code has not been given yet: no approving until it is */
+  twoFactorPending?: boolean;
   /** the code, once approved */
   code?: { value: string; expires: number; scopes: string[] };
 }
@@ -111,7 +113,31 @@ export class OAuthService {
     if (!user.emailVerified) throw Errors.emailNotVerified();
     request.userId = user.id;
     request.consentToken = this.d.ids.secret(32);
+    // CHOICE: with 2FA on, the consent page asks for the code before it shows the grants (as the
+    // API's sign-in answers a limited token until the code is given); a phone channel's code is
+    // sent now (to the mailbox), a TOTP one is read from the app.
+    if (this.d.users.twoFactor.isEnabled(user)) {
+      request.twoFactorPending = true;
+      const channel = user.twoFactor!.channel;
+      if (channel !== 'totp') this.d.users.twoFactor.send(user, channel);
+    }
     return { request, user };
+  }
+
+  /**
+   * The consent page's second factor: the code of the account that signed in (TOTP against the
+   * emulator clock, or the code sent), through the per-account 2FA failure limit.
+   */
+  secondFactor(requestId: string, consentToken: string, code: string): PendingRequest {
+    const request = this.request(requestId);
+    if (!request.userId || !request.consentToken || !sameText(request.consentToken, consentToken)) {
+      throw Errors.unauthenticated('Sign in on this page before giving the two-factor code.');
+    }
+    const user = this.d.db.users.get(request.userId);
+    if (!user) throw Errors.notFound('authorization request');
+    if (request.twoFactorPending) this.d.users.twoFactor.check(user, code, 'code');
+    delete request.twoFactorPending;
+    return request;
   }
 
   /** The user approved: a one-time code for the granted scopes. */
@@ -136,6 +162,7 @@ export class OAuthService {
     if (!request.userId || !request.consentToken || !sameText(request.consentToken, consentToken)) {
       throw Errors.unauthenticated('Sign in on this page before approving the request.');
     }
+    if (request.twoFactorPending) throw Errors.unauthenticated('Give the two-factor code on this page before approving the request.');
     return request as PendingRequest & { userId: string };
   }
 

@@ -4,6 +4,7 @@ import { Errors } from '../http/errors.js';
 import { apiKeyCreateBody, apiKeyParams, emailValidateBody, inlineTwoFactor, signUpBody } from './schema.js';
 import { apiKeyJson, userJson } from './format.js';
 import { accountRoutes } from './account-routes.js';
+import { aprilAccountRoutes } from './april-account-routes.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { isScoped } from './oauth-scopes.js';
 import { twoFactorRoutes } from './twofactor-routes.js';
@@ -242,4 +243,5 @@ export const userRoutes = [
   ...twoFactorRoutes,
   ...profileRoutes,
   ...oauthRoutes,
+  ...aprilAccountRoutes,
 ];

@@ -6,6 +6,7 @@ import { listQuery, orgParams } from '../orgs/schema.js';
 import { workspaceCreateBody, workspaceCreateBodyV2, workspaceDeleteQuery, workspaceParams, workspaceUpdateBody, type WorkspaceCreateInput } from './schema.js';
 import { workspaceJson, workspaceListJson } from './format.js';
 import { workspaceDiscoveryRoutes } from './discovery-routes.js';
+import { aprilWorkspaceCreateRoute } from './april-create-route.js';
 
 const SOURCE = 'API notes "Workspaces"; docs.fast.io/workspaces.html; official client src/api/workspace.rs';
 
@@ -174,4 +175,5 @@ export const workspaceRoutes = [
     handler: (ctx, { body, scope }, emu) => ({ workspace: workspaceJson(emu.workspaces.create(callerOf(ctx).user, scope, createInput(body)), 'owner') }),
   }),
   ...workspaceDiscoveryRoutes,
+  aprilWorkspaceCreateRoute,
 ];

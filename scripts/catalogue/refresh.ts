@@ -220,6 +220,12 @@ function concretePaths(raw: string): { path: string; expandedFrom?: string }[] {
 }
 
 /** The shape of a code literal: `"/workspace/{}/storage/{}/list/"` -> `/current/workspace/*\/storage/*\/list/` */
+/** `/a/[{b}/]` -> `/a/` and `/a/{b}/`; a path without an optional tail as it is. */
+function optionalTails(raw: string): string[] {
+  const m = /^(.*\/)\[([^\]]+)\]$/.exec(raw);
+  return m ? [m[1]!, `${m[1]!}${m[2]!}`] : [raw];
+}
+
 function literalShape(lit: string): string {
   const t = parseTemplate(lit.replace(/^\{\}(?=\/)/, ''));
   if (!t) return '';
@@ -267,7 +273,9 @@ function extractClient(gitDir: string, commit: string, dialect: Dialect): Found[
         const leading = /^\s*\/\/\/\s*[-(]?\s*`(GET|POST|PUT|DELETE|PATCH) \//.test(lines[i]!);
         for (const m of lines[i]!.matchAll(/`(GET|POST|PUT|DELETE|PATCH) (\/[^`\s]*)[^`]*`/g)) {
           const root = /^\/(?:current\/)?([a-z_-]+|\{)/.exec(m[2]!)?.[1];
-          if (root && (root === '{' || roots.has(root))) (leading ? mentions : loose).push({ method: m[1] as Method, raw: m[2]!, line: i + 1 });
+          if (!root || (root !== '{' && !roots.has(root))) continue;
+          // An optional tail (`list/[{state}/]`) documents two routes: without it and with it.
+          for (const raw of optionalTails(m[2]!)) (leading ? mentions : loose).push({ method: m[1] as Method, raw, line: i + 1 });
         }
       }
       // Checked against the code: when the function's path literals are known, a mention they do
@@ -278,6 +286,17 @@ function extractClient(gitDir: string, commit: string, dialect: Dialect): Found[
       if (mentions.length === 0) mentions = loose.filter((m) => literals.includes(genericShape(m.raw)));
       const matched = literals.length > 0 ? mentions.filter((m) => literals.includes(genericShape(m.raw))) : mentions;
       const kept = matched.length > 0 ? matched : mentions.slice(0, 1);
+      // A documented route whose code also builds it with one more, optional, parameter segment
+      // (`if let Some(s) = state { ".../list/{}/" } else { ".../list/" }`): that form is a route too,
+      // its parameter named after the optional argument.
+      const optional = /if let Some\(\w+\) = (\w+)/.exec(body)?.[1];
+      if (optional) {
+        for (const m of [...kept]) {
+          const longer = genericShape(m.raw).replace(/\/$/, '/*/');
+          if (literals.includes(longer) && !kept.some((k) => genericShape(k.raw) === longer))
+            kept.push({ ...m, raw: `${m.raw.replace(/\/$/, '')}/{${optional}}/` });
+        }
+      }
       for (const m of kept) {
         const source = `MediaFire/fastio_cli@${commit} ${file}:${m.line} ${fn}`;
         const wrong = literals.length > 0 && matched.length === 0;

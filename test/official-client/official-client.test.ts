@@ -20,6 +20,7 @@ import { commentsScenario } from './comments-scenario.js';
 import { assetsScenario } from './assets5-scenario.js';
 import { importsScenario } from './imports5-scenario.js';
 import { metadata5Scenario } from './metadata5-scenario.js';
+import { april5Scenario } from './april5-scenario.js';
 import { findOfficialCli, leafCommands, OfficialCli, subcommands } from './cli.js';
 
 /** The emulator's own clients name themselves on the control plane (emulator/http/control-guard.ts). */
@@ -593,6 +594,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
 
     it('invitations: invitation list/accept/decline/delete, user invitations list/details/accept-all, org invitations update, org members join; another persona sees none', async () => {
       await invitationsScenario({ cli, tenant, persona: () => persona('human'), post });
+    });
+
+    it('april5: org invitations list --state, share invitation list --state (GET .../members/invitations/list/{state}/); another persona refused', async () => {
+      await april5Scenario({ cli, tenant, persona: () => persona('human'), post });
     });
 
     it('ripley: AI chat over /ai/agent/, citing only the workspace own files', async () => {
