@@ -27,6 +27,7 @@ export interface AgentChatSpec {
   turnKey: 'message' | 'turn';
 }
 
+/** The V2 routes of one place. Their records look alike by shape, as route records do (http/route.ts RouteSpec). */
 export function agentChatRoutes(s: AgentChatSpec): AnyRoute[] {
   const { place } = s;
   const base = `${place.base}agent/`;

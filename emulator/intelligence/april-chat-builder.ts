@@ -27,6 +27,11 @@ export interface AprilChatSpec {
   createFields(body: ChatRequest): ChatRequest;
 }
 
+/**
+ * One case a route: the records look alike (method, path, head, params, handler), as route records
+ * do (http/route.ts RouteSpec; the `duplicates` tool pairs them by shape); the logic is the chat
+ * service's, called once per route for both places.
+ */
 export function aprilChatRoutes(s: AprilChatSpec): AnyRoute[] {
   const { place } = s;
   const base = `${place.base}chat/`;

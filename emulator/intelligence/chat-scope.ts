@@ -57,6 +57,12 @@ export interface IndexFacts {
 export type AuditData = Record<string, unknown>;
 
 type Deps = Pick<IntelligenceDeps, 'db' | 'access' | 'audit'>;
+/** What every chat scope reads through: the store, access, audit, and the intelligence parts that resolve files. */
+interface Parts {
+  d: Deps;
+  attachments: Attachments;
+  scopes: ScopeResolver;
+}
 
 export interface ChatScope {
   readonly org: Org;
@@ -104,9 +110,7 @@ class WorkspaceChatScope implements ChatScope {
   readonly generalAnswer = GENERAL_CHAT_ANSWER;
 
   constructor(
-    private readonly d: Deps,
-    private readonly attachments: Attachments,
-    private readonly scopes: ScopeResolver,
+    private readonly p: Parts,
     readonly scope: WorkspaceScope,
     private readonly viewer: User | undefined,
   ) {}
@@ -129,11 +133,11 @@ class WorkspaceChatScope implements ChatScope {
   }
 
   attached(refs: readonly AttachmentRef[], lenient: boolean): Attached[] {
-    return this.attachments.resolve(this.scope, refs, lenient);
+    return this.p.attachments.resolve(this.scope, refs, lenient);
   }
 
   readScope(files: string | undefined, folders: string | undefined, lenient: boolean): Scopes {
-    return this.scopes.resolve(this.scope, files, folders, lenient);
+    return this.p.scopes.resolve(this.scope, files, folders, lenient);
   }
 
   /** CHOICE: without a type (V2), the whole workspace is the scope when intelligence is on. */
@@ -170,24 +174,24 @@ class WorkspaceChatScope implements ChatScope {
   }
 
   recheck(user: User): ChatScope {
-    return new WorkspaceChatScope(this.d, this.attachments, this.scopes, this.d.access.recheck({ user }, this.scope), this.viewer);
+    return new WorkspaceChatScope(this.p, this.p.d.access.recheck({ user }, this.scope), this.viewer);
   }
 
   // The events touch `ai_chat:{id}` on the workspace (events/catalogue.ts).
   recordCreated(user: User, chatId: string, data: AuditData, attached: number): void {
-    this.d.audit.record(AuditEvents.aiChatCreated(this.place, user.id, chatId, withAttachments(data, attached)));
+    this.p.d.audit.record(AuditEvents.aiChatCreated(this.place, user.id, chatId, withAttachments(data, attached)));
   }
 
   recordMessage(user: User, chatId: string, data: AuditData, attached: number): void {
-    this.d.audit.record(AuditEvents.aiChatNewMessage(this.place, user.id, chatId, withAttachments(data, attached)));
+    this.p.d.audit.record(AuditEvents.aiChatNewMessage(this.place, user.id, chatId, withAttachments(data, attached)));
   }
 
   recordUpdated(user: User, chatId: string, data: AuditData): void {
-    this.d.audit.record(AuditEvents.aiChatUpdated(this.place, user.id, chatId, data));
+    this.p.d.audit.record(AuditEvents.aiChatUpdated(this.place, user.id, chatId, data));
   }
 
   recordDeleted(user: User, chatId: string): void {
-    this.d.audit.record(AuditEvents.aiChatDeleted(this.place, user.id, chatId));
+    this.p.d.audit.record(AuditEvents.aiChatDeleted(this.place, user.id, chatId));
   }
 }
 
@@ -201,9 +205,7 @@ class ShareChatScope implements ChatScope {
   readonly generalAnswer = SHARE_GENERAL_ANSWER;
 
   constructor(
-    private readonly d: Deps,
-    private readonly attachments: Attachments,
-    private readonly scopes: ScopeResolver,
+    private readonly p: Parts,
     private readonly asker: ShareAsker,
   ) {}
 
@@ -224,15 +226,15 @@ class ShareChatScope implements ChatScope {
   }
 
   attached(refs: readonly AttachmentRef[], lenient: boolean): Attached[] {
-    const held = shareContents(this.d.db, this.share);
-    const list = this.attachments.resolve(shareWorkspaceScope(this.asker.scope), refs, lenient);
+    const held = shareContents(this.p.d.db, this.share);
+    const list = this.p.attachments.resolve(shareWorkspaceScope(this.asker.scope), refs, lenient);
     if (!lenient && list.some((a) => !held.files.has(a.node.id))) throw Errors.notShared();
     return list.filter((a) => held.files.has(a.node.id));
   }
 
   /** The share's files, or the part of them the references name; an empty set reads nothing. */
   readScope(files: string | undefined, folders: string | undefined, lenient: boolean): Scopes {
-    return { folderScope: readableInShare(this.d, this.scopes, this.asker.scope, files, folders, lenient) };
+    return { folderScope: readableInShare(this.p.d, this.p.scopes, this.asker.scope, files, folders, lenient) };
   }
 
   /** The whole share is the scope (with its workspace's intelligence off, the answer is the fixed text). */
@@ -267,24 +269,24 @@ class ShareChatScope implements ChatScope {
   assertManages(): void {}
 
   recheck(): ChatScope {
-    return new ShareChatScope(this.d, this.attachments, this.scopes, { ...this.asker, scope: this.asker.recheck() });
+    return new ShareChatScope(this.p, { ...this.asker, scope: this.asker.recheck() });
   }
 
   // The events carry the share's id; the activity key ai_chat:{id} is touched on the share.
   recordCreated(user: User, chatId: string, data: AuditData): void {
-    this.d.audit.record(AuditEvents.shareAiChatCreated(this.share, user.id, chatId, data));
+    this.p.d.audit.record(AuditEvents.shareAiChatCreated(this.share, user.id, chatId, data));
   }
 
   recordMessage(user: User, chatId: string, data: AuditData): void {
-    this.d.audit.record(AuditEvents.shareAiChatNewMessage(this.share, user.id, chatId, data));
+    this.p.d.audit.record(AuditEvents.shareAiChatNewMessage(this.share, user.id, chatId, data));
   }
 
   recordUpdated(user: User, chatId: string, data: AuditData): void {
-    this.d.audit.record(AuditEvents.shareAiChatUpdated(this.share, user.id, chatId, data));
+    this.p.d.audit.record(AuditEvents.shareAiChatUpdated(this.share, user.id, chatId, data));
   }
 
   recordDeleted(user: User, chatId: string): void {
-    this.d.audit.record(AuditEvents.shareAiChatDeleted(this.share, user.id, chatId));
+    this.p.d.audit.record(AuditEvents.shareAiChatDeleted(this.share, user.id, chatId));
   }
 }
 
@@ -321,21 +323,21 @@ export function shareLedger(sc: ShareScope): Pick<ChatScope, 'org' | 'ownsCharge
 
 /** Makes the chat scopes of one emulator instance. */
 export class ChatScopes {
-  constructor(
-    private readonly d: Deps,
-    private readonly attachments: Attachments,
-    private readonly scopes: ScopeResolver,
-  ) {}
+  private readonly p: Parts;
+
+  constructor(d: Deps, attachments: Attachments, scopes: ScopeResolver) {
+    this.p = { d, attachments, scopes };
+  }
 
   workspace(scope: WorkspaceScope, viewer?: User): ChatScope {
-    return new WorkspaceChatScope(this.d, this.attachments, this.scopes, scope, viewer);
+    return new WorkspaceChatScope(this.p, scope, viewer);
   }
 
   share(asker: ShareAsker): ChatScope {
-    return new ShareChatScope(this.d, this.attachments, this.scopes, asker);
+    return new ShareChatScope(this.p, asker);
   }
 
   readable(sc: ShareScope, files: string | undefined, folders: string | undefined, lenient = false): ReadonlySet<string> {
-    return readableInShare(this.d, this.scopes, sc, files, folders, lenient);
+    return readableInShare(this.p.d, this.p.scopes, sc, files, folders, lenient);
   }
 }

@@ -61,7 +61,7 @@ export interface LockContext<P extends { node_id: string }> {
   writer: (ctx: RequestContext, input: LockInput<P>, emu: Emulator) => LockedFile & { user: User };
 }
 
-/** The four lock routes of one context. */
+/** The four lock routes of one context. Their records look alike by shape, as route records do (http/route.ts RouteSpec). */
 export function lockRoutes<P extends { node_id: string }>(c: LockContext<P>): AnyRoute[] {
   const path = `${c.base}:node_id/lock/`;
   const common = (op: LockOp) => ({
