@@ -98,6 +98,8 @@ export interface OverviewRequest {
   workspace_id: string | null;
   faults: string[];
   time: string | null;
+  /** `tool.action` when an MCP tool call made the request (emulator/mcp/), else null */
+  mcp: string | null;
 }
 
 /** A fault rule's wire form (`GET /_emulator/faults`, and the dashboard's panel). */

@@ -182,6 +182,7 @@ function requestJson(e: JournalEntry): OverviewRequest {
     workspace_id: e.workspaceId,
     faults: [...e.faults],
     time: iso(e.time),
+    mcp: e.mcp ?? null,
   };
 }
 

@@ -2,11 +2,13 @@
  * Stage 8's second half: rendering an answer, the headers every answer carries, and the journal
  * entry once the answer is written. The error stage writes through the same `writeHead`.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import type { Emulator } from '../emulator.js';
 import { VERSION } from '../version.js';
 import type { Context } from './request-context.js';
-import { JsonFields, RawResponse } from './route.js';
+import { JsonFields, RawResponse, StreamResponse } from './route.js';
 import { outputOf, renderWithOutput } from './output.js';
 
 const EMULATOR_HEADER = 'x-fastio-emulator';
@@ -34,11 +36,12 @@ export class Responder {
    * per header showed in the profiles): the emulator's version, the request id, the rate-limit
    * window, and the fault rules that applied.
    */
-  writeHead(res: Response, ctx: Context, status: number, contentType: string, length: number, extra?: Record<string, string>): void {
+  writeHead(res: Response, ctx: Context, status: number, contentType: string, length: number | undefined, extra?: Record<string, string>): void {
     // --durability strict: what this request wrote is on disk before its answer (store/journal.ts).
     this.emulator.settle();
     let type = contentType;
-    let size = String(length);
+    // No length: the body is streamed with chunked transfer encoding (StreamResponse).
+    let size = length === undefined ? undefined : String(length);
     const h: string[] = [EMULATOR_HEADER, VERSION, 'x-request-id', ctx.requestId];
     if (ctx.limit)
       h.push('x-ve-limit-avail', String(ctx.limit.avail), 'x-ve-limit-max', String(ctx.limit.max), 'x-ve-limit-expires', String(ctx.limit.expires));
@@ -52,7 +55,8 @@ export class Responder {
         else h.push(k, extra[k]!);
       }
     }
-    h.push('content-type', type, 'content-length', size);
+    h.push('content-type', type);
+    if (size !== undefined) h.push('content-length', size);
     res.writeHead(status, h);
   }
 
@@ -63,6 +67,20 @@ export class Responder {
       this.writeHead(res, ctx, result.status, result.contentType, body.length, result.headers);
       res.end(ctx.method === 'HEAD' ? undefined : body);
       this.finish(ctx, result.status);
+      return;
+    }
+    if (result instanceof StreamResponse) {
+      this.writeHead(res, ctx, result.status, result.contentType, undefined, result.headers);
+      if (ctx.method === 'HEAD') {
+        res.end();
+        this.finish(ctx, result.status);
+        return;
+      }
+      // A client that goes away mid-answer ends the pipeline with an error: the answer is over
+      // either way, and its journal entry says what status was sent.
+      void pipeline(Readable.from(result.chunks(), { objectMode: false }), res)
+        .catch(() => res.destroy())
+        .finally(() => this.finish(ctx, result.status));
       return;
     }
     // `?output=` (http/output.ts): another detail level or markdown; absent, today's bytes.

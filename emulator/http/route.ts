@@ -111,6 +111,20 @@ export class RawResponse {
 }
 
 /**
+ * An answer written as it is made: `chunks` yields the body's text in pieces, sent with chunked
+ * transfer encoding and the socket's backpressure, so a large answer (the state export with its
+ * files) is never one string or one buffer in memory.
+ */
+export class StreamResponse {
+  constructor(
+    readonly chunks: () => Iterable<string | Buffer>,
+    readonly contentType: string,
+    readonly status = 200,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+/**
  * An answer's fields already serialised: `json` is the text of one JSON object (`{...}`), exactly
  * what `JSON.stringify` would make of the fields. The pipeline renders it as it renders an object
  * (`{"result":true,` + the fields), without serialising again. Lists whose items keep their wire
@@ -121,7 +135,7 @@ export class JsonFields {
   constructor(readonly json: string) {}
 }
 
-export type HandlerResult = Record<string, unknown> | RawResponse | JsonFields | void;
+export type HandlerResult = Record<string, unknown> | RawResponse | StreamResponse | JsonFields | void;
 
 type Schema = z.ZodType;
 type Thunk = () => z.ZodType;

@@ -78,6 +78,11 @@ export function RequestsPanel({ doc, onSelect }: { doc: Overview; onSelect: (s: 
               </span>
               <span class="ms">{r.latency_ms < 10 ? r.latency_ms.toFixed(1) : Math.round(r.latency_ms)} ms</span>
               <span class="who">
+                {r.mcp && (
+                  <span class="mcp" data-testid="request-mcp" title="made by an MCP tool call (emulator/mcp/)">
+                    MCP {r.mcp}
+                  </span>
+                )}
                 {r.org_id && <span title={r.org_id}>{orgs.get(r.org_id) ?? `org ${shortId(r.org_id)}`}</span>}
                 {r.user_id && <span title={r.user_id}>user {shortId(r.user_id)}</span>}
               </span>

@@ -11,8 +11,8 @@ function describeFault(f: OverviewFault): string {
 const METHODS = ['', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
 /** The form's fields as the control plane takes them (strings; empty ones left out). */
-type FaultForm = Record<'method' | 'path' | 'status' | 'delay_ms' | 'probability' | 'times', string>;
-const EMPTY: FaultForm = { method: '', path: '', status: '503', delay_ms: '', probability: '', times: '' };
+type FaultForm = Record<'method' | 'path' | 'tool' | 'status' | 'delay_ms' | 'probability' | 'times', string>;
+const EMPTY: FaultForm = { method: '', path: '', tool: '', status: '503', delay_ms: '', probability: '', times: '' };
 
 function AddFault() {
   const [form, setForm] = useState<FaultForm>(EMPTY);
@@ -48,6 +48,7 @@ function AddFault() {
         </select>
       </label>
       {field('path', 'path', '/current/org/*/create/workspace/')}
+      {field('tool', 'MCP tool', 'storage.list')}
       {field('status', 'status', '503', true)}
       {field('delay_ms', 'delay ms', '0', true)}
       {field('probability', 'probability', '1')}
@@ -84,6 +85,7 @@ export function FaultsPanel({ faults }: { faults: OverviewFault[] }) {
               <span class="what">{describeFault(f)}</span>
               {f.probability < 1 && <span> p={f.probability}</span>}
               {f.org_id && <span> org …{f.org_id.slice(-6)}</span>}
+              {f.tool && <span data-testid="fault-rule-tool"> MCP {f.tool}</span>}
               <span class="hits">
                 {f.hits}
                 {f.times !== null ? `/${f.times}` : ''} hits

@@ -4,7 +4,7 @@
  *   npm run bench                 full run (about 20 minutes)
  *   npm run bench -- --quick      a short pass (about a minute after the build): indicative figures only
  *
- * Options: --only startup,http,persistence,scale,search,search-http   --no-peers   --out FILE   --keep (keep
+ * Options: --only startup,http,persistence,scale,search,search-http,bytes   --no-peers   --out FILE   --keep (keep
  * the temporary folder with the servers' logs)   --render [FILE] (write the report again from the
  * last run's saved results, after filling in causes.ts; measures nothing).
  *
@@ -12,7 +12,7 @@
  * and the peers from peers/), persistence (persistence.ts), scale (scale.ts, state-generator.ts)
  * and chunk search over 10,000 passages in one workspace: the intelligence engine in process
  * (search.ts, its owner's) and through `GET /current/workspace/{id}/storage/search/` over HTTP
- * (search-http.ts). A section that fails is reported as failed; the others still run.
+ * (search-http.ts), and bytes at scale: 1 GB of stored files exported, flushed and restarted with --data (bytes.ts). A section that fails is reported as failed; the others still run.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ import { SCALE_SHAPE, shapeForRows, rowsOf } from './state-generator.js';
 import { evaluateTargets, type BenchResults } from './targets.js';
 import { ALL_SCENARIOS, userDetailsApiKey } from './http-scenarios.js';
 
-const SECTIONS = ['startup', 'http', 'scale', 'search', 'search-http', 'persistence'] as const;
+const SECTIONS = ['startup', 'http', 'scale', 'search', 'search-http', 'persistence', 'bytes'] as const;
 /** Every run's results, so the report can be written again (`--render`) once causes are filled in. */
 const LAST_RUN = fromPackageRoot('dist', 'scripts', 'bench', 'last-run.json');
 type Section = (typeof SECTIONS)[number];
@@ -174,6 +174,12 @@ await section('persistence', 'persistence', async () => {
     logDir,
     log,
   });
+});
+
+await section('bytes', 'bytes at scale', async () => {
+  // --quick: 64 MB instead of 1 GB, so the pass stays short; the target is judged on the full run.
+  const { runBytesBench } = await import('./bytes.js');
+  results.bytes = await runBytesBench({ files: quick ? 16 : 256, fileBytes: 4 * 1024 * 1024, concurrency: 4, readBack: 8, workDir, logDir, log });
 });
 
 const autocannonVersion = (JSON.parse(readFileSync(fromPackageRoot('node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string }).version;

@@ -3,6 +3,7 @@
  * causes of misses), then each section's figures. Nothing here is a figure of its own: every
  * number comes from the results passed in.
  */
+import { bytesSection } from './bytes.js';
 import { cpus, release, totalmem, type as osType, arch } from 'node:os';
 import { fromPackageRoot } from '../../emulator/paths.js';
 import { OBSERVATIONS } from './causes.js';
@@ -397,5 +398,6 @@ export function renderReport(results: BenchResults, run: RunInfo): string {
     );
     if (OBSERVATIONS['persistence-during-flush']) p(`Observation: ${OBSERVATIONS['persistence-during-flush']}`);
   }
+  for (const paragraph of bytesSection(results.bytes, results.errors.bytes)) p(paragraph);
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }

@@ -3,6 +3,7 @@
  * of its cause in causes.ts), what it asks, the figure that decides it, and MET / MISSED / NOT
  * MEASURED (with the reason).
  */
+import type { BytesBenchResult } from './bytes.js';
 import { CAUSES } from './causes.js';
 import type { HttpBenchResult, ScenarioResult } from './http.js';
 import type { PersistenceBenchResult } from './persistence.js';
@@ -20,6 +21,8 @@ export const THRESHOLDS = Object.freeze({
   /** "a flush never blocks requests for longer than a few milliseconds" */
   flushBlockMs: 5,
   rssBytes: 1.5e9,
+  /** resident memory while holding, exporting and restarting on files, over the files' bytes */
+  bytesRssOverStored: 2,
   eventsP99Ms: 10,
   chunkP50Ms: 20,
 });
@@ -49,6 +52,8 @@ export interface BenchResults {
   startup?: { empty: StartupResult; large?: StartupResult; largeSkipped?: string };
   http?: HttpBenchResult;
   persistence?: PersistenceBenchResult;
+  /** a GB of stored files with --data: export, stop, restart (bytes.ts) */
+  bytes?: BytesBenchResult;
   scale?: ScaleResult;
   /** the engine in process (search.ts) */
   search?: SearchFigures;
@@ -321,6 +326,26 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
           `(median ${ms(median(large.idleMaxPerWindow))} here), i.e. when what remains is the machine's own stalls; p99.9 of turns during the flushes: ` +
           `${ms(large.p999BlockMs)}. Requests (section 4): worst read per round while flushing ${d.diskMaxRounds.map(ms).join(', ')}; ` +
           `without --data ${d.memMaxRounds.map(ms).join(', ')}`,
+      }),
+    );
+  }
+  // 5. Bytes at scale
+  const b = r.bytes;
+  const bytesTarget = `a state of 1 GB of files exports, flushes and restarts with resident memory < ${THRESHOLDS.bytesRssOverStored}× the stored bytes`;
+  if (!b) rows.push(notMeasured('bytes.memory', 'bytes', bytesTarget, e.bytes ?? 'not run'));
+  else if (b.storedBytes < 2 ** 30)
+    rows.push(notMeasured('bytes.memory', 'bytes', bytesTarget, `${Math.round(b.storedBytes / 2 ** 20)} MB stored in this run (--quick), not 1 GB`));
+  else {
+    const intact = b.export.status === 200 && b.readBack.matching === b.readBack.files;
+    rows.push(
+      row({
+        id: 'bytes.memory',
+        section: 'bytes',
+        target: bytesTarget,
+        figure:
+          `${(b.storedBytes / 2 ** 30).toFixed(2)} GiB stored: peak ${Math.max(b.rssMb.peakFirst, b.rssMb.peakSecond)} MB resident (${x(b.peakOverStored)}); ` +
+          `export ${b.export.status} in ${(b.export.ms / 1000).toFixed(1)} s, restart ${b.restartMs} ms, ${b.readBack.matching}/${b.readBack.files} read back intact`,
+        verdict: intact && b.peakOverStored < THRESHOLDS.bytesRssOverStored ? 'MET' : 'MISSED',
       }),
     );
   }

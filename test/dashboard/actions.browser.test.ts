@@ -141,6 +141,12 @@ describe.skipIf(!available)('dashboard actions in a real browser', () => {
       // A 400 px window: nothing wider than the screen, the actions still reachable.
       await page.setViewportSize({ width: 400, height: 800 });
       await page.locator('[data-testid=persona-result]').scrollIntoViewIfNeeded();
+      // Name any element whose box ends past the window's edge (outside a scrolling list, which clips it), so a
+      // failure says what overflows rather than only by how much.
+      const past = (await page.evaluate(`[...document.querySelectorAll('body *')]
+        .filter((e) => !e.closest('ol, ul, pre') && e.getBoundingClientRect().right > 400.5)
+        .map((e) => e.tagName.toLowerCase() + '.' + [...e.classList].join('.') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px ' + (e.textContent ?? '').slice(0, 40))`)) as string[];
+      expect(past).toEqual([]);
       const widths = (await page.evaluate('({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth })')) as { doc: number; body: number };
       expect(widths.doc).toBeLessThanOrEqual(400);
       expect(widths.body).toBeLessThanOrEqual(400);

@@ -97,8 +97,8 @@ const twoFactorVerify: ActionSpec = {
   },
 };
 
-/** PKCE: the verifier stays in the session; the user approves in a browser at the returned URL. */
-const pkceVerifiers = new WeakMap<object, string>();
+/** PKCE: the verifier (and the redirect it was opened with) stays in the session; the user approves in a browser at the returned URL. */
+const pkceVerifiers = new WeakMap<object, { verifier: string; redirectUri: string }>();
 
 const pkceLogin: ActionSpec = {
   summary: 'Start a browser PKCE sign-in: returns the consent URL (GET /current/oauth/authorize/)',
@@ -106,11 +106,22 @@ const pkceLogin: ActionSpec = {
   auth: false,
   async run(ctx, a) {
     const verifier = randomBytes(32).toString('base64url');
-    pkceVerifiers.set(ctx.session, verifier);
-    const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const q = new URLSearchParams({ response_type: 'code', client_id: 'fastio-mcp', code_challenge: challenge, code_challenge_method: 'S256' });
-    for (const k of ['email', 'scope_type', 'agent_name']) if (str(a, k)) q.set(k, str(a, k)!);
     const base = ctx.apiUrl ?? '';
+    // PARITY: CHOICE. The authorize route requires a redirect_uri. The guide's MCP flow has the
+    // browser show the code for the user to copy back (REFERENCE.md "Option 4", step 3), which is
+    // what the emulator's consent page does whatever the redirect; the MCP client names the API's
+    // own loopback origin, and sends it again at the exchange.
+    const redirectUri = `${base}/`;
+    pkceVerifiers.set(ctx.session, { verifier, redirectUri });
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'fastio-mcp',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      redirect_uri: redirectUri,
+    });
+    for (const k of ['email', 'scope_type', 'agent_name']) if (str(a, k)) q.set(k, str(a, k)!);
     return ok(
       ctx,
       { authorize_url: `${base}/current/oauth/authorize/?${q}` },
@@ -125,14 +136,14 @@ const pkceComplete: ActionSpec = {
   required: ['code'],
   auth: false,
   async run(ctx, a) {
-    const verifier = pkceVerifiers.get(ctx.session);
+    const started = pkceVerifiers.get(ctx.session);
     const code = str(a, 'code');
-    if (!verifier) return invalid(ctx, 'Start with auth action=pkce-login first.');
+    if (!started) return invalid(ctx, 'Start with auth action=pkce-login first.');
     if (!code) return invalid(ctx, 'Missing required parameter: code');
     const res = await call(ctx, {
       method: 'POST',
       path: '/oauth/token/',
-      form: { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: 'fastio-mcp' },
+      form: { grant_type: 'authorization_code', code, code_verifier: started.verifier, client_id: 'fastio-mcp', redirect_uri: started.redirectUri },
     });
     const token = res.body?.access_token;
     if (res.status === 200 && typeof token === 'string') {
