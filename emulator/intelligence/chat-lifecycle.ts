@@ -1,13 +1,13 @@
 /**
  * What happens to a chat after its messages: renaming, publishing, cancelling, soft deletion, and
- * the workspace's AI token transactions. Same service behind both dialects' routes.
+ * the AI token transactions. Written once for a workspace's chats and a share's (chat-scope.ts
+ * says who manages a chat and which events are recorded); the same service behind both dialects.
  */
 import { Errors } from '../http/errors.js';
 import type { Chat, LedgerEntry, User } from '../store/model.js';
-import type { WorkspaceScope } from '../tenancy/access.js';
-import { AuditEvents } from '../events/catalogue.js';
-import type { Chats, ChatViewer } from './chat.js';
 import type { IntelligenceDeps } from './service.js';
+import type { Chats } from './chat.js';
+import type { ChatScope } from './chat-scope.js';
 
 /** PARITY: client 96b1551 src/api/ai.rs:491-497 `transactions`: "up to 40 most-recent transactions". */
 export const TRANSACTIONS_SHOWN = 40;
@@ -20,32 +20,27 @@ export type CancelOutcome = { kind: 'nothing-pending'; chat: Chat } | { kind: 'd
 
 export class ChatLifecycle {
   constructor(
-    private readonly d: Pick<IntelligenceDeps, 'db' | 'now' | 'audit' | 'ledger'>,
+    private readonly d: Pick<IntelligenceDeps, 'db' | 'now' | 'ledger'>,
     private readonly chats: Chats,
   ) {}
 
-  /** PARITY: CHOICE. The chat's creator, or a workspace admin or owner, changes or deletes it. */
-  private assertManages(user: User, scope: WorkspaceScope, chat: Chat, what: string): void {
-    if (chat.userId !== user.id && scope.role !== 'owner' && scope.role !== 'admin')
-      throw Errors.accessDenied(`Only the chat's creator or a workspace admin ${what} a chat.`);
-  }
-
-  /** PARITY: client ai.rs:545-551: `name` only; `kind` is immutable (ignored). */
-  rename(user: User, scope: WorkspaceScope, chatId: string, name: string, opts: ChatViewer = {}): Chat {
-    const chat = this.chats.chat(scope, chatId, opts);
-    this.assertManages(user, scope, chat, 'renames');
+  /** PARITY: client ai.rs:545-551: `name` only; `kind` is immutable (ignored). Records ai_chat_updated. */
+  rename(cs: ChatScope, user: User, chatId: string, name: string): Chat {
+    const chat = this.chats.chat(cs, chatId);
+    cs.assertManages(user, chat, 'renames');
     const updated = this.d.db.chats.update(chat.id, { name, updated: this.d.now() });
-    this.d.audit.record(AuditEvents.aiChatUpdated({ orgId: scope.org.id, workspaceId: scope.workspace.id }, user.id, chat.id, { name }));
+    cs.recordUpdated(user, chat.id, { name });
     return updated;
   }
 
   /**
    * PARITY: publishing a private chat answers 403, disabled platform-wide (client commands/ai.rs
    * map_publish_error). CHOICE: a chat that is already public answers it unchanged; 403/1680.
+   * (A share chat is always private.)
    */
-  publish(user: User, scope: WorkspaceScope, chatId: string, opts: ChatViewer = {}): Chat {
-    const chat = this.chats.chat(scope, chatId, opts);
-    this.assertManages(user, scope, chat, 'publishes');
+  publish(cs: ChatScope, user: User, chatId: string): Chat {
+    const chat = this.chats.chat(cs, chatId);
+    cs.assertManages(user, chat, 'publishes');
     if ((chat.privacy ?? 'public') !== 'public') throw Errors.accessDenied(PUBLISH_DISABLED);
     return chat;
   }
@@ -55,24 +50,25 @@ export class ChatLifecycle {
    * `no_pending_message: true`. Messages here are complete when their request returns, so there
    * is never one to cancel. CHOICE: a soft-deleted chat is the refusal (the flat 406).
    */
-  cancel(scope: WorkspaceScope, chatId: string, opts: ChatViewer = {}): CancelOutcome {
-    const chat = this.chats.chat(scope, chatId, { ...opts, deleted: true });
+  cancel(cs: ChatScope, chatId: string): CancelOutcome {
+    const chat = this.chats.chat(cs, chatId, { deleted: true });
     return chat.deleted !== null ? { kind: 'deleted', chat } : { kind: 'nothing-pending', chat };
   }
 
-  deleteChat(user: User, scope: WorkspaceScope, chatId: string, opts: ChatViewer = {}): void {
-    const chat = this.chats.chat(scope, chatId, opts);
-    this.assertManages(user, scope, chat, 'deletes');
+  /** Soft deletion (listed by list/deleted); records ai_chat_deleted. */
+  deleteChat(cs: ChatScope, user: User, chatId: string): void {
+    const chat = this.chats.chat(cs, chatId);
+    cs.assertManages(user, chat, 'deletes');
     const now = this.d.now();
     this.d.db.chats.update(chat.id, { deleted: now, updated: now });
-    this.d.audit.record(AuditEvents.aiChatDeleted({ orgId: scope.org.id, workspaceId: scope.workspace.id }, user.id, chat.id));
+    cs.recordDeleted(user, chat.id);
   }
 
-  /** The workspace's AI token charges, newest first, at most 40 (the ledger's own entries). */
-  transactions(scope: WorkspaceScope): LedgerEntry[] {
+  /** The place's AI token charges, newest first, at most 40 (the ledger's own entries). */
+  transactions(cs: Pick<ChatScope, 'org' | 'ownsCharge'>): LedgerEntry[] {
     return this.d.ledger
-      .entries(scope.org.id)
-      .filter((e) => e.kind === 'ai_tokens' && e.workspaceId === scope.workspace.id)
+      .entries(cs.org.id)
+      .filter((e) => e.kind === 'ai_tokens' && cs.ownsCharge(e))
       .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1))
       .slice(0, TRANSACTIONS_SHOWN);
   }

@@ -1,43 +1,32 @@
 /**
- * AI chat, answered locally from THIS workspace's passages or from the files attached to the chat:
- * a chat and its first message, follow-up messages, and the lookups. One implementation serves
- * both dialects' routes (April `/ai/chat/`, V2 `/ai/agent/`); the routes translate their fields
- * into a ChatRequest. Each message is answered while the request waits, charged in AI tokens, and
- * stored only when the charge succeeds; what was checked before the answer awaited the index or
- * the attachments is checked again before anything is charged. Renaming, publishing, cancelling
- * and deleting are chat-lifecycle.ts.
+ * AI chat, answered locally from the passages of the chat's place (a workspace, or a share of one:
+ * chat-scope.ts) or from the files attached to the chat: a chat and its first message, follow-up
+ * messages, and the lookups. One implementation serves the four route sets (workspace and share,
+ * April `/ai/chat/` and V2 `/ai/agent/`); the routes translate their fields into a ChatRequest.
+ * Each message is answered while the request waits, charged in AI tokens, and stored only when the
+ * charge succeeds; what was checked before the answer awaited the index or the attachments is
+ * checked again before anything is charged. Renaming, publishing, cancelling and deleting are
+ * chat-lifecycle.ts.
  */
 import { CREDIT_COSTS } from '../billing/ledger.js';
 import { ApiError, Errors } from '../http/errors.js';
 import { OpaqueType } from '../store/ids.js';
-import type { Chat, ChatMessage, Org, User, Workspace } from '../store/model.js';
-import type { WorkspaceScope } from '../tenancy/access.js';
+import type { Chat, ChatMessage, Org, User } from '../store/model.js';
 import { attachmentsText, parseAttachmentsText, type Attached, type AttachmentRef, type Attachments } from './attachments.js';
 import { buildAnswer, countTokens, type Answer } from './engine/answer.js';
 import type { SearchHit } from './engine/search-types.js';
 import type { WorkspaceIndexes } from './indexes.js';
-import type { ScopeResolver, Scopes } from './scopes.js';
+import type { Scopes } from './scopes.js';
 import type { IntelligenceDeps } from './service.js';
-import { AuditEvents } from '../events/catalogue.js';
+import type { ChatScope } from './chat-scope.js';
 
-/** PARITY: CHOICE. A chat answer is built from the best 8 passages of the workspace. */
+export { GENERAL_CHAT_ANSWER, TOO_LARGE_CONTINUE, TOO_LARGE_NEW_THREAD, visibleTo } from './chat-scope.js';
+
+/** PARITY: CHOICE. A chat answer is built from the best 8 passages of the workspace (or share). */
 export const CHAT_CONTEXT_PASSAGES = 8;
 
-/**
- * PARITY: CHOICE. A `chat` (no files) has no local model to answer with; the emulator says so, and
- * still counts the tokens of question and answer.
- */
-export const GENERAL_CHAT_ANSWER =
-  'The emulator answers only from the files of this workspace. Ask again with type chat_with_files in a workspace with intelligence on.';
-
-/**
- * PARITY: client 96b1551 src/api/ai.rs CONVERSATION_TOO_LARGE_CODES (HTTP 409): a continued
- * workspace thread, a new workspace thread. CHOICE: a thread holds at most 128,000 AI tokens
- * (question, what was read, and answer, summed over its messages), in both dialects.
- */
+/** CHOICE: a thread holds at most 128,000 AI tokens (question, what was read, and answer, summed over its messages), everywhere. */
 export const THREAD_TOKEN_LIMIT = 128_000;
-export const TOO_LARGE_CONTINUE = 168_116;
-export const TOO_LARGE_NEW_THREAD = 153_795;
 
 export type Personality = 'concise' | 'detailed';
 
@@ -62,16 +51,10 @@ export interface ChatViewer {
   viewer?: User;
 }
 
-export function visibleTo(chat: Chat, viewer: User | undefined): boolean {
-  // April chats have no privacy: every member sees them.
-  return viewer === undefined || (chat.privacy ?? 'public') === 'public' || chat.userId === viewer.id;
-}
-
 export class Chats {
   constructor(
-    private readonly d: Pick<IntelligenceDeps, 'db' | 'access' | 'ids' | 'now' | 'audit' | 'plans' | 'ledger'>,
+    private readonly d: Pick<IntelligenceDeps, 'db' | 'ids' | 'now' | 'plans' | 'ledger'>,
     private readonly indexes: WorkspaceIndexes,
-    private readonly scopes: ScopeResolver,
     private readonly attachments: Attachments,
   ) {}
 
@@ -80,18 +63,13 @@ export class Chats {
     if (!this.d.plans.get(org.plan)?.features.includes('ai_agent')) throw Errors.upgradeRequired('AI chat (the ai_agent feature)');
   }
 
-  private assertRagAvailable(ws: Workspace, field: string): void {
-    if (!ws.intelligence) {
-      throw Errors.invalidField(field, 'A scoped chat searches the workspace index: turn intelligence on for this workspace, or attach the files instead.');
-    }
-  }
-
-  private async answer(ws: Workspace, type: Chat['type'], question: string, scopes: Scopes, personality: Personality, attached: Attached[]): Promise<Answer> {
+  private async answer(cs: ChatScope, type: Chat['type'], question: string, scopes: Scopes, personality: Personality, attached: Attached[]): Promise<Answer> {
     if (attached.length > 0) return this.attachments.answer(question, attached);
-    if (type === 'chat') {
-      return { text: GENERAL_CHAT_ANSWER, citations: [], promptTokens: countTokens(question), completionTokens: countTokens(GENERAL_CHAT_ANSWER) };
+    // A workspace chat_with_files without intelligence was refused before (ChatScope.assertIndex).
+    if (type === 'chat' || !cs.workspace.intelligence) {
+      return { text: cs.generalAnswer, citations: [], promptTokens: countTokens(question), completionTokens: countTokens(cs.generalAnswer) };
     }
-    const index = await this.indexes.complete(ws.id);
+    const index = await this.indexes.complete(cs.workspace.id);
     const { hits } = index.search(question, { limit: CHAT_CONTEXT_PASSAGES, groupBy: 'passage', ...scopes });
     return buildAnswer(question, hits as SearchHit[], { personality });
   }
@@ -101,10 +79,10 @@ export class Chats {
    * question, the passages read and the answer. Past the budget the message answers 402/1696 and
    * nothing is stored.
    */
-  private chargeTokens(org: Org, answer: Answer, ws: Workspace, chatId: string, userId: string): { tokens: number; credits: number } {
+  private chargeTokens(cs: ChatScope, answer: Answer, chatId: string, userId: string): { tokens: number; credits: number } {
     const tokens = answer.promptTokens + answer.completionTokens;
     const credits = (tokens / 100) * CREDIT_COSTS.aiTokensPer100;
-    this.d.ledger.charge(org, { kind: 'ai_tokens', units: tokens, credits, workspaceId: ws.id, objectId: chatId, userId });
+    this.d.ledger.charge(cs.org, { kind: 'ai_tokens', units: tokens, credits, ...cs.chargedTo(), objectId: chatId, userId });
     return { tokens, credits };
   }
 
@@ -151,140 +129,117 @@ export class Chats {
     }
   }
 
-  async createChat(user: User, scope: WorkspaceScope, input: ChatRequest): Promise<{ chat: Chat; message: ChatMessage }> {
-    const ws = scope.workspace;
-    this.assertChatAllowed(scope.org);
+  async createChat(cs: ChatScope, user: User, input: ChatRequest): Promise<{ chat: Chat; message: ChatMessage }> {
+    this.assertChatAllowed(cs.org);
     this.assertOneMode(input);
-    const attached = this.attachments.resolve(scope, input.attach ?? []);
+    const attached = cs.attached(input.attach ?? [], false);
     const scoped = Boolean(input.files_scope || input.folders_scope);
     // PARITY: a `chat` with a scope is promoted to `chat_with_files` (agent guide v1.29 "Chat
-    // Types"). CHOICE: without a type (V2), the whole workspace is the scope when intelligence is on.
-    const type: Chat['type'] = scoped ? 'chat_with_files' : attached.length > 0 ? 'chat' : (input.type ?? (ws.intelligence ? 'chat_with_files' : 'chat'));
+    // Types"); without a type, the place's default (ChatScope.defaultType).
+    const type: Chat['type'] = scoped ? 'chat_with_files' : attached.length > 0 ? 'chat' : (input.type ?? cs.defaultType());
     const ragField = input.type === undefined ? 'references' : 'type';
-    if (type === 'chat_with_files') this.assertRagAvailable(ws, ragField);
-    const scopes = this.scopes.resolve(scope, input.files_scope, input.folders_scope);
+    const facts = { step: 'create', type, scoped, attached: attached.length } as const;
+    cs.assertIndex(facts, ragField);
+    const scopes = cs.readScope(input.files_scope, input.folders_scope, false);
     const personality = input.personality ?? 'detailed';
     const chatId = this.d.ids.opaqueId(OpaqueType.aiJob);
-    const answer = await this.answer(ws, type, input.question, scopes, personality, attached);
-    this.assertFits(0, answer, TOO_LARGE_NEW_THREAD);
+    const answer = await this.answer(cs, type, input.question, scopes, personality, attached);
+    this.assertFits(0, answer, cs.tooLarge.newThread);
     // The answer may have waited for the index (documents read again after a restart or an
     // import): what was checked before the await is checked again before anything is charged.
-    const current = this.d.access.recheck({ user }, scope);
+    const current = cs.recheck(user);
     this.assertChatAllowed(current.org);
-    if (type === 'chat_with_files') this.assertRagAvailable(current.workspace, ragField);
-    this.attachments.resolve(current, input.attach ?? []);
-    const usage = this.chargeTokens(current.org, answer, current.workspace, chatId, user.id);
+    current.assertIndex(facts, ragField);
+    current.attached(input.attach ?? [], false);
+    const usage = this.chargeTokens(current, answer, chatId, user.id);
     const now = this.d.now();
     const chat = this.d.db.chats.insert({
       id: chatId,
-      workspaceId: ws.id,
+      workspaceId: cs.workspace.id,
       orgId: current.org.id,
       userId: user.id,
+      ...cs.owner(),
       type,
       personality,
       // PARITY: CHOICE. Without `name` a chat is named after the start of its question.
       name: input.name ?? (input.question.length > 100 ? `${input.question.slice(0, 99)}…` : input.question),
       filesScope: input.files_scope?.trim() || null,
       foldersScope: input.folders_scope?.trim() || null,
-      ...(input.privacy ? { privacy: input.privacy } : {}),
-      ...(input.kind ? { kind: input.kind } : {}),
+      ...cs.privacy(input),
       ...(attached.length > 0 ? { attachments: attachmentsText(attached) } : {}),
       created: now,
       updated: now,
       deleted: null,
     });
     const message = this.insertMessage(chat, user, input, personality, answer, usage, attached);
-    // The event touches `ai_chat:{id}` on the workspace (events/catalogue.ts).
-    this.d.audit.record(
-      AuditEvents.aiChatCreated({ orgId: scope.org.id, workspaceId: ws.id }, user.id, chat.id, {
-        type,
-        message_id: message.id,
-        tokens: usage.tokens,
-        citations: message.citations.length,
-        ...(attached.length > 0 ? { attachments: attached.length } : {}),
-      }),
-    );
+    const data = { type, message_id: message.id, tokens: usage.tokens, citations: message.citations.length };
+    cs.recordCreated(user, chat.id, data, attached.length);
     return { chat, message };
   }
 
   /**
-   * A live chat of this workspace. PARITY: CHOICE, another workspace's chat, or (with a viewer)
-   * another member's private chat, is as good as absent (404/1609).
+   * A live chat of this place. PARITY: CHOICE, another place's chat, or one the caller may not
+   * see (ChatScope.holds), is as good as absent (404/1609); `deleted` finds soft-deleted ones too.
    */
-  chat(scope: WorkspaceScope, chatId: string, opts: ChatViewer & { deleted?: boolean } = {}): Chat {
+  chat(cs: ChatScope, chatId: string, opts: { deleted?: boolean } = {}): Chat {
     const chat = this.d.db.chats.get(chatId);
-    // A share's chat is the share's (share-chat.ts), never one of its workspace's.
-    const foreign = !chat || chat.workspaceId !== scope.workspace.id || chat.shareId !== undefined;
-    if (foreign || (chat.deleted !== null && !opts.deleted) || !visibleTo(chat, opts.viewer)) throw Errors.notFound('chat');
+    if (!chat || !cs.holds(chat) || (chat.deleted !== null && !opts.deleted)) throw Errors.notFound('chat');
     return chat;
   }
 
-  message(scope: WorkspaceScope, chatId: string, messageId: string, opts: ChatViewer = {}): ChatMessage {
-    const chat = this.chat(scope, chatId, opts);
-    const message = this.d.db.chatMessages.get(messageId);
-    if (!message || message.chatId !== chat.id) throw Errors.notFound('message');
-    return message;
+  /** One message of a chat, with its 1-based place in the thread. */
+  message(cs: ChatScope, chatId: string, messageId: string): { message: ChatMessage; seq: number } {
+    const all = this.messages(cs, chatId);
+    const seq = all.findIndex((m) => m.id === messageId) + 1;
+    if (seq === 0) throw Errors.notFound('message');
+    return { message: all[seq - 1]!, seq };
   }
 
-  async addMessage(user: User, scope: WorkspaceScope, chatId: string, input: MessageRequest, opts: ChatViewer = {}): Promise<ChatMessage> {
-    const ws = scope.workspace;
-    const chat = this.chat(scope, chatId, opts);
-    this.assertChatAllowed(scope.org);
+  async addMessage(cs: ChatScope, user: User, chatId: string, input: MessageRequest): Promise<ChatMessage> {
+    const chat = this.chat(cs, chatId);
+    this.assertChatAllowed(cs.org);
     this.assertOneMode(input);
     // A message's own scope or attachments win; otherwise the chat's, whose files may since have gone (skipped).
     const own = input.files_scope !== undefined || input.folders_scope !== undefined || input.attach !== undefined;
-    const attached = own ? this.attachments.resolve(scope, input.attach ?? []) : this.attachments.resolve(scope, parseAttachmentsText(chat.attachments), true);
+    const attached = own ? cs.attached(input.attach ?? [], false) : cs.attached(parseAttachmentsText(chat.attachments), true);
     const ownScope = input.files_scope !== undefined || input.folders_scope !== undefined;
     const type: Chat['type'] = ownScope ? 'chat_with_files' : chat.type;
-    if (type === 'chat_with_files' && attached.length === 0) this.assertRagAvailable(ws, ownScope ? 'references' : 'type');
+    const facts = { step: 'message', type, scoped: ownScope, attached: attached.length } as const;
+    const ragField = ownScope ? 'references' : 'type';
+    cs.assertIndex(facts, ragField);
     const scopes = own
-      ? this.scopes.resolve(scope, input.files_scope, input.folders_scope)
-      : this.scopes.resolve(scope, chat.filesScope ?? undefined, chat.foldersScope ?? undefined, true);
+      ? cs.readScope(input.files_scope, input.folders_scope, false)
+      : cs.readScope(chat.filesScope ?? undefined, chat.foldersScope ?? undefined, true);
     const personality = input.personality ?? chat.personality;
-    const answer = await this.answer(ws, type, input.question, scopes, personality, attached);
+    const answer = await this.answer(cs, type, input.question, scopes, personality, attached);
     const used = this.d.db.chatMessages.find('chat', chat.id).reduce((sum, m) => sum + m.tokens, 0);
-    this.assertFits(used, answer, TOO_LARGE_CONTINUE);
+    this.assertFits(used, answer, cs.tooLarge.continued);
     // Checked again after the await (see createChat), the chat included.
-    const current = this.d.access.recheck({ user }, scope);
-    this.chat(current, chat.id, opts);
+    const current = cs.recheck(user);
+    this.chat(current, chat.id);
     this.assertChatAllowed(current.org);
-    if (type === 'chat_with_files' && attached.length === 0) this.assertRagAvailable(current.workspace, ownScope ? 'references' : 'type');
-    const usage = this.chargeTokens(current.org, answer, current.workspace, chat.id, user.id);
+    current.assertIndex(facts, ragField);
+    const usage = this.chargeTokens(current, answer, chat.id, user.id);
     const message = this.insertMessage(chat, user, input, personality, answer, usage, attached);
     this.d.db.chats.update(chat.id, { updated: message.created });
-    this.d.audit.record(
-      AuditEvents.aiChatNewMessage({ orgId: scope.org.id, workspaceId: ws.id }, user.id, chat.id, {
-        message_id: message.id,
-        tokens: usage.tokens,
-        citations: message.citations.length,
-        ...(attached.length > 0 ? { attachments: attached.length } : {}),
-      }),
-    );
+    cs.recordMessage(user, chat.id, { message_id: message.id, tokens: usage.tokens, citations: message.citations.length }, attached.length);
     return message;
   }
 
   /**
-   * The workspace's chats, newest first. PARITY: CHOICE. Without a viewer (April) every member
-   * sees every chat; with one (V2), the viewer's own and the public ones. `kind` filters (absent
-   * on a chat = `user`); `deleted` lists the soft-deleted ones instead.
+   * The place's chats the caller may see (ChatScope.holds), newest first. PARITY: CHOICE. `kind`
+   * filters (absent on a chat = `user`); `deleted` lists the soft-deleted ones instead.
    */
-  chats(scope: WorkspaceScope, opts: ChatViewer & { kind?: 'user' | 'agent' | 'all'; deleted?: boolean } = {}): Chat[] {
+  chats(cs: ChatScope, opts: { kind?: 'user' | 'agent' | 'all'; deleted?: boolean } = {}): Chat[] {
     const kind = opts.kind ?? 'all';
     return this.d.db.chats
-      .find('workspace', scope.workspace.id)
-      .filter(
-        (c) =>
-          c.shareId === undefined &&
-          (opts.deleted ? c.deleted !== null : c.deleted === null) &&
-          visibleTo(c, opts.viewer) &&
-          (kind === 'all' || (c.kind ?? 'user') === kind),
-      )
+      .find('workspace', cs.workspace.id)
+      .filter((c) => cs.holds(c) && (opts.deleted ? c.deleted !== null : c.deleted === null) && (kind === 'all' || (c.kind ?? 'user') === kind))
       .sort((a, b) => b.created - a.created || (a.id < b.id ? -1 : 1));
   }
 
-  messages(scope: WorkspaceScope, chatId: string, opts: ChatViewer = {}): ChatMessage[] {
-    const chat = this.chat(scope, chatId, opts);
-    return this.d.db.chatMessages.find('chat', chat.id);
+  messages(cs: ChatScope, chatId: string): ChatMessage[] {
+    return this.d.db.chatMessages.find('chat', this.chat(cs, chatId).id);
   }
 
   messageCount(chatId: string): number {

@@ -6,7 +6,8 @@
  * ingestion.ts: the ingestion state machine and the index's lazy fill; scopes.ts: `files_scope`
  * and `folders_scope`; search.ts: search; chat.ts: chats and messages; attachments.ts: files a
  * chat answers from without ingestion; chat-lifecycle.ts: rename, publish, cancel, delete,
- * transactions. Both dialects' routes call the same methods. Everything a request reads
+ * transactions; chat-scope.ts: a workspace's or a share's chats. Both dialects' routes, of a
+ * workspace and of a share, call the same methods. Everything a request reads
  * is scoped to the workspace the pipeline resolved: each workspace has its own index (see
  * indexes.ts), and every scope parameter is resolved against that workspace's nodes before it
  * reaches the engine.
@@ -17,8 +18,9 @@ import type { WorkspaceScope } from '../tenancy/access.js';
 import type { WorkspaceService } from '../workspaces/service.js';
 import type { DocumentParsers } from './engine/extract.js';
 import { Attachments } from './attachments.js';
-import { Chats, type ChatRequest, type ChatViewer, type MessageRequest } from './chat.js';
-import { ChatLifecycle, type CancelOutcome } from './chat-lifecycle.js';
+import { Chats, type ChatRequest } from './chat.js';
+import { ChatLifecycle } from './chat-lifecycle.js';
+import { ChatScopes } from './chat-scope.js';
 import { WorkspaceIndexes } from './indexes.js';
 import { Ingestion } from './ingestion.js';
 import type { SearchInput } from './schema.js';
@@ -40,9 +42,11 @@ export class IntelligenceService {
   private readonly indexes: WorkspaceIndexes;
   private readonly ingestion: Ingestion;
   private readonly searcher: Search;
-  private readonly chatting: Chats;
-  private readonly lifecycle: ChatLifecycle;
-  /** a share's AI chats (share-chat.ts), read from the share's files only */
+  /** AI chats of a workspace or a share (chat.ts), their lifecycle (chat-lifecycle.ts), and where they live (chat-scope.ts) */
+  readonly chats: Chats;
+  readonly chatLifecycle: ChatLifecycle;
+  readonly chatScopes: ChatScopes;
+  /** a share's AI token transactions (share-chat.ts) */
   readonly shareChats: ShareChats;
   /** the AI summary (`ai/share/`) and a share's auto title (summaries.ts) */
   readonly summaries: Summaries;
@@ -53,10 +57,11 @@ export class IntelligenceService {
     const scopes = new ScopeResolver(d);
     this.searcher = new Search(d, this.indexes, scopes);
     const attachments = new Attachments(d);
-    this.chatting = new Chats(d, this.indexes, scopes, attachments);
-    this.shareChats = new ShareChats(d, this.indexes, scopes, attachments);
+    this.chats = new Chats(d, this.indexes, attachments);
+    this.chatScopes = new ChatScopes(d, attachments, scopes);
+    this.chatLifecycle = new ChatLifecycle(d, this.chats);
+    this.shareChats = new ShareChats(this.chatLifecycle);
     this.summaries = new Summaries(d);
-    this.lifecycle = new ChatLifecycle(d, this.chatting);
     d.workspaces.intelligenceToggled.on((ws, enabled, user) => (enabled ? this.ingestion.ingestWorkspace(ws, user) : this.ingestion.flushWorkspace(ws)));
     d.storage.versionStored.on((node, user) => this.ingestion.versionStored(node, user));
     d.storage.nodesRemoved.on((nodes) => this.ingestion.nodesRemoved(nodes));
@@ -84,58 +89,20 @@ export class IntelligenceService {
 
   /** A share's search: its files only, the request's scope strings read inside the share. */
   shareSearch(sc: ShareScope, input: SearchInput): Promise<SearchResultPage> {
-    const within = this.shareChats.readable(sc, input.files_scope, input.folders_scope);
+    const within = this.chatScopes.readable(sc, input.files_scope, input.folders_scope);
     const { files_scope: _files, folders_scope: _folders, ...rest } = input;
     return this.searcher.search(shareWorkspaceScope(sc), rest, within);
   }
 
-  // ---- chat (chat.ts, chat-lifecycle.ts)
+  // ---- chat: chat.ts (create, messages, lookups), chat-lifecycle.ts (rename, publish, cancel,
+  // delete, transactions), each over a chat scope (chat-scope.ts: a workspace or a share)
 
+  /** A workspace chat for the caller (fixtures/generate.ts). */
   createChat(user: User, scope: WorkspaceScope, input: ChatRequest): Promise<{ chat: Chat; message: ChatMessage }> {
-    return this.chatting.createChat(user, scope, input);
-  }
-
-  addMessage(user: User, scope: WorkspaceScope, chatId: string, input: MessageRequest, opts?: ChatViewer): Promise<ChatMessage> {
-    return this.chatting.addMessage(user, scope, chatId, input, opts);
-  }
-
-  chat(scope: WorkspaceScope, chatId: string, opts?: ChatViewer & { deleted?: boolean }): Chat {
-    return this.chatting.chat(scope, chatId, opts);
-  }
-
-  chats(scope: WorkspaceScope, opts?: ChatViewer & { kind?: 'user' | 'agent' | 'all'; deleted?: boolean }): Chat[] {
-    return this.chatting.chats(scope, opts);
-  }
-
-  message(scope: WorkspaceScope, chatId: string, messageId: string, opts?: ChatViewer): ChatMessage {
-    return this.chatting.message(scope, chatId, messageId, opts);
-  }
-
-  messages(scope: WorkspaceScope, chatId: string, opts?: ChatViewer): ChatMessage[] {
-    return this.chatting.messages(scope, chatId, opts);
-  }
-
-  messageCount(chatId: string): number {
-    return this.chatting.messageCount(chatId);
-  }
-
-  renameChat(user: User, scope: WorkspaceScope, chatId: string, name: string, opts?: ChatViewer): Chat {
-    return this.lifecycle.rename(user, scope, chatId, name, opts);
-  }
-
-  publishChat(user: User, scope: WorkspaceScope, chatId: string, opts?: ChatViewer): Chat {
-    return this.lifecycle.publish(user, scope, chatId, opts);
-  }
-
-  cancelChat(scope: WorkspaceScope, chatId: string, opts?: ChatViewer): CancelOutcome {
-    return this.lifecycle.cancel(scope, chatId, opts);
-  }
-
-  deleteChat(user: User, scope: WorkspaceScope, chatId: string, opts?: ChatViewer): void {
-    this.lifecycle.deleteChat(user, scope, chatId, opts);
+    return this.chats.createChat(this.chatScopes.workspace(scope), user, input);
   }
 
   aiTransactions(scope: WorkspaceScope): LedgerEntry[] {
-    return this.lifecycle.transactions(scope);
+    return this.chatLifecycle.transactions(this.chatScopes.workspace(scope));
   }
 }
