@@ -21,4 +21,8 @@ const shareRefOf = (params: unknown): string | undefined => {
   return typeof ref === 'string' ? ref : undefined;
 };
 
-export const shareStorageAreaRoutes = [...[...shareStorageRoutes, ...shareSearchRoutes, ...shareStorageLockRoutes].map(throughItsShare), ...shareImportRoutes, ...sharePreviewRoutes];
+export const shareStorageAreaRoutes = [
+  ...[...shareStorageRoutes, ...shareSearchRoutes, ...shareStorageLockRoutes].map(throughItsShare),
+  ...shareImportRoutes,
+  ...sharePreviewRoutes,
+];
