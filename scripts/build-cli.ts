@@ -4,7 +4,8 @@
  * (scripts/bench/startup: about 80 ms less on the CI machine size). Code that only some runs need
  * (the `seed` generator and faker, WebSockets, multipart, JWT signing) is reached through dynamic
  * imports; with code splitting those become chunks loaded on first use, so start-up neither parses
- * nor evaluates them. Document parsers and pretty logs stay external (node_modules, on first use).
+ * nor evaluates them. Document parsers, the image codec (jimp, 1.5 MB minified: previews only) and
+ * pretty logs stay external (node_modules, on first use).
  *
  * The package's two library entry points (`fastio-emulator`, `fastio-emulator/vitest`) are bundled
  * in the same build, so they share its chunks: the tarball carries the code once, not once as the
@@ -31,7 +32,7 @@ await build({
   sourcemap: true,
   minify: true,
   logLevel: 'warning',
-  external: ['pdfjs-dist', 'mammoth', 'pino-pretty', '@faker-js/faker', 'cli-progress'],
+  external: ['pdfjs-dist', 'mammoth', 'jimp', 'pino-pretty', '@faker-js/faker', 'cli-progress'],
   // CommonJS dependencies inside an ES module bundle need a `require` of their own.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });

@@ -23,9 +23,11 @@ const README = join(ROOT, 'README.md');
 /**
  * The package's size budget. It was 3 MB when the package was 2.8 MB with about 75 routes; at
  * about 180 routes it measured 3.15 MB (2.1 MB of minified bundle, 0.4 MB of type declarations,
- * 0.2 MB each of catalogue and scenarios), so the budget grows with the surface, to 4 MB.
+ * 0.2 MB each of catalogue and scenarios), so the budget grew with the surface, to 4 MB. At about
+ * 250 routes, with the image codec (jimp) left to node_modules like the document parsers, it
+ * measured 4.2 MB (2.9 MB of bundle, 0.67 MB of declarations, 0.46 MB of JSON): 5 MB.
  */
-const MAX_UNPACKED = 4 * 1024 * 1024;
+const MAX_UNPACKED = 5 * 1024 * 1024;
 const DEV_TOOLS = ['vitest', 'typescript', '@types/node'];
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const VITEST = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
@@ -103,7 +105,7 @@ describe('the packed package, installed into an empty project', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('is under 3 MB unpacked and ships no source maps, scripts, benches, contracts or tests', () => {
+  it('is under 5 MB unpacked and ships no source maps, scripts, benches, contracts or tests', () => {
     const paths = packed.files.map((f) => f.path);
     expect(packed.unpackedSize, `unpacked ${packed.unpackedSize} bytes`).toBeLessThan(MAX_UNPACKED);
     expect(paths.filter((p) => p.endsWith('.map'))).toEqual([]);
