@@ -2,6 +2,8 @@
 import { render } from 'preact';
 import { App } from './app.js';
 import './styles.css';
+import './cards.css';
+import './panels.css';
 import './actions.css';
 
 const root = document.getElementById('app')!;
