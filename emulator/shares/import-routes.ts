@@ -10,7 +10,7 @@
  * The caller needs write in the target workspace and the right to download from the share (share
  * role view, download_security as for downloads); the target may be in another org (a share
  * member importing what it was sent). At most 1,000 nodes per import (400/1605 beyond, nothing
- * copied). `import/enable/` and `import/disable/` stay 501: no source says what they switch.
+ * copied). `import/enable/` and `import/disable/` are the cloud imports' switch (imports/source-routes.ts).
  */
 import { callerOf } from '../http/context.js';
 import { defineRoute } from '../http/define.js';
