@@ -29,6 +29,7 @@ import { PERIOD_MS } from './ledger.js';
 import type { Plan } from './plans.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { AprilSubscriptions, settleUnpriced } from './april-subscriptions.js';
+import { oldestFirst } from '../store/order.js';
 
 /** PARITY: official client org.rs billing_reactivate: "once the subscription has fully terminated the server returns 1683/404". */
 export const NO_SUBSCRIPTION_CODE = 1683;
@@ -182,7 +183,7 @@ export class SubscriptionService {
   }
 
   invoicesOf(orgId: string): Invoice[] {
-    return this.d.db.invoices.find('org', orgId).sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1));
+    return oldestFirst(this.d.db.invoices.find('org', orgId));
   }
 
   /**

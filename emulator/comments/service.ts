@@ -18,6 +18,7 @@ import { CommentScopes, type CommentCaller, type CommentMode, type CommentPlace 
 import { COMMENT_DISPLAY_MAX, type CommentAddInput, type CommentListOptions } from './schema.js';
 import { displayText, mentionsIn } from './mentions.js';
 import { checkReference } from './anchors.js';
+import { newestFirst, oldestFirst } from '../store/order.js';
 
 export interface CommentDeps {
   db: Db;
@@ -61,8 +62,7 @@ export class CommentService {
     if (nodeId !== undefined) place.node(nodeId, 'allow');
     const rows = nodeId === undefined ? this.d.db.comments.find('entity', key) : this.d.db.comments.find('node', `${key}/${nodeId}`);
     const desc = opts.sort === 'desc' || opts.sort === 'newest';
-    const sorted = [...rows].sort((a, b) => (a.created - b.created || (a.id < b.id ? -1 : 1)) * (desc ? -1 : 1));
-    return paginate(sorted, opts.limit ?? 100, opts.offset ?? 0);
+    return paginate(desc ? newestFirst(rows) : oldestFirst(rows), opts.limit ?? 100, opts.offset ?? 0);
   }
 
   add(caller: Who, place: CommentPlace, nodeId: string, input: CommentAddInput): Comment {
@@ -238,13 +238,13 @@ export class CommentService {
   /** The comments of a workspace whose display text holds every word of the query (the unified find's bucket). */
   search(place: CommentPlace, query: string): Comment[] {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    return this.d.db.comments
+    const hits = this.d.db.comments
       .find('entity', `${place.entityType}:${place.entityId}`)
       .filter((c) => {
         const t = displayText(c.body).toLowerCase();
         return words.every((w) => t.includes(w));
-      })
-      .sort((a, b) => b.created - a.created);
+      });
+    return newestFirst(hits);
   }
 
   private remove(caller: Who, place: CommentPlace, comment: Comment, recursive: boolean): string[] {
@@ -276,3 +276,4 @@ function checkDisplay(body: string): void {
   if (displayText(body).length > COMMENT_DISPLAY_MAX)
     throw Errors.invalidField('body', `The text shown (mentions as names) must be at most ${COMMENT_DISPLAY_MAX} characters.`);
 }
+

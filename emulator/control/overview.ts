@@ -18,6 +18,7 @@ import { VERSION } from '../version.js';
 import { faultToJson } from './faults.js';
 import type { JournalEntry, RequestJournal } from './journal.js';
 import type { Overview, OverviewCredits, OverviewEvent, OverviewOrg, OverviewPerson, OverviewRequest, OverviewWorkspace } from './overview-types.js';
+import { newestFirst } from '../store/order.js';
 
 export interface OverviewOptions {
   /** substring of an org's domain, name or id */
@@ -194,10 +195,7 @@ export function buildOverview(emu: Emulator, journal: RequestJournal, options: O
   const open = db.orgs.toArray().filter((o) => !o.closed);
   const matching = options.q ? open.filter((o) => orgMatches(o, options.q!)) : open;
   // Newest tenants first: the one a developer just made is at the top.
-  const shown = matching
-    .slice()
-    .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1))
-    .slice(0, orgLimit);
+  const shown = newestFirst(matching).slice(0, orgLimit);
   let workspaces = 0;
   for (const w of db.workspaces.values()) if (!w.deleted) workspaces++;
   let files = 0;

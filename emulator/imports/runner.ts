@@ -28,6 +28,7 @@ import type { StorageNode, User } from '../store/model.js';
 import type { WorkspaceScope } from '../tenancy/access.js';
 import { relativeTo, type RemoteDrive } from './remote.js';
 import type { ImportDeps } from './service.js';
+import { newestFirst } from '../store/order.js';
 
 /** What refuses write-backs: a paused source holds them (pending) until it is resumed. */
 const ENDED = new Set(['disconnected', 'error']);
@@ -48,7 +49,7 @@ export class ImportRunner {
   // ---- jobs
 
   jobs(source: ImportSource, limit?: number, offset?: number): { page: ImportJob[]; pagination: Pagination } {
-    const rows = this.d.db.importJobs.find('source', source.id).sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+    const rows = newestFirst(this.d.db.importJobs.find('source', source.id));
     return paginate(rows, limit ?? 100, offset ?? 0);
   }
 
@@ -183,10 +184,7 @@ export class ImportRunner {
   // ---- write-backs
 
   writebacks(source: ImportSource, status: ImportWriteback['status'] | undefined, limit?: number, offset?: number) {
-    const rows = this.d.db.importWritebacks
-      .find('source', source.id)
-      .filter((w) => status === undefined || w.status === status)
-      .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+    const rows = newestFirst(this.d.db.importWritebacks.find('source', source.id).filter((w) => status === undefined || w.status === status));
     return paginate(rows, limit ?? 100, offset ?? 0);
   }
 

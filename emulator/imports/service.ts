@@ -23,6 +23,7 @@ import type { StorageService } from '../storage/service.js';
 import { providerUnavailable } from './providers.js';
 import { normalizeRemotePath, RemoteDrive } from './remote.js';
 import { ImportRunner } from './runner.js';
+import { oldestFirst } from '../store/order.js';
 
 export type ImportDeps = Pick<ServiceDeps, 'db' | 'ids' | 'now' | 'audit' | 'access' | 'jobs'> & {
   storage: StorageService;
@@ -87,7 +88,7 @@ export class ImportService {
   // ---- identities
 
   identities(scope: WorkspaceScope, limit?: number, offset?: number): { page: ImportIdentity[]; pagination: Pagination } {
-    const rows = this.d.db.importIdentities.find('workspace', scope.workspace.id).sort(byCreated);
+    const rows = oldestFirst(this.d.db.importIdentities.find('workspace', scope.workspace.id));
     return paginate(rows, limit ?? 100, offset ?? 0);
   }
 
@@ -151,7 +152,7 @@ export class ImportService {
 
   sources(scope: WorkspaceScope, status: ImportSourceStatus | undefined, limit?: number, offset?: number): { page: ImportSource[]; pagination: Pagination } {
     const rows = this.d.db.importSources.find('workspace', scope.workspace.id).filter((s) => status === undefined || s.status === status);
-    return paginate(rows.sort(byCreated), limit ?? 100, offset ?? 0);
+    return paginate(oldestFirst(rows), limit ?? 100, offset ?? 0);
   }
 
   /** A source and its workspace, for a caller who may `write` (or read) that workspace. Unknown ids answer 404/1609. */
@@ -267,8 +268,4 @@ export class ImportService {
 
 export function placeOf(row: { orgId: string; workspaceId: string }) {
   return { orgId: row.orgId, workspaceId: row.workspaceId };
-}
-
-function byCreated<T extends { created: number; id: string }>(a: T, b: T): number {
-  return a.created - b.created || (a.id < b.id ? -1 : 1);
 }

@@ -8,6 +8,7 @@ import type { Chat, LedgerEntry, User } from '../store/model.js';
 import type { IntelligenceDeps } from './service.js';
 import type { Chats } from './chat.js';
 import type { ChatScope } from './chat-scope.js';
+import { newestFirst } from '../store/order.js';
 
 /** PARITY: client 96b1551 src/api/ai.rs:491-497 `transactions`: "up to 40 most-recent transactions". */
 export const TRANSACTIONS_SHOWN = 40;
@@ -66,10 +67,6 @@ export class ChatLifecycle {
 
   /** The place's AI token charges, newest first, at most 40 (the ledger's own entries). */
   transactions(cs: Pick<ChatScope, 'org' | 'ownsCharge'>): LedgerEntry[] {
-    return this.d.ledger
-      .entries(cs.org.id)
-      .filter((e) => e.kind === 'ai_tokens' && cs.ownsCharge(e))
-      .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1))
-      .slice(0, TRANSACTIONS_SHOWN);
+    return newestFirst(this.d.ledger.entries(cs.org.id).filter((e) => e.kind === 'ai_tokens' && cs.ownsCharge(e))).slice(0, TRANSACTIONS_SHOWN);
   }
 }

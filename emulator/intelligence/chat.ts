@@ -19,6 +19,7 @@ import type { WorkspaceIndexes } from './indexes.js';
 import type { Scopes } from './scopes.js';
 import type { IntelligenceDeps } from './service.js';
 import type { ChatScope } from './chat-scope.js';
+import { newestFirst } from '../store/order.js';
 
 export { GENERAL_CHAT_ANSWER, TOO_LARGE_CONTINUE, TOO_LARGE_NEW_THREAD, visibleTo } from './chat-scope.js';
 
@@ -232,10 +233,11 @@ export class Chats {
    */
   chats(cs: ChatScope, opts: { kind?: 'user' | 'agent' | 'all'; deleted?: boolean } = {}): Chat[] {
     const kind = opts.kind ?? 'all';
-    return this.d.db.chats
-      .find('workspace', cs.workspace.id)
-      .filter((c) => cs.holds(c) && (opts.deleted ? c.deleted !== null : c.deleted === null) && (kind === 'all' || (c.kind ?? 'user') === kind))
-      .sort((a, b) => b.created - a.created || (a.id < b.id ? -1 : 1));
+    return newestFirst(
+      this.d.db.chats
+        .find('workspace', cs.workspace.id)
+        .filter((c) => cs.holds(c) && (opts.deleted ? c.deleted !== null : c.deleted === null) && (kind === 'all' || (c.kind ?? 'user') === kind)),
+    );
   }
 
   messages(cs: ChatScope, chatId: string): ChatMessage[] {

@@ -15,6 +15,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import type { StorageNode } from '../store/model.js';
 import type { MetadataMapping, MetadataTemplate } from '../store/metadata-model.js';
 import type { TemplateCreateInput, TemplateUpdateInput } from './schema.js';
+import { oldestFirst } from '../store/order.js';
 
 export type MetadataDeps = Pick<ServiceDeps, 'db' | 'ids' | 'now' | 'audit' | 'ledger' | 'jobs' | 'log'> & {
   /** the scoped storage lookup (a foreign id answers as the storage routes do) */
@@ -167,7 +168,7 @@ export class MetadataService {
 
   /** The template's mappings, oldest first (the plan's window is the oldest-mapped rows). */
   mappings(t: MetadataTemplate): MetadataMapping[] {
-    return this.d.db.metadataMappings.find('template', t.id).sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1));
+    return oldestFirst(this.d.db.metadataMappings.find('template', t.id));
   }
 
   /** The template's mapped nodes that are live, oldest-mapped first, and how many the plan lets the listing show. */

@@ -14,6 +14,7 @@ import type { StorageCredits } from './storage-credits.js';
 import { TERMINAL_UPLOAD, type Uploads } from './uploads.js';
 import { verifyHash } from './upload-limits.js';
 import type { Versions } from './versions.js';
+import { newestFirst } from '../store/order.js';
 
 export interface SessionFilter {
   /** PARITY: CHOICE. `web` lists the URL imports (`GET /web_upload/`), else the byte uploads. */
@@ -29,11 +30,13 @@ export class UploadSessions {
     private readonly credits: StorageCredits,
   ) {}
 
-  /** The caller's sessions, newest first (then by id). PARITY: CHOICE, every status, stored ones too, until deleted. */
+  /** The caller's sessions, newest first (then in the order made). PARITY: CHOICE, every status, stored ones too, until deleted. */
   list(user: User, filter: SessionFilter): Upload[] {
-    return [...this.d.db.uploads.values()]
-      .filter((u) => u.userId === user.id && (filter.kind === 'web') === Boolean(u.web) && (filter.status === undefined || u.status === filter.status))
-      .sort((a, b) => b.created - a.created || (a.id < b.id ? -1 : 1));
+    return newestFirst(
+      [...this.d.db.uploads.values()].filter(
+        (u) => u.userId === user.id && (filter.kind === 'web') === Boolean(u.web) && (filter.status === undefined || u.status === filter.status),
+      ),
+    );
   }
 
   /**

@@ -14,6 +14,7 @@ import type { NodeTree } from './nodes.js';
 import type { StorageDeps, StorageSignals } from './service.js';
 import { AuditEvents } from '../events/catalogue.js';
 import type { StorageCredits } from './storage-credits.js';
+import { newestFirst } from '../store/order.js';
 
 export interface Download {
   node: StorageNode;
@@ -74,7 +75,7 @@ export class Versions {
 
   /** The kept (not current) versions of a node, newest first. */
   kept(nodeId: string): FileVersion[] {
-    return this.d.db.fileVersions.find('node', nodeId).sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+    return newestFirst(this.d.db.fileVersions.find('node', nodeId));
   }
 
   /**

@@ -25,6 +25,7 @@ import type { Upload, User } from '../store/model.js';
 import type { StorageDeps } from './service.js';
 import { checkedName, type WebStatus } from './upload-schema.js';
 import type { Uploads } from './uploads.js';
+import { newestFirst } from '../store/order.js';
 
 /** PARITY: CHOICE. The most bytes one import holds in memory, below any plan's file size. */
 export const WEB_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
@@ -161,9 +162,7 @@ export class WebUploads {
 
   /** The caller's imports, newest first; `status` filters, `limit`/`offset` page (CHOICE: 100 by default). */
   list(user: User, filter: WebListFilter): { total: number; uploads: Upload[] } {
-    const all = [...this.d.db.uploads.values()]
-      .filter((u) => u.userId === user.id && u.web && (filter.status === undefined || webStatus(u.status) === filter.status))
-      .sort((a, b) => b.created - a.created || (a.id < b.id ? -1 : 1));
+    const all = newestFirst([...this.d.db.uploads.values()].filter((u) => u.userId === user.id && u.web && (filter.status === undefined || webStatus(u.status) === filter.status)));
     const offset = filter.offset ?? 0;
     return { total: all.length, uploads: all.slice(offset, offset + (filter.limit ?? 100)) };
   }

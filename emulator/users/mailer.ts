@@ -1,6 +1,7 @@
 import type { Db } from '../store/db.js';
 import type { IdGenerator } from '../store/ids.js';
 import type { MailboxMessage } from '../store/model.js';
+import { newestFirst } from '../store/order.js';
 
 /**
  * The emulator's outbox. Mail never leaves the process: verification codes and invitations land
@@ -29,6 +30,6 @@ export class Mailer {
   /** Messages to one address (newest first), or every message. */
   list(to?: string): MailboxMessage[] {
     const rows = to ? this.db.mailbox.find('to', to.toLowerCase()) : this.db.mailbox.toArray();
-    return rows.sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+    return newestFirst(rows);
   }
 }

@@ -23,6 +23,7 @@ import type { Caller } from '../http/context.js';
 import type { UserService } from './service.js';
 import { sha256Hex } from './tokens.js';
 import { grantText, parseScopes } from './oauth-scopes.js';
+import { newestFirst } from '../store/order.js';
 
 /** PARITY: agent guide "Authentication & Token Lifecycle": access tokens last 1 hour, refresh tokens 30 days. */
 export const OAUTH_ACCESS_SECONDS = 3600;
@@ -254,10 +255,9 @@ export class OAuthService {
   /** The caller's OAuth sessions that still work (newest first). */
   sessions(user: User): Session[] {
     const now = this.d.now();
-    return this.d.db.sessions
-      .find('user', user.id)
-      .filter((s) => s.oauth && !s.revoked && s.expires > now)
-      .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+    return newestFirst(
+      this.d.db.sessions.find('user', user.id).filter((s) => s.oauth && !s.revoked && s.expires > now),
+    );
   }
 
   /** One of the caller's sessions; another user's id answers as an unknown one (404). */
