@@ -238,12 +238,10 @@ export class CommentService {
   /** The comments of a workspace whose display text holds every word of the query (the unified find's bucket). */
   search(place: CommentPlace, query: string): Comment[] {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    const hits = this.d.db.comments
-      .find('entity', `${place.entityType}:${place.entityId}`)
-      .filter((c) => {
-        const t = displayText(c.body).toLowerCase();
-        return words.every((w) => t.includes(w));
-      });
+    const hits = this.d.db.comments.find('entity', `${place.entityType}:${place.entityId}`).filter((c) => {
+      const t = displayText(c.body).toLowerCase();
+      return words.every((w) => t.includes(w));
+    });
     return newestFirst(hits);
   }
 
@@ -276,4 +274,3 @@ function checkDisplay(body: string): void {
   if (displayText(body).length > COMMENT_DISPLAY_MAX)
     throw Errors.invalidField('body', `The text shown (mentions as names) must be at most ${COMMENT_DISPLAY_MAX} characters.`);
 }
-

@@ -162,7 +162,9 @@ export class WebUploads {
 
   /** The caller's imports, newest first; `status` filters, `limit`/`offset` page (CHOICE: 100 by default). */
   list(user: User, filter: WebListFilter): { total: number; uploads: Upload[] } {
-    const all = newestFirst([...this.d.db.uploads.values()].filter((u) => u.userId === user.id && u.web && (filter.status === undefined || webStatus(u.status) === filter.status)));
+    const all = newestFirst(
+      [...this.d.db.uploads.values()].filter((u) => u.userId === user.id && u.web && (filter.status === undefined || webStatus(u.status) === filter.status)),
+    );
     const offset = filter.offset ?? 0;
     return { total: all.length, uploads: all.slice(offset, offset + (filter.limit ?? 100)) };
   }

@@ -255,9 +255,7 @@ export class OAuthService {
   /** The caller's OAuth sessions that still work (newest first). */
   sessions(user: User): Session[] {
     const now = this.d.now();
-    return newestFirst(
-      this.d.db.sessions.find('user', user.id).filter((s) => s.oauth && !s.revoked && s.expires > now),
-    );
+    return newestFirst(this.d.db.sessions.find('user', user.id).filter((s) => s.oauth && !s.revoked && s.expires > now));
   }
 
   /** One of the caller's sessions; another user's id answers as an unknown one (404). */

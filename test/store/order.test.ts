@@ -10,7 +10,14 @@ describe('creation order', () => {
   it('breaks same-millisecond ties by the order the rows were made, not by id', () => {
     const t = new Table<{ id: string; created: number; place: string }>('t', { indexes: { place: (r) => r.place } });
     // Ids sort the other way round from the order they were made in.
-    for (const [id, created] of [['z', 5], ['y', 5], ['x', 5], ['w', 3], ['v', 7]] as const) t.insert({ id, created, place: 'p' });
+    for (const [id, created] of [
+      ['z', 5],
+      ['y', 5],
+      ['x', 5],
+      ['w', 3],
+      ['v', 7],
+    ] as const)
+      t.insert({ id, created, place: 'p' });
     t.update('z', { created: 5 });
     const rows = t.find('place', 'p');
     expect(oldestFirst(rows).map((r) => r.id)).toEqual(['w', 'z', 'y', 'x', 'v']);
