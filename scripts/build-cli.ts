@@ -13,8 +13,27 @@
  * worker stays tsc's dist/emulator/intelligence/engine/parse-worker.js (a worker loads a file).
  */
 import { rmSync } from 'node:fs';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { fromPackageRoot } from '../emulator/paths.js';
+
+/**
+ * zod's namespace export (`z.locales`) keeps all ~45 message locales in the bundle, since the
+ * namespace object escapes tree shaking; the emulator speaks English only (zod registers `en`
+ * itself) and never calls `z.locales.*`, so the locales index is reduced to `en`.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir) ? { path: `${args.resolveDir}/../locales/en.js`, namespace: 'zod-en' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      loader: 'js',
+      resolveDir: args.path.replace(/[\\/][^\\/]+$/, ''),
+    }));
+  },
+};
 
 rmSync(fromPackageRoot('dist', 'cli-chunks'), { recursive: true, force: true });
 
@@ -32,7 +51,10 @@ await build({
   sourcemap: true,
   minify: true,
   logLevel: 'warning',
-  external: ['pdfjs-dist', 'mammoth', 'jimp', 'pino-pretty', '@faker-js/faker', 'cli-progress'],
+  // iconv-lite (body-parser's charsets): bundled, its CJK tables (about 450 KB) were parsed at every
+  // start; from node_modules it loads a table on first use of that charset.
+  external: ['pdfjs-dist', 'mammoth', 'jimp', 'pino-pretty', '@faker-js/faker', 'cli-progress', 'iconv-lite'],
+  plugins: [zodEnglishOnly],
   // CommonJS dependencies inside an ES module bundle need a `require` of their own.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
