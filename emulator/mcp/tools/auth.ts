@@ -4,22 +4,33 @@
  * section 3; official client tools.rs `auth` (actions, `signout` is local-only).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { answer, call, invalid, ok, rest, str, type ActionSpec, type ToolCtx, type ToolSpec } from '../kit.js';
+import { answer, call, invalid, ok, rest, str, type ActionSpec, type Args, type ToolCtx, type ToolSpec } from '../kit.js';
 
 async function whoAmI(ctx: ToolCtx, token: string): Promise<string | undefined> {
   const res = await ctx.api.call({ method: 'GET', path: '/user/auth/check/' }, token, `${ctx.tool}.${ctx.action}`);
   return res.status === 200 ? (res.body?.id as string | undefined) : undefined;
 }
 
+/** signin and signup take the same two parameters (`email_address` is the REST name of `email`). */
+const CREDENTIALS = { params: ['email', 'password'], required: ['email', 'password'], auth: false } as const;
+
+function credentials(a: Args): { email: string; password: string } | undefined {
+  const email = str(a, 'email', 'email_address');
+  const password = str(a, 'password');
+  return email && password ? { email, password } : undefined;
+}
+
+const MISSING_CREDENTIALS = 'Missing required parameter: email and password';
+
 const signin: ActionSpec = {
   summary: 'Sign in with email and password; the JWT is kept in this MCP session (GET /current/user/auth/ with Basic)',
-  params: ['email', 'password'],
-  required: ['email', 'password'],
-  auth: false,
+  ...CREDENTIALS,
+  params: [...CREDENTIALS.params],
+  required: [...CREDENTIALS.required],
   async run(ctx, a) {
-    const email = str(a, 'email', 'email_address');
-    const password = str(a, 'password');
-    if (!email || !password) return invalid(ctx, 'Missing required parameter: email and password');
+    const c = credentials(a);
+    if (!c) return invalid(ctx, MISSING_CREDENTIALS);
+    const { email, password } = c;
     const basic = Buffer.from(`${email}:${password}`).toString('base64');
     const res = await ctx.api.call(
       { method: 'GET', path: '/user/auth/', headers: { authorization: `Basic ${basic}` } },
@@ -41,14 +52,20 @@ const signin: ActionSpec = {
 
 const signup: ActionSpec = {
   summary: 'Create an agent account (agent=true always); does not sign in (POST /current/user/)',
-  params: ['email', 'password', 'first_name', 'last_name'],
-  required: ['email', 'password'],
-  auth: false,
+  ...CREDENTIALS,
+  params: [...CREDENTIALS.params, 'first_name', 'last_name'],
+  required: [...CREDENTIALS.required],
   async run(ctx, a) {
-    const email = str(a, 'email', 'email_address');
-    const password = str(a, 'password');
-    if (!email || !password) return invalid(ctx, 'Missing required parameter: email and password');
-    const form = { email_address: email, password, first_name: str(a, 'first_name'), last_name: str(a, 'last_name'), tos_agree: 'true', agent: 'true' };
+    const c = credentials(a);
+    if (!c) return invalid(ctx, MISSING_CREDENTIALS);
+    const form = {
+      email_address: c.email,
+      password: c.password,
+      first_name: str(a, 'first_name'),
+      last_name: str(a, 'last_name'),
+      tos_agree: 'true',
+      agent: 'true',
+    };
     const res = await call(ctx, { method: 'POST', path: '/user/', form });
     return answer(ctx, res, { next: ['auth action=signin with the same email and password', 'auth action=email-verify'] });
   },
