@@ -37,6 +37,8 @@ import { tokenScopeGate } from './users/oauth-scopes.js';
 import { ShareService } from './shares/service.js';
 import { mountShareStorage } from './shares/share-storage-mount.js';
 import { FileshareService } from './shares/fileshare-service.js';
+import { mountFileshareWriteback } from './shares/fileshare-writeback.js';
+import { followFileshareActivity } from './shares/fileshare-activity.js';
 import { CommentService } from './comments/service.js';
 import { MetadataArea } from './metadata/area.js';
 import { readablePages } from './metadata/pages.js';
@@ -175,6 +177,8 @@ export class Emulator {
     this.shares = new ShareService({ ...tenancy, storage: this.storage });
     mountShareStorage(this);
     this.fileshares = new FileshareService(tenancy);
+    mountFileshareWriteback(this);
+    followFileshareActivity(this);
     this.events.useShares(this.shares.access);
     this.comments = new CommentService({ db: this.db, ids: this.ids, now, audit: this.audit });
     this.comments.scopes.register(

@@ -30,10 +30,16 @@ export const ACTIVITY_KEY_CHOICES = [
   "metadata events touch `metadata:{node_id}` on the workspace for a node's values, `metadata` for templates and views",
   'other events touch their subcategory name on the workspace, else the org, else the user',
   'asset events touch `assets` on the share, else the workspace, else the org, else the user whose asset it is',
+  'fileshare events touch `storage:{node_id}` of the bound file on the workspace, and the fileshare itself: `fileshare` (created, updated, deleted) or `grants`; every change of the bound file (a new version, by write-back or any upload, a rename, a restore) touches `storage:{node_id}` on each live fileshare of it',
 ];
 
 /** Where an event happened: its workspace, else its share, else its org. */
 const placeOf = (e: AuditEvent) => e.workspaceId ?? e.shareId ?? e.orgId;
+
+/** A node's change: `storage:{node_id}` on its workspace (or share). */
+function storageNode(e: AuditEvent): ActivityTouch[] {
+  return e.objectId ? [{ entities: [placeOf(e)], key: `storage:${e.objectId}` }] : [{ entities: [placeOf(e)], key: 'storage' }];
+}
 
 /** The rules the catalogue picks from, one per kind of change. */
 export const ActivityRules = {
@@ -55,7 +61,10 @@ export const ActivityRules = {
     { entities: [e.orgId], key: 'members' },
   ],
   billing: (e) => [{ entities: [e.orgId], key: 'billing' }],
-  storageNode: (e) => (e.objectId ? [{ entities: [placeOf(e)], key: `storage:${e.objectId}` }] : [{ entities: [placeOf(e)], key: 'storage' }]),
+  storageNode,
+  // a fileshare's own changes: the bound file's key on the workspace, and the fileshare (its poll, shares/fileshare-activity.ts)
+  fileshare: (e) => [...storageNode(e), { entities: [fileshareOf(e)], key: 'fileshare' }],
+  fileshareGrants: (e) => [...storageNode(e), { entities: [fileshareOf(e)], key: 'grants' }],
   // the uploader (who polls its sessions) and the workspace the file goes to
   upload: (e) => (e.objectId ? [{ entities: [e.callingUserId ?? e.userId, e.workspaceId], key: `upload:${e.objectId}` }] : []),
   // a share's chat (the event carries its share id) is heard by the share, not its workspace
@@ -90,6 +99,10 @@ export const ActivityRules = {
   // metadata: the workspace hears `metadata:{node_id}` for a node's values, `metadata` for templates and views
   metadata: (e) => [{ entities: [e.workspaceId], key: typeof e.data.node_id === 'string' ? `metadata:${e.data.node_id}` : 'metadata' }],
 } satisfies Record<string, ActivityRule>;
+
+function fileshareOf(e: AuditEvent): string | null {
+  return typeof e.data.fileshare === 'string' ? e.data.fileshare : null;
+}
 
 function commentKey(e: AuditEvent): string {
   return typeof e.data.node_id === 'string' ? `comments:${e.data.node_id}` : 'comments';

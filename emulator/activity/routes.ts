@@ -4,6 +4,7 @@ import { ApiError, Codes } from '../http/errors.js';
 import { activityParams, activityPollQuery } from '../events/schema.js';
 import { ACTIVITY_KEY_CHOICES } from './keys.js';
 import { WEBSOCKET_CHOICES } from './websocket.js';
+import { FILESHARE_ACTIVITY_CHOICES } from '../shares/fileshare-activity.js';
 
 const SOURCE = 'API notes "Events and activity"; agent guide v1.29 section 13; official client src/api/event.rs poll_activity';
 
@@ -12,7 +13,7 @@ export const activityRoutes = [
     method: 'GET',
     path: '/current/activity/poll/:entity_id/',
     area: 'events',
-    summary: 'Long-poll: wait up to `wait` seconds (max 95) for changes of a workspace, org or the caller',
+    summary: 'Long-poll: wait up to `wait` seconds (max 95) for changes of a workspace, org, fileshare (V2) or the caller',
     params: activityParams,
     query: activityPollQuery,
     parity: {
@@ -25,6 +26,7 @@ export const activityRoutes = [
         'wait above 95 is held for 95 s; `updated=1` is accepted (the answer is always what is newer than lastactivity)',
         "entities: org (members, admins, owner), workspace (any member), the caller's own user id; another tenant's org or an unknown id 404/1609, another tenant's workspace 401/10545",
         ...ACTIVITY_KEY_CHOICES,
+        ...FILESHARE_ACTIVITY_CHOICES,
       ],
     },
     handler: async (ctx, { params, query }, emu) => {

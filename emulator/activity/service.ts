@@ -13,6 +13,8 @@ import type { Db } from '../store/db.js';
 import type { Access, OrgScope, WorkspaceScope } from '../tenancy/access.js';
 import { formatCursor, parseCursor, type ActivityHub } from './hub.js';
 import { activityTouches } from '../events/catalogue.js';
+import type { ActivityTouch } from './keys.js';
+import type { AuditEvent } from '../store/model.js';
 
 /** PARITY: the documented maximum hold of a long-poll. */
 export const MAX_WAIT_SECONDS = 95;
@@ -22,21 +24,43 @@ export interface PollInput {
   lastactivity?: string | undefined;
 }
 
+/**
+ * Another area's entity the poll follows (fileshares, shares/fileshare-activity.ts): which ids are
+ * its, who may watch one, and which of the other entities' changes it hears too.
+ */
+export interface FollowedEntity {
+  owns(entityId: string): boolean;
+  /** may the caller watch it (poll, WebSocket)? Throws the refusal. */
+  authorize(caller: Caller, entityId: string): void;
+  /** the entities of this kind that also hear a change (an event's touch of another entity) */
+  alsoHearing(event: AuditEvent, touch: ActivityTouch): string[];
+}
+
 export class ActivityService {
+  private readonly followed: FollowedEntity[] = [];
+
   constructor(private readonly d: { db: Db; access: Access; hub: ActivityHub; audit: AuditLog }) {
     d.audit.recorded.on((event) => {
-      for (const t of activityTouches(event)) d.hub.touch(t.entities, t.key);
+      for (const t of activityTouches(event)) d.hub.touch([...t.entities, ...this.followed.flatMap((f) => f.alsoHearing(event, t))], t.key);
     });
+  }
+
+  /** Follow another area's entities too (called once by that area). */
+  follow(entity: FollowedEntity): void {
+    this.followed.push(entity);
   }
 
   /**
    * May this caller watch the entity? Throws the tenancy answers: another tenant's org 404/1609,
-   * another tenant's workspace 401/10545, anything else (another user's id) 404/1609.
+   * another tenant's workspace 401/10545, anything else (another user's id) 404/1609. An entity
+   * of another area is decided by it (`followed`).
    */
   authorize(caller: Caller, entityId: string): OrgScope | WorkspaceScope | undefined {
     if (entityId === caller.user.id) return undefined;
     if (this.d.db.orgs.has(entityId)) return this.d.access.org(caller, entityId, 'org.details');
     if (this.d.db.workspaces.has(entityId)) return this.d.access.workspace(caller, entityId, 'workspace.details');
+    const other = this.followed.find((f) => f.owns(entityId));
+    if (other) return void other.authorize(caller, entityId);
     throw Errors.notFound('entity');
   }
 
@@ -67,6 +91,7 @@ export class ActivityService {
     // The wait may have lasted up to 95 s: a caller removed from the workspace (or org) meanwhile
     // is refused like any other non-member, not told what changed there.
     if (scope) this.d.access.recheck(caller, scope);
+    else if (entityId !== caller.user.id) this.authorize(caller, entityId);
     return { activity: keys, lastactivity: formatCursor(next) };
   }
 }

@@ -157,22 +157,31 @@ export class FileshareAccess {
     return { scope: { fileshare, workspace, org, manager: undefined, capability, actingUser }, needsPassword };
   }
 
-  /** The subscription gate of the fileshare's org, asked as for a storage read (billing/gate.ts). */
-  private gate(org: Org, workspace: Workspace): void {
-    const probe: WorkspaceScope = { kind: 'workspace', org, workspace, role: 'owner', orgRole: undefined, action: 'workspace.storage.read' };
+  /**
+   * Resolve a fileshare for a write-back (a new version of its file, shares/fileshare-writeback.ts):
+   * the `edit` capability, a manager's or an `edit` grant's; a lower one 403/1700, a stranger to a
+   * named-people fileshare 401/115069. `edit` never comes from the tier, so no link password is
+   * asked. The workspace's rules for a write apply: archived 403/1680, the subscription gate.
+   */
+  write(caller: Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>, id: string): FileshareScope {
+    const { scope, needsPassword } = this.decide(caller, id, 'edit', 'fileshare');
+    if (needsPassword) throw Errors.unauthenticated('This fileshare needs its link password (x-ve-password header).');
+    // A member writes as to the workspace's storage (its role's rules); a grant holder through the link.
+    if (scope.manager) this.access.workspace(caller, scope.workspace.id, 'workspace.storage.write');
+    else if (scope.workspace.archived) throw Errors.workspaceArchived();
+    else this.gate(scope.org, scope.workspace, 'workspace.storage.write');
+    return scope;
+  }
+
+  /** The subscription gate of the fileshare's org, asked as for a storage read (billing/gate.ts) or write. */
+  private gate(org: Org, workspace: Workspace, action: WorkspaceAction = 'workspace.storage.read'): void {
+    const probe: WorkspaceScope = { kind: 'workspace', org, workspace, role: 'owner', orgRole: undefined, action };
     this.access.runGates(probe);
   }
 
-  /** The workspace scope the storage service reads the bound file through. */
-  storageScope(scope: FileshareScope): WorkspaceScope {
-    return {
-      kind: 'workspace',
-      org: scope.org,
-      workspace: scope.workspace,
-      role: scope.manager ?? 'guest',
-      orgRole: undefined,
-      action: 'workspace.storage.read',
-    };
+  /** The workspace scope the storage service reads (or, for a write-back, writes) the bound file through. */
+  storageScope(scope: FileshareScope, action: WorkspaceAction = 'workspace.storage.read'): WorkspaceScope {
+    return { kind: 'workspace', org: scope.org, workspace: scope.workspace, role: scope.manager ?? 'guest', orgRole: undefined, action };
   }
 }
 

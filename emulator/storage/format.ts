@@ -59,7 +59,8 @@ export function uploadJson(upload: Upload): Record<string, unknown> {
     status: upload.status,
     status_message: upload.error,
     new_file_id: upload.newFileId,
-    instance_id: upload.workspaceId,
+    // a write-back names its fileshare, as the client sent it (profile_type stays the storage's)
+    instance_id: upload.fileshareId ?? upload.workspaceId,
     profile_type: 'workspace',
     folder_id: upload.folderId,
     chunks,

@@ -4,6 +4,7 @@ import { Codes } from '../http/errors.js';
 import { formatTime } from '../http/format.js';
 import { RawResponse } from '../http/route.js';
 import { nodeJson, uploadJson } from './format.js';
+import { FILESHARE_WRITEBACK_CHOICES } from './upload-target.js';
 import { storageLockRoutes } from './lock-routes.js';
 import { storageNodeRoutes } from './node-routes.js';
 import { storageSearchRoutes } from './search-routes.js';
@@ -59,13 +60,16 @@ const storageV1Routes = [
         '`stream=true` opens a streaming session without `size` (`max_size` optional, checked against the plan up front); its bytes come through stream/',
         STORAGE_CREDITS_CHOICE,
         NAME_CHOICE,
+        ...FILESHARE_WRITEBACK_CHOICES,
       ],
     },
     handler: (ctx, { body, files }, emu) => {
-      // The workspace is named in the body, not the path: the service resolves it.
+      // The workspace (or the fileshare) is named in the body, not the path: the service resolves it.
       const { upload, node, scope } = emu.storage.upload(callerOf(ctx), body, files);
       ctx.tenantResolved(scope.org.id);
-      return node ? { id: upload.id, new_file_id: node.id } : { id: upload.id };
+      const answer = node ? { id: upload.id, new_file_id: node.id } : { id: upload.id };
+      // PARITY: 96b1551 src/api/upload.rs single_shot_fileshare_writeback reads the write-back's `session`.
+      return upload.fileshareId ? { ...answer, session: uploadJson(upload) } : answer;
     },
   }),
 

@@ -133,6 +133,8 @@ export const uploadCreateBody = lazy(() =>
     // PARITY: agent guide "Optional Integrity Hashing": a whole-file hash may come with the session.
     hash: z.string().trim().max(200).optional(),
     hash_algo: z.string().trim().max(20).optional(),
+    // PARITY: 96b1551 src/api/upload.rs writeback_form_fields: a fileshare write-back's compare-and-swap precondition.
+    if_version_id: opaqueId('3', 'a version id').optional(),
   }),
 );
 export type UploadInput = z.output<ReturnType<typeof uploadCreateBody>>;

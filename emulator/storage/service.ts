@@ -24,7 +24,7 @@ import { NodeTree, type BulkDetailsError, type TrashedFilter } from './nodes.js'
 import { Notes, type NoteUpdate } from './notes.js';
 import type { AddFileSource, ListOptions, UploadInput } from './schema.js';
 import { StorageCredits } from './storage-credits.js';
-import { Uploads, type ShareUploadTarget } from './uploads.js';
+import { Uploads, type FileshareUploadTarget, type ShareUploadTarget } from './uploads.js';
 import { BatchUploads } from './batch.js';
 import { resolveLimits, type LimitsQuery } from './upload-limits.js';
 import { UploadSessions } from './upload-sessions.js';
@@ -99,9 +99,14 @@ export class StorageService {
     );
   }
 
-  /** Where `profile_type=share` uploads go (the shares area sets it, shares/share-uploads.ts). */
+  /** Where `profile_type=share` uploads go (the shares area sets it, shares/share-storage-mount.ts). */
   set shareUploadTarget(resolve: ShareUploadTarget) {
-    this.uploads.shareTarget = resolve;
+    this.uploads.hooks.share = resolve;
+  }
+
+  /** Where fileshare write-backs go (V2; the shares area sets it, shares/fileshare-writeback.ts). */
+  set fileshareUploadTarget(resolve: FileshareUploadTarget) {
+    this.uploads.hooks.fileshare = resolve;
   }
 
   // ---- the tree (nodes.ts)

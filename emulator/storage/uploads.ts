@@ -17,7 +17,15 @@ import { checkedName, chunkPart } from './upload-schema.js';
 import type { StorageDeps } from './service.js';
 import type { StorageCredits } from './storage-credits.js';
 import type { Versions } from './versions.js';
-import { recheckShareUpload, shareStoreRefusal, type ShareUploadTarget, type UploadTarget, type UploadTargetInput } from './upload-target.js';
+import {
+  delegatedStoreRefusal,
+  recheckDelegatedUpload,
+  resolveUploadTarget,
+  versionConflict,
+  type UploadTarget,
+  type UploadTargetHooks,
+  type UploadTargetInput,
+} from './upload-target.js';
 import { AuditEvents } from '../events/catalogue.js';
 import { throughShare } from '../events/through-share.js';
 import { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES, verifyHash } from './upload-limits.js';
@@ -26,8 +34,8 @@ export { CHUNK_MAX_BYTES, SINGLE_CALL_MAX_BYTES };
 
 export const TERMINAL_UPLOAD: ReadonlySet<string> = new Set(['stored', 'assembly_failed', 'store_failed', 'fetch_failed', 'canceled']);
 
-// The target types and the share re-check live in upload-target.ts (this file is at its size).
-export type { ShareUploadTarget, UploadTarget, UploadTargetInput } from './upload-target.js';
+// The target types and the share and fileshare re-checks live in upload-target.ts (this file is at its size).
+export type { FileshareUploadTarget, ShareUploadTarget, UploadTarget, UploadTargetInput } from './upload-target.js';
 
 export class Uploads {
   constructor(
@@ -37,30 +45,12 @@ export class Uploads {
     private readonly credits: StorageCredits,
   ) {}
 
-  /** Share uploads (`profile_type=share`): set by the shares area; unset, they answer 501. */
-  shareTarget: ShareUploadTarget | undefined;
+  /** Share uploads (`profile_type=share`, unset: 501) and fileshare write-backs (V2 only), set by the shares area. */
+  readonly hooks: UploadTargetHooks = {};
 
-  /**
-   * THE place an upload's destination is resolved (single call, session, stream, batch, web
-   * import): the workspace the caller may write to, the folder and, for `action=update`, the file.
-   * Share targets (`profile_type=share`) hook in here.
-   */
+  /** Where an upload goes (single call, session, stream, batch, web import): upload-target.ts says. */
   resolveUploadTarget(caller: Caller, input: UploadTargetInput, route = '/current/upload/'): UploadTarget {
-    if (input.profile_type === 'share') {
-      // Set by the shares area (shares/share-storage-mount.ts); unset, share uploads answer 501.
-      if (!this.shareTarget) throw Errors.notImplemented('POST', `${route} (profile_type=share)`);
-      return this.shareTarget(caller, input);
-    }
-    const scope = this.d.access.workspace(caller, input.instance_id, 'workspace.storage.write');
-    if (input.action !== 'update') return { scope, parentId: this.nodes.folder(scope, input.folder_id ?? 'root', 'folder_id'), target: undefined };
-    // PARITY: agent guide v2.6: `action=update` + `file_id` replaces that file's content (a new
-    // version, same node id); `folder_id` is ignored. The file is looked up in the workspace of
-    // `instance_id`, so another workspace's file answers 401/115069 by construction.
-    if (input.file_id === undefined) throw Errors.missingField('file_id', 'string');
-    const target = this.nodes.file(scope, input.file_id, 'file_id');
-    // PARITY: CHOICE. A note changes through updatenote, not an upload.
-    if (target.type !== 'file') throw Errors.invalidField('file_id', 'This node is a note: change it with updatenote.');
-    return { scope, parentId: target.parentId, target };
+    return resolveUploadTarget({ access: this.d.access, nodes: this.nodes, hooks: this.hooks }, caller, input, route);
   }
 
   /** A change that records no audit event (the events touch the same key, events/catalogue.ts). */
@@ -74,7 +64,7 @@ export class Uploads {
    */
   upload(caller: Caller, input: UploadInput, files: readonly UploadedFile[]): { upload: Upload; node: StorageNode | null; scope: WorkspaceScope } {
     const part = chunkPart(files);
-    const { scope, parentId, target, shareId } = this.resolveUploadTarget(caller, input);
+    const { scope, parentId, target, shareId, fileshareId } = this.resolveUploadTarget(caller, input);
     const user = caller.user;
     const bytes = part ? part.data : input.chunk !== undefined ? Buffer.from(input.chunk, 'utf8') : undefined;
     // A single-call upload stores the file now, and its ingestion follows in the background.
@@ -93,6 +83,7 @@ export class Uploads {
       name,
       fileId: target?.id ?? null,
       ...(shareId !== undefined ? { shareId } : {}),
+      ...(fileshareId !== undefined ? { fileshareId, ifVersionId: input.if_version_id ?? null } : {}),
       created: now,
       updated: now,
     };
@@ -146,6 +137,9 @@ export class Uploads {
       throw Errors.invalidField('size', `size says ${input.size} bytes but the chunk holds ${bytes.length}.`, 'integer');
     }
     verifyHash(bytes, input.hash, input.hash_algo);
+    // PARITY: 96b1551 fileshare.rs single_shot_writeback: a CAS miss is an answered session in assembly_failed.
+    const conflict = versionConflict(input.if_version_id, target);
+    if (conflict) return { upload: this.failAtOnce(base, bytes.length, conflict), node: null, scope };
     return this.storeAtOnce(user, { scope, parentId, target }, base, bytes, part?.mimetype);
   }
 
@@ -168,7 +162,7 @@ export class Uploads {
         type: 'file',
         declaredMimetype,
         uploadId: base.id,
-        ...(target ? { replace: target, via: 'upload_update' } : {}),
+        ...(target ? { replace: target, via: 'upload_update', fileshareId: base.fileshareId } : {}),
       }),
     );
     const upload = this.d.db.uploads.insert({
@@ -185,6 +179,12 @@ export class Uploads {
     return { upload, node, scope };
   }
 
+  /** Bytes that came whole but may not be stored: a session row that failed assembly (its event recorded). */
+  private failAtOnce(base: Omit<Upload, 'size' | 'status' | 'chunks' | 'blobId' | 'newFileId' | 'error'>, size: number, error: string): Upload {
+    this.d.db.uploads.insert({ ...base, size, status: 'assembling', chunks: {}, blobId: null, newFileId: null, error: null });
+    return this.setUploadStatus(base.id, { status: 'assembly_failed', error });
+  }
+
   /** The caller's own upload. PARITY: CHOICE, another user's session is as good as absent (404/1609). */
   ownUpload(user: User, id: string): Upload {
     const upload = this.d.db.uploads.get(id);
@@ -198,8 +198,8 @@ export class Uploads {
    * role lowered (403/1680) or the workspace archived stops the session's next chunk.
    */
   assertMayStillWrite(caller: Pick<Caller, 'user'>, upload: Upload): void {
-    // A session opened through a share: the share decides again, by its write right (upload-target.ts).
-    if (upload.shareId) return recheckShareUpload(this.shareTarget, caller, upload);
+    // A session opened through a share or a fileshare: it decides again (upload-target.ts).
+    if (recheckDelegatedUpload(this.hooks, caller, upload)) return;
     this.d.access.workspace(caller, upload.workspaceId, 'workspace.storage.write');
   }
 
@@ -281,9 +281,10 @@ export class Uploads {
       .sort((a, b) => a - b);
     const gap = orders.findIndex((o, i) => o !== i + 1);
     const total = orders.reduce((sum, o) => sum + upload.chunks[String(o)]!.size, 0);
-    let problem: string | null = null;
+    let problem: string | undefined;
     if (gap >= 0) problem = `chunk ${gap + 1} is missing`;
     else if (total !== upload.size) problem = `the chunks hold ${total} bytes but the session declared ${upload.size}`;
+    else problem = versionConflict(upload.ifVersionId, upload.fileId ? this.d.db.nodes.get(upload.fileId) : undefined);
     if (problem) {
       this.setUploadStatus(id, { status: 'assembly_failed', error: problem });
       return;
@@ -322,17 +323,19 @@ export class Uploads {
     const fail = (message: string) => this.setUploadStatus(id, { status: 'store_failed', error: message });
     if (!bytes) return void fail('the assembled file is missing');
     if (!ws || ws.deleted || !org || org.closed || !user) return void fail('the workspace no longer exists');
-    const refused = upload.shareId ? shareStoreRefusal(this.shareTarget, user, ws, upload) : undefined;
+    const delegated = Boolean(upload.shareId || upload.fileshareId);
+    const refused = delegated ? delegatedStoreRefusal(this.hooks, user, ws, upload) : undefined;
     if (refused) return void fail(refused);
     const role = this.d.access.workspaceRoleOf(ws, user.id);
-    if (!upload.shareId && (!role || !workspaceAllows('workspace.storage.write', role, ws)))
-      return void fail('the uploader may no longer write to this workspace');
+    if (!delegated && (!role || !workspaceAllows('workspace.storage.write', role, ws))) return void fail('the uploader may no longer write to this workspace');
     if (ws.archived) return void fail('the workspace was archived');
     const parent = upload.folderId === 'root' ? undefined : this.d.db.nodes.get(upload.folderId);
     if (upload.folderId !== 'root' && (!parent || parent.trashed !== null)) return void fail('the target folder no longer exists');
     // `action=update`: the file must still be a live file of this workspace.
     const target = upload.fileId ? this.d.db.nodes.get(upload.fileId) : undefined;
     if (upload.fileId && (!target || target.workspaceId !== ws.id || target.trashed !== null)) return void fail('the file to update no longer exists');
+    const conflict = versionConflict(upload.ifVersionId, target);
+    if (conflict) return void fail(conflict);
     let node: StorageNode;
     try {
       node = throughShare(upload.shareId, () =>
@@ -342,7 +345,7 @@ export class Uploads {
           bytes,
           type: 'file',
           uploadId: id,
-          ...(target ? { replace: target, via: 'upload_update' } : {}),
+          ...(target ? { replace: target, via: 'upload_update', fileshareId: upload.fileshareId } : {}),
         }),
       );
     } catch (err) {

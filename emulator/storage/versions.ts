@@ -32,6 +32,8 @@ export interface VersionInput {
   replace?: StorageNode;
   /** which call stored it, for the audit event (`upload`, `updatenote`, `addfile`, ...) */
   via?: string;
+  /** a fileshare write-back: the fileshare it went through (the event says `via: fileshare_writeback` and names it) */
+  fileshareId?: string | null | undefined;
 }
 
 /** One version of a node as the routes show it: the current one or a kept one. */
@@ -146,7 +148,8 @@ export class Versions {
         new_version: Boolean(existing),
         previous_version_id: previousVersion,
         upload_id: input.uploadId ?? null,
-        via: input.via ?? 'upload',
+        via: input.fileshareId ? 'fileshare_writeback' : (input.via ?? 'upload'),
+        ...(input.fileshareId ? { fileshare: input.fileshareId } : {}),
       }),
     );
     this.signals.versionStored.emit(node, user);

@@ -107,4 +107,8 @@ export interface Upload {
   web?: { url: string; fetchedBytes: number } | null;
   /** `profile_type=share`: the share the session goes through (absent in older states and for workspace uploads) */
   shareId?: string | null;
+  /** a fileshare write-back: the fileshare the session goes through (absent in older states and for other uploads) */
+  fileshareId?: string | null;
+  /** a write-back's compare-and-swap precondition: the version the bound file must still have when stored */
+  ifVersionId?: string | null;
 }

@@ -367,21 +367,8 @@ export const COMMANDS: CommandRow[] = [
   pass('fileshare download', `GET ${FS}/storage/read/`, `GET ${FS}/storage/versions/:version_id/read/`),
   pass('fileshare versions', `GET ${FS}/storage/versions/`),
   pass('fileshare preview', `GET ${FS}/storage/preview/:preview_type/read/`),
-  gap(
-    'fileshare upload',
-    '--yes 4123456789012345678 {tmpfile}',
-    404,
-    'reads the details, then opens a write-back session on POST /current/upload/ for the fileshare (96b1551 src/api/upload.rs create_fileshare_writeback_session), which the emulator does not build; the placeholder id stops it at details (404/1609)',
-    `GET ${FS}/details/`,
-    'POST /current/upload/',
-  ),
-  gap(
-    'fileshare activity',
-    '4123456789012345678',
-    404,
-    'the activity long-poll is served for users, orgs and workspaces; a fileshare is not an entity it follows yet (404/1609)',
-    'GET /current/activity/poll/:entity_id/',
-  ),
+  pass('fileshare upload', `GET ${FS}/details/`, 'POST /current/upload/'),
+  pass('fileshare activity', 'GET /current/activity/poll/:entity_id/'),
   pass('fileshare ws-token', 'GET /current/websocket/auth/:fileshare_id/'),
   pass('view', `GET ${NODE}/readnote/`, `GET ${NODE}/details/`, `GET ${NODE}/read/`),
   // --- comments, apps, how-to (comments-scenario.ts) ---

@@ -13,6 +13,7 @@ import { oauthScenario } from './oauth-scenario.js';
 import { identity2Scenario } from './identity2-scenario.js';
 import { storageNodesScenario } from './storage-nodes-scenario.js';
 import { storage5Scenario } from './storage5-scenario.js';
+import { fileshareWritebackScenario } from './fileshare-writeback-scenario.js';
 import { invitationsScenario } from './invitations-scenario.js';
 import { uploadsScenario } from './uploads-scenario.js';
 import { sharestoreScenario } from './sharestore-scenario.js';
@@ -383,6 +384,10 @@ describe.skipIf(!BIN)('official client (fastio 0.2.13) against the emulator', ()
       });
       await cli.ok('fileshare delete', [id, '--yes'], t);
       expect(list(await cli.ok('fileshare list', ['--workspace', wsId], t), 'fileshares')).toEqual([]);
+    });
+
+    it('fileshare write-back and activity: upload (an edit grant holder, --if-version conflict), activity; a view grant and another tenant refused', async () => {
+      await fileshareWritebackScenario({ cli, tmp, tenant, persona: () => persona(), freshHome });
     });
 
     it('share members and invitations: add, list, info, update, transfer, leave, join, remove; invitations list, update, delete', async () => {
