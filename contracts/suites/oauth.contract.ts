@@ -11,6 +11,7 @@ import type { ApiClient, ApiResponse, Form } from '../client.js';
 import type { Persona } from '../target.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
+import { uploaded } from '../files.js';
 import { createOrg, createWorkspace } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
@@ -360,6 +361,42 @@ describe('scopes and the scope gate', () => {
       // Nothing was changed by the refusals.
       expect(((await api.get(`/current/share/${inside}/details/`)).body.share as { title: string }).title).toBe('Scoped share');
     },
+  );
+
+  contract.unverified(
+    "the gate covers fileshares: a token reads a fileshare only through a grant on its workspace or org, whatever the user's role or fileshare grant",
+    async () => {
+      const { api, persona } = await c.signedIn();
+      const org = await createOrg(api);
+      const ws = await createWorkspace(api, org.id, { intelligence: false });
+      const other = await createWorkspace(api, org.id, { intelligence: false });
+      const fileshare = async (wsId: string) => {
+        const node = await uploaded(api, wsId, 'scoped.txt', 'Scoped bytes.');
+        const res = await api.post(`/current/workspace/${wsId}/create/fileshare/`, { node, access_option: 'named_people' });
+        expect(res.status, res.text).toBe(200);
+        return (res.body.fileshare as { id: string }).id;
+      };
+      const inside = await fileshare(ws.id);
+      const outside = await fileshare(other.id);
+      // A grant holder from another tenant, whose token names only its own org.
+      const stranger = await c.signedIn();
+      const strangerOrg = await createOrg(stranger.api);
+      expect((await api.post(`/current/fileshare/${outside}/grants/`, { user: stranger.persona.userId, capability: 'download' })).status).toBe(200);
+
+      const wsToken = c.api().as((await oauthSignIn(persona, [`workspace:${ws.id}:r`])).access_token);
+      expect((await wsToken.get(`/current/fileshare/${inside}/details/`)).status).toBe(200);
+      expectApiError(await wsToken.get(`/current/fileshare/${outside}/details/`), 403, 1680);
+      expectApiError(await wsToken.get(`/current/fileshare/${outside}/storage/versions/`), 403, 1680);
+      expectApiError(await wsToken.get(`/current/fileshare/${outside}/storage/read/`), 403, 1680);
+      const orgToken = c.api().as((await oauthSignIn(persona, [`org:${org.id}:r`])).access_token);
+      expect((await orgToken.get(`/current/fileshare/${outside}/details/`)).status).toBe(200);
+
+      const strangerToken = c.api().as((await oauthSignIn(stranger.persona, [`org:${strangerOrg.id}:rw`])).access_token);
+      expectApiError(await strangerToken.get(`/current/fileshare/${outside}/details/`), 403, 1680);
+      // Its unscoped credential holds the grant.
+      expect((await stranger.api.get(`/current/fileshare/${outside}/details/`)).status).toBe(200);
+    },
+    { dialects: ['v2'] },
   );
 
   contract.unverified('the lists of orgs, workspaces and shares show a scoped token only what its grants reach', async () => {

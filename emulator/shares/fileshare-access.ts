@@ -17,7 +17,11 @@ import type { Fileshare, FileshareCapability, FileshareKind } from '../store/fil
 import type { Org, User, Workspace, WorkspaceRole } from '../store/model.js';
 import type { Access, WorkspaceScope } from '../tenancy/access.js';
 import type { WorkspaceAction } from '../tenancy/permissions.js';
+import { checkTokenScopes } from '../users/oauth-scopes.js';
 import { verifyPassword } from '../users/passwords.js';
+
+/** A recipient: signed in (with the credential, whose scopes narrow it) or anonymous. */
+type Recipient = (Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>) | undefined;
 
 export const CAPABILITY_RANK: Record<FileshareCapability, number> = { view: 1, download: 2, edit: 3 };
 
@@ -25,6 +29,7 @@ export const FILESHARE_ACCESS_CHOICES = [
   'workspace owners, admins and members manage a fileshare (update, delete, grants) and hold `edit`; workspace guests are recipients like anyone else',
   '`anyone_with_link` admits anyone, signed in or not, with `download`; `any_registered` any signed-in user with `download`; `named_people` only grant holders, with the granted capability',
   'a grant raises a recipient to its capability on any tier; a grant made to an address holds for the account of that address, also one made later (pending until then)',
+  "a scoped credential (OAuth token, API key with scopes) reads a fileshare only when its grants reach the fileshare's org or workspace (no scope names a fileshare): else 403/1680, after the access is decided, as the workspace's own gate does",
   'a link password is asked of everyone but the workspace members and grant holders, in `x-ve-password`; missing or wrong: 401/1650',
   'a fileshare past its expiry answers 404/1609 to recipients; its managers still read and update it',
   'details and versions need `view`, storage reads `download` (403/1700 below it)',
@@ -108,7 +113,7 @@ export class FileshareAccess {
    * the link password when one is set. `password`: the `x-ve-password` header.
    */
   async consume(
-    caller: Pick<Caller, 'user'> | undefined,
+    caller: Recipient,
     id: string,
     password: string | undefined,
     needs: FileshareCapability,
@@ -126,12 +131,7 @@ export class FileshareAccess {
     return again.scope;
   }
 
-  private decide(
-    caller: Pick<Caller, 'user'> | undefined,
-    id: string,
-    needs: FileshareCapability,
-    kind: FileshareKind,
-  ): { scope: FileshareScope; needsPassword: boolean } {
+  private decide(caller: Recipient, id: string, needs: FileshareCapability, kind: FileshareKind): { scope: FileshareScope; needsPassword: boolean } {
     const found = this.find(id, kind);
     if (!found) throw Errors.notFound(kind);
     const { fileshare, workspace, org } = found;
@@ -141,7 +141,10 @@ export class FileshareAccess {
     const actingUser = user ?? creator;
     if (!actingUser) throw Errors.notFound(kind);
     this.gate(org, workspace);
-    if (manager) return { scope: { fileshare, workspace, org, manager, capability: 'edit', actingUser }, needsPassword: false };
+    if (manager) {
+      this.scoped(caller, org, workspace);
+      return { scope: { fileshare, workspace, org, manager, capability: 'edit', actingUser }, needsPassword: false };
+    }
     const granted = user ? this.grantOf(fileshare, user) : undefined;
     const tier: FileshareCapability | undefined =
       fileshare.accessOption === 'anyone_with_link' || (fileshare.accessOption === 'any_registered' && user) ? 'download' : undefined;
@@ -151,6 +154,7 @@ export class FileshareAccess {
       if (fileshare.accessOption === 'any_registered') throw Errors.unauthenticated();
       throw Errors.notShared();
     }
+    this.scoped(caller, org, workspace);
     if (this.expired(fileshare)) throw Errors.notFound(kind);
     if (CAPABILITY_RANK[capability] < CAPABILITY_RANK[needs]) throw capabilityTooLow();
     const needsPassword = fileshare.passwordHash !== null && granted === undefined;
@@ -161,7 +165,8 @@ export class FileshareAccess {
    * Resolve a fileshare for a write-back (a new version of its file, shares/fileshare-writeback.ts):
    * the `edit` capability, a manager's or an `edit` grant's; a lower one 403/1700, a stranger to a
    * named-people fileshare 401/115069. `edit` never comes from the tier, so no link password is
-   * asked. The workspace's rules for a write apply: archived 403/1680, the subscription gate.
+   * asked. The workspace's rules for a write apply: archived 403/1680, the subscription gate, and a
+   * scoped credential's grants.
    */
   write(caller: Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>, id: string): FileshareScope {
     const { scope, needsPassword } = this.decide(caller, id, 'edit', 'fileshare');
@@ -169,8 +174,20 @@ export class FileshareAccess {
     // A member writes as to the workspace's storage (its role's rules); a grant holder through the link.
     if (scope.manager) this.access.workspace(caller, scope.workspace.id, 'workspace.storage.write');
     else if (scope.workspace.archived) throw Errors.workspaceArchived();
-    else this.gate(scope.org, scope.workspace, 'workspace.storage.write');
+    else {
+      this.scoped(caller, scope.org, scope.workspace, 'workspace.storage.write');
+      this.gate(scope.org, scope.workspace, 'workspace.storage.write');
+    }
     return scope;
+  }
+
+  /**
+   * A scoped credential's grants must reach the fileshare's workspace (through it or its org), as
+   * they must for the workspace's own storage: a token limited to one tenant reads no other
+   * tenant's fileshare, whatever the caller's role or grant there.
+   */
+  private scoped(caller: Recipient, org: Org, workspace: Workspace, action: WorkspaceAction = 'workspace.storage.read'): void {
+    if (caller) checkTokenScopes({ kind: 'workspace', action, org, workspace }, caller);
   }
 
   /** The subscription gate of the fileshare's org, asked as for a storage read (billing/gate.ts) or write. */

@@ -23,6 +23,7 @@
  * Every marker of a tenant is a unique word (`zo12`, `zw3`, `zc40`...), so an answer is checked by
  * splitting it into words and looking each one up.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HOLD_JOBS, inProcessEmulator, multipartBody, type Answer, type InProcessEmulator } from '../support/client.js';
@@ -53,6 +54,8 @@ interface MUser {
   email: string;
   type: 'agent' | 'human';
   label: string;
+  /** the persona's password (the OAuth consent page signs in with it) */
+  password: string;
 }
 
 interface Invite {
@@ -84,7 +87,8 @@ interface MWs {
   deleted: boolean;
   rows: Record<string, WsRole>;
   pending: Invite[];
-  nodes: { id: string; trashed: boolean; note?: boolean }[];
+  /** `versions`: how many versions the node has (locks and versions: created 1, each update adds one) */
+  nodes: { id: string; trashed: boolean; note?: boolean; versions?: number }[];
   chats: { id: string; type: 'chat' | 'chat_with_files'; deleted: boolean; creator?: string }[];
 }
 
@@ -123,6 +127,42 @@ interface MImport {
 }
 // --- end imports ---
 
+// --- fileshares ---
+type Capability = 'view' | 'download' | 'edit';
+const CAP_RANK: Record<Capability, number> = { view: 1, download: 2, edit: 3 };
+/** A V2 fileshare the steps made: a durable link to one file, opened by its workspace's members, its grants and its tier. */
+interface MFileshare {
+  id: string;
+  wsId: string;
+  nodeId: string;
+  access: 'named_people' | 'any_registered';
+  /** user id -> the capability granted */
+  grants: Record<string, Capability>;
+  deleted: boolean;
+}
+const CAPABILITY_LOW: Expect = { status: 403, code: 1700 };
+// --- end fileshares ---
+
+// --- oauth ---
+/** One grant of a scoped credential (users/oauth-scopes.ts): `org:<id>:r|rw` or `workspace:<id>:r|rw`. */
+interface MGrant {
+  type: 'org' | 'workspace';
+  id: string;
+  mode: 'r' | 'rw';
+}
+/** An OAuth session the steps opened through the PKCE flow, and its access token. */
+interface MOAuth {
+  user: string;
+  token: string;
+  sessionId: string;
+  grant: MGrant;
+  /** the access token's end on the emulator clock (ms) */
+  expires: number;
+  revoked: boolean;
+}
+const UNAUTHENTICATED: Expect = { status: 401, code: 1650 };
+// --- end oauth ---
+
 // --- metadata ---
 /** A metadata template the steps made in a workspace (its name holds a secret word of that workspace). */
 interface MTemplate {
@@ -136,8 +176,14 @@ const TEMPLATE_CAPS: Record<Plan, number> = { agent: 1, free: 1, pro: 2, none: 0
 /** What a secret word belongs to, and so who may see it. */
 type Secret =
   | { kind: 'om' | 'oi' | 'oa'; org: string }
-  | { kind: 'wm' | 'wc'; ws: string; owner?: string }
+  | { kind: 'wm' | 'wc'; ws: string; owner?: string; node?: string }
   | { kind: 'sh'; share: string }
+  // --- fileshares --- (a fileshare's id and title: its workspace's content, and the fileshare's own answers to whoever it opens to)
+  | { kind: 'fs'; ws: string; fileshare: string }
+  // --- end fileshares ---
+  // --- oauth --- (tokens, session ids, lock tokens: their user's alone)
+  | { kind: 'tok'; user: string }
+  // --- end oauth ---
   | { kind: 'event'; org: string | null; ws: string | null; user: string | null };
 
 interface Model {
@@ -178,6 +224,12 @@ interface Model {
   // --- metadata --- (optional, like comments)
   templates?: MTemplate[];
   // --- end metadata ---
+  // --- fileshares --- (optional, like comments)
+  fileshares?: MFileshare[];
+  // --- end fileshares ---
+  // --- oauth --- (optional, like comments)
+  oauth?: MOAuth[];
+  // --- end oauth ---
 }
 
 const PLAN_LIMITS: Record<Plan, { workspaces: number; members: number | null; ai: boolean }> = {
@@ -356,6 +408,65 @@ class Rules {
     return base.status === 200 && sh.archived ? DENIED : base;
   }
   // --- end share storage / visitor tokens ---
+  // --- fileshares ---
+  /**
+   * Written from shares/fileshare-access.ts (FILESHARE_ACCESS_CHOICES): a fileshare answers while
+   * it, its workspace and its file are live; the workspace's owners, admins and members manage it
+   * and hold `edit`; anyone else holds what a grant gives, or `download` on an `any_registered`
+   * tier; nobody else is told it exists (401/115069).
+   */
+  fileshareLive(f: MFileshare): boolean {
+    const ws = this.ws(f.wsId);
+    const node = ws.nodes.find((n) => n.id === f.nodeId);
+    return !f.deleted && !ws.deleted && node !== undefined && !node.trashed;
+  }
+  fileshareManager(u: string, f: MFileshare): boolean {
+    const role = this.wsRole(u, this.ws(f.wsId));
+    return role !== undefined && role !== 'guest';
+  }
+  fileshareCapability(u: string, f: MFileshare): Capability | undefined {
+    if (this.fileshareManager(u, f)) return 'edit';
+    const granted = f.grants[u];
+    const tier: Capability | undefined = f.access === 'any_registered' ? 'download' : undefined;
+    if (!granted || !tier) return granted ?? tier;
+    return CAP_RANK[granted] >= CAP_RANK[tier] ? granted : tier;
+  }
+  /** A recipient's read: details and versions need `view`, the bytes `download` (403/1700 below). */
+  fileshareConsume(u: string, f: MFileshare, needs: Capability): Expect {
+    if (!this.fileshareLive(f)) return NOT_FOUND;
+    const cap = this.fileshareCapability(u, f);
+    if (!cap) return NOT_SHARED;
+    return CAP_RANK[cap] >= CAP_RANK[needs] ? OK : CAPABILITY_LOW;
+  }
+  /** Update, delete, grants: the workspace's members only; a recipient who knows of it is refused 403, a stranger told nothing. */
+  fileshareManage(u: string, f: MFileshare): Expect {
+    if (!this.fileshareLive(f)) return NOT_FOUND;
+    if (!this.fileshareManager(u, f)) return f.grants[u] || f.access !== 'named_people' ? DENIED : NOT_SHARED;
+    return this.wsAccess(u, this.ws(f.wsId), 'write');
+  }
+  // --- end fileshares ---
+  // --- oauth ---
+  /**
+   * Does a grant reach this action (users/oauth-scopes.ts grantsReach)? A read-only grant reaches
+   * no write; an org grant reaches its org and the org's workspaces; a workspace grant its
+   * workspace only, never an org-level action (the documented CHOICE).
+   */
+  grantReaches(g: MGrant, at: { orgId: string; wsId?: string }, write: boolean): boolean {
+    if (write && g.mode !== 'rw') return false;
+    if (g.type === 'org') return g.id === at.orgId;
+    return at.wsId !== undefined && g.id === at.wsId;
+  }
+  /**
+   * What a call with an OAuth token answers: a revoked session or a spent token 401/1650 before
+   * anything; else the caller's own answer, narrowed by the grant after the permission table and
+   * before the subscription gate (emulator.ts adds the scope gate first): 403/1680 outside it.
+   */
+  oauthExpect(s: MOAuth, now: number, base: Expect, reaches: boolean): Expect {
+    if (s.revoked || now >= s.expires) return UNAUTHENTICATED;
+    if ((base.status === 200 || base === SUBSCRIPTION) && !reaches) return DENIED;
+    return base;
+  }
+  // --- end oauth ---
   liveWorkspaces(org: MOrg): MWs[] {
     return this.m.workspaces.filter((w) => w.orgId === org.id && !w.deleted);
   }
@@ -366,6 +477,9 @@ class Rules {
   /** The scopes a user sees now: org meta (om), org internals (oi), org admin (oa), workspace meta (wm), content (wc), events by workspace (ev). */
   visibility(u: string): Set<string> {
     const out = new Set<string>();
+    // --- oauth ---
+    out.add(`tok:${u}`);
+    // --- end oauth ---
     for (const org of this.m.orgs) {
       const role = this.orgRole(u, org);
       if (role || this.isExternal(u, org)) out.add(`om:${org.id}`);
@@ -403,6 +517,12 @@ function scopeOf(s: Secret): string | undefined {
   if (s.kind === 'om' || s.kind === 'oi' || s.kind === 'oa') return `${s.kind}:${s.org}`;
   if (s.kind === 'wm' || s.kind === 'wc') return `${s.kind}:${s.ws}`;
   if (s.kind === 'sh') return `sh:${s.share}`;
+  // --- fileshares ---
+  if (s.kind === 'fs') return `wc:${s.ws}`;
+  // --- end fileshares ---
+  // --- oauth ---
+  if (s.kind === 'tok') return `tok:${s.user}`;
+  // --- end oauth ---
   return undefined;
 }
 
@@ -529,6 +649,21 @@ const KINDS = [
   'assetRead',
   'assetDelete',
   // --- end assets ---
+  // --- fileshares --- (V2 only: under April these steps do nothing)
+  ...Array<'fileshareCreate'>(3).fill('fileshareCreate'),
+  ...Array<'fileshareGrant'>(2).fill('fileshareGrant'),
+  ...Array<'fileshareRead'>(3).fill('fileshareRead'),
+  'fileshareList',
+  // --- end fileshares ---
+  // --- locks and versions ---
+  ...Array<'lockCycle'>(2).fill('lockCycle'),
+  ...Array<'versions'>(2).fill('versions'),
+  // --- end locks and versions ---
+  // --- oauth ---
+  'oauthGrant',
+  ...Array<'oauthCall'>(4).fill('oauthCall'),
+  'oauthRevoke',
+  // --- end oauth ---
 ] as const;
 const SHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareDetails', 'shareUpdate', 'shareArchive', 'shareDelete', 'shareAddMember', 'shareRemoveMember']);
 type Kind = (typeof KINDS)[number];
@@ -536,6 +671,20 @@ type Kind = (typeof KINDS)[number];
 type Json = Record<string, unknown>;
 const SHARE_AI_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareChat', 'shareChatMessage', 'shareChatList']);
 // --- end share ai ---
+// --- fileshares ---
+const FILESHARE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['fileshareGrant', 'fileshareRead']);
+// --- end fileshares ---
+/**
+ * The answers each of these kinds (or `kind/part`) must have given at least once allowed and once
+ * refused in a run of a dialect (the step counts them in `outcomes`): a step that only ever
+ * succeeds, or only ever fails, tests one side of its rule. Fileshares are V2's alone.
+ */
+const BOTH_SIDES: Record<Dialect, string[]> = {
+  v2: ['fileshareCreate', 'fileshareGrant', 'fileshareRead', 'fileshareRead/stranger', 'fileshareList', 'oauthCall/fileshare'],
+  '2026-04': [],
+};
+for (const d of ['v2', '2026-04'] as const)
+  BOTH_SIDES[d].push('lockCycle/acquire', 'lockCycle/status', 'lockCycle/release', 'versions', 'oauthCall', 'oauthRevoke');
 // --- share storage / visitor tokens ---
 const SHARESTORE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['shareStoreUpload', 'shareStoreList', 'visitorRead']);
 // --- end share storage / visitor tokens ---
@@ -585,10 +734,15 @@ class Run {
   private pre = new Set<string>();
   private answers: [Answer, string][] = [];
 
+  /** the step's kind, for `outcomes` */
+  private kind: Kind | undefined;
+
   constructor(
     readonly h: InProcessEmulator,
     readonly m: Model,
     readonly stats: Record<string, number>,
+    /** allowed and refused answers by step kind (or `kind/part`, expectAnswer's `part`) */
+    readonly outcomes: Record<string, { ok: number; refused: number }> = {},
   ) {
     this.v2 = h.emulator.config.apiDialect === 'v2';
     this.rules = new Rules(m);
@@ -608,20 +762,46 @@ class Run {
   // ---- calling the emulator, checking every answer
 
   async api(method: string, url: string, form?: Record<string, string>, raw?: { payload: Buffer; type: string }): Promise<Answer> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.caller.token}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${this.bearer ?? this.caller.token}` };
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     if (raw) headers['content-type'] = raw.type;
-    const a = this.viaMcp(method, url, raw)
-      ? await this.mcpExecute(method, url, form)
-      : await this.h.inject({
-          method,
-          url,
-          headers,
-          ...(form ? { payload: new URLSearchParams(form).toString() } : raw ? { payload: raw.payload } : {}),
-        });
+    const a =
+      this.bearer === undefined && this.viaMcp(method, url, raw)
+        ? await this.mcpExecute(method, url, form)
+        : await this.h.inject({
+            method,
+            url,
+            headers,
+            ...(form ? { payload: new URLSearchParams(form).toString() } : raw ? { payload: raw.payload } : {}),
+          });
     // Checked once the step's effect is in the model: what the caller may see before or after it.
     this.answers.push([a, url]);
     return a;
+  }
+
+  /** a bearer other than the caller's API key (an OAuth access token): such calls stay REST */
+  private bearer: string | undefined;
+  /** words the caller brought itself (the ids its token's grant names, which a refusal may quote back) */
+  private knows = new Set<string>();
+
+  /**
+   * A call by another actor within the step (or by the caller with another bearer), checked for
+   * leaks at once against that actor's visibility (the call changes no one's).
+   */
+  async apiAs(user: MUser, bearer: string | undefined, method: string, url: string, form?: Record<string, string>, knows: string[] = []): Promise<Answer> {
+    const saved = { caller: this.caller, pre: this.pre, bearer: this.bearer, knows: this.knows };
+    this.caller = user;
+    this.pre = this.rules.visibility(user.id);
+    this.bearer = bearer;
+    this.knows = new Set(knows);
+    try {
+      const a = await this.api(method, url, form);
+      this.answers.pop();
+      this.checkLeaks(a, url);
+      return a;
+    } finally {
+      Object.assign(this, saved);
+    }
   }
 
   // --- mcp ---
@@ -674,11 +854,14 @@ class Run {
   }
   // --- end mcp ---
 
-  expectAnswer(a: Answer, e: Expect, what: string): void {
+  expectAnswer(a: Answer, e: Expect, what: string, part?: string): void {
     const code = (a.body as { error?: { code?: number } } | undefined)?.error?.code;
     if (a.status !== e.status || (e.code !== undefined && code !== e.code)) {
       this.fail(`${what}: expected ${e.status}${e.code ? `/${e.code}` : ''}, got ${a.status}${code ? `/${code}` : ''}: ${a.text.slice(0, 400)}`);
     }
+    const tally = (this.outcomes[part ? `${this.kind}/${part}` : this.kind!] ??= { ok: 0, refused: 0 });
+    if (a.status === 200) tally.ok++;
+    else tally.refused++;
     this.stats[a.status === 200 ? 'ok' : `${a.status}/${code}`] = (this.stats[a.status === 200 ? 'ok' : `${a.status}/${code}`] ?? 0) + 1;
   }
 
@@ -687,8 +870,17 @@ class Run {
     const u = this.caller.id;
     const post = this.rules.visibility(u);
     const history = new Set(this.m.history[u] ?? []);
-    const allowed = (s: Secret, selfEvent: boolean): boolean => {
+    // --- fileshares --- (a fileshare's own answers, to whoever it opens to: it, its file's words, its workspace's id)
+    const opened = this.fileshareOpenedBy(url, u);
+    // --- end fileshares ---
+    const allowed = (s: Secret, selfEvent: boolean, word: string): boolean => {
       if (s.kind === 'event') return eventVisible(s, u, this.pre) || eventVisible(s, u, post);
+      if (this.knows.has(word)) return true;
+      if (
+        opened &&
+        ((s.kind === 'fs' && s.fileshare === opened.id) || (s.kind === 'wc' && s.node === opened.nodeId) || (s.kind === 'wm' && word === opened.wsId))
+      )
+        return true;
       const scope = scopeOf(s)!;
       if (this.pre.has(scope) || post.has(scope)) return true;
       if ((s.kind === 'wc' || s.kind === 'wm') && s.owner === u) return true;
@@ -697,7 +889,7 @@ class Run {
     const scan = (text: string, selfEvent: boolean, where: string) => {
       for (const word of text.match(/[A-Za-z0-9]+/g) ?? []) {
         const s = this.m.secrets.get(word);
-        if (s && !allowed(s, selfEvent)) this.fail(`LEAK in ${where} to ${this.caller.label}: "${word}" (${JSON.stringify(s)}): ${text.slice(0, 400)}`);
+        if (s && !allowed(s, selfEvent, word)) this.fail(`LEAK in ${where} to ${this.caller.label}: "${word}" (${JSON.stringify(s)}): ${text.slice(0, 400)}`);
       }
     };
     const body = a.body as { events?: Record<string, unknown>[]; event?: Record<string, unknown> } | undefined;
@@ -809,6 +1001,22 @@ class Run {
     if (word) this.m.secrets.set(word, s);
   }
 
+  // --- fileshares ---
+  /** The fileshare a `/current/fileshare/<id>/...` call names, when it opens to this user. */
+  fileshareOpenedBy(url: string, u: string): MFileshare | undefined {
+    const id = /^\/current\/fileshare\/([^/?]+)\//.exec(url)?.[1];
+    const f = id ? (this.m.fileshares ?? []).find((x) => x.id === id) : undefined;
+    return f && this.rules.fileshareLive(f) && this.rules.fileshareCapability(u, f) ? f : undefined;
+  }
+  // --- end fileshares ---
+  // --- oauth ---
+  /** A secret of one user: its long runs of letters and digits (a JWT's signature, not its header, which every JWT shares). */
+  registerToken(token: string | undefined, user: string): void {
+    const part = token?.split('.').at(-1) ?? '';
+    for (const word of part.match(/[A-Za-z0-9]{12,}/g) ?? []) this.register(word, { kind: 'tok', user });
+  }
+  // --- end oauth ---
+
   // ---- one step
 
   async step(st: Step): Promise<void> {
@@ -816,15 +1024,30 @@ class Run {
     const r = this.rules;
     const org = pick(m.orgs, st.a)!;
     const share = SHARE_KINDS.has(st.t) || SHARE_AI_KINDS.has(st.t) || SHARESTORE_KINDS.has(st.t) ? pick(m.shares, st.a) : undefined;
-    const ws = share ? r.ws(share.wsId) : pick(m.workspaces, st.a);
+    // --- fileshares ---
+    const fileshare = FILESHARE_KINDS.has(st.t) ? pick(m.fileshares ?? [], st.a) : undefined;
+    // --- end fileshares ---
+    // --- oauth --- (the session a step uses: its user is an insider of the step)
+    const session = st.t === 'oauthCall' || st.t === 'oauthRevoke' ? pick(m.oauth ?? [], st.a) : undefined;
+    // --- end oauth ---
+    const ws = share ? r.ws(share.wsId) : fileshare ? r.ws(fileshare.wsId) : pick(m.workspaces, st.a);
     // Half the steps come from someone with a place in the target (so they can succeed), half from anyone.
-    const insiders = m.users.filter((u) =>
-      ORG_KINDS.has(st.t) ? r.orgRole(u.id, org) || r.isExternal(u.id, org) : ws ? r.wsRole(u.id, ws) || r.orgRole(u.id, r.org(ws.orgId)) : false,
+    const insiders = m.users.filter(
+      (u) =>
+        (ORG_KINDS.has(st.t) ? r.orgRole(u.id, org) || r.isExternal(u.id, org) : ws ? r.wsRole(u.id, ws) || r.orgRole(u.id, r.org(ws.orgId)) : false) ||
+        (fileshare !== undefined && fileshare.grants[u.id] !== undefined) ||
+        session?.user === u.id,
     );
+    // --- fileshares --- (a read comes from a grant holder one time in four, when there is one)
+    const holders = fileshare && st.t === 'fileshareRead' ? m.users.filter((u) => fileshare.grants[u.id] !== undefined) : [];
+    if (holders.length > 0 && st.c % 4 === 0) insiders.splice(0, insiders.length, ...holders);
+    // --- end fileshares ---
     const caller = st.c % 2 === 0 && insiders.length > 0 ? pick(insiders, st.c >> 1)! : pick(m.users, st.c >> 1)!;
     this.caller = caller;
     this.pre = this.rules.visibility(caller.id);
     this.answers = [];
+    this.kind = st.t;
+    this.knows = new Set();
     this.steps++;
     // --- mcp --- (a third of the steps, drawn from bits the other picks use least)
     this.mcpStep = (st.a ^ st.b) % 3 === 0;
@@ -1168,10 +1391,11 @@ class Run {
         if (e.status === 200) {
           const body = a.body as { new_file_id?: string; id?: string; node?: { id: string } };
           const nodeId = body.new_file_id ?? body.node!.id;
-          ws.nodes.push({ id: nodeId, trashed: false, note: st.t === 'note' });
-          this.register(nodeId, { kind: 'wc', ws: ws.id });
-          this.register(name, { kind: 'wc', ws: ws.id });
-          this.register(/zc\d+/.exec(content)![0], { kind: 'wc', ws: ws.id });
+          ws.nodes.push({ id: nodeId, trashed: false, note: st.t === 'note', versions: 1 });
+          // `node`: a fileshare of this file shows these words to its recipients (and only there).
+          this.register(nodeId, { kind: 'wc', ws: ws.id, node: nodeId });
+          this.register(name, { kind: 'wc', ws: ws.id, node: nodeId });
+          this.register(/zc\d+/.exec(content)![0], { kind: 'wc', ws: ws.id, node: nodeId });
           if (st.t === 'upload') this.register(body.id, { kind: 'wc', ws: ws.id, owner: caller.id });
           await this.h.emulator.jobs.drain();
         }
@@ -1241,7 +1465,9 @@ class Run {
         else if (e.status === 200 && Boolean(node.note) !== (st.t === 'updateNote')) e = INVALID;
         this.expectAnswer(a, e, `${label} ${node.id} of ${home.label} via ${ws.label}`);
         if (e.status === 200) {
-          this.register(/zc\d+/.exec(content)![0], { kind: 'wc', ws: home.id });
+          this.register(/zc\d+/.exec(content)![0], { kind: 'wc', ws: home.id, node: node.id });
+          const held = home.nodes.find((n) => n.id === node.id)!;
+          held.versions = (held.versions ?? 1) + 1;
           this.onlyWorkspace(a, ws.id, label);
           await this.h.emulator.jobs.drain();
         }
@@ -1551,7 +1777,14 @@ class Run {
         m.invited = m.invited.filter((x) => x !== email);
         // The invitee signs up (a verified persona with that address): every pending invitation becomes membership.
         const p = await this.h.persona(st.v % 2 === 0 ? 'human' : 'agent', { email });
-        const user: MUser = { id: p.id, token: p.token, email, type: st.v % 2 === 0 ? 'human' : 'agent', label: `invitee-${m.users.length}` };
+        const user: MUser = {
+          id: p.id,
+          token: p.token,
+          email,
+          password: p.password,
+          type: st.v % 2 === 0 ? 'human' : 'agent',
+          label: `invitee-${m.users.length}`,
+        };
         m.users.push(user);
         for (const o of m.orgs) {
           for (const inv of o.pending.filter((x) => x.email === email)) o.roles[user.id] = inv.role as OrgRole;
@@ -1651,7 +1884,12 @@ class Run {
         break;
       }
       case 'joinOrg': {
-        const a = await this.invitationCall('POST', `/current/org/${org.id}/members/join/`, []);
+        // The answer names the caller's own invitation to this org, when it has one (its membership row).
+        const a = await this.invitationCall(
+          'POST',
+          `/current/org/${org.id}/members/join/`,
+          this.openInvitations(caller).filter((o) => o.org === org),
+        );
         const inv = org.pending.find((x) => x.email === caller.email);
         const e = org.roles[caller.id] ? CONFLICT : inv ? OK : r.isExternal(caller.id, org) ? DENIED : NOT_FOUND;
         this.expectAnswer(a, e, `${label} ${org.label}`);
@@ -2167,6 +2405,319 @@ class Run {
         break;
       }
       // --- end metadata ---
+      // --- fileshares --- (V2: a durable link to one file; a grant opens that fileshare and nothing else)
+      case 'fileshareCreate': {
+        // On a node through `ws` (a third of the time another workspace's: not a file of this one, 400/1605).
+        if (!this.v2 || !ws) break;
+        // Three times in four a live file of `ws` (notes and trashed nodes are no fileshare's), else any node.
+        const files = ws.nodes.filter((n) => !n.note && !n.trashed).map((n) => ({ ...n, ws }));
+        const node = st.v % 4 !== 0 && files.length > 0 ? pick(files, st.b)! : this.pickNode(ws, st);
+        if (!node) break;
+        const title = this.marker('zh');
+        const access = st.v % 5 === 4 ? 'any_registered' : 'named_people';
+        const a = await this.api('POST', `/current/workspace/${ws.id}/create/fileshare/`, { node: node.id, title: `Link ${title}`, access_option: access });
+        let e = r.wsAccess(caller.id, ws, 'write');
+        if (e.status === 200 && (node.ws.id !== ws.id || node.trashed || node.note)) e = INVALID;
+        this.expectAnswer(a, e, `${label} on ${node.id} of ${node.ws.label} via ${ws.label}`);
+        if (e.status === 200) {
+          const id = (a.body as { fileshare: { id: string } }).fileshare.id;
+          (m.fileshares ??= []).push({ id, wsId: ws.id, nodeId: node.id, access, grants: {}, deleted: false });
+          for (const w of [id, title]) this.register(w, { kind: 'fs', ws: ws.id, fileshare: id });
+          this.onlyWorkspace(a, ws.id, label);
+        }
+        break;
+      }
+      case 'fileshareGrant': {
+        // Grant a user (any tenant's) a capability, remove a grant, or (rarely) delete the fileshare.
+        if (!this.v2 || !fileshare) break;
+        const target = pick(m.users, st.b)!;
+        const op = st.v % 8 === 7 ? 'delete' : st.v % 3 === 0 ? 'remove' : 'add';
+        const capability = (['view', 'download', 'edit'] as const)[st.b % 3]!;
+        const base = `/current/fileshare/${fileshare.id}`;
+        const a =
+          op === 'delete'
+            ? await this.api('DELETE', `${base}/delete/`)
+            : op === 'remove'
+              ? await this.api('DELETE', `${base}/grants/?user=${target.id}`)
+              : await this.api('POST', `${base}/grants/`, { user: target.id, capability });
+        let e = r.fileshareManage(caller.id, fileshare);
+        if (e.status === 200 && op === 'remove' && !fileshare.grants[target.id]) e = NOT_FOUND;
+        this.expectAnswer(a, e, `${label} ${op} ${target.label} (${capability}) on ${fileshare.id}`);
+        if (e.status === 200) {
+          if (op === 'delete') {
+            fileshare.deleted = true;
+            fileshare.grants = {};
+          } else if (op === 'remove') delete fileshare.grants[target.id];
+          else fileshare.grants[target.id] = capability;
+        }
+        break;
+      }
+      case 'fileshareRead': {
+        // Details, versions or the bytes, by anyone (grant holders half the time): then, from a
+        // recipient who is no member, the workspace and its list of fileshares stay shut.
+        if (!this.v2 || !fileshare) break;
+        const what = (['details', 'versions', 'read'] as const)[st.v % 3]!;
+        const base = `/current/fileshare/${fileshare.id}`;
+        const a = await this.api('GET', what === 'details' ? `${base}/details/` : what === 'versions' ? `${base}/storage/versions/` : `${base}/storage/read/`);
+        let e = r.fileshareConsume(caller.id, fileshare, what === 'read' ? 'download' : 'view');
+        // The bytes are charged to the org as bandwidth: V2's `none` has no credits.
+        if (e.status === 200 && what === 'read' && r.org(r.ws(fileshare.wsId).orgId).plan === 'none') e = NO_CREDITS;
+        const home = r.ws(fileshare.wsId);
+        const stranger = r.wsRole(caller.id, home) === undefined && r.orgRole(caller.id, r.org(home.orgId)) === undefined;
+        this.expectAnswer(a, e, `${label} ${what} of ${fileshare.id} (${home.label})`, stranger ? 'stranger' : undefined);
+        if (e.status === 200 && what === 'details') {
+          const body = (a.body as { fileshare: { id: string; effective_capability: string; file: { id: string } } }).fileshare;
+          expect([body.id, body.effective_capability, body.file.id], label).toEqual([
+            fileshare.id,
+            r.fileshareCapability(caller.id, fileshare),
+            fileshare.nodeId,
+          ]);
+        }
+        if (e.status === 200 && what === 'versions') {
+          const versions = (a.body as { versions: { id: string }[] }).versions;
+          expect(versions.length, `${label} versions of ${fileshare.nodeId}`).toBe(home.nodes.find((n) => n.id === fileshare.nodeId)!.versions);
+          for (const v of versions) this.register(v.id, { kind: 'wc', ws: home.id, node: fileshare.nodeId });
+        }
+        if (stranger && e.status === 200) {
+          const list = await this.api('GET', `/current/workspace/${home.id}/storage/root/list/`);
+          this.expectAnswer(list, r.wsAccess(caller.id, home, 'read'), `${label}: recipient of ${fileshare.id} lists ${home.label}`, 'shut');
+          const all = await this.api('GET', `/current/workspace/${home.id}/list/fileshares/`);
+          this.expectAnswer(all, r.wsAccess(caller.id, home, 'write'), `${label}: recipient of ${fileshare.id} lists the fileshares of ${home.label}`, 'shut');
+        }
+        break;
+      }
+      case 'fileshareList': {
+        if (!this.v2 || !ws) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/list/fileshares/?limit=500`);
+        const e = r.wsAccess(caller.id, ws, 'write');
+        this.expectAnswer(a, e, `${label} ${ws.label}`);
+        if (e.status === 200) {
+          this.onlyWorkspace(a, ws.id, label);
+          const listed = (a.body as { fileshares: { id: string }[] }).fileshares.map((f) => f.id).sort();
+          const want = (m.fileshares ?? []).filter((f) => f.wsId === ws.id && !f.deleted).map((f) => f.id);
+          expect(listed, `${label} ${ws.label}`).toEqual(want.sort());
+        }
+        break;
+      }
+      // --- end fileshares ---
+      // --- locks and versions ---
+      case 'lockCycle': {
+        // The caller takes the lock of a node through `ws`; someone else (any tenant's, through the
+        // node's workspace or another) asks its status, tries to release it with the holder's
+        // token, to take it, and to delete the node; the holder releases it. Locks never outlive
+        // the step, so the other steps' writes need no model of them.
+        if (!ws) break;
+        const node = this.pickNode(ws, st);
+        if (!node) break;
+        const home = node.ws;
+        const path = (via: MWs) => `/current/workspace/${via.id}/storage/${node.id}/lock/`;
+        const onNode = (u: string, via: MWs, action: 'read' | 'write'): Expect => {
+          const e = r.wsAccess(u, via, action);
+          if (e.status !== 200) return e;
+          if (via.id !== home.id) return NOT_SHARED;
+          return node.trashed ? NOT_FOUND : OK;
+        };
+        const acquire = await this.api('POST', path(ws), { duration: '120' });
+        const e = onNode(caller.id, ws, 'write');
+        this.expectAnswer(acquire, e, `${label} ${node.id} of ${home.label} via ${ws.label}`, 'acquire');
+        const others = m.users.filter((u) => u.id !== caller.id);
+        const other = pick(others, st.b * 3 + st.v)!;
+        const via = st.v % 2 === 0 ? home : pick(m.workspaces, st.b)!;
+        const what = `${other.label} on the lock of ${node.id} (${home.label}) via ${via.label}`;
+        if (e.status !== 200) {
+          // No lock: a release answers 404/1609 to whoever may write there.
+          const rel = await this.apiAs(other, undefined, 'DELETE', path(via), { lock_token: 'f'.repeat(48) });
+          const want = onNode(other.id, via, 'write');
+          this.expectAnswer(rel, want.status === 200 ? NOT_FOUND : want, `${what}: release without a lock`, 'steal');
+          break;
+        }
+        const token = (acquire.body as { lock_token: string }).lock_token;
+        this.registerToken(token, caller.id);
+        const status = await this.apiAs(other, undefined, 'GET', path(via));
+        const seen = onNode(other.id, via, 'read');
+        this.expectAnswer(status, seen, `${what}: status`, 'status');
+        if (seen.status === 200) expect((status.body as { lock: Json }).lock, what).toMatchObject({ locked: true, holder: caller.id });
+        const steal = await this.apiAs(other, undefined, 'DELETE', path(via), { lock_token: token });
+        const mayWrite = onNode(other.id, via, 'write');
+        this.expectAnswer(steal, mayWrite.status === 200 ? INVALID : mayWrite, `${what}: release with the holder's token`, 'steal');
+        const take = await this.apiAs(other, undefined, 'POST', path(via));
+        this.expectAnswer(take, mayWrite.status === 200 ? CONFLICT : mayWrite, `${what}: acquire`, 'take');
+        if (mayWrite.status === 200) {
+          const del = await this.apiAs(other, undefined, 'DELETE', `/current/workspace/${via.id}/storage/${node.id}/delete/`);
+          this.expectAnswer(del, CONFLICT, `${what}: delete the locked node`, 'write');
+        }
+        const release = await this.api('DELETE', path(ws), { lock_token: token });
+        this.expectAnswer(release, OK, `${label} release ${node.id}`, 'release');
+        const after = await this.apiAs(other, undefined, 'DELETE', path(via), { lock_token: token });
+        this.expectAnswer(after, mayWrite.status === 200 ? NOT_FOUND : mayWrite, `${what}: release after the holder`, 'release');
+        const free = await this.api('GET', path(ws));
+        this.expectAnswer(free, OK, `${label} status of ${node.id} after release`);
+        expect((free.body as { lock: Json }).lock.locked, label).toBe(false);
+        break;
+      }
+      case 'versions': {
+        if (!ws) break;
+        const node = this.pickNode(ws, st);
+        if (!node) break;
+        const a = await this.api('GET', `/current/workspace/${ws.id}/storage/${node.id}/versions/`);
+        let e = r.wsAccess(caller.id, ws, 'read');
+        if (e.status === 200 && node.ws.id !== ws.id) e = NOT_SHARED;
+        else if (e.status === 200 && node.trashed) e = NOT_FOUND;
+        this.expectAnswer(a, e, `${label} ${node.id} of ${node.ws.label} via ${ws.label}`);
+        if (e.status === 200) {
+          this.onlyWorkspace(a, ws.id, label);
+          const versions = (a.body as { versions: { id: string; current: boolean }[] }).versions;
+          expect(versions.length, `${label} ${node.id}`).toBe(node.versions);
+          expect(versions[0]!.current, `${label} ${node.id}: the current version first`).toBe(true);
+          for (const v of versions) this.register(v.id, { kind: 'wc', ws: ws.id, node: node.id });
+        }
+        break;
+      }
+      // --- end locks and versions ---
+      // --- oauth ---
+      case 'oauthGrant': {
+        // The PKCE flow as `fastio auth login` drives it, approving one grant: an org or a
+        // workspace (the caller's own or any tenant's), read-only or read-write.
+        const type = st.v % 2 === 0 ? 'org' : 'workspace';
+        // Half the time a tenant of the caller's own (so calls can pass the grant), else any.
+        const own = st.b % 2 === 0;
+        const orgs = own ? m.orgs.filter((o) => r.orgRole(caller.id, o) || r.isExternal(caller.id, o)) : m.orgs;
+        const workspaces = own ? m.workspaces.filter((w) => r.wsRole(caller.id, w)) : m.workspaces;
+        const target = type === 'org' ? (pick(orgs, st.a) ?? org).id : (pick(workspaces, st.b >> 1) ?? pick(m.workspaces, st.b)!).id;
+        const grant: MGrant = { type, id: target, mode: (st.v >> 1) % 2 === 0 ? 'rw' : 'r' };
+        const verifier = `${this.marker('zv')}${'v'.repeat(43)}`;
+        const challenge = createHash('sha256').update(verifier).digest('base64url');
+        const form = (f: Record<string, string>) => ({
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams(f).toString(),
+        });
+        const query = new URLSearchParams({
+          client_id: 'fastio-cli',
+          response_type: 'code',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+          redirect_uri: 'http://localhost:19836/callback',
+          response_format: 'json',
+        });
+        const opened = await this.h.inject({ method: 'GET', url: `/current/oauth/authorize/?${query}` });
+        this.expectAnswer(opened, OK, `${label} authorize`, 'flow');
+        const requestId = (opened.body as { auth_request_id: string }).auth_request_id;
+        const page = await this.h.inject({
+          method: 'POST',
+          url: '/current/oauth/authorize/',
+          ...form({ auth_request_id: requestId, step: 'signin', email: caller.email, password: caller.password }),
+        });
+        const consent = /name="consent_token" value="([^"]*)"/.exec(page.text)?.[1];
+        if (!consent) this.fail(`${label}: no consent form: ${page.text.slice(0, 300)}`);
+        const approved = await this.h.inject({
+          method: 'POST',
+          url: '/current/oauth/authorize/',
+          ...form({ auth_request_id: requestId, step: 'approve', consent_token: consent, grant: `${type}:${target}:${grant.mode}` }),
+        });
+        const code = /id="authorization-code"[^>]*>([^<]+)</.exec(approved.text)?.[1];
+        if (!code) this.fail(`${label}: no code: ${approved.text.slice(0, 300)}`);
+        const tokens = await this.h.inject({
+          method: 'POST',
+          url: '/current/oauth/token/',
+          ...form({
+            grant_type: 'authorization_code',
+            code,
+            code_verifier: verifier,
+            client_id: 'fastio-cli',
+            redirect_uri: 'http://localhost:19836/callback',
+          }),
+        });
+        this.expectAnswer(tokens, OK, `${label} token exchange`, 'flow');
+        const t = tokens.body as unknown as { access_token: string; refresh_token: string; session_id: string; expires_in: number; scopes: string };
+        expect(JSON.parse(t.scopes), label).toEqual([`${type}:${target}:${grant.mode}`]);
+        const now = this.h.emulator.clock.now();
+        (m.oauth ??= []).push({ user: caller.id, token: t.access_token, sessionId: t.session_id, grant, expires: now + t.expires_in * 1000, revoked: false });
+        this.registerToken(t.access_token, caller.id);
+        this.registerToken(t.refresh_token, caller.id);
+        this.registerToken(t.session_id, caller.id);
+        this.registerToken(code, caller.id);
+        // Not checked by checkLeaks (no bearer, no user): these answers are the caller's alone.
+        break;
+      }
+      case 'oauthCall': {
+        // A call with a session's access token, as its user: an org's details, a workspace's
+        // listing, a note written into a workspace, or the user's workspaces (a list filtered by the grant).
+        const s = session;
+        if (!s) break;
+        const user = r.user(s.user);
+        const now = this.h.emulator.clock.now();
+        const op = (['org', 'list', 'note', 'all', 'fileshare'] as const)[st.v % 5]!;
+        const grant = `${s.grant.type}:${s.grant.id}:${s.grant.mode}${s.revoked ? ' (revoked)' : ''}`;
+        if (op === 'all') {
+          const a = await this.apiAs(user, s.token, 'GET', '/current/workspaces/all/', undefined, [s.grant.id]);
+          this.expectAnswer(a, r.oauthExpect(s, now, OK, true), `${user.label} with ${grant}: workspaces/all`);
+          if (a.status === 200) {
+            const want = m.workspaces.filter((w) => r.wsRole(user.id, w) && r.grantReaches(s.grant, { orgId: w.orgId, wsId: w.id }, false)).map((w) => w.id);
+            expect((a.body as { workspaces: { id: string }[] }).workspaces.map((w) => w.id).sort(), `${user.label} with ${grant}`).toEqual(want.sort());
+          }
+          break;
+        }
+        if (op === 'fileshare') {
+          // V2: a fileshare's details, which the user holds as a member or by a grant; a grant of
+          // the token reaches it only through its org or workspace (no token scope names a fileshare).
+          const all = m.fileshares ?? [];
+          const held = all.filter((x) => r.fileshareLive(x) && r.fileshareCapability(user.id, x));
+          const f = st.b % 2 === 0 && held.length > 0 ? pick(held, st.b >> 1) : pick(all, st.b);
+          if (!this.v2 || !f) break;
+          const home = r.ws(f.wsId);
+          const a = await this.apiAs(user, s.token, 'GET', `/current/fileshare/${f.id}/details/`, undefined, [s.grant.id]);
+          const e = r.oauthExpect(s, now, r.fileshareConsume(user.id, f, 'view'), r.grantReaches(s.grant, { orgId: home.orgId, wsId: home.id }, false));
+          this.expectAnswer(a, e, `${user.label} with ${grant}: details of fileshare ${f.id} (${home.label})`, 'fileshare');
+          break;
+        }
+        if (op === 'org') {
+          const target = pick(m.orgs, st.b)!;
+          const a = await this.apiAs(user, s.token, 'GET', `/current/org/${target.id}/details/`, undefined, [s.grant.id]);
+          const e = r.oauthExpect(s, now, r.orgAccess(user.id, target, 'details'), r.grantReaches(s.grant, { orgId: target.id }, false));
+          this.expectAnswer(a, e, `${user.label} with ${grant}: details of ${target.label}`);
+          break;
+        }
+        const target = pick(m.workspaces, st.b)!;
+        if (op === 'list') {
+          const a = await this.apiAs(user, s.token, 'GET', `/current/workspace/${target.id}/storage/root/list/`, undefined, [s.grant.id]);
+          const e = r.oauthExpect(s, now, r.wsAccess(user.id, target, 'read'), r.grantReaches(s.grant, { orgId: target.orgId, wsId: target.id }, false));
+          this.expectAnswer(a, e, `${user.label} with ${grant}: list of ${target.label}`);
+          if (e.status === 200) this.onlyWorkspace(a, target.id, label);
+          break;
+        }
+        const name = this.marker('zn');
+        const content = `${WORDS[st.b % WORDS.length]} memo ${this.marker('zc')}.`;
+        const a = await this.apiAs(user, s.token, 'POST', `/current/workspace/${target.id}/storage/root/createnote/`, { name: `${name}.md`, content }, [
+          s.grant.id,
+        ]);
+        const e = r.oauthExpect(s, now, r.wsAccess(user.id, target, 'write'), r.grantReaches(s.grant, { orgId: target.orgId, wsId: target.id }, true));
+        this.expectAnswer(a, e, `${user.label} with ${grant}: a note in ${target.label}`);
+        if (e.status === 200) {
+          const nodeId = (a.body as { node: { id: string } }).node.id;
+          target.nodes.push({ id: nodeId, trashed: false, note: true, versions: 1 });
+          for (const w of [nodeId, name, /zc\d+/.exec(content)![0]]) this.register(w, { kind: 'wc', ws: target.id, node: nodeId });
+          await this.h.emulator.jobs.drain();
+        }
+        break;
+      }
+      case 'oauthRevoke': {
+        // The caller (with its API key) revokes a session, its own or another user's (404/1609),
+        // then lists its own: exactly the model's live ones.
+        const s = session;
+        if (!s) break;
+        // The sessions list quotes each session's grant: ids the caller chose itself.
+        this.knows = new Set((m.oauth ?? []).filter((x) => x.user === caller.id).map((x) => x.grant.id));
+        const a = await this.api('DELETE', `/current/oauth/sessions/${s.sessionId}/`);
+        const e = s.user === caller.id && !s.revoked ? OK : NOT_FOUND;
+        this.expectAnswer(a, e, `${label} session of ${r.user(s.user).label}${s.revoked ? ' (revoked)' : ''}`);
+        if (e.status === 200) s.revoked = true;
+        const list = await this.api('GET', '/current/oauth/sessions/');
+        this.expectAnswer(list, OK, `${label} sessions`, 'list');
+        const want = (m.oauth ?? []).filter((x) => x.user === caller.id && !x.revoked).map((x) => x.sessionId);
+        expect((list.body as { sessions: { id: string }[] }).sessions.map((x) => x.id).sort(), label).toEqual(want.sort());
+        break;
+      }
+      // --- end oauth ---
     }
     this.afterStep(caller);
   }
@@ -2242,7 +2793,7 @@ async function buildBase(dialect: Dialect): Promise<{ state: ReturnType<InProces
   const types: ('agent' | 'human')[] = ['agent', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'human', 'agent', 'human'];
   for (const [i, type] of types.entries()) {
     const p = await h.persona(type);
-    m.users.push({ id: p.id, token: p.token, email: p.email, type, label: `u${i}-${type}` });
+    m.users.push({ id: p.id, token: p.token, email: p.email, password: p.password, type, label: `u${i}-${type}` });
   }
   const run = new Run(h, m, {});
   const u = (i: number) => i;
@@ -2319,6 +2870,7 @@ describe.each(DIALECTS)('isolation under random sequences (fast-check, model-bas
       const base = await buildBase(dialect);
       const stats: Record<string, number> = {};
       const kinds: Record<string, number> = {};
+      const outcomes: Record<string, { ok: number; refused: number }> = {};
       let steps = 0;
       let runs = 0;
       let batch = 0;
@@ -2331,7 +2883,7 @@ describe.each(DIALECTS)('isolation under random sequences (fast-check, model-bas
             const h = await inProcessEmulator({ ...HOLD_JOBS, apiDialect: dialect, randomSeed: `iso-${batchSeed}-${runs}` });
             h.emulator.importState(base.state);
             const model = cloneModel(base.model);
-            const run = new Run(h, model, stats);
+            const run = new Run(h, model, stats, outcomes);
             for (const e of h.emulator.db.events.values()) model.secrets.set(e.id, { kind: 'event', org: e.orgId, ws: e.workspaceId, user: e.userId });
             for (const st of seq) await run.step(st);
             steps += run.steps;
@@ -2350,8 +2902,12 @@ describe.each(DIALECTS)('isolation under random sequences (fast-check, model-bas
         seconds: Math.round((performance.now() - started) / 1000),
         answers: stats,
         stepsByKind: kinds,
+        outcomesByKind: Object.fromEntries(BOTH_SIDES[dialect].map((k) => [k, outcomes[k]])),
       });
       expect(steps).toBeGreaterThanOrEqual(target);
+      // Each of the newer kinds was refused and allowed at least once (else half its rule went untested).
+      const oneSided = BOTH_SIDES[dialect].filter((k) => !outcomes[k] || outcomes[k].ok === 0 || outcomes[k].refused === 0);
+      expect(oneSided, JSON.stringify(Object.fromEntries(oneSided.map((k) => [k, outcomes[k]])))).toEqual([]);
     },
   );
 });
