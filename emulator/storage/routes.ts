@@ -86,7 +86,7 @@ const storageV1Routes = [
       status: 'implemented',
       source: UPLOAD_SOURCE,
       choices: [
-        'chunks up to 4 MiB, order 1-10,000; re-sending an order replaces that chunk',
+        'chunks up to 8 MiB (limits/ recommends 4 MiB), order 1-10,000; re-sending an order replaces that chunk',
         "another user's session answers 404/1609",
         'chunks after complete answer 409/1660',
         'one audit event per chunk (`upload_chunk_added`)',

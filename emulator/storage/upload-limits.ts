@@ -11,8 +11,14 @@ import type { Org } from '../store/model.js';
 
 /** PARITY: single-call uploads take files up to 4 MB (official client `SINGLE_CALL_MAX_SIZE`, 4 MiB). */
 export const SINGLE_CALL_MAX_BYTES = 4 * 1024 * 1024;
-/** PARITY: CHOICE. Chunks up to 4 MiB, the official client's chunk size (the live size is plan-dependent). */
-export const CHUNK_MAX_BYTES = 4 * 1024 * 1024;
+/** PARITY: the chunk size `limits/` recommends: the official client's upload chunk (commands/upload.rs `DEFAULT_CHUNK_SIZE`, 4 MiB). */
+export const CHUNK_DEFAULT_BYTES = 4 * 1024 * 1024;
+/**
+ * PARITY: CHOICE. Chunks up to 8 MiB: the client's fileshare write-back sends 8 MiB chunks, "the
+ * upload command's working chunk size" (commands/fileshare.rs `WRITEBACK_CHUNK_SIZE`); the live
+ * maximum is plan-dependent and not recorded.
+ */
+export const CHUNK_MAX_BYTES = 8 * 1024 * 1024;
 /** PARITY: CHOICE. Chunk orders 1-10,000 (schema.ts `chunkQuery`). */
 export const CHUNK_MAX_ORDER = 10_000;
 /** PARITY: official client src/api/upload.rs `BATCH_MAX_FILES`, `BATCH_MAX_FILE_BYTES`, `BATCH_MAX_BODY_BYTES`. */
@@ -77,7 +83,7 @@ export function limitsJson(c: LimitsContext): Record<string, unknown> {
     plan: plan.id,
     max_file_size: plan.max_file_bytes,
     single_call_max_size: SINGLE_CALL_MAX_BYTES,
-    chunk_size: CHUNK_MAX_BYTES,
+    chunk_size: CHUNK_DEFAULT_BYTES,
     max_chunk_size: CHUNK_MAX_BYTES,
     max_chunks: CHUNK_MAX_ORDER,
     parallel_chunks: 3,

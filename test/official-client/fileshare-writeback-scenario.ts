@@ -3,7 +3,8 @@
  * emulator (issue 17): an `edit` grant holder who is not a workspace member writes a new version
  * of the bound file (details, then the single-shot `POST /upload/` with the write-back fields);
  * `--if-version` with a stale version is refused as a version conflict and changes nothing; a
- * `view` grant holder and another tenant are refused. The owner polls the fileshare's activity
+ * `view` grant holder and another tenant are refused; a 9 MiB file goes through the chunked
+ * write-back (8 MiB chunks). The owner polls the fileshare's activity
  * and finds the write-back (`storage:{node}`) and the grant (`grants`); a recipient may not poll.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -60,6 +61,16 @@ export async function fileshareWritebackScenario({ cli, tmp, tenant, persona, fr
   await cli.ok('fileshare download', [id, '--output', out], t);
   expect(readFileSync(out, 'utf8')).toBe('a lost update\n');
 
+  // A file over the single-call size takes the chunked write-back: the client's 8 MiB chunks, then a poll.
+  const large = join(tmp, `wb-large-${stamp}.bin`);
+  const bytes = Buffer.alloc(9 * 1024 * 1024 + 17, 7);
+  writeFileSync(large, bytes);
+  const chunked = await cli.ok('fileshare upload', ['--yes', id, large], { token: editor.api_key, home: freshHome() });
+  expect(chunked).toMatchObject({ session: { status: 'stored', new_file_id: node, chunks: { '1': 8 * 1024 * 1024 } } });
+  await cli.ok('fileshare download', [id, '--output', out], t);
+  expect(readFileSync(out).equals(bytes)).toBe(true);
+  writeFileSync(edit, 'a lost update\n');
+
   // A view grant and another tenant may not write; neither changes the file.
   const byViewer = await cli.run('fileshare upload', ['--yes', id, edit], { token: viewer.api_key, home: freshHome() });
   expect(byViewer.code).not.toBe(0);
@@ -68,7 +79,7 @@ export async function fileshareWritebackScenario({ cli, tmp, tenant, persona, fr
   const byStranger = await cli.run('fileshare upload', ['--yes', id, edit], { token: other.token, home: freshHome() });
   expect(byStranger.code).not.toBe(0);
   expect(byStranger.stderr).toMatch(/HTTP 401/);
-  expect((await cli.ok('fileshare versions', [id], t)).versions as Json[]).toHaveLength(v1.length + 2);
+  expect((await cli.ok('fileshare versions', [id], t)).versions as Json[]).toHaveLength(v1.length + 3);
 
   // The owner's poll since the start: the grants and the bound file's changes.
   const activity = (await cli.ok('fileshare activity', [id, '--lastactivity', start], t)).activity as string[];

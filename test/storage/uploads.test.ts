@@ -157,6 +157,20 @@ describe('chunked upload sessions', () => {
     expect(emu.emulator.db.blobs.size).toBe(1);
   });
 
+  it("takes a chunk of 8 MiB (the official client's fileshare write-back chunk) and refuses a larger one", async () => {
+    const emu = await inProcessEmulator(HOLD_JOBS);
+    const { user, ws } = await emu.tenant({ intelligence: false });
+    const size = 8 * 1024 * 1024;
+    const open = async () =>
+      (await emu.ok('POST', '/current/upload/', { token: user.token, form: { name: 'big.bin', size: String(size + 1), instance_id: ws.id } })).id as string;
+    const id = await open();
+    const full = await emu.multipart(`/current/upload/${id}/chunk/?order=1&size=${size}`, user.token, {}, { name: 'c', data: new Uint8Array(size) });
+    expect(full.status, full.text).toBe(200);
+    const over = await emu.multipart(`/current/upload/${await open()}/chunk/?order=1`, user.token, {}, { name: 'c', data: new Uint8Array(size + 1) });
+    expect(over.status >= 400 && over.status < 500, over.text).toBe(true);
+    expect(over.text).toContain('chunk');
+  });
+
   it('details?wait= holds an assembling session until it changes', async () => {
     const emu = await inProcessEmulator(HOLD_JOBS);
     const { user, ws } = await emu.tenant({ intelligence: false });
