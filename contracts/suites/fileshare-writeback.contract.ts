@@ -10,9 +10,9 @@
 import { describe, expect } from 'vitest';
 import type { ApiClient, ApiResponse } from '../client.js';
 import { uploadChunk, uploaded } from '../files.js';
+import { createFileshare, fileshareTenant } from '../fileshares.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
-import { createWorkspace } from '../tenants.js';
 
 const c = setupContract(import.meta.url);
 const V2 = { dialects: ['v2'] } as const;
@@ -24,19 +24,8 @@ interface SessionJson {
   new_file_id: string | null;
 }
 
-async function tenant() {
-  const { api, persona } = await c.signedIn();
-  const org = await c.createOrg(api);
-  const ws = await createWorkspace(api, org.id, { intelligence: false });
-  const fileId = await uploaded(api, ws.id, 'report.txt', 'Quarterly report, first draft.');
-  return { api, persona, org, ws, fileId };
-}
-
-async function fileshare(api: ApiClient, workspaceId: string, fields: Record<string, string>): Promise<string> {
-  const res = await api.post(`/current/workspace/${workspaceId}/create/fileshare/`, fields);
-  expect(res.status, res.text).toBe(200);
-  return (res.body.fileshare as { id: string }).id;
-}
+const tenant = () => fileshareTenant(c, 'Quarterly report, first draft.');
+const fileshare = async (api: ApiClient, workspaceId: string, fields: Record<string, string>) => (await createFileshare(api, workspaceId, fields)).id;
 
 /** The write-back's single call, with the official client's fields (no profile_type, no folder_id). */
 function writeBack(api: ApiClient, fileshareId: string, fileId: string, content: string, extra: Record<string, string> = {}): Promise<ApiResponse> {

@@ -9,9 +9,10 @@ import { describe, expect } from 'vitest';
 import type { ApiClient, ApiResponse } from '../client.js';
 import { uploaded } from '../files.js';
 import { Control } from '../control.js';
+import { createFileshare as create, fileshareTenant } from '../fileshares.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
-import { addWorkspaceMember, createWorkspace } from '../tenants.js';
+import { addWorkspaceMember } from '../tenants.js';
 
 const c = setupContract(import.meta.url, { dialects: ['v2'] });
 
@@ -27,19 +28,8 @@ interface FileshareJson {
   file: { id: string; name: string; size: number };
 }
 
-async function tenant() {
-  const { api, persona } = await c.signedIn();
-  const org = await c.createOrg(api);
-  const ws = await createWorkspace(api, org.id, { intelligence: false });
-  const fileId = await uploaded(api, ws.id, 'report.txt', 'Quarterly report, final.');
-  return { api, persona, org, ws, fileId };
-}
-
-async function createFileshare(api: ApiClient, workspaceId: string, fields: Record<string, string>): Promise<FileshareJson> {
-  const res = await api.post(`/current/workspace/${workspaceId}/create/fileshare/`, fields);
-  expect(res.status, res.text).toBe(200);
-  return res.body.fileshare as FileshareJson;
-}
+const tenant = () => fileshareTenant(c, 'Quarterly report, final.');
+const createFileshare = (api: ApiClient, workspaceId: string, fields: Record<string, string>) => create<FileshareJson>(api, workspaceId, fields);
 
 async function bandwidthBytes(api: ApiClient, orgId: string): Promise<number> {
   const res = await api.get(`/current/org/${orgId}/billing/usage/meters/list/`, { query: { meter: 'bandwidth_bytes' } });
