@@ -1,9 +1,9 @@
 /**
  * What the fileshare suites share: a tenant with one workspace holding one uploaded file (what a
- * fileshare binds), and creating a fileshare on it.
+ * fileshare binds), creating a fileshare on it, and the client's single-call write-back.
  */
 import { expect } from 'vitest';
-import type { ApiClient } from './client.js';
+import type { ApiClient, ApiResponse } from './client.js';
 import { uploaded } from './files.js';
 import type { Contract } from './harness.js';
 import { createWorkspace } from './tenants.js';
@@ -22,4 +22,21 @@ export async function createFileshare<T extends { id: string }>(api: ApiClient, 
   const res = await api.post(`/current/workspace/${workspaceId}/create/fileshare/`, fields);
   expect(res.status, res.text).toBe(200);
   return res.body.fileshare as T;
+}
+
+/** The write-back's single call, with the official client's fields (no profile_type, no folder_id). */
+export function writeBack(api: ApiClient, fileshareId: string, fileId: string, content: string, extra: Record<string, string> = {}): Promise<ApiResponse> {
+  const bytes = new TextEncoder().encode(content);
+  const form = new FormData();
+  for (const [k, v] of Object.entries({
+    name: 'report.txt',
+    size: String(bytes.length),
+    action: 'update',
+    instance_id: fileshareId,
+    file_id: fileId,
+    ...extra,
+  }))
+    form.append(k, v);
+  form.append('chunk', new Blob([bytes]), 'report.txt');
+  return api.request('POST', '/current/upload/', { raw: { body: form } });
 }

@@ -8,9 +8,9 @@
  * src/bin/fastio/commands/fileshare.rs (upload_writeback, Activity).
  */
 import { describe, expect } from 'vitest';
-import type { ApiClient, ApiResponse } from '../client.js';
+import type { ApiClient } from '../client.js';
 import { uploadChunk, uploaded } from '../files.js';
-import { createFileshare, fileshareTenant } from '../fileshares.js';
+import { createFileshare, fileshareTenant, writeBack } from '../fileshares.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
 
@@ -26,23 +26,6 @@ interface SessionJson {
 
 const tenant = () => fileshareTenant(c, 'Quarterly report, first draft.');
 const fileshare = async (api: ApiClient, workspaceId: string, fields: Record<string, string>) => (await createFileshare(api, workspaceId, fields)).id;
-
-/** The write-back's single call, with the official client's fields (no profile_type, no folder_id). */
-function writeBack(api: ApiClient, fileshareId: string, fileId: string, content: string, extra: Record<string, string> = {}): Promise<ApiResponse> {
-  const bytes = new TextEncoder().encode(content);
-  const form = new FormData();
-  for (const [k, v] of Object.entries({
-    name: 'report.txt',
-    size: String(bytes.length),
-    action: 'update',
-    instance_id: fileshareId,
-    file_id: fileId,
-    ...extra,
-  }))
-    form.append(k, v);
-  form.append('chunk', new Blob([bytes]), 'report.txt');
-  return api.request('POST', '/current/upload/', { raw: { body: form } });
-}
 
 async function readThrough(api: ApiClient, fileshareId: string): Promise<string> {
   const res = await api.get(`/current/fileshare/${fileshareId}/storage/read/`);

@@ -11,6 +11,7 @@ import type { ApiClient, ApiResponse, Form } from '../client.js';
 import type { Persona } from '../target.js';
 import { contract, setupContract } from '../harness.js';
 import { expectApiError } from '../expect.js';
+import { writeBack } from '../fileshares.js';
 import { uploaded } from '../files.js';
 import { createOrg, createWorkspace } from '../tenants.js';
 
@@ -395,6 +396,13 @@ describe('scopes and the scope gate', () => {
       expectApiError(await strangerToken.get(`/current/fileshare/${outside}/details/`), 403, 1680);
       // Its unscoped credential holds the grant.
       expect((await stranger.api.get(`/current/fileshare/${outside}/details/`)).status).toBe(200);
+      // An edit grant writes back with the unscoped credential only.
+      const editable = await fileshare(other.id);
+      expect((await api.post(`/current/fileshare/${editable}/grants/`, { user: stranger.persona.userId, capability: 'edit' })).status).toBe(200);
+      const bound = ((await api.get(`/current/fileshare/${editable}/details/`)).body.fileshare as { node_id: string }).node_id;
+      expectApiError(await writeBack(strangerToken, editable, bound, 'Scoped write.'), 403, 1680);
+      const wrote = await writeBack(stranger.api, editable, bound, 'Granted write.');
+      expect(wrote.status, wrote.text).toBe(200);
     },
     { dialects: ['v2'] },
   );

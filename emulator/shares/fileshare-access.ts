@@ -165,8 +165,7 @@ export class FileshareAccess {
    * Resolve a fileshare for a write-back (a new version of its file, shares/fileshare-writeback.ts):
    * the `edit` capability, a manager's or an `edit` grant's; a lower one 403/1700, a stranger to a
    * named-people fileshare 401/115069. `edit` never comes from the tier, so no link password is
-   * asked. The workspace's rules for a write apply: archived 403/1680, the subscription gate, and a
-   * scoped credential's grants.
+   * asked. The workspace's rules for a write apply: archived 403/1680, the subscription gate.
    */
   write(caller: Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>, id: string): FileshareScope {
     const { scope, needsPassword } = this.decide(caller, id, 'edit', 'fileshare');
@@ -174,10 +173,8 @@ export class FileshareAccess {
     // A member writes as to the workspace's storage (its role's rules); a grant holder through the link.
     if (scope.manager) this.access.workspace(caller, scope.workspace.id, 'workspace.storage.write');
     else if (scope.workspace.archived) throw Errors.workspaceArchived();
-    else {
-      this.scoped(caller, scope.org, scope.workspace, 'workspace.storage.write');
-      this.gate(scope.org, scope.workspace, 'workspace.storage.write');
-    }
+    // (A scoped credential's grants are checked by the upload route, as for any upload target.)
+    else this.gate(scope.org, scope.workspace, 'workspace.storage.write');
     return scope;
   }
 
@@ -186,8 +183,8 @@ export class FileshareAccess {
    * they must for the workspace's own storage: a token limited to one tenant reads no other
    * tenant's fileshare, whatever the caller's role or grant there.
    */
-  private scoped(caller: Recipient, org: Org, workspace: Workspace, action: WorkspaceAction = 'workspace.storage.read'): void {
-    if (caller) checkTokenScopes({ kind: 'workspace', action, org, workspace }, caller);
+  private scoped(caller: Recipient, org: Org, workspace: Workspace): void {
+    if (caller) checkTokenScopes({ kind: 'workspace', action: 'workspace.storage.read', org, workspace }, caller);
   }
 
   /** The subscription gate of the fileshare's org, asked as for a storage read (billing/gate.ts) or write. */
