@@ -167,7 +167,7 @@ export class FileshareAccess {
    * named-people fileshare 401/115069. `edit` never comes from the tier, so no link password is
    * asked. The workspace's rules for a write apply: archived 403/1680, the subscription gate.
    */
-  write(caller: Pick<Caller, 'user'> & Partial<Pick<Caller, 'credential'>>, id: string): FileshareScope {
+  write(caller: NonNullable<Recipient>, id: string): FileshareScope {
     const { scope, needsPassword } = this.decide(caller, id, 'edit', 'fileshare');
     if (needsPassword) throw Errors.unauthenticated('This fileshare needs its link password (x-ve-password header).');
     // A member writes as to the workspace's storage (its role's rules); a grant holder through the link.
